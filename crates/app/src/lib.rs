@@ -1,0 +1,12 @@
+//! The workstation's use cases, shared by the `refurbdesk` CLI and the desktop shell so both front ends stay thin.
+//!
+//! Where the station's data lives and how it logs are decided here once; later rooms (bench intake, grading,
+//! erasure, certificates) are driven from here too.
+
+pub mod logging;
+pub mod paths;
+
+pub use paths::{DataPaths, PathsError};
+
+/// The version of the engine, shown by `refurbdesk --version` and the desktop window.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,58 @@
+//! Logging to stderr and to a rotating file in the data directory.
+
+use std::path::Path;
+
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{fmt, EnvFilter, Layer};
+
+/// How many daily log files are kept before the oldest is deleted.
+const KEPT_LOG_FILES: usize = 14;
+
+/// Keeps the file writer alive; logs written after it is dropped are lost, so hold it for the program's life.
+pub struct LogGuard {
+    _file: Option<WorkerGuard>,
+}
+
+/// Sets up logging once per process. `REFURBDESK_LOG` (or `RUST_LOG`) chooses the level, `stderr_default`
+/// applies when neither is set. The file always gets `info` and above, because a support case needs it
+/// after the fact. A log directory that cannot be opened only costs the file, never the program.
+pub fn init(log_dir: &Path, file_prefix: &str, stderr_default: &str) -> LogGuard {
+    let stderr_filter = std::env::var("REFURBDESK_LOG")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .ok()
+        .and_then(|spec| EnvFilter::try_new(spec).ok())
+        .unwrap_or_else(|| EnvFilter::new(stderr_default));
+    let stderr_layer = fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .with_filter(stderr_filter);
+
+    let file = RollingFileAppender::builder()
+        .rotation(Rotation::DAILY)
+        .filename_prefix(file_prefix)
+        .filename_suffix("log")
+        .max_log_files(KEPT_LOG_FILES)
+        .build(log_dir)
+        .ok();
+    let (file_layer, guard) = match file {
+        Some(appender) => {
+            let (writer, guard) = tracing_appender::non_blocking(appender);
+            let layer = fmt::layer()
+                .with_ansi(false)
+                .with_writer(writer)
+                .with_filter(EnvFilter::new("info"));
+            (Some(layer), Some(guard))
+        }
+        None => (None, None),
+    };
+
+    // A second init in the same process (tests) keeps the first subscriber.
+    let _ = tracing_subscriber::registry()
+        .with(stderr_layer)
+        .with(file_layer)
+        .try_init();
+    LogGuard { _file: guard }
+}

@@ -1,0 +1,56 @@
+//! The one table of exit codes every subcommand follows (documented in docs/cli.md).
+
+/// Why a command stopped. Each kind of failure has its own code so scripts can react without parsing text.
+// The table is a published contract (docs/cli.md); a code exists before the command that first uses it.
+#[allow(dead_code)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Done.
+    Ok = 0,
+    /// A check ran and found a problem (audit chain broken, certificate altered).
+    CheckFailed = 1,
+    /// The command line is wrong (clap also uses 2).
+    Usage = 2,
+    /// The bench could not be reached or did not answer after retries.
+    BenchUnreachable = 3,
+    /// What the command needs is not there: slot empty, device removed, unknown device or record.
+    NotFound = 4,
+    /// Required input is missing (manual checklist items not answered).
+    Incomplete = 5,
+    /// An erasure's verification failed.
+    VerificationFailed = 6,
+    /// Refused on purpose: safety, role or state (mounted drive, unverified erasure, not allowed).
+    Refused = 7,
+    /// A file or database could not be read, written or understood.
+    Data = 8,
+    /// Interrupted by Ctrl-C (128 + SIGINT).
+    Interrupted = 130,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+/// An error that knows its exit code; anything else that reaches `main` counts as [`Exit::Data`].
+#[derive(Debug)]
+pub struct Failure {
+    pub exit: Exit,
+    pub error: anyhow::Error,
+}
+
+impl Failure {
+    pub fn new(exit: Exit, error: impl Into<anyhow::Error>) -> Self {
+        Self {
+            exit,
+            error: error.into(),
+        }
+    }
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(error: E) -> Self {
+        Self::new(Exit::Data, error)
+    }
+}

@@ -1,0 +1,86 @@
+//! `refurbdesk`: the workstation on the command line. Every subcommand shares the global options
+//! (`--db`, `--operator`, `--json`), prints machine-readable JSON on stdout with `--json` and messages on
+//! stderr, and ends with a code from the table in `exit.rs` / docs/cli.md.
+
+mod exit;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use refurbdesk_app::DataPaths;
+
+use crate::exit::{Exit, Failure};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "refurbdesk",
+    version = refurbdesk_app::VERSION,
+    about = "Refurbdesk: intake, grading, erasure and certificates for refurbished devices",
+    propagate_version = true,
+    arg_required_else_help = true
+)]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every subcommand accepts, anywhere on the line.
+#[derive(Debug, Args)]
+struct GlobalArgs {
+    /// The station's SQLite database [default: the data directory's refurbdesk.sqlite]
+    #[arg(long, global = true, env = "REFURBDESK_DB", value_name = "FILE")]
+    db: Option<PathBuf>,
+    /// The operator the command acts as
+    #[arg(long, global = true, env = "REFURBDESK_OPERATOR", value_name = "NAME")]
+    operator: Option<String>,
+    /// Print one JSON document on stdout; messages go to stderr
+    #[arg(long, global = true)]
+    json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Show where this workstation keeps its database and logs
+    Paths,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let paths = match DataPaths::resolve(cli.global.db.as_deref()) {
+        Ok(paths) => paths,
+        Err(error) => return report(Failure::new(Exit::Data, error)),
+    };
+    // Without a log directory the command still runs; logging degrades to stderr only.
+    let _ = paths.create_dirs();
+    let _log = refurbdesk_app::logging::init(&paths.log_dir, "refurbdesk-cli", "warn");
+    tracing::debug!(?cli, "starting");
+
+    match run(&cli, &paths) {
+        Ok(()) => ExitCode::from(Exit::Ok.code()),
+        Err(failure) => report(failure),
+    }
+}
+
+fn run(cli: &Cli, paths: &DataPaths) -> Result<(), Failure> {
+    match &cli.command {
+        Command::Paths => {
+            if cli.global.json {
+                println!("{}", serde_json::to_string_pretty(paths)?);
+            } else {
+                println!("data directory: {}", paths.data_dir.display());
+                println!("database:       {}", paths.database.display());
+                println!("logs:           {}", paths.log_dir.display());
+            }
+            Ok(())
+        }
+    }
+}
+
+fn report(failure: Failure) -> ExitCode {
+    tracing::error!(error = %failure.error, "command failed");
+    eprintln!("refurbdesk: {:#}", failure.error);
+    ExitCode::from(failure.exit.code())
+}

@@ -1,0 +1,58 @@
+# Shared by scripts/run and scripts/test: installs only what is missing, so a second run installs nothing.
+# shellcheck shell=bash
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
+
+# Debian packages for building the engine and the WebKitGTK 4.1 desktop shell.
+BUILD_PACKAGES=(build-essential pkg-config curl file libssl-dev libudev-dev
+  libwebkit2gtk-4.1-dev libxdo-dev librsvg2-dev libayatana-appindicator3-dev)
+# What the tests drive for real: a virtual display, WebKit's WebDriver, a D-Bus session,
+# poppler for PDFs, losetup for loop devices.
+TEST_PACKAGES=(xvfb webkit2gtk-driver dbus poppler-utils util-linux)
+
+ensure_packages() {
+  local wanted=("$@") missing=() pkg
+  command -v node >/dev/null 2>&1 || wanted+=(nodejs npm)
+  for pkg in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null 2>&1 || die "missing packages (${missing[*]}) and no apt-get: install them by hand"
+  step "Installing Debian packages: ${missing[*]}"
+  "${SUDO[@]}" apt-get update
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+ensure_rust() {
+  if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+  fi
+  command -v cargo >/dev/null 2>&1 && return 0
+  step "Installing the Rust toolchain with rustup"
+  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c rustfmt,clippy \
+    || die "could not install Rust; install it from your distribution or rustup, then run this again"
+  export PATH="$HOME/.cargo/bin:$PATH"
+}
+
+ensure_ui_deps() {
+  if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+    step "Installing the UI's npm packages"
+    (cd ui && npm ci --no-audit --no-fund)
+  fi
+}
+
+build_ui() {
+  step "Building the UI (ui/dist, embedded in the desktop app)"
+  (cd ui && npm run build)
+}
+
+# tauri-driver goes into the clone (target/tools), not the user's cargo home.
+TAURI_DRIVER="$PWD/target/tools/bin/tauri-driver"
+ensure_tauri_driver() {
+  [ -x "$TAURI_DRIVER" ] && return 0
+  step "Installing tauri-driver into target/tools"
+  cargo install tauri-driver --version '^2' --locked --root "$PWD/target/tools"
+}

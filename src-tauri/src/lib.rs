@@ -1,0 +1,34 @@
+//! The Refurbdesk desktop window: a thin Tauri shell. It exposes engine use cases as typed commands
+//! and forwards engine progress as events; no domain rule lives here.
+
+mod commands;
+
+use refurbdesk_app::DataPaths;
+
+/// Starts the desktop app. Data goes where `REFURBDESK_DB` says, else to the user's data directory.
+pub fn run() {
+    let database_override = std::env::var_os("REFURBDESK_DB").map(std::path::PathBuf::from);
+    let paths = match DataPaths::resolve(database_override.as_deref()) {
+        Ok(paths) => paths,
+        Err(error) => {
+            eprintln!("refurbdesk-desktop: {error}");
+            std::process::exit(8);
+        }
+    };
+    let _ = paths.create_dirs();
+    let _log = refurbdesk_app::logging::init(&paths.log_dir, "refurbdesk-desktop", "info");
+    tracing::info!(version = refurbdesk_app::VERSION, database = %paths.database.display(), "desktop starting");
+
+    let result = tauri::Builder::default()
+        .manage(paths)
+        .invoke_handler(tauri::generate_handler![commands::station_info])
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        tracing::error!(%error, "desktop stopped");
+        eprintln!(
+            "refurbdesk-desktop: the window could not run: {error}. \
+             Without a display, use the terminal station: refurbdesk station --simulate"
+        );
+        std::process::exit(9);
+    }
+}

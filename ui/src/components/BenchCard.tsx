@@ -1,0 +1,57 @@
+import { t, type Lang } from '../i18n';
+import type { BenchView } from '../types';
+import { presentBenchState } from '../verdicts';
+import { SlotTile } from './SlotTile';
+import { VerdictBadge } from './VerdictBadge';
+
+interface BenchCardProps {
+  bench: BenchView;
+  lang: Lang;
+}
+
+/** The identity a bench is known by on screen: its serial once it has said HELLO, its port before. */
+export function benchIdentity(bench: BenchView): string {
+  return bench.serial ?? bench.port;
+}
+
+export function BenchCard({ bench, lang }: BenchCardProps) {
+  const state = presentBenchState(bench.state);
+  const slots = [...bench.slots].sort((left, right) => left.slot - right.slot);
+  const headingId = `bench-heading-${benchIdentity(bench)}`;
+
+  return (
+    <section
+      className="bench"
+      data-state={bench.state}
+      data-testid={`bench-${benchIdentity(bench)}`}
+      aria-labelledby={headingId}
+    >
+      <header className="bench__header">
+        <h2 className="bench__model" id={headingId}>
+          {bench.model ?? t(lang, 'bench.unknownModel')}
+        </h2>
+        <VerdictBadge presentation={state} text={t(lang, state.labelKey)} testId="bench-state" />
+        <p className="bench__identity">
+          {bench.serial !== null && (
+            <span>{t(lang, 'bench.serial', { serial: bench.serial })}</span>
+          )}
+          <span>{t(lang, 'bench.port', { port: bench.port })}</span>
+        </p>
+      </header>
+      {bench.state === 'disconnected' && (
+        <p className="bench__note" role="status">
+          {t(lang, 'bench.disconnectedNote')}
+        </p>
+      )}
+      {slots.length === 0 ? (
+        <p className="bench__note">{t(lang, 'bench.noSlots')}</p>
+      ) : (
+        <ul className="bench__slots">
+          {slots.map((slot) => (
+            <SlotTile key={slot.slot} slot={slot} lang={lang} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

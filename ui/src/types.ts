@@ -1,0 +1,48 @@
+// Mirrors of the JSON the station engine sends to the screen. The value lists
+// are kept as arrays so tests and lookup tables can cover every case.
+
+export const BENCH_STATES = ['connecting', 'ready', 'disconnected'] as const;
+export type BenchState = (typeof BENCH_STATES)[number];
+
+export const SLOT_STATES = [
+  'empty',
+  'occupied',
+  'intake',
+  'recorded',
+  'failed',
+  'unknown',
+] as const;
+export type SlotState = (typeof SLOT_STATES)[number];
+
+export const BATTERY_VERDICTS = ['pass', 'replace', 'consumed', 'unknown', 'absent'] as const;
+export type BatteryVerdict = (typeof BATTERY_VERDICTS)[number];
+
+export const LOCK_VERDICTS = ['clear', 'blocked', 'unknown'] as const;
+export type LockVerdict = (typeof LOCK_VERDICTS)[number];
+
+/** One device slot of a bench, as the engine last saw it. */
+export interface SlotView {
+  /** Slot number on the bench, counted from 1 as in the bench protocol. */
+  slot: number;
+  state: SlotState;
+  /** Human-readable device summary, or null while the slot holds nothing identified. */
+  device: string | null;
+  /** Null until the battery has been read. */
+  batteryVerdict: BatteryVerdict | null;
+  /** Null until the lock state has been read. */
+  lockVerdict: LockVerdict | null;
+  /** Latest note for the operator (a fault, a device error), if any. */
+  message: string | null;
+}
+
+/** One bench connected to (or lost by) this workstation. */
+export interface BenchView {
+  /** Serial port path, e.g. `/dev/ttyACM0`; known even before the bench answers HELLO. */
+  port: string;
+  /** Bench serial from HELLO; null until the bench has introduced itself. */
+  serial: string | null;
+  /** Bench model from HELLO; null until the bench has introduced itself. */
+  model: string | null;
+  state: BenchState;
+  slots: SlotView[];
+}
