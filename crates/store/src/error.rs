@@ -1,0 +1,215 @@
+//! Everything that can go wrong in the store, each phrased so the person
+//! reading it knows what happened and what to do next.
+
+use std::path::PathBuf;
+
+use rusqlite::ErrorCode;
+use thiserror::Error;
+
+use crate::audit::AuditProblem;
+use crate::roles::{Action, Role};
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error(
+        "could not open the database at {}: {source}; check that the folder exists and that you may write to it",
+        path.display()
+    )]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    #[error(
+        "{} is not a readable SQLite database (it may be damaged, or another kind of file); \
+         restore it from a backup or choose another file",
+        path.display()
+    )]
+    NotADatabase { path: PathBuf },
+
+    #[error(
+        "{} is an SQLite database that Refurbdesk did not create (it has tables but no Refurbdesk \
+         schema version); choose another file so that it is not changed",
+        path.display()
+    )]
+    ForeignDatabase { path: PathBuf },
+
+    #[error(
+        "the database at {} has schema version {found}, but this build of Refurbdesk knows only \
+         versions up to {known}; upgrade Refurbdesk to open it (the database was left untouched)",
+        path.display()
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: u32,
+        known: u32,
+    },
+
+    #[error(
+        "could not upgrade the database at {} from schema version {from} to {to}: {detail}; \
+         the upgrade was rolled back, so the database is unchanged{}; report this to the \
+         Refurbdesk developers",
+        path.display(),
+        backup.as_ref().map_or_else(String::new, |b| format!(" (a copy from before the upgrade is at {})", b.display()))
+    )]
+    Migration {
+        path: PathBuf,
+        from: u32,
+        to: u32,
+        backup: Option<PathBuf>,
+        detail: String,
+    },
+
+    #[error(
+        "the database holds damaged data in {location}: {detail}; run the store check and \
+         restore from a backup if it fails"
+    )]
+    Corrupt { location: String, detail: String },
+
+    #[error(
+        "the audit log of {} does not verify: {problem}; do not use this copy — choose an older backup",
+        path.display()
+    )]
+    AuditBroken {
+        path: PathBuf,
+        problem: AuditProblem,
+    },
+
+    #[error(
+        "operator {operator:?} is {} and may not {action}; {} may — ask an admin to change \
+         the role or let such an operator do it",
+        role.with_article(),
+        Role::allowed_for(*action)
+    )]
+    NotAllowed {
+        operator: String,
+        role: Role,
+        action: Action,
+    },
+
+    #[error(
+        "operator {name:?} is not registered on this station; ask an admin to add it with \
+         `refurbdesk operator add {name} --role ROLE` (ROLE is technician, auditor, \
+         quality_manager or admin)"
+    )]
+    UnknownOperator { name: String },
+
+    #[error(
+        "operator {name:?} is disabled; ask an admin to enable it again, or to add a new operator \
+         with `refurbdesk operator add NAME --role ROLE`"
+    )]
+    DisabledOperator { name: String },
+
+    #[error(
+        "operator {name:?} already exists; choose another name, or enable the existing operator"
+    )]
+    OperatorExists { name: String },
+
+    #[error("{name:?} cannot be an operator name: {reason}")]
+    InvalidOperatorName { name: String, reason: String },
+
+    #[error(
+        "operator {name:?} is the last enabled admin; add or enable another admin first, so that \
+         someone can still manage operators"
+    )]
+    LastAdmin { name: String },
+
+    #[error(
+        "the first operator must be an admin, so that someone can manage operators; add \
+         {name:?} with role admin, or add an admin first and then {name:?} as {role}"
+    )]
+    FirstOperatorMustBeAdmin { name: String, role: Role },
+
+    #[error(
+        "cannot tell who is acting: no operator was given and the OS user name is empty; pass an \
+         operator name"
+    )]
+    NoOperatorName,
+
+    #[error("the intake cannot be recorded: {field} {reason}")]
+    InvalidIntake { field: String, reason: String },
+
+    #[error(
+        "the device reports IMEI {imei} and {make} serial {serial}, but that serial is already \
+         recorded for device {existing_device} with IMEI {existing_imei}; re-read both numbers \
+         from the device (dial *#06# for the IMEI) — if they are right, the device has parts from \
+         another one and a quality manager must decide how to record it"
+    )]
+    IdentityConflict {
+        imei: String,
+        make: String,
+        serial: String,
+        existing_device: uuid::Uuid,
+        existing_imei: String,
+    },
+
+    #[error(
+        "{reference:?} matches {count} devices (the same serial under different makes); search \
+         by IMEI or by an intake id instead"
+    )]
+    AmbiguousReference { reference: String, count: usize },
+
+    #[error(
+        "the database stayed busy through {attempts} attempts to {operation}; another Refurbdesk \
+         program is holding it — wait for it to finish and try again"
+    )]
+    Busy {
+        operation: &'static str,
+        attempts: u32,
+    },
+
+    #[error(
+        "{} is in use by another program; close the Refurbdesk app and any command-line runs \
+         before restoring",
+        path.display()
+    )]
+    TargetInUse { path: PathBuf },
+
+    #[error(
+        "{} would be copied onto itself; choose a different file for the copy",
+        path.display()
+    )]
+    SameFile { path: PathBuf },
+
+    #[error(
+        "{action} {}: {source}; check that the file or folder exists, that you may write there \
+         and that the disk is not full",
+        path.display()
+    )]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("database error: {0}; if it repeats, run the store check")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    /// Whether the error only means another connection held the write lock,
+    /// so that the same work may succeed if tried again.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Sqlite(error) => is_busy_sqlite(error),
+            StoreError::Busy { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+pub(crate) fn is_busy_sqlite(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
+pub(crate) fn corrupt(location: impl Into<String>, detail: impl ToString) -> StoreError {
+    StoreError::Corrupt {
+        location: location.into(),
+        detail: detail.to_string(),
+    }
+}

@@ -1,0 +1,34 @@
+//! The station's durable memory: every device, intake, operator and audit entry, kept in one SQLite file that survives crashes and stands up in an audit.
+//!
+//! [`Store::open`] creates or upgrades the database (backing it up before
+//! any upgrade) and refuses one made by a newer Refurbdesk. Every write runs
+//! in one `BEGIN IMMEDIATE` transaction, retried while another program holds
+//! the lock, and appends a hash-chained entry to the audit log in that same
+//! transaction; [`Store::verify_audit`] and [`Store::check`] find what was
+//! changed behind the store's back. Roles are enforced here, not only in the
+//! UI: a write names its operator and is refused unless the operator's role
+//! allows it.
+//!
+//! All SQL lives in this crate. Ids are UUID v7 and every record names the
+//! station it was made on, so the data can later be replicated to a
+//! site-wide database.
+
+mod audit;
+mod codec;
+mod error;
+mod intake;
+mod maintenance;
+mod operators;
+mod roles;
+mod store;
+
+pub use audit::{AuditEntry, AuditProblem, AuditReport, RecordMismatch, GENESIS_HASH};
+pub use error::StoreError;
+pub use intake::{
+    BenchInfo, DeviceFilter, DeviceRecord, DeviceRow, Direction, EvidenceLine, IntakeRecord,
+    IntakeSummary, NewIntake, TestRecord,
+};
+pub use maintenance::{CheckReport, RestoreReport};
+pub use operators::Operator;
+pub use roles::{Action, Actor, Role, UnknownRoleError};
+pub use store::{Durability, Store, SCHEMA_VERSION};

@@ -1,0 +1,239 @@
+mod common;
+
+use common::TestDb;
+use refurbdesk_store::{Durability, Store, StoreError, SCHEMA_VERSION};
+
+fn pragma_text(conn: &rusqlite::Connection, name: &str) -> String {
+    conn.query_row(&format!("PRAGMA {name}"), [], |row| {
+        row.get::<_, rusqlite::types::Value>(0)
+    })
+    .map(|value| match value {
+        rusqlite::types::Value::Integer(number) => number.to_string(),
+        rusqlite::types::Value::Text(text) => text,
+        other => format!("{other:?}"),
+    })
+    .expect("pragma reads")
+}
+
+fn object_names(conn: &rusqlite::Connection, kind: &str) -> Vec<String> {
+    let mut statement = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = ?1 AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .expect("schema query");
+    statement
+        .query_map([kind], |row| row.get(0))
+        .expect("schema rows")
+        .collect::<Result<_, _>>()
+        .expect("names")
+}
+
+#[test]
+fn a_new_file_gets_the_whole_schema_and_a_station() {
+    let db = TestDb::new();
+    assert!(!db.path.exists());
+    let store = db.open();
+    assert!(db.path.exists());
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+
+    let raw = db.raw();
+    assert_eq!(
+        object_names(&raw, "table"),
+        [
+            "audit_log",
+            "benches",
+            "devices",
+            "intake_evidence",
+            "intake_tests",
+            "intakes",
+            "operators",
+            "station"
+        ]
+    );
+    assert_eq!(object_names(&raw, "view"), ["device_current"]);
+    let indexes = object_names(&raw, "index");
+    for expected in [
+        "devices_unique_imei",
+        "devices_unique_make_serial",
+        "devices_serial",
+        "intakes_device_latest",
+        "intakes_battery_verdict",
+        "intakes_lock_verdict",
+        "intakes_operator",
+        "intakes_started",
+    ] {
+        assert!(
+            indexes.iter().any(|name| name == expected),
+            "{expected} missing from {indexes:?}"
+        );
+    }
+
+    let (station, hostname): (String, String) = raw
+        .query_row("SELECT id, hostname FROM station", [], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .expect("station row");
+    assert_eq!(station, store.station_id().to_string());
+    assert_eq!(store.station_id().get_version_num(), 7);
+    assert!(!hostname.is_empty());
+}
+
+#[test]
+fn the_file_is_left_in_wal_mode_with_normal_durability() {
+    let db = TestDb::new();
+    let store = db.open();
+    assert_eq!(store.durability().expect("durability"), Durability::Normal);
+    drop(store);
+    // WAL is a property of the file, so a fresh connection sees it.
+    assert_eq!(pragma_text(&db.raw(), "journal_mode"), "wal");
+}
+
+#[test]
+fn reopening_changes_nothing() {
+    let db = TestDb::new();
+    let first = db.open();
+    let station = first.station_id();
+    let entries = first.audit_entries(0, 100).expect("entries");
+    drop(first);
+
+    let second = db.open();
+    assert_eq!(second.station_id(), station);
+    assert_eq!(second.schema_version().expect("version"), SCHEMA_VERSION);
+    assert_eq!(second.audit_entries(0, 100).expect("entries"), entries);
+    let stations: i64 = db
+        .raw()
+        .query_row("SELECT COUNT(*) FROM station", [], |row| row.get(0))
+        .expect("count");
+    assert_eq!(stations, 1);
+    let backups = std::fs::read_dir(db.dir.path())
+        .expect("list")
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_string_lossy().contains(".bak"))
+        .count();
+    assert_eq!(
+        backups, 0,
+        "opening an up-to-date database must not back it up"
+    );
+}
+
+#[test]
+fn a_database_from_a_newer_build_is_refused_untouched() {
+    let db = TestDb::new();
+    drop(db.open());
+    let newer = SCHEMA_VERSION + 3;
+    db.raw()
+        .pragma_update(None, "user_version", newer)
+        .expect("version set");
+    let before = std::fs::read(&db.path).expect("file reads");
+
+    let error = Store::open(&db.path).expect_err("a newer schema must be refused");
+    match &error {
+        StoreError::NewerSchema { found, known, .. } => {
+            assert_eq!(*found, newer);
+            assert_eq!(*known, SCHEMA_VERSION);
+        }
+        other => panic!("expected NewerSchema, got {other:?}"),
+    }
+    let message = error.to_string();
+    assert!(
+        message.contains(&format!("schema version {newer}")),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("up to {SCHEMA_VERSION}")),
+        "{message}"
+    );
+    assert!(message.contains("upgrade Refurbdesk"), "{message}");
+    assert_eq!(std::fs::read(&db.path).expect("file reads"), before);
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused() {
+    let db = TestDb::new();
+    std::fs::write(
+        &db.path,
+        b"this is a shopping list, not a database\n".repeat(100),
+    )
+    .expect("file written");
+    let error = Store::open(&db.path).expect_err("must be refused");
+    assert!(
+        matches!(error, StoreError::NotADatabase { .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("station.db"), "{error}");
+}
+
+#[test]
+fn another_programs_database_is_not_migrated() {
+    let db = TestDb::new();
+    db.raw()
+        .execute_batch("CREATE TABLE recipes (name TEXT);")
+        .expect("foreign table");
+    let error = Store::open(&db.path).expect_err("must be refused");
+    assert!(
+        matches!(error, StoreError::ForeignDatabase { .. }),
+        "{error:?}"
+    );
+    let tables: i64 = db
+        .raw()
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("count");
+    assert_eq!(tables, 1, "nothing may be added to a foreign database");
+}
+
+#[test]
+fn a_missing_folder_is_reported_with_its_path() {
+    let db = TestDb::new();
+    let path = db.dir.path().join("no-such-folder").join("station.db");
+    let error = Store::open(&path).expect_err("must fail");
+    assert!(matches!(error, StoreError::Open { .. }), "{error:?}");
+    assert!(error.to_string().contains("no-such-folder"), "{error}");
+}
+
+#[test]
+fn full_durability_applies_inside_the_closure_only() {
+    let db = TestDb::new();
+    let mut store = db.open();
+    let inside = store
+        .with_full_durability(|store| store.durability())
+        .expect("closure runs");
+    assert_eq!(inside, Durability::Full);
+    assert_eq!(store.durability().expect("durability"), Durability::Normal);
+
+    let failed: Result<(), StoreError> =
+        store.with_full_durability(|_| Err(StoreError::NoOperatorName));
+    assert!(failed.is_err());
+    assert_eq!(
+        store.durability().expect("durability"),
+        Durability::Normal,
+        "a failing closure must still restore the setting"
+    );
+
+    store.set_durability(Durability::Full).expect("set");
+    store
+        .with_full_durability(|_| Ok(()))
+        .expect("closure runs");
+    assert_eq!(store.durability().expect("durability"), Durability::Full);
+}
+
+#[test]
+fn two_programs_opening_a_new_file_at_once_share_one_station() {
+    let db = TestDb::new();
+    let path = db.path.clone();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let path = path.clone();
+            std::thread::spawn(move || Store::open(&path).map(|store| store.station_id()))
+        })
+        .collect();
+    let stations: Vec<_> = handles
+        .into_iter()
+        .map(|handle| handle.join().expect("thread").expect("store opens"))
+        .collect();
+    assert!(
+        stations.windows(2).all(|pair| pair[0] == pair[1]),
+        "{stations:?}"
+    );
+}
