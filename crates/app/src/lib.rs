@@ -5,8 +5,12 @@
 
 pub mod logging;
 pub mod paths;
+mod simulate;
+mod workstation;
 
 pub use paths::{DataPaths, PathsError};
+pub use simulate::{SimulateError, SimulatedBenches};
+pub use workstation::{open_store, os_user};
 
 /// The version of the engine, shown by `refurbdesk --version` and the desktop window.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -2,6 +2,7 @@
 //! (`--db`, `--operator`, `--json`), prints machine-readable JSON on stdout with `--json` and messages on
 //! stderr, and ends with a code from the table in `exit.rs` / docs/cli.md.
 
+mod commands;
 mod exit;
 
 use std::path::PathBuf;
@@ -29,20 +30,27 @@ struct Cli {
 
 /// Options every subcommand accepts, anywhere on the line.
 #[derive(Debug, Args)]
-struct GlobalArgs {
+pub struct GlobalArgs {
     /// The station's SQLite database [default: the data directory's refurbdesk.sqlite]
     #[arg(long, global = true, env = "REFURBDESK_DB", value_name = "FILE")]
-    db: Option<PathBuf>,
+    pub db: Option<PathBuf>,
     /// The operator the command acts as
     #[arg(long, global = true, env = "REFURBDESK_OPERATOR", value_name = "NAME")]
-    operator: Option<String>,
+    pub operator: Option<String>,
     /// Print one JSON document on stdout; messages go to stderr
     #[arg(long, global = true)]
-    json: bool,
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Read one device from a bench slot (identity, battery, locks, tests) and record it
+    Intake(commands::intake::IntakeArgs),
+    /// Run the headless station: follow benches, intake every device placed, record each reading
+    Station(commands::station::StationArgs),
+    /// Simulators for development and tests
+    #[command(subcommand)]
+    Sim(commands::sim::SimCommand),
     /// Show where this workstation keeps its database and logs
     Paths,
 }
@@ -66,6 +74,9 @@ fn main() -> ExitCode {
 
 fn run(cli: &Cli, paths: &DataPaths) -> Result<(), Failure> {
     match &cli.command {
+        Command::Intake(args) => commands::intake::run(args, &cli.global, paths),
+        Command::Station(args) => commands::station::run(args, &cli.global, paths),
+        Command::Sim(command) => commands::sim::run(command, cli.global.json),
         Command::Paths => {
             if cli.global.json {
                 println!("{}", serde_json::to_string_pretty(paths)?);

@@ -1,0 +1,68 @@
+//! Simulated benches for the demo station and tests: the fixture scenarios built into the binary, each
+//! served on its own pseudo-terminal.
+
+use std::path::PathBuf;
+
+use refurbdesk_bench_sim::{embedded_scenarios, Scenario, SimBench, SimError, SimOptions};
+
+/// Running simulated benches; dropping this stops them and removes their links.
+pub struct SimulatedBenches {
+    benches: Vec<SimBench>,
+    _dir: tempfile::TempDir,
+}
+
+/// Why the simulated benches could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SimulateError {
+    #[error("cannot create a folder for the simulated benches' ports: {0}")]
+    Dir(#[from] std::io::Error),
+    #[error("the built-in scenario {name} is invalid: {source}")]
+    Scenario {
+        name: String,
+        #[source]
+        source: refurbdesk_bench_sim::ScenarioError,
+    },
+    #[error(transparent)]
+    Sim(#[from] SimError),
+}
+
+impl SimulatedBenches {
+    /// Starts one bench per scenario (the built-in fixtures when `scenarios` is empty).
+    pub fn start(scenarios: Vec<Scenario>, options: SimOptions) -> Result<Self, SimulateError> {
+        let scenarios = if scenarios.is_empty() {
+            embedded_scenarios()
+                .iter()
+                .map(|(name, text)| {
+                    Scenario::from_toml(text, name).map_err(|source| SimulateError::Scenario {
+                        name: name.to_string(),
+                        source,
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        } else {
+            scenarios
+        };
+        let dir = tempfile::Builder::new()
+            .prefix("refurbdesk-benches-")
+            .tempdir()?;
+        let mut benches = Vec::with_capacity(scenarios.len());
+        for (index, scenario) in scenarios.into_iter().enumerate() {
+            let link = dir.path().join(format!("bench{}", index + 1));
+            let options = SimOptions {
+                // Each bench rolls its own dice, so two benches never fail in lockstep.
+                seed: options.seed.wrapping_add(index as u64),
+                ..options.clone()
+            };
+            benches.push(SimBench::start(scenario, &link, options)?);
+        }
+        Ok(Self { benches, _dir: dir })
+    }
+
+    /// The port paths to open, one per bench.
+    pub fn ports(&self) -> Vec<PathBuf> {
+        self.benches
+            .iter()
+            .map(|b| b.link().to_path_buf())
+            .collect()
+    }
+}

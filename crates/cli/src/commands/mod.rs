@@ -1,0 +1,64 @@
+//! One module per subcommand; each returns `Result<(), Failure>` and prints its own output.
+
+pub mod intake;
+pub mod sim;
+pub mod station;
+
+use refurbdesk_app::DataPaths;
+use refurbdesk_bench::{ErrorCode, LinkError};
+use refurbdesk_station::IntakeError;
+use refurbdesk_store::{Actor, Store, StoreError};
+
+use crate::exit::{Exit, Failure};
+use crate::GlobalArgs;
+
+/// Opens the store and resolves who is acting, with the exit codes every command shares.
+pub fn open_workstation(global: &GlobalArgs, paths: &DataPaths) -> Result<(Store, Actor), Failure> {
+    let store = refurbdesk_app::open_store(paths).map_err(store_failure)?;
+    let actor = store
+        .resolve_actor(global.operator.as_deref(), &refurbdesk_app::os_user())
+        .map_err(store_failure)?;
+    Ok((store, actor))
+}
+
+pub fn store_failure(error: StoreError) -> Failure {
+    let exit = match error {
+        StoreError::NotAllowed { .. }
+        | StoreError::UnknownOperator { .. }
+        | StoreError::DisabledOperator { .. } => Exit::Refused,
+        _ => Exit::Data,
+    };
+    Failure::new(exit, error)
+}
+
+pub fn intake_failure(error: IntakeError) -> Failure {
+    let exit = match &error {
+        IntakeError::SlotEmpty { .. } | IntakeError::DeviceRemoved { .. } => Exit::NotFound,
+        IntakeError::NoSuchSlot { .. } => Exit::Usage,
+        IntakeError::Malformed { .. } => Exit::Data,
+        IntakeError::TestTimeout { .. } | IntakeError::Unstable { .. } => Exit::BenchUnreachable,
+        IntakeError::Link(link) => return link_failure_ref(link, error.to_string()),
+    };
+    Failure::new(exit, error)
+}
+
+fn link_failure_ref(link: &LinkError, message: String) -> Failure {
+    let exit = match link {
+        LinkError::Bench {
+            code: ErrorCode::Empty,
+            ..
+        } => Exit::NotFound,
+        LinkError::Bench {
+            code: ErrorCode::NoSlot | ErrorCode::BadArgs,
+            ..
+        }
+        | LinkError::InvalidRequest(_) => Exit::Usage,
+        _ => Exit::BenchUnreachable,
+    };
+    Failure::new(exit, anyhow::anyhow!(message))
+}
+
+pub fn link_failure(error: LinkError) -> Failure {
+    let message = error.to_string();
+    link_failure_ref(&error, message)
+}
