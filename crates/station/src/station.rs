@@ -231,6 +231,8 @@ struct IntakeDone {
     result: Result<(IntakeReading, IntakeReport), String>,
     retry: bool,
     removed: bool,
+    /// The bench went away mid-intake: the slot is intaken again once it is back (`resync`).
+    disconnected: bool,
 }
 
 /// Follows one bench for the station's life: connects (and keeps trying while the port is missing),
@@ -532,6 +534,7 @@ impl BenchFollower {
                                 result: Ok((reading, report)),
                                 retry: false,
                                 removed: false,
+                                disconnected: false,
                             }
                         }
                         Ok(Err(error)) => IntakeDone {
@@ -539,12 +542,14 @@ impl BenchFollower {
                             result: Err(error.to_string()),
                             retry: false,
                             removed: false,
+                            disconnected: false,
                         },
                         Err(join) => IntakeDone {
                             slot,
                             result: Err(format!("recording stopped: {join}")),
                             retry: false,
                             removed: false,
+                            disconnected: false,
                         },
                     }
                 }
@@ -553,12 +558,12 @@ impl BenchFollower {
                         error,
                         IntakeError::DeviceRemoved { .. } | IntakeError::SlotEmpty { .. }
                     );
+                    let disconnected =
+                        matches!(error, IntakeError::Link(LinkError::Disconnected { .. }));
                     let transient = matches!(
                         error,
                         IntakeError::Link(
-                            LinkError::NoAnswer { .. }
-                                | LinkError::Unreachable { .. }
-                                | LinkError::Disconnected { .. }
+                            LinkError::NoAnswer { .. } | LinkError::Unreachable { .. }
                         ) | IntakeError::Unstable { .. }
                             | IntakeError::TestTimeout { .. }
                     );
@@ -567,6 +572,7 @@ impl BenchFollower {
                         result: Err(error.to_string()),
                         retry: transient && attempts_left,
                         removed,
+                        disconnected,
                     }
                 }
             };
@@ -591,6 +597,17 @@ impl BenchFollower {
                     slot,
                     report: Box::new(report),
                 });
+            }
+            Err(error) if done.disconnected => {
+                let _ = self.out.send(StationEvent::IntakeFailed {
+                    port: self.port.clone(),
+                    bench: self.bench_serial.clone(),
+                    slot,
+                    error,
+                    will_retry: true,
+                    removed: false,
+                });
+                self.set_phase(slot, SlotPhase::Unknown, None);
             }
             Err(error) if done.removed => {
                 // The slot holds a device again (or the removal was an INSERTED for a new one):
