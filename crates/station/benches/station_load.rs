@@ -81,7 +81,12 @@ fn serve(count: usize, dir: &Path) {
 /// (user + system) CPU time of this process.
 fn cpu_time() -> Duration {
     let stat = std::fs::read_to_string("/proc/self/stat").expect("procfs");
-    let fields: Vec<&str> = stat.rsplit(')').next().unwrap().split_whitespace().collect();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
     let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
     Duration::from_secs_f64(ticks as f64 / 100.0)
 }
@@ -125,7 +130,9 @@ fn main() {
         .read_line(&mut ready)
         .unwrap();
     assert_eq!(ready.trim(), "ready");
-    let ports: Vec<PathBuf> = (0..count).map(|b| dir.path().join(format!("bench{b}"))).collect();
+    let ports: Vec<PathBuf> = (0..count)
+        .map(|b| dir.path().join(format!("bench{b}")))
+        .collect();
 
     let db = dir.path().join("load.sqlite");
     let store = Arc::new(Mutex::new(Store::open(&db).unwrap()));
@@ -146,7 +153,9 @@ fn main() {
         let mut latencies = Vec::new();
         while latencies.len() < expected {
             match tokio::time::timeout(Duration::from_secs(120), rx.recv()).await {
-                Ok(Some(StationEvent::SlotChanged { port, slot, phase, .. })) => {
+                Ok(Some(StationEvent::SlotChanged {
+                    port, slot, phase, ..
+                })) => {
                     if phase == refurbdesk_station::SlotPhase::Intake {
                         intake_started.insert((port, slot), Instant::now());
                     }
@@ -156,7 +165,9 @@ fn main() {
                         latencies.push(at.elapsed());
                     }
                 }
-                Ok(Some(StationEvent::IntakeFailed { error, .. })) => panic!("intake failed: {error}"),
+                Ok(Some(StationEvent::IntakeFailed { error, .. })) => {
+                    panic!("intake failed: {error}")
+                }
                 Ok(Some(_)) => {}
                 Ok(None) | Err(_) => panic!("station stalled after {} intakes", latencies.len()),
             }
@@ -180,8 +191,14 @@ fn main() {
     for row in &rows {
         let intake = store.latest_intake(row.id).unwrap().unwrap();
         let bench: usize = intake.bench.serial[5..].parse().unwrap();
-        assert_eq!(intake.identity.imei.as_deref(), Some(imei(bench, intake.slot).as_str()));
-        assert_eq!(intake.battery.reading.full_mah, Some(2300 + intake.slot as u32 * 17));
+        assert_eq!(
+            intake.identity.imei.as_deref(),
+            Some(imei(bench, intake.slot).as_str())
+        );
+        assert_eq!(
+            intake.battery.reading.full_mah,
+            Some(2300 + intake.slot as u32 * 17)
+        );
         assert_eq!(intake.tests.len(), 5);
     }
     let mut latencies = latencies;
