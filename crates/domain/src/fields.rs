@@ -307,7 +307,7 @@ impl<'a> KnownFields<'a> {
             None => (unsigned, None),
         };
         let all_digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-        if !all_digits(whole) || !fraction.map_or(true, all_digits) {
+        if !all_digits(whole) || !fraction.is_none_or(all_digits) {
             return Err(self.invalid(field, value, expected));
         }
         value

@@ -247,7 +247,7 @@ async fn follow_bench(
     let port_name = port.display().to_string();
     let mut told_waiting = false;
     let link = loop {
-        match BenchLink::connect(&port, config.link.clone()).await {
+        match BenchLink::connect(&port, config.link).await {
             Ok((link, _hello)) => break link,
             Err(error) => {
                 if !told_waiting {
