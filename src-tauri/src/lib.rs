@@ -2,6 +2,7 @@
 //! and forwards engine progress as events; no domain rule lives here.
 
 mod commands;
+mod station;
 
 use refurbdesk_app::DataPaths;
 
@@ -19,9 +20,25 @@ pub fn run() {
     let _log = refurbdesk_app::logging::init(&paths.log_dir, "refurbdesk-desktop", "info");
     tracing::info!(version = refurbdesk_app::VERSION, database = %paths.database.display(), "desktop starting");
 
+    // `--simulate` starts the station on the built-in simulated benches as the window opens.
+    let simulate = std::env::args().skip(1).any(|arg| arg == "--simulate");
     let result = tauri::Builder::default()
         .manage(paths)
-        .invoke_handler(tauri::generate_handler![commands::station_info])
+        .manage(station::StationState::default())
+        .invoke_handler(tauri::generate_handler![
+            commands::station_info,
+            commands::station_history,
+            commands::start_simulated_station,
+            commands::stop_station
+        ])
+        .setup(move |app| {
+            if simulate {
+                if let Err(error) = station::start_simulated(app.handle()) {
+                    tracing::error!(%error, "simulated station did not start");
+                }
+            }
+            Ok(())
+        })
         .run(tauri::generate_context!());
     if let Err(error) = result {
         tracing::error!(%error, "desktop stopped");

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { BenchList } from './components/BenchList';
 import { detectLanguage, t, type Lang } from './i18n';
 import type { BenchView } from './types';
-import { BUILD_VERSION, formatVersion, loadAppVersion } from './version';
+import { followStation } from './stationFeed';
+import { BUILD_VERSION, formatVersion, isInsideTauri, loadAppVersion } from './version';
 
 const NO_BENCHES: readonly BenchView[] = [];
 
@@ -32,6 +33,28 @@ export function App({ benches = NO_BENCHES, lang }: AppProps) {
     };
   }, []);
 
+  // Inside the desktop shell the benches come from the engine's station events.
+  const [liveBenches, setLiveBenches] = useState<readonly BenchView[]>(NO_BENCHES);
+  useEffect(() => {
+    if (!isInsideTauri()) return undefined;
+    let stop: (() => void) | undefined;
+    let stillMounted = true;
+    void followStation((next) => {
+      if (stillMounted) setLiveBenches(next);
+    })
+      .then((unlisten) => {
+        if (stillMounted) stop = unlisten;
+        else unlisten();
+      })
+      // Without a station feed the screen still works; it just shows no benches.
+      .catch((error: unknown) => console.warn('station feed unavailable', error));
+    return () => {
+      stillMounted = false;
+      stop?.();
+    };
+  }, []);
+  const shownBenches = benches.length > 0 ? benches : liveBenches;
+
   useEffect(() => {
     document.documentElement.lang = screenLang;
   }, [screenLang]);
@@ -50,7 +73,7 @@ export function App({ benches = NO_BENCHES, lang }: AppProps) {
         </span>
       </header>
       <main className="station__body">
-        <BenchList benches={benches} lang={screenLang} />
+        <BenchList benches={shownBenches} lang={screenLang} />
       </main>
     </div>
   );

@@ -50,7 +50,7 @@ pub struct Element {
 impl DesktopSession {
     /// Starts Xvfb, tauri-driver (inside its own D-Bus session, without the accessibility bus that
     /// otherwise stalls WebKitGTK at start), and the app at `app`.
-    pub fn start(app: &Path, env: &[(&str, &Path)]) -> Result<Self, HarnessError> {
+    pub fn start(app: &Path, args: &[&str], env: &[(&str, &Path)]) -> Result<Self, HarnessError> {
         if !app.is_file() {
             return Err(HarnessError::NoApp(app.to_path_buf()));
         }
@@ -103,7 +103,7 @@ impl DesktopSession {
             "/session",
             json!({"capabilities": {"alwaysMatch": {
                 "browserName": "wry",
-                "tauri:options": {"application": app}
+                "tauri:options": {"application": app, "args": args}
             }}}),
         )?;
         session.session = created["sessionId"]
@@ -182,6 +182,34 @@ impl DesktopSession {
                 });
             }
             std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    /// Waits until the element at `css` exists and its text contains `needle`; returns that text.
+    pub fn wait_for_text(
+        &self,
+        css: &str,
+        needle: &str,
+        limit: Duration,
+    ) -> Result<String, HarnessError> {
+        let start = Instant::now();
+        let mut last = String::new();
+        loop {
+            if let Ok(element) = self.wait_for(css, Duration::from_millis(0)) {
+                if let Ok(text) = self.text(&element) {
+                    if text.contains(needle) {
+                        return Ok(text);
+                    }
+                    last = text;
+                }
+            }
+            if start.elapsed() > limit {
+                return Err(HarnessError::Timeout {
+                    what: format!("{css} to show {needle:?} (last text: {last:?})"),
+                    seconds: limit.as_secs(),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(250));
         }
     }
 
