@@ -45,9 +45,13 @@ fn imei(bench: usize, slot: u16) -> String {
 
 /// A full 8-slot phone bench whose devices have unique IMEIs and serials.
 fn scenario(bench: usize) -> String {
+    scenario_timed(bench, "response_ms = 2\ndevice_ms = 6\ntest_ms = 30")
+}
+
+fn scenario_timed(bench: usize, timing: &str) -> String {
     let mut text = format!(
         "[bench]\nvendor = \"Acme\"\nmodel = \"PB-8\"\nserial = \"LOAD-{bench:03}\"\nfw = \"1.4.2\"\nslots = {SLOTS}\n\
-         [timing]\nresponse_ms = 2\ndevice_ms = 6\ntest_ms = 30\n"
+         [timing]\n{timing}\n"
     );
     for slot in 1..=SLOTS {
         text.push_str(&format!(
@@ -220,4 +224,51 @@ fn main() {
         cpu_idle.as_secs_f64() * 10.0
     );
     println!("station peak RSS: {:.1} MiB", peak_rss_mib());
+    drop(store);
+    host_time_per_intake(dir.path());
+}
+
+/// Upper bound of the station's own time per device: intakes one after another against a bench that
+/// answers at once (zero response, device and test times), each read and recorded exactly as the
+/// station does. What remains is our work plus the simulator's and the PTY's, never less than ours.
+fn host_time_per_intake(dir: &Path) {
+    const ROUNDS: usize = 32;
+    let scenario = Scenario::from_toml(
+        &scenario_timed(999, "response_ms = 0\ndevice_ms = 0\ntest_ms = 0"),
+        "zero",
+    )
+    .unwrap();
+    let link = dir.join("zero-bench");
+    let _bench = SimBench::start(scenario, &link, SimOptions::default()).unwrap();
+    let mut store = Store::open(&dir.join("zero.sqlite")).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut times = runtime.block_on(async {
+        let (link, _) = refurbdesk_bench::BenchLink::connect(&link, Default::default())
+            .await
+            .unwrap();
+        let options = refurbdesk_station::IntakeOptions::default();
+        let mut times = Vec::new();
+        for _ in 0..ROUNDS {
+            for slot in 1..=SLOTS {
+                let started = Instant::now();
+                let reading = refurbdesk_station::run_intake(&link, slot, &options)
+                    .await
+                    .unwrap();
+                refurbdesk_station::record_reading(&mut store, &reading, "bench").unwrap();
+                times.push(started.elapsed());
+            }
+        }
+        times
+    });
+    times.sort();
+    println!(
+        "host time per device, zero-latency bench, {} intakes one after another (10 requests + 5 tests each, \
+         upper bound incl. simulator and PTY): p50 {:.2} ms, p99 {:.2} ms",
+        times.len(),
+        percentile(&times, 0.5).as_secs_f64() * 1000.0,
+        percentile(&times, 0.99).as_secs_f64() * 1000.0
+    );
 }
