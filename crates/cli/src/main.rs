@@ -51,6 +51,24 @@ enum Command {
     /// Simulators for development and tests
     #[command(subcommand)]
     Sim(commands::sim::SimCommand),
+    /// Register, list, disable and enable the operators who work at this station
+    #[command(subcommand)]
+    Operator(commands::operator::OperatorCommand),
+    /// Verify the audit log's hash chain
+    #[command(subcommand)]
+    Audit(commands::audit::AuditCommand),
+    /// Back up, restore and check the station's database
+    #[command(subcommand)]
+    Db(commands::db::DbCommand),
+    /// List devices as their latest intake left them, newest first, with filters
+    Devices(commands::devices::DevicesArgs),
+    /// Overwrite and verify a drive or image file, and record the erasure
+    Erase(commands::erase::EraseArgs),
+    /// Grade a device's latest intake from its checklist and cosmetic zones, and record it
+    Grade(commands::grade::GradeArgs),
+    /// Check a grading policy file, or print the shipped one
+    #[command(subcommand)]
+    Policy(commands::policy::PolicyCommand),
     /// Show where this workstation keeps its database and logs
     Paths,
 }
@@ -77,6 +95,13 @@ fn run(cli: &Cli, paths: &DataPaths) -> Result<(), Failure> {
         Command::Intake(args) => commands::intake::run(args, &cli.global, paths),
         Command::Station(args) => commands::station::run(args, &cli.global, paths),
         Command::Sim(command) => commands::sim::run(command, cli.global.json),
+        Command::Operator(command) => commands::operator::run(command, &cli.global, paths),
+        Command::Audit(command) => commands::audit::run(command, &cli.global, paths),
+        Command::Db(command) => commands::db::run(command, &cli.global, paths),
+        Command::Devices(args) => commands::devices::run(args, &cli.global, paths),
+        Command::Erase(args) => commands::erase::run(args, &cli.global, paths),
+        Command::Grade(args) => commands::grade::run(args, &cli.global, paths),
+        Command::Policy(command) => commands::policy::run(command, cli.global.json),
         Command::Paths => {
             if cli.global.json {
                 println!("{}", serde_json::to_string_pretty(paths)?);

@@ -34,15 +34,23 @@ pub(crate) enum Entity {
     Bench,
     Device,
     Intake,
+    Checklist,
+    CosmeticInspection,
+    Grade,
+    Erasure,
 }
 
 impl Entity {
-    const ALL: [Entity; 5] = [
+    const ALL: [Entity; 9] = [
         Entity::Station,
         Entity::Operator,
         Entity::Bench,
         Entity::Device,
         Entity::Intake,
+        Entity::Checklist,
+        Entity::CosmeticInspection,
+        Entity::Grade,
+        Entity::Erasure,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -52,6 +60,10 @@ impl Entity {
             Entity::Bench => "bench",
             Entity::Device => "device",
             Entity::Intake => "intake",
+            Entity::Checklist => "checklist",
+            Entity::CosmeticInspection => "cosmetic_inspection",
+            Entity::Grade => "grade",
+            Entity::Erasure => "erasure",
         }
     }
 
@@ -68,6 +80,10 @@ impl Entity {
             Entity::Bench => "SELECT * FROM benches WHERE id = ?1",
             Entity::Device => "SELECT * FROM devices WHERE id = ?1",
             Entity::Intake => "SELECT * FROM intakes WHERE id = ?1",
+            Entity::Checklist => "SELECT * FROM checklists WHERE id = ?1",
+            Entity::CosmeticInspection => "SELECT * FROM cosmetic_inspections WHERE id = ?1",
+            Entity::Grade => "SELECT * FROM grades WHERE id = ?1",
+            Entity::Erasure => "SELECT * FROM erasures WHERE id = ?1",
         }
     }
 
@@ -78,6 +94,10 @@ impl Entity {
             Entity::Bench => "SELECT id FROM benches ORDER BY id",
             Entity::Device => "SELECT id FROM devices ORDER BY id",
             Entity::Intake => "SELECT id FROM intakes ORDER BY id",
+            Entity::Checklist => "SELECT id FROM checklists ORDER BY id",
+            Entity::CosmeticInspection => "SELECT id FROM cosmetic_inspections ORDER BY id",
+            Entity::Grade => "SELECT id FROM grades ORDER BY id",
+            Entity::Erasure => "SELECT id FROM erasures ORDER BY id",
         }
     }
 }
@@ -95,8 +115,43 @@ pub(crate) fn record_json(
     else {
         return Ok(None);
     };
-    if entity != Entity::Intake {
-        return Ok(Some(row));
+    // A checklist and an inspection are written and audited with their rows.
+    match entity {
+        Entity::Checklist => {
+            let answers = rows_to_json(
+                conn,
+                "SELECT * FROM checklist_answers WHERE checklist_id = ?1 ORDER BY seq",
+                id,
+            )?;
+            return Ok(Some(sorted_object(
+                [("answers", Value::from(answers)), ("checklist", row)]
+                    .into_iter()
+                    .collect(),
+            )));
+        }
+        Entity::CosmeticInspection => {
+            let zones = rows_to_json(
+                conn,
+                "SELECT * FROM cosmetic_zones WHERE inspection_id = ?1 ORDER BY zone",
+                id,
+            )?;
+            let photos = rows_to_json(
+                conn,
+                "SELECT * FROM cosmetic_photos WHERE inspection_id = ?1 ORDER BY zone, seq",
+                id,
+            )?;
+            return Ok(Some(sorted_object(
+                [
+                    ("inspection", row),
+                    ("photos", Value::from(photos)),
+                    ("zones", Value::from(zones)),
+                ]
+                .into_iter()
+                .collect(),
+            )));
+        }
+        Entity::Intake => {}
+        _ => return Ok(Some(row)),
     }
     let tests = rows_to_json(
         conn,
@@ -178,11 +233,8 @@ pub(crate) fn append(
     write: AuditWrite<'_>,
 ) -> Result<i64, StoreError> {
     let last: Option<(i64, String)> = tx
-        .query_row(
-            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?;
     let (last_seq, prev_hash) = last.unwrap_or((0, GENESIS_HASH.to_owned()));
     let seq = last_seq + 1;

@@ -184,6 +184,20 @@ pub enum StoreError {
         source: std::io::Error,
     },
 
+    #[error("the erasure cannot be recorded: {field} {reason}")]
+    InvalidErasure { field: String, reason: String },
+
+    #[error("there is no erasure {id} in this database; check the id (it is printed when the erasure starts)")]
+    UnknownErasure { id: uuid::Uuid },
+
+    #[error(
+        "erasure {id} already ended as {status} and cannot be changed; start a new erasure instead"
+    )]
+    ErasureFinished { id: uuid::Uuid, status: String },
+
+    #[error("the grade cannot be recorded: {field} {reason}")]
+    InvalidGrade { field: String, reason: String },
+
     #[error("database error: {0}; if it repeats, run the store check")]
     Sqlite(#[from] rusqlite::Error),
 }

@@ -180,6 +180,22 @@ pub struct DeviceRow {
 
 const TEST_OUTCOMES: [&str; 3] = ["pass", "fail", "skip"];
 
+/// A device and one of its intakes, with the columns of the
+/// `device_current` view that [`DeviceRow`] is read from.
+const DEVICE_ROW_SELECT: &str = "SELECT d.id AS id, d.category AS category, d.make AS make,
+        d.model AS model, d.serial AS serial, d.imei AS imei,
+        i.id AS last_intake_id, i.started_at AS last_intake_at, i.operator AS last_operator,
+        i.battery_verdict AS battery_verdict, i.soh_pct AS soh_pct,
+        i.lock_verdict AS lock_verdict,
+        (SELECT COUNT(*) FROM intakes c WHERE c.device_id = d.id) AS intake_count
+    FROM intakes i JOIN devices d ON d.id = i.device_id";
+
+/// Keeps only the intake that is its device's latest (by start time, then
+/// id, as in the `device_current` view).
+const LATEST_INTAKE_ONLY: &str =
+    "i.id = (SELECT x.id FROM intakes x WHERE x.device_id = i.device_id
+        ORDER BY x.started_at DESC, x.id DESC LIMIT 1)";
+
 impl Store {
     /// Records an intake in one transaction: the bench, the device (found
     /// by IMEI, else by make and serial, else new), the intake with its
@@ -297,46 +313,50 @@ impl Store {
 
     /// Devices with their latest intake, newest intake first.
     pub fn list_devices(&self, filter: &DeviceFilter) -> Result<Vec<DeviceRow>, StoreError> {
-        let mut conditions = vec!["last_intake_id IS NOT NULL".to_owned()];
+        // Same rows as the `device_current` view, but walked from the
+        // intakes in time order, so that a page of the newest devices reads
+        // a page of intakes through an index instead of deriving the latest
+        // intake of every device first.
+        let mut conditions = vec![LATEST_INTAKE_ONLY.to_owned()];
         let mut values: Vec<SqlValue> = Vec::new();
         let mut condition = |sql: &str, value: SqlValue| {
             values.push(value);
             conditions.push(format!("{sql} ?{}", values.len()));
         };
         if let Some(imei) = &filter.imei {
-            condition("imei =", SqlValue::Text(imei.clone()));
+            condition("d.imei =", SqlValue::Text(imei.clone()));
         }
         if let Some(serial) = &filter.serial {
-            condition("serial =", SqlValue::Text(serial.clone()));
+            condition("d.serial =", SqlValue::Text(serial.clone()));
         }
         if let Some(verdict) = filter.battery_verdict {
             condition(
-                "battery_verdict =",
+                "i.battery_verdict =",
                 SqlValue::Text(verdict.as_str().to_owned()),
             );
         }
         if let Some(verdict) = filter.lock_verdict {
             condition(
-                "lock_verdict =",
+                "i.lock_verdict =",
                 SqlValue::Text(verdict.as_str().to_owned()),
             );
         }
         if let Some(since) = filter.since {
-            condition("last_intake_at >=", SqlValue::Text(timestamp(since)));
+            condition("i.started_at >=", SqlValue::Text(timestamp(since)));
         }
         if let Some(operator) = &filter.operator {
-            condition("last_operator =", SqlValue::Text(operator.clone()));
+            condition("i.operator =", SqlValue::Text(operator.clone()));
         }
         values.push(SqlValue::Integer(filter.limit.map_or(-1, i64::from)));
         values.push(SqlValue::Integer(i64::from(filter.offset)));
         let sql = format!(
-            "SELECT * FROM device_current WHERE {} \
-             ORDER BY last_intake_at DESC, last_intake_id DESC LIMIT ?{} OFFSET ?{}",
+            "{DEVICE_ROW_SELECT} WHERE {} \
+             ORDER BY i.started_at DESC, i.id DESC LIMIT ?{} OFFSET ?{}",
             conditions.join(" AND "),
             values.len() - 1,
             values.len()
         );
-        let mut statement = self.conn.prepare(&sql)?;
+        let mut statement = self.conn.prepare_cached(&sql)?;
         let mut rows = statement.query(rusqlite::params_from_iter(values))?;
         let mut devices = Vec::new();
         while let Some(row) = rows.next()? {
@@ -348,7 +368,7 @@ impl Store {
 
 /// The parts of an intake stored as JSON, serialised once before the
 /// transaction so a retry does not redo them.
-struct SerializedIntake {
+pub(crate) struct SerializedIntake {
     bench: String,
     identity: String,
     battery: String,
@@ -356,7 +376,7 @@ struct SerializedIntake {
 }
 
 impl SerializedIntake {
-    fn new(intake: &NewIntake) -> Result<Self, StoreError> {
+    pub(crate) fn new(intake: &NewIntake) -> Result<Self, StoreError> {
         fn json<T: Serialize>(value: &T, field: &str) -> Result<String, StoreError> {
             serde_json::to_string(value).map_err(|error| StoreError::InvalidIntake {
                 field: field.to_owned(),
@@ -372,7 +392,7 @@ impl SerializedIntake {
     }
 }
 
-fn validate(intake: &NewIntake) -> Result<(), StoreError> {
+pub(crate) fn validate(intake: &NewIntake) -> Result<(), StoreError> {
     let refuse = |field: &str, reason: String| {
         Err(StoreError::InvalidIntake {
             field: field.to_owned(),
@@ -426,14 +446,34 @@ fn usable(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|text| !text.trim().is_empty())
 }
 
-fn upsert_bench(tx: &Connection, station_id: Uuid, intake: &NewIntake) -> Result<Uuid, StoreError> {
-    let bench = &intake.bench;
+pub(crate) fn upsert_bench(
+    tx: &Connection,
+    station_id: Uuid,
+    intake: &NewIntake,
+) -> Result<Uuid, StoreError> {
+    upsert_bench_seen(
+        tx,
+        station_id,
+        &intake.bench,
+        &intake.operator,
+        intake.started_at,
+        intake.finished_at,
+    )
+}
+
+/// Registers the bench, or brings its row up to date: `first_seen` only
+/// counts for a bench seen for the first time, `last_seen` only if later.
+pub(crate) fn upsert_bench_seen(
+    tx: &Connection,
+    station_id: Uuid,
+    bench: &BenchInfo,
+    operator: &str,
+    first_seen: DateTime<Utc>,
+    last_seen: DateTime<Utc>,
+) -> Result<Uuid, StoreError> {
     let existing: Option<String> = tx
-        .query_row(
-            "SELECT id FROM benches WHERE serial = ?1",
-            [&bench.serial],
-            |row| row.get(0),
-        )
+        .prepare_cached("SELECT id FROM benches WHERE serial = ?1")?
+        .query_row([&bench.serial], |row| row.get(0))
         .optional()?;
     match existing {
         Some(id) => {
@@ -450,7 +490,7 @@ fn upsert_bench(tx: &Connection, station_id: Uuid, intake: &NewIntake) -> Result
                     bench.model,
                     bench.fw,
                     bench.port,
-                    timestamp(intake.finished_at),
+                    timestamp(last_seen),
                     id_text(id)
                 ],
             )?;
@@ -460,7 +500,7 @@ fn upsert_bench(tx: &Connection, station_id: Uuid, intake: &NewIntake) -> Result
                     tx,
                     station_id,
                     AuditWrite {
-                        operator: &intake.operator,
+                        operator,
                         action: "bench.updated",
                         entity: Entity::Bench,
                         entity_id: id,
@@ -484,8 +524,8 @@ fn upsert_bench(tx: &Connection, station_id: Uuid, intake: &NewIntake) -> Result
                     bench.model,
                     bench.fw,
                     bench.port,
-                    timestamp(intake.started_at),
-                    timestamp(intake.finished_at),
+                    timestamp(first_seen),
+                    timestamp(last_seen),
                     id_text(station_id)
                 ],
             )?;
@@ -493,7 +533,7 @@ fn upsert_bench(tx: &Connection, station_id: Uuid, intake: &NewIntake) -> Result
                 tx,
                 station_id,
                 AuditWrite {
-                    operator: &intake.operator,
+                    operator,
                     action: "bench.registered",
                     entity: Entity::Bench,
                     entity_id: id,
@@ -519,9 +559,8 @@ fn known_device(
     params: impl rusqlite::Params,
 ) -> Result<Option<KnownDevice>, StoreError> {
     let row: Option<(String, Option<String>, Option<String>)> = tx
-        .query_row(sql, params, |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-        })
+        .prepare_cached(sql)?
+        .query_row(params, |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
         .optional()?;
     row.map(|(id, serial, imei)| {
         Ok(KnownDevice {
@@ -537,7 +576,7 @@ fn known_device(
 /// the bench read it), else by make and serial; a device with neither
 /// cannot be recognised and gets a new record every time. An identifier
 /// missing from the record but read now is filled in, never replaced.
-fn find_or_create_device(
+pub(crate) fn find_or_create_device(
     tx: &Connection,
     station_id: Uuid,
     intake: &NewIntake,
@@ -617,23 +656,23 @@ fn find_or_create_device(
     }
 
     let id = Uuid::now_v7();
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO devices (id, category, make, model, model_code, serial, imei, imei_valid,
                               first_seen, station_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        rusqlite::params![
-            id_text(id),
-            identity.category.as_str(),
-            identity.make,
-            identity.model,
-            identity.model_code,
-            serial,
-            imei,
-            imei.and(identity.imei_valid),
-            timestamp(intake.started_at),
-            id_text(station_id)
-        ],
-    )?;
+    )?
+    .execute(rusqlite::params![
+        id_text(id),
+        identity.category.as_str(),
+        identity.make,
+        identity.model,
+        identity.model_code,
+        serial,
+        imei,
+        imei.and(identity.imei_valid),
+        timestamp(intake.started_at),
+        id_text(station_id)
+    ])?;
     audit::append(
         tx,
         station_id,
@@ -649,7 +688,7 @@ fn find_or_create_device(
     Ok((id, true))
 }
 
-fn insert_intake(
+pub(crate) fn insert_intake(
     tx: &Connection,
     station_id: Uuid,
     bench_id: Uuid,

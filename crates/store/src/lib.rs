@@ -14,8 +14,11 @@
 //! site-wide database.
 
 mod audit;
+mod batch;
 mod codec;
+mod erasures;
 mod error;
+mod grades;
 mod intake;
 mod maintenance;
 mod operators;
@@ -23,7 +26,9 @@ mod roles;
 mod store;
 
 pub use audit::{AuditEntry, AuditProblem, AuditReport, RecordMismatch, GENESIS_HASH};
+pub use erasures::{ErasureFault, ErasureRecord, ErasureResult, ErasureStatus, NewErasure};
 pub use error::StoreError;
+pub use grades::{ChecklistAnswer, GradeRecord, GradeSummary, NewGrade, ZonePhoto, ZoneRecord};
 pub use intake::{
     BenchInfo, DeviceFilter, DeviceRecord, DeviceRow, Direction, EvidenceLine, IntakeRecord,
     IntakeSummary, NewIntake, TestRecord,

@@ -1,6 +1,13 @@
 //! One module per subcommand; each returns `Result<(), Failure>` and prints its own output.
 
+pub mod audit;
+pub mod db;
+pub mod devices;
+pub mod erase;
+pub mod grade;
 pub mod intake;
+pub mod operator;
+pub mod policy;
 pub mod sim;
 pub mod station;
 
@@ -19,6 +26,22 @@ pub fn open_workstation(global: &GlobalArgs, paths: &DataPaths) -> Result<(Store
         .resolve_actor(global.operator.as_deref(), &refurbdesk_app::os_user())
         .map_err(store_failure)?;
     Ok((store, actor))
+}
+
+/// Opens the workstation's database for a command that only reads or checks it: a missing file
+/// is "not found" (4), never silently created as a new, empty station.
+pub fn open_existing(paths: &DataPaths) -> Result<Store, Failure> {
+    if !paths.database.exists() {
+        return Err(Failure::new(
+            Exit::NotFound,
+            anyhow::anyhow!(
+                "there is no database at {}; pass --db FILE (or set REFURBDESK_DB) to name the \
+                 station's database",
+                paths.database.display()
+            ),
+        ));
+    }
+    refurbdesk_app::open_store(paths).map_err(store_failure)
 }
 
 pub fn store_failure(error: StoreError) -> Failure {

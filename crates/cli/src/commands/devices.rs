@@ -1,0 +1,138 @@
+//! `refurbdesk devices`: the quality manager's list of devices, each as its
+//! latest intake left it, newest first.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::Args;
+use refurbdesk_app::DataPaths;
+use refurbdesk_domain::{BatteryVerdictKind, LockVerdictKind};
+use refurbdesk_store::{DeviceFilter, DeviceRow};
+
+use super::{open_existing, store_failure};
+use crate::exit::Failure;
+use crate::GlobalArgs;
+
+/// Filters apply to each device's latest intake: a device that once needed a
+/// battery but passed on re-test is listed under `--battery pass`.
+#[derive(Debug, Args)]
+pub struct DevicesArgs {
+    /// Only the device with this IMEI
+    #[arg(long, value_name = "IMEI")]
+    imei: Option<String>,
+    /// Only devices with this serial number
+    #[arg(long, value_name = "SERIAL")]
+    serial: Option<String>,
+    /// Battery verdict: pass, replace, consumed, unknown or absent
+    #[arg(long, value_name = "VERDICT")]
+    battery: Option<BatteryVerdictKind>,
+    /// Lock verdict: clear, blocked or unknown
+    #[arg(long, value_name = "VERDICT")]
+    lock: Option<LockVerdictKind>,
+    /// Latest intake started on or after this day (YYYY-MM-DD, UTC) or moment (RFC 3339)
+    #[arg(long, value_name = "DATE", value_parser = parse_since)]
+    since: Option<DateTime<Utc>>,
+    /// Latest intake run by this operator (--operator is who runs this command)
+    #[arg(long = "by", value_name = "NAME")]
+    by: Option<String>,
+    /// At most this many devices; 0 lists them all
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    limit: u32,
+    /// Skip this many devices first, to page through the list
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    offset: u32,
+}
+
+fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(day.and_time(chrono::NaiveTime::MIN).and_utc());
+    }
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|_| {
+            format!(
+                "{text:?} is not a date; write a day as 2025-03-14 or a moment as \
+                 2025-03-14T09:30:00Z"
+            )
+        })
+}
+
+pub fn run(args: &DevicesArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
+    let store = open_existing(paths)?;
+    let filter = DeviceFilter {
+        imei: args.imei.clone(),
+        serial: args.serial.clone(),
+        battery_verdict: args.battery,
+        lock_verdict: args.lock,
+        since: args.since,
+        operator: args.by.clone(),
+        limit: (args.limit > 0).then_some(args.limit),
+        offset: args.offset,
+    };
+    let rows = store.list_devices(&filter).map_err(store_failure)?;
+    if global.json {
+        println!("{}", serde_json::to_string(&rows)?);
+    } else if rows.is_empty() {
+        println!("no devices match");
+    } else {
+        print_table(&rows);
+        if args.limit > 0 && rows.len() == args.limit as usize {
+            eprintln!(
+                "showing {} devices from {}; pass --offset {} for the next page or --limit 0 for all",
+                rows.len(),
+                args.offset + 1,
+                args.offset + args.limit
+            );
+        }
+    }
+    Ok(())
+}
+
+fn print_table(rows: &[DeviceRow]) {
+    let identifier = |row: &DeviceRow| -> String {
+        row.imei
+            .clone()
+            .or_else(|| row.serial.clone())
+            .unwrap_or_else(|| "-".to_owned())
+    };
+    let device = |row: &DeviceRow| format!("{} {}", row.make, row.model);
+    let id_width = rows.iter().map(|r| identifier(r).len()).max().unwrap_or(0);
+    let device_width = rows
+        .iter()
+        .map(|r| device(r).chars().count())
+        .max()
+        .unwrap_or(0);
+    let by_width = rows
+        .iter()
+        .map(|r| r.last_operator.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(2);
+    println!(
+        "{:<16}  {:<id_width$}  {:<device_width$}  {:<16}  {:<7}  {:<by_width$}  INTAKES",
+        "LAST INTAKE",
+        "IMEI/SERIAL",
+        "DEVICE",
+        "BATTERY",
+        "LOCK",
+        "BY",
+        id_width = id_width.max("IMEI/SERIAL".len()),
+        device_width = device_width.max("DEVICE".len()),
+    );
+    for row in rows {
+        let battery = match row.soh_pct {
+            Some(pct) => format!("{} ({:.1}%)", row.battery_verdict, pct),
+            None => row.battery_verdict.to_string(),
+        };
+        println!(
+            "{:<16}  {:<id_width$}  {:<device_width$}  {:<16}  {:<7}  {:<by_width$}  {}",
+            row.last_intake_at.format("%Y-%m-%d %H:%M"),
+            identifier(row),
+            device(row),
+            battery,
+            row.lock_verdict.as_str(),
+            row.last_operator,
+            row.intake_count,
+            id_width = id_width.max("IMEI/SERIAL".len()),
+            device_width = device_width.max("DEVICE".len()),
+        );
+    }
+}

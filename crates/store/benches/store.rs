@@ -1,0 +1,929 @@
+//! The store at the scale of a busy refurbisher: builds a station database
+//! of N devices and M intakes, the last `--measured` of them through the real
+//! `record_intakes` path (every device recognised, every intake audited and
+//! hash-chained) and the ones before with a fast plain-SQL bulk load, then
+//! measures what people wait for: finding a device by IMEI or serial, the
+//! quality manager's filtered list, the insert rate, and the file size per
+//! device. The same lookups and list run through the `sqlite3` command-line
+//! shell on the same file, and the same intakes as plain INSERTs, as peers.
+//!
+//! Not run in CI. Full scale (about 5 minutes and 6 GiB of disk, deleted
+//! afterwards unless `--keep`):
+//!
+//! ```sh
+//! flock /tmp/refurbdesk-cargo.lock cargo bench -p refurbdesk-store --bench store
+//! ```
+//!
+//! Quick, all-real run: `... --bench store -- --devices 20000 --intakes 60000
+//! --measured 60000`.
+//! `--help` lists the options.
+
+#[path = "../support/synthetic.rs"]
+mod synthetic;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeZone, Utc};
+use refurbdesk_domain::{BatteryVerdictKind, LockVerdictKind};
+use refurbdesk_store::{DeviceFilter, NewIntake, Role, Store};
+use synthetic::{Rng, Shape};
+
+const USAGE: &str = "store bench: options
+  --devices N     devices in the database (default 1000000)
+  --intakes N     intakes in the database, at least one per device (default 3000000)
+  --measured N    intakes recorded through record_intakes, timed, after the others
+                  were bulk-loaded with plain SQL (default 100000; = --intakes for
+                  an all-real database)
+  --batch N       intakes per record_intakes transaction (default 1000)
+  --lookups N     lookups timed by IMEI and by serial (default 20000)
+  --dir PATH      where the database goes (default target/store-bench)
+  --keep          keep the database afterwards";
+
+struct Options {
+    devices: u64,
+    intakes: u64,
+    measured: u64,
+    batch: u64,
+    lookups: u64,
+    dir: PathBuf,
+    keep: bool,
+}
+
+fn options() -> Result<Options, String> {
+    let mut options = Options {
+        devices: 1_000_000,
+        intakes: 3_000_000,
+        measured: 100_000,
+        batch: 1_000,
+        lookups: 20_000,
+        dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/store-bench"),
+        keep: false,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut number = |name: &str| -> Result<u64, String> {
+            args.next()
+                .and_then(|value| value.replace('_', "").parse().ok())
+                .filter(|&value| value > 0)
+                .ok_or(format!("{name} needs a positive whole number\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "--devices" => options.devices = number("--devices")?,
+            "--intakes" => options.intakes = number("--intakes")?,
+            "--measured" => options.measured = number("--measured")?,
+            "--batch" => options.batch = number("--batch")?,
+            "--lookups" => options.lookups = number("--lookups")?,
+            "--dir" => {
+                options.dir = args
+                    .next()
+                    .map(PathBuf::from)
+                    .ok_or(format!("--dir needs a folder\n{USAGE}"))?
+            }
+            "--keep" => options.keep = true,
+            // cargo bench adds --bench to every bench target's arguments.
+            "--bench" => {}
+            "--help" | "-h" => return Err(USAGE.to_owned()),
+            other => return Err(format!("unknown option {other:?}\n{USAGE}")),
+        }
+    }
+    if options.intakes < options.devices {
+        return Err(format!(
+            "--intakes ({}) must be at least --devices ({}): every device has an intake",
+            options.intakes, options.devices
+        ));
+    }
+    options.measured = options.measured.min(options.intakes);
+    Ok(options)
+}
+
+fn main() {
+    let options = match options() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(error) = run(&options) {
+        eprintln!("store bench failed: {error}");
+        std::process::exit(1);
+    }
+}
+
+type Failure = Box<dyn std::error::Error>;
+
+fn run(options: &Options) -> Result<(), Failure> {
+    std::fs::create_dir_all(&options.dir)?;
+    let db = options.dir.join(format!(
+        "station-{}-{}.db",
+        options.devices, options.intakes
+    ));
+    remove_database(&db);
+    println!(
+        "# store bench: {} devices, {} intakes, batches of {}, file {}",
+        options.devices,
+        options.intakes,
+        options.batch,
+        db.display()
+    );
+    println!(
+        "sqlite {} (bundled, Refurbdesk); peer: {}",
+        rusqlite::version(),
+        sqlite3_version()
+    );
+
+    let mut store = Store::open(&db)?;
+    let operators = add_operators(&mut store)?;
+    let bulk = options.intakes - options.measured;
+    if bulk > 0 {
+        let started = Instant::now();
+        bulk_load(&store, &db, options, bulk)?;
+        eprintln!(
+            "  bulk-loaded {bulk} intakes with plain SQL in {:.0} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    checkpoint(&db)?;
+    let size_before = std::fs::metadata(&db)?.len();
+    let build = build(&mut store, options, &operators, bulk)?;
+    println!();
+    println!("## insert (record_intakes: recognition, audit chain, one transaction per batch)");
+    if bulk > 0 {
+        println!(
+            "{bulk} intakes bulk-loaded with plain SQL first (devices and intakes only: no \
+             tests, evidence or audit entries), then {} through record_intakes:",
+            options.measured
+        );
+    }
+    println!(
+        "{} intakes in {:.1} s: {:.0} intakes/s overall; last 10%: {:.0} intakes/s",
+        options.measured,
+        build.total.as_secs_f64(),
+        options.measured as f64 / build.total.as_secs_f64(),
+        build.last_tenth_rate
+    );
+    let (record_rate, plain_rate) = plain_sql_inserts(options, &operators)?;
+    println!(
+        "first {} intakes into an empty file: record_intakes {record_rate:.0} intakes/s; peer, \
+         plain prepared INSERTs of the same rows into the same schema (no recognition, no \
+         audit, no digests): {plain_rate:.0} intakes/s",
+        peer_count(options),
+    );
+
+    checkpoint(&db)?;
+    let size = std::fs::metadata(&db)?.len();
+    let per_intake = size.saturating_sub(size_before) as f64 / options.measured as f64;
+    println!();
+    println!("## size");
+    println!(
+        "file {:.2} GiB; each intake recorded through record_intakes added {per_intake:.0} bytes \
+         (tests, evidence, audit entries and indexes included): {:.0} bytes per device at \
+         {:.1} intakes per device",
+        size as f64 / (1u64 << 30) as f64,
+        per_intake * options.intakes as f64 / options.devices as f64,
+        options.intakes as f64 / options.devices as f64
+    );
+    print_table_sizes(&db)?;
+
+    println!();
+    println!("## lookups ({} each, random devices)", options.lookups);
+    let mut rng = Rng::new(0x5eed_1001);
+    let numbers: Vec<u64> = (0..options.lookups)
+        .map(|_| rng.below(options.devices))
+        .collect();
+    let imeis: Vec<String> = numbers.iter().map(|&n| synthetic::imei(n)).collect();
+    let serials: Vec<String> = numbers.iter().map(|&n| synthetic::serial(n)).collect();
+    let by_imei = time_lookups(&store, &imeis)?;
+    let by_serial = time_lookups(&store, &serials)?;
+    let peer_imei = sqlite3_mean(
+        &db,
+        imeis
+            .iter()
+            .map(|imei| format!("SELECT * FROM devices WHERE imei = '{imei}';")),
+    )?;
+    let peer_serial = sqlite3_mean(
+        &db,
+        serials.iter().map(|serial| {
+            format!("SELECT * FROM devices WHERE serial = '{serial}' ORDER BY first_seen, id;")
+        }),
+    )?;
+    println!("| lookup | p50 | p99 | max | mean | sqlite3 shell mean (same SQL, same file) |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for (name, figures, peer) in [
+        ("find_device(IMEI)", &by_imei, peer_imei),
+        ("find_device(serial)", &by_serial, peer_serial),
+    ] {
+        println!(
+            "| {name} | {} | {} | {} | {} | {} |",
+            ms(figures.p50),
+            ms(figures.p99),
+            ms(figures.max),
+            ms(figures.mean),
+            peer.map_or_else(|| "n/a".to_owned(), ms)
+        );
+    }
+
+    println!();
+    println!("## quality manager's list (page of 100, newest first)");
+    let end = build.last_started;
+    let lists = list_cases(end, &operators.technicians);
+    println!("| filter | p50 | p99 | rows | sqlite3 shell, same SQL | sqlite3 shell, `device_current` view |");
+    println!("| --- | --- | --- | --- | --- | --- |");
+    for case in &lists {
+        let (figures, rows) = time_list(&store, &case.filter)?;
+        let peer = sqlite3_once(&db, &case.rewritten_sql)?;
+        let view = if case.view_sql.is_empty() {
+            None
+        } else {
+            sqlite3_once(&db, &case.view_sql)?
+        };
+        println!(
+            "| {} | {} | {} | {rows} | {} | {} |",
+            case.name,
+            ms(figures.p50),
+            ms(figures.p99),
+            peer.map_or_else(|| "n/a".to_owned(), ms),
+            view.map_or_else(|| "not run".to_owned(), ms)
+        );
+    }
+
+    println!();
+    println!("## one transaction per intake (record_intake), for comparison");
+    let single = single_inserts(&mut store, options, &operators, end)?;
+    println!("{single:.0} intakes/s (2000 intakes, one transaction each)");
+
+    println!();
+    println!("## audit chain");
+    let started = Instant::now();
+    let report = store.verify_audit()?;
+    println!(
+        "verify_audit: {report} in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    drop(store);
+    if !options.keep {
+        remove_database(&db);
+    }
+    Ok(())
+}
+
+struct Operators {
+    technicians: Vec<String>,
+}
+
+fn add_operators(store: &mut Store) -> Result<Operators, Failure> {
+    let admin = store.resolve_actor(Some("bench-admin"), "bench-admin")?;
+    store.add_operator("bench-admin", Role::Admin, &admin)?;
+    let admin = store.resolve_actor(Some("bench-admin"), "bench-admin")?;
+    let mut technicians = Vec::new();
+    for index in 0..10 {
+        let name = format!("tech-{index:02}");
+        store.add_operator(&name, Role::Technician, &admin)?;
+        technicians.push(name);
+    }
+    Ok(Operators { technicians })
+}
+
+/// The moment intake number `index` started: one a second from a fixed day.
+fn started(index: u64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 1, 6, 8, 0, 0)
+        .single()
+        .expect("a valid date")
+        + chrono::Duration::seconds(index as i64)
+}
+
+/// The realistic size of an intake: six tests, fourteen protocol lines.
+const SHAPE: Shape = Shape {
+    tests: 6,
+    evidence: 14,
+    with_serial: true,
+};
+
+fn intake_number(rng: &mut Rng, index: u64, options: &Options, operators: &Operators) -> NewIntake {
+    // Devices arrive evenly over the run; the other intakes re-test a
+    // device already seen.
+    let seen_before = index * options.devices / options.intakes;
+    let seen_after = (index + 1) * options.devices / options.intakes;
+    let device = if seen_after > seen_before {
+        seen_before
+    } else {
+        rng.below(seen_before.max(1))
+    };
+    let operator = &operators.technicians[(index % operators.technicians.len() as u64) as usize];
+    synthetic::intake(
+        rng,
+        device,
+        (index % 20) as u32,
+        operator,
+        started(index),
+        SHAPE,
+    )
+}
+
+/// The generator's seed for the database's intakes.
+const BUILD_SEED: u64 = 0xb0_0c5;
+
+struct Build {
+    total: Duration,
+    last_tenth_rate: f64,
+    last_started: DateTime<Utc>,
+}
+
+fn build(
+    store: &mut Store,
+    options: &Options,
+    operators: &Operators,
+    from: u64,
+) -> Result<Build, Failure> {
+    let mut rng = Rng::new(BUILD_SEED);
+    let mut total = Duration::ZERO;
+    let mut last_tenth = Duration::ZERO;
+    let last_tenth_from = options.intakes - options.measured / 10;
+    let mut index = from;
+    let mut report_at = Instant::now();
+    while index < options.intakes {
+        let count = options.batch.min(options.intakes - index);
+        let batch: Vec<NewIntake> = (index..index + count)
+            .map(|number| intake_number(&mut rng, number, options, operators))
+            .collect();
+        let started = Instant::now();
+        store.record_intakes(&batch)?;
+        let took = started.elapsed();
+        total += took;
+        if index >= last_tenth_from {
+            last_tenth += took;
+        }
+        index += count;
+        if report_at.elapsed() > Duration::from_secs(15) {
+            eprintln!(
+                "  {} intakes recorded, {:.0}/s so far",
+                index - from,
+                (index - from) as f64 / total.as_secs_f64()
+            );
+            report_at = Instant::now();
+        }
+    }
+    Ok(Build {
+        total,
+        last_tenth_rate: (options.measured / 10).max(1) as f64 / last_tenth.as_secs_f64(),
+        last_started: started(options.intakes - 1),
+    })
+}
+
+/// Fills the file up to intake number `count` with plain SQL, fast: the
+/// devices and intakes that `intake_number` would make (same IMEIs, serials,
+/// times, operators and benches; verdicts in the same proportions, drawn
+/// from a hash of the intake number), with indexes built afterwards. No
+/// tests, evidence or audit entries: the lookups and the list do not read
+/// them, and writing them would take most of the time budget.
+fn bulk_load(store: &Store, db: &Path, options: &Options, count: u64) -> Result<(), Failure> {
+    let station = store.station_id().hyphenated().to_string();
+    let template = synthetic::intake(&mut Rng::new(1), 0, 0, "tech-00", started(0), SHAPE);
+    let mut conn = rusqlite::Connection::open(db)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "cache_size", -256 * 1024)?;
+    let tx = conn.transaction()?;
+    let indexes: Vec<(String, String)> = tx
+        .prepare(
+            "SELECT name, sql FROM sqlite_schema
+             WHERE type = 'index' AND tbl_name IN ('devices', 'intakes') AND sql IS NOT NULL",
+        )?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (name, _) in &indexes {
+        tx.execute_batch(&format!("DROP INDEX {name};"))?;
+    }
+    // Same layout as record_intake: UUID-shaped ids (ordered, so the
+    // primary key is appended to), RFC 3339 times with nine digits.
+    let stamp = |seconds: &str| {
+        format!(
+            "strftime('%Y-%m-%dT%H:%M:%f', '2025-01-06 08:00:00', '+' || ({seconds}) || \
+             ' seconds') || '000000Z'"
+        )
+    };
+    let devices_bulk = count * options.devices / options.intakes;
+    tx.execute(
+        &format!(
+            "INSERT INTO benches (id, serial, vendor, model, fw, last_port, first_seen, last_seen,
+                                  station_id)
+             WITH RECURSIVE n(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM n WHERE x < 19)
+             SELECT printf('00000000-0000-7000-a000-%012x', x), printf('PB8-%04d', x), 'Acme',
+                    'PB-8', '1.4.2', '/dev/ttyACM0', {first}, {first}, ?1 FROM n",
+            first = stamp("0")
+        ),
+        [&station],
+    )?;
+    tx.execute(
+        &format!(
+            "INSERT INTO devices (id, category, make, model, model_code, serial, imei, imei_valid,
+                                  first_seen, station_id)
+             WITH RECURSIVE n(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM n WHERE x < ?1 - 1)
+             SELECT printf('00000000-0000-7000-8000-%012x', x), 'phone', 'Apple', 'iPhone 12',
+                    'iPhone13,2', printf('SN%010d', x), printf('35%013d', x), 1, {first}, ?2
+             FROM n",
+            first = stamp(&format!(
+                "(x * {intakes} + {devices} - 1) / {devices}",
+                intakes = options.intakes,
+                devices = options.devices
+            ))
+        ),
+        rusqlite::params![devices_bulk as i64, station],
+    )?;
+    let battery = "((j * 2654435761) % 4294967291) % 100";
+    let lock = "((j * 3266489917) % 4294967291) % 100";
+    let seen = format!("(j * {} / {})", options.devices, options.intakes);
+    let after = format!("((j + 1) * {} / {})", options.devices, options.intakes);
+    tx.execute(
+        &format!(
+            "INSERT INTO intakes (id, device_id, bench_id, slot, started_at, finished_at, operator,
+                                  station_id, bench_json, identity_json, battery_json, lock_json,
+                                  battery_verdict, lock_verdict, soh_pct, cycles)
+             WITH RECURSIVE n(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM n WHERE j < ?1 - 1)
+             SELECT printf('00000000-0000-7000-9000-%012x', j),
+                    printf('00000000-0000-7000-8000-%012x',
+                           CASE WHEN {after} > {seen} THEN {seen}
+                                ELSE ((j * 2246822519) % 4294967291) % max({seen}, 1) END),
+                    printf('00000000-0000-7000-a000-%012x', j % 20),
+                    1 + j % 8, {started}, {finished}, printf('tech-%02d', j % 10), ?2,
+                    ?3, ?4, ?5, ?6,
+                    CASE WHEN {battery} < 70 THEN 'pass' WHEN {battery} < 90 THEN 'replace'
+                         WHEN {battery} < 97 THEN 'consumed' WHEN {battery} < 99 THEN 'unknown'
+                         ELSE 'absent' END,
+                    CASE WHEN {lock} < 3 THEN 'blocked' WHEN {lock} < 5 THEN 'unknown'
+                         ELSE 'clear' END,
+                    CASE WHEN {battery} < 70 THEN 86.0 + {battery} % 14
+                         WHEN {battery} < 90 THEN 80.0 + {battery} % 5
+                         WHEN {battery} < 97 THEN 50.0 + {battery} % 30 END,
+                    (j * 7919) % 1200
+             FROM n",
+            started = stamp("j"),
+            finished = stamp("j + 95"),
+        ),
+        rusqlite::params![
+            count as i64,
+            station,
+            serde_json::to_string(&template.bench)?,
+            serde_json::to_string(&template.identity)?,
+            serde_json::to_string(&template.battery)?,
+            serde_json::to_string(&template.lock)?,
+        ],
+    )?;
+    for (_, sql) in &indexes {
+        tx.execute_batch(sql)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// How many intakes the plain-SQL peer writes.
+const PEER_INTAKES: u64 = 100_000;
+
+fn peer_count(options: &Options) -> u64 {
+    PEER_INTAKES.min(options.intakes)
+}
+
+/// `record_intakes` against its floor, both into an empty file: the same
+/// intakes (same generator, same seed) through `record_intakes`, and as
+/// plain prepared INSERTs into the same schema with the same connection
+/// settings and transaction size, devices matched from memory, and no audit
+/// entries or digests. Returns (record_intakes, plain SQL) in intakes/s.
+fn plain_sql_inserts(options: &Options, operators: &Operators) -> Result<(f64, f64), Failure> {
+    use std::collections::HashMap;
+
+    let count = peer_count(options);
+    let db = options.dir.join("peer-record-intakes.db");
+    remove_database(&db);
+    let mut store = Store::open(&db)?;
+    add_operators(&mut store)?;
+    let mut rng = Rng::new(BUILD_SEED);
+    let mut took = Duration::ZERO;
+    let mut index = 0;
+    while index < count {
+        let batch_len = options.batch.min(count - index);
+        let batch: Vec<NewIntake> = (index..index + batch_len)
+            .map(|number| intake_number(&mut rng, number, options, operators))
+            .collect();
+        let started = Instant::now();
+        store.record_intakes(&batch)?;
+        took += started.elapsed();
+        index += batch_len;
+    }
+    let record_rate = count as f64 / took.as_secs_f64();
+    drop(store);
+    remove_database(&db);
+
+    let db = options.dir.join("peer-plain-sql.db");
+    remove_database(&db);
+    let station = Store::open(&db)?.station_id().hyphenated().to_string();
+    let mut conn = rusqlite::Connection::open(&db)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "cache_size", -64 * 1024)?;
+    conn.execute(
+        "INSERT INTO benches (id, serial, vendor, model, fw, last_port, first_seen, last_seen,
+                              station_id)
+         VALUES ('bench', 'PB8', 'Acme', 'PB-8', '1.4.2', 'p', 'x', 'x', ?1)",
+        [&station],
+    )?;
+    let mut rng = Rng::new(BUILD_SEED);
+    let mut devices: HashMap<String, String> = HashMap::new();
+    let mut took = Duration::ZERO;
+    let mut index = 0;
+    while index < count {
+        let batch_len = options.batch.min(count - index);
+        let batch: Vec<NewIntake> = (index..index + batch_len)
+            .map(|number| intake_number(&mut rng, number, options, operators))
+            .collect();
+        let started = Instant::now();
+        let tx = conn.transaction()?;
+        {
+            let mut device_insert = tx.prepare_cached(
+                "INSERT INTO devices (id, category, make, model, model_code, serial, imei,
+                                      imei_valid, first_seen, station_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
+            let mut intake_insert = tx.prepare_cached(
+                "INSERT INTO intakes (id, device_id, bench_id, slot, started_at, finished_at,
+                                      operator, station_id, bench_json, identity_json,
+                                      battery_json, lock_json, battery_verdict, lock_verdict,
+                                      soh_pct, cycles)
+                 VALUES (?1, ?2, 'bench', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            )?;
+            let mut test_insert = tx.prepare_cached(
+                "INSERT INTO intake_tests (intake_id, seq, name, outcome, detail)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut line_insert = tx.prepare_cached(
+                "INSERT INTO intake_evidence (intake_id, seq, at, direction, line)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for intake in &batch {
+                let identity = &intake.identity;
+                let imei = identity.imei.clone().unwrap_or_default();
+                let device_id = match devices.get(&imei) {
+                    Some(id) => id.clone(),
+                    None => {
+                        let id = uuid::Uuid::now_v7().hyphenated().to_string();
+                        device_insert.execute(rusqlite::params![
+                            id,
+                            identity.category.as_str(),
+                            identity.make,
+                            identity.model,
+                            identity.model_code,
+                            identity.serial,
+                            identity.imei,
+                            identity.imei_valid,
+                            stamp(intake.started_at),
+                            station
+                        ])?;
+                        devices.insert(imei, id.clone());
+                        id
+                    }
+                };
+                let id = uuid::Uuid::now_v7().hyphenated().to_string();
+                intake_insert.execute(rusqlite::params![
+                    id,
+                    device_id,
+                    intake.slot,
+                    stamp(intake.started_at),
+                    stamp(intake.finished_at),
+                    intake.operator,
+                    station,
+                    serde_json::to_string(&intake.bench)?,
+                    serde_json::to_string(&intake.identity)?,
+                    serde_json::to_string(&intake.battery)?,
+                    serde_json::to_string(&intake.lock)?,
+                    intake.battery.verdict.as_str(),
+                    intake.lock.verdict.as_str(),
+                    intake.battery.soh_pct,
+                    intake.battery.reading.cycles
+                ])?;
+                for (seq, test) in intake.tests.iter().enumerate() {
+                    test_insert.execute(rusqlite::params![
+                        id,
+                        seq as i64 + 1,
+                        test.name,
+                        test.outcome,
+                        test.detail
+                    ])?;
+                }
+                for (seq, line) in intake.evidence.iter().enumerate() {
+                    line_insert.execute(rusqlite::params![
+                        id,
+                        seq as i64 + 1,
+                        stamp(line.at),
+                        line.direction.as_str(),
+                        line.line
+                    ])?;
+                }
+            }
+        }
+        tx.commit()?;
+        took += started.elapsed();
+        index += batch_len;
+    }
+    drop(conn);
+    remove_database(&db);
+    Ok((record_rate, count as f64 / took.as_secs_f64()))
+}
+
+fn remove_database(db: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        // Absent already is as good as removed.
+        let _ = std::fs::remove_file(with_suffix(db, suffix));
+    }
+}
+
+fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+}
+
+fn single_inserts(
+    store: &mut Store,
+    options: &Options,
+    operators: &Operators,
+    end: DateTime<Utc>,
+) -> Result<f64, Failure> {
+    let mut rng = Rng::new(0x51_6e1e);
+    let count = 2_000;
+    let mut took = Duration::ZERO;
+    for number in 0..count {
+        let mut intake = intake_number(&mut rng, options.intakes + number, options, operators);
+        intake.started_at = end + chrono::Duration::seconds(1 + number as i64);
+        intake.finished_at = intake.started_at + chrono::Duration::seconds(95);
+        let started = Instant::now();
+        store.record_intake(&intake)?;
+        took += started.elapsed();
+    }
+    Ok(count as f64 / took.as_secs_f64())
+}
+
+struct Figures {
+    p50: Duration,
+    p99: Duration,
+    max: Duration,
+    mean: Duration,
+}
+
+fn figures(mut samples: Vec<Duration>) -> Figures {
+    samples.sort();
+    let at = |fraction: f64| samples[((samples.len() - 1) as f64 * fraction).round() as usize];
+    let total: Duration = samples.iter().sum();
+    Figures {
+        p50: at(0.50),
+        p99: at(0.99),
+        max: at(1.0),
+        mean: total / samples.len() as u32,
+    }
+}
+
+fn time_lookups(store: &Store, references: &[String]) -> Result<Figures, Failure> {
+    let mut samples = Vec::with_capacity(references.len());
+    for reference in references {
+        let started = Instant::now();
+        let found = store.find_device(reference)?;
+        samples.push(started.elapsed());
+        if found.is_none() {
+            return Err(format!("device {reference} was not found").into());
+        }
+    }
+    Ok(figures(samples))
+}
+
+struct ListCase {
+    name: String,
+    filter: DeviceFilter,
+    /// The SQL `list_devices` runs, with the values written in, for the shell.
+    rewritten_sql: String,
+    /// The same list through the `device_current` view (empty: not run,
+    /// because it takes minutes at full scale).
+    view_sql: String,
+}
+
+fn list_cases(end: DateTime<Utc>, technicians: &[String]) -> Vec<ListCase> {
+    let week_ago = end - chrono::Duration::days(7);
+    let since = week_ago.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+    let operator = &technicians[3];
+    let select = "SELECT d.id, d.make, d.model, d.serial, d.imei, i.id, i.started_at, \
+                  i.operator, i.battery_verdict, i.soh_pct, i.lock_verdict, \
+                  (SELECT COUNT(*) FROM intakes c WHERE c.device_id = d.id) \
+                  FROM intakes i JOIN devices d ON d.id = i.device_id \
+                  WHERE i.id = (SELECT x.id FROM intakes x WHERE x.device_id = i.device_id \
+                  ORDER BY x.started_at DESC, x.id DESC LIMIT 1)";
+    let page = |conditions: &str, offset: u32| {
+        format!(
+            "{select}{conditions} ORDER BY i.started_at DESC, i.id DESC LIMIT 100 OFFSET {offset};"
+        )
+    };
+    let view = |conditions: &str| {
+        format!(
+            "SELECT * FROM device_current WHERE last_intake_id IS NOT NULL{conditions} \
+             ORDER BY last_intake_at DESC, last_intake_id DESC LIMIT 100;"
+        )
+    };
+    let filter = DeviceFilter {
+        limit: Some(100),
+        ..DeviceFilter::default()
+    };
+    vec![
+        ListCase {
+            name: "none (first page)".to_owned(),
+            filter: filter.clone(),
+            rewritten_sql: page("", 0),
+            view_sql: view(""),
+        },
+        ListCase {
+            name: "none, page 50 (offset 4900)".to_owned(),
+            filter: DeviceFilter {
+                offset: 4_900,
+                ..filter.clone()
+            },
+            rewritten_sql: page("", 4_900),
+            view_sql: String::new(),
+        },
+        ListCase {
+            name: "battery = replace".to_owned(),
+            filter: DeviceFilter {
+                battery_verdict: Some(BatteryVerdictKind::Replace),
+                ..filter.clone()
+            },
+            rewritten_sql: page(" AND i.battery_verdict = 'replace'", 0),
+            view_sql: String::new(),
+        },
+        ListCase {
+            name: "lock = blocked".to_owned(),
+            filter: DeviceFilter {
+                lock_verdict: Some(LockVerdictKind::Blocked),
+                ..filter.clone()
+            },
+            rewritten_sql: page(" AND i.lock_verdict = 'blocked'", 0),
+            view_sql: String::new(),
+        },
+        ListCase {
+            name: "battery = absent, lock = blocked (rare)".to_owned(),
+            filter: DeviceFilter {
+                battery_verdict: Some(BatteryVerdictKind::Absent),
+                lock_verdict: Some(LockVerdictKind::Blocked),
+                ..filter.clone()
+            },
+            rewritten_sql: page(
+                " AND i.battery_verdict = 'absent' AND i.lock_verdict = 'blocked'",
+                0,
+            ),
+            view_sql: String::new(),
+        },
+        ListCase {
+            name: format!("since 7 days, by {operator}, battery = consumed"),
+            filter: DeviceFilter {
+                since: Some(week_ago),
+                operator: Some(operator.clone()),
+                battery_verdict: Some(BatteryVerdictKind::Consumed),
+                ..filter.clone()
+            },
+            rewritten_sql: page(
+                &format!(
+                    " AND i.started_at >= '{since}' AND i.operator = '{operator}' \
+                     AND i.battery_verdict = 'consumed'"
+                ),
+                0,
+            ),
+            view_sql: String::new(),
+        },
+    ]
+}
+
+fn time_list(store: &Store, filter: &DeviceFilter) -> Result<(Figures, usize), Failure> {
+    let mut samples = Vec::new();
+    let mut rows = 0;
+    for _ in 0..30 {
+        let started = Instant::now();
+        rows = store.list_devices(filter)?.len();
+        samples.push(started.elapsed());
+    }
+    Ok((figures(samples), rows))
+}
+
+fn sqlite3_version() -> String {
+    Command::new("sqlite3")
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .map(|output| {
+            let text = String::from_utf8_lossy(&output.stdout);
+            format!(
+                "sqlite3 shell {}",
+                text.split_whitespace().next().unwrap_or("?")
+            )
+        })
+        .unwrap_or_else(|| "sqlite3 shell not installed (apt install sqlite3)".to_owned())
+}
+
+/// Mean time per statement when the shell runs all of them in one process,
+/// its start-up (timed with an empty script) taken off.
+fn sqlite3_mean(
+    db: &Path,
+    statements: impl Iterator<Item = String>,
+) -> Result<Option<Duration>, Failure> {
+    let script: Vec<String> = statements.collect();
+    let count = script.len() as u32;
+    let Some(empty) = sqlite3_run(db, "SELECT 1;")? else {
+        return Ok(None);
+    };
+    let Some(all) = sqlite3_run(db, &script.join("\n"))? else {
+        return Ok(None);
+    };
+    Ok(Some(all.saturating_sub(empty) / count))
+}
+
+/// The best of three runs of one statement in the shell, start-up taken off.
+fn sqlite3_once(db: &Path, statement: &str) -> Result<Option<Duration>, Failure> {
+    let Some(empty) = sqlite3_run(db, "SELECT 1;")? else {
+        return Ok(None);
+    };
+    let mut best: Option<Duration> = None;
+    for _ in 0..3 {
+        let Some(took) = sqlite3_run(db, statement)? else {
+            return Ok(None);
+        };
+        best = Some(best.map_or(took, |best| best.min(took)));
+    }
+    Ok(best.map(|best| best.saturating_sub(empty)))
+}
+
+fn sqlite3_run(db: &Path, script: &str) -> Result<Option<Duration>, Failure> {
+    use std::io::Write;
+    let started = Instant::now();
+    let child = Command::new("sqlite3")
+        .arg("-readonly")
+        .arg(db)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(error.into()),
+    };
+    child
+        .stdin
+        .take()
+        .ok_or("no stdin for sqlite3")?
+        .write_all(script.as_bytes())?;
+    let output = child.wait_with_output()?;
+    let took = started.elapsed();
+    if !output.status.success() || !output.stderr.is_empty() {
+        return Err(format!(
+            "sqlite3 failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    Ok(Some(took))
+}
+
+fn checkpoint(db: &Path) -> Result<(), Failure> {
+    let conn = rusqlite::Connection::open(db)?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(())
+}
+
+/// The biggest tables and indexes, from the shell's `dbstat` table (the
+/// bundled SQLite is built without it).
+fn print_table_sizes(db: &Path) -> Result<(), Failure> {
+    let output = Command::new("sqlite3")
+        .arg("-readonly")
+        .arg("-separator")
+        .arg(" ")
+        .arg(db)
+        .arg("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 12;")
+        .output();
+    let Ok(output) = output else {
+        return Ok(());
+    };
+    if !output.status.success() {
+        return Ok(());
+    }
+    let parts: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| {
+            let (name, bytes) = line.rsplit_once(' ')?;
+            let bytes: f64 = bytes.parse().ok()?;
+            Some(format!("{name} {:.0} MiB", bytes / f64::from(1 << 20)))
+        })
+        .collect();
+    println!("largest parts: {}", parts.join(", "));
+    Ok(())
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.3} ms", duration.as_secs_f64() * 1e3)
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}

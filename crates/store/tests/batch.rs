@@ -1,0 +1,200 @@
+//! `record_intakes`: many intakes in one transaction, with the same result
+//! as recording them one by one, and all or nothing.
+
+mod common;
+
+use common::{intake_of, phone, phone_intake, TestDb, IMEI, OTHER_IMEI};
+use refurbdesk_store::{AuditReport, Role, Store, StoreError};
+
+/// Five intakes on one bench: two devices seen twice, one once.
+fn five() -> Vec<refurbdesk_store::NewIntake> {
+    let mut intakes = vec![
+        phone_intake(Some(IMEI), Some("SA"), 0),
+        phone_intake(Some(OTHER_IMEI), None, 1),
+        phone_intake(Some(IMEI), None, 2),
+        intake_of(phone(Some("353918056287214"), Some("SC")), 1200, 3, "ana"),
+        phone_intake(Some(OTHER_IMEI), Some("SB"), 4),
+    ];
+    intakes[3].bench.port = "/dev/ttyACM7".to_owned();
+    intakes[4].bench.port = "/dev/ttyACM3".to_owned();
+    intakes
+}
+
+fn actions(store: &Store) -> Vec<String> {
+    store
+        .audit_entries(0, 10_000)
+        .expect("entries")
+        .into_iter()
+        .map(|entry| entry.action)
+        .collect()
+}
+
+fn count(db: &TestDb, table: &str) -> i64 {
+    db.raw()
+        .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| {
+            row.get(0)
+        })
+        .expect("count")
+}
+
+#[test]
+fn a_batch_records_what_one_by_one_would() {
+    let batch_db = TestDb::new();
+    let single_db = TestDb::new();
+    let mut batch = batch_db.open();
+    let mut single = single_db.open();
+
+    let summaries = batch.record_intakes(&five()).expect("batch recorded");
+    let singles: Vec<_> = five()
+        .iter()
+        .map(|intake| single.record_intake(intake).expect("recorded"))
+        .collect();
+
+    assert_eq!(summaries.len(), 5);
+    let news = |list: &[refurbdesk_store::IntakeSummary]| -> Vec<bool> {
+        list.iter().map(|summary| summary.new_device).collect()
+    };
+    assert_eq!(news(&summaries), [true, true, false, true, false]);
+    assert_eq!(news(&summaries), news(&singles));
+    assert_eq!(summaries[0].device_id, summaries[2].device_id);
+    assert_eq!(summaries[1].device_id, summaries[4].device_id);
+
+    for (from_batch, one_by_one) in summaries.iter().zip(&singles) {
+        let a = batch
+            .intake(from_batch.intake_id)
+            .expect("read")
+            .expect("there");
+        let b = single
+            .intake(one_by_one.intake_id)
+            .expect("read")
+            .expect("there");
+        assert_eq!(
+            (
+                &a.identity,
+                &a.battery,
+                &a.lock,
+                &a.tests,
+                &a.evidence,
+                a.slot,
+                &a.bench
+            ),
+            (
+                &b.identity,
+                &b.battery,
+                &b.lock,
+                &b.tests,
+                &b.evidence,
+                b.slot,
+                &b.bench
+            )
+        );
+    }
+    let serial_filled = batch
+        .find_device("SB")
+        .expect("find")
+        .expect("the serial learnt later was filled in");
+    assert_eq!(serial_filled.imei.as_deref(), Some(OTHER_IMEI));
+
+    // The bench ends as the last intake left it, with one update for the
+    // whole batch instead of one per intake.
+    let bench = |db: &TestDb| -> (String, String) {
+        db.raw()
+            .query_row("SELECT last_port, last_seen FROM benches", [], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .expect("bench")
+    };
+    assert_eq!(bench(&batch_db), bench(&single_db));
+    assert_eq!(bench(&batch_db).0, "/dev/ttyACM3");
+    let batch_actions = actions(&batch);
+    let updates = |list: &[String]| list.iter().filter(|a| *a == "bench.updated").count();
+    assert_eq!(updates(&batch_actions), 1);
+    assert_eq!(updates(&actions(&single)), 4);
+    for action in ["intake.recorded", "device.registered", "device.identified"] {
+        assert_eq!(
+            batch_actions.iter().filter(|a| *a == action).count(),
+            actions(&single).iter().filter(|a| *a == action).count(),
+            "{action}"
+        );
+    }
+    assert!(batch.verify_audit().expect("verify").is_intact());
+    let report = batch.check().expect("check");
+    assert!(report.is_ok(), "{report:?}");
+}
+
+#[test]
+fn an_invalid_intake_refuses_the_batch_naming_its_position() {
+    let db = TestDb::new();
+    let mut store = db.open();
+    let mut intakes = five();
+    intakes[2].slot = 0;
+    let error = store.record_intakes(&intakes).expect_err("refused");
+    assert!(
+        matches!(&error, StoreError::InvalidIntake { field, .. } if field == "intakes[2].slot"),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("intakes[2].slot is 0"),
+        "{error}"
+    );
+    assert_eq!(count(&db, "intakes"), 0);
+}
+
+#[test]
+fn a_refusal_inside_the_transaction_leaves_nothing_behind() {
+    let db = TestDb::new();
+    let mut store = db.open();
+    let boss = store.resolve_actor(None, "boss").expect("bootstrap");
+    store
+        .add_operator("boss", Role::Admin, &boss)
+        .expect("boss");
+    let boss = store.resolve_actor(Some("boss"), "boss").expect("boss");
+    store
+        .add_operator("ana", Role::Technician, &boss)
+        .expect("ana");
+    store
+        .add_operator("otto", Role::Auditor, &boss)
+        .expect("otto");
+    let entries_before = actions(&store).len();
+
+    // The fourth intake is by an auditor, who may not record intakes.
+    let mut intakes = five();
+    intakes[3].operator = "otto".to_owned();
+    let error = store.record_intakes(&intakes).expect_err("refused");
+    assert!(matches!(error, StoreError::NotAllowed { .. }), "{error:?}");
+
+    // The fifth claims a serial another IMEI already owns.
+    let mut intakes = five();
+    intakes[4] = intake_of(phone(Some("359876543210987"), Some("SA")), 2400, 9, "ana");
+    let error = store.record_intakes(&intakes).expect_err("refused");
+    assert!(
+        matches!(error, StoreError::IdentityConflict { .. }),
+        "{error:?}"
+    );
+
+    for table in [
+        "intakes",
+        "devices",
+        "benches",
+        "intake_evidence",
+        "intake_tests",
+    ] {
+        assert_eq!(count(&db, table), 0, "{table}");
+    }
+    assert_eq!(actions(&store).len(), entries_before);
+    assert_eq!(
+        store.verify_audit().expect("verify"),
+        AuditReport::Intact {
+            entries: entries_before as u64
+        }
+    );
+}
+
+#[test]
+fn an_empty_batch_writes_nothing() {
+    let db = TestDb::new();
+    let mut store = db.open();
+    let before = actions(&store).len();
+    assert!(store.record_intakes(&[]).expect("empty").is_empty());
+    assert_eq!(actions(&store).len(), before);
+}
