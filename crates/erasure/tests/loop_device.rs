@@ -77,6 +77,8 @@ fn a_loop_device_is_checked_confirmed_and_erased() {
         matches!(wrong, EraseError::SerialMismatch { .. }),
         "{wrong}"
     );
+    let expected = format!("whose kernel name is \"{}\"", lo.name());
+    assert!(wrong.to_string().contains(&expected), "{wrong}");
     let backing_busy =
         prepare(&backing, &Confirmation::Image, &system).expect_err("attached image");
     assert!(
