@@ -116,7 +116,8 @@ fn run(cli: &Cli, paths: &DataPaths) -> Result<(), Failure> {
 }
 
 fn report(failure: Failure) -> ExitCode {
-    tracing::error!(error = %failure.error, "command failed");
+    // The message goes to stderr once, below; the log file keeps it for support at info level.
+    tracing::info!(error = %failure.error, code = failure.exit.code(), "command failed");
     eprintln!("refurbdesk: {:#}", failure.error);
     ExitCode::from(failure.exit.code())
 }
