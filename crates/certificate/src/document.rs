@@ -1,0 +1,338 @@
+//! What a document says, as plain data. This is what is signed; the PDF is one rendering of it.
+//! Values are stored as facts (codes, numbers, timestamps); words for them in English or French
+//! are chosen when rendering, so one signed record can be shown in either language.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The format name and version written into every document.
+pub const FORMAT: &str = "refurbdesk.document/1";
+
+/// A document's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    #[default]
+    En,
+    Fr,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Fr];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Lang {
+    type Err = String;
+
+    fn from_str(word: &str) -> Result<Self, Self::Err> {
+        match word {
+            "en" => Ok(Lang::En),
+            "fr" => Ok(Lang::Fr),
+            other => Err(format!(
+                "{other:?} is not a document language; use en or fr"
+            )),
+        }
+    }
+}
+
+/// Who issues the document (from the settings).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Organisation {
+    pub name: String,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub location: Option<String>,
+}
+
+/// A signed document of any kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub format: String,
+    pub id: Uuid,
+    pub issued_at: DateTime<Utc>,
+    pub lang: Lang,
+    pub issuer: Organisation,
+    /// The station the document was issued on.
+    pub station_id: Uuid,
+    /// The operator who issued it.
+    pub issued_by: Person,
+    pub body: Body,
+}
+
+impl Document {
+    pub fn kind(&self) -> DocumentKind {
+        match self.body {
+            Body::ErasureCertificate(_) => DocumentKind::ErasureCertificate,
+            Body::DestructionCertificate(_) => DocumentKind::DestructionCertificate,
+            Body::DeviceReport(_) => DocumentKind::DeviceReport,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    ErasureCertificate,
+    DestructionCertificate,
+    DeviceReport,
+}
+
+impl DocumentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::ErasureCertificate => "erasure_certificate",
+            DocumentKind::DestructionCertificate => "destruction_certificate",
+            DocumentKind::DeviceReport => "device_report",
+        }
+    }
+
+    pub fn from_word(word: &str) -> Option<Self> {
+        [
+            DocumentKind::ErasureCertificate,
+            DocumentKind::DestructionCertificate,
+            DocumentKind::DeviceReport,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == word)
+    }
+}
+
+impl fmt::Display for DocumentKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Body {
+    ErasureCertificate(ErasureCertificate),
+    DestructionCertificate(DestructionCertificate),
+    DeviceReport(DeviceReport),
+}
+
+/// A person named on a document (NIST SP 800-88 Appendix G asks for all of these).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Person {
+    pub name: String,
+    /// The role or job title.
+    pub title: Option<String>,
+    pub organisation: Option<String>,
+    pub location: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// The media a certificate is about.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Media {
+    pub make: Option<String>,
+    pub model: Option<String>,
+    pub serial: Option<String>,
+    pub imei: Option<String>,
+    /// The organisation's asset tag, when it has one.
+    pub property_number: Option<String>,
+    /// `hdd`, `ssd`, `nvme`, `flash`, `image_file`, `phone`, `tablet`, ...
+    pub media_type: String,
+    /// Where the media came from (trade-in customer, batch...).
+    pub source: Option<String>,
+    /// The data's confidentiality category as the customer declared it.
+    pub classification: Option<String>,
+    /// Whether the data was backed up before sanitization; `None`: not known to us.
+    pub data_backed_up: Option<bool>,
+    pub size_bytes: Option<u64>,
+    /// The device path or image file path it was reached through.
+    pub target: Option<String>,
+}
+
+/// NIST SP 800-88 sanitization categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MethodType {
+    Clear,
+    Purge,
+    Destroy,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sanitization {
+    pub method_type: MethodType,
+    /// The method's code: `zero`, `random`, `dod3`, `factory_reset`, `crypto_erase`, ...
+    pub method: String,
+    pub passes: u32,
+    pub tool: String,
+    pub tool_version: String,
+    /// `full`, `sample:PCT`, `bench`, `operator_confirmation`.
+    pub verification: String,
+    /// `verified` for every certificate issued (nothing else is certified).
+    pub verification_result: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fault {
+    pub kind: String,
+    pub pass: u32,
+    pub offset: u64,
+    pub length: u64,
+    pub detail: String,
+}
+
+/// The erasure run behind a certificate, as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErasureRun {
+    pub erasure_id: Uuid,
+    pub device_id: Option<Uuid>,
+    pub station_id: Uuid,
+    pub target_kind: String,
+    pub passes_completed: u32,
+    /// The random stream's key, so anyone can regenerate and re-check the pattern.
+    pub seed: Option<String>,
+    pub bytes_written: u64,
+    pub bytes_verified: u64,
+    pub fault_count: u64,
+    pub faults: Vec<Fault>,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub duration_s: f64,
+    pub throughput_mib_s: f64,
+    /// Bench erasures: what the bench reported; manual resets: the confirmed steps.
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErasureCertificate {
+    pub performed_by: Person,
+    pub media: Media,
+    pub sanitization: Sanitization,
+    /// Where the media goes next (reuse, resale, recycling, return to customer).
+    pub destination: String,
+    pub validated_by: Person,
+    pub validated_at: DateTime<Utc>,
+    pub run: ErasureRun,
+}
+
+/// A photo or video of a destruction, identified by its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub file_name: String,
+    pub sha256: String,
+    pub size_bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DestructionCertificate {
+    pub destruction_id: Uuid,
+    pub device_id: Option<Uuid>,
+    pub performed_by: Person,
+    pub witness: Person,
+    pub media: Media,
+    /// `shred`, `punch`, `degauss`, `crush`, `disintegrate`.
+    pub method: String,
+    pub method_details: Option<String>,
+    pub destroyed_at: DateTime<Utc>,
+    pub destination: String,
+    pub evidence: Vec<Evidence>,
+    pub validated_by: Person,
+    pub validated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceIdentity {
+    pub device_id: Uuid,
+    pub category: String,
+    pub make: String,
+    pub model: String,
+    pub model_code: Option<String>,
+    pub serial: Option<String>,
+    pub imei: Option<String>,
+    pub imei_valid: Option<bool>,
+    pub storage_gb: Option<u32>,
+    pub first_seen: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatteryFacts {
+    pub present: Option<bool>,
+    pub design_mah: Option<f64>,
+    pub full_mah: Option<f64>,
+    pub design_mwh: Option<f64>,
+    pub full_mwh: Option<f64>,
+    pub cycles: Option<u32>,
+    pub soh_pct: Option<f64>,
+    pub verdict: String,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockFacts {
+    pub activation: Option<String>,
+    pub account: Option<String>,
+    pub mdm: Option<String>,
+    pub carrier: Option<String>,
+    pub verdict: String,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckFact {
+    pub name: String,
+    /// `pass`, `fail`, `skip`, or an answer's value.
+    pub outcome: String,
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GradeFacts {
+    pub grade_id: Uuid,
+    pub graded_at: DateTime<Utc>,
+    pub operator: String,
+    pub outcome: String,
+    pub listing_grade: String,
+    pub buyback_grade: String,
+    pub policy_name: String,
+    pub policy_version: String,
+    pub policy_sha256: String,
+    pub partial: bool,
+    pub reasons: Vec<String>,
+    pub checklist: Vec<CheckFact>,
+    pub cosmetic: Vec<CheckFact>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErasureSummary {
+    pub erasure_id: Uuid,
+    pub method: String,
+    pub status: String,
+    pub target: String,
+    pub bytes_verified: u64,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceReport {
+    pub device: DeviceIdentity,
+    /// The latest intake's reading; `None` if the device was never read on a bench.
+    pub intake_id: Option<Uuid>,
+    pub intake_at: Option<DateTime<Utc>>,
+    pub battery: Option<BatteryFacts>,
+    pub lock: Option<LockFacts>,
+    pub tests: Vec<CheckFact>,
+    pub grade: Option<GradeFacts>,
+    pub erasures: Vec<ErasureSummary>,
+}

@@ -1,0 +1,609 @@
+//! Page layout, independent of what the document is: a header with the issuer, a title, blocks of
+//! labelled fields and tables, a signature box and a footer with page numbers and the key's
+//! fingerprint on every page. Documents become [`Sheet`]s in `render.rs`; this module turns a
+//! sheet into printpdf pages, measuring text with the embedded font's own advances so that long
+//! values wrap instead of running off the page.
+
+use std::sync::OnceLock;
+
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
+    PdfPage, Point, Pt, Rect, Rgb, TextItem,
+};
+use qrcode::{Color as QrColor, EcLevel, QrCode};
+
+const REGULAR_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+const BOLD_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+
+const PAGE_WIDTH: f32 = 595.276;
+const PAGE_HEIGHT: f32 = 841.89;
+const MARGIN: f32 = 42.0;
+const CONTENT_WIDTH: f32 = PAGE_WIDTH - 2.0 * MARGIN;
+const FOOTER_TOP: f32 = 62.0;
+const LABEL_WIDTH: f32 = 168.0;
+const BODY_SIZE: f32 = 8.5;
+const LINE: f32 = 10.8;
+const QR_SIZE: f32 = 78.0;
+
+/// One document laid out as data: what to print, in the chosen language.
+#[derive(Debug, Clone, Default)]
+pub struct Sheet {
+    /// The issuer's name, then address lines.
+    pub issuer: Vec<String>,
+    pub title: String,
+    /// Lines under the title (document id, date).
+    pub subtitle: Vec<String>,
+    pub blocks: Vec<Block>,
+    /// Text the QR code encodes, with its caption.
+    pub qr: Option<(String, String)>,
+    /// Left side of the footer on every page (kind and id, key fingerprint).
+    pub footer: Vec<String>,
+    /// "Page {n} of {m}" with the two numbers to fill in.
+    pub page_label: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum Block {
+    Heading(String),
+    Fields(Vec<(String, String)>),
+    Table {
+        columns: Vec<String>,
+        /// Each column's share of the width; they add up to 1.
+        widths: Vec<f32>,
+        rows: Vec<Vec<String>>,
+    },
+    Paragraph(String),
+    /// A framed box (the signature panel): a heading and labelled lines.
+    Panel {
+        heading: String,
+        fields: Vec<(String, String)>,
+    },
+}
+
+struct Face {
+    font: ParsedFont,
+    units_per_em: f32,
+    /// Advance of every character below U+0250, the bulk of what documents print.
+    latin: Vec<f32>,
+}
+
+impl Face {
+    fn load(bytes: &[u8]) -> Face {
+        let font = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
+            .expect("the bundled fonts in assets/fonts parse");
+        let units_per_em = f32::from(font.font_metrics.units_per_em.max(1));
+        let mut face = Face {
+            font,
+            units_per_em,
+            latin: Vec::new(),
+        };
+        face.latin = (0u32..0x250)
+            .map(|cp| face.advance_slow(char::from_u32(cp).unwrap_or(' ')))
+            .collect();
+        face
+    }
+
+    fn advance_slow(&self, ch: char) -> f32 {
+        let glyph = self.font.lookup_glyph_index(ch as u32).unwrap_or(0);
+        f32::from(self.font.get_horizontal_advance(glyph)) / self.units_per_em
+    }
+
+    /// Width of `text` at `size` points.
+    fn width(&self, text: &str, size: f32) -> f32 {
+        text.chars()
+            .map(|ch| {
+                self.latin
+                    .get(ch as usize)
+                    .copied()
+                    .unwrap_or_else(|| self.advance_slow(ch))
+            })
+            .sum::<f32>()
+            * size
+    }
+}
+
+struct Faces {
+    regular: Face,
+    bold: Face,
+}
+
+fn faces() -> &'static Faces {
+    static FACES: OnceLock<Faces> = OnceLock::new();
+    FACES.get_or_init(|| Faces {
+        regular: Face::load(REGULAR_TTF),
+        bold: Face::load(BOLD_TTF),
+    })
+}
+
+#[derive(Clone, Copy)]
+enum Weight {
+    Regular,
+    Bold,
+}
+
+const INK: Rgb = rgb(0.12, 0.13, 0.16);
+const MUTED: Rgb = rgb(0.38, 0.40, 0.45);
+const ACCENT: Rgb = rgb(0.08, 0.29, 0.47);
+const RULE: Rgb = rgb(0.80, 0.82, 0.86);
+const SHADE: Rgb = rgb(0.94, 0.95, 0.97);
+
+const fn rgb(r: f32, g: f32, b: f32) -> Rgb {
+    Rgb {
+        r,
+        g,
+        b,
+        icc_profile: None,
+    }
+}
+
+struct Writer {
+    regular: FontId,
+    bold: FontId,
+    pages: Vec<Vec<Op>>,
+    /// The page being drawn on.
+    current: usize,
+    y: f32,
+}
+
+impl Writer {
+    fn ops(&mut self) -> &mut Vec<Op> {
+        &mut self.pages[self.current]
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.current = self.pages.len() - 1;
+        self.y = PAGE_HEIGHT - MARGIN;
+    }
+
+    /// Starts a new page unless `height` still fits above the footer.
+    fn ensure(&mut self, height: f32) {
+        if self.y - height < FOOTER_TOP + 8.0 {
+            self.new_page();
+        }
+    }
+
+    fn text(&mut self, x: f32, y: f32, text: &str, weight: Weight, size: f32, color: Rgb) {
+        if text.is_empty() {
+            return;
+        }
+        let font = match weight {
+            Weight::Regular => self.regular.clone(),
+            Weight::Bold => self.bold.clone(),
+        };
+        self.ops().extend([
+            Op::StartTextSection,
+            Op::SetFont {
+                font: PdfFontHandle::External(font),
+                size: Pt(size),
+            },
+            Op::SetFillColor {
+                col: Color::Rgb(color),
+            },
+            Op::SetTextCursor {
+                pos: Point { x: Pt(x), y: Pt(y) },
+            },
+            Op::ShowText {
+                items: vec![TextItem::Text(text.to_owned())],
+            },
+            Op::EndTextSection,
+        ]);
+    }
+
+    fn rule(&mut self, x1: f32, y: f32, x2: f32, color: Rgb, thickness: f32) {
+        self.ops().extend([
+            Op::SetOutlineColor {
+                col: Color::Rgb(color),
+            },
+            Op::SetOutlineThickness { pt: Pt(thickness) },
+            Op::DrawLine {
+                line: Line {
+                    points: vec![
+                        LinePoint {
+                            p: Point {
+                                x: Pt(x1),
+                                y: Pt(y),
+                            },
+                            bezier: false,
+                        },
+                        LinePoint {
+                            p: Point {
+                                x: Pt(x2),
+                                y: Pt(y),
+                            },
+                            bezier: false,
+                        },
+                    ],
+                    is_closed: false,
+                },
+            },
+        ]);
+    }
+
+    fn fill(&mut self, x: f32, y: f32, width: f32, height: f32, color: Rgb) {
+        self.ops().extend([
+            Op::SetFillColor {
+                col: Color::Rgb(color),
+            },
+            Op::DrawRectangle {
+                rectangle: Rect {
+                    mode: Some(PaintMode::Fill),
+                    ..Rect::from_xywh(Pt(x), Pt(y), Pt(width), Pt(height))
+                },
+            },
+        ]);
+    }
+
+    fn frame(&mut self, x: f32, y: f32, width: f32, height: f32, color: Rgb) {
+        self.ops().extend([
+            Op::SetOutlineColor {
+                col: Color::Rgb(color),
+            },
+            Op::SetOutlineThickness { pt: Pt(0.8) },
+            Op::DrawRectangle {
+                rectangle: Rect {
+                    mode: Some(PaintMode::Stroke),
+                    ..Rect::from_xywh(Pt(x), Pt(y), Pt(width), Pt(height))
+                },
+            },
+        ]);
+    }
+}
+
+/// Splits `text` into lines no wider than `width` points, breaking at spaces and, for words
+/// longer than a line (hashes, paths), anywhere.
+fn wrap(text: &str, face: &Face, size: f32, width: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split(' ') {
+            let candidate = if line.is_empty() {
+                word.to_owned()
+            } else {
+                format!("{line} {word}")
+            };
+            if face.width(&candidate, size) <= width {
+                line = candidate;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            let mut piece = String::new();
+            for ch in word.chars() {
+                piece.push(ch);
+                if face.width(&piece, size) > width && piece.chars().count() > 1 {
+                    piece.pop();
+                    lines.push(std::mem::take(&mut piece));
+                    piece.push(ch);
+                }
+            }
+            line = piece;
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+/// Lays the sheet out on A4 pages and returns the printpdf document, ready to serialise.
+pub fn layout(sheet: &Sheet, title: &str) -> PdfDocument {
+    let faces = faces();
+    let mut doc = PdfDocument::new(title);
+    let regular = doc.add_font(&faces.regular.font);
+    let bold = doc.add_font(&faces.bold.font);
+    let mut w = Writer {
+        regular,
+        bold,
+        pages: Vec::new(),
+        current: 0,
+        y: 0.0,
+    };
+    w.new_page();
+    header(&mut w, sheet, faces);
+    for (index, block) in sheet.blocks.iter().enumerate() {
+        let keep_with_next = matches!(block, Block::Heading(_));
+        draw_block(
+            &mut w,
+            block,
+            faces,
+            keep_with_next && index + 1 < sheet.blocks.len(),
+        );
+    }
+    let count = w.pages.len();
+    for number in 1..=count {
+        footer(&mut w, sheet, faces, number, count);
+    }
+    let pages = w
+        .pages
+        .into_iter()
+        .map(|ops| PdfPage::new(Mm::from(Pt(PAGE_WIDTH)), Mm::from(Pt(PAGE_HEIGHT)), ops))
+        .collect();
+    doc.with_pages(pages);
+    doc
+}
+
+fn header(w: &mut Writer, sheet: &Sheet, faces: &Faces) {
+    let text_width = CONTENT_WIDTH
+        - if sheet.qr.is_some() {
+            QR_SIZE + 16.0
+        } else {
+            0.0
+        };
+    let top = w.y;
+    if let Some((name, rest)) = sheet.issuer.split_first() {
+        w.text(MARGIN, w.y - 12.0, name, Weight::Bold, 12.0, ACCENT);
+        w.y -= 26.0;
+        for line in rest {
+            for piece in wrap(line, &faces.regular, 8.0, text_width) {
+                w.text(MARGIN, w.y, &piece, Weight::Regular, 8.0, MUTED);
+                w.y -= 10.5;
+            }
+        }
+    }
+    w.y -= 14.0;
+    for piece in wrap(&sheet.title, &faces.bold, 17.0, text_width) {
+        w.text(MARGIN, w.y, &piece, Weight::Bold, 17.0, INK);
+        w.y -= 21.0;
+    }
+    for line in &sheet.subtitle {
+        w.text(MARGIN, w.y, line, Weight::Regular, 9.0, MUTED);
+        w.y -= 12.0;
+    }
+    if let Some((payload, caption)) = &sheet.qr {
+        let x = PAGE_WIDTH - MARGIN - QR_SIZE;
+        let qr_top = top;
+        draw_qr(w, payload, x, qr_top - QR_SIZE, QR_SIZE);
+        let caption_width = faces.regular.width(caption, 6.5);
+        w.text(
+            x + (QR_SIZE - caption_width).max(0.0) / 2.0,
+            qr_top - QR_SIZE - 9.0,
+            caption,
+            Weight::Regular,
+            6.5,
+            MUTED,
+        );
+        w.y = w.y.min(qr_top - QR_SIZE - 16.0);
+    }
+    w.y -= 4.0;
+    w.rule(MARGIN, w.y, PAGE_WIDTH - MARGIN, ACCENT, 1.2);
+    w.y -= 10.0;
+}
+
+fn draw_qr(w: &mut Writer, payload: &str, x: f32, y: f32, size: f32) {
+    let Ok(code) = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M) else {
+        return;
+    };
+    let modules = code.width();
+    let colors = code.to_colors();
+    // Four modules of quiet zone on each side, as scanners expect.
+    let cell = size / (modules + 8) as f32;
+    let origin_x = x + 4.0 * cell;
+    let origin_y = y + size - 4.0 * cell;
+    w.ops().push(Op::SetFillColor {
+        col: Color::Rgb(rgb(0.0, 0.0, 0.0)),
+    });
+    for row in 0..modules {
+        let mut col = 0;
+        while col < modules {
+            if colors[row * modules + col] != QrColor::Dark {
+                col += 1;
+                continue;
+            }
+            let start = col;
+            while col < modules && colors[row * modules + col] == QrColor::Dark {
+                col += 1;
+            }
+            // A hair of overlap so no white seams appear between modules when rasterised.
+            let rect = Rect::from_xywh(
+                Pt(origin_x + start as f32 * cell),
+                Pt(origin_y - (row + 1) as f32 * cell),
+                Pt((col - start) as f32 * cell + 0.05),
+                Pt(cell + 0.05),
+            );
+            w.ops().push(Op::DrawRectangle {
+                rectangle: Rect {
+                    mode: Some(PaintMode::Fill),
+                    ..rect
+                },
+            });
+        }
+    }
+}
+
+fn draw_block(w: &mut Writer, block: &Block, faces: &Faces, keep_with_next: bool) {
+    match block {
+        Block::Heading(text) => {
+            w.ensure(if keep_with_next { 48.0 } else { 24.0 });
+            w.y -= 8.0;
+            w.fill(MARGIN, w.y - 4.0, CONTENT_WIDTH, 16.0, SHADE);
+            w.fill(MARGIN, w.y - 4.0, 2.5, 16.0, ACCENT);
+            w.text(MARGIN + 8.0, w.y + 0.5, text, Weight::Bold, 9.5, ACCENT);
+            w.y -= 17.0;
+        }
+        Block::Fields(fields) => {
+            for (label, value) in fields {
+                draw_field(w, faces, label, value, MARGIN, CONTENT_WIDTH);
+            }
+        }
+        Block::Table {
+            columns,
+            widths,
+            rows,
+        } => draw_table(w, faces, columns, widths, rows),
+        Block::Paragraph(text) => {
+            for piece in wrap(text, &faces.regular, BODY_SIZE, CONTENT_WIDTH) {
+                w.ensure(LINE);
+                w.text(MARGIN, w.y, &piece, Weight::Regular, BODY_SIZE, INK);
+                w.y -= LINE;
+            }
+            w.y -= 4.0;
+        }
+        Block::Panel { heading, fields } => {
+            let inner = CONTENT_WIDTH - 16.0;
+            let height: f32 = 22.0
+                + fields
+                    .iter()
+                    .map(|(_, value)| field_lines(faces, value, inner).len() as f32 * LINE + 2.0)
+                    .sum::<f32>();
+            w.ensure(height + 12.0);
+            w.y -= 8.0;
+            let top = w.y;
+            w.text(MARGIN + 8.0, w.y - 12.0, heading, Weight::Bold, 9.5, ACCENT);
+            w.y -= 26.0;
+            for (label, value) in fields {
+                draw_field(w, faces, label, value, MARGIN + 8.0, inner);
+            }
+            w.frame(MARGIN, w.y + 4.0, CONTENT_WIDTH, top - w.y - 4.0, ACCENT);
+            w.y -= 4.0;
+        }
+    }
+}
+
+fn field_lines(faces: &Faces, value: &str, width: f32) -> Vec<String> {
+    wrap(value, &faces.regular, BODY_SIZE, width - LABEL_WIDTH - 6.0)
+}
+
+fn draw_field(w: &mut Writer, faces: &Faces, label: &str, value: &str, x: f32, width: f32) {
+    let lines = field_lines(faces, value, width);
+    let labels = wrap(label, &faces.bold, BODY_SIZE - 0.5, LABEL_WIDTH - 8.0);
+    let rows = lines.len().max(labels.len());
+    w.ensure(rows as f32 * LINE + 2.0);
+    let top = w.y;
+    for (index, piece) in labels.iter().enumerate() {
+        w.text(
+            x,
+            top - index as f32 * LINE,
+            piece,
+            Weight::Bold,
+            BODY_SIZE - 0.5,
+            MUTED,
+        );
+    }
+    for (index, piece) in lines.iter().enumerate() {
+        w.text(
+            x + LABEL_WIDTH,
+            top - index as f32 * LINE,
+            piece,
+            Weight::Regular,
+            BODY_SIZE,
+            INK,
+        );
+    }
+    w.y -= rows as f32 * LINE;
+    w.rule(x, w.y + LINE - 3.2, x + width, RULE, 0.4);
+    w.y -= 2.0;
+}
+
+fn draw_table(
+    w: &mut Writer,
+    faces: &Faces,
+    columns: &[String],
+    widths: &[f32],
+    rows: &[Vec<String>],
+) {
+    let xs: Vec<f32> = widths
+        .iter()
+        .scan(MARGIN, |x, share| {
+            let start = *x;
+            *x += share * CONTENT_WIDTH;
+            Some(start)
+        })
+        .collect();
+    let col_width = |index: usize| widths[index] * CONTENT_WIDTH - 6.0;
+    let draw_header = |w: &mut Writer| {
+        w.fill(MARGIN, w.y - 4.0, CONTENT_WIDTH, 14.0, SHADE);
+        for (index, column) in columns.iter().enumerate() {
+            w.text(
+                xs[index] + 3.0,
+                w.y,
+                column,
+                Weight::Bold,
+                BODY_SIZE - 0.5,
+                MUTED,
+            );
+        }
+        w.y -= 15.0;
+    };
+    w.ensure(15.0 + LINE * 2.0);
+    draw_header(w);
+    for row in rows {
+        let cells: Vec<Vec<String>> = row
+            .iter()
+            .enumerate()
+            .map(|(index, cell)| wrap(cell, &faces.regular, BODY_SIZE, col_width(index)))
+            .collect();
+        let height = cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * LINE;
+        if w.y - height < FOOTER_TOP + 8.0 {
+            w.new_page();
+            draw_header(w);
+        }
+        for (index, lines) in cells.iter().enumerate() {
+            for (line_index, piece) in lines.iter().enumerate() {
+                w.text(
+                    xs[index] + 3.0,
+                    w.y - line_index as f32 * LINE,
+                    piece,
+                    Weight::Regular,
+                    BODY_SIZE,
+                    INK,
+                );
+            }
+        }
+        w.y -= height;
+        w.rule(MARGIN, w.y + LINE - 3.2, MARGIN + CONTENT_WIDTH, RULE, 0.4);
+        w.y -= 2.0;
+    }
+    w.y -= 4.0;
+}
+
+fn footer(w: &mut Writer, sheet: &Sheet, faces: &Faces, number: usize, count: usize) {
+    w.current = number - 1;
+    w.rule(MARGIN, FOOTER_TOP - 6.0, PAGE_WIDTH - MARGIN, RULE, 0.6);
+    let mut y = FOOTER_TOP - 18.0;
+    for line in &sheet.footer {
+        for piece in wrap(line, &faces.regular, 6.8, CONTENT_WIDTH - 70.0) {
+            w.text(MARGIN, y, &piece, Weight::Regular, 6.8, MUTED);
+            y -= 8.5;
+        }
+    }
+    let label = sheet
+        .page_label
+        .replace("{n}", &number.to_string())
+        .replace("{m}", &count.to_string());
+    let width = faces.regular.width(&label, 7.5);
+    w.text(
+        PAGE_WIDTH - MARGIN - width,
+        FOOTER_TOP - 18.0,
+        &label,
+        Weight::Regular,
+        7.5,
+        MUTED,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_keeps_every_character_and_respects_the_width() {
+        let faces = faces();
+        let text = "Écrasement vérifié de 4 294 967 296 octets sur /dev/disk/by-id/ata-SAMSUNG_MZ7LN256HAJQ-000L7_S3TANX0K123456 avec relecture complète";
+        let lines = wrap(text, &faces.regular, 8.5, 150.0);
+        assert!(lines.len() > 2);
+        for line in &lines {
+            assert!(faces.regular.width(line, 8.5) <= 150.0 + 0.01, "{line:?}");
+        }
+        let joined: String = lines.concat().chars().filter(|c| *c != ' ').collect();
+        let original: String = text.chars().filter(|c| *c != ' ').collect();
+        assert_eq!(joined, original);
+    }
+
+    #[test]
+    fn widths_come_from_the_font() {
+        let faces = faces();
+        assert!(faces.regular.width("WWWW", 10.0) > faces.regular.width("iiii", 10.0) * 2.0);
+        assert!(faces.bold.width("Refurbdesk", 10.0) > faces.regular.width("Refurbdesk", 10.0));
+        assert_eq!(faces.regular.width("", 10.0), 0.0);
+    }
+}

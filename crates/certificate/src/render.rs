@@ -1,0 +1,526 @@
+//! From a document's data to a [`Sheet`] in one language: which fields each kind of document
+//! shows, under which headings, with which words.
+
+use crate::document::{
+    Body, DestructionCertificate, DeviceReport, Document, ErasureCertificate, Media, MethodType,
+    Person,
+};
+use crate::keys::PublicKeyInfo;
+use crate::layout::{Block, Sheet};
+use crate::signed::SignedDocument;
+use crate::texts::Texts;
+
+/// What the QR code encodes when no verification URL is configured.
+pub fn qr_payload(template: Option<&str>, document: &Document, signed: &SignedDocument) -> String {
+    let id = document.id.to_string();
+    let digest = signed.signature_digest();
+    match template {
+        Some(template) if !template.trim().is_empty() => template
+            .replace("{id}", &id)
+            .replace("{digest}", &digest)
+            .replace("{key}", &signed.signature.key_id),
+        _ => format!("refurbdesk:verify?id={id}&sig={digest}"),
+    }
+}
+
+/// The printed form of a signed document.
+pub fn sheet(
+    document: &Document,
+    signed: &SignedDocument,
+    key: &PublicKeyInfo,
+    qr: String,
+) -> Sheet {
+    let t = Texts::new(document.lang);
+    let issuer = &document.issuer;
+    let mut issuer_lines = vec![issuer.name.clone()];
+    issuer_lines.extend(issuer.address.iter().cloned());
+    let contact: Vec<String> = [issuer.location.as_deref(), issuer.phone.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(str::to_owned)
+        .collect();
+    if !contact.is_empty() {
+        issuer_lines.push(contact.join(" · "));
+    }
+    let kind_key = document.kind().as_str();
+    let title = t.t(&format!("{kind_key}.title"));
+    let subtitle = vec![
+        format!("{} {}", t.t("doc.id"), document.id),
+        format!(
+            "{} {} · {} {}",
+            t.t("doc.issued_at"),
+            t.datetime(&document.issued_at),
+            t.t("doc.issued_by"),
+            person_line(&document.issued_by)
+        ),
+    ];
+    let mut blocks = match &document.body {
+        Body::ErasureCertificate(body) => erasure_blocks(&t, body),
+        Body::DestructionCertificate(body) => destruction_blocks(&t, body),
+        Body::DeviceReport(body) => report_blocks(&t, body),
+    };
+    blocks.push(Block::Panel {
+        heading: t.t("seal.heading"),
+        fields: vec![
+            (t.t("seal.signed_by"), issuer.name.clone()),
+            (t.t("seal.algorithm"), t.t("seal.algorithm_value")),
+            (t.t("seal.key_id"), key.key_id.clone()),
+            (t.t("seal.fingerprint"), key.fingerprint_grouped()),
+            (t.t("seal.digest"), signed.signature_digest()),
+            (t.t("seal.how"), t.t("seal.how_value")),
+        ],
+    });
+    Sheet {
+        issuer: issuer_lines,
+        title: title.clone(),
+        subtitle,
+        blocks,
+        qr: Some((qr, t.t("doc.qr_caption"))),
+        footer: vec![
+            format!("{title} · {}", document.id),
+            format!(
+                "{} {} · {} {}",
+                t.t("seal.key_id"),
+                key.key_id,
+                t.t("seal.fingerprint"),
+                key.fingerprint_grouped()
+            ),
+        ],
+        page_label: t.t("doc.page"),
+    }
+}
+
+fn person_line(person: &Person) -> String {
+    match &person.title {
+        Some(title) => format!("{} ({title})", person.name),
+        None => person.name.clone(),
+    }
+}
+
+fn person_fields(t: &Texts, person: &Person) -> Vec<(String, String)> {
+    vec![
+        (t.t("person.name"), person.name.clone()),
+        (t.t("person.title"), t.or_unset(person.title.as_deref())),
+        (
+            t.t("person.organisation"),
+            t.or_unset(person.organisation.as_deref()),
+        ),
+        (
+            t.t("person.location"),
+            t.or_unset(person.location.as_deref()),
+        ),
+        (t.t("person.phone"), t.or_unset(person.phone.as_deref())),
+    ]
+}
+
+fn media_fields(t: &Texts, media: &Media) -> Vec<(String, String)> {
+    let mut fields = vec![
+        (t.t("media.make"), t.or_unset(media.make.as_deref())),
+        (t.t("media.model"), t.or_unset(media.model.as_deref())),
+        (t.t("media.serial"), t.or_unset(media.serial.as_deref())),
+    ];
+    if let Some(imei) = &media.imei {
+        fields.push((t.t("media.imei"), imei.clone()));
+    }
+    fields.extend([
+        (
+            t.t("media.property_number"),
+            t.or_unset(media.property_number.as_deref()),
+        ),
+        (t.t("media.type"), t.code("media_type", &media.media_type)),
+        (t.t("media.source"), t.or_unset(media.source.as_deref())),
+        (
+            t.t("media.classification"),
+            t.or_unset(media.classification.as_deref()),
+        ),
+        (t.t("media.backed_up"), t.yes_no(media.data_backed_up)),
+    ]);
+    if let Some(size) = media.size_bytes {
+        fields.push((t.t("media.size"), t.bytes(size)));
+    }
+    if let Some(target) = &media.target {
+        fields.push((t.t("media.target"), target.clone()));
+    }
+    fields
+}
+
+fn method_type(t: &Texts, kind: MethodType) -> String {
+    t.t(match kind {
+        MethodType::Clear => "method_type.clear",
+        MethodType::Purge => "method_type.purge",
+        MethodType::Destroy => "method_type.destroy",
+    })
+}
+
+fn erasure_blocks(t: &Texts, body: &ErasureCertificate) -> Vec<Block> {
+    let s = &body.sanitization;
+    let run = &body.run;
+    let mut blocks = vec![
+        Block::Paragraph(t.t("erasure_certificate.statement")),
+        Block::Heading(t.t("section.performed_by")),
+        Block::Fields(person_fields(t, &body.performed_by)),
+        Block::Heading(t.t("section.media")),
+        Block::Fields(media_fields(t, &body.media)),
+        Block::Heading(t.t("section.sanitization")),
+        Block::Fields(vec![
+            (t.t("san.method_type"), method_type(t, s.method_type)),
+            (t.t("san.method"), t.code("method", &s.method)),
+            (t.t("san.details"), t.code("method_details", &s.method)),
+            (t.t("san.passes"), s.passes.to_string()),
+            (t.t("san.tool"), format!("{} {}", s.tool, s.tool_version)),
+            (
+                t.t("san.verification"),
+                t.code("verification", verification_code(&s.verification)),
+            ),
+            (
+                t.t("san.verification_result"),
+                t.code("result", &s.verification_result),
+            ),
+            (t.t("san.destination"), body.destination.clone()),
+        ]),
+        Block::Heading(t.t("section.record")),
+    ];
+    let mut record = vec![
+        (t.t("run.erasure_id"), run.erasure_id.to_string()),
+        (t.t("run.started_at"), t.datetime(&run.started_at)),
+        (t.t("run.finished_at"), t.datetime(&run.finished_at)),
+        (
+            t.t("run.duration"),
+            format!("{} s", t.decimal(run.duration_s, 1)),
+        ),
+        (
+            t.t("run.passes_completed"),
+            format!("{} / {}", run.passes_completed, s.passes),
+        ),
+        (t.t("run.bytes_written"), t.bytes(run.bytes_written)),
+        (t.t("run.bytes_verified"), t.bytes(run.bytes_verified)),
+        (
+            t.t("run.throughput"),
+            format!("{} MiB/s", t.decimal(run.throughput_mib_s, 1)),
+        ),
+        (t.t("run.faults"), t.integer(run.fault_count)),
+        (t.t("run.seed"), t.or_unset(run.seed.as_deref())),
+        (t.t("run.station"), run.station_id.to_string()),
+    ];
+    if let Some(detail) = &run.detail {
+        record.push((t.t("run.detail"), detail.clone()));
+    }
+    if let Some(device) = run.device_id {
+        record.push((t.t("run.device_id"), device.to_string()));
+    }
+    blocks.push(Block::Fields(record));
+    if !run.faults.is_empty() {
+        blocks.push(Block::Table {
+            columns: vec![
+                t.t("fault.kind"),
+                t.t("fault.pass"),
+                t.t("fault.offset"),
+                t.t("fault.length"),
+                t.t("fault.detail"),
+            ],
+            widths: vec![0.12, 0.08, 0.2, 0.15, 0.45],
+            rows: run
+                .faults
+                .iter()
+                .map(|fault| {
+                    vec![
+                        fault.kind.clone(),
+                        fault.pass.to_string(),
+                        t.integer(fault.offset),
+                        t.integer(fault.length),
+                        fault.detail.clone(),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    blocks.push(Block::Heading(t.t("section.validation")));
+    blocks.push(Block::Fields(vec![
+        (t.t("person.name"), body.validated_by.name.clone()),
+        (
+            t.t("person.title"),
+            t.or_unset(body.validated_by.title.as_deref()),
+        ),
+        (t.t("validation.date"), t.datetime(&body.validated_at)),
+    ]));
+    blocks
+}
+
+/// `sample:10` → `sample` (the percentage shows in the method details row instead).
+fn verification_code(verification: &str) -> &str {
+    verification.split(':').next().unwrap_or(verification)
+}
+
+fn destruction_blocks(t: &Texts, body: &DestructionCertificate) -> Vec<Block> {
+    let mut blocks = vec![
+        Block::Paragraph(t.t("destruction_certificate.statement")),
+        Block::Heading(t.t("section.media")),
+        Block::Fields(media_fields(t, &body.media)),
+        Block::Heading(t.t("section.destruction")),
+        Block::Fields(vec![
+            (t.t("san.method_type"), method_type(t, MethodType::Destroy)),
+            (t.t("san.method"), t.code("destroy", &body.method)),
+            (
+                t.t("san.details"),
+                t.or_unset(body.method_details.as_deref()),
+            ),
+            (t.t("destruction.date"), t.datetime(&body.destroyed_at)),
+            (t.t("san.destination"), body.destination.clone()),
+            (t.t("destruction.id"), body.destruction_id.to_string()),
+        ]),
+        Block::Heading(t.t("section.performed_by")),
+        Block::Fields(person_fields(t, &body.performed_by)),
+        Block::Heading(t.t("section.witness")),
+        Block::Fields(vec![
+            (t.t("person.name"), body.witness.name.clone()),
+            (
+                t.t("person.title"),
+                t.or_unset(body.witness.title.as_deref()),
+            ),
+            (
+                t.t("person.organisation"),
+                t.or_unset(body.witness.organisation.as_deref()),
+            ),
+        ]),
+        Block::Heading(t.t("section.evidence")),
+    ];
+    if body.evidence.is_empty() {
+        blocks.push(Block::Paragraph(t.t("evidence.none")));
+    } else {
+        blocks.push(Block::Table {
+            columns: vec![
+                t.t("evidence.file"),
+                t.t("evidence.size"),
+                "SHA-256".to_owned(),
+            ],
+            widths: vec![0.3, 0.14, 0.56],
+            rows: body
+                .evidence
+                .iter()
+                .map(|item| {
+                    vec![
+                        item.file_name.clone(),
+                        t.integer(item.size_bytes),
+                        item.sha256.clone(),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    blocks.push(Block::Heading(t.t("section.validation")));
+    blocks.push(Block::Fields(vec![
+        (t.t("person.name"), body.validated_by.name.clone()),
+        (
+            t.t("person.title"),
+            t.or_unset(body.validated_by.title.as_deref()),
+        ),
+        (t.t("validation.date"), t.datetime(&body.validated_at)),
+    ]));
+    blocks
+}
+
+fn number(t: &Texts, value: Option<f64>, unit: &str) -> String {
+    match value {
+        Some(value) => format!("{} {unit}", t.decimal(value, 0)),
+        None => t.t("value.not_reported"),
+    }
+}
+
+fn report_blocks(t: &Texts, body: &DeviceReport) -> Vec<Block> {
+    let device = &body.device;
+    let mut identity = vec![
+        (t.t("device.category"), t.code("category", &device.category)),
+        (t.t("media.make"), device.make.clone()),
+        (t.t("media.model"), device.model.clone()),
+        (
+            t.t("device.model_code"),
+            t.or_unset(device.model_code.as_deref()),
+        ),
+        (t.t("media.serial"), t.or_unset(device.serial.as_deref())),
+    ];
+    if let Some(imei) = &device.imei {
+        let validity = match device.imei_valid {
+            Some(false) => format!(" ({})", t.t("device.imei_invalid")),
+            _ => String::new(),
+        };
+        identity.push((t.t("media.imei"), format!("{imei}{validity}")));
+    }
+    if let Some(storage) = device.storage_gb {
+        identity.push((t.t("device.storage"), format!("{storage} GB")));
+    }
+    identity.push((t.t("device.id"), device.device_id.to_string()));
+    identity.push((t.t("device.first_seen"), t.datetime(&device.first_seen)));
+    let mut blocks = vec![
+        Block::Heading(t.t("section.identity")),
+        Block::Fields(identity),
+        Block::Heading(t.t("section.battery")),
+    ];
+    match &body.battery {
+        Some(battery) => {
+            let mut fields = vec![
+                (t.t("battery.present"), t.yes_no(battery.present)),
+                (
+                    t.t("battery.design"),
+                    capacity(t, battery.design_mah, battery.design_mwh),
+                ),
+                (
+                    t.t("battery.full"),
+                    capacity(t, battery.full_mah, battery.full_mwh),
+                ),
+                (
+                    t.t("battery.soh"),
+                    match battery.soh_pct {
+                        Some(soh) => format!("{} %", t.decimal(soh, 1)),
+                        None => t.t("value.not_reported"),
+                    },
+                ),
+                (
+                    t.t("battery.cycles"),
+                    battery
+                        .cycles
+                        .map(|cycles| t.integer(u64::from(cycles)))
+                        .unwrap_or_else(|| t.t("value.not_reported")),
+                ),
+                (
+                    t.t("battery.verdict"),
+                    t.code("battery_verdict", &battery.verdict),
+                ),
+            ];
+            if let Some(intake_at) = &body.intake_at {
+                fields.push((t.t("report.read_at"), t.datetime(intake_at)));
+            }
+            blocks.push(Block::Fields(fields));
+            push_reasons(t, &mut blocks, &battery.reasons);
+        }
+        None => blocks.push(Block::Paragraph(t.t("report.no_intake"))),
+    }
+    blocks.push(Block::Heading(t.t("section.lock")));
+    match &body.lock {
+        Some(lock) => {
+            blocks.push(Block::Fields(vec![
+                (
+                    t.t("lock.activation"),
+                    t.or_unset(lock.activation.as_deref()),
+                ),
+                (t.t("lock.account"), t.or_unset(lock.account.as_deref())),
+                (t.t("lock.mdm"), t.or_unset(lock.mdm.as_deref())),
+                (t.t("lock.carrier"), t.or_unset(lock.carrier.as_deref())),
+                (t.t("lock.verdict"), t.code("lock_verdict", &lock.verdict)),
+            ]));
+            push_reasons(t, &mut blocks, &lock.reasons);
+        }
+        None => blocks.push(Block::Paragraph(t.t("report.no_intake"))),
+    }
+    if !body.tests.is_empty() {
+        blocks.push(Block::Heading(t.t("section.tests")));
+        blocks.push(checks_table(t, &body.tests));
+    }
+    blocks.push(Block::Heading(t.t("section.grade")));
+    match &body.grade {
+        Some(grade) => {
+            blocks.push(Block::Fields(vec![
+                (t.t("grade.outcome"), t.code("outcome", &grade.outcome)),
+                (t.t("grade.listing"), grade.listing_grade.clone()),
+                (t.t("grade.buyback"), grade.buyback_grade.clone()),
+                (
+                    t.t("grade.policy"),
+                    format!("{} {}", grade.policy_name, grade.policy_version),
+                ),
+                (t.t("grade.policy_sha256"), grade.policy_sha256.clone()),
+                (
+                    t.t("grade.graded"),
+                    format!("{} · {}", t.datetime(&grade.graded_at), grade.operator),
+                ),
+                (t.t("grade.partial"), t.yes_no(Some(grade.partial))),
+            ]));
+            push_reasons(t, &mut blocks, &grade.reasons);
+            if !grade.checklist.is_empty() {
+                blocks.push(Block::Heading(t.t("section.checklist")));
+                blocks.push(checks_table(t, &grade.checklist));
+            }
+            if !grade.cosmetic.is_empty() {
+                blocks.push(Block::Heading(t.t("section.cosmetic")));
+                blocks.push(checks_table(t, &grade.cosmetic));
+            }
+        }
+        None => blocks.push(Block::Paragraph(t.t("report.no_grade"))),
+    }
+    blocks.push(Block::Heading(t.t("section.erasures")));
+    if body.erasures.is_empty() {
+        blocks.push(Block::Paragraph(t.t("report.no_erasure")));
+    } else {
+        blocks.push(Block::Table {
+            columns: vec![
+                t.t("san.method"),
+                t.t("report.status"),
+                t.t("run.finished_at"),
+                t.t("run.erasure_id"),
+            ],
+            widths: vec![0.25, 0.2, 0.16, 0.39],
+            rows: body
+                .erasures
+                .iter()
+                .map(|erasure| {
+                    let mut status = t.code("status", &erasure.status);
+                    if erasure.bytes_verified > 0 {
+                        status = format!("{status}\n{}", t.bytes(erasure.bytes_verified));
+                    }
+                    vec![
+                        t.code("method", &erasure.method),
+                        status,
+                        erasure
+                            .finished_at
+                            .map(|at| t.datetime(&at))
+                            .unwrap_or_else(|| t.t("value.not_specified")),
+                        erasure.erasure_id.to_string(),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    blocks
+}
+
+fn capacity(t: &Texts, mah: Option<f64>, mwh: Option<f64>) -> String {
+    match (mah, mwh) {
+        (None, None) => t.t("value.not_reported"),
+        (Some(mah), None) => number(t, Some(mah), "mAh"),
+        (None, Some(mwh)) => number(t, Some(mwh), "mWh"),
+        (Some(mah), Some(mwh)) => format!(
+            "{} · {}",
+            number(t, Some(mah), "mAh"),
+            number(t, Some(mwh), "mWh")
+        ),
+    }
+}
+
+fn push_reasons(t: &Texts, blocks: &mut Vec<Block>, reasons: &[String]) {
+    if reasons.is_empty() {
+        return;
+    }
+    blocks.push(Block::Fields(vec![(
+        t.t("report.reasons"),
+        reasons
+            .iter()
+            .map(|reason| format!("• {reason}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )]));
+}
+
+fn checks_table(t: &Texts, checks: &[crate::document::CheckFact]) -> Block {
+    Block::Table {
+        columns: vec![t.t("check.name"), t.t("check.outcome"), t.t("check.detail")],
+        widths: vec![0.36, 0.16, 0.48],
+        rows: checks
+            .iter()
+            .map(|check| {
+                vec![
+                    check.name.clone(),
+                    t.code("test", &check.outcome),
+                    check.detail.clone().unwrap_or_default(),
+                ]
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,274 @@
+//! Realistic example documents, one of each kind, for tests, benchmarks and layout previews.
+//! `n` varies the identities so that many samples are distinct devices.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use uuid::Uuid;
+
+use crate::document::*;
+
+fn at(n: u64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 9, 30, 0).unwrap() + Duration::seconds(n as i64 * 37)
+}
+
+fn id(kind: u8, n: u64) -> Uuid {
+    Uuid::from_u128(
+        (u128::from(kind) << 120) | u128::from(n) | 0x0000_0000_0000_7000_8000_0000_0000_0000,
+    )
+}
+
+pub fn organisation() -> Organisation {
+    Organisation {
+        name: "Atelier Reconditionné SAS".to_owned(),
+        address: Some("12 rue de l'Industrie, 69007 Lyon, France".to_owned()),
+        phone: Some("+33 4 72 00 00 00".to_owned()),
+        location: Some("Lyon — atelier 2".to_owned()),
+    }
+}
+
+fn technician(n: u64) -> Person {
+    Person {
+        name: format!("Amélie Durand-{}", n % 7),
+        title: Some("Technicienne reconditionnement".to_owned()),
+        organisation: Some(organisation().name),
+        location: organisation().location,
+        phone: organisation().phone,
+    }
+}
+
+fn manager() -> Person {
+    Person {
+        name: "Jérôme Lefèvre".to_owned(),
+        title: Some("Responsable qualité".to_owned()),
+        organisation: Some(organisation().name),
+        location: None,
+        phone: None,
+    }
+}
+
+fn envelope(kind: u8, n: u64, lang: Lang, body: Body) -> Document {
+    Document {
+        format: FORMAT.to_owned(),
+        id: id(kind, n),
+        issued_at: at(n) + Duration::minutes(20),
+        lang,
+        issuer: organisation(),
+        station_id: id(9, 1),
+        issued_by: manager(),
+        body,
+    }
+}
+
+/// A verified random overwrite of a laptop SSD.
+pub fn erasure_certificate(n: u64, lang: Lang) -> Document {
+    let size: u64 = 256_060_514_304;
+    let started = at(n);
+    let duration = 412.7 + (n % 50) as f64;
+    envelope(
+        1,
+        n,
+        lang,
+        Body::ErasureCertificate(ErasureCertificate {
+            performed_by: technician(n),
+            media: Media {
+                make: Some("Samsung".to_owned()),
+                model: Some("MZ7LN256HAJQ-000L7".to_owned()),
+                serial: Some(format!("S3TANX0K{:06}", n)),
+                imei: None,
+                property_number: Some(format!("AR-{:07}", 40_000 + n)),
+                media_type: "ssd".to_owned(),
+                source: Some("Reprise entreprise, lot B-2026-118".to_owned()),
+                classification: Some("Confidentiel entreprise".to_owned()),
+                data_backed_up: Some(false),
+                size_bytes: Some(size),
+                target: Some(format!(
+                    "/dev/disk/by-id/ata-SAMSUNG_MZ7LN256HAJQ-000L7_S3TANX0K{:06}",
+                    n
+                )),
+            },
+            sanitization: Sanitization {
+                method_type: MethodType::Clear,
+                method: "random".to_owned(),
+                passes: 1,
+                tool: "Refurbdesk".to_owned(),
+                tool_version: "0.1.0".to_owned(),
+                verification: "full".to_owned(),
+                verification_result: "verified".to_owned(),
+            },
+            destination: "Réemploi : reconditionné pour la revente".to_owned(),
+            validated_by: manager(),
+            validated_at: started + Duration::minutes(20),
+            run: ErasureRun {
+                erasure_id: id(2, n),
+                device_id: Some(id(3, n)),
+                station_id: id(9, 1),
+                target_kind: "block".to_owned(),
+                passes_completed: 1,
+                seed: Some(format!("{:064x}", u128::from(n) * 0x9e37_79b9_7f4a_7c15)),
+                bytes_written: size,
+                bytes_verified: size,
+                fault_count: 0,
+                faults: Vec::new(),
+                started_at: started,
+                finished_at: started + Duration::milliseconds((duration * 1000.0) as i64),
+                duration_s: duration,
+                throughput_mib_s: size as f64 / 1_048_576.0 / duration,
+                detail: None,
+            },
+        }),
+    )
+}
+
+/// A shredded hard disk with two evidence photos.
+pub fn destruction_certificate(n: u64, lang: Lang) -> Document {
+    envelope(
+        4,
+        n,
+        lang,
+        Body::DestructionCertificate(DestructionCertificate {
+            destruction_id: id(5, n),
+            device_id: None,
+            performed_by: technician(n),
+            witness: Person {
+                name: "Claire Martin".to_owned(),
+                title: Some("Auditrice client".to_owned()),
+                organisation: Some("Banque Régionale du Rhône".to_owned()),
+                location: None,
+                phone: None,
+            },
+            media: Media {
+                make: Some("Seagate".to_owned()),
+                model: Some("ST500LM030".to_owned()),
+                serial: Some(format!("WCJ{:06}", n)),
+                imei: None,
+                property_number: None,
+                media_type: "hdd".to_owned(),
+                source: Some("Reprise entreprise, lot B-2026-118".to_owned()),
+                classification: Some("Secret bancaire".to_owned()),
+                data_backed_up: None,
+                size_bytes: Some(500_107_862_016),
+                target: None,
+            },
+            method: "shred".to_owned(),
+            method_details: Some("Broyeur HSM Powerline HDS 230, particules ≤ 20 mm".to_owned()),
+            destroyed_at: at(n),
+            destination: "Recyclage DEEE (filière agréée)".to_owned(),
+            evidence: vec![
+                Evidence {
+                    file_name: "IMG_2031.jpg".to_owned(),
+                    sha256: "5f7a9d0c2b1e4f3a6d8c7b9e0a1f2d3c4b5a69788776655443322110ffeeddcc"
+                        .to_owned(),
+                    size_bytes: 2_481_993,
+                },
+                Evidence {
+                    file_name: "VID_2032.mp4".to_owned(),
+                    sha256: "0b1c2d3e4f5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0"
+                        .to_owned(),
+                    size_bytes: 18_220_412,
+                },
+            ],
+            validated_by: manager(),
+            validated_at: at(n) + Duration::minutes(30),
+        }),
+    )
+}
+
+/// A graded, erased iPhone.
+pub fn device_report(n: u64, lang: Lang) -> Document {
+    let check = |name: &str, outcome: &str, detail: Option<&str>| CheckFact {
+        name: name.to_owned(),
+        outcome: outcome.to_owned(),
+        detail: detail.map(str::to_owned),
+    };
+    envelope(
+        6,
+        n,
+        lang,
+        Body::DeviceReport(DeviceReport {
+            device: DeviceIdentity {
+                device_id: id(3, n),
+                category: "phone".to_owned(),
+                make: "Apple".to_owned(),
+                model: "iPhone 13".to_owned(),
+                model_code: Some("A2633".to_owned()),
+                serial: Some(format!("F2LXK{:07}", n)),
+                imei: Some("356728114587211".to_owned()),
+                imei_valid: Some(true),
+                storage_gb: Some(128),
+                first_seen: at(n),
+            },
+            intake_id: Some(id(7, n)),
+            intake_at: Some(at(n)),
+            battery: Some(BatteryFacts {
+                present: Some(true),
+                design_mah: Some(3227.0),
+                full_mah: Some(2808.0),
+                design_mwh: None,
+                full_mwh: None,
+                cycles: Some(412),
+                soh_pct: Some(87.0),
+                verdict: "pass".to_owned(),
+                reasons: vec!["state of health 87.0 % is at least the 85 % threshold".to_owned()],
+            }),
+            lock: Some(LockFacts {
+                activation: Some("off".to_owned()),
+                account: Some("none".to_owned()),
+                mdm: Some("no".to_owned()),
+                carrier: Some("unlocked".to_owned()),
+                verdict: "clear".to_owned(),
+                reasons: Vec::new(),
+            }),
+            tests: vec![
+                check("wifi", "pass", None),
+                check("bluetooth", "pass", None),
+                check("microphone", "pass", None),
+                check("camera_rear", "pass", None),
+                check("speaker", "fail", Some("crackle above 80 % volume")),
+            ],
+            grade: Some(GradeFacts {
+                grade_id: id(8, n),
+                graded_at: at(n) + Duration::minutes(9),
+                operator: "amelie".to_owned(),
+                outcome: "repair".to_owned(),
+                listing_grade: "VERY_GOOD".to_owned(),
+                buyback_grade: "B".to_owned(),
+                policy_name: "backmarket-default".to_owned(),
+                policy_version: "2026.11".to_owned(),
+                policy_sha256: "9c1e5b0d7a3f2e4c6b8a9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c"
+                    .to_owned(),
+                partial: false,
+                reasons: vec!["speaker failed: repair before sale (rule tests.speaker)".to_owned()],
+                checklist: vec![
+                    check("powers_on_off", "pass", None),
+                    check("charges", "pass", None),
+                    check("buttons", "pass", None),
+                    check("no_oxidation", "pass", None),
+                ],
+                cosmetic: vec![
+                    check(
+                        "screen",
+                        "light_scratches",
+                        Some("2 hairlines, invisible when on"),
+                    ),
+                    check("back", "flawless", None),
+                ],
+            }),
+            erasures: vec![ErasureSummary {
+                erasure_id: id(2, n),
+                method: "factory_reset".to_owned(),
+                status: "verified".to_owned(),
+                target: "PB8-0042/slot 3".to_owned(),
+                bytes_verified: 0,
+                finished_at: Some(at(n) + Duration::minutes(15)),
+            }],
+        }),
+    )
+}
+
+/// One of each kind.
+pub fn all(n: u64, lang: Lang) -> Vec<Document> {
+    vec![
+        erasure_certificate(n, lang),
+        destruction_certificate(n, lang),
+        device_report(n, lang),
+    ]
+}

@@ -1,0 +1,103 @@
+//! Offline verification of a PDF or a `.json` export: the byte-range seal over the file, the
+//! signature over the embedded data, and that both were made by the same trusted key.
+
+use ed25519_dalek::{Signature, Verifier};
+use thiserror::Error;
+
+use crate::document::Document;
+use crate::keys::TrustedKeys;
+use crate::pdf::{embedded_json, read_seal, sealed_message};
+use crate::signed::{SignatureError, SignedDocument};
+
+/// Why a file does not verify. Every variant means "do not trust this file".
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum VerifyError {
+    #[error("not a Refurbdesk document: {0}")]
+    NotADocument(String),
+    #[error("no embedded data: {0}")]
+    NoEmbeddedData(String),
+    #[error("the PDF's seal is broken: {0}")]
+    Seal(String),
+    #[error("file signature mismatch: the PDF's bytes were changed after it was sealed")]
+    FileMismatch,
+    #[error("unknown key {0}: the file was sealed by a key that is not trusted here; pass the organisation's key with --pubkey FILE")]
+    UnknownKey(String),
+    #[error("the embedded data is signed by key {data} but the file is sealed by key {seal}")]
+    KeysDiffer { data: String, seal: String },
+    #[error("{0}")]
+    Signature(#[from] SignatureError),
+}
+
+/// A file that verified.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub signed: SignedDocument,
+    pub document: Document,
+    /// Whether the file's bytes were sealed too (PDF) or only the data signed (JSON).
+    pub file_sealed: bool,
+}
+
+impl Verified {
+    pub fn key_id(&self) -> &str {
+        &self.signed.signature.key_id
+    }
+}
+
+/// Verifies a PDF or a `.json` export, telling them apart by content.
+pub fn verify_bytes(bytes: &[u8], trusted: &TrustedKeys) -> Result<Verified, VerifyError> {
+    if bytes.starts_with(b"%PDF-") {
+        verify_pdf(bytes, trusted)
+    } else {
+        verify_json(bytes, trusted)
+    }
+}
+
+pub fn verify_json(bytes: &[u8], trusted: &TrustedKeys) -> Result<Verified, VerifyError> {
+    let signed: SignedDocument = serde_json::from_slice(bytes).map_err(|error| {
+        VerifyError::NotADocument(format!(
+            "not a signed document (JSON line {}, column {}: {error})",
+            error.line(),
+            error.column()
+        ))
+    })?;
+    signed.verify(trusted)?;
+    let document = typed(&signed)?;
+    Ok(Verified {
+        signed,
+        document,
+        file_sealed: false,
+    })
+}
+
+pub fn verify_pdf(bytes: &[u8], trusted: &TrustedKeys) -> Result<Verified, VerifyError> {
+    let (span, signature, seal_key) = read_seal(bytes).map_err(VerifyError::Seal)?;
+    let info = trusted
+        .get(&seal_key)
+        .ok_or_else(|| VerifyError::UnknownKey(seal_key.clone()))?;
+    let key = info
+        .verifying_key()
+        .map_err(|_| VerifyError::UnknownKey(seal_key.clone()))?;
+    key.verify(
+        &sealed_message(bytes, &span),
+        &Signature::from_bytes(&signature),
+    )
+    .map_err(|_| VerifyError::FileMismatch)?;
+    let json = embedded_json(bytes).map_err(VerifyError::NoEmbeddedData)?;
+    let mut verified = verify_json(&json, trusted)?;
+    if verified.key_id() != seal_key {
+        return Err(VerifyError::KeysDiffer {
+            data: verified.key_id().to_owned(),
+            seal: seal_key,
+        });
+    }
+    verified.file_sealed = true;
+    Ok(verified)
+}
+
+fn typed(signed: &SignedDocument) -> Result<Document, VerifyError> {
+    serde_json::from_value(signed.document.clone()).map_err(|error| {
+        VerifyError::NotADocument(format!(
+            "the signed data is not a document Refurbdesk knows ({error})"
+        ))
+    })
+}

@@ -1,0 +1,526 @@
+//! Every document kind in both languages, printed to real PDF files and read back with poppler
+//! (`pdftotext`, `pdffonts`, `pdfinfo`, `pdftoppm`), then verified and tampered with.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use refurbdesk_certificate::document::Body;
+use refurbdesk_certificate::{
+    issue, samples, verify_bytes, Document, Keyring, Lang, PrintOptions, Signer, TrustedKeys,
+    VerifyError,
+};
+
+fn artifacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-artifacts/certificates");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn tool(name: &str, args: &[&str]) -> String {
+    let output = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|error| {
+            panic!("{name} is missing ({error}); scripts/test installs poppler-utils")
+        });
+    assert!(
+        output.status.success(),
+        "{name} {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn signer() -> Signer {
+    Signer::ephemeral([42; 32])
+}
+
+fn trusted(signer: &Signer) -> TrustedKeys {
+    let mut trusted = TrustedKeys::new();
+    trusted.add(signer.info().clone());
+    trusted
+}
+
+/// Text with every kind of space removed, so that wrapped values and French digit grouping
+/// compare equal to the data.
+fn squeeze(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{202f}' && *c != ',')
+        .collect()
+}
+
+/// The values a reader must find on the page, straight from the document's data.
+fn expected_values(document: &Document) -> Vec<String> {
+    let mut values = vec![document.id.to_string(), document.issuer.name.clone()];
+    match &document.body {
+        Body::ErasureCertificate(body) => {
+            let media = &body.media;
+            values.extend([
+                body.performed_by.name.clone(),
+                body.performed_by.title.clone().unwrap(),
+                body.performed_by.phone.clone().unwrap(),
+                media.make.clone().unwrap(),
+                media.model.clone().unwrap(),
+                media.serial.clone().unwrap(),
+                media.property_number.clone().unwrap(),
+                media.source.clone().unwrap(),
+                media.classification.clone().unwrap(),
+                media.target.clone().unwrap(),
+                body.sanitization.tool_version.clone(),
+                body.destination.clone(),
+                body.validated_by.name.clone(),
+                body.run.erasure_id.to_string(),
+                body.run.seed.clone().unwrap(),
+                body.run.bytes_written.to_string(),
+                body.run.bytes_verified.to_string(),
+                body.run.started_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                body.run.finished_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            ]);
+        }
+        Body::DestructionCertificate(body) => {
+            values.extend([
+                body.performed_by.name.clone(),
+                body.witness.name.clone(),
+                body.witness.organisation.clone().unwrap(),
+                body.media.serial.clone().unwrap(),
+                body.media.model.clone().unwrap(),
+                body.method_details.clone().unwrap(),
+                body.destination.clone(),
+                body.destruction_id.to_string(),
+                body.destroyed_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            ]);
+            for evidence in &body.evidence {
+                values.push(evidence.file_name.clone());
+                values.push(evidence.sha256.clone());
+            }
+        }
+        Body::DeviceReport(body) => {
+            let device = &body.device;
+            let grade = body.grade.as_ref().unwrap();
+            let battery = body.battery.as_ref().unwrap();
+            values.extend([
+                device.model.clone(),
+                device.serial.clone().unwrap(),
+                device.imei.clone().unwrap(),
+                device.model_code.clone().unwrap(),
+                battery.reasons[0].clone(),
+                battery.cycles.unwrap().to_string(),
+                "3227".to_owned(),
+                "2808".to_owned(),
+                grade.listing_grade.clone(),
+                grade.policy_name.clone(),
+                grade.policy_version.clone(),
+                grade.policy_sha256.clone(),
+                grade.reasons[0].clone(),
+                "crackle above 80 % volume".to_owned(),
+                body.erasures[0].erasure_id.to_string(),
+            ]);
+        }
+    }
+    values
+}
+
+/// Labels (NIST SP 800-88 Appendix G fields and the rest) per language.
+fn expected_labels(document: &Document) -> Vec<&'static str> {
+    let erasure_en = [
+        "Certificate of Data Sanitization",
+        "Person performing sanitization",
+        "Name",
+        "Title",
+        "Organisation",
+        "Location",
+        "Phone",
+        "Make / vendor",
+        "Model",
+        "Serial number",
+        "Property number",
+        "Media type",
+        "Media source",
+        "Classification",
+        "Data backed up",
+        "Method type",
+        "Clear",
+        "Method used",
+        "Method details",
+        "Tool used (and version)",
+        "Verification method",
+        "Verification result",
+        "Post-sanitization destination",
+        "Validation",
+        "Date",
+        "Bytes written",
+        "Bytes verified",
+        "Throughput",
+        "Duration",
+        "Random seed",
+        "Digital signature",
+        "Public key fingerprint (SHA-256)",
+        "Page 1 of",
+    ];
+    let erasure_fr = [
+        "Certificat d'effacement des données",
+        "Personne ayant réalisé l'opération",
+        "Nom",
+        "Fonction",
+        "Organisation",
+        "Lieu",
+        "Téléphone",
+        "Marque / fabricant",
+        "Modèle",
+        "Numéro de série",
+        "Numéro d'inventaire",
+        "Type de support",
+        "Provenance du support",
+        "Classification",
+        "Données sauvegardées",
+        "Type de méthode",
+        "Méthode utilisée",
+        "Détails de la méthode",
+        "Outil utilisé (et version)",
+        "Méthode de vérification",
+        "Résultat de la vérification",
+        "Destination après effacement",
+        "Validation",
+        "Octets écrits",
+        "Octets vérifiés",
+        "Débit",
+        "Durée",
+        "Graine aléatoire",
+        "Signature électronique",
+        "Empreinte de la clé publique (SHA-256)",
+        "Page 1 sur",
+    ];
+    let destruction_en = [
+        "Certificate of Media Destruction",
+        "Destroy",
+        "Shredding",
+        "Witness",
+        "Evidence (photos and videos)",
+        "Destroyed on",
+        "SHA-256",
+        "Serial number",
+        "Media type",
+        "Hard disk drive (magnetic)",
+    ];
+    let destruction_fr = [
+        "Certificat de destruction de support",
+        "Broyage",
+        "Témoin",
+        "Preuves (photos et vidéos)",
+        "Détruit le",
+        "Numéro de série",
+        "Disque dur (magnétique)",
+    ];
+    let report_en = [
+        "Device Audit Report",
+        "Device identity",
+        "Battery",
+        "Design capacity",
+        "Full charge capacity",
+        "State of health",
+        "Charge cycles",
+        "Pass (sellable)",
+        "Account and management locks",
+        "Activation lock",
+        "MDM enrolment",
+        "Functional checklist",
+        "Cosmetic inspection",
+        "Listing grade",
+        "Policy",
+        "Data erasure",
+        "Repair first",
+    ];
+    let report_fr = [
+        "Rapport d'audit de l'appareil",
+        "Identité de l'appareil",
+        "Capacité nominale",
+        "État de santé",
+        "Cycles de charge",
+        "Verrouillages de compte et de gestion",
+        "Inspection esthétique",
+        "Effacement des données",
+        "À réparer",
+    ];
+    match (&document.body, document.lang) {
+        (Body::ErasureCertificate(_), Lang::En) => erasure_en.to_vec(),
+        (Body::ErasureCertificate(_), Lang::Fr) => erasure_fr.to_vec(),
+        (Body::DestructionCertificate(_), Lang::En) => destruction_en.to_vec(),
+        (Body::DestructionCertificate(_), Lang::Fr) => destruction_fr.to_vec(),
+        (Body::DeviceReport(_), Lang::En) => report_en.to_vec(),
+        (Body::DeviceReport(_), Lang::Fr) => report_fr.to_vec(),
+    }
+}
+
+#[test]
+fn every_document_prints_its_fields_with_embedded_subset_fonts_on_a4() {
+    let signer = signer();
+    let dir = artifacts();
+    for lang in Lang::ALL {
+        for document in samples::all(1, lang) {
+            let name = format!("{}-{}", document.kind(), lang);
+            let issued = issue(&document, &signer, &PrintOptions::default()).unwrap();
+            let pdf = dir.join(format!("{name}.pdf"));
+            std::fs::write(&pdf, &issued.pdf).unwrap();
+            let path = pdf.to_str().unwrap();
+
+            let text = tool("pdftotext", &["-layout", path, "-"]);
+            let flat = squeeze(&text);
+            for value in expected_values(&document) {
+                assert!(
+                    flat.contains(&squeeze(&value)),
+                    "{name}: {value:?} missing from:\n{text}"
+                );
+            }
+            for label in expected_labels(&document) {
+                assert!(
+                    flat.contains(&squeeze(label)),
+                    "{name}: label {label:?} missing from:\n{text}"
+                );
+            }
+            assert!(
+                !text.contains("[section.") && !text.contains("[seal."),
+                "{name}: a text key leaked"
+            );
+            assert!(
+                flat.contains(&squeeze(&signer.info().fingerprint_grouped())),
+                "{name}: the key fingerprint is not printed"
+            );
+
+            let fonts = tool("pdffonts", &[path]);
+            let font_rows: Vec<&str> = fonts.lines().skip(2).collect();
+            assert_eq!(font_rows.len(), 2, "{name}: {fonts}");
+            for row in font_rows {
+                let columns: Vec<&str> = row.split_whitespace().collect();
+                assert!(
+                    columns[0].contains('+') && columns[0].contains("DejaVuSans"),
+                    "{name}: {row}"
+                );
+                // emb sub uni
+                let flags = &columns[columns.len() - 5..columns.len() - 2];
+                assert_eq!(flags, ["yes", "yes", "yes"], "{name}: {row}");
+            }
+
+            let info = tool("pdfinfo", &[path]);
+            assert!(info.contains("(A4)"), "{name}: {info}");
+            assert!(
+                info.contains(&document.issuer.name),
+                "{name}: author missing: {info}"
+            );
+
+            let png_prefix = dir.join(&name);
+            tool(
+                "pdftoppm",
+                &[
+                    "-png",
+                    "-r",
+                    "70",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    path,
+                    png_prefix.to_str().unwrap(),
+                ],
+            );
+            assert!(dir.join(format!("{name}.png")).metadata().unwrap().len() > 10_000);
+
+            assert!(
+                issued.pdf.len() <= 40 * 1024,
+                "{name}: {} bytes",
+                issued.pdf.len()
+            );
+            let verified = verify_bytes(&issued.pdf, &trusted(&signer)).unwrap();
+            assert!(verified.file_sealed);
+            assert_eq!(verified.document, document);
+        }
+    }
+}
+
+#[test]
+fn the_pdf_carries_the_signed_json_as_an_attachment() {
+    let signer = signer();
+    let document = samples::erasure_certificate(2, Lang::En);
+    let issued = issue(&document, &signer, &PrintOptions::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("c.pdf");
+    std::fs::write(&pdf, &issued.pdf).unwrap();
+    let listing = tool("pdfdetach", &["-list", pdf.to_str().unwrap()]);
+    assert!(
+        listing.contains(refurbdesk_certificate::EMBEDDED_NAME),
+        "{listing}"
+    );
+    let out = dir.path().join("data.json");
+    tool(
+        "pdfdetach",
+        &[
+            "-save",
+            "1",
+            "-o",
+            out.to_str().unwrap(),
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let json = std::fs::read(&out).unwrap();
+    assert_eq!(json, issued.json);
+    let verified = verify_bytes(&json, &trusted(&signer)).unwrap();
+    assert!(!verified.file_sealed);
+    assert_eq!(verified.document.id, document.id);
+}
+
+#[test]
+fn flipping_any_byte_of_the_pdf_fails_verification() {
+    let signer = signer();
+    let trusted = trusted(&signer);
+    let issued = issue(
+        &samples::erasure_certificate(3, Lang::Fr),
+        &signer,
+        &PrintOptions::default(),
+    )
+    .unwrap();
+    let len = issued.pdf.len();
+    // Every byte of the head, the tail and the seal, and a stride through the rest.
+    let mut positions: Vec<usize> = (0..512).chain(len - 512..len).collect();
+    positions.extend((0..len).step_by(61));
+    let contents = issued
+        .pdf
+        .windows(11)
+        .position(|w| w == b"/ByteRange[")
+        .unwrap();
+    positions.extend(contents..(contents + 220).min(len));
+    positions.sort_unstable();
+    positions.dedup();
+    for position in positions {
+        for flip in [0x01u8, 0x80] {
+            let mut tampered = issued.pdf.clone();
+            tampered[position] ^= flip;
+            assert!(
+                verify_bytes(&tampered, &trusted).is_err(),
+                "flipping bit {flip:#x} of byte {position} of {len} went unnoticed"
+            );
+        }
+    }
+    let mut appended = issued.pdf.clone();
+    appended.extend_from_slice(b"\n% appended update\n");
+    assert!(matches!(
+        verify_bytes(&appended, &trusted),
+        Err(VerifyError::Seal(_))
+    ));
+    let truncated = &issued.pdf[..len - 10];
+    assert!(verify_bytes(truncated, &trusted).is_err());
+}
+
+#[test]
+fn an_edited_visible_text_or_a_resealed_file_fails() {
+    let signer = signer();
+    let trusted = trusted(&signer);
+    let document = samples::erasure_certificate(4, Lang::En);
+    let issued = issue(&document, &signer, &PrintOptions::default()).unwrap();
+
+    // Someone rewrites the page's content stream (what a reader sees) and saves the file.
+    let mut pdf = lopdf::Document::load_mem(&issued.pdf).unwrap();
+    let page = *pdf.get_pages().values().next().unwrap();
+    let content = pdf.get_page_content(page);
+    let mut edited = content.clone();
+    let marker = b"0 0 1 rg".to_vec();
+    edited.extend_from_slice(&marker);
+    pdf.change_page_content(page, edited).unwrap();
+    let mut bytes = Vec::new();
+    pdf.save_to(&mut bytes).unwrap();
+    assert!(verify_bytes(&bytes, &trusted).is_err());
+
+    // Someone else re-issues the same data with their own key: not trusted.
+    let forger = Signer::ephemeral([9; 32]);
+    let forged = issue(&document, &forger, &PrintOptions::default()).unwrap();
+    assert!(matches!(
+        verify_bytes(&forged.pdf, &trusted),
+        Err(VerifyError::UnknownKey(_))
+    ));
+    // Trust comes only from the keys given: told to trust the forger, the file verifies.
+    let mut both = trusted.clone();
+    both.add(forger.info().clone());
+    verify_bytes(&forged.pdf, &both).unwrap();
+}
+
+#[test]
+fn a_changed_field_in_the_json_fails_and_names_the_mismatch() {
+    let signer = signer();
+    let trusted = trusted(&signer);
+    let issued = issue(
+        &samples::destruction_certificate(5, Lang::En),
+        &signer,
+        &PrintOptions::default(),
+    )
+    .unwrap();
+    let text = String::from_utf8(issued.json.clone()).unwrap();
+    let changed = text.replacen("Claire Martin", "Claire Martinez", 1);
+    assert_ne!(changed, text);
+    let error = verify_bytes(changed.as_bytes(), &trusted).unwrap_err();
+    assert!(error.to_string().contains("signature mismatch"), "{error}");
+    let reformatted: serde_json::Value = serde_json::from_slice(&issued.json).unwrap();
+    // Whitespace and key order do not matter: the canonical form is what is signed.
+    verify_bytes(
+        serde_json::to_string(&reformatted).unwrap().as_bytes(),
+        &trusted,
+    )
+    .unwrap();
+}
+
+#[test]
+fn documents_signed_before_a_key_rotation_still_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let ring = Keyring::new(dir.path().join("keys"));
+    let old_signer = ring.signer().unwrap();
+    let old = issue(
+        &samples::erasure_certificate(6, Lang::En),
+        &old_signer,
+        &PrintOptions::default(),
+    )
+    .unwrap();
+    ring.rotate().unwrap();
+    let new_signer = ring.signer().unwrap();
+    assert_ne!(new_signer.key_id(), old_signer.key_id());
+    let new = issue(
+        &samples::erasure_certificate(7, Lang::En),
+        &new_signer,
+        &PrintOptions::default(),
+    )
+    .unwrap();
+    let trusted = ring.trusted().unwrap();
+    assert_eq!(
+        verify_bytes(&old.pdf, &trusted).unwrap().key_id(),
+        old_signer.key_id()
+    );
+    assert_eq!(
+        verify_bytes(&new.pdf, &trusted).unwrap().key_id(),
+        new_signer.key_id()
+    );
+}
+
+#[test]
+fn the_qr_code_carries_the_id_and_signature_digest() {
+    let signer = signer();
+    let document = samples::erasure_certificate(8, Lang::En);
+    let options = PrintOptions {
+        verify_url_template: Some("https://verify.example.fr/c/{id}?d={digest}".to_owned()),
+    };
+    let issued = issue(&document, &signer, &options).unwrap();
+    let url = refurbdesk_certificate::qr_payload(
+        options.verify_url_template.as_deref(),
+        &document,
+        &issued.signed,
+    );
+    assert_eq!(
+        url,
+        format!(
+            "https://verify.example.fr/c/{}?d={}",
+            document.id,
+            issued.signed.signature_digest()
+        )
+    );
+    let default = refurbdesk_certificate::qr_payload(None, &document, &issued.signed);
+    assert!(
+        default.contains(&document.id.to_string())
+            && default.contains(&issued.signed.signature_digest())
+    );
+}
