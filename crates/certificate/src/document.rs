@@ -1,6 +1,7 @@
 //! What a document says, as plain data. This is what is signed; the PDF is one rendering of it.
 //! Values are stored as facts (codes, numbers, timestamps); words for them in English or French
-//! are chosen when rendering, so one signed record can be shown in either language.
+//! are chosen when rendering, so one signed record can be printed in either language (the
+//! language is not part of the signed data).
 
 use std::fmt;
 use std::str::FromStr;
@@ -67,7 +68,6 @@ pub struct Document {
     pub format: String,
     pub id: Uuid,
     pub issued_at: DateTime<Utc>,
-    pub lang: Lang,
     pub issuer: Organisation,
     /// The station the document was issued on.
     pub station_id: Uuid,

@@ -37,6 +37,8 @@ pub enum IssueError {
     Signature(#[from] SignatureError),
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
+    #[error("the signed data is not a document Refurbdesk knows: {0}")]
+    NotADocument(String),
 }
 
 /// How documents are printed, from the settings.
@@ -57,15 +59,41 @@ pub struct Issued {
     pub json: Vec<u8>,
 }
 
-/// Signs a document and prints it.
+/// Signs a document and prints it in `lang`.
 pub fn issue(
     document: &Document,
+    lang: Lang,
     signer: &Signer,
     options: &PrintOptions,
 ) -> Result<Issued, IssueError> {
     let signed = SignedDocument::sign(document, signer)?;
-    let qr = render::qr_payload(options.verify_url_template.as_deref(), document, &signed);
-    let sheet = render::sheet(document, &signed, signer.info(), qr);
+    let pdf = print_signed(document, &signed, lang, signer, options)?;
+    let json = signed.to_json();
+    Ok(Issued { signed, pdf, json })
+}
+
+/// Prints an already signed document again (another language, a lost file). The data keeps its
+/// original signature; the new file is sealed by `signer`, which may be a newer key.
+pub fn reprint(
+    signed: &SignedDocument,
+    lang: Lang,
+    signer: &Signer,
+    options: &PrintOptions,
+) -> Result<Vec<u8>, IssueError> {
+    let document: Document = serde_json::from_value(signed.document.clone())
+        .map_err(|error| IssueError::NotADocument(error.to_string()))?;
+    print_signed(&document, signed, lang, signer, options)
+}
+
+fn print_signed(
+    document: &Document,
+    signed: &SignedDocument,
+    lang: Lang,
+    signer: &Signer,
+    options: &PrintOptions,
+) -> Result<Vec<u8>, IssueError> {
+    let qr = render::qr_payload(options.verify_url_template.as_deref(), document, signed);
+    let sheet = render::sheet(document, lang, signed, signer.info(), qr);
     let id = document.id.to_string();
     let meta = pdf::PdfMeta {
         title: &sheet.title,
@@ -74,9 +102,7 @@ pub fn issue(
         document_id: &id,
         issued_at_unix: document.issued_at.timestamp(),
     };
-    let pdf = pdf::write_pdf(&sheet, &meta, &signed, signer)?;
-    let json = signed.to_json();
-    Ok(Issued { signed, pdf, json })
+    Ok(pdf::write_pdf(&sheet, &meta, signed, signer)?)
 }
 
 /// The text the QR code of a signed document carries.

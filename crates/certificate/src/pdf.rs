@@ -97,10 +97,7 @@ pub fn write_pdf(
     let mut seal = Dictionary::new();
     seal.set("Type", Object::Name(SEAL_TYPE.as_bytes().to_vec()));
     seal.set("Filter", Object::Name(SEAL_FILTER.as_bytes().to_vec()));
-    seal.set(
-        "KeyId",
-        Object::string_literal(signed.signature.key_id.as_str()),
-    );
+    seal.set("KeyId", Object::string_literal(signer.key_id()));
     seal.set("DocumentId", Object::string_literal(meta.document_id));
     seal.set(
         "ByteRange",

@@ -1,6 +1,7 @@
 //! From a document's data to a [`Sheet`] in one language: which fields each kind of document
 //! shows, under which headings, with which words.
 
+use crate::document::Lang;
 use crate::document::{
     Body, DestructionCertificate, DeviceReport, Document, ErasureCertificate, Media, MethodType,
     Person,
@@ -26,11 +27,12 @@ pub fn qr_payload(template: Option<&str>, document: &Document, signed: &SignedDo
 /// The printed form of a signed document.
 pub fn sheet(
     document: &Document,
+    lang: Lang,
     signed: &SignedDocument,
     key: &PublicKeyInfo,
     qr: String,
 ) -> Sheet {
-    let t = Texts::new(document.lang);
+    let t = Texts::new(lang);
     let issuer = &document.issuer;
     let mut issuer_lines = vec![issuer.name.clone()];
     issuer_lines.extend(issuer.address.iter().cloned());

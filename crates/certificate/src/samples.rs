@@ -45,12 +45,11 @@ fn manager() -> Person {
     }
 }
 
-fn envelope(kind: u8, n: u64, lang: Lang, body: Body) -> Document {
+fn envelope(kind: u8, n: u64, body: Body) -> Document {
     Document {
         format: FORMAT.to_owned(),
         id: id(kind, n),
         issued_at: at(n) + Duration::minutes(20),
-        lang,
         issuer: organisation(),
         station_id: id(9, 1),
         issued_by: manager(),
@@ -59,14 +58,13 @@ fn envelope(kind: u8, n: u64, lang: Lang, body: Body) -> Document {
 }
 
 /// A verified random overwrite of a laptop SSD.
-pub fn erasure_certificate(n: u64, lang: Lang) -> Document {
+pub fn erasure_certificate(n: u64) -> Document {
     let size: u64 = 256_060_514_304;
     let started = at(n);
     let duration = 412.7 + (n % 50) as f64;
     envelope(
         1,
         n,
-        lang,
         Body::ErasureCertificate(ErasureCertificate {
             performed_by: technician(n),
             media: Media {
@@ -119,11 +117,10 @@ pub fn erasure_certificate(n: u64, lang: Lang) -> Document {
 }
 
 /// A shredded hard disk with two evidence photos.
-pub fn destruction_certificate(n: u64, lang: Lang) -> Document {
+pub fn destruction_certificate(n: u64) -> Document {
     envelope(
         4,
         n,
-        lang,
         Body::DestructionCertificate(DestructionCertificate {
             destruction_id: id(5, n),
             device_id: None,
@@ -173,7 +170,7 @@ pub fn destruction_certificate(n: u64, lang: Lang) -> Document {
 }
 
 /// A graded, erased iPhone.
-pub fn device_report(n: u64, lang: Lang) -> Document {
+pub fn device_report(n: u64) -> Document {
     let check = |name: &str, outcome: &str, detail: Option<&str>| CheckFact {
         name: name.to_owned(),
         outcome: outcome.to_owned(),
@@ -182,7 +179,6 @@ pub fn device_report(n: u64, lang: Lang) -> Document {
     envelope(
         6,
         n,
-        lang,
         Body::DeviceReport(DeviceReport {
             device: DeviceIdentity {
                 device_id: id(3, n),
@@ -265,10 +261,10 @@ pub fn device_report(n: u64, lang: Lang) -> Document {
 }
 
 /// One of each kind.
-pub fn all(n: u64, lang: Lang) -> Vec<Document> {
+pub fn all(n: u64) -> Vec<Document> {
     vec![
-        erasure_certificate(n, lang),
-        destruction_certificate(n, lang),
-        device_report(n, lang),
+        erasure_certificate(n),
+        destruction_certificate(n),
+        device_report(n),
     ]
 }

@@ -22,8 +22,6 @@ pub enum VerifyError {
     FileMismatch,
     #[error("unknown key {0}: the file was sealed by a key that is not trusted here; pass the organisation's key with --pubkey FILE")]
     UnknownKey(String),
-    #[error("the embedded data is signed by key {data} but the file is sealed by key {seal}")]
-    KeysDiffer { data: String, seal: String },
     #[error("{0}")]
     Signature(#[from] SignatureError),
 }
@@ -33,8 +31,9 @@ pub enum VerifyError {
 pub struct Verified {
     pub signed: SignedDocument,
     pub document: Document,
-    /// Whether the file's bytes were sealed too (PDF) or only the data signed (JSON).
-    pub file_sealed: bool,
+    /// The key that sealed the file's bytes (PDF); `None` for a `.json` file. It differs from
+    /// the data's key when a document signed before a key rotation is printed again.
+    pub sealed_by: Option<String>,
 }
 
 impl Verified {
@@ -65,7 +64,7 @@ pub fn verify_json(bytes: &[u8], trusted: &TrustedKeys) -> Result<Verified, Veri
     Ok(Verified {
         signed,
         document,
-        file_sealed: false,
+        sealed_by: None,
     })
 }
 
@@ -84,13 +83,7 @@ pub fn verify_pdf(bytes: &[u8], trusted: &TrustedKeys) -> Result<Verified, Verif
     .map_err(|_| VerifyError::FileMismatch)?;
     let json = embedded_json(bytes).map_err(VerifyError::NoEmbeddedData)?;
     let mut verified = verify_json(&json, trusted)?;
-    if verified.key_id() != seal_key {
-        return Err(VerifyError::KeysDiffer {
-            data: verified.key_id().to_owned(),
-            seal: seal_key,
-        });
-    }
-    verified.file_sealed = true;
+    verified.sealed_by = Some(seal_key);
     Ok(verified)
 }
 

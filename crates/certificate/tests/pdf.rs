@@ -6,8 +6,8 @@ use std::process::Command;
 
 use refurbdesk_certificate::document::Body;
 use refurbdesk_certificate::{
-    issue, samples, verify_bytes, Document, Keyring, Lang, PrintOptions, Signer, TrustedKeys,
-    VerifyError,
+    issue, reprint, samples, verify_bytes, Document, Keyring, Lang, PrintOptions, Signer,
+    TrustedKeys, VerifyError,
 };
 
 fn artifacts() -> PathBuf {
@@ -121,7 +121,7 @@ fn expected_values(document: &Document) -> Vec<String> {
 }
 
 /// Labels (NIST SP 800-88 Appendix G fields and the rest) per language.
-fn expected_labels(document: &Document) -> Vec<&'static str> {
+fn expected_labels(document: &Document, lang: Lang) -> Vec<&'static str> {
     let erasure_en = [
         "Certificate of Data Sanitization",
         "Person performing sanitization",
@@ -241,7 +241,7 @@ fn expected_labels(document: &Document) -> Vec<&'static str> {
         "Effacement des données",
         "À réparer",
     ];
-    match (&document.body, document.lang) {
+    match (&document.body, lang) {
         (Body::ErasureCertificate(_), Lang::En) => erasure_en.to_vec(),
         (Body::ErasureCertificate(_), Lang::Fr) => erasure_fr.to_vec(),
         (Body::DestructionCertificate(_), Lang::En) => destruction_en.to_vec(),
@@ -256,9 +256,9 @@ fn every_document_prints_its_fields_with_embedded_subset_fonts_on_a4() {
     let signer = signer();
     let dir = artifacts();
     for lang in Lang::ALL {
-        for document in samples::all(1, lang) {
+        for document in samples::all(1) {
             let name = format!("{}-{}", document.kind(), lang);
-            let issued = issue(&document, &signer, &PrintOptions::default()).unwrap();
+            let issued = issue(&document, lang, &signer, &PrintOptions::default()).unwrap();
             let pdf = dir.join(format!("{name}.pdf"));
             std::fs::write(&pdf, &issued.pdf).unwrap();
             let path = pdf.to_str().unwrap();
@@ -271,7 +271,7 @@ fn every_document_prints_its_fields_with_embedded_subset_fonts_on_a4() {
                     "{name}: {value:?} missing from:\n{text}"
                 );
             }
-            for label in expected_labels(&document) {
+            for label in expected_labels(&document, lang) {
                 assert!(
                     flat.contains(&squeeze(label)),
                     "{name}: label {label:?} missing from:\n{text}"
@@ -331,7 +331,7 @@ fn every_document_prints_its_fields_with_embedded_subset_fonts_on_a4() {
                 issued.pdf.len()
             );
             let verified = verify_bytes(&issued.pdf, &trusted(&signer)).unwrap();
-            assert!(verified.file_sealed);
+            assert_eq!(verified.sealed_by.as_deref(), Some(signer.key_id()));
             assert_eq!(verified.document, document);
         }
     }
@@ -340,8 +340,8 @@ fn every_document_prints_its_fields_with_embedded_subset_fonts_on_a4() {
 #[test]
 fn the_pdf_carries_the_signed_json_as_an_attachment() {
     let signer = signer();
-    let document = samples::erasure_certificate(2, Lang::En);
-    let issued = issue(&document, &signer, &PrintOptions::default()).unwrap();
+    let document = samples::erasure_certificate(2);
+    let issued = issue(&document, Lang::En, &signer, &PrintOptions::default()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("c.pdf");
     std::fs::write(&pdf, &issued.pdf).unwrap();
@@ -364,7 +364,7 @@ fn the_pdf_carries_the_signed_json_as_an_attachment() {
     let json = std::fs::read(&out).unwrap();
     assert_eq!(json, issued.json);
     let verified = verify_bytes(&json, &trusted(&signer)).unwrap();
-    assert!(!verified.file_sealed);
+    assert!(verified.sealed_by.is_none());
     assert_eq!(verified.document.id, document.id);
 }
 
@@ -373,7 +373,8 @@ fn flipping_any_byte_of_the_pdf_fails_verification() {
     let signer = signer();
     let trusted = trusted(&signer);
     let issued = issue(
-        &samples::erasure_certificate(3, Lang::Fr),
+        &samples::erasure_certificate(3),
+        Lang::Fr,
         &signer,
         &PrintOptions::default(),
     )
@@ -414,8 +415,8 @@ fn flipping_any_byte_of_the_pdf_fails_verification() {
 fn an_edited_visible_text_or_a_resealed_file_fails() {
     let signer = signer();
     let trusted = trusted(&signer);
-    let document = samples::erasure_certificate(4, Lang::En);
-    let issued = issue(&document, &signer, &PrintOptions::default()).unwrap();
+    let document = samples::erasure_certificate(4);
+    let issued = issue(&document, Lang::En, &signer, &PrintOptions::default()).unwrap();
 
     // Someone rewrites the page's content stream (what a reader sees) and saves the file.
     let mut pdf = lopdf::Document::load_mem(&issued.pdf).unwrap();
@@ -431,7 +432,7 @@ fn an_edited_visible_text_or_a_resealed_file_fails() {
 
     // Someone else re-issues the same data with their own key: not trusted.
     let forger = Signer::ephemeral([9; 32]);
-    let forged = issue(&document, &forger, &PrintOptions::default()).unwrap();
+    let forged = issue(&document, Lang::En, &forger, &PrintOptions::default()).unwrap();
     assert!(matches!(
         verify_bytes(&forged.pdf, &trusted),
         Err(VerifyError::UnknownKey(_))
@@ -447,7 +448,8 @@ fn a_changed_field_in_the_json_fails_and_names_the_mismatch() {
     let signer = signer();
     let trusted = trusted(&signer);
     let issued = issue(
-        &samples::destruction_certificate(5, Lang::En),
+        &samples::destruction_certificate(5),
+        Lang::Fr,
         &signer,
         &PrintOptions::default(),
     )
@@ -472,7 +474,8 @@ fn documents_signed_before_a_key_rotation_still_verify() {
     let ring = Keyring::new(dir.path().join("keys"));
     let old_signer = ring.signer().unwrap();
     let old = issue(
-        &samples::erasure_certificate(6, Lang::En),
+        &samples::erasure_certificate(6),
+        Lang::Fr,
         &old_signer,
         &PrintOptions::default(),
     )
@@ -481,7 +484,8 @@ fn documents_signed_before_a_key_rotation_still_verify() {
     let new_signer = ring.signer().unwrap();
     assert_ne!(new_signer.key_id(), old_signer.key_id());
     let new = issue(
-        &samples::erasure_certificate(7, Lang::En),
+        &samples::erasure_certificate(7),
+        Lang::Fr,
         &new_signer,
         &PrintOptions::default(),
     )
@@ -498,13 +502,43 @@ fn documents_signed_before_a_key_rotation_still_verify() {
 }
 
 #[test]
+fn a_reprint_in_another_language_after_rotation_keeps_the_data_signature() {
+    let dir = tempfile::tempdir().unwrap();
+    let ring = Keyring::new(dir.path());
+    let old_signer = ring.signer().unwrap();
+    let issued = issue(
+        &samples::destruction_certificate(9),
+        Lang::En,
+        &old_signer,
+        &PrintOptions::default(),
+    )
+    .unwrap();
+    ring.rotate().unwrap();
+    let new_signer = ring.signer().unwrap();
+    let copy = reprint(
+        &issued.signed,
+        Lang::Fr,
+        &new_signer,
+        &PrintOptions::default(),
+    )
+    .unwrap();
+    let verified = verify_bytes(&copy, &ring.trusted().unwrap()).unwrap();
+    assert_eq!(verified.key_id(), old_signer.key_id());
+    assert_eq!(verified.sealed_by.as_deref(), Some(new_signer.key_id()));
+    assert_eq!(verified.signed, issued.signed);
+    let path = dir.path().join("copy.pdf");
+    std::fs::write(&path, &copy).unwrap();
+    assert!(tool("pdftotext", &[path.to_str().unwrap(), "-"]).contains("Certificat de destruction"));
+}
+
+#[test]
 fn the_qr_code_carries_the_id_and_signature_digest() {
     let signer = signer();
-    let document = samples::erasure_certificate(8, Lang::En);
+    let document = samples::erasure_certificate(8);
     let options = PrintOptions {
         verify_url_template: Some("https://verify.example.fr/c/{id}?d={digest}".to_owned()),
     };
-    let issued = issue(&document, &signer, &options).unwrap();
+    let issued = issue(&document, Lang::En, &signer, &options).unwrap();
     let url = refurbdesk_certificate::qr_payload(
         options.verify_url_template.as_deref(),
         &document,
