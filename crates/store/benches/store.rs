@@ -7,7 +7,7 @@
 //! device. The same lookups and list run through the `sqlite3` command-line
 //! shell on the same file, and the same intakes as plain INSERTs, as peers.
 //!
-//! Not run in CI. Full scale (about 5 minutes and 6 GiB of disk, deleted
+//! Not run in CI. Full scale (about 6 minutes and 11 GiB of disk, deleted
 //! afterwards unless `--keep`):
 //!
 //! ```sh
@@ -39,7 +39,8 @@ const USAGE: &str = "store bench: options
   --batch N       intakes per record_intakes transaction (default 1000)
   --lookups N     lookups timed by IMEI and by serial (default 20000)
   --dir PATH      where the database goes (default target/store-bench)
-  --keep          keep the database afterwards";
+  --keep          keep the database afterwards
+  --insert-only   stop after timing record_intakes into the database (for profiling)";
 
 struct Options {
     devices: u64,
@@ -49,6 +50,7 @@ struct Options {
     lookups: u64,
     dir: PathBuf,
     keep: bool,
+    insert_only: bool,
 }
 
 fn options() -> Result<Options, String> {
@@ -60,6 +62,7 @@ fn options() -> Result<Options, String> {
         lookups: 20_000,
         dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/store-bench"),
         keep: false,
+        insert_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -82,6 +85,7 @@ fn options() -> Result<Options, String> {
                     .ok_or(format!("--dir needs a folder\n{USAGE}"))?
             }
             "--keep" => options.keep = true,
+            "--insert-only" => options.insert_only = true,
             // cargo bench adds --bench to every bench target's arguments.
             "--bench" => {}
             "--help" | "-h" => return Err(USAGE.to_owned()),
@@ -152,8 +156,9 @@ fn run(options: &Options) -> Result<(), Failure> {
     println!("## insert (record_intakes: recognition, audit chain, one transaction per batch)");
     if bulk > 0 {
         println!(
-            "{bulk} intakes bulk-loaded with plain SQL first (devices and intakes only: no \
-             tests, evidence or audit entries), then {} through record_intakes:",
+            "{bulk} intakes bulk-loaded with plain SQL first (devices and intakes, each \
+             intake with a real one's test results and evidence lines; no audit entries), \
+             then {} through record_intakes:",
             options.measured
         );
     }
@@ -164,6 +169,13 @@ fn run(options: &Options) -> Result<(), Failure> {
         options.measured as f64 / build.total.as_secs_f64(),
         build.last_tenth_rate
     );
+    if options.insert_only {
+        drop(store);
+        if !options.keep {
+            remove_database(&db);
+        }
+        return Ok(());
+    }
     let (record_rate, plain_rate) = plain_sql_inserts(options, &operators)?;
     println!(
         "first {} intakes into an empty file: record_intakes {record_rate:.0} intakes/s; peer, \
@@ -232,8 +244,17 @@ fn run(options: &Options) -> Result<(), Failure> {
     println!("| filter | p50 | p99 | rows | sqlite3 shell, same SQL | sqlite3 shell, `device_current` view |");
     println!("| --- | --- | --- | --- | --- | --- |");
     for case in &lists {
-        let (figures, rows) = time_list(&store, &case.filter)?;
-        let peer = sqlite3_once(&db, &case.rewritten_sql)?;
+        let mut filter = case.filter.clone();
+        // The cursor a reader paging with `after` would hold, from pages
+        // fetched beforehand, untimed.
+        for _ in 0..case.cursor_pages {
+            // A short list ends early: the last page is timed then.
+            if let Some(last) = store.list_devices(&filter)?.last() {
+                filter.after = Some(last.cursor());
+            }
+        }
+        let (figures, rows) = time_list(&store, &filter)?;
+        let peer = sqlite3_once(&db, &shell_sql(&filter))?;
         let view = if case.view_sql.is_empty() {
             None
         } else {
@@ -375,9 +396,10 @@ fn build(
 /// Fills the file up to intake number `count` with plain SQL, fast: the
 /// devices and intakes that `intake_number` would make (same IMEIs, serials,
 /// times, operators and benches; verdicts in the same proportions, drawn
-/// from a hash of the intake number), with indexes built afterwards. No
-/// tests, evidence or audit entries: the lookups and the list do not read
-/// them, and writing them would take most of the time budget.
+/// from a hash of the intake number), with indexes built afterwards. Each
+/// intake row carries the test results and evidence lines of a real one (the
+/// same for all), so rows are their real size; there are no audit entries,
+/// which the lookups and the list do not read.
 fn bulk_load(store: &Store, db: &Path, options: &Options, count: u64) -> Result<(), Failure> {
     let station = store.station_id().hyphenated().to_string();
     let template = synthetic::intake(&mut Rng::new(1), 0, 0, "tech-00", started(0), SHAPE);
@@ -431,16 +453,24 @@ fn bulk_load(store: &Store, db: &Path, options: &Options, count: u64) -> Result<
         ),
         rusqlite::params![devices_bulk as i64, station],
     )?;
+    tx.commit()?;
+    // In slices, each committed and folded into the file, so that the
+    // write-ahead log never holds gigabytes beside the database.
+    let settle = |conn: &rusqlite::Connection| -> Result<(), Failure> {
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    };
+    settle(&conn)?;
     let battery = "((j * 2654435761) % 4294967291) % 100";
     let lock = "((j * 3266489917) % 4294967291) % 100";
     let seen = format!("(j * {} / {})", options.devices, options.intakes);
     let after = format!("((j + 1) * {} / {})", options.devices, options.intakes);
-    tx.execute(
-        &format!(
-            "INSERT INTO intakes (id, device_id, bench_id, slot, started_at, finished_at, operator,
+    let insert_intakes = format!(
+        "INSERT INTO intakes (id, device_id, bench_id, slot, started_at, finished_at, operator,
                                   station_id, bench_json, identity_json, battery_json, lock_json,
-                                  battery_verdict, lock_verdict, soh_pct, cycles)
-             WITH RECURSIVE n(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM n WHERE j < ?1 - 1)
+                                  battery_verdict, lock_verdict, soh_pct, cycles, tests_json,
+                                  evidence_json, record_format)
+             WITH RECURSIVE n(j) AS (SELECT ?9 UNION ALL SELECT j + 1 FROM n WHERE j < ?1 - 1)
              SELECT printf('00000000-0000-7000-9000-%012x', j),
                     printf('00000000-0000-7000-8000-%012x',
                            CASE WHEN {after} > {seen} THEN {seen}
@@ -456,25 +486,56 @@ fn bulk_load(store: &Store, db: &Path, options: &Options, count: u64) -> Result<
                     CASE WHEN {battery} < 70 THEN 86.0 + {battery} % 14
                          WHEN {battery} < 90 THEN 80.0 + {battery} % 5
                          WHEN {battery} < 97 THEN 50.0 + {battery} % 30 END,
-                    (j * 7919) % 1200
+                    (j * 7919) % 1200, ?7, ?8, 2
              FROM n",
-            started = stamp("j"),
-            finished = stamp("j + 95"),
-        ),
-        rusqlite::params![
-            count as i64,
-            station,
-            serde_json::to_string(&template.bench)?,
-            serde_json::to_string(&template.identity)?,
-            serde_json::to_string(&template.battery)?,
-            serde_json::to_string(&template.lock)?,
-        ],
-    )?;
-    for (_, sql) in &indexes {
-        tx.execute_batch(sql)?;
+        started = stamp("j"),
+        finished = stamp("j + 95"),
+    );
+    const SLICE: u64 = 250_000;
+    for from in (0..count).step_by(SLICE as usize) {
+        let tx = conn.transaction()?;
+        tx.execute(
+            &insert_intakes,
+            rusqlite::params![
+                (from + SLICE).min(count) as i64,
+                station,
+                serde_json::to_string(&template.bench)?,
+                serde_json::to_string(&template.identity)?,
+                serde_json::to_string(&template.battery)?,
+                serde_json::to_string(&template.lock)?,
+                tests_json(&template)?,
+                evidence_json(&template)?,
+                from as i64,
+            ],
+        )?;
+        tx.commit()?;
+        settle(&conn)?;
     }
-    tx.commit()?;
+    for (_, sql) in &indexes {
+        conn.execute_batch(sql)?;
+        settle(&conn)?;
+    }
     Ok(())
+}
+
+/// `intakes.tests_json` as the store writes it.
+fn tests_json(intake: &NewIntake) -> Result<String, Failure> {
+    let tests: Vec<_> = intake
+        .tests
+        .iter()
+        .map(|test| (&test.name, &test.outcome, &test.detail))
+        .collect();
+    Ok(serde_json::to_string(&tests)?)
+}
+
+/// `intakes.evidence_json` as the store writes it.
+fn evidence_json(intake: &NewIntake) -> Result<String, Failure> {
+    let lines: Vec<_> = intake
+        .evidence
+        .iter()
+        .map(|line| (stamp(line.at), line.direction.as_str(), &line.line))
+        .collect();
+    Ok(serde_json::to_string(&lines)?)
 }
 
 /// How many intakes the plain-SQL peer writes.
@@ -547,16 +608,9 @@ fn plain_sql_inserts(options: &Options, operators: &Operators) -> Result<(f64, f
                 "INSERT INTO intakes (id, device_id, bench_id, slot, started_at, finished_at,
                                       operator, station_id, bench_json, identity_json,
                                       battery_json, lock_json, battery_verdict, lock_verdict,
-                                      soh_pct, cycles)
-                 VALUES (?1, ?2, 'bench', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            )?;
-            let mut test_insert = tx.prepare_cached(
-                "INSERT INTO intake_tests (intake_id, seq, name, outcome, detail)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            let mut line_insert = tx.prepare_cached(
-                "INSERT INTO intake_evidence (intake_id, seq, at, direction, line)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                                      soh_pct, cycles, tests_json, evidence_json, record_format)
+                 VALUES (?1, ?2, 'bench', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                         ?16, ?17, 2)",
             )?;
             for intake in &batch {
                 let identity = &intake.identity;
@@ -597,26 +651,10 @@ fn plain_sql_inserts(options: &Options, operators: &Operators) -> Result<(f64, f
                     intake.battery.verdict.as_str(),
                     intake.lock.verdict.as_str(),
                     intake.battery.soh_pct,
-                    intake.battery.reading.cycles
+                    intake.battery.reading.cycles,
+                    tests_json(intake)?,
+                    evidence_json(intake)?,
                 ])?;
-                for (seq, test) in intake.tests.iter().enumerate() {
-                    test_insert.execute(rusqlite::params![
-                        id,
-                        seq as i64 + 1,
-                        test.name,
-                        test.outcome,
-                        test.detail
-                    ])?;
-                }
-                for (seq, line) in intake.evidence.iter().enumerate() {
-                    line_insert.execute(rusqlite::params![
-                        id,
-                        seq as i64 + 1,
-                        stamp(line.at),
-                        line.direction.as_str(),
-                        line.line
-                    ])?;
-                }
             }
         }
         tx.commit()?;
@@ -694,102 +732,135 @@ fn time_lookups(store: &Store, references: &[String]) -> Result<Figures, Failure
 struct ListCase {
     name: String,
     filter: DeviceFilter,
-    /// The SQL `list_devices` runs, with the values written in, for the shell.
-    rewritten_sql: String,
+    /// Pages walked with `after` before the timed one (0: the first page).
+    cursor_pages: u32,
     /// The same list through the `device_current` view (empty: not run,
     /// because it takes minutes at full scale).
     view_sql: String,
 }
 
+/// The SQL `list_devices` runs for `filter`, with the values written in,
+/// for the shell.
+fn shell_sql(filter: &DeviceFilter) -> String {
+    let stamp = |at: DateTime<Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
+    let mut conditions = vec!["i.id = (SELECT x.id FROM intakes x WHERE x.device_id = \
+                               i.device_id ORDER BY x.started_at DESC, x.id DESC LIMIT 1)"
+        .to_owned()];
+    if let Some(verdict) = filter.battery_verdict {
+        conditions.push(format!("i.battery_verdict = '{}'", verdict.as_str()));
+    }
+    if let Some(verdict) = filter.lock_verdict {
+        conditions.push(format!("i.lock_verdict = '{}'", verdict.as_str()));
+    }
+    if let Some(since) = filter.since {
+        conditions.push(format!("i.started_at >= '{}'", stamp(since)));
+    }
+    if let Some(operator) = &filter.operator {
+        conditions.push(format!("i.operator = '{operator}'"));
+    }
+    if let Some(after) = filter.after {
+        conditions.push(format!(
+            "(i.started_at, i.id) < ('{}', '{}')",
+            stamp(after.last_intake_at),
+            after.last_intake_id
+        ));
+    }
+    format!(
+        "SELECT d.id, d.category, d.make, d.model, d.serial, d.imei, i.id, i.started_at, \
+         i.operator, i.battery_verdict, i.soh_pct, i.lock_verdict, \
+         (SELECT COUNT(*) FROM intakes c WHERE c.device_id = d.id) \
+         FROM (SELECT i.rowid AS intake_rowid FROM intakes i WHERE {} \
+               ORDER BY i.started_at DESC, i.id DESC LIMIT {} OFFSET {}) AS page \
+         JOIN intakes i ON i.rowid = page.intake_rowid JOIN devices d ON d.id = i.device_id \
+         ORDER BY i.started_at DESC, i.id DESC;",
+        conditions.join(" AND "),
+        filter.limit.map_or(-1, i64::from),
+        filter.offset
+    )
+}
+
 fn list_cases(end: DateTime<Utc>, technicians: &[String]) -> Vec<ListCase> {
     let week_ago = end - chrono::Duration::days(7);
-    let since = week_ago.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
     let operator = &technicians[3];
-    let select = "SELECT d.id, d.make, d.model, d.serial, d.imei, i.id, i.started_at, \
-                  i.operator, i.battery_verdict, i.soh_pct, i.lock_verdict, \
-                  (SELECT COUNT(*) FROM intakes c WHERE c.device_id = d.id) \
-                  FROM intakes i JOIN devices d ON d.id = i.device_id \
-                  WHERE i.id = (SELECT x.id FROM intakes x WHERE x.device_id = i.device_id \
-                  ORDER BY x.started_at DESC, x.id DESC LIMIT 1)";
-    let page = |conditions: &str, offset: u32| {
-        format!(
-            "{select}{conditions} ORDER BY i.started_at DESC, i.id DESC LIMIT 100 OFFSET {offset};"
-        )
+    let case = |name: &str, filter: DeviceFilter, cursor_pages: u32| ListCase {
+        name: name.to_owned(),
+        filter: DeviceFilter {
+            limit: Some(100),
+            ..filter
+        },
+        cursor_pages,
+        view_sql: String::new(),
     };
-    let view = |conditions: &str| {
-        format!(
-            "SELECT * FROM device_current WHERE last_intake_id IS NOT NULL{conditions} \
-             ORDER BY last_intake_at DESC, last_intake_id DESC LIMIT 100;"
-        )
-    };
-    let filter = DeviceFilter {
-        limit: Some(100),
+    let rare = DeviceFilter {
+        battery_verdict: Some(BatteryVerdictKind::Absent),
+        lock_verdict: Some(LockVerdictKind::Blocked),
         ..DeviceFilter::default()
     };
     vec![
         ListCase {
-            name: "none (first page)".to_owned(),
-            filter: filter.clone(),
-            rewritten_sql: page("", 0),
-            view_sql: view(""),
+            view_sql: "SELECT * FROM device_current WHERE last_intake_id IS NOT NULL \
+                       ORDER BY last_intake_at DESC, last_intake_id DESC LIMIT 100;"
+                .to_owned(),
+            ..case("none (first page)", DeviceFilter::default(), 0)
         },
-        ListCase {
-            name: "none, page 50 (offset 4900)".to_owned(),
-            filter: DeviceFilter {
+        case(
+            "none, page 50 (`after` the cursor of page 49)",
+            DeviceFilter::default(),
+            49,
+        ),
+        case(
+            "none, page 50 (`offset` 4900)",
+            DeviceFilter {
                 offset: 4_900,
-                ..filter.clone()
+                ..DeviceFilter::default()
             },
-            rewritten_sql: page("", 4_900),
-            view_sql: String::new(),
-        },
-        ListCase {
-            name: "battery = replace".to_owned(),
-            filter: DeviceFilter {
+            0,
+        ),
+        case(
+            "battery = replace",
+            DeviceFilter {
                 battery_verdict: Some(BatteryVerdictKind::Replace),
-                ..filter.clone()
+                ..DeviceFilter::default()
             },
-            rewritten_sql: page(" AND i.battery_verdict = 'replace'", 0),
-            view_sql: String::new(),
-        },
-        ListCase {
-            name: "lock = blocked".to_owned(),
-            filter: DeviceFilter {
+            0,
+        ),
+        case(
+            "lock = blocked",
+            DeviceFilter {
                 lock_verdict: Some(LockVerdictKind::Blocked),
-                ..filter.clone()
+                ..DeviceFilter::default()
             },
-            rewritten_sql: page(" AND i.lock_verdict = 'blocked'", 0),
-            view_sql: String::new(),
-        },
-        ListCase {
-            name: "battery = absent, lock = blocked (rare)".to_owned(),
-            filter: DeviceFilter {
+            0,
+        ),
+        case(
+            "battery = absent, lock = blocked (rare: 0.03 % of intakes)",
+            rare.clone(),
+            0,
+        ),
+        case(
+            "battery = absent, lock = blocked, page 3 (`after`)",
+            rare,
+            2,
+        ),
+        case(
+            &format!("by {operator}, battery = absent (rare: 0.1 %)"),
+            DeviceFilter {
+                operator: Some(operator.clone()),
                 battery_verdict: Some(BatteryVerdictKind::Absent),
-                lock_verdict: Some(LockVerdictKind::Blocked),
-                ..filter.clone()
+                ..DeviceFilter::default()
             },
-            rewritten_sql: page(
-                " AND i.battery_verdict = 'absent' AND i.lock_verdict = 'blocked'",
-                0,
-            ),
-            view_sql: String::new(),
-        },
-        ListCase {
-            name: format!("since 7 days, by {operator}, battery = consumed"),
-            filter: DeviceFilter {
+            0,
+        ),
+        case(
+            &format!("since 7 days, by {operator}, battery = consumed"),
+            DeviceFilter {
                 since: Some(week_ago),
                 operator: Some(operator.clone()),
                 battery_verdict: Some(BatteryVerdictKind::Consumed),
-                ..filter.clone()
+                ..DeviceFilter::default()
             },
-            rewritten_sql: page(
-                &format!(
-                    " AND i.started_at >= '{since}' AND i.operator = '{operator}' \
-                     AND i.battery_verdict = 'consumed'"
-                ),
-                0,
-            ),
-            view_sql: String::new(),
-        },
+            0,
+        ),
     ]
 }
 

@@ -6,21 +6,28 @@
 //! is the previous entry's hash as 64 lowercase hex characters (64 zeros for
 //! the first entry) and `canonical` is the compact JSON array
 //! `[seq, id, at, station_id, operator, action, entity, entity_id,
-//! before_digest, after_digest]`. The digests are sha256 of the canonical
-//! JSON of the affected record (`null` before an insert).
+//! before_digest, after_digest]`. The digests (`null` before an insert) are
+//! sha256 of the canonical JSON of the affected record: its row as a JSON
+//! object with sorted keys, plus the rows written with it for checklists and
+//! inspections. An intake is digested in the format its `record_format`
+//! column names: format 1 (recorded before schema version 7) as canonical
+//! JSON too (see [`record_json`]); format 2, the row as stored, in the
+//! compact form of `codec::row_digest`, which needs no JSON escaping of the
+//! JSON the row holds.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::codec::{
-    digest_json, id_text, optional_text_column, parse_timestamp, parse_uuid, rows_to_json,
-    sorted_object, text_column, timestamp,
+    digest_json, id_text, optional_text_column, parse_timestamp, parse_uuid, row_digest,
+    rows_to_json, sha256_hex_of_json, sorted_object, text_column, timestamp,
 };
 use crate::error::StoreError;
 
@@ -38,10 +45,14 @@ pub(crate) enum Entity {
     CosmeticInspection,
     Grade,
     Erasure,
+    SigningKey,
+    Destruction,
+    Certificate,
+    Setting,
 }
 
 impl Entity {
-    const ALL: [Entity; 9] = [
+    const ALL: [Entity; 13] = [
         Entity::Station,
         Entity::Operator,
         Entity::Bench,
@@ -51,6 +62,10 @@ impl Entity {
         Entity::CosmeticInspection,
         Entity::Grade,
         Entity::Erasure,
+        Entity::SigningKey,
+        Entity::Destruction,
+        Entity::Certificate,
+        Entity::Setting,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -64,6 +79,10 @@ impl Entity {
             Entity::CosmeticInspection => "cosmetic_inspection",
             Entity::Grade => "grade",
             Entity::Erasure => "erasure",
+            Entity::SigningKey => "signing_key",
+            Entity::Destruction => "destruction",
+            Entity::Certificate => "certificate",
+            Entity::Setting => "setting",
         }
     }
 
@@ -79,11 +98,15 @@ impl Entity {
             Entity::Operator => "SELECT * FROM operators WHERE id = ?1",
             Entity::Bench => "SELECT * FROM benches WHERE id = ?1",
             Entity::Device => "SELECT * FROM devices WHERE id = ?1",
-            Entity::Intake => "SELECT * FROM intakes WHERE id = ?1",
+            Entity::Intake => INTAKE_SELECT,
             Entity::Checklist => "SELECT * FROM checklists WHERE id = ?1",
             Entity::CosmeticInspection => "SELECT * FROM cosmetic_inspections WHERE id = ?1",
             Entity::Grade => "SELECT * FROM grades WHERE id = ?1",
             Entity::Erasure => "SELECT * FROM erasures WHERE id = ?1",
+            Entity::SigningKey => "SELECT * FROM signing_keys WHERE id = ?1",
+            Entity::Destruction => "SELECT * FROM destructions WHERE id = ?1",
+            Entity::Certificate => "SELECT * FROM certificates WHERE id = ?1",
+            Entity::Setting => "SELECT * FROM settings WHERE id = ?1",
         }
     }
 
@@ -98,12 +121,38 @@ impl Entity {
             Entity::CosmeticInspection => "SELECT id FROM cosmetic_inspections ORDER BY id",
             Entity::Grade => "SELECT id FROM grades ORDER BY id",
             Entity::Erasure => "SELECT id FROM erasures ORDER BY id",
+            Entity::SigningKey => "SELECT id FROM signing_keys ORDER BY id",
+            Entity::Destruction => "SELECT id FROM destructions ORDER BY id",
+            Entity::Certificate => "SELECT id FROM certificates ORDER BY id",
+            Entity::Setting => "SELECT id FROM settings ORDER BY id",
         }
     }
 }
 
-/// A record as the canonical JSON the audit log digests. An intake includes
-/// its test results and evidence lines, which are written and audited with it.
+/// The columns of an intake that its digest covers, in the order format 2
+/// digests them (sorted by name). Named rather than `*` so that a column
+/// added to `intakes` later does not change the digest of every intake
+/// already recorded.
+const INTAKE_SELECT: &str = "SELECT battery_json, battery_verdict, bench_id, bench_json,
+        cycles, device_id, evidence_json, finished_at, id, identity_json, lock_json,
+        lock_verdict, operator, record_format, slot, soh_pct, started_at, station_id,
+        tests_json
+    FROM intakes WHERE id = ?1";
+
+/// `intakes.record_format` of an intake recorded before schema version 7,
+/// when its test results and evidence lines were rows of their own.
+pub(crate) const INTAKE_FORMAT_ROWS: i64 = 1;
+/// `intakes.record_format` of an intake recorded as one row.
+pub(crate) const INTAKE_FORMAT_ROW: i64 = 2;
+
+/// A record as the canonical JSON the audit log digests.
+///
+/// An intake in format 2 is its row (but is digested in the compact form of
+/// `codec::row_digest`, see [`record_digest`]). An intake in format 1 was digested,
+/// when it was recorded, as `{"evidence": [...], "intake": {...}, "tests":
+/// [...]}`, with one object per row of the tables `intake_evidence` and
+/// `intake_tests` of that time; that object is rebuilt from the arrays, so
+/// an edited, added, removed or reordered line still changes the digest.
 pub(crate) fn record_json(
     conn: &Connection,
     entity: Entity,
@@ -123,11 +172,11 @@ pub(crate) fn record_json(
                 "SELECT * FROM checklist_answers WHERE checklist_id = ?1 ORDER BY seq",
                 id,
             )?;
-            return Ok(Some(sorted_object(
+            Ok(Some(sorted_object(
                 [("answers", Value::from(answers)), ("checklist", row)]
                     .into_iter()
                     .collect(),
-            )));
+            )))
         }
         Entity::CosmeticInspection => {
             let zones = rows_to_json(
@@ -140,7 +189,7 @@ pub(crate) fn record_json(
                 "SELECT * FROM cosmetic_photos WHERE inspection_id = ?1 ORDER BY zone, seq",
                 id,
             )?;
-            return Ok(Some(sorted_object(
+            Ok(Some(sorted_object(
                 [
                     ("inspection", row),
                     ("photos", Value::from(photos)),
@@ -148,30 +197,83 @@ pub(crate) fn record_json(
                 ]
                 .into_iter()
                 .collect(),
-            )));
+            )))
         }
-        Entity::Intake => {}
-        _ => return Ok(Some(row)),
+        Entity::Intake if row["record_format"] == INTAKE_FORMAT_ROWS => {
+            // A row that cannot be rebuilt was changed: digesting it as it is
+            // cannot match what was recorded, so the check reports it.
+            Ok(Some(intake_as_rows(id, &row).unwrap_or(row)))
+        }
+        // details_json came with schema version 5; an erasure recorded
+        // before it was digested without the column, so the column is left
+        // out while NULL (a value written into it or removed from it later
+        // still changes the digest).
+        Entity::Erasure => Ok(Some(without_null_column(row, "details_json"))),
+        // An intake of format 2 is digested from its row (`current_digest`)
+        // and its JSON here is only read to see that it exists; a format
+        // nobody wrote is digested as JSON, and fails its check.
+        _ => Ok(Some(row)),
     }
-    let tests = rows_to_json(
-        conn,
-        "SELECT * FROM intake_tests WHERE intake_id = ?1 ORDER BY seq",
-        id,
-    )?;
-    let evidence = rows_to_json(
-        conn,
-        "SELECT * FROM intake_evidence WHERE intake_id = ?1 ORDER BY seq",
-        id,
-    )?;
-    Ok(Some(sorted_object(
+}
+
+/// `row` without the column `name` when that column is NULL, keys sorted.
+fn without_null_column(row: Value, name: &str) -> Value {
+    match row {
+        Value::Object(columns) if columns.get(name).is_some_and(Value::is_null) => sorted_object(
+            columns
+                .into_iter()
+                .filter(|(column, _)| column != name)
+                .collect::<BTreeMap<_, _>>(),
+        ),
+        other => other,
+    }
+}
+
+/// An intake of format 1 as it was digested when its tests and evidence
+/// were rows: `None` if its arrays are not the arrays the migration wrote.
+fn intake_as_rows(id: &str, row: &Value) -> Option<Value> {
+    let Value::Object(columns) = row else {
+        return None;
+    };
+    let rows = |column: &str, names: [&str; 3]| -> Option<Value> {
+        let text = columns.get(column)?.as_str()?;
+        let items: Vec<Value> = serde_json::from_str(text).ok()?;
+        let mut rows = Vec::with_capacity(items.len());
+        for (index, item) in items.into_iter().enumerate() {
+            let Value::Array(fields) = item else {
+                return None;
+            };
+            let [a, b, c]: [Value; 3] = fields.try_into().ok()?;
+            let mut object: BTreeMap<&str, Value> = [(names[0], a), (names[1], b), (names[2], c)]
+                .into_iter()
+                .collect();
+            object.insert("intake_id", Value::from(id));
+            object.insert("seq", Value::from(index as i64 + 1));
+            rows.push(sorted_object(object));
+        }
+        Some(Value::from(rows))
+    };
+    let tests = rows("tests_json", ["name", "outcome", "detail"])?;
+    let evidence = rows("evidence_json", ["at", "direction", "line"])?;
+    let intake: BTreeMap<&str, Value> = columns
+        .iter()
+        .filter(|(name, _)| {
+            !matches!(
+                name.as_str(),
+                "tests_json" | "evidence_json" | "record_format"
+            )
+        })
+        .map(|(name, value)| (name.as_str(), value.clone()))
+        .collect();
+    Some(sorted_object(
         [
-            ("evidence", Value::from(evidence)),
-            ("intake", row),
-            ("tests", Value::from(tests)),
+            ("evidence", evidence),
+            ("intake", sorted_object(intake)),
+            ("tests", tests),
         ]
         .into_iter()
         .collect(),
-    )))
+    ))
 }
 
 pub(crate) fn record_digest(
@@ -179,7 +281,31 @@ pub(crate) fn record_digest(
     entity: Entity,
     id: Uuid,
 ) -> Result<Option<String>, StoreError> {
-    Ok(record_json(conn, entity, &id_text(id))?.map(|json| digest_json(&json)))
+    current_digest(conn, entity, &id_text(id))
+}
+
+/// The digest of a record as it is now stored, `None` if it is not.
+fn current_digest(
+    conn: &Connection,
+    entity: Entity,
+    id: &str,
+) -> Result<Option<String>, StoreError> {
+    if entity == Entity::Intake {
+        let mut statement = conn.prepare_cached(INTAKE_SELECT)?;
+        let mut rows = statement.query([id])?;
+        let Some(row) = rows.next()? else {
+            return Ok(None);
+        };
+        if row.get_ref("record_format")? == ValueRef::Integer(INTAKE_FORMAT_ROW) {
+            let statement = row.as_ref();
+            let mut columns = Vec::with_capacity(statement.column_count());
+            for index in 0..statement.column_count() {
+                columns.push((statement.column_name(index)?, row.get_ref(index)?));
+            }
+            return Ok(Some(row_digest(columns)));
+        }
+    }
+    Ok(record_json(conn, entity, id)?.map(|json| digest_json(&json)))
 }
 
 /// One write to be logged.
@@ -207,7 +333,8 @@ struct EntryFields<'a> {
 }
 
 fn entry_hash(prev_hash: &str, fields: &EntryFields<'_>) -> String {
-    let canonical = json!([
+    // A tuple serialises as the JSON array the module documents.
+    let canonical = (
         fields.seq,
         fields.id,
         fields.at,
@@ -218,63 +345,87 @@ fn entry_hash(prev_hash: &str, fields: &EntryFields<'_>) -> String {
         fields.entity_id,
         fields.before_digest,
         fields.after_digest,
-    ]);
-    let mut hasher = Sha256::new();
-    hasher.update(prev_hash.as_bytes());
-    hasher.update(canonical.to_string().as_bytes());
-    hex::encode(hasher.finalize())
+    );
+    sha256_hex_of_json(prev_hash.as_bytes(), &canonical)
 }
 
-/// Appends an entry. Must run inside the write transaction it describes,
-/// which also serialises appends so `seq` has no gaps.
+/// The end of the chain as one write transaction sees it. Read once per
+/// transaction and carried from append to append, so a batch of writes does
+/// not read back the entry it has just written. Only valid inside the
+/// transaction it was read in, which also serialises appends so `seq` has no
+/// gaps.
+pub(crate) struct Chain {
+    seq: i64,
+    hash: String,
+}
+
+impl Chain {
+    pub(crate) fn head(tx: &Connection) -> Result<Chain, StoreError> {
+        let last: Option<(i64, String)> = tx
+            .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+            .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?;
+        let (seq, hash) = last.unwrap_or((0, GENESIS_HASH.to_owned()));
+        Ok(Chain { seq, hash })
+    }
+
+    /// Appends an entry after the head and makes it the new head.
+    pub(crate) fn append(
+        &mut self,
+        tx: &Connection,
+        station_id: Uuid,
+        write: AuditWrite<'_>,
+    ) -> Result<i64, StoreError> {
+        let seq = self.seq + 1;
+        let id = id_text(Uuid::now_v7());
+        let at = timestamp(Utc::now());
+        let station_id = id_text(station_id);
+        let entity_id = id_text(write.entity_id);
+        let fields = EntryFields {
+            seq,
+            id: &id,
+            at: &at,
+            station_id: &station_id,
+            operator: write.operator,
+            action: write.action,
+            entity: write.entity.as_str(),
+            entity_id: &entity_id,
+            before_digest: write.before.as_deref(),
+            after_digest: write.after.as_deref(),
+        };
+        let hash = entry_hash(&self.hash, &fields);
+        tx.prepare_cached(
+            "INSERT INTO audit_log (seq, id, at, station_id, operator, action, entity, entity_id,
+                                    before_digest, after_digest, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?
+        .execute(rusqlite::params![
+            seq,
+            id,
+            at,
+            station_id,
+            fields.operator,
+            fields.action,
+            fields.entity,
+            entity_id,
+            fields.before_digest,
+            fields.after_digest,
+            self.hash,
+            hash,
+        ])?;
+        self.seq = seq;
+        self.hash = hash;
+        Ok(seq)
+    }
+}
+
+/// Appends an entry. Must run inside the write transaction it describes.
 pub(crate) fn append(
     tx: &Connection,
     station_id: Uuid,
     write: AuditWrite<'_>,
 ) -> Result<i64, StoreError> {
-    let last: Option<(i64, String)> = tx
-        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
-        .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()?;
-    let (last_seq, prev_hash) = last.unwrap_or((0, GENESIS_HASH.to_owned()));
-    let seq = last_seq + 1;
-    let id = id_text(Uuid::now_v7());
-    let at = timestamp(Utc::now());
-    let station_id = id_text(station_id);
-    let entity_id = id_text(write.entity_id);
-    let fields = EntryFields {
-        seq,
-        id: &id,
-        at: &at,
-        station_id: &station_id,
-        operator: write.operator,
-        action: write.action,
-        entity: write.entity.as_str(),
-        entity_id: &entity_id,
-        before_digest: write.before.as_deref(),
-        after_digest: write.after.as_deref(),
-    };
-    let hash = entry_hash(&prev_hash, &fields);
-    tx.prepare_cached(
-        "INSERT INTO audit_log (seq, id, at, station_id, operator, action, entity, entity_id,
-                                before_digest, after_digest, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?
-    .execute(rusqlite::params![
-        seq,
-        id,
-        at,
-        station_id,
-        fields.operator,
-        fields.action,
-        fields.entity,
-        entity_id,
-        fields.before_digest,
-        fields.after_digest,
-        prev_hash,
-        hash,
-    ])?;
-    Ok(seq)
+    Chain::head(tx)?.append(tx, station_id, write)
 }
 
 /// An audit log entry as stored.
@@ -612,7 +763,7 @@ pub(crate) fn check_records(conn: &Connection) -> Result<Vec<RecordMismatch>, St
             .query_map([], |row| row.get(0))?
             .collect::<Result<_, _>>()?;
         for id in ids {
-            let current = record_json(&snapshot, entity, &id)?.map(|json| digest_json(&json));
+            let current = current_digest(&snapshot, entity, &id)?;
             let logged: Option<(i64, Option<String>)> = latest_entry
                 .query_row([entity.as_str(), id.as_str()], |row| {
                     Ok((row.get(0)?, row.get(1)?))

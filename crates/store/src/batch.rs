@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use crate::audit::Chain;
 use crate::error::StoreError;
 use crate::intake::{
     find_or_create_device, insert_intake, upsert_bench, upsert_bench_seen, validate, IntakeSummary,
@@ -53,7 +54,8 @@ impl Store {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let station_id = self.station_id;
-        self.write("record a batch of intakes", |tx| {
+        let summaries = self.write("record a batch of intakes", |tx| {
+            let mut chain = Chain::head(tx)?;
             // The write lock is held for the whole batch, so an operator
             // allowed once stays allowed until the commit.
             let mut authorized: HashSet<&str> = HashSet::new();
@@ -74,7 +76,7 @@ impl Store {
                         bench.id
                     }
                     None => {
-                        let id = upsert_bench(tx, station_id, intake)?;
+                        let id = upsert_bench(tx, &mut chain, station_id, intake)?;
                         bench_index.insert(&intake.bench.serial, benches.len());
                         benches.push(BenchInBatch {
                             id,
@@ -85,9 +87,11 @@ impl Store {
                         id
                     }
                 };
-                let (device_id, new_device) = find_or_create_device(tx, station_id, intake)?;
-                let intake_id =
-                    insert_intake(tx, station_id, bench_id, device_id, intake, serialized)?;
+                let (device_id, new_device) =
+                    find_or_create_device(tx, &mut chain, station_id, intake)?;
+                let intake_id = insert_intake(
+                    tx, &mut chain, station_id, bench_id, device_id, intake, serialized,
+                )?;
                 summaries.push(IntakeSummary {
                     intake_id,
                     device_id,
@@ -97,6 +101,7 @@ impl Store {
             for bench in benches.iter().filter(|bench| bench.seen_again) {
                 upsert_bench_seen(
                     tx,
+                    &mut chain,
                     station_id,
                     &bench.latest.bench,
                     &bench.latest.operator,
@@ -105,7 +110,9 @@ impl Store {
                 )?;
             }
             Ok(summaries)
-        })
+        })?;
+        self.intakes_written(summaries.len());
+        Ok(summaries)
     }
 }
 
@@ -122,110 +129,48 @@ fn at_position(index: usize, error: StoreError) -> StoreError {
 
 #[cfg(test)]
 mod tests {
-    use chrono::{TimeZone, Utc};
-    use refurbdesk_domain::{
-        assess_battery, assess_lock, AccountLock, ActivationLock, BatteryPolicy, BatteryReading,
-        CarrierLock, CycleLimits, DeviceCategory, DeviceIdentity, LockReading, MdmState,
-    };
-
-    use crate::intake::{BenchInfo, Direction, EvidenceLine, NewIntake, TestRecord};
+    use crate::intake::legacy::{self, dump, sample};
     use crate::store::{Store, MIGRATIONS};
 
-    fn intake(imei: &str, minute: i64) -> NewIntake {
-        let at = Utc
-            .with_ymd_and_hms(2025, 3, 14, 9, 0, 0)
-            .single()
-            .expect("valid date")
-            + chrono::Duration::minutes(minute);
-        let mut identity = DeviceIdentity::new(DeviceCategory::Phone, "Apple", "iPhone 12");
-        identity.imei = Some(imei.to_owned());
-        let battery = assess_battery(
-            &BatteryReading {
-                present: Some(true),
-                design_mah: Some(2815),
-                full_mah: Some(2400),
-                ..BatteryReading::default()
-            },
-            &identity,
-            &BatteryPolicy::default(),
-            CycleLimits::embedded(),
-        );
-        let lock = assess_lock(&LockReading {
-            activation: ActivationLock::Unlocked,
-            account: AccountLock::None,
-            mdm: MdmState::None,
-            carrier: CarrierLock::Unlocked,
-        });
-        NewIntake {
-            bench: BenchInfo {
-                serial: "PB8-0001".to_owned(),
-                vendor: "Acme".to_owned(),
-                model: "PB-8".to_owned(),
-                fw: "1.0".to_owned(),
-                port: "/dev/ttyACM0".to_owned(),
-            },
-            slot: 1,
-            identity,
-            battery,
-            lock,
-            tests: vec![TestRecord {
-                name: "wifi".to_owned(),
-                outcome: "pass".to_owned(),
-                detail: None,
-            }],
-            evidence: (0..3)
-                .map(|n| EvidenceLine {
-                    at,
-                    direction: Direction::Bench,
-                    line: format!("{n} OK*00"),
-                })
-                .collect(),
-            started_at: at,
-            finished_at: at + chrono::Duration::seconds(60),
-            operator: "ana".to_owned(),
-        }
-    }
-
-    /// Version 4 rebuilds the test and evidence tables; intakes recorded
-    /// before must still match the digests their audit entries hold.
+    /// Version 4 rebuilt the test and evidence tables and version 7 moved
+    /// their rows into the intake: intakes recorded at version 3 keep every
+    /// row and still match the digests their audit entries hold.
     #[test]
-    fn upgrading_to_version_4_keeps_every_intake_and_its_digest() {
+    fn upgrading_from_version_3_keeps_every_intake_and_its_digest() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("station.db");
         let mut old = Store::open_with_migrations(&path, &MIGRATIONS[..3]).expect("opens at v3");
-        let first = old.record_intake(&intake("356728114587211", 0)).expect("1");
-        let second = old.record_intake(&intake("490154203237518", 5)).expect("2");
-        let before = (
-            old.intake(first.intake_id).expect("read"),
-            old.intake(second.intake_id).expect("read"),
-        );
+        let first = legacy::record_intake(&mut old, &sample("356728114587211", 0));
+        let second = legacy::record_intake(&mut old, &sample("490154203237518", 5));
         drop(old);
+        let rows = |path: &std::path::Path| {
+            let raw = rusqlite::Connection::open(path).expect("raw");
+            (
+                dump(&raw, "SELECT * FROM intake_tests ORDER BY intake_id, seq"),
+                dump(
+                    &raw,
+                    "SELECT * FROM intake_evidence ORDER BY intake_id, seq",
+                ),
+            )
+        };
+        let before = rows(&path);
 
         let store = Store::open(&path).expect("upgrades");
-        assert!(store.schema_version().expect("version") >= 4);
-        let after = (
-            store.intake(first.intake_id).expect("read"),
-            store.intake(second.intake_id).expect("read"),
-        );
-        assert_eq!(after, before);
-        assert_eq!(after.0.map(|i| i.evidence.len()), Some(3));
+        assert_eq!(rows(&path), before);
+        for (summary, minute) in [(first, 0), (second, 5)] {
+            let imei = if minute == 0 {
+                "356728114587211"
+            } else {
+                "490154203237518"
+            };
+            let read = store
+                .intake(summary.intake_id)
+                .expect("read")
+                .expect("there");
+            assert_eq!(read.evidence, sample(imei, minute).evidence);
+            assert_eq!(read.tests, sample(imei, minute).tests);
+        }
         let report = store.check().expect("check");
         assert!(report.is_ok(), "{report:?}");
-
-        let raw = rusqlite::Connection::open(&path).expect("raw");
-        for table in ["intake_tests", "intake_evidence"] {
-            let sql: String = raw
-                .query_row(
-                    "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1",
-                    [table],
-                    |row| row.get(0),
-                )
-                .expect("table exists");
-            assert!(sql.ends_with("STRICT, WITHOUT ROWID"), "{sql}");
-            let error = raw
-                .execute(&format!("DELETE FROM {table}"), [])
-                .expect_err("still append-only");
-            assert!(error.to_string().contains("history"), "{error}");
-        }
     }
 }

@@ -195,6 +195,31 @@ pub enum StoreError {
     )]
     ErasureFinished { id: uuid::Uuid, status: String },
 
+    #[error("the certificate cannot be recorded: {field} {reason}")]
+    InvalidCertificate { field: String, reason: String },
+
+    #[error("there is no certificate {id} in this database; `refurbdesk cert list` shows them")]
+    UnknownCertificate { id: uuid::Uuid },
+
+    #[error("certificate {id} was already voided on {at} by {by}; a void is final")]
+    AlreadyVoided {
+        id: uuid::Uuid,
+        at: chrono::DateTime<chrono::Utc>,
+        by: String,
+    },
+
+    #[error("erasure {erasure_id} ended as {status}: only an erasure that finished and verified can be certified; erase the media again")]
+    NotCertifiable {
+        erasure_id: uuid::Uuid,
+        status: String,
+    },
+
+    #[error("signing key {key_id} is already published with a different public key: the key was swapped; restore the organisation's keys folder")]
+    KeyConflict { key_id: String },
+
+    #[error("the setting {key:?} cannot be set: {reason}")]
+    InvalidSetting { key: String, reason: String },
+
     #[error("the grade cannot be recorded: {field} {reason}")]
     InvalidGrade { field: String, reason: String },
 

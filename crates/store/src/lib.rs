@@ -15,6 +15,7 @@
 
 mod audit;
 mod batch;
+mod certificates;
 mod codec;
 mod erasures;
 mod error;
@@ -26,12 +27,21 @@ mod roles;
 mod store;
 
 pub use audit::{AuditEntry, AuditProblem, AuditReport, RecordMismatch, GENESIS_HASH};
-pub use erasures::{ErasureFault, ErasureRecord, ErasureResult, ErasureStatus, NewErasure};
+pub use certificates::{
+    CertificateFilter, CertificateRecord, DestructionRecord, NewCertificate, NewDestruction,
+    SigningKeyRecord, VoidRecord, DESTRUCTION_METHODS,
+};
+pub use erasures::{
+    BenchErasureDetails, BenchErasureResult, BenchSlot, ErasureDetails, ErasureFault,
+    ErasureRecord, ErasureResult, ErasureStatus, ManualResetDetails, ManualResetResult,
+    NewBenchErasure, NewErasure, NewManualReset, OutcomeSource, PlannedStep, ResetStep, StepAnswer,
+    StepConfirmation, WireLine,
+};
 pub use error::StoreError;
 pub use grades::{ChecklistAnswer, GradeRecord, GradeSummary, NewGrade, ZonePhoto, ZoneRecord};
 pub use intake::{
-    BenchInfo, DeviceFilter, DeviceRecord, DeviceRow, Direction, EvidenceLine, IntakeRecord,
-    IntakeSummary, NewIntake, TestRecord,
+    BenchInfo, DeviceCursor, DeviceFilter, DeviceRecord, DeviceRow, Direction, EvidenceLine,
+    IntakeRecord, IntakeSummary, NewIntake, TestRecord,
 };
 pub use maintenance::{CheckReport, RestoreReport};
 pub use operators::Operator;

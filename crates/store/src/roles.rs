@@ -28,6 +28,8 @@ pub enum Action {
     Erase,
     RunBatch,
     VoidCertificate,
+    IssueCertificate,
+    ManageSettings,
     ManageOperators,
 }
 
@@ -52,10 +54,11 @@ impl Role {
         use Action::*;
         match self {
             Role::Admin => true,
-            Role::Technician => matches!(action, Read | Intake | Grade | Erase),
-            Role::QualityManager => {
-                matches!(action, Read | Intake | Grade | Erase | VoidCertificate)
-            }
+            Role::Technician => matches!(action, Read | Intake | Grade | Erase | IssueCertificate),
+            Role::QualityManager => matches!(
+                action,
+                Read | Intake | Grade | Erase | IssueCertificate | VoidCertificate | ManageSettings
+            ),
             Role::Auditor => matches!(action, Read | RunBatch),
         }
     }
@@ -96,6 +99,8 @@ impl Action {
             Action::Erase => "erase devices",
             Action::RunBatch => "run batches",
             Action::VoidCertificate => "void certificates",
+            Action::IssueCertificate => "issue certificates and reports",
+            Action::ManageSettings => "change the organisation's settings",
             Action::ManageOperators => "manage operators",
         }
     }

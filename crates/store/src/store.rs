@@ -23,6 +23,9 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_grades.sql"),
     include_str!("../migrations/0003_erasures.sql"),
     include_str!("../migrations/0004_scale.sql"),
+    include_str!("../migrations/0005_device_erasures.sql"),
+    include_str!("../migrations/0006_certificates.sql"),
+    include_str!("../migrations/0007_compact_intakes.sql"),
 ];
 
 /// The newest schema version this build can read and write.
@@ -33,6 +36,14 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// SQLite's page cache per connection, in KiB (filled only as pages are read).
 const PAGE_CACHE_KIB: i64 = 64 * 1024;
+/// Bytes per database page, for new files. An intake row is 2 to 3 kB (its
+/// JSON, test results and evidence lines): with SQLite's default of 4096 a
+/// page holds one and a third of it is empty, and recording writes a page
+/// per intake; 8192 holds three.
+const PAGE_SIZE: i64 = 8192;
+/// Pages the write-ahead log may hold before a commit copies it into the
+/// database (16 MiB at 8 KiB a page).
+const WAL_AUTOCHECKPOINT_PAGES: i64 = 2000;
 /// Prepared statements kept per connection.
 const STATEMENT_CACHE: usize = 64;
 
@@ -40,6 +51,11 @@ const STATEMENT_CACHE: usize = 64;
 /// each attempt already waited out [`BUSY_TIMEOUT`].
 const WRITE_ATTEMPTS: u32 = 4;
 const FIRST_BACKOFF: Duration = Duration::from_millis(50);
+
+/// Intakes recorded through one connection between two checks of the
+/// planner statistics. The check itself costs well under a millisecond; it
+/// analyses only tables that grew or shrank tenfold.
+const OPTIMIZE_EVERY_INTAKES: usize = 1_000;
 
 /// Audit log name for writes the store makes on its own behalf.
 pub(crate) const SYSTEM_OPERATOR: &str = "system";
@@ -72,6 +88,9 @@ pub struct Store {
     pub(crate) path: PathBuf,
     pub(crate) station_id: Uuid,
     durability: Durability,
+    /// Intakes recorded through this connection since its query planner
+    /// statistics were last brought up to date.
+    intakes_since_optimize: usize,
 }
 
 impl std::fmt::Debug for Store {
@@ -98,6 +117,10 @@ impl Store {
     ) -> Result<Store, StoreError> {
         let mut conn = connect(path)?;
         migrate(&mut conn, path, migrations)?;
+        // After any migration (new indexes have no statistics yet) and
+        // whenever the tables grew or shrank tenfold since they were last
+        // analysed.
+        optimize(&conn, "open");
         let station_id = ensure_station(&mut conn)?;
         tracing::debug!(path = %path.display(), station = %station_id, "store opened");
         let mut store = Store {
@@ -105,6 +128,7 @@ impl Store {
             path: path.to_owned(),
             station_id,
             durability: Durability::Normal,
+            intakes_since_optimize: 0,
         };
         // An erasure whose process died must not stay "running" for ever.
         crate::erasures::interrupt_stale_on_open(&mut store);
@@ -159,6 +183,18 @@ impl Store {
         let value = outcome?;
         restored?;
         Ok(value)
+    }
+
+    /// Counts intakes just committed, and refreshes the planner statistics
+    /// once enough have been recorded that they may be stale: a station left
+    /// open for days, or an import of many batches, keeps its list and
+    /// lookups on the right indexes.
+    pub(crate) fn intakes_written(&mut self, count: usize) {
+        self.intakes_since_optimize += count;
+        if self.intakes_since_optimize >= OPTIMIZE_EVERY_INTAKES {
+            self.intakes_since_optimize = 0;
+            optimize(&self.conn, "after intakes");
+        }
     }
 
     /// Runs `work` in one `BEGIN IMMEDIATE` transaction and commits it. If
@@ -219,6 +255,8 @@ pub(crate) fn connect(path: &Path) -> Result<Connection, StoreError> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // The first real read is where SQLite notices a file is not a database.
     user_version(&conn).map_err(|error| classify_open_error(path, error))?;
+    // Only takes effect on a file not yet written; older files keep theirs.
+    conn.pragma_update(None, "page_size", PAGE_SIZE)?;
     let mode: String = conn
         .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
         .map_err(|error| classify_open_error(path, error))?;
@@ -234,7 +272,29 @@ pub(crate) fn connect(path: &Path) -> Result<Connection, StoreError> {
     // Recording an intake alone uses about twenty distinct statements; the
     // default cache of 16 would prepare some of them again every time.
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    // A batch of a thousand intakes writes more than SQLite's default of
+    // 1000 pages to the log, so every commit would also copy the log into
+    // the database and flush it; a larger log lets the index pages that
+    // every batch touches be copied once for several batches.
+    conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
     Ok(conn)
+}
+
+/// Brings SQLite's planner statistics (`sqlite_stat1`) up to date where they
+/// are missing or stale: a table with an index never analysed (as after a
+/// migration adds one), or one that grew or shrank tenfold since. Without
+/// them the planner guesses, and can pick an index that makes the device
+/// list walk most of a million intakes. Each table is sampled (SQLite's
+/// analysis limit), so this stays in the tens of milliseconds even on a
+/// station with millions of intakes. Statistics only steer the planner:
+/// failing to refresh them (the database busy for longer than the timeout)
+/// is logged, not an error.
+pub(crate) fn optimize(conn: &Connection, when: &'static str) {
+    // 0x10000: look at every table, not only those this connection queried;
+    // 0x10: sample with the analysis limit; 0x2: analyse what needs it.
+    if let Err(error) = conn.execute_batch("PRAGMA optimize=0x10012;") {
+        tracing::warn!(%error, when, "could not refresh the query planner's statistics");
+    }
 }
 
 fn classify_open_error(path: &Path, error: rusqlite::Error) -> StoreError {
@@ -467,6 +527,8 @@ mod tests {
         assert_eq!(pragma("foreign_keys"), "1");
         assert_eq!(pragma("busy_timeout"), "5000");
         assert_eq!(pragma("synchronous"), "1", "NORMAL is 1");
+        assert_eq!(pragma("page_size"), "8192");
+        assert_eq!(pragma("wal_autocheckpoint"), "2000");
     }
 
     #[test]

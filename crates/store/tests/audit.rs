@@ -291,8 +291,92 @@ fn check_finds_deleted_and_inserted_records() {
     );
     assert!(missing_intake && ghost_bench, "{:?}", report.records);
     assert!(
-        !report.foreign_keys.is_empty(),
-        "the orphaned tests and evidence are reported"
+        report.foreign_keys.is_empty(),
+        "an intake's tests and evidence are in its row: deleting it orphans nothing: {:?}",
+        report.foreign_keys
+    );
+}
+
+/// The intake's entry seq and id, and a connection that can edit intakes.
+fn tamperable_intake(db: &TestDb, store: &Store) -> (rusqlite::Connection, String, i64) {
+    let raw = db.raw();
+    drop_append_only_triggers(&raw);
+    let id: String = raw
+        .query_row("SELECT id FROM intakes ORDER BY id LIMIT 1", [], |row| {
+            row.get(0)
+        })
+        .expect("an intake");
+    let seq = store
+        .audit_entries(0, 1_000)
+        .expect("entries")
+        .into_iter()
+        .find(|entry| entry.entity_id == id)
+        .expect("its entry")
+        .seq;
+    (raw, id, seq)
+}
+
+#[test]
+fn check_finds_evidence_changed_inside_an_intake() {
+    for (what, change) in [
+        (
+            "one character of a line",
+            "replace(evidence_json, 'IDENT', 'IDENX')",
+        ),
+        (
+            "a line's direction",
+            "json_replace(evidence_json, '$[0][1]', 'bench')",
+        ),
+        (
+            "the lines' order",
+            "json_array(evidence_json -> 1, evidence_json -> 0)",
+        ),
+        ("a line removed", "json_remove(evidence_json, '$[1]')"),
+        // Same lines, written with a space: the bytes are the evidence.
+        ("the bytes only", "replace(evidence_json, '],[', '], [')"),
+    ] {
+        let db = TestDb::new();
+        let (store, _) = busy_store(&db, 2);
+        let (raw, id, seq) = tamperable_intake(&db, &store);
+        let changed = raw
+            .execute(
+                &format!("UPDATE intakes SET evidence_json = {change} WHERE id = ?1"),
+                [&id],
+            )
+            .expect("tampered");
+        assert_eq!(changed, 1);
+        let report = store.check().expect("check");
+        assert!(report.audit.is_intact(), "the log itself was not touched");
+        assert_eq!(
+            report.records,
+            [RecordMismatch::Changed {
+                entity: "intake".to_owned(),
+                entity_id: id,
+                seq
+            }],
+            "{what}"
+        );
+    }
+}
+
+#[test]
+fn check_finds_test_results_changed_inside_an_intake() {
+    let db = TestDb::new();
+    let (store, _) = busy_store(&db, 2);
+    let (raw, id, seq) = tamperable_intake(&db, &store);
+    raw.execute(
+        "UPDATE intakes SET tests_json = replace(tests_json, '\"fail\"', '\"pass\"')
+         WHERE id = ?1",
+        [&id],
+    )
+    .expect("tampered");
+    assert_eq!(
+        store.check().expect("check").records,
+        [RecordMismatch::Changed {
+            entity: "intake".to_owned(),
+            entity_id: id,
+            seq
+        }]
     );
 }
 

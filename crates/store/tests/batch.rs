@@ -198,3 +198,45 @@ fn an_empty_batch_writes_nothing() {
     assert!(store.record_intakes(&[]).expect("empty").is_empty());
     assert_eq!(actions(&store).len(), before);
 }
+
+/// The planner's statistics, per table, as SQLite keeps them.
+fn analysed(db: &TestDb, table: &str) -> i64 {
+    let raw = db.raw();
+    let has_statistics: i64 = raw
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("schema");
+    if has_statistics == 0 {
+        return 0;
+    }
+    raw.query_row(
+        "SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = ?1",
+        [table],
+        |row| row.get(0),
+    )
+    .expect("statistics")
+}
+
+#[test]
+fn a_big_batch_leaves_the_planner_statistics_up_to_date() {
+    let db = TestDb::new();
+    let mut store = db.open();
+    store
+        .record_intakes(&[phone_intake(Some(IMEI), None, 0)])
+        .expect("one intake");
+    assert_eq!(analysed(&db, "intakes"), 0, "one intake is not worth it");
+
+    // A thousand more, on the same connection, as an import would.
+    let batch: Vec<_> = (1..=1_000)
+        .map(|n| phone_intake(Some(&format!("35{n:013}")), None, n))
+        .collect();
+    store.record_intakes(&batch).expect("recorded");
+    assert!(
+        analysed(&db, "intakes") >= 6,
+        "every index of intakes has statistics"
+    );
+    assert!(analysed(&db, "devices") >= 1);
+}

@@ -445,8 +445,17 @@ fn recorded_intakes_cannot_be_changed_through_sql() {
         .execute("UPDATE intakes SET operator = 'mallory'", [])
         .expect_err("intakes are append-only");
     assert!(error.to_string().contains("record a new intake"), "{error}");
+    let error = raw
+        .execute("UPDATE intakes SET evidence_json = '[]'", [])
+        .expect_err("the evidence is part of the intake");
+    assert!(error.to_string().contains("record a new intake"), "{error}");
+    // The line-by-line view of the evidence is read-only.
     assert!(raw.execute("DELETE FROM intake_evidence", []).is_err());
     assert!(raw.execute("DELETE FROM audit_log", []).is_err());
+    let lines: i64 = raw
+        .query_row("SELECT COUNT(*) FROM intake_evidence", [], |row| row.get(0))
+        .expect("count");
+    assert_eq!(lines, 2);
 }
 
 #[test]
@@ -583,6 +592,72 @@ fn list_devices_filters_on_the_latest_intake_newest_first() {
         ..DeviceFilter::default()
     })
     .is_empty());
+}
+
+#[test]
+fn a_cursor_pages_through_the_list_as_offsets_do() {
+    let db = TestDb::new();
+    let mut store = db.open();
+    // Seven devices, two of them re-tested later (so they move up), and two
+    // intakes started at the same moment (ordered by id).
+    let imeis: Vec<String> = (0..7).map(|n| format!("35000000000000{n}")).collect();
+    for (minute, imei) in imeis.iter().enumerate() {
+        let minute = if minute == 6 { 5 } else { minute as i64 };
+        store
+            .record_intake(&intake_of(phone(Some(imei), None), 2421, minute, "ana"))
+            .expect("first intake");
+    }
+    for (minute, imei) in [(10, &imeis[1]), (11, &imeis[4])] {
+        store
+            .record_intake(&intake_of(phone(Some(imei), None), 1000, minute, "ben"))
+            .expect("re-test");
+    }
+    let all = store.list_devices(&DeviceFilter::default()).expect("list");
+    assert_eq!(all.len(), 7);
+
+    for size in [1, 2, 3, 7] {
+        let mut paged = Vec::new();
+        let mut after = None;
+        loop {
+            let page = store
+                .list_devices(&DeviceFilter {
+                    limit: Some(size),
+                    after,
+                    ..DeviceFilter::default()
+                })
+                .expect("page");
+            let Some(last) = page.last() else { break };
+            after = Some(last.cursor());
+            paged.extend(page);
+        }
+        assert_eq!(paged, all, "pages of {size}");
+    }
+
+    // With filters, and with an offset after the cursor.
+    let by_ana = DeviceFilter {
+        operator: Some("ana".to_owned()),
+        ..DeviceFilter::default()
+    };
+    let ana = store.list_devices(&by_ana).expect("list");
+    assert_eq!(ana.len(), 5);
+    let rest = store
+        .list_devices(&DeviceFilter {
+            after: Some(ana[1].cursor()),
+            offset: 1,
+            limit: Some(2),
+            ..by_ana.clone()
+        })
+        .expect("page");
+    assert_eq!(rest, ana[3..5]);
+    // A cursor past the end gives an empty page, not an error.
+    let oldest = all.last().expect("a row").cursor();
+    assert!(store
+        .list_devices(&DeviceFilter {
+            after: Some(oldest),
+            ..DeviceFilter::default()
+        })
+        .expect("page")
+        .is_empty());
 }
 
 #[test]
