@@ -31,8 +31,8 @@ mod sim;
 pub use faults::{FaultKind, FaultSpec, FaultSpecError};
 pub use scenario::{
     BatteryFields, BenchIdentity, DeviceProfile, EraseMethod, EraseOutcome, EraseSpec,
-    Expectations, ExpectedBatteryVerdict, ExpectedLockVerdict, IdentFields, LockFields, Scenario,
-    ScenarioError, TestSpec, TimelineAction, TimelineStep, Timing,
+    EraseWireFault, Expectations, ExpectedBatteryVerdict, ExpectedLockVerdict, IdentFields,
+    LockFields, Scenario, ScenarioError, TestSpec, TimelineAction, TimelineStep, Timing,
 };
 pub use sim::{run_until, SimBench, SimError, SimOptions, SimStats};
 

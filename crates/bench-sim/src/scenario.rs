@@ -197,6 +197,9 @@ pub struct EraseSpec {
     /// Sent with `done=failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// Lines of this device's erases that are lost on purpose, every time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<EraseWireFault>,
 }
 
 impl EraseSpec {
@@ -206,6 +209,24 @@ impl EraseSpec {
             EraseMethod::CryptoErase => self.crypto_erase,
         }
     }
+
+    pub fn has_fault(&self, fault: EraseWireFault) -> bool {
+        self.faults.contains(&fault)
+    }
+}
+
+/// A line of an erase that a scenario loses on purpose. The random faults of
+/// [`crate::FaultSpec`] may hit any line; these hit exactly the one a host's
+/// recovery path needs, so a test of that path cannot pass by luck.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EraseWireFault {
+    /// The `OK` to `ERASE` is not sent; the erase starts all the same.
+    DropAck,
+    /// The `! ERASE slot done=...` event is not sent.
+    DropDone,
+    /// The `! ERASE slot done=...` event goes out with a wrong CRC.
+    CorruptDone,
 }
 
 /// `battery_verdict` of an `expect` table (the default policy: pass at 85 %, consumed below 80 %).

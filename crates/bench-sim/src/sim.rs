@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::bench::{BenchState, Scheduled, Timer};
 use crate::faults::{FaultDice, FaultKind, FaultSpec};
 use crate::pty::{place_link, remove_link, Pty};
-use crate::scenario::{Scenario, TimelineAction};
+use crate::scenario::{EraseWireFault, Scenario, TimelineAction};
 
 /// Why a simulated bench could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -611,6 +611,12 @@ impl Runner {
                 let mut timers = Vec::new();
                 let body = self.state.handle(&verb, &args, &mut timers);
                 self.schedule_timers(timers);
+                let erase_started = verb == "ERASE" && matches!(body, ResponseBody::Ok(_));
+                if erase_started && self.erase_fault(args.first(), EraseWireFault::DropAck) {
+                    self.count_fault(FaultKind::Drop);
+                    tracing::info!("scenario fault: the OK to ERASE is not sent");
+                    return;
+                }
                 self.send_response(Some(tag), body, &verb);
             }
             Job::Reply { power, tag, body } => {
@@ -620,6 +626,21 @@ impl Runner {
             }
             Job::Bench(timer) => {
                 if let Some(event) = self.state.fire(timer) {
+                    if let Event::EraseDone { slot, .. } = &event {
+                        let slot = slot.to_string();
+                        if self.erase_fault(Some(&slot), EraseWireFault::DropDone) {
+                            self.count_fault(FaultKind::Drop);
+                            tracing::info!(
+                                slot,
+                                "scenario fault: the ERASE done event is not sent"
+                            );
+                            return;
+                        }
+                        if self.erase_fault(Some(&slot), EraseWireFault::CorruptDone) {
+                            self.send_corrupt(&Message::Event(event));
+                            return;
+                        }
+                    }
                     self.send(Message::Event(event), Role::Event);
                 }
             }
@@ -691,6 +712,28 @@ impl Runner {
             }
             Command::Stop => {}
         }
+    }
+
+    /// Whether the scenario loses this line of the erase of the device in `slot`.
+    fn erase_fault(&self, slot: Option<&String>, fault: EraseWireFault) -> bool {
+        slot.and_then(|slot| slot.parse::<u16>().ok())
+            .and_then(|slot| self.state.scenario().device(slot))
+            .and_then(|device| device.erase.as_ref())
+            .is_some_and(|erase| erase.has_fault(fault))
+    }
+
+    /// Writes `message` with a CRC that cannot match, without rolling the
+    /// fault dice, so the random faults of a run stay as its seed says.
+    fn send_corrupt(&mut self, message: &Message) {
+        let Ok(line) = encode_message(message) else {
+            return;
+        };
+        let body = line.trim_end_matches('\n');
+        let body = body.get(..body.len().saturating_sub(3)).unwrap_or(body);
+        let wrong = refurbdesk_bench_protocol::crc8(body.as_bytes()) ^ 0xFF;
+        self.count_fault(FaultKind::Crc);
+        tracing::info!("scenario fault: an ERASE done event goes out with a wrong CRC");
+        self.write(format!("{body}*{wrong:02X}\n").as_bytes());
     }
 
     fn send_response(&mut self, tag: Option<u16>, body: ResponseBody, verb: &str) {

@@ -436,3 +436,88 @@ fn ok_replies_have_no_fields_beyond_the_spec_without_faults() {
     assert_eq!(keys, ["proto", "vendor", "model", "serial", "fw", "slots"]);
     assert_eq!(host.ok("PING"), Fields::new());
 }
+
+#[test]
+fn an_erase_table_can_lose_its_ack_or_its_done_event_on_purpose() {
+    let scenario = |faults: &str| {
+        let text = QUICK_WITH_ERASE_FAULTS.replace("FAULTS", faults);
+        refurbdesk_bench_sim::Scenario::from_toml(&text, "erase-faults").expect("valid")
+    };
+
+    // drop_ack: no OK, yet the erase runs and STATUS shows it.
+    let (_dir, bench) = start(scenario(r#"["drop_ack"]"#), SimOptions::default());
+    let mut host = Host::open(bench.link());
+    let tag = host.send("ERASE 1 factory_reset");
+    assert_eq!(host.response_within(tag, Duration::from_millis(400)), None);
+    let done = host.wait_event(EVENT_TIMEOUT, |e| matches!(e, Event::EraseDone { .. }));
+    assert_eq!(
+        done,
+        Event::EraseDone {
+            slot: 1,
+            ok: true,
+            detail: None
+        }
+    );
+    drop(bench);
+
+    // drop_done: progress comes, the outcome only through STATUS.
+    let (_dir, bench) = start(scenario(r#"["drop_done"]"#), SimOptions::default());
+    let mut host = Host::open(bench.link());
+    assert!(host.ok("ERASE 1 factory_reset").is_empty());
+    host.wait_event(EVENT_TIMEOUT, |e| {
+        *e == Event::EraseProgress {
+            slot: 1,
+            progress: 75,
+        }
+    });
+    let quiet = host.drain(Duration::from_millis(300));
+    assert!(quiet.is_empty(), "nothing after 75 %: {quiet:?}");
+    let status = StatusReply::from_fields(&host.ok("STATUS 1")).expect("valid");
+    assert_eq!(status.erase, EraseState::Ok);
+    assert_eq!(
+        bench
+            .stats()
+            .faults_of(refurbdesk_bench_sim::FaultKind::Drop),
+        1
+    );
+    drop(bench);
+
+    // corrupt_done: the done line arrives but fails its CRC.
+    let (_dir, bench) = start(scenario(r#"["corrupt_done"]"#), SimOptions::default());
+    let mut host = Host::open(bench.link());
+    assert!(host.ok("ERASE 1 crypto_erase").is_empty());
+    let lines = host.drain(Duration::from_millis(400));
+    let corrupt: Vec<_> = lines
+        .iter()
+        .filter(|line| line.message().is_none())
+        .collect();
+    assert_eq!(corrupt.len(), 1, "{lines:?}");
+    let Received::Line(bytes) = corrupt[0] else {
+        panic!("a line, not an overlong one");
+    };
+    let text = String::from_utf8_lossy(bytes);
+    assert!(text.starts_with("! ERASE 1 done=failed"), "{text}");
+    let (body, crc) = text.rsplit_once('*').expect("framed");
+    assert_ne!(crc, format!("{:02X}", crc8(body.as_bytes())));
+    let status = StatusReply::from_fields(&host.ok("STATUS 1")).expect("valid");
+    assert_eq!(status.erase, EraseState::Failed);
+}
+
+const QUICK_WITH_ERASE_FAULTS: &str = r#"
+[bench]
+vendor = "Acme"
+model = "QB-1"
+serial = "QB1-0001"
+fw = "1.0.0"
+slots = 1
+
+[timing]
+response_ms = 1
+device_ms = 2
+erase_ms = 100
+
+[[device]]
+slot = 1
+ident = { category = "phone", make = "Apple", model = "iPhone 12" }
+erase = { factory_reset = "ok", crypto_erase = "failed", detail = "secure enclave busy", faults = FAULTS }
+"#;

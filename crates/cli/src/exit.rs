@@ -13,17 +13,21 @@ pub enum Exit {
     Usage = 2,
     /// The bench could not be reached or did not answer after retries.
     BenchUnreachable = 3,
-    /// What the command needs is not there: slot empty, device removed, unknown device or record.
+    /// What the command needs is not there: slot empty, device removed (during an intake or a
+    /// bench erase), unknown device or record.
     NotFound = 4,
     /// Required input is missing (manual checklist items not answered).
     Incomplete = 5,
-    /// An erasure's verification failed.
+    /// An erasure failed: a block read back wrong, the bench reported `done=failed`, or a required
+    /// step of a manual reset was not confirmed.
     VerificationFailed = 6,
-    /// Refused on purpose: safety, role or state (mounted drive, unverified erasure, not allowed).
+    /// Refused on purpose: safety, role or state (mounted drive, unverified erasure, not allowed,
+    /// a bench that cannot erase this device).
     Refused = 7,
     /// A file or database could not be read, written or understood.
     Data = 8,
-    /// Interrupted by Ctrl-C (128 + SIGINT).
+    /// Interrupted by Ctrl-C (128 + SIGINT), or an erasure cut short and recorded `interrupted`
+    /// (a bench that restarted, a manual reset stopped part way).
     Interrupted = 130,
 }
 
