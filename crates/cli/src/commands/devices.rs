@@ -1,14 +1,18 @@
 //! `refurbdesk devices`: the quality manager's list of devices, each as its
 //! latest intake left it, newest first.
 
+use std::path::Path;
+
+use anyhow::anyhow;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 use refurbdesk_app::DataPaths;
 use refurbdesk_domain::{BatteryVerdictKind, LockVerdictKind};
-use refurbdesk_store::{DeviceFilter, DeviceRow};
+use refurbdesk_store::{DeviceCursor, DeviceFilter, DeviceRow, Store};
+use uuid::Uuid;
 
 use super::{open_existing, store_failure};
-use crate::exit::Failure;
+use crate::exit::{Exit, Failure};
 use crate::GlobalArgs;
 
 /// Filters apply to each device's latest intake: a device that once needed a
@@ -36,9 +40,14 @@ pub struct DevicesArgs {
     /// At most this many devices; 0 lists them all
     #[arg(long, value_name = "N", default_value_t = 100)]
     limit: u32,
-    /// Skip this many devices first, to page through the list
+    /// Skip this many devices first (after --after, if both are given)
     #[arg(long, value_name = "N", default_value_t = 0)]
     offset: u32,
+    /// Start right after the device whose latest intake is this one: pass the
+    /// last_intake_id of the last device shown to get the next page, as fast
+    /// however deep the page
+    #[arg(long, value_name = "INTAKE_ID")]
+    after: Option<Uuid>,
 }
 
 fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
@@ -57,6 +66,10 @@ fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
 
 pub fn run(args: &DevicesArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
     let store = open_existing(paths)?;
+    let after = args
+        .after
+        .map(|id| cursor_after(&store, id, &paths.database))
+        .transpose()?;
     let filter = DeviceFilter {
         imei: args.imei.clone(),
         serial: args.serial.clone(),
@@ -66,6 +79,7 @@ pub fn run(args: &DevicesArgs, global: &GlobalArgs, paths: &DataPaths) -> Result
         operator: args.by.clone(),
         limit: (args.limit > 0).then_some(args.limit),
         offset: args.offset,
+        after,
     };
     let rows = store.list_devices(&filter).map_err(store_failure)?;
     if global.json {
@@ -74,16 +88,33 @@ pub fn run(args: &DevicesArgs, global: &GlobalArgs, paths: &DataPaths) -> Result
         println!("no devices match");
     } else {
         print_table(&rows);
-        if args.limit > 0 && rows.len() == args.limit as usize {
+        if let Some(last) = rows.last().filter(|_| rows.len() == args.limit as usize) {
             eprintln!(
-                "showing {} devices from {}; pass --offset {} for the next page or --limit 0 for all",
+                "showing {} devices; pass --after {} for the next page or --limit 0 for all",
                 rows.len(),
-                args.offset + 1,
-                args.offset + args.limit
+                last.last_intake_id
             );
         }
     }
     Ok(())
+}
+
+/// Where the page after the device whose latest intake is `id` starts.
+fn cursor_after(store: &Store, id: Uuid, database: &Path) -> Result<DeviceCursor, Failure> {
+    let intake = store.intake(id).map_err(store_failure)?.ok_or_else(|| {
+        Failure::new(
+            Exit::NotFound,
+            anyhow!(
+                "--after {id} names no intake in {}; pass the last_intake_id of the last \
+                 device of the previous page",
+                database.display()
+            ),
+        )
+    })?;
+    Ok(DeviceCursor {
+        last_intake_at: intake.started_at,
+        last_intake_id: intake.id,
+    })
 }
 
 fn print_table(rows: &[DeviceRow]) {
@@ -133,6 +164,26 @@ fn print_table(rows: &[DeviceRow]) {
             row.intake_count,
             id_width = id_width.max("IMEI/SERIAL".len()),
             device_width = device_width.max("DEVICE".len()),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_an_unknown_intake_is_not_found_and_says_what_to_pass() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("station.sqlite");
+        let store = Store::open(&path).expect("opens");
+        let id = Uuid::now_v7();
+        let failure = cursor_after(&store, id, &path).expect_err("no such intake");
+        assert_eq!(failure.exit.code(), Exit::NotFound.code());
+        let message = failure.error.to_string();
+        assert!(
+            message.contains(&id.to_string()) && message.contains("last_intake_id"),
+            "{message}"
         );
     }
 }
