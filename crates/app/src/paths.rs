@@ -11,6 +11,9 @@ pub struct DataPaths {
     pub data_dir: PathBuf,
     pub database: PathBuf,
     pub log_dir: PathBuf,
+    /// The organisation's signing keys: beside the database they sign for, unless
+    /// `REFURBDESK_KEYS_DIR` names another folder.
+    pub keys_dir: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,10 +49,21 @@ impl DataPaths {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| data_dir.join(DATABASE_FILE));
         let log_dir = data_dir.join("logs");
+        let keys_dir = std::env::var_os("REFURBDESK_KEYS_DIR")
+            .filter(|dir| !dir.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                database
+                    .parent()
+                    .filter(|parent| !parent.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+                    .join("keys")
+            });
         Self {
             data_dir,
             database,
             log_dir,
+            keys_dir,
         }
     }
 

@@ -8,7 +8,8 @@ use std::sync::OnceLock;
 
 use printpdf::{
     Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, Point, Pt, Rect, Rgb, TextItem,
+    PdfPage, Point, Pt, RawImage, RawImageData, RawImageFormat, Rect, Rgb, TextItem, XObjectId,
+    XObjectTransform,
 };
 use qrcode::{Color as QrColor, EcLevel, QrCode};
 
@@ -40,6 +41,65 @@ pub struct Sheet {
     pub footer: Vec<String>,
     /// "Page {n} of {m}" with the two numbers to fill in.
     pub page_label: String,
+    /// The issuer's logo, printed above its name.
+    pub logo: Option<Logo>,
+}
+
+/// A decoded logo: 8-bit RGB pixels, row by row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logo {
+    pub width: usize,
+    pub height: usize,
+    pub rgb: Vec<u8>,
+}
+
+const LOGO_HEIGHT: f32 = 34.0;
+
+impl Logo {
+    /// Decodes a PNG; transparency is flattened onto white paper.
+    pub fn from_png(bytes: &[u8]) -> Result<Logo, String> {
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+        let mut reader = decoder.read_info().map_err(|error| error.to_string())?;
+        let size = reader
+            .output_buffer_size()
+            .ok_or("the image is too large")?;
+        let mut buffer = vec![0; size];
+        let frame = reader
+            .next_frame(&mut buffer)
+            .map_err(|error| error.to_string())?;
+        let (width, height) = (frame.width as usize, frame.height as usize);
+        if width == 0 || height == 0 || width * height > 4_000_000 {
+            return Err(format!("{width}×{height} pixels is not a usable logo"));
+        }
+        let pixels = &buffer[..frame.buffer_size()];
+        let over_white = |value: u8, alpha: u8| -> u8 {
+            ((u16::from(value) * u16::from(alpha) + 255 * (255 - u16::from(alpha))) / 255) as u8
+        };
+        let rgb = match frame.color_type {
+            png::ColorType::Rgb => pixels.to_vec(),
+            png::ColorType::Rgba => pixels
+                .chunks_exact(4)
+                .flat_map(|p| {
+                    [
+                        over_white(p[0], p[3]),
+                        over_white(p[1], p[3]),
+                        over_white(p[2], p[3]),
+                    ]
+                })
+                .collect(),
+            png::ColorType::Grayscale => pixels.iter().flat_map(|g| [*g, *g, *g]).collect(),
+            png::ColorType::GrayscaleAlpha => pixels
+                .chunks_exact(2)
+                .flat_map(|p| {
+                    let g = over_white(p[0], p[1]);
+                    [g, g, g]
+                })
+                .collect(),
+            png::ColorType::Indexed => return Err("indexed colours were not expanded".to_owned()),
+        };
+        Ok(Logo { width, height, rgb })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -291,6 +351,16 @@ pub fn layout(sheet: &Sheet, title: &str) -> PdfDocument {
     let mut doc = PdfDocument::new(title);
     let regular = doc.add_font(&faces.regular.font);
     let bold = doc.add_font(&faces.bold.font);
+    let logo = sheet.logo.as_ref().map(|logo| {
+        let id = doc.add_image(&RawImage {
+            pixels: RawImageData::U8(logo.rgb.clone()),
+            width: logo.width,
+            height: logo.height,
+            data_format: RawImageFormat::RGB8,
+            tag: Vec::new(),
+        });
+        (id, logo.height)
+    });
     let mut w = Writer {
         regular,
         bold,
@@ -299,7 +369,7 @@ pub fn layout(sheet: &Sheet, title: &str) -> PdfDocument {
         y: 0.0,
     };
     w.new_page();
-    header(&mut w, sheet, faces);
+    header(&mut w, sheet, faces, logo);
     for (index, block) in sheet.blocks.iter().enumerate() {
         let keep_with_next = matches!(block, Block::Heading(_));
         draw_block(
@@ -322,7 +392,7 @@ pub fn layout(sheet: &Sheet, title: &str) -> PdfDocument {
     doc
 }
 
-fn header(w: &mut Writer, sheet: &Sheet, faces: &Faces) {
+fn header(w: &mut Writer, sheet: &Sheet, faces: &Faces, logo: Option<(XObjectId, usize)>) {
     let text_width = CONTENT_WIDTH
         - if sheet.qr.is_some() {
             QR_SIZE + 16.0
@@ -330,6 +400,21 @@ fn header(w: &mut Writer, sheet: &Sheet, faces: &Faces) {
             0.0
         };
     let top = w.y;
+    if let Some((id, height_px)) = logo {
+        // The image's printed size follows from its resolution: pick the one that makes it
+        // LOGO_HEIGHT points tall.
+        let dpi = height_px as f32 * 72.0 / LOGO_HEIGHT;
+        w.ops().push(Op::UseXobject {
+            id,
+            transform: XObjectTransform {
+                translate_x: Some(Pt(MARGIN)),
+                translate_y: Some(Pt(top - LOGO_HEIGHT)),
+                dpi: Some(dpi),
+                ..XObjectTransform::default()
+            },
+        });
+        w.y -= LOGO_HEIGHT + 6.0;
+    }
     if let Some((name, rest)) = sheet.issuer.split_first() {
         w.text(MARGIN, w.y - 12.0, name, Weight::Bold, 12.0, ACCENT);
         w.y -= 26.0;

@@ -26,7 +26,7 @@ use thiserror::Error;
 
 pub use document::{Document, DocumentKind, Lang};
 pub use keys::{KeyError, Keyring, PublicKeyInfo, Signer, TrustedKeys};
-pub use layout::{Block, Sheet};
+pub use layout::{Block, Logo, Sheet};
 pub use pdf::{EMBEDDED_NAME, SEAL_FILTER};
 pub use signed::{SignatureError, SignedDocument};
 pub use verify::{verify_bytes, Verified, VerifyError};
@@ -47,6 +47,8 @@ pub struct PrintOptions {
     /// A URL for the QR code, with `{id}`, `{digest}` and `{key}` filled in; without one the
     /// QR code carries `refurbdesk:verify?id=…&sig=…`.
     pub verify_url_template: Option<String>,
+    /// The organisation's logo, printed above its name.
+    pub logo: Option<Logo>,
 }
 
 /// A signed document and its two files.
@@ -93,7 +95,8 @@ fn print_signed(
     options: &PrintOptions,
 ) -> Result<Vec<u8>, IssueError> {
     let qr = render::qr_payload(options.verify_url_template.as_deref(), document, signed);
-    let sheet = render::sheet(document, lang, signed, signer.info(), qr);
+    let mut sheet = render::sheet(document, lang, signed, signer.info(), qr);
+    sheet.logo = options.logo.clone();
     let id = document.id.to_string();
     let meta = pdf::PdfMeta {
         title: &sheet.title,

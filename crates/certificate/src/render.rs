@@ -53,7 +53,7 @@ pub fn sheet(
             t.t("doc.issued_at"),
             t.datetime(&document.issued_at),
             t.t("doc.issued_by"),
-            person_line(&document.issued_by)
+            person_line(&t, &document.issued_by)
         ),
     ];
     let mut blocks = match &document.body {
@@ -89,20 +89,29 @@ pub fn sheet(
             ),
         ],
         page_label: t.t("doc.page"),
+        logo: None,
     }
 }
 
-fn person_line(person: &Person) -> String {
+fn person_line(t: &Texts, person: &Person) -> String {
     match &person.title {
-        Some(title) => format!("{} ({title})", person.name),
+        Some(title) => format!("{} ({})", person.name, t.code("role", title)),
         None => person.name.clone(),
+    }
+}
+
+/// A person's title: an operator's role in words, or the title as given.
+fn title(t: &Texts, person: &Person) -> String {
+    match &person.title {
+        Some(title) => t.code("role", title),
+        None => t.or_unset(None),
     }
 }
 
 fn person_fields(t: &Texts, person: &Person) -> Vec<(String, String)> {
     vec![
         (t.t("person.name"), person.name.clone()),
-        (t.t("person.title"), t.or_unset(person.title.as_deref())),
+        (t.t("person.title"), title(t, person)),
         (
             t.t("person.organisation"),
             t.or_unset(person.organisation.as_deref()),
@@ -239,10 +248,7 @@ fn erasure_blocks(t: &Texts, body: &ErasureCertificate) -> Vec<Block> {
     blocks.push(Block::Heading(t.t("section.validation")));
     blocks.push(Block::Fields(vec![
         (t.t("person.name"), body.validated_by.name.clone()),
-        (
-            t.t("person.title"),
-            t.or_unset(body.validated_by.title.as_deref()),
-        ),
+        (t.t("person.title"), title(t, &body.validated_by)),
         (t.t("validation.date"), t.datetime(&body.validated_at)),
     ]));
     blocks
@@ -275,10 +281,7 @@ fn destruction_blocks(t: &Texts, body: &DestructionCertificate) -> Vec<Block> {
         Block::Heading(t.t("section.witness")),
         Block::Fields(vec![
             (t.t("person.name"), body.witness.name.clone()),
-            (
-                t.t("person.title"),
-                t.or_unset(body.witness.title.as_deref()),
-            ),
+            (t.t("person.title"), title(t, &body.witness)),
             (
                 t.t("person.organisation"),
                 t.or_unset(body.witness.organisation.as_deref()),
@@ -312,10 +315,7 @@ fn destruction_blocks(t: &Texts, body: &DestructionCertificate) -> Vec<Block> {
     blocks.push(Block::Heading(t.t("section.validation")));
     blocks.push(Block::Fields(vec![
         (t.t("person.name"), body.validated_by.name.clone()),
-        (
-            t.t("person.title"),
-            t.or_unset(body.validated_by.title.as_deref()),
-        ),
+        (t.t("person.title"), title(t, &body.validated_by)),
         (t.t("validation.date"), t.datetime(&body.validated_at)),
     ]));
     blocks

@@ -537,6 +537,7 @@ fn the_qr_code_carries_the_id_and_signature_digest() {
     let document = samples::erasure_certificate(8);
     let options = PrintOptions {
         verify_url_template: Some("https://verify.example.fr/c/{id}?d={digest}".to_owned()),
+        ..PrintOptions::default()
     };
     let issued = issue(&document, Lang::En, &signer, &options).unwrap();
     let url = refurbdesk_certificate::qr_payload(
@@ -557,4 +558,64 @@ fn the_qr_code_carries_the_id_and_signature_digest() {
         default.contains(&document.id.to_string())
             && default.contains(&issued.signed.signature_digest())
     );
+}
+
+/// A 120×40 PNG with transparency: a blue bar on a clear background.
+fn logo_png() -> Vec<u8> {
+    let (width, height) = (120u32, 40u32);
+    let mut pixels = Vec::new();
+    for y in 0..height {
+        for x in 0..width {
+            let inside = (10..30).contains(&y) && (10..110).contains(&x);
+            pixels.extend_from_slice(&if inside {
+                [20, 70, 120, 255]
+            } else {
+                [0, 0, 0, 0]
+            });
+        }
+    }
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, width, height);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder
+        .write_header()
+        .unwrap()
+        .write_image_data(&pixels)
+        .unwrap();
+    bytes
+}
+
+#[test]
+fn the_organisation_logo_is_printed_above_its_name() {
+    let logo = refurbdesk_certificate::Logo::from_png(&logo_png()).unwrap();
+    assert_eq!((logo.width, logo.height), (120, 40));
+    // Transparent pixels become white paper; opaque ones keep their colour.
+    assert_eq!(&logo.rgb[..3], &[255, 255, 255]);
+    let inside = (15 * 120 + 50) * 3;
+    assert_eq!(&logo.rgb[inside..inside + 3], &[20, 70, 120]);
+    assert!(refurbdesk_certificate::Logo::from_png(b"not a png").is_err());
+
+    let signer = signer();
+    let options = PrintOptions {
+        logo: Some(logo),
+        ..PrintOptions::default()
+    };
+    let issued = issue(
+        &samples::erasure_certificate(10),
+        Lang::En,
+        &signer,
+        &options,
+    )
+    .unwrap();
+    let path = artifacts().join("erasure_certificate-logo.pdf");
+    std::fs::write(&path, &issued.pdf).unwrap();
+    let images = tool("pdfimages", &["-list", path.to_str().unwrap()]);
+    let rows: Vec<&str> = images.lines().skip(2).collect();
+    assert_eq!(rows.len(), 1, "{images}");
+    assert!(
+        rows[0].contains("120") && rows[0].contains("40"),
+        "{images}"
+    );
+    verify_bytes(&issued.pdf, &trusted(&signer)).unwrap();
 }

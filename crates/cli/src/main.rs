@@ -69,7 +69,13 @@ enum Command {
     /// Check a grading policy file, or print the shipped one
     #[command(subcommand)]
     Policy(commands::policy::PolicyCommand),
-    /// Show where this workstation keeps its database and logs
+    /// Issue, verify, void and export signed certificates and device reports
+    #[command(subcommand)]
+    Cert(Box<commands::cert::CertCommand>),
+    /// The organisation's name, address and printing options used on every document
+    #[command(subcommand)]
+    Settings(commands::settings::SettingsCommand),
+    /// Show where this workstation keeps its database, logs and signing keys
     Paths,
 }
 
@@ -102,6 +108,8 @@ fn run(cli: &Cli, paths: &DataPaths) -> Result<(), Failure> {
         Command::Erase(args) => commands::erase::run(args, &cli.global, paths),
         Command::Grade(args) => commands::grade::run(args, &cli.global, paths),
         Command::Policy(command) => commands::policy::run(command, cli.global.json),
+        Command::Cert(command) => commands::cert::run(command, &cli.global, paths),
+        Command::Settings(command) => commands::settings::run(command, &cli.global, paths),
         Command::Paths => {
             if cli.global.json {
                 println!("{}", serde_json::to_string_pretty(paths)?);
@@ -109,6 +117,7 @@ fn run(cli: &Cli, paths: &DataPaths) -> Result<(), Failure> {
                 println!("data directory: {}", paths.data_dir.display());
                 println!("database:       {}", paths.database.display());
                 println!("logs:           {}", paths.log_dir.display());
+                println!("signing keys:   {}", paths.keys_dir.display());
             }
             Ok(())
         }

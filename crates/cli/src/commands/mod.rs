@@ -1,6 +1,7 @@
 //! One module per subcommand; each returns `Result<(), Failure>` and prints its own output.
 
 pub mod audit;
+pub mod cert;
 pub mod db;
 pub mod devices;
 pub mod erase;
@@ -8,6 +9,7 @@ pub mod grade;
 pub mod intake;
 pub mod operator;
 pub mod policy;
+pub mod settings;
 pub mod sim;
 pub mod station;
 

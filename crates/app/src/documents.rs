@@ -1,0 +1,692 @@
+//! From the store's records to signed documents and back: gathers the facts a certificate or
+//! report states, signs and prints it with the organisation's key, and records it. The CLI and
+//! the desktop shell both issue documents through here.
+
+use std::path::Path;
+
+use chrono::Utc;
+use refurbdesk_certificate::document::{
+    BatteryFacts, Body, CheckFact, DestructionCertificate, DeviceIdentity, DeviceReport,
+    ErasureCertificate, ErasureRun, ErasureSummary, Evidence, Fault, GradeFacts, LockFacts, Media,
+    MethodType, Organisation, Person, Sanitization, FORMAT,
+};
+use refurbdesk_certificate::{
+    issue, reprint, Document, IssueError, KeyError, Keyring, Lang, PrintOptions, SignedDocument,
+    Signer, TrustedKeys,
+};
+use refurbdesk_store::{
+    CertificateRecord, DestructionRecord, ErasureDetails, ErasureRecord, ErasureStatus,
+    NewCertificate, SigningKeyRecord, Store, StoreError,
+};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+use uuid::Uuid;
+
+/// Settings every document reads (`refurbdesk settings set KEY VALUE`).
+pub mod setting {
+    pub const ORGANISATION_NAME: &str = "organisation.name";
+    pub const ORGANISATION_ADDRESS: &str = "organisation.address";
+    pub const ORGANISATION_PHONE: &str = "organisation.phone";
+    pub const ORGANISATION_LOCATION: &str = "organisation.location";
+    /// A PNG file printed above the organisation's name.
+    pub const ORGANISATION_LOGO: &str = "organisation.logo";
+    /// Where sanitized media goes next, printed on erasure certificates.
+    pub const DESTINATION: &str = "certificate.destination";
+    /// A URL template for the QR code: `{id}`, `{digest}`, `{key}`.
+    pub const VERIFY_URL: &str = "certificate.verify_url";
+    /// `en` or `fr`: the language documents are printed in unless told otherwise.
+    pub const LANGUAGE: &str = "certificate.language";
+    pub const ALL: [&str; 8] = [
+        ORGANISATION_NAME,
+        ORGANISATION_ADDRESS,
+        ORGANISATION_PHONE,
+        ORGANISATION_LOCATION,
+        ORGANISATION_LOGO,
+        DESTINATION,
+        VERIFY_URL,
+        LANGUAGE,
+    ];
+}
+
+#[derive(Debug, Error)]
+pub enum DocumentError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error(transparent)]
+    Issue(#[from] IssueError),
+    #[error(
+        "the organisation's name is not set, and every certificate names its issuer; run \
+         `refurbdesk settings set organisation.name \"Your company\"` first"
+    )]
+    NoOrganisation,
+    #[error("there is no erasure {0}; `refurbdesk erase --json` prints the id of each erasure")]
+    UnknownErasure(Uuid),
+    #[error("erasure {id} ended as {status}: only an erasure that finished and verified is certified; erase the media again")]
+    NotCertifiable { id: Uuid, status: String },
+    #[error("there is no device matching {0:?}; use an IMEI, a serial or a device id")]
+    UnknownDevice(String),
+    #[error("the logo {path} (setting organisation.logo) cannot be used: {reason}; give a PNG file or clear the setting")]
+    Logo { path: String, reason: String },
+    #[error("there is no destruction {0}")]
+    UnknownDestruction(Uuid),
+    #[error("the stored document {id} cannot be read: {reason}")]
+    Stored { id: Uuid, reason: String },
+}
+
+/// How an erasure certificate describes its media, beyond what the erasure recorded.
+#[derive(Debug, Clone, Default)]
+pub struct MediaDetails {
+    pub property_number: Option<String>,
+    pub source: Option<String>,
+    pub classification: Option<String>,
+    pub data_backed_up: Option<bool>,
+    /// Overrides the `certificate.destination` setting.
+    pub destination: Option<String>,
+}
+
+/// The issuing side of a workstation: its store, its keys and its print settings.
+pub struct Documents<'a> {
+    pub store: &'a mut Store,
+    pub keyring: Keyring,
+}
+
+/// One issued document as recorded.
+#[derive(Debug, Clone)]
+pub struct IssuedDocument {
+    pub record: CertificateRecord,
+    pub pdf: Vec<u8>,
+    pub json: Vec<u8>,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+impl<'a> Documents<'a> {
+    pub fn new(store: &'a mut Store, keys_dir: &Path) -> Self {
+        Self {
+            store,
+            keyring: Keyring::new(keys_dir),
+        }
+    }
+
+    /// The language documents print in by default (the `certificate.language` setting).
+    pub fn default_lang(&self) -> Result<Lang, DocumentError> {
+        Ok(self
+            .store
+            .setting(setting::LANGUAGE)?
+            .and_then(|word| word.parse().ok())
+            .unwrap_or_default())
+    }
+
+    pub fn print_options(&self) -> Result<PrintOptions, DocumentError> {
+        let logo = match self
+            .store
+            .setting(setting::ORGANISATION_LOGO)?
+            .filter(|path| !path.trim().is_empty())
+        {
+            Some(path) => {
+                let logo_error = |reason: String| DocumentError::Logo {
+                    path: path.clone(),
+                    reason,
+                };
+                let bytes = std::fs::read(&path).map_err(|error| logo_error(error.to_string()))?;
+                Some(refurbdesk_certificate::Logo::from_png(&bytes).map_err(logo_error)?)
+            }
+            None => None,
+        };
+        Ok(PrintOptions {
+            verify_url_template: self.store.setting(setting::VERIFY_URL)?,
+            logo,
+        })
+    }
+
+    fn organisation(&self) -> Result<Organisation, DocumentError> {
+        let name = self
+            .store
+            .setting(setting::ORGANISATION_NAME)?
+            .filter(|name| !name.trim().is_empty())
+            .ok_or(DocumentError::NoOrganisation)?;
+        Ok(Organisation {
+            name,
+            address: self.store.setting(setting::ORGANISATION_ADDRESS)?,
+            phone: self.store.setting(setting::ORGANISATION_PHONE)?,
+            location: self.store.setting(setting::ORGANISATION_LOCATION)?,
+        })
+    }
+
+    /// A person of the organisation, by operator name, titled with their role.
+    fn person(&self, name: &str, organisation: &Organisation) -> Result<Person, DocumentError> {
+        let role = self
+            .store
+            .list_operators()?
+            .into_iter()
+            .find(|operator| operator.name.eq_ignore_ascii_case(name))
+            .map(|operator| operator.role.as_str().to_owned());
+        Ok(Person {
+            name: name.to_owned(),
+            title: role,
+            organisation: Some(organisation.name.clone()),
+            location: organisation.location.clone(),
+            phone: organisation.phone.clone(),
+        })
+    }
+
+    fn envelope(&self, issued_by: &str, body: Body) -> Result<Document, DocumentError> {
+        let issuer = self.organisation()?;
+        let issued_by = self.person(issued_by, &issuer)?;
+        Ok(Document {
+            format: FORMAT.to_owned(),
+            id: Uuid::now_v7(),
+            issued_at: Utc::now(),
+            issuer,
+            station_id: self.store.station_id(),
+            issued_by,
+            body,
+        })
+    }
+
+    /// The erasure certificate of a finished, verified erasure.
+    pub fn erasure_certificate(
+        &self,
+        erasure_id: Uuid,
+        issued_by: &str,
+        details: &MediaDetails,
+    ) -> Result<Document, DocumentError> {
+        let erasure = self
+            .store
+            .erasure(erasure_id)?
+            .ok_or(DocumentError::UnknownErasure(erasure_id))?;
+        if erasure.status != ErasureStatus::Verified {
+            return Err(DocumentError::NotCertifiable {
+                id: erasure_id,
+                status: erasure.status.to_string(),
+            });
+        }
+        let organisation = self.organisation()?;
+        let device = match erasure.device_id {
+            Some(id) => self.store.device(id)?,
+            None => None,
+        };
+        let drive = &erasure.drive;
+        let text = |key: &str| drive.get(key).and_then(Value::as_str).map(str::to_owned);
+        let (media_type, verification, method_type) = match erasure.target_kind.as_str() {
+            "image" => (
+                "image_file".to_owned(),
+                erasure.verify.clone(),
+                MethodType::Clear,
+            ),
+            "block" => (
+                drive_media_type(drive),
+                erasure.verify.clone(),
+                MethodType::Clear,
+            ),
+            "bench" => (
+                device_category(device.as_ref()),
+                "bench".to_owned(),
+                if erasure.method == "crypto_erase" {
+                    MethodType::Purge
+                } else {
+                    MethodType::Clear
+                },
+            ),
+            _ => (
+                device_category(device.as_ref()),
+                "operator_confirmation".to_owned(),
+                MethodType::Clear,
+            ),
+        };
+        let media = Media {
+            make: device
+                .as_ref()
+                .map(|device| device.make.clone())
+                .or_else(|| text("vendor")),
+            model: device
+                .as_ref()
+                .map(|device| device.model.clone())
+                .or_else(|| erasure.drive_model.clone()),
+            serial: erasure
+                .drive_serial
+                .clone()
+                .or_else(|| device.as_ref().and_then(|device| device.serial.clone())),
+            imei: device.as_ref().and_then(|device| device.imei.clone()),
+            property_number: details.property_number.clone(),
+            media_type,
+            source: details.source.clone(),
+            classification: details.classification.clone(),
+            data_backed_up: details.data_backed_up,
+            size_bytes: (erasure.size_bytes > 0).then_some(erasure.size_bytes),
+            target: Some(erasure.target.clone()),
+        };
+        let destination = match &details.destination {
+            Some(destination) => destination.clone(),
+            None => self
+                .store
+                .setting(setting::DESTINATION)?
+                .unwrap_or_else(|| "Reuse: refurbished for resale".to_owned()),
+        };
+        let run = erasure_run(&erasure);
+        let performed_by = self.person(&erasure.operator, &organisation)?;
+        let validated_by = self.person(issued_by, &organisation)?;
+        let body = Body::ErasureCertificate(ErasureCertificate {
+            performed_by,
+            media,
+            sanitization: Sanitization {
+                method_type,
+                method: erasure.method.clone(),
+                passes: erasure.passes,
+                tool: "Refurbdesk".to_owned(),
+                tool_version: erasure.tool_version.clone(),
+                verification,
+                verification_result: "verified".to_owned(),
+            },
+            destination,
+            validated_by,
+            validated_at: Utc::now(),
+            run,
+        });
+        self.envelope(issued_by, body)
+    }
+
+    /// The destruction certificate of a recorded destruction.
+    pub fn destruction_certificate(
+        &self,
+        destruction_id: Uuid,
+        issued_by: &str,
+    ) -> Result<Document, DocumentError> {
+        let destruction = self
+            .store
+            .destruction(destruction_id)?
+            .ok_or(DocumentError::UnknownDestruction(destruction_id))?;
+        let organisation = self.organisation()?;
+        let body = Body::DestructionCertificate(destruction_body(
+            &destruction,
+            self.person(&destruction.operator, &organisation)?,
+            self.person(issued_by, &organisation)?,
+        ));
+        self.envelope(issued_by, body)
+    }
+
+    /// The audit report of a device, from its latest intake, grade and erasures.
+    pub fn device_report(
+        &self,
+        reference: &str,
+        issued_by: &str,
+    ) -> Result<Document, DocumentError> {
+        let device = self
+            .store
+            .find_device(reference)?
+            .ok_or_else(|| DocumentError::UnknownDevice(reference.to_owned()))?;
+        let intake = self.store.latest_intake(device.id)?;
+        let grade = self.store.latest_grade(device.id)?;
+        let erasures = self.store.erasures_for_device(device.id)?;
+        let storage_gb = intake
+            .as_ref()
+            .and_then(|intake| intake.identity.storage_gb);
+        let battery = intake.as_ref().map(|intake| {
+            let battery = &intake.battery;
+            let reading = &battery.reading;
+            BatteryFacts {
+                present: reading.present,
+                design_mah: reading.design_mah.map(f64::from),
+                full_mah: reading.full_mah.map(f64::from),
+                design_mwh: reading.design_mwh.map(f64::from),
+                full_mwh: reading.full_mwh.map(f64::from),
+                cycles: reading.cycles,
+                soh_pct: battery.soh_pct,
+                verdict: word(&battery.verdict),
+                reasons: battery.reasons.clone(),
+            }
+        });
+        let lock = intake.as_ref().map(|intake| {
+            let lock = &intake.lock;
+            LockFacts {
+                activation: Some(word(&lock.reading.activation)),
+                account: Some(word(&lock.reading.account)),
+                mdm: Some(word(&lock.reading.mdm)),
+                carrier: Some(word(&lock.reading.carrier)),
+                verdict: word(&lock.verdict),
+                reasons: lock.reasons.clone(),
+            }
+        });
+        let tests = intake
+            .as_ref()
+            .map(|intake| {
+                intake
+                    .tests
+                    .iter()
+                    .map(|test| CheckFact {
+                        name: test.name.clone(),
+                        outcome: test.outcome.clone(),
+                        detail: test.detail.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let grade = grade.map(|grade| GradeFacts {
+            grade_id: grade.id,
+            graded_at: grade.graded_at,
+            operator: grade.operator.clone(),
+            outcome: grade.outcome.clone(),
+            listing_grade: grade.listing_grade.clone(),
+            buyback_grade: grade.buyback_grade.clone(),
+            policy_name: grade.policy_name.clone(),
+            policy_version: grade.policy_version.clone(),
+            policy_sha256: grade.policy_sha256.clone(),
+            partial: grade.partial,
+            reasons: reason_texts(&grade.reasons),
+            checklist: grade
+                .answers
+                .iter()
+                .map(|answer| CheckFact {
+                    name: answer.item.clone(),
+                    outcome: answer.answer.clone(),
+                    detail: None,
+                })
+                .collect(),
+            cosmetic: grade
+                .zones
+                .iter()
+                .map(|zone| CheckFact {
+                    name: zone.zone.clone(),
+                    outcome: zone.level.clone(),
+                    detail: (!zone.photos.is_empty()).then(|| {
+                        zone.photos
+                            .iter()
+                            .map(|photo| format!("{} sha256:{}", photo.path, photo.sha256))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    }),
+                })
+                .collect(),
+        });
+        let body = Body::DeviceReport(DeviceReport {
+            device: DeviceIdentity {
+                device_id: device.id,
+                category: word(&device.category),
+                make: device.make.clone(),
+                model: device.model.clone(),
+                model_code: device.model_code.clone(),
+                serial: device.serial.clone(),
+                imei: device.imei.clone(),
+                imei_valid: device.imei_valid,
+                storage_gb,
+                first_seen: device.first_seen,
+            },
+            intake_id: intake.as_ref().map(|intake| intake.id),
+            intake_at: intake.as_ref().map(|intake| intake.started_at),
+            battery,
+            lock,
+            tests,
+            grade,
+            erasures: erasures
+                .iter()
+                .map(|erasure| ErasureSummary {
+                    erasure_id: erasure.id,
+                    method: erasure.method.clone(),
+                    status: erasure.status.to_string(),
+                    target: erasure.target.clone(),
+                    bytes_verified: erasure.bytes_verified,
+                    finished_at: erasure.finished_at,
+                })
+                .collect(),
+        });
+        self.envelope(issued_by, body)
+    }
+
+    /// The active signer, creating the organisation's first key on first use.
+    pub fn signer(&self) -> Result<Signer, DocumentError> {
+        Ok(self.keyring.signer()?)
+    }
+
+    /// Signs, prints and records a document.
+    pub fn issue(
+        &mut self,
+        document: &Document,
+        lang: Lang,
+        links: Links,
+    ) -> Result<IssuedDocument, DocumentError> {
+        let signer = self.signer()?;
+        let issued = issue(document, lang, &signer, &self.print_options()?)?;
+        let key = signer.info();
+        let record = self.store.record_certificate(&NewCertificate {
+            id: document.id,
+            kind: document.kind().as_str().to_owned(),
+            erasure_id: links.erasure_id,
+            destruction_id: links.destruction_id,
+            device_id: links.device_id,
+            lang: lang.as_str().to_owned(),
+            key: SigningKeyRecord {
+                key_id: key.key_id.clone(),
+                algorithm: key.algorithm.clone(),
+                public_key: key.public_key.clone(),
+                fingerprint: key.fingerprint.clone(),
+                created_at: key.created_at,
+            },
+            signed_json: String::from_utf8_lossy(&issued.json).into_owned(),
+            pdf: issued.pdf.clone(),
+            pdf_sha256: sha256_hex(&issued.pdf),
+            issued_at: document.issued_at,
+            issued_by: document.issued_by.name.clone(),
+        })?;
+        Ok(IssuedDocument {
+            record,
+            pdf: issued.pdf,
+            json: issued.json,
+        })
+    }
+
+    /// A recorded document's files: the PDF as issued when `lang` is its own language (or
+    /// unset), else a copy printed in `lang` and sealed with the current key.
+    pub fn files(
+        &self,
+        record: &CertificateRecord,
+        lang: Option<Lang>,
+    ) -> Result<(Vec<u8>, Vec<u8>), DocumentError> {
+        let stored_error = |reason: String| DocumentError::Stored {
+            id: record.id,
+            reason,
+        };
+        let json = record.signed_json.clone().into_bytes();
+        let wanted = lang.map(|lang| lang.as_str().to_owned());
+        if wanted.is_none() || wanted.as_deref() == Some(record.lang.as_str()) {
+            let pdf = self
+                .store
+                .certificate_pdf(record.id)?
+                .ok_or_else(|| stored_error("its PDF is missing".to_owned()))?;
+            return Ok((pdf, json));
+        }
+        let signed: SignedDocument =
+            serde_json::from_slice(&json).map_err(|error| stored_error(error.to_string()))?;
+        let pdf = reprint(
+            &signed,
+            lang.unwrap_or_default(),
+            &self.signer()?,
+            &self.print_options()?,
+        )?;
+        Ok((pdf, json))
+    }
+
+    /// Every public key this workstation trusts: its keys folder and the keys published to
+    /// the database (by this or another station).
+    pub fn trusted_keys(&self) -> Result<TrustedKeys, DocumentError> {
+        let mut trusted = self.keyring.trusted()?;
+        for key in self.store.signing_keys()? {
+            if trusted.get(&key.key_id).is_none() {
+                trusted.add(refurbdesk_certificate::PublicKeyInfo {
+                    key_id: key.key_id,
+                    algorithm: key.algorithm,
+                    public_key: key.public_key,
+                    fingerprint: key.fingerprint,
+                    created_at: key.created_at,
+                    retired_at: None,
+                });
+            }
+        }
+        Ok(trusted)
+    }
+}
+
+/// What a recorded document is about.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Links {
+    pub erasure_id: Option<Uuid>,
+    pub destruction_id: Option<Uuid>,
+    pub device_id: Option<Uuid>,
+}
+
+/// A serialisable enum's word (`pass`, `phone`, ...).
+fn word<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(Value::String(word)) => word,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+fn reason_texts(reasons: &Value) -> Vec<String> {
+    reasons
+        .as_array()
+        .map(|reasons| {
+            reasons
+                .iter()
+                .map(|reason| match reason.get("text").and_then(Value::as_str) {
+                    Some(text) => match reason.get("rule").and_then(Value::as_str) {
+                        Some(rule) => format!("{text} ({rule})"),
+                        None => text.to_owned(),
+                    },
+                    None => reason.to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn drive_media_type(drive: &Value) -> String {
+    let transport = drive.get("transport").and_then(Value::as_str).unwrap_or("");
+    match (transport, drive.get("rotational").and_then(Value::as_bool)) {
+        ("nvme", _) => "nvme",
+        (_, Some(true)) => "hdd",
+        (_, Some(false)) => "ssd",
+        _ => "drive",
+    }
+    .to_owned()
+}
+
+fn device_category(device: Option<&refurbdesk_store::DeviceRecord>) -> String {
+    device
+        .map(|device| word(&device.category))
+        .unwrap_or_else(|| "flash".to_owned())
+}
+
+fn erasure_run(erasure: &ErasureRecord) -> ErasureRun {
+    let detail = match &erasure.details {
+        Some(ErasureDetails::Bench(bench)) => Some(format!(
+            "{} {} ({}), slot {}{}",
+            bench.bench.vendor,
+            bench.bench.model,
+            bench.bench.serial,
+            bench.bench.slot,
+            bench
+                .detail
+                .as_ref()
+                .map(|detail| format!(": {detail}"))
+                .unwrap_or_default()
+        )),
+        Some(ErasureDetails::Manual(manual)) => Some(format!(
+            "{} ({}), {} steps confirmed",
+            manual.platform,
+            manual.checklist_version,
+            manual.steps.len()
+        )),
+        None => None,
+    };
+    let finished_at = erasure.finished_at.unwrap_or(erasure.started_at);
+    ErasureRun {
+        erasure_id: erasure.id,
+        device_id: erasure.device_id,
+        station_id: erasure.station_id,
+        target_kind: erasure.target_kind.clone(),
+        passes_completed: erasure.passes_completed,
+        seed: erasure.seed.clone(),
+        bytes_written: erasure.bytes_written,
+        bytes_verified: erasure.bytes_verified,
+        fault_count: erasure.fault_count,
+        faults: erasure
+            .errors
+            .iter()
+            .map(|fault| Fault {
+                kind: fault.kind.clone(),
+                pass: fault.pass,
+                offset: fault.offset,
+                length: fault.length,
+                detail: fault.detail.clone(),
+            })
+            .collect(),
+        started_at: erasure.started_at,
+        finished_at,
+        duration_s: erasure.duration_s.unwrap_or(0.0),
+        throughput_mib_s: erasure.throughput_mib_s.unwrap_or(0.0),
+        detail,
+    }
+}
+
+fn destruction_body(
+    destruction: &DestructionRecord,
+    performed_by: Person,
+    validated_by: Person,
+) -> DestructionCertificate {
+    let media = &destruction.media;
+    let text = |key: &str| media.get(key).and_then(Value::as_str).map(str::to_owned);
+    let witness = &destruction.witness;
+    let witness_text = |key: &str| witness.get(key).and_then(Value::as_str).map(str::to_owned);
+    let evidence = destruction
+        .evidence
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| Evidence {
+                    file_name: item["file_name"].as_str().unwrap_or_default().to_owned(),
+                    sha256: item["sha256"].as_str().unwrap_or_default().to_owned(),
+                    size_bytes: item["size_bytes"].as_u64().unwrap_or(0),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    DestructionCertificate {
+        destruction_id: destruction.id,
+        device_id: destruction.device_id,
+        performed_by,
+        witness: Person {
+            name: witness_text("name").unwrap_or_default(),
+            title: witness_text("title"),
+            organisation: witness_text("organisation"),
+            location: None,
+            phone: None,
+        },
+        media: Media {
+            make: text("make"),
+            model: text("model"),
+            serial: text("serial"),
+            imei: text("imei"),
+            property_number: text("property_number"),
+            media_type: text("media_type").unwrap_or_else(|| "drive".to_owned()),
+            source: text("source"),
+            classification: text("classification"),
+            data_backed_up: media.get("data_backed_up").and_then(Value::as_bool),
+            size_bytes: media.get("size_bytes").and_then(Value::as_u64),
+            target: None,
+        },
+        method: destruction.method.clone(),
+        method_details: destruction.method_details.clone(),
+        destroyed_at: destruction.destroyed_at,
+        destination: destruction.destination.clone(),
+        evidence,
+        validated_by,
+        validated_at: Utc::now(),
+    }
+}
