@@ -3,6 +3,7 @@
 //! Where the station's data lives and how it logs are decided here once; later rooms (bench intake, grading,
 //! erasure, certificates) are driven from here too.
 
+pub mod channels;
 pub mod documents;
 pub mod logging;
 pub mod paths;

@@ -227,3 +227,60 @@ fn station_simulate_until_idle_records_the_fixture_benches() {
         .unwrap();
     assert!(devices >= 12, "{devices} devices recorded");
 }
+
+#[test]
+fn the_sales_channel_sets_the_battery_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("bench");
+    let _bench =
+        SimBench::start(scenario("phones-pb8.toml"), &link, SimOptions::default()).unwrap();
+    let verdict = |extra: &[&str]| -> serde_json::Value {
+        let out = refurbdesk(dir.path())
+            .args([
+                "intake",
+                "--port",
+                link.to_str().unwrap(),
+                "--slot",
+                "1",
+                "--json",
+            ])
+            .args(extra)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice::<serde_json::Value>(&out).unwrap()["battery"].clone()
+    };
+    // 86.0 % passes Back Market's 85 %.
+    assert_eq!(verdict(&[])["verdict"], "pass");
+    // A channel that sells only at 90 % or more wants a new battery for the same phone.
+    refurbdesk(dir.path())
+        .args(["settings", "set", "channel.premium.soh_threshold_pct", "90"])
+        .assert()
+        .success();
+    let premium = verdict(&["--channel", "premium"]);
+    assert_eq!(premium["verdict"], "replace");
+    assert!(premium["reasons"].to_string().contains("90%"), "{premium}");
+    // ... and so does every intake once it is the station's channel.
+    refurbdesk(dir.path())
+        .args(["settings", "set", "station.channel", "premium"])
+        .assert()
+        .success();
+    assert_eq!(verdict(&[])["verdict"], "replace");
+    assert_eq!(verdict(&["--channel", "backmarket"])["verdict"], "pass");
+    // A channel nobody configured is refused before the bench is touched.
+    refurbdesk(dir.path())
+        .args([
+            "intake",
+            "--port",
+            link.to_str().unwrap(),
+            "--slot",
+            "1",
+            "--channel",
+            "ebay",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("channel.ebay.soh_threshold_pct"));
+}

@@ -20,6 +20,10 @@ pub struct IntakeArgs {
     /// The slot holding the device (from 1)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     slot: u16,
+    /// The sales channel whose battery threshold applies [default: the station.channel setting,
+    /// else backmarket (85 %)]
+    #[arg(long, value_name = "NAME")]
+    channel: Option<String>,
     /// How long to wait for each bench answer, in milliseconds
     #[arg(long, value_name = "MS", default_value_t = 2000)]
     timeout_ms: u64,
@@ -27,6 +31,10 @@ pub struct IntakeArgs {
 
 pub fn run(args: &IntakeArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
     let (mut store, actor) = open_workstation(global, paths)?;
+    let options = IntakeOptions {
+        battery_policy: super::channel_policy(&store, args.channel.as_deref())?,
+        ..IntakeOptions::default()
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -38,7 +46,7 @@ pub fn run(args: &IntakeArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<
         let (link, _hello) = BenchLink::connect(&args.port, config)
             .await
             .map_err(link_failure)?;
-        let reading = run_intake(&link, args.slot, &IntakeOptions::default())
+        let reading = run_intake(&link, args.slot, &options)
             .await
             .map_err(intake_failure);
         link.close().await;

@@ -46,6 +46,21 @@ pub fn open_existing(paths: &DataPaths) -> Result<Store, Failure> {
     refurbdesk_app::open_store(paths).map_err(store_failure)
 }
 
+/// The battery policy of the sales channel named on the line, or the station's.
+pub fn channel_policy(
+    store: &Store,
+    named: Option<&str>,
+) -> Result<refurbdesk_domain::BatteryPolicy, Failure> {
+    use refurbdesk_app::channels::{sales_channel, ChannelError};
+    sales_channel(store, named)
+        .map(|channel| channel.battery)
+        .map_err(|error| match error {
+            ChannelError::Store(store) => store_failure(store),
+            ChannelError::Unknown(_) => Failure::new(Exit::Usage, error),
+            ChannelError::Invalid { .. } => Failure::new(Exit::Data, error),
+        })
+}
+
 pub fn store_failure(error: StoreError) -> Failure {
     let exit = match error {
         StoreError::NotAllowed { .. }

@@ -20,6 +20,10 @@ pub struct StationArgs {
     /// Start simulated benches from the built-in fixtures instead of (or beside) real ones
     #[arg(long)]
     simulate: bool,
+    /// The sales channel whose battery threshold applies [default: the station.channel setting,
+    /// else backmarket (85 %)]
+    #[arg(long, value_name = "NAME")]
+    channel: Option<String>,
     /// Simulate a bench from this scenario file (repeatable; implies --simulate)
     #[arg(long, value_name = "FILE")]
     scenario: Vec<PathBuf>,
@@ -36,6 +40,7 @@ pub struct StationArgs {
 
 pub fn run(args: &StationArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
     let (store, actor) = open_workstation(global, paths)?;
+    let battery_policy = super::channel_policy(&store, args.channel.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -64,6 +69,7 @@ pub fn run(args: &StationArgs, global: &GlobalArgs, paths: &DataPaths) -> Result
 
     let mut config = StationConfig::new(ports, actor.name.clone());
     config.until_idle = args.until_idle;
+    config.intake.battery_policy = battery_policy;
     if !global.json {
         println!(
             "station: {} bench(es), operator {}, database {}",
