@@ -8,10 +8,11 @@ use std::sync::OnceLock;
 
 use printpdf::{
     Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, Point, Pt, RawImage, RawImageData, RawImageFormat, Rect, Rgb, TextItem, XObjectId,
-    XObjectTransform,
+    PdfPage, Point, Pt, RawImage, RawImageData, RawImageFormat, Rect, Rgb, TextItem, TextMatrix,
+    XObjectId, XObjectTransform,
 };
-use qrcode::{Color as QrColor, EcLevel, QrCode};
+use qrcode::canvas::{Canvas, MaskPattern};
+use qrcode::{bits, ec, Color as QrColor, EcLevel};
 
 const REGULAR_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 const BOLD_TTF: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
@@ -196,22 +197,45 @@ const fn rgb(r: f32, g: f32, b: f32) -> Rgb {
     }
 }
 
+/// The text state of an open text section (`BT` … `ET`): consecutive texts share one section
+/// and only say what changed, which keeps content streams short and quick to encode.
+#[derive(Clone, Copy, PartialEq)]
+struct TextState {
+    weight: Option<(bool, f32)>,
+    color: Option<[f32; 3]>,
+}
+
 struct Writer {
     regular: FontId,
     bold: FontId,
     pages: Vec<Vec<Op>>,
+    /// Per page, the open text section's state, if one is open.
+    text_state: Vec<Option<TextState>>,
     /// The page being drawn on.
     current: usize,
     y: f32,
 }
 
 impl Writer {
+    /// The current page's operations, for drawing paths: an open text section is closed first.
     fn ops(&mut self) -> &mut Vec<Op> {
+        if self.text_state[self.current].take().is_some() {
+            self.pages[self.current].push(Op::EndTextSection);
+        }
         &mut self.pages[self.current]
+    }
+
+    fn close_text_sections(&mut self) {
+        for page in 0..self.pages.len() {
+            if self.text_state[page].take().is_some() {
+                self.pages[page].push(Op::EndTextSection);
+            }
+        }
     }
 
     fn new_page(&mut self) {
         self.pages.push(Vec::new());
+        self.text_state.push(None);
         self.current = self.pages.len() - 1;
         self.y = PAGE_HEIGHT - MARGIN;
     }
@@ -227,27 +251,38 @@ impl Writer {
         if text.is_empty() {
             return;
         }
-        let font = match weight {
-            Weight::Regular => self.regular.clone(),
-            Weight::Bold => self.bold.clone(),
-        };
-        self.ops().extend([
-            Op::StartTextSection,
-            Op::SetFont {
-                font: PdfFontHandle::External(font),
+        let bold = matches!(weight, Weight::Bold);
+        let page = self.current;
+        let ops = &mut self.pages[page];
+        let state = self.text_state[page].get_or_insert_with(|| {
+            ops.push(Op::StartTextSection);
+            TextState {
+                weight: None,
+                color: None,
+            }
+        });
+        if state.weight != Some((bold, size)) {
+            let font = if bold { &self.bold } else { &self.regular };
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(font.clone()),
                 size: Pt(size),
-            },
-            Op::SetFillColor {
+            });
+            state.weight = Some((bold, size));
+        }
+        let rgb = [color.r, color.g, color.b];
+        if state.color != Some(rgb) {
+            ops.push(Op::SetFillColor {
                 col: Color::Rgb(color),
-            },
-            Op::SetTextCursor {
-                pos: Point { x: Pt(x), y: Pt(y) },
-            },
-            Op::ShowText {
-                items: vec![TextItem::Text(text.to_owned())],
-            },
-            Op::EndTextSection,
-        ]);
+            });
+            state.color = Some(rgb);
+        }
+        // Tm places the text absolutely; Td would move relative to the section's previous line.
+        ops.push(Op::SetTextMatrix {
+            matrix: TextMatrix::Translate(Pt(x), Pt(y)),
+        });
+        ops.push(Op::ShowText {
+            items: vec![TextItem::Text(text.to_owned())],
+        });
     }
 
     fn rule(&mut self, x1: f32, y: f32, x2: f32, color: Rgb, thickness: f32) {
@@ -365,11 +400,20 @@ pub fn layout(sheet: &Sheet, title: &str) -> PdfDocument {
         regular,
         bold,
         pages: Vec::new(),
+        text_state: Vec::new(),
         current: 0,
         y: 0.0,
     };
     w.new_page();
-    header(&mut w, sheet, faces, logo);
+    let qr = sheet
+        .qr
+        .as_ref()
+        .and_then(|(payload, _)| qr_image(payload))
+        .map(|image| {
+            let side = image.height;
+            (doc.add_image(&image), side)
+        });
+    header(&mut w, sheet, faces, logo, qr);
     for (index, block) in sheet.blocks.iter().enumerate() {
         let keep_with_next = matches!(block, Block::Heading(_));
         draw_block(
@@ -383,6 +427,7 @@ pub fn layout(sheet: &Sheet, title: &str) -> PdfDocument {
     for number in 1..=count {
         footer(&mut w, sheet, faces, number, count);
     }
+    w.close_text_sections();
     let pages = w
         .pages
         .into_iter()
@@ -392,7 +437,13 @@ pub fn layout(sheet: &Sheet, title: &str) -> PdfDocument {
     doc
 }
 
-fn header(w: &mut Writer, sheet: &Sheet, faces: &Faces, logo: Option<(XObjectId, usize)>) {
+fn header(
+    w: &mut Writer,
+    sheet: &Sheet,
+    faces: &Faces,
+    logo: Option<(XObjectId, usize)>,
+    qr: Option<(XObjectId, usize)>,
+) {
     let text_width = CONTENT_WIDTH
         - if sheet.qr.is_some() {
             QR_SIZE + 16.0
@@ -401,18 +452,7 @@ fn header(w: &mut Writer, sheet: &Sheet, faces: &Faces, logo: Option<(XObjectId,
         };
     let top = w.y;
     if let Some((id, height_px)) = logo {
-        // The image's printed size follows from its resolution: pick the one that makes it
-        // LOGO_HEIGHT points tall.
-        let dpi = height_px as f32 * 72.0 / LOGO_HEIGHT;
-        w.ops().push(Op::UseXobject {
-            id,
-            transform: XObjectTransform {
-                translate_x: Some(Pt(MARGIN)),
-                translate_y: Some(Pt(top - LOGO_HEIGHT)),
-                dpi: Some(dpi),
-                ..XObjectTransform::default()
-            },
-        });
+        place_image(w, id, height_px, MARGIN, top - LOGO_HEIGHT, LOGO_HEIGHT);
         w.y -= LOGO_HEIGHT + 6.0;
     }
     if let Some((name, rest)) = sheet.issuer.split_first() {
@@ -434,10 +474,16 @@ fn header(w: &mut Writer, sheet: &Sheet, faces: &Faces, logo: Option<(XObjectId,
         w.text(MARGIN, w.y, line, Weight::Regular, 9.0, MUTED);
         w.y -= 12.0;
     }
-    if let Some((payload, caption)) = &sheet.qr {
+    if let Some((_, caption)) = &sheet.qr {
+        let (qr, qr_px) = match qr {
+            Some((id, px)) => (Some(id), px),
+            None => (None, 0),
+        };
         let x = PAGE_WIDTH - MARGIN - QR_SIZE;
         let qr_top = top;
-        draw_qr(w, payload, x, qr_top - QR_SIZE, QR_SIZE);
+        if let Some(id) = qr {
+            place_image(w, id, qr_px, x, qr_top - QR_SIZE, QR_SIZE);
+        }
         let caption_width = faces.regular.width(caption, 6.5);
         w.text(
             x + (QR_SIZE - caption_width).max(0.0) / 2.0,
@@ -454,45 +500,55 @@ fn header(w: &mut Writer, sheet: &Sheet, faces: &Faces, logo: Option<(XObjectId,
     w.y -= 10.0;
 }
 
-fn draw_qr(w: &mut Writer, payload: &str, x: f32, y: f32, size: f32) {
-    let Ok(code) = QrCode::with_error_correction_level(payload.as_bytes(), EcLevel::M) else {
-        return;
-    };
-    let modules = code.width();
-    let colors = code.to_colors();
-    // Four modules of quiet zone on each side, as scanners expect.
-    let cell = size / (modules + 8) as f32;
-    let origin_x = x + 4.0 * cell;
-    let origin_y = y + size - 4.0 * cell;
-    w.ops().push(Op::SetFillColor {
-        col: Color::Rgb(rgb(0.0, 0.0, 0.0)),
-    });
+/// The QR code as a grey image, one pixel per module with four modules of quiet zone on each
+/// side: one small image instead of hundreds of rectangles, and unsmoothed when scaled up (no
+/// `/Interpolate`), so the modules stay sharp.
+fn qr_image(payload: &str) -> Option<RawImage> {
+    let (modules, colors) = qr_modules(payload)?;
+    let side = modules + 8;
+    let mut pixels = vec![255u8; side * side];
     for row in 0..modules {
-        let mut col = 0;
-        while col < modules {
-            if colors[row * modules + col] != QrColor::Dark {
-                col += 1;
-                continue;
+        for col in 0..modules {
+            if colors[row * modules + col] == QrColor::Dark {
+                pixels[(row + 4) * side + col + 4] = 0;
             }
-            let start = col;
-            while col < modules && colors[row * modules + col] == QrColor::Dark {
-                col += 1;
-            }
-            // A hair of overlap so no white seams appear between modules when rasterised.
-            let rect = Rect::from_xywh(
-                Pt(origin_x + start as f32 * cell),
-                Pt(origin_y - (row + 1) as f32 * cell),
-                Pt((col - start) as f32 * cell + 0.05),
-                Pt(cell + 0.05),
-            );
-            w.ops().push(Op::DrawRectangle {
-                rectangle: Rect {
-                    mode: Some(PaintMode::Fill),
-                    ..rect
-                },
-            });
         }
     }
+    Some(RawImage {
+        pixels: RawImageData::U8(pixels),
+        width: side,
+        height: side,
+        data_format: RawImageFormat::R8,
+        tag: Vec::new(),
+    })
+}
+
+fn place_image(w: &mut Writer, id: XObjectId, height_px: usize, x: f32, y: f32, height: f32) {
+    // The printed size follows from the resolution: pick the one that makes it `height` tall.
+    let dpi = height_px as f32 * 72.0 / height;
+    w.ops().push(Op::UseXobject {
+        id,
+        transform: XObjectTransform {
+            translate_x: Some(Pt(x)),
+            translate_y: Some(Pt(y)),
+            dpi: Some(dpi),
+            ..XObjectTransform::default()
+        },
+    });
+}
+
+/// The QR code's modules, row by row. The mask is fixed rather than chosen by scoring all eight,
+/// which any mask allows (the standard's scoring only eases scanning of dense codes) and which
+/// was a tenth of the time it takes to print a certificate.
+fn qr_modules(payload: &str) -> Option<(usize, Vec<QrColor>)> {
+    let bits = bits::encode_auto(payload.as_bytes(), EcLevel::M).ok()?;
+    let version = bits.version();
+    let (data, ec_data) = ec::construct_codewords(&bits.into_bytes(), version, EcLevel::M).ok()?;
+    let mut canvas = Canvas::new(version, EcLevel::M);
+    canvas.draw_all_functional_patterns();
+    canvas.draw_data(&data, &ec_data);
+    canvas.apply_mask(MaskPattern::Checkerboard);
+    Some((version.width() as usize, canvas.into_colors()))
 }
 
 fn draw_block(w: &mut Writer, block: &Block, faces: &Faces, keep_with_next: bool) {
@@ -682,6 +738,35 @@ mod tests {
         let joined: String = lines.concat().chars().filter(|c| *c != ' ').collect();
         let original: String = text.chars().filter(|c| *c != ' ').collect();
         assert_eq!(joined, original);
+    }
+
+    #[test]
+    fn the_qr_image_has_its_quiet_zone_and_finder_patterns() {
+        let image = qr_image(
+            "refurbdesk:verify?id=01900000-0000-7000-8000-000000000001&sig=0123456789abcdef",
+        )
+        .expect("encodes");
+        let RawImageData::U8(pixels) = &image.pixels else {
+            panic!("8-bit grey");
+        };
+        let side = image.width;
+        assert_eq!(image.height, side);
+        assert!((21 + 8..=177 + 8).contains(&side));
+        let dark = |x: usize, y: usize| pixels[y * side + x] == 0;
+        // Quiet zone: the first four rows and columns are white.
+        assert!((0..side).all(|i| (0..4).all(|q| !dark(i, q) && !dark(q, i))));
+        // A finder pattern in three corners: a dark 7×7 ring, white ring, dark 3×3 centre.
+        for (x0, y0) in [(4, 4), (side - 11, 4), (4, side - 11)] {
+            for i in 0..7 {
+                assert!(
+                    dark(x0 + i, y0)
+                        && dark(x0 + i, y0 + 6)
+                        && dark(x0, y0 + i)
+                        && dark(x0 + 6, y0 + i)
+                );
+            }
+            assert!(!dark(x0 + 1, y0 + 1) && dark(x0 + 3, y0 + 3));
+        }
     }
 
     #[test]

@@ -611,10 +611,20 @@ fn the_organisation_logo_is_printed_above_its_name() {
     let path = artifacts().join("erasure_certificate-logo.pdf");
     std::fs::write(&path, &issued.pdf).unwrap();
     let images = tool("pdfimages", &["-list", path.to_str().unwrap()]);
-    let rows: Vec<&str> = images.lines().skip(2).collect();
-    assert_eq!(rows.len(), 1, "{images}");
+    let rows: Vec<Vec<&str>> = images
+        .lines()
+        .skip(2)
+        .map(|row| row.split_whitespace().collect())
+        .collect();
+    // The logo (120×40, RGB) and the QR code (grey, square).
+    assert_eq!(rows.len(), 2, "{images}");
     assert!(
-        rows[0].contains("120") && rows[0].contains("40"),
+        rows.iter()
+            .any(|r| r[3] == "120" && r[4] == "40" && r[5] == "rgb"),
+        "{images}"
+    );
+    assert!(
+        rows.iter().any(|r| r[3] == r[4] && r[5] == "gray"),
         "{images}"
     );
     verify_bytes(&issued.pdf, &trusted(&signer)).unwrap();
