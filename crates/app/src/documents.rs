@@ -459,13 +459,7 @@ impl<'a> Documents<'a> {
             destruction_id: links.destruction_id,
             device_id: links.device_id,
             lang: lang.as_str().to_owned(),
-            key: SigningKeyRecord {
-                key_id: key.key_id.clone(),
-                algorithm: key.algorithm.clone(),
-                public_key: key.public_key.clone(),
-                fingerprint: key.fingerprint.clone(),
-                created_at: key.created_at,
-            },
+            key: key_record(key),
             signed_json: String::from_utf8_lossy(&issued.json).into_owned(),
             pdf: issued.pdf.clone(),
             pdf_sha256: sha256_hex(&issued.pdf),
@@ -513,8 +507,16 @@ impl<'a> Documents<'a> {
     /// Every public key this workstation trusts: its keys folder and the keys published to
     /// the database (by this or another station).
     pub fn trusted_keys(&self) -> Result<TrustedKeys, DocumentError> {
-        let mut trusted = self.keyring.trusted()?;
-        for key in self.store.signing_keys()? {
+        trusted_keys(Some(self.store), self.keyring.dir())
+    }
+}
+
+/// The public keys a workstation trusts: its keys folder, plus those published to its database
+/// when it has one (a file verifies without any database).
+pub fn trusted_keys(store: Option<&Store>, keys_dir: &Path) -> Result<TrustedKeys, DocumentError> {
+    let mut trusted = Keyring::new(keys_dir).trusted()?;
+    if let Some(store) = store {
+        for key in store.signing_keys()? {
             if trusted.get(&key.key_id).is_none() {
                 trusted.add(refurbdesk_certificate::PublicKeyInfo {
                     key_id: key.key_id,
@@ -526,7 +528,18 @@ impl<'a> Documents<'a> {
                 });
             }
         }
-        Ok(trusted)
+    }
+    Ok(trusted)
+}
+
+/// A public key as the store publishes it.
+pub fn key_record(key: &refurbdesk_certificate::PublicKeyInfo) -> SigningKeyRecord {
+    SigningKeyRecord {
+        key_id: key.key_id.clone(),
+        algorithm: key.algorithm.clone(),
+        public_key: key.public_key.clone(),
+        fingerprint: key.fingerprint.clone(),
+        created_at: key.created_at,
     }
 }
 

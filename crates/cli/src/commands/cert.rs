@@ -573,24 +573,7 @@ fn verify(args: &VerifyArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(
 }
 
 fn workstation_keys(store: Option<&Store>, keys_dir: &Path) -> Result<TrustedKeys, Failure> {
-    let mut trusted = refurbdesk_certificate::Keyring::new(keys_dir)
-        .trusted()
-        .map_err(|error| Failure::new(Exit::Data, error))?;
-    if let Some(store) = store {
-        for key in store.signing_keys().map_err(store_failure)? {
-            if trusted.get(&key.key_id).is_none() {
-                trusted.add(refurbdesk_certificate::PublicKeyInfo {
-                    key_id: key.key_id,
-                    algorithm: key.algorithm,
-                    public_key: key.public_key,
-                    fingerprint: key.fingerprint,
-                    created_at: key.created_at,
-                    retired_at: None,
-                });
-            }
-        }
-    }
-    Ok(trusted)
+    refurbdesk_app::documents::trusted_keys(store, keys_dir).map_err(document_failure)
 }
 
 fn filter(
@@ -796,16 +779,7 @@ fn key(command: &KeyCommand, global: &GlobalArgs, paths: &DataPaths) -> Result<(
             let (mut store, actor) = open_workstation(global, paths)?;
             let (retired, new) = keyring.rotate().map_err(key_failure)?;
             store
-                .publish_signing_key(
-                    &refurbdesk_store::SigningKeyRecord {
-                        key_id: new.key_id.clone(),
-                        algorithm: new.algorithm.clone(),
-                        public_key: new.public_key.clone(),
-                        fingerprint: new.fingerprint.clone(),
-                        created_at: new.created_at,
-                    },
-                    &actor.name,
-                )
+                .publish_signing_key(&refurbdesk_app::documents::key_record(&new), &actor.name)
                 .map_err(store_failure)?;
             if global.json {
                 println!(
