@@ -126,6 +126,8 @@ fn main() {
     // machine every session's tests create and delete files there all day, and ext4 then spends
     // ~0.5-0.9 ms per new file stepping over recently deleted inodes (`recently_deleted` in a
     // profile) — a quarter of a certificate's time, measuring the neighbours rather than us.
+    // A previous run's own 10,000 deletions do the same here for a while; leave a minute
+    // between runs that are compared.
     let temp = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("a temporary folder");
     let keep = |side: &str| {
         let dir = options
