@@ -40,6 +40,9 @@ const USAGE: &str = "store bench: options
   --lookups N     lookups timed by IMEI and by serial (default 20000)
   --dir PATH      where the database goes (default target/store-bench)
   --keep          keep the database afterwards
+  --keep-base     keep a copy of the bulk-loaded database (before the timed intakes)
+                  beside it, and start from that copy when it exists (saves the
+                  bulk load when comparing changes; named after the schema version)
   --insert-only   stop after timing record_intakes into the database (for profiling)";
 
 struct Options {
@@ -50,6 +53,7 @@ struct Options {
     lookups: u64,
     dir: PathBuf,
     keep: bool,
+    keep_base: bool,
     insert_only: bool,
 }
 
@@ -62,6 +66,7 @@ fn options() -> Result<Options, String> {
         lookups: 20_000,
         dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/store-bench"),
         keep: false,
+        keep_base: false,
         insert_only: false,
     };
     let mut args = std::env::args().skip(1);
@@ -85,6 +90,7 @@ fn options() -> Result<Options, String> {
                     .ok_or(format!("--dir needs a folder\n{USAGE}"))?
             }
             "--keep" => options.keep = true,
+            "--keep-base" => options.keep_base = true,
             "--insert-only" => options.insert_only = true,
             // cargo bench adds --bench to every bench target's arguments.
             "--bench" => {}
@@ -138,18 +144,37 @@ fn run(options: &Options) -> Result<(), Failure> {
         sqlite3_version()
     );
 
-    let mut store = Store::open(&db)?;
-    let operators = add_operators(&mut store)?;
     let bulk = options.intakes - options.measured;
-    if bulk > 0 {
-        let started = Instant::now();
-        bulk_load(&store, &db, options, bulk)?;
-        eprintln!(
-            "  bulk-loaded {bulk} intakes with plain SQL in {:.0} s",
-            started.elapsed().as_secs_f64()
-        );
-    }
-    checkpoint(&db)?;
+    let base = options.dir.join(format!(
+        "base-v{}-{}-{}-{}.db",
+        refurbdesk_store::SCHEMA_VERSION,
+        options.devices,
+        options.intakes,
+        options.measured
+    ));
+    let operators = if options.keep_base && base.exists() {
+        std::fs::copy(&base, &db)?;
+        eprintln!("  started from the copy {}", base.display());
+        technicians()
+    } else {
+        let mut store = Store::open(&db)?;
+        let operators = add_operators(&mut store)?;
+        if bulk > 0 {
+            let started = Instant::now();
+            bulk_load(&store, &db, options, bulk)?;
+            eprintln!(
+                "  bulk-loaded {bulk} intakes with plain SQL in {:.0} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        drop(store);
+        checkpoint(&db)?;
+        if options.keep_base {
+            std::fs::copy(&db, &base)?;
+        }
+        operators
+    };
+    let mut store = Store::open(&db)?;
     let size_before = std::fs::metadata(&db)?.len();
     let build = build(&mut store, options, &operators, bulk)?;
     println!();
@@ -298,13 +323,17 @@ fn add_operators(store: &mut Store) -> Result<Operators, Failure> {
     let admin = store.resolve_actor(Some("bench-admin"), "bench-admin")?;
     store.add_operator("bench-admin", Role::Admin, &admin)?;
     let admin = store.resolve_actor(Some("bench-admin"), "bench-admin")?;
-    let mut technicians = Vec::new();
-    for index in 0..10 {
-        let name = format!("tech-{index:02}");
-        store.add_operator(&name, Role::Technician, &admin)?;
-        technicians.push(name);
+    let operators = technicians();
+    for name in &operators.technicians {
+        store.add_operator(name, Role::Technician, &admin)?;
     }
-    Ok(Operators { technicians })
+    Ok(operators)
+}
+
+fn technicians() -> Operators {
+    Operators {
+        technicians: (0..10).map(|index| format!("tech-{index:02}")).collect(),
+    }
 }
 
 /// The moment intake number `index` started: one a second from a fixed day.

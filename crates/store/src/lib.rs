@@ -16,6 +16,7 @@
 mod audit;
 mod batch;
 mod certificates;
+mod checkpoint;
 mod codec;
 mod erasures;
 mod error;

@@ -12,6 +12,7 @@ use rusqlite_migration::{Migrations, M};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditWrite, Entity};
+use crate::checkpoint::Checkpointer;
 use crate::codec::{id_text, parse_uuid, timestamp};
 use crate::error::StoreError;
 use crate::maintenance::backup_connection;
@@ -26,6 +27,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_device_erasures.sql"),
     include_str!("../migrations/0006_certificates.sql"),
     include_str!("../migrations/0007_compact_intakes.sql"),
+    include_str!("../migrations/0008_one_serial_index.sql"),
 ];
 
 /// The newest schema version this build can read and write.
@@ -34,16 +36,27 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 /// SQLite waits this long for a lock before reporting the database busy.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// SQLite's page cache per connection, in KiB (filled only as pages are read).
-const PAGE_CACHE_KIB: i64 = 64 * 1024;
+/// SQLite's page cache per connection, in KiB. It fills only as pages are
+/// read, so a station with a small file never uses it all. At a million
+/// devices the indexes that recording probes at random places (IMEI,
+/// serial, each device's latest intake, the device rows) are about 500 MiB;
+/// with 64 MiB most probes were a read from the OS, and recording ran at
+/// 8,400-8,900 intakes/s against about 10,100 with 256 MiB
+/// (`docs/performance.md`).
+const PAGE_CACHE_KIB: i64 = 256 * 1024;
 /// Bytes per database page, for new files. An intake row is 2 to 3 kB (its
 /// JSON, test results and evidence lines): with SQLite's default of 4096 a
 /// page holds one and a third of it is empty, and recording writes a page
 /// per intake; 8192 holds three.
 const PAGE_SIZE: i64 = 8192;
-/// Pages the write-ahead log may hold before a commit copies it into the
-/// database (16 MiB at 8 KiB a page).
-const WAL_AUTOCHECKPOINT_PAGES: i64 = 2000;
+/// Pages the write-ahead log may hold before the committing connection
+/// copies it into the database itself (256 MiB at 8 KiB a page). Each
+/// store's checkpointer thread normally does it long before
+/// (`checkpoint.rs`); this bounds the log if that thread cannot keep up.
+const WAL_AUTOCHECKPOINT_PAGES: i64 = 32_000;
+/// The log file is cut back to this size after a checkpoint empties it, so
+/// an import does not leave hundreds of megabytes behind.
+const WAL_SIZE_LIMIT_BYTES: i64 = 64 << 20;
 /// Prepared statements kept per connection.
 const STATEMENT_CACHE: usize = 64;
 
@@ -91,6 +104,8 @@ pub struct Store {
     /// Intakes recorded through this connection since its query planner
     /// statistics were last brought up to date.
     intakes_since_optimize: usize,
+    /// Copies the log into the database off this connection's thread.
+    checkpointer: Checkpointer,
 }
 
 impl std::fmt::Debug for Store {
@@ -122,6 +137,7 @@ impl Store {
         // analysed.
         optimize(&conn, "open");
         let station_id = ensure_station(&mut conn)?;
+        let checkpointer = Checkpointer::start(connect(path)?, path)?;
         tracing::debug!(path = %path.display(), station = %station_id, "store opened");
         let mut store = Store {
             conn,
@@ -129,6 +145,7 @@ impl Store {
             station_id,
             durability: Durability::Normal,
             intakes_since_optimize: 0,
+            checkpointer,
         };
         // An erasure whose process died must not stay "running" for ever.
         crate::erasures::interrupt_stale_on_open(&mut store);
@@ -206,7 +223,9 @@ impl Store {
         operation: &'static str,
         work: impl FnMut(&Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        write_transaction(&mut self.conn, operation, work)
+        let value = write_transaction(&mut self.conn, operation, work)?;
+        self.checkpointer.nudge();
+        Ok(value)
     }
 }
 
@@ -272,11 +291,8 @@ pub(crate) fn connect(path: &Path) -> Result<Connection, StoreError> {
     // Recording an intake alone uses about twenty distinct statements; the
     // default cache of 16 would prepare some of them again every time.
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-    // A batch of a thousand intakes writes more than SQLite's default of
-    // 1000 pages to the log, so every commit would also copy the log into
-    // the database and flush it; a larger log lets the index pages that
-    // every batch touches be copied once for several batches.
     conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)?;
+    conn.pragma_update(None, "journal_size_limit", WAL_SIZE_LIMIT_BYTES)?;
     Ok(conn)
 }
 
@@ -528,7 +544,8 @@ mod tests {
         assert_eq!(pragma("busy_timeout"), "5000");
         assert_eq!(pragma("synchronous"), "1", "NORMAL is 1");
         assert_eq!(pragma("page_size"), "8192");
-        assert_eq!(pragma("wal_autocheckpoint"), "2000");
+        assert_eq!(pragma("wal_autocheckpoint"), "32000");
+        assert_eq!(pragma("journal_size_limit"), (64 << 20).to_string());
     }
 
     #[test]

@@ -141,6 +141,37 @@ fn an_invalid_intake_refuses_the_batch_naming_its_position() {
 }
 
 #[test]
+fn in_a_large_batch_the_first_invalid_intake_is_the_one_named() {
+    // Large batches are serialized on two threads; the error still names
+    // the first refused intake in batch order, whichever half it is in.
+    let db = TestDb::new();
+    let mut store = db.open();
+    let mut intakes: Vec<_> = (0..100)
+        .map(|minute| phone_intake(Some(IMEI), None, minute))
+        .collect();
+    intakes[80].slot = 0;
+    let error = store.record_intakes(&intakes).expect_err("refused");
+    assert!(
+        error.to_string().contains("intakes[80].slot is 0"),
+        "{error}"
+    );
+    intakes[30].slot = 0;
+    let error = store.record_intakes(&intakes).expect_err("refused");
+    assert!(
+        error.to_string().contains("intakes[30].slot is 0"),
+        "{error}"
+    );
+    assert_eq!(count(&db, "intakes"), 0);
+
+    intakes[30].slot = 1;
+    intakes[80].slot = 1;
+    let summaries = store.record_intakes(&intakes).expect("recorded");
+    assert_eq!(summaries.len(), 100);
+    assert_eq!(count(&db, "intakes"), 100);
+    assert!(store.check().expect("check").is_ok());
+}
+
+#[test]
 fn a_refusal_inside_the_transaction_leaves_nothing_behind() {
     let db = TestDb::new();
     let mut store = db.open();
