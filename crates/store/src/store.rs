@@ -12,7 +12,7 @@ use rusqlite_migration::{Migrations, M};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditWrite, Entity};
-use crate::checkpoint::Checkpointer;
+use crate::checkpoint::{pages_written, Checkpointer};
 use crate::codec::{id_text, parse_uuid, timestamp};
 use crate::error::StoreError;
 use crate::maintenance::backup_connection;
@@ -106,6 +106,8 @@ pub struct Store {
     intakes_since_optimize: usize,
     /// Copies the log into the database off this connection's thread.
     checkpointer: Checkpointer,
+    /// `pages_written` after the last commit.
+    pages_written: i32,
 }
 
 impl std::fmt::Debug for Store {
@@ -146,6 +148,7 @@ impl Store {
             durability: Durability::Normal,
             intakes_since_optimize: 0,
             checkpointer,
+            pages_written: 0,
         };
         // An erasure whose process died must not stay "running" for ever.
         crate::erasures::interrupt_stale_on_open(&mut store);
@@ -224,7 +227,10 @@ impl Store {
         work: impl FnMut(&Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let value = write_transaction(&mut self.conn, operation, work)?;
-        self.checkpointer.nudge();
+        let written = pages_written(&self.conn);
+        self.checkpointer
+            .committed(i64::from(written.wrapping_sub(self.pages_written)));
+        self.pages_written = written;
         Ok(value)
     }
 }
