@@ -45,7 +45,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use refurbdesk_bench_protocol::{encode_message, Message, MAX_TAG};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{broadcast, mpsc, oneshot};
@@ -53,6 +52,7 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 pub use error::LinkError;
 pub use refurbdesk_bench_protocol::responses::Hello;
 pub use refurbdesk_bench_protocol::{ErrorCode, Event, Fields};
+pub use refurbdesk_domain::{Direction, EvidenceLine};
 pub use stats::{BadLineCounts, BadLineKind, LinkStats};
 
 /// Timing and buffering of one link. The defaults are the spec's (§7).
@@ -138,23 +138,6 @@ impl fmt::Display for Verb {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
-}
-
-/// Who wrote a line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    Host,
-    Bench,
-}
-
-/// One line as it crossed the wire, kept as evidence of where a reading came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EvidenceLine {
-    pub at: DateTime<Utc>,
-    pub direction: Direction,
-    /// The framed text (`body*XX`) without its `\n` (and without a `\r` before it).
-    pub line: String,
 }
 
 /// A successful (`OK`) response.

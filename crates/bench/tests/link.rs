@@ -291,7 +291,7 @@ async fn an_unanswered_idempotent_request_is_resent_under_a_new_tag() {
     let lines: Vec<(Direction, &str)> = reply
         .evidence
         .iter()
-        .map(|line| (line.direction.clone(), line.line.as_str()))
+        .map(|line| (line.direction, line.line.as_str()))
         .collect();
     let answer = frame(&format!(
         "{} OK present=yes design_mah=2815 full_mah=2421",

@@ -36,6 +36,7 @@ mod words;
 mod battery;
 mod cycle_limits;
 mod device;
+mod evidence;
 mod fields;
 mod imei;
 mod lock;
@@ -45,6 +46,7 @@ pub use battery::{
 };
 pub use cycle_limits::{CycleLimits, CycleMark, TableError};
 pub use device::{DeviceCategory, DeviceIdentity};
+pub use evidence::{Direction, EvidenceLine};
 pub use fields::{
     battery_from_fields, identity_from_fields, lock_from_fields, ReadingError, ReadingKind,
 };

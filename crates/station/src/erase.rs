@@ -25,7 +25,7 @@ use refurbdesk_bench_protocol::{ErrorCode, Event};
 use refurbdesk_domain::{identity_from_fields, DeviceIdentity};
 use refurbdesk_store::{
     BenchErasureResult, BenchSlot, ErasureRecord, ErasureStatus, NewBenchErasure, OutcomeSource,
-    Store, StoreError, WireLine,
+    Store, StoreError,
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
@@ -330,7 +330,7 @@ pub async fn erase_on_bench(
         link,
         port,
         slot,
-        evidence: ident.evidence.iter().map(wire_line).collect(),
+        evidence: ident.evidence.clone(),
         progress: None,
         on_event,
     };
@@ -440,18 +440,6 @@ fn parse_status(
     })
 }
 
-fn wire_line(line: &EvidenceLine) -> WireLine {
-    WireLine {
-        at: line.at,
-        direction: match line.direction {
-            refurbdesk_bench::Direction::Host => "host",
-            refurbdesk_bench::Direction::Bench => "bench",
-        }
-        .to_owned(),
-        line: line.line.clone(),
-    }
-}
-
 /// How an erase ended, before it is written down.
 struct Finish {
     end: BenchEraseEnd,
@@ -550,7 +538,7 @@ struct Follow<'a, 'e> {
     link: &'a BenchLink,
     port: PathBuf,
     slot: u16,
-    evidence: Vec<WireLine>,
+    evidence: Vec<EvidenceLine>,
     progress: Option<u8>,
     on_event: &'e mut dyn FnMut(&BenchEraseEvent),
 }
@@ -573,7 +561,7 @@ impl Follow<'_, '_> {
                 .await
             {
                 Ok(reply) => {
-                    self.evidence.extend(reply.evidence.iter().map(wire_line));
+                    self.evidence.extend(reply.evidence.iter().cloned());
                     return Sent::Accepted;
                 }
                 Err(error) => error,
@@ -684,7 +672,7 @@ impl Follow<'_, '_> {
         }
         match answer {
             Ok(reply) => {
-                self.evidence.extend(reply.evidence.iter().map(wire_line));
+                self.evidence.extend(reply.evidence.iter().cloned());
                 parse_status(&reply, &self.port, self.slot)
                     .map_err(|_| Finish::interrupted(Interruption::BenchSilent))
             }
@@ -732,27 +720,27 @@ impl Follow<'_, '_> {
         match event {
             LinkEvent::Bench { event, line } => match event {
                 Event::EraseProgress { slot, progress } if slot == self.slot => {
-                    self.evidence.push(wire_line(&line));
+                    self.evidence.push(line);
                     self.progressed(progress);
                     Seen::Nothing
                 }
                 Event::EraseDone { slot, ok, detail } if slot == self.slot => {
-                    self.evidence.push(wire_line(&line));
+                    self.evidence.push(line);
                     if ok {
                         self.progress = Some(100);
                     }
                     Seen::Over(Finish::done(ok, OutcomeSource::Event, detail))
                 }
                 Event::Removed { slot } | Event::Inserted { slot } if slot == self.slot => {
-                    self.evidence.push(wire_line(&line));
+                    self.evidence.push(line);
                     Seen::Over(Finish::interrupted(Interruption::DeviceRemoved))
                 }
                 Event::Fault { slot, .. } if slot == self.slot => {
-                    self.evidence.push(wire_line(&line));
+                    self.evidence.push(line);
                     Seen::Poll("the bench reported a fault in the slot")
                 }
                 Event::Reset => {
-                    self.evidence.push(wire_line(&line));
+                    self.evidence.push(line);
                     Seen::Over(Finish::interrupted(Interruption::BenchReset))
                 }
                 _ => Seen::Nothing,

@@ -1,10 +1,6 @@
 //! Turning a finished reading into a stored intake.
 
-use refurbdesk_bench::Direction;
-use refurbdesk_store::{
-    BenchInfo, Direction as StoredDirection, EvidenceLine, IntakeSummary, NewIntake, Store,
-    StoreError, TestRecord,
-};
+use refurbdesk_store::{BenchInfo, IntakeSummary, NewIntake, Store, StoreError, TestRecord};
 
 use crate::intake::IntakeReading;
 
@@ -43,18 +39,8 @@ pub fn record_reading(
                 detail: t.detail.clone(),
             })
             .collect(),
-        evidence: reading
-            .evidence
-            .iter()
-            .map(|line| EvidenceLine {
-                at: line.at,
-                direction: match line.direction {
-                    Direction::Host => StoredDirection::Host,
-                    Direction::Bench => StoredDirection::Bench,
-                },
-                line: line.line.clone(),
-            })
-            .collect(),
+        // The link's evidence lines are the store's type: kept as they are.
+        evidence: reading.evidence.clone(),
         started_at: reading.started_at,
         finished_at: reading.finished_at,
         operator: operator.to_string(),

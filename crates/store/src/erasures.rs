@@ -15,7 +15,7 @@
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use refurbdesk_domain::DeviceIdentity;
+use refurbdesk_domain::{DeviceIdentity, EvidenceLine};
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -192,16 +192,6 @@ pub enum OutcomeSource {
     Status,
 }
 
-/// One protocol line kept as evidence of what the bench said.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WireLine {
-    pub at: DateTime<Utc>,
-    /// `host` or `bench`.
-    pub direction: String,
-    /// The framed text (`body*XX`).
-    pub line: String,
-}
-
 /// A bench erasure's own record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BenchErasureDetails {
@@ -214,7 +204,7 @@ pub struct BenchErasureDetails {
     pub outcome_from: Option<OutcomeSource>,
     /// The ERASE request, its answer, the ERASE events and any STATUS
     /// exchanges, in order.
-    pub evidence: Vec<WireLine>,
+    pub evidence: Vec<EvidenceLine>,
 }
 
 /// A manual factory reset's own record: the checklist as shown and every
@@ -298,7 +288,7 @@ pub struct BenchErasureResult {
     pub outcome_from: Option<OutcomeSource>,
     /// Why it failed or was interrupted, in words.
     pub note: Option<String>,
-    pub evidence: Vec<WireLine>,
+    pub evidence: Vec<EvidenceLine>,
     pub finished_at: DateTime<Utc>,
 }
 

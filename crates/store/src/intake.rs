@@ -9,13 +9,12 @@
 //! its audit entry and, for a device seen for the first time, the device and
 //! its entry.
 
-use std::fmt;
-
 use chrono::{DateTime, Utc};
 use refurbdesk_domain::{
     BatteryAssessment, BatteryVerdictKind, DeviceCategory, DeviceIdentity, LockAssessment,
     LockVerdictKind,
 };
+pub use refurbdesk_domain::{Direction, EvidenceLine};
 use rusqlite::types::{Value as SqlValue, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::de::DeserializeOwned;
@@ -42,37 +41,6 @@ pub struct BenchInfo {
     pub port: String,
 }
 
-/// Which side sent a protocol line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    Host,
-    Bench,
-}
-
-impl Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Host => "host",
-            Direction::Bench => "bench",
-        }
-    }
-
-    fn from_word(word: &str) -> Option<Direction> {
-        match word {
-            "host" => Some(Direction::Host),
-            "bench" => Some(Direction::Bench),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Direction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// The outcome of one bench test.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TestRecord {
@@ -80,14 +48,6 @@ pub struct TestRecord {
     /// `pass`, `fail` or `skip`.
     pub outcome: String,
     pub detail: Option<String>,
-}
-
-/// One raw protocol line, kept as evidence of what the bench said.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EvidenceLine {
-    pub at: DateTime<Utc>,
-    pub direction: Direction,
-    pub line: String,
 }
 
 /// Everything one intake of one device found, ready to be recorded.

@@ -36,7 +36,7 @@ pub use erasures::{
     BenchErasureDetails, BenchErasureResult, BenchSlot, ErasureDetails, ErasureFault,
     ErasureRecord, ErasureResult, ErasureStatus, ManualResetDetails, ManualResetResult,
     NewBenchErasure, NewErasure, NewManualReset, OutcomeSource, PlannedStep, ResetStep, StepAnswer,
-    StepConfirmation, WireLine,
+    StepConfirmation,
 };
 pub use error::StoreError;
 pub use grades::{ChecklistAnswer, GradeRecord, GradeSummary, NewGrade, ZonePhoto, ZoneRecord};

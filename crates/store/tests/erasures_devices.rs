@@ -7,9 +7,9 @@ mod common;
 use chrono::{Duration, Utc};
 use common::{phone, phone_intake, TestDb, IMEI};
 use refurbdesk_store::{
-    BenchErasureResult, BenchSlot, ErasureDetails, ErasureStatus, ManualResetResult,
-    NewBenchErasure, NewManualReset, OutcomeSource, PlannedStep, Role, StepAnswer,
-    StepConfirmation, Store, StoreError, WireLine,
+    BenchErasureResult, BenchSlot, Direction, ErasureDetails, ErasureStatus, EvidenceLine,
+    ManualResetResult, NewBenchErasure, NewManualReset, OutcomeSource, PlannedStep, Role,
+    StepAnswer, StepConfirmation, Store, StoreError,
 };
 use uuid::Uuid;
 
@@ -39,10 +39,10 @@ fn bench_erasure(device_id: Uuid, operator: &str) -> NewBenchErasure {
     }
 }
 
-fn line(direction: &str, text: &str) -> WireLine {
-    WireLine {
+fn line(direction: &str, text: &str) -> EvidenceLine {
+    EvidenceLine {
         at: Utc::now(),
-        direction: direction.to_owned(),
+        direction: Direction::from_word(direction).expect("host or bench"),
         line: text.to_owned(),
     }
 }
