@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cycle_limits::CycleLimits;
 use crate::device::DeviceIdentity;
-use crate::words::wire_enum;
+use crate::word_enum;
 
 /// What the bench reported in a `BATT` reading; `None` means "not reported",
 /// never zero.
@@ -24,7 +24,7 @@ pub struct BatteryReading {
     pub source: Option<String>,
 }
 
-wire_enum! {
+word_enum! {
     /// The battery outcome, best first: Pass, Replace, Consumed.
     BatteryVerdictKind, "battery verdict" {
         /// Health at or above the sales channel's threshold.
@@ -40,7 +40,7 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+word_enum! {
     /// Where the state-of-health figure came from.
     SohSource, "state-of-health source" {
         /// Worked out from a full/design capacity pair.

@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::words::wire_enum;
+use crate::word_enum;
 
-wire_enum! {
+word_enum! {
     /// The kind of device on the bench, as sent in `IDENT category=`.
     DeviceCategory, "device category" {
         Phone => "phone",

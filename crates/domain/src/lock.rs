@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::words::wire_enum;
+use crate::word_enum;
 
-wire_enum! {
+word_enum! {
     /// Activation lock (Find My, Factory Reset Protection and the like).
     ActivationLock, "activation lock state" {
         Locked => "locked",
@@ -14,7 +14,7 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+word_enum! {
     /// The account the device is signed in to, if any.
     AccountLock, "account state" {
         None => "none",
@@ -27,7 +27,7 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+word_enum! {
     /// Enrolment in mobile device management.
     MdmState, "MDM state" {
         Enrolled => "enrolled",
@@ -36,7 +36,7 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+word_enum! {
     /// Whether the device only works with one network.
     CarrierLock, "carrier lock state" {
         Locked => "locked",
@@ -45,7 +45,7 @@ wire_enum! {
     }
 }
 
-wire_enum! {
+word_enum! {
     /// Whether locks allow the device to be valued and sold.
     LockVerdictKind, "lock verdict" {
         /// Nothing stops the sale.

@@ -1,6 +1,8 @@
-//! Wire words: the lowercase tokens that name enum values on the bench line,
-//! in the store and in JSON. One macro keeps `as_str`, `Display`, `FromStr`
-//! and serde in agreement, so a word can never mean two things.
+//! Words: the exact lowercase tokens that name enum values on the bench
+//! line, in policy files, on the command line, in the store and in JSON. One
+//! macro, [`word_enum!`](crate::word_enum), keeps `as_str`, `Display`,
+//! `FromStr`, serde and the declared order in agreement, so a word can never
+//! mean two things; the grading crate declares its scales with it too.
 
 use thiserror::Error;
 
@@ -16,8 +18,10 @@ pub struct UnknownWordError {
     pub expected: &'static [&'static str],
 }
 
-/// Declares a plain enum whose variants map one-to-one onto wire words.
-macro_rules! wire_enum {
+/// Declares a plain enum whose variants map one-to-one onto words. More
+/// derives (an order, say) go in as attributes before the name.
+#[macro_export]
+macro_rules! word_enum {
     (
         $(#[$meta:meta])*
         $name:ident, $kind:literal {
@@ -28,18 +32,17 @@ macro_rules! wire_enum {
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
         )]
-        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $( $(#[$variant_meta])* $variant ),+
+            $( $(#[$variant_meta])* #[serde(rename = $word)] $variant ),+
         }
 
         impl $name {
             /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$( $name::$variant ),+];
-            /// The wire words, in the same order as [`Self::ALL`].
+            /// The words, in the same order as [`Self::ALL`].
             pub const WORDS: &'static [&'static str] = &[$( $word ),+];
 
-            /// The word used on the bench line, in the store and in JSON.
+            /// The word used on the wire, in files, in the store and in JSON.
             pub fn as_str(self) -> &'static str {
                 match self {
                     $( $name::$variant => $word ),+
@@ -54,14 +57,14 @@ macro_rules! wire_enum {
         }
 
         impl std::str::FromStr for $name {
-            type Err = $crate::words::UnknownWordError;
+            type Err = $crate::UnknownWordError;
 
-            /// Accepts exactly the wire words: the protocol writes them in
-            /// lowercase, so anything else signals a misbehaving sender.
+            /// Accepts exactly the words: a typo, or a sender writing
+            /// anything else, is reported rather than guessed at.
             fn from_str(word: &str) -> Result<Self, Self::Err> {
                 match word {
                     $( $word => Ok($name::$variant), )+
-                    _ => Err($crate::words::UnknownWordError {
+                    _ => Err($crate::UnknownWordError {
                         kind: $kind,
                         word: word.to_owned(),
                         expected: Self::WORDS,
@@ -71,5 +74,3 @@ macro_rules! wire_enum {
         }
     };
 }
-
-pub(crate) use wire_enum;

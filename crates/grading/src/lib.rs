@@ -65,8 +65,8 @@ pub use policy::{
     check_policy, BuybackBands, Conditions, Placeholder, Policy, PolicyCheck, PolicyError, Problem,
     Rule, DEFAULT_POLICY_TOML,
 };
+pub use refurbdesk_domain::UnknownWordError;
 pub use result::{
     BuybackGrade, CtiaCode, CtiaCosmetic, Functional, Grade, Inputs, ListingGrade, Outcome,
     PolicyId, Reason,
 };
-pub use words::UnknownWordError;

@@ -1,75 +1,15 @@
-//! Words: the exact tokens that name enum values in policy files, on the
-//! command line, in the store and in JSON. One macro keeps `as_str`,
-//! `Display`, `FromStr`, serde and the declared order in agreement.
+//! Words: this crate's scales use the domain's word macro; and lists of
+//! words inside sentences.
 
-use thiserror::Error;
-
-/// A token that is not one of the words an enum accepts.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("{word:?} is not a known {kind}; use one of: {}", .expected.join(", "))]
-pub struct UnknownWordError {
-    /// What the word was meant to name, e.g. "cosmetic level".
-    pub kind: &'static str,
-    /// The token as received.
-    pub word: String,
-    /// Every accepted word, in declaration order.
-    pub expected: &'static [&'static str],
-}
-
-/// Declares a plain enum whose variants map one-to-one onto words. The
-/// variants are declared best first, so the derived order reads "worse is
-/// greater" for every scale in this crate.
+/// Declares one of this crate's scales or word sets with the domain's
+/// [`refurbdesk_domain::word_enum!`], ordered as declared: variants are
+/// declared best first, so the derived order reads "worse is greater".
 macro_rules! word_enum {
-    (
-        $(#[$meta:meta])*
-        $name:ident, $kind:literal {
-            $( $(#[$variant_meta:meta])* $variant:ident => $word:literal ),+ $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
-            serde::Serialize, serde::Deserialize,
-        )]
-        pub enum $name {
-            $( $(#[$variant_meta])* #[serde(rename = $word)] $variant ),+
-        }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$( $name::$variant ),+];
-            /// The words, in the same order as [`Self::ALL`].
-            pub const WORDS: &'static [&'static str] = &[$( $word ),+];
-
-            /// The word used in policy files, on the command line and in JSON.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $( $name::$variant => $word ),+
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = $crate::words::UnknownWordError;
-
-            /// Accepts exactly the words, so a typo is reported rather than
-            /// guessed at.
-            fn from_str(word: &str) -> Result<Self, Self::Err> {
-                match word {
-                    $( $word => Ok($name::$variant), )+
-                    _ => Err($crate::words::UnknownWordError {
-                        kind: $kind,
-                        word: word.to_owned(),
-                        expected: Self::WORDS,
-                    }),
-                }
-            }
+    ($(#[$meta:meta])* $name:ident, $kind:literal { $($body:tt)* }) => {
+        refurbdesk_domain::word_enum! {
+            $(#[$meta])*
+            #[derive(PartialOrd, Ord)]
+            $name, $kind { $($body)* }
         }
     };
 }
