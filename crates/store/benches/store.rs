@@ -5,7 +5,8 @@
 //! measures what people wait for: finding a device by IMEI or serial, the
 //! quality manager's filtered list, the insert rate, and the file size per
 //! device. The same lookups and list run through the `sqlite3` command-line
-//! shell on the same file, and the same intakes as plain INSERTs, as peers.
+//! shell on the same file, and the same intakes as plain INSERTs (into this
+//! schema and into a leaner layout with integer keys), as peers.
 //!
 //! Not run in CI. Full scale (about 6 minutes and 11 GiB of disk, deleted
 //! afterwards unless `--keep`):
@@ -45,7 +46,9 @@ const USAGE: &str = "store bench: options
                   bulk load when comparing changes; named after the schema version)
   --insert-only   stop after timing record_intakes into the database (for profiling)
   --alter SQL     run SQL on the loaded database before the timed intakes, e.g.
-                  \"DROP INDEX intakes_device_latest;\" to see what one index costs";
+                  \"DROP INDEX intakes_device_latest;\" to see what one index costs
+  --lean-only     only the leaner-layout peer, at full size: all --intakes as plain
+                  INSERTs, the last --measured of them timed";
 
 struct Options {
     devices: u64,
@@ -58,6 +61,7 @@ struct Options {
     keep_base: bool,
     insert_only: bool,
     alter: Option<String>,
+    lean_only: bool,
 }
 
 fn options() -> Result<Options, String> {
@@ -72,6 +76,7 @@ fn options() -> Result<Options, String> {
         keep_base: false,
         insert_only: false,
         alter: None,
+        lean_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -97,6 +102,7 @@ fn options() -> Result<Options, String> {
             "--keep-base" => options.keep_base = true,
             "--insert-only" => options.insert_only = true,
             "--alter" => options.alter = args.next(),
+            "--lean-only" => options.lean_only = true,
             // cargo bench adds --bench to every bench target's arguments.
             "--bench" => {}
             "--help" | "-h" => return Err(USAGE.to_owned()),
@@ -149,6 +155,16 @@ fn run(options: &Options) -> Result<(), Failure> {
         sqlite3_version()
     );
 
+    if options.lean_only {
+        let from = options.intakes - options.measured;
+        let rate = lean_layout_inserts(options, &technicians(), options.intakes, from)?;
+        println!(
+            "leaner layout, plain INSERTs: intakes {from}..{} timed, in batches of {}: \
+             {rate:.0} intakes/s",
+            options.intakes, options.batch
+        );
+        return Ok(());
+    }
     let bulk = options.intakes - options.measured;
     let base = options.dir.join(format!(
         "base-v{}-{}-{}-{}.db",
@@ -233,6 +249,11 @@ fn run(options: &Options) -> Result<(), Failure> {
          plain prepared INSERTs of the same rows into the same schema (no recognition, no \
          audit, no digests): {plain_rate:.0} intakes/s",
         peer_count(options),
+    );
+    let lean_rate = lean_layout_inserts(options, &operators, peer_count(options), 0)?;
+    println!(
+        "the same plain INSERTs into a leaner layout (integer row keys, UUIDs as 16-byte \
+         columns, integer times, partial verdict indexes): {lean_rate:.0} intakes/s"
     );
 
     checkpoint(&db)?;
@@ -720,6 +741,135 @@ fn bytes_written() -> Option<u64> {
     io.lines()
         .find_map(|line| line.strip_prefix("wchar:"))
         .and_then(|value| value.trim().parse().ok())
+}
+
+/// The layout the store could move to, measured the way the plain-SQL
+/// peer is: the same intakes as plain prepared INSERTs into an empty file,
+/// same settings and batches, no recognition or audit, but with integer
+/// row keys in place of UUID text (each record keeps its UUID as a 16-byte
+/// column, unique, for replication), times as integer nanoseconds, one
+/// covering time index for the unfiltered list and partial indexes for the
+/// verdicts other than the common one. The first `timed_from` of `count`
+/// intakes go in untimed; returns the rate of the rest, in intakes/s.
+fn lean_layout_inserts(
+    options: &Options,
+    operators: &Operators,
+    count: u64,
+    timed_from: u64,
+) -> Result<f64, Failure> {
+    use std::collections::HashMap;
+
+    let db = options.dir.join("peer-lean-layout.db");
+    remove_database(&db);
+    let mut conn = rusqlite::Connection::open(&db)?;
+    conn.pragma_update(None, "page_size", 8192)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "cache_size", -256 * 1024)?;
+    conn.execute_batch(
+        "CREATE TABLE devices (
+             id INTEGER PRIMARY KEY, uuid BLOB NOT NULL UNIQUE, category TEXT NOT NULL,
+             make TEXT NOT NULL, model TEXT NOT NULL, model_code TEXT, serial TEXT, imei TEXT,
+             imei_valid INTEGER, first_seen INTEGER NOT NULL, station INTEGER NOT NULL
+         ) STRICT;
+         CREATE UNIQUE INDEX devices_imei ON devices (imei) WHERE imei IS NOT NULL;
+         CREATE UNIQUE INDEX devices_serial_make ON devices (serial, make) WHERE serial IS NOT NULL;
+         CREATE TABLE intakes (
+             id INTEGER PRIMARY KEY, uuid BLOB NOT NULL UNIQUE,
+             device INTEGER NOT NULL REFERENCES devices (id), bench INTEGER NOT NULL,
+             slot INTEGER NOT NULL, started_at INTEGER NOT NULL, finished_at INTEGER NOT NULL,
+             operator TEXT NOT NULL, station INTEGER NOT NULL, bench_json TEXT NOT NULL,
+             identity_json TEXT NOT NULL, battery_json TEXT NOT NULL, lock_json TEXT NOT NULL,
+             battery_verdict TEXT NOT NULL, lock_verdict TEXT NOT NULL, soh_pct REAL,
+             cycles INTEGER, tests_json TEXT NOT NULL, evidence_json TEXT NOT NULL
+         ) STRICT;
+         CREATE INDEX intakes_device_latest ON intakes (device, started_at);
+         CREATE INDEX intakes_started
+             ON intakes (started_at, device, battery_verdict, lock_verdict, operator);
+         CREATE INDEX intakes_battery_verdict ON intakes (battery_verdict, started_at, device)
+             WHERE battery_verdict <> 'pass';
+         CREATE INDEX intakes_lock_verdict ON intakes (lock_verdict, started_at, device)
+             WHERE lock_verdict <> 'clear';
+         CREATE INDEX intakes_operator ON intakes (operator, started_at, device);",
+    )?;
+    let nanos = |at: DateTime<Utc>| at.timestamp_nanos_opt().unwrap_or(i64::MAX);
+    let mut rng = Rng::new(BUILD_SEED);
+    let mut devices: HashMap<String, i64> = HashMap::new();
+    let mut took = Duration::ZERO;
+    let mut index = 0;
+    while index < count {
+        let batch_len = options.batch.min(count - index);
+        let batch: Vec<NewIntake> = (index..index + batch_len)
+            .map(|number| intake_number(&mut rng, number, options, operators))
+            .collect();
+        let started = Instant::now();
+        let tx = conn.transaction()?;
+        {
+            let mut device_insert = tx.prepare_cached(
+                "INSERT INTO devices (uuid, category, make, model, model_code, serial, imei,
+                                      imei_valid, first_seen, station)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1)",
+            )?;
+            let mut intake_insert = tx.prepare_cached(
+                "INSERT INTO intakes (uuid, device, bench, slot, started_at, finished_at,
+                                      operator, station, bench_json, identity_json,
+                                      battery_json, lock_json, battery_verdict, lock_verdict,
+                                      soh_pct, cycles, tests_json, evidence_json)
+                 VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, 1, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+                         ?15, ?16)",
+            )?;
+            for intake in &batch {
+                let identity = &intake.identity;
+                let imei = identity.imei.clone().unwrap_or_default();
+                let device = match devices.get(&imei) {
+                    Some(&device) => device,
+                    None => {
+                        device_insert.execute(rusqlite::params![
+                            uuid::Uuid::now_v7().as_bytes().as_slice(),
+                            identity.category.as_str(),
+                            identity.make,
+                            identity.model,
+                            identity.model_code,
+                            identity.serial,
+                            identity.imei,
+                            identity.imei_valid,
+                            nanos(intake.started_at),
+                        ])?;
+                        let device = tx.last_insert_rowid();
+                        devices.insert(imei, device);
+                        device
+                    }
+                };
+                intake_insert.execute(rusqlite::params![
+                    uuid::Uuid::now_v7().as_bytes().as_slice(),
+                    device,
+                    intake.slot,
+                    nanos(intake.started_at),
+                    nanos(intake.finished_at),
+                    intake.operator,
+                    serde_json::to_string(&intake.bench)?,
+                    serde_json::to_string(&intake.identity)?,
+                    serde_json::to_string(&intake.battery)?,
+                    serde_json::to_string(&intake.lock)?,
+                    intake.battery.verdict.as_str(),
+                    intake.lock.verdict.as_str(),
+                    intake.battery.soh_pct,
+                    intake.battery.reading.cycles,
+                    tests_json(intake)?,
+                    evidence_json(intake)?,
+                ])?;
+            }
+        }
+        tx.commit()?;
+        if index >= timed_from {
+            took += started.elapsed();
+        }
+        index += batch_len;
+    }
+    drop(conn);
+    remove_database(&db);
+    Ok((count - timed_from) as f64 / took.as_secs_f64())
 }
 
 fn remove_database(db: &Path) {
