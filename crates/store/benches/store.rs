@@ -48,7 +48,8 @@ const USAGE: &str = "store bench: options
   --alter SQL     run SQL on the loaded database before the timed intakes, e.g.
                   \"DROP INDEX intakes_device_latest;\" to see what one index costs
   --lean-only     only the leaner-layout peer, at full size: all --intakes as plain
-                  INSERTs, the last --measured of them timed";
+                  INSERTs, the last --measured of them timed
+  --lean-cache-mib N  the leaner-layout peer's page cache (default 256, as the store's)";
 
 struct Options {
     devices: u64,
@@ -62,6 +63,7 @@ struct Options {
     insert_only: bool,
     alter: Option<String>,
     lean_only: bool,
+    lean_cache_mib: u64,
 }
 
 fn options() -> Result<Options, String> {
@@ -77,6 +79,7 @@ fn options() -> Result<Options, String> {
         insert_only: false,
         alter: None,
         lean_only: false,
+        lean_cache_mib: 256,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -103,6 +106,7 @@ fn options() -> Result<Options, String> {
             "--insert-only" => options.insert_only = true,
             "--alter" => options.alter = args.next(),
             "--lean-only" => options.lean_only = true,
+            "--lean-cache-mib" => options.lean_cache_mib = number("--lean-cache-mib")?,
             // cargo bench adds --bench to every bench target's arguments.
             "--bench" => {}
             "--help" | "-h" => return Err(USAGE.to_owned()),
@@ -159,9 +163,9 @@ fn run(options: &Options) -> Result<(), Failure> {
         let from = options.intakes - options.measured;
         let rate = lean_layout_inserts(options, &technicians(), options.intakes, from)?;
         println!(
-            "leaner layout, plain INSERTs: intakes {from}..{} timed, in batches of {}: \
-             {rate:.0} intakes/s",
-            options.intakes, options.batch
+            "leaner layout, plain INSERTs: intakes {from}..{} timed, in batches of {}, \
+             {} MiB page cache: {rate:.0} intakes/s",
+            options.intakes, options.batch, options.lean_cache_mib
         );
         return Ok(());
     }
@@ -766,7 +770,7 @@ fn lean_layout_inserts(
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.pragma_update(None, "cache_size", -256 * 1024)?;
+    conn.pragma_update(None, "cache_size", -(options.lean_cache_mib as i64) * 1024)?;
     conn.execute_batch(
         "CREATE TABLE devices (
              id INTEGER PRIMARY KEY, uuid BLOB NOT NULL UNIQUE, category TEXT NOT NULL,
