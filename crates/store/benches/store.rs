@@ -659,80 +659,64 @@ fn plain_sql_inserts(options: &Options, operators: &Operators) -> Result<(f64, f
          VALUES ('bench', 'PB8', 'Acme', 'PB-8', '1.4.2', 'p', 'x', 'x', ?1)",
         [&station],
     )?;
-    let mut rng = Rng::new(BUILD_SEED);
     let mut devices: HashMap<String, String> = HashMap::new();
-    let mut took = Duration::ZERO;
-    let mut index = 0;
-    while index < count {
-        let batch_len = options.batch.min(count - index);
-        let batch: Vec<NewIntake> = (index..index + batch_len)
-            .map(|number| intake_number(&mut rng, number, options, operators))
-            .collect();
-        let started = Instant::now();
-        let tx = conn.transaction()?;
-        {
-            let mut device_insert = tx.prepare_cached(
-                "INSERT INTO devices (id, category, make, model, model_code, serial, imei,
-                                      imei_valid, first_seen, station_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?;
-            let mut intake_insert = tx.prepare_cached(
-                "INSERT INTO intakes (id, device_id, bench_id, slot, started_at, finished_at,
-                                      operator, station_id, bench_json, identity_json,
-                                      battery_json, lock_json, battery_verdict, lock_verdict,
-                                      soh_pct, cycles, tests_json, evidence_json, record_format)
-                 VALUES (?1, ?2, 'bench', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                         ?16, ?17, 2)",
-            )?;
-            for intake in &batch {
-                let identity = &intake.identity;
-                let imei = identity.imei.clone().unwrap_or_default();
-                let device_id = match devices.get(&imei) {
-                    Some(id) => id.clone(),
-                    None => {
-                        let id = uuid::Uuid::now_v7().hyphenated().to_string();
-                        device_insert.execute(rusqlite::params![
-                            id,
-                            identity.category.as_str(),
-                            identity.make,
-                            identity.model,
-                            identity.model_code,
-                            identity.serial,
-                            identity.imei,
-                            identity.imei_valid,
-                            stamp(intake.started_at),
-                            station
-                        ])?;
-                        devices.insert(imei, id.clone());
-                        id
-                    }
-                };
+    let took = timed_batches(&mut conn, options, operators, count, 0, |tx, intake| {
+        let identity = &intake.identity;
+        let imei = identity.imei.clone().unwrap_or_default();
+        let device_id = match devices.get(&imei) {
+            Some(id) => id.clone(),
+            None => {
                 let id = uuid::Uuid::now_v7().hyphenated().to_string();
-                intake_insert.execute(rusqlite::params![
+                tx.prepare_cached(
+                    "INSERT INTO devices (id, category, make, model, model_code, serial, imei,
+                                          imei_valid, first_seen, station_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )?
+                .execute(rusqlite::params![
                     id,
-                    device_id,
-                    intake.slot,
+                    identity.category.as_str(),
+                    identity.make,
+                    identity.model,
+                    identity.model_code,
+                    identity.serial,
+                    identity.imei,
+                    identity.imei_valid,
                     stamp(intake.started_at),
-                    stamp(intake.finished_at),
-                    intake.operator,
-                    station,
-                    serde_json::to_string(&intake.bench)?,
-                    serde_json::to_string(&intake.identity)?,
-                    serde_json::to_string(&intake.battery)?,
-                    serde_json::to_string(&intake.lock)?,
-                    intake.battery.verdict.as_str(),
-                    intake.lock.verdict.as_str(),
-                    intake.battery.soh_pct,
-                    intake.battery.reading.cycles,
-                    tests_json(intake)?,
-                    evidence_json(intake)?,
+                    station
                 ])?;
+                devices.insert(imei, id.clone());
+                id
             }
-        }
-        tx.commit()?;
-        took += started.elapsed();
-        index += batch_len;
-    }
+        };
+        tx.prepare_cached(
+            "INSERT INTO intakes (id, device_id, bench_id, slot, started_at, finished_at,
+                                  operator, station_id, bench_json, identity_json,
+                                  battery_json, lock_json, battery_verdict, lock_verdict,
+                                  soh_pct, cycles, tests_json, evidence_json, record_format)
+             VALUES (?1, ?2, 'bench', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                     ?16, ?17, 2)",
+        )?
+        .execute(rusqlite::params![
+            uuid::Uuid::now_v7().hyphenated().to_string(),
+            device_id,
+            intake.slot,
+            stamp(intake.started_at),
+            stamp(intake.finished_at),
+            intake.operator,
+            station,
+            serde_json::to_string(&intake.bench)?,
+            serde_json::to_string(&intake.identity)?,
+            serde_json::to_string(&intake.battery)?,
+            serde_json::to_string(&intake.lock)?,
+            intake.battery.verdict.as_str(),
+            intake.lock.verdict.as_str(),
+            intake.battery.soh_pct,
+            intake.battery.reading.cycles,
+            tests_json(intake)?,
+            evidence_json(intake)?,
+        ])?;
+        Ok(())
+    })?;
     drop(conn);
     remove_database(&db);
     Ok((record_rate, count as f64 / took.as_secs_f64()))
@@ -798,8 +782,86 @@ fn lean_layout_inserts(
          CREATE INDEX intakes_operator ON intakes (operator, started_at, device);",
     )?;
     let nanos = |at: DateTime<Utc>| at.timestamp_nanos_opt().unwrap_or(i64::MAX);
-    let mut rng = Rng::new(BUILD_SEED);
     let mut devices: HashMap<String, i64> = HashMap::new();
+    let took = timed_batches(
+        &mut conn,
+        options,
+        operators,
+        count,
+        timed_from,
+        |tx, intake| {
+            let identity = &intake.identity;
+            let imei = identity.imei.clone().unwrap_or_default();
+            let device = match devices.get(&imei) {
+                Some(&device) => device,
+                None => {
+                    tx.prepare_cached(
+                    "INSERT INTO devices (uuid, category, make, model, model_code, serial, imei,
+                                          imei_valid, first_seen, station)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1)",
+                )?
+                .execute(rusqlite::params![
+                    uuid::Uuid::now_v7().as_bytes().as_slice(),
+                    identity.category.as_str(),
+                    identity.make,
+                    identity.model,
+                    identity.model_code,
+                    identity.serial,
+                    identity.imei,
+                    identity.imei_valid,
+                    nanos(intake.started_at),
+                ])?;
+                    let device = tx.last_insert_rowid();
+                    devices.insert(imei, device);
+                    device
+                }
+            };
+            tx.prepare_cached(
+                "INSERT INTO intakes (uuid, device, bench, slot, started_at, finished_at,
+                                  operator, station, bench_json, identity_json,
+                                  battery_json, lock_json, battery_verdict, lock_verdict,
+                                  soh_pct, cycles, tests_json, evidence_json)
+             VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, 1, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
+                     ?15, ?16)",
+            )?
+            .execute(rusqlite::params![
+                uuid::Uuid::now_v7().as_bytes().as_slice(),
+                device,
+                intake.slot,
+                nanos(intake.started_at),
+                nanos(intake.finished_at),
+                intake.operator,
+                serde_json::to_string(&intake.bench)?,
+                serde_json::to_string(&intake.identity)?,
+                serde_json::to_string(&intake.battery)?,
+                serde_json::to_string(&intake.lock)?,
+                intake.battery.verdict.as_str(),
+                intake.lock.verdict.as_str(),
+                intake.battery.soh_pct,
+                intake.battery.reading.cycles,
+                tests_json(intake)?,
+                evidence_json(intake)?,
+            ])?;
+            Ok(())
+        },
+    )?;
+    drop(conn);
+    remove_database(&db);
+    Ok((count - timed_from) as f64 / took.as_secs_f64())
+}
+
+/// Writes the generator's intakes `0..count` (the database's seed) with
+/// `write`, in transactions of `--batch` intakes, and returns the time the
+/// transactions from intake `timed_from` on took, commits included.
+fn timed_batches(
+    conn: &mut rusqlite::Connection,
+    options: &Options,
+    operators: &Operators,
+    count: u64,
+    timed_from: u64,
+    mut write: impl FnMut(&rusqlite::Transaction<'_>, &NewIntake) -> Result<(), Failure>,
+) -> Result<Duration, Failure> {
+    let mut rng = Rng::new(BUILD_SEED);
     let mut took = Duration::ZERO;
     let mut index = 0;
     while index < count {
@@ -809,61 +871,8 @@ fn lean_layout_inserts(
             .collect();
         let started = Instant::now();
         let tx = conn.transaction()?;
-        {
-            let mut device_insert = tx.prepare_cached(
-                "INSERT INTO devices (uuid, category, make, model, model_code, serial, imei,
-                                      imei_valid, first_seen, station)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1)",
-            )?;
-            let mut intake_insert = tx.prepare_cached(
-                "INSERT INTO intakes (uuid, device, bench, slot, started_at, finished_at,
-                                      operator, station, bench_json, identity_json,
-                                      battery_json, lock_json, battery_verdict, lock_verdict,
-                                      soh_pct, cycles, tests_json, evidence_json)
-                 VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, 1, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
-                         ?15, ?16)",
-            )?;
-            for intake in &batch {
-                let identity = &intake.identity;
-                let imei = identity.imei.clone().unwrap_or_default();
-                let device = match devices.get(&imei) {
-                    Some(&device) => device,
-                    None => {
-                        device_insert.execute(rusqlite::params![
-                            uuid::Uuid::now_v7().as_bytes().as_slice(),
-                            identity.category.as_str(),
-                            identity.make,
-                            identity.model,
-                            identity.model_code,
-                            identity.serial,
-                            identity.imei,
-                            identity.imei_valid,
-                            nanos(intake.started_at),
-                        ])?;
-                        let device = tx.last_insert_rowid();
-                        devices.insert(imei, device);
-                        device
-                    }
-                };
-                intake_insert.execute(rusqlite::params![
-                    uuid::Uuid::now_v7().as_bytes().as_slice(),
-                    device,
-                    intake.slot,
-                    nanos(intake.started_at),
-                    nanos(intake.finished_at),
-                    intake.operator,
-                    serde_json::to_string(&intake.bench)?,
-                    serde_json::to_string(&intake.identity)?,
-                    serde_json::to_string(&intake.battery)?,
-                    serde_json::to_string(&intake.lock)?,
-                    intake.battery.verdict.as_str(),
-                    intake.lock.verdict.as_str(),
-                    intake.battery.soh_pct,
-                    intake.battery.reading.cycles,
-                    tests_json(intake)?,
-                    evidence_json(intake)?,
-                ])?;
-            }
+        for intake in &batch {
+            write(&tx, intake)?;
         }
         tx.commit()?;
         if index >= timed_from {
@@ -871,9 +880,7 @@ fn lean_layout_inserts(
         }
         index += batch_len;
     }
-    drop(conn);
-    remove_database(&db);
-    Ok((count - timed_from) as f64 / took.as_secs_f64())
+    Ok(took)
 }
 
 fn remove_database(db: &Path) {
