@@ -232,7 +232,9 @@ impl StoreError {
     /// so that the same work may succeed if tried again.
     pub fn is_busy(&self) -> bool {
         match self {
-            StoreError::Sqlite(error) => is_busy_sqlite(error),
+            StoreError::Sqlite(error) | StoreError::Open { source: error, .. } => {
+                is_busy_sqlite(error)
+            }
             StoreError::Busy { .. } => true,
             _ => false,
         }

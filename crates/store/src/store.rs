@@ -64,6 +64,9 @@ const STATEMENT_CACHE: usize = 64;
 /// each attempt already waited out [`BUSY_TIMEOUT`].
 const WRITE_ATTEMPTS: u32 = 4;
 const FIRST_BACKOFF: Duration = Duration::from_millis(50);
+/// Opening retries for longer than a write (about six seconds in all): a
+/// program that cannot open its database cannot do anything else.
+const OPEN_ATTEMPTS: u32 = 8;
 
 /// Intakes recorded through one connection between two checks of the
 /// planner statistics. The check itself costs well under a millisecond; it
@@ -128,10 +131,30 @@ impl Store {
         Self::open_with_migrations(path, MIGRATIONS)
     }
 
+    /// Some steps of opening a file another program is creating at the same
+    /// moment (switching it to WAL, its first read) report "busy" at once,
+    /// without waiting out the busy timeout; every step is safe to repeat,
+    /// so the whole open is tried again after a growing pause.
     pub(crate) fn open_with_migrations(
         path: &Path,
         migrations: &'static [&'static str],
     ) -> Result<Store, StoreError> {
+        let mut pause = FIRST_BACKOFF;
+        let mut attempt = 1;
+        loop {
+            match Self::open_once(path, migrations) {
+                Err(error) if error.is_busy() && attempt < OPEN_ATTEMPTS => {
+                    tracing::debug!(path = %path.display(), attempt, %error, "database busy while opening, retrying");
+                    thread::sleep(pause);
+                    pause *= 2;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path, migrations: &'static [&'static str]) -> Result<Store, StoreError> {
         let mut conn = connect(path)?;
         migrate(&mut conn, path, migrations)?;
         // After any migration (new indexes have no statistics yet) and
