@@ -338,7 +338,10 @@ impl<'a> Documents<'a> {
                 cycles: reading.cycles,
                 soh_pct: battery.soh_pct,
                 verdict: word(&battery.verdict),
-                reasons: battery.reasons.clone(),
+                // Facts where the intake has them, so the document prints in
+                // any language; an older intake's English words otherwise.
+                reasons: words_without_findings(&battery.reasons, &battery.findings),
+                findings: battery.findings.clone(),
             }
         });
         let lock = intake.as_ref().map(|intake| {
@@ -349,7 +352,8 @@ impl<'a> Documents<'a> {
                 mdm: Some(word(&lock.reading.mdm)),
                 carrier: Some(word(&lock.reading.carrier)),
                 verdict: word(&lock.verdict),
-                reasons: lock.reasons.clone(),
+                reasons: words_without_findings(&lock.reasons, &lock.findings),
+                findings: lock.findings.clone(),
             }
         });
         let tests = intake
@@ -557,6 +561,14 @@ fn word<T: serde::Serialize>(value: &T) -> String {
         Ok(Value::String(word)) => word,
         Ok(other) => other.to_string(),
         Err(_) => String::new(),
+    }
+}
+
+fn words_without_findings<T>(words: &[String], findings: &[T]) -> Vec<String> {
+    if findings.is_empty() {
+        words.to_vec()
+    } else {
+        Vec::new()
     }
 }
 

@@ -4,54 +4,17 @@
 //! language is not part of the signed data).
 
 use std::fmt;
-use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
+use refurbdesk_domain::{BatteryFinding, LockFinding};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// The format name and version written into every document.
 pub const FORMAT: &str = "refurbdesk.document/1";
 
-/// A document's language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Lang {
-    #[default]
-    En,
-    Fr,
-}
-
-impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::En, Lang::Fr];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Fr => "fr",
-        }
-    }
-}
-
-impl fmt::Display for Lang {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Lang {
-    type Err = String;
-
-    fn from_str(word: &str) -> Result<Self, Self::Err> {
-        match word {
-            "en" => Ok(Lang::En),
-            "fr" => Ok(Lang::Fr),
-            other => Err(format!(
-                "{other:?} is not a document language; use en or fr"
-            )),
-        }
-    }
-}
+/// A document's language (the same as every other room's).
+pub use refurbdesk_domain::Lang;
 
 /// Who issues the document (from the settings).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -276,7 +239,20 @@ pub struct BatteryFacts {
     pub cycles: Option<u32>,
     pub soh_pct: Option<f64>,
     pub verdict: String,
+    /// Reasons as words, in English: what documents made before findings
+    /// existed hold, and what an intake recorded before them has.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<String>,
+    /// Reasons as facts, told in the language the document is printed in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<BatteryFinding>,
+}
+
+impl BatteryFacts {
+    /// The reasons to print, in `lang` where they are facts.
+    pub fn reasons_in(&self, lang: Lang) -> Vec<String> {
+        told(&self.reasons, self.findings.iter().map(|f| f.text(lang)))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -286,7 +262,24 @@ pub struct LockFacts {
     pub mdm: Option<String>,
     pub carrier: Option<String>,
     pub verdict: String,
+    /// Reasons as words, in English (see [`BatteryFacts::reasons`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<LockFinding>,
+}
+
+impl LockFacts {
+    /// The reasons to print, in `lang` where they are facts.
+    pub fn reasons_in(&self, lang: Lang) -> Vec<String> {
+        told(&self.reasons, self.findings.iter().map(|f| f.text(lang)))
+    }
+}
+
+/// Words recorded before findings existed, then the findings told in a
+/// language (a document holds one or the other).
+fn told(words: &[String], findings: impl Iterator<Item = String>) -> Vec<String> {
+    words.iter().cloned().chain(findings).collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -392,7 +392,7 @@ fn report_blocks(t: &Texts, body: &DeviceReport) -> Vec<Block> {
                 fields.push((t.t("report.read_at"), t.datetime(intake_at)));
             }
             blocks.push(Block::Fields(fields));
-            push_reasons(t, &mut blocks, &battery.reasons);
+            push_reasons(t, &mut blocks, &battery.reasons_in(t.lang));
         }
         None => blocks.push(Block::Paragraph(t.t("report.no_intake"))),
     }
@@ -409,7 +409,7 @@ fn report_blocks(t: &Texts, body: &DeviceReport) -> Vec<Block> {
                 (t.t("lock.carrier"), t.or_unset(lock.carrier.as_deref())),
                 (t.t("lock.verdict"), t.code("lock_verdict", &lock.verdict)),
             ]));
-            push_reasons(t, &mut blocks, &lock.reasons);
+            push_reasons(t, &mut blocks, &lock.reasons_in(t.lang));
         }
         None => blocks.push(Block::Paragraph(t.t("report.no_intake"))),
     }

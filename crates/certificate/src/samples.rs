@@ -2,6 +2,7 @@
 //! `n` varies the identities so that many samples are distinct devices.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use refurbdesk_domain::{BatteryFinding, LockFinding};
 use uuid::Uuid;
 
 use crate::document::*;
@@ -203,7 +204,11 @@ pub fn device_report(n: u64) -> Document {
                 cycles: Some(412),
                 soh_pct: Some(87.0),
                 verdict: "pass".to_owned(),
-                reasons: vec!["state of health 87.0 % is at least the 85 % threshold".to_owned()],
+                reasons: Vec::new(),
+                findings: vec![BatteryFinding::Healthy {
+                    soh_pct: 87.0,
+                    threshold_pct: 85.0,
+                }],
             }),
             lock: Some(LockFacts {
                 activation: Some("off".to_owned()),
@@ -212,6 +217,7 @@ pub fn device_report(n: u64) -> Document {
                 carrier: Some("unlocked".to_owned()),
                 verdict: "clear".to_owned(),
                 reasons: Vec::new(),
+                findings: vec![LockFinding::NoLocks],
             }),
             tests: vec![
                 check("wifi", "pass", None),

@@ -50,7 +50,7 @@ fn squeeze(text: &str) -> String {
 }
 
 /// The values a reader must find on the page, straight from the document's data.
-fn expected_values(document: &Document) -> Vec<String> {
+fn expected_values(document: &Document, lang: Lang) -> Vec<String> {
     let mut values = vec![document.id.to_string(), document.issuer.name.clone()];
     match &document.body {
         Body::ErasureCertificate(body) => {
@@ -103,7 +103,9 @@ fn expected_values(document: &Document) -> Vec<String> {
                 device.serial.clone().unwrap(),
                 device.imei.clone().unwrap(),
                 device.model_code.clone().unwrap(),
-                battery.reasons[0].clone(),
+                // Told in the document's language from the findings.
+                battery.reasons_in(lang)[0].clone(),
+                body.lock.as_ref().unwrap().reasons_in(lang)[0].clone(),
                 battery.cycles.unwrap().to_string(),
                 "3227".to_owned(),
                 "2808".to_owned(),
@@ -265,7 +267,7 @@ fn every_document_prints_its_fields_with_embedded_subset_fonts_on_a4() {
 
             let text = tool("pdftotext", &["-layout", path, "-"]);
             let flat = squeeze(&text);
-            for value in expected_values(&document) {
+            for value in expected_values(&document, lang) {
                 assert!(
                     flat.contains(&squeeze(&value)),
                     "{name}: {value:?} missing from:\n{text}"
@@ -628,4 +630,48 @@ fn the_organisation_logo_is_printed_above_its_name() {
         "{images}"
     );
     verify_bytes(&issued.pdf, &trusted(&signer)).unwrap();
+}
+
+#[test]
+fn a_report_tells_battery_and_lock_reasons_in_its_own_language() {
+    let signer = signer();
+    let dir = artifacts();
+    let document = samples::device_report(9);
+    let printed = |lang: Lang| {
+        let issued = issue(&document, lang, &signer, &PrintOptions::default()).unwrap();
+        let pdf = dir.join(format!("reasons-{lang}.pdf"));
+        std::fs::write(&pdf, &issued.pdf).unwrap();
+        tool("pdftotext", &[pdf.to_str().unwrap(), "-"])
+    };
+    let french = printed(Lang::Fr);
+    let english = printed(Lang::En);
+    for (text, present, absent) in [
+        (
+            &french,
+            [
+                "L’état de santé de la batterie est de 87,0",
+                "qu’exige ce canal de vente",
+                "Aucun verrouillage d’activation",
+            ],
+            "Battery health",
+        ),
+        (
+            &english,
+            [
+                "Battery health is 87.0%",
+                "this sales channel needs",
+                "No activation lock",
+            ],
+            "état de santé",
+        ),
+    ] {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for sentence in present {
+            assert!(
+                flat.contains(sentence),
+                "{sentence:?} missing from:\n{text}"
+            );
+        }
+        assert!(!flat.contains(absent), "{absent:?} printed in:\n{text}");
+    }
 }

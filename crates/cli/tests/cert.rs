@@ -476,6 +476,14 @@ fn a_device_read_on_a_bench_gets_its_audit_report_in_both_languages() {
         let text = pdftotext(&pdf);
         assert!(text.contains(title), "{text}");
         assert!(text.contains("356728114587211"), "{text}");
+        // The battery's reasons, told in the report's language.
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (told, not_told) = match lang {
+            "fr" => ("L’état de santé de la batterie est de", "Battery health is"),
+            _ => ("Battery health is", "L’état de santé de la batterie"),
+        };
+        assert!(flat.contains(told), "{told:?} missing from:\n{text}");
+        assert!(!flat.contains(not_told), "{not_told:?} printed in:\n{text}");
         refurbdesk(home)
             .args(["cert", "verify"])
             .arg(&pdf)

@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::cycle_limits::CycleLimits;
-use crate::device::DeviceIdentity;
+use crate::cycle_limits::{CycleLimits, CycleMark};
+use crate::device::{DeviceCategory, DeviceIdentity};
+use crate::lang::Lang;
 use crate::word_enum;
 
 /// What the bench reported in a `BATT` reading; `None` means "not reported",
@@ -88,8 +89,14 @@ pub struct BatteryAssessment {
     pub absent_is_failure: bool,
     /// The cycle mark for this device's family; `None` when there is no battery.
     pub cycle_limit: Option<u32>,
+    /// The reasons in English, as recorded.
     #[serde(default)]
     pub reasons: Vec<String>,
+    /// The same reasons as facts, one per sentence of `reasons`, so they can
+    /// be told in any language. Empty in assessments recorded before
+    /// findings existed; their `reasons` are then all there is.
+    #[serde(default)]
+    pub findings: Vec<BatteryFinding>,
 }
 
 impl BatteryAssessment {
@@ -97,10 +104,195 @@ impl BatteryAssessment {
     pub fn soh_pct_display(&self) -> Option<f64> {
         self.soh_pct.map(round_to_tenth)
     }
+
+    /// The reasons in `lang`: told from the findings, or as recorded (in
+    /// English) for an assessment that has none.
+    pub fn reasons_in(&self, lang: Lang) -> Vec<String> {
+        if self.findings.is_empty() {
+            self.reasons.clone()
+        } else {
+            self.findings
+                .iter()
+                .map(|finding| finding.text(lang))
+                .collect()
+        }
+    }
 }
 
 fn round_to_tenth(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
+}
+
+word_enum! {
+    /// The unit of a capacity pair.
+    CapacityUnit, "capacity unit" {
+        Mah => "mAh",
+        Mwh => "mWh",
+    }
+}
+
+/// One thing the battery assessment found, with the numbers behind it: a
+/// reason as data, told in a language by [`BatteryFinding::text`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "finding", rename_all = "snake_case")]
+pub enum BatteryFinding {
+    /// No battery; whether that fails depends on the kind of device.
+    Missing {
+        category: DeviceCategory,
+        counts_as_failure: bool,
+    },
+    /// A capacity pair unusable because its design capacity is 0.
+    ZeroDesignCapacity {
+        unit: CapacityUnit,
+    },
+    /// The bench's own figure strays from the computed one, which is used.
+    FiguresDisagree {
+        reported_pct: f64,
+        computed_pct: f64,
+        full: u32,
+        design: u32,
+        unit: CapacityUnit,
+    },
+    /// Only the device's own figure was available.
+    DeviceFigureOnly {
+        reported_pct: f64,
+    },
+    /// Health at or above the channel's threshold.
+    Healthy {
+        soh_pct: f64,
+        threshold_pct: f64,
+    },
+    /// Health below the threshold: replace the battery before sale.
+    BelowThreshold {
+        soh_pct: f64,
+        threshold_pct: f64,
+    },
+    /// Health below the consumed mark: worn out.
+    WornOut {
+        soh_pct: f64,
+        consumed_below_pct: f64,
+    },
+    /// Present, but neither capacities nor a health figure: check by hand.
+    NoHealthFigures,
+    /// More charge cycles than the family's mark (noted; not a verdict).
+    CyclesAboveMark {
+        cycles: u32,
+        mark: CycleMark,
+    },
+    CyclesNotReported,
+}
+
+impl BatteryFinding {
+    /// The finding as a sentence a customer could read.
+    pub fn text(&self, lang: Lang) -> String {
+        let pct = |value: f64| lang.percent(&one_decimal(value));
+        let bare = |value: f64| lang.percent(&bare_number(value));
+        let fr = lang == Lang::Fr;
+        match self {
+            BatteryFinding::Missing {
+                category,
+                counts_as_failure: true,
+            } => {
+                let needing = capitalized(category.with_article_in(lang));
+                if fr {
+                    format!("Aucune batterie n’a été trouvée. {needing} en a besoin, c’est donc un défaut : poser une batterie avant la vente.")
+                } else {
+                    format!("No battery was found. {needing} needs one, so this counts as a failure: fit a battery before sale.")
+                }
+            }
+            BatteryFinding::Missing { category, .. } => {
+                let category = category.with_article_in(lang);
+                if fr {
+                    format!("Aucune batterie n’a été trouvée, ce qui est normal pour {category} ; ce n’est pas un défaut.")
+                } else {
+                    format!("No battery was found, which is normal for {category}; this is not a failure.")
+                }
+            }
+            BatteryFinding::ZeroDesignCapacity { unit } => if fr {
+                format!("La capacité nominale a été indiquée à 0 {unit} : l’état de santé ne peut pas être calculé à partir des capacités en {unit}.")
+            } else {
+                format!("The design capacity was reported as 0 {unit}, so health cannot be computed from the {unit} capacities.")
+            },
+            BatteryFinding::FiguresDisagree {
+                reported_pct,
+                computed_pct,
+                full,
+                design,
+                unit,
+            } => {
+                let (reported, computed) = (pct(*reported_pct), pct(*computed_pct));
+                let difference = lang.decimal((computed_pct - reported_pct).abs(), 1);
+                if fr {
+                    format!("Le banc a indiqué un état de santé de {reported}, mais les capacités donnent {computed} ({full} sur {design} {unit}), soit un écart de {difference} points ; la valeur calculée est retenue.")
+                } else {
+                    format!("The bench reported {reported} battery health, but the capacities give {computed} ({full} of {design} {unit}), a difference of {difference} points; the computed value is used.")
+                }
+            }
+            BatteryFinding::DeviceFigureOnly { reported_pct } => {
+                let reported = pct(*reported_pct);
+                if fr {
+                    format!("L’état de santé de {reported} est le chiffre de l’appareil lui-même : le banc n’a envoyé aucune capacité pour le vérifier.")
+                } else {
+                    format!("Battery health {reported} is the device's own figure: the bench sent no capacities to check it against.")
+                }
+            }
+            BatteryFinding::Healthy {
+                soh_pct,
+                threshold_pct,
+            } => {
+                let (health, threshold) = (pct(*soh_pct), bare(*threshold_pct));
+                if fr {
+                    format!("L’état de santé de la batterie est de {health}, au moins les {threshold} qu’exige ce canal de vente.")
+                } else {
+                    format!("Battery health is {health}, at or above the {threshold} this sales channel needs.")
+                }
+            }
+            BatteryFinding::BelowThreshold {
+                soh_pct,
+                threshold_pct,
+            } => {
+                let health = shown_below(*soh_pct, *threshold_pct, lang);
+                let threshold = bare(*threshold_pct);
+                if fr {
+                    format!("L’état de santé de la batterie est de {health}, sous les {threshold} qu’exige ce canal de vente : remplacer la batterie avant la vente.")
+                } else {
+                    format!("Battery health is {health}, below the {threshold} this sales channel needs: replace the battery before sale.")
+                }
+            }
+            BatteryFinding::WornOut {
+                soh_pct,
+                consumed_below_pct,
+            } => {
+                let health = shown_below(*soh_pct, *consumed_below_pct, lang);
+                let consumed = bare(*consumed_below_pct);
+                if fr {
+                    format!("L’état de santé de la batterie est de {health}, sous {consumed} : la batterie est usée et doit être remplacée.")
+                } else {
+                    format!("Battery health is {health}, below {consumed}: the battery is worn out and must be replaced.")
+                }
+            }
+            BatteryFinding::NoHealthFigures => if fr {
+                "La batterie est présente, mais ni ses capacités ni un état de santé n’ont été indiqués ; un opérateur doit vérifier son état."
+            } else {
+                "The battery is present, but neither its capacities nor a health figure were reported; an operator must check its health."
+            }
+            .to_owned(),
+            BatteryFinding::CyclesAboveMark { cycles, mark } => {
+                let (limit, family) = (mark.cycles, mark.label_in(lang));
+                if fr {
+                    format!("{cycles} cycles de charge, c’est au-delà du repère de {limit} cycles pour {family}.")
+                } else {
+                    format!("{cycles} charge cycles is above the {limit}-cycle mark for {family}.")
+                }
+            }
+            BatteryFinding::CyclesNotReported => if fr {
+                "Le nombre de cycles de charge n’a pas été indiqué."
+            } else {
+                "The charge cycle count was not reported."
+            }
+            .to_owned(),
+        }
+    }
 }
 
 /// A state of health worked out from one capacity pair.
@@ -108,7 +300,7 @@ struct ComputedSoh {
     pct: f64,
     full: u32,
     design: u32,
-    unit: &'static str,
+    unit: CapacityUnit,
 }
 
 /// Judges a battery reading against a sales channel's policy.
@@ -122,19 +314,12 @@ pub fn assess_battery(
     limits: &CycleLimits,
 ) -> BatteryAssessment {
     let absent_is_failure = identity.category.needs_battery();
-    let mut reasons = Vec::new();
+    let mut findings = Vec::new();
 
     if reading.present == Some(false) {
-        reasons.push(if absent_is_failure {
-            format!(
-                "No battery was found. {} needs one, so this counts as a failure: fit a battery before sale.",
-                capitalized(identity.category.with_article())
-            )
-        } else {
-            format!(
-                "No battery was found, which is normal for {}; this is not a failure.",
-                identity.category.with_article()
-            )
+        findings.push(BatteryFinding::Missing {
+            category: identity.category,
+            counts_as_failure: absent_is_failure,
         });
         return BatteryAssessment {
             reading: reading.clone(),
@@ -144,35 +329,32 @@ pub fn assess_battery(
             verdict: BatteryVerdictKind::Absent,
             absent_is_failure,
             cycle_limit: None,
-            reasons,
+            reasons: english(&findings),
+            findings,
         };
     }
 
-    let computed = computed_soh(reading, &mut reasons);
+    let computed = computed_soh(reading, &mut findings);
     let reported = reading.soh_pct.filter(|pct| pct.is_finite());
 
     let (soh_pct, soh_source) = match (&computed, reported) {
         (Some(computed), Some(reported)) => {
             if (computed.pct - reported).abs() > policy.disagreement_points {
-                reasons.push(format!(
-                    "The bench reported {}% battery health, but the capacities give {}% ({} of {} {}), \
-                     a difference of {:.1} points; the computed value is used.",
-                    one_decimal(reported),
-                    one_decimal(computed.pct),
-                    computed.full,
-                    computed.design,
-                    computed.unit,
-                    (computed.pct - reported).abs()
-                ));
+                findings.push(BatteryFinding::FiguresDisagree {
+                    reported_pct: reported,
+                    computed_pct: computed.pct,
+                    full: computed.full,
+                    design: computed.design,
+                    unit: computed.unit,
+                });
             }
             (Some(computed.pct), Some(SohSource::Computed))
         }
         (Some(computed), None) => (Some(computed.pct), Some(SohSource::Computed)),
         (None, Some(reported)) => {
-            reasons.push(format!(
-                "Battery health {}% is the device's own figure: the bench sent no capacities to check it against.",
-                one_decimal(reported)
-            ));
+            findings.push(BatteryFinding::DeviceFigureOnly {
+                reported_pct: reported,
+            });
             (Some(reported), Some(SohSource::Device))
         }
         (None, None) => (None, None),
@@ -181,27 +363,23 @@ pub fn assess_battery(
     let verdict = match soh_pct {
         Some(pct) => {
             let verdict = verdict_for(pct, policy);
-            reasons.push(verdict_reason(pct, verdict, policy));
+            findings.push(verdict_finding(pct, verdict, policy));
             verdict
         }
         None => {
-            reasons.push(
-                "The battery is present, but neither its capacities nor a health figure were reported; \
-                 an operator must check its health."
-                    .to_owned(),
-            );
+            findings.push(BatteryFinding::NoHealthFigures);
             BatteryVerdictKind::Unknown
         }
     };
 
     let mark = limits.mark_for(identity);
     match reading.cycles {
-        Some(cycles) if cycles > mark.cycles => reasons.push(format!(
-            "{cycles} charge cycles is above the {}-cycle mark for {}.",
-            mark.cycles, mark.label
-        )),
+        Some(cycles) if cycles > mark.cycles => findings.push(BatteryFinding::CyclesAboveMark {
+            cycles,
+            mark: mark.clone(),
+        }),
         Some(_) => {}
-        None => reasons.push("The charge cycle count was not reported.".to_owned()),
+        None => findings.push(BatteryFinding::CyclesNotReported),
     }
 
     BatteryAssessment {
@@ -212,22 +390,31 @@ pub fn assess_battery(
         verdict,
         absent_is_failure,
         cycle_limit: Some(mark.cycles),
-        reasons,
+        reasons: english(&findings),
+        findings,
     }
+}
+
+fn english(findings: &[BatteryFinding]) -> Vec<String> {
+    findings
+        .iter()
+        .map(|finding| finding.text(Lang::En))
+        .collect()
 }
 
 /// Health from the mAh pair, else the mWh pair. A design capacity of zero
 /// makes a pair unusable and is noted, since it means a misreading gauge.
-fn computed_soh(reading: &BatteryReading, reasons: &mut Vec<String>) -> Option<ComputedSoh> {
+fn computed_soh(
+    reading: &BatteryReading,
+    findings: &mut Vec<BatteryFinding>,
+) -> Option<ComputedSoh> {
     let pairs = [
-        (reading.full_mah, reading.design_mah, "mAh"),
-        (reading.full_mwh, reading.design_mwh, "mWh"),
+        (reading.full_mah, reading.design_mah, CapacityUnit::Mah),
+        (reading.full_mwh, reading.design_mwh, CapacityUnit::Mwh),
     ];
     for (full, design, unit) in pairs {
         match (full, design) {
-            (Some(_), Some(0)) => reasons.push(format!(
-                "The design capacity was reported as 0 {unit}, so health cannot be computed from the {unit} capacities."
-            )),
+            (Some(_), Some(0)) => findings.push(BatteryFinding::ZeroDesignCapacity { unit }),
             (Some(full), Some(design)) => {
                 // Multiplying first keeps exact ratios exact: 2550 of 3000 is 85.0, not 84.99999.
                 let pct = f64::from(full) * 100.0 / f64::from(design);
@@ -254,23 +441,24 @@ fn verdict_for(soh_pct: f64, policy: &BatteryPolicy) -> BatteryVerdictKind {
     }
 }
 
-fn verdict_reason(soh_pct: f64, verdict: BatteryVerdictKind, policy: &BatteryPolicy) -> String {
-    let threshold = bare_number(policy.soh_threshold_pct);
-    let consumed_below = bare_number(policy.consumed_below_pct);
+fn verdict_finding(
+    soh_pct: f64,
+    verdict: BatteryVerdictKind,
+    policy: &BatteryPolicy,
+) -> BatteryFinding {
     match verdict {
-        BatteryVerdictKind::Pass => format!(
-            "Battery health is {}%, at or above the {threshold}% this sales channel needs.",
-            one_decimal(soh_pct)
-        ),
-        BatteryVerdictKind::Replace => format!(
-            "Battery health is {}%, below the {threshold}% this sales channel needs: \
-             replace the battery before sale.",
-            shown_below(soh_pct, policy.soh_threshold_pct)
-        ),
-        _ => format!(
-            "Battery health is {}%, below {consumed_below}%: the battery is worn out and must be replaced.",
-            shown_below(soh_pct, policy.consumed_below_pct)
-        ),
+        BatteryVerdictKind::Pass => BatteryFinding::Healthy {
+            soh_pct,
+            threshold_pct: policy.soh_threshold_pct,
+        },
+        BatteryVerdictKind::Replace => BatteryFinding::BelowThreshold {
+            soh_pct,
+            threshold_pct: policy.soh_threshold_pct,
+        },
+        _ => BatteryFinding::WornOut {
+            soh_pct,
+            consumed_below_pct: policy.consumed_below_pct,
+        },
     }
 }
 
@@ -280,14 +468,18 @@ fn one_decimal(value: f64) -> String {
 
 /// A value that is below `limit`, written with just enough decimals that it
 /// also reads as below it: 84.96 must not be shown as "85.0% is below 85%".
-fn shown_below(value: f64, limit: f64) -> String {
+fn shown_below(value: f64, limit: f64, lang: Lang) -> String {
     for decimals in 1..=4 {
         let shown = format!("{value:.decimals$}");
         if shown.parse::<f64>().is_ok_and(|shown| shown < limit) {
-            return shown;
+            return lang.percent(&shown);
         }
     }
-    format!("just under {}", bare_number(limit))
+    let limit = lang.percent(&bare_number(limit));
+    match lang {
+        Lang::En => format!("just under {limit}"),
+        Lang::Fr => format!("à peine moins de {limit}"),
+    }
 }
 
 /// 85.0 as "85", 82.5 as "82.5".
@@ -705,6 +897,126 @@ mod tests {
             BatteryVerdictKind::Consumed => 1,
             other => panic!("a reading with a capacity pair gave {other}"),
         }
+    }
+
+    /// Readings that between them make every kind of finding.
+    fn readings_for_every_finding() -> Vec<(DeviceIdentity, BatteryReading)> {
+        let laptop = DeviceIdentity::new(DeviceCategory::Laptop, "Acme", "Book 14");
+        let desktop = DeviceIdentity::new(DeviceCategory::Desktop, "Acme", "Tower");
+        let absent = BatteryReading {
+            present: Some(false),
+            ..BatteryReading::default()
+        };
+        vec![
+            (laptop, absent.clone()),
+            (desktop, absent),
+            (
+                phone("iPhone 12"),
+                BatteryReading {
+                    full_mwh: Some(8496),
+                    design_mwh: Some(10000),
+                    soh_pct: Some(91.0),
+                    cycles: None,
+                    ..mah(2549, 0)
+                },
+            ),
+            (phone("iPhone 12"), mah(2000, 3000)),
+            (
+                phone("iPhone 12"),
+                BatteryReading {
+                    cycles: Some(612),
+                    ..mah(2700, 3000)
+                },
+            ),
+            (
+                phone("iPhone 12"),
+                BatteryReading {
+                    present: Some(true),
+                    soh_pct: Some(88.0),
+                    ..BatteryReading::default()
+                },
+            ),
+            (
+                phone("iPhone 12"),
+                BatteryReading {
+                    present: Some(true),
+                    ..BatteryReading::default()
+                },
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_finding_is_told_in_french_and_in_english() {
+        let mut kinds = std::collections::BTreeSet::new();
+        for (identity, reading) in readings_for_every_finding() {
+            let assessment = assess_battery(
+                &reading,
+                &identity,
+                &BatteryPolicy::default(),
+                CycleLimits::embedded(),
+            );
+            assert_eq!(assessment.findings.len(), assessment.reasons.len());
+            assert_eq!(assessment.reasons_in(Lang::En), assessment.reasons);
+            for (finding, english) in assessment.findings.iter().zip(&assessment.reasons) {
+                let french = finding.text(Lang::Fr);
+                assert_ne!(&french, english);
+                // No number written the English way in the French sentence:
+                // a decimal point, or a percent sign right after a digit.
+                let pairs: Vec<(char, char)> = french.chars().zip(french.chars().skip(1)).collect();
+                assert!(
+                    !pairs.iter().any(|&(a, b)| (a == '.' && b.is_ascii_digit())
+                        || (a.is_ascii_digit() && b == '%')),
+                    "{french}"
+                );
+                let json = serde_json::to_value(finding).expect("serializes");
+                kinds.insert(json["finding"].as_str().expect("tagged").to_owned());
+            }
+        }
+        assert_eq!(
+            kinds.len(),
+            10,
+            "every kind of finding is covered: {kinds:?}"
+        );
+    }
+
+    #[test]
+    fn french_reasons_write_numbers_the_french_way() {
+        let assessment = assess(&mah(8496, 10000));
+        let french = assessment.reasons_in(Lang::Fr);
+        assert!(
+            french.iter().any(|reason| reason
+                .contains("84,96\u{202f}%, sous les 85\u{202f}% qu’exige ce canal de vente")),
+            "{french:?}"
+        );
+        let cycles = assess_battery(
+            &BatteryReading {
+                cycles: Some(1200),
+                ..mah(2700, 3000)
+            },
+            &phone("iPhone 16"),
+            &BatteryPolicy::default(),
+            CycleLimits::embedded(),
+        );
+        assert!(
+            cycles.reasons_in(Lang::Fr).iter().any(|reason| reason
+                == "1200 cycles de charge, c’est au-delà du repère de 1000 cycles pour les iPhone 15 et suivants."),
+            "{:?}",
+            cycles.reasons_in(Lang::Fr)
+        );
+    }
+
+    #[test]
+    fn an_assessment_recorded_before_findings_keeps_its_english_reasons() {
+        let mut recorded = serde_json::to_value(assess(&mah(2000, 3000))).expect("serializes");
+        recorded
+            .as_object_mut()
+            .expect("an object")
+            .remove("findings");
+        let read: BatteryAssessment = serde_json::from_value(recorded).expect("still reads");
+        assert!(read.findings.is_empty());
+        assert_eq!(read.reasons_in(Lang::Fr), read.reasons);
+        assert!(read.reasons[0].starts_with("Battery health is 66.7%"));
     }
 
     proptest! {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::device::DeviceIdentity;
+use crate::lang::Lang;
 
 const EMBEDDED_TABLE: &str = include_str!("../../../assets/battery-cycle-limits.toml");
 
@@ -17,6 +18,20 @@ pub struct CycleMark {
     pub cycles: u32,
     /// Completes "… above the 500-cycle mark for `label`".
     pub label: String,
+    /// The same in French ("… au-delà du repère de 500 cycles pour
+    /// `label_fr`"); the English label stands in where there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_fr: Option<String>,
+}
+
+impl CycleMark {
+    /// The label as it reads in a sentence in `lang`.
+    pub fn label_in(&self, lang: Lang) -> &str {
+        match (lang, &self.label_fr) {
+            (Lang::Fr, Some(label)) => label,
+            _ => &self.label,
+        }
+    }
 }
 
 /// The charge-cycle table: ordered rules, first match wins, else the default.
@@ -46,8 +61,8 @@ pub enum TableError {
          a mark must be at least 1 cycle — fix that value"
     )]
     ZeroCycles { place: String },
-    #[error("the battery cycle table's {place} has an empty label; give it a family name such as \"iPhone 14 and older\"")]
-    EmptyLabel { place: String },
+    #[error("the battery cycle table's {place} has an empty {key}; give it a family name such as \"iPhone 14 and older\" (label_fr: \"les iPhone 14 et antérieurs\")")]
+    EmptyLabel { place: String, key: &'static str },
     #[error("the battery cycle table's {place} has an empty entry in {list}; remove it, since an empty prefix matches every device")]
     EmptyCriterion { place: String, list: &'static str },
     #[error("the battery cycle table's {place} has no make and no model criteria, so it matches every device; put that value in [default] instead")]
@@ -67,6 +82,7 @@ struct RawTable {
 struct RawMark {
     cycles: u32,
     label: String,
+    label_fr: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -81,6 +97,7 @@ struct RawRule {
     model_code_prefixes: Vec<String>,
     cycles: u32,
     label: String,
+    label_fr: Option<String>,
 }
 
 impl CycleLimits {
@@ -94,6 +111,7 @@ impl CycleLimits {
                 default: CycleMark {
                     cycles: 500,
                     label: "a typical lithium-ion battery".to_owned(),
+                    label_fr: Some("une batterie lithium-ion ordinaire".to_owned()),
                 },
                 rules: Vec::new(),
             })
@@ -103,7 +121,12 @@ impl CycleLimits {
     /// Parses and checks a table in the format of the shipped one.
     pub fn from_toml(text: &str) -> Result<Self, TableError> {
         let raw: RawTable = toml::from_str(text)?;
-        let default = checked_mark(raw.default.cycles, raw.default.label, "[default]")?;
+        let default = checked_mark(
+            raw.default.cycles,
+            raw.default.label,
+            raw.default.label_fr,
+            "[default]",
+        )?;
         let rules = raw
             .rule
             .into_iter()
@@ -128,23 +151,39 @@ impl CycleLimits {
     }
 }
 
-fn checked_mark(cycles: u32, label: String, place: &str) -> Result<CycleMark, TableError> {
+fn checked_mark(
+    cycles: u32,
+    label: String,
+    label_fr: Option<String>,
+    place: &str,
+) -> Result<CycleMark, TableError> {
     if cycles == 0 {
         return Err(TableError::ZeroCycles {
             place: place.to_owned(),
         });
     }
     let label = label.trim().to_owned();
-    if label.is_empty() {
-        return Err(TableError::EmptyLabel {
-            place: place.to_owned(),
-        });
+    let label_fr = label_fr.map(|label| label.trim().to_owned());
+    for (key, empty) in [
+        ("label", label.is_empty()),
+        ("label_fr", label_fr.as_ref().is_some_and(String::is_empty)),
+    ] {
+        if empty {
+            return Err(TableError::EmptyLabel {
+                place: place.to_owned(),
+                key,
+            });
+        }
     }
-    Ok(CycleMark { cycles, label })
+    Ok(CycleMark {
+        cycles,
+        label,
+        label_fr,
+    })
 }
 
 fn checked_rule(raw: RawRule, place: &str) -> Result<CycleRule, TableError> {
-    let mark = checked_mark(raw.cycles, raw.label, place)?;
+    let mark = checked_mark(raw.cycles, raw.label, raw.label_fr, place)?;
     let make = match raw.make.map(|make| make.trim().to_lowercase()) {
         Some(make) if make.is_empty() => {
             return Err(TableError::EmptyCriterion {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::lang::Lang;
 use crate::word_enum;
 
 word_enum! {
@@ -28,12 +29,22 @@ impl DeviceCategory {
 
     /// The category as it reads inside a sentence ("a phone").
     pub fn with_article(self) -> &'static str {
-        match self {
-            DeviceCategory::Phone => "a phone",
-            DeviceCategory::Tablet => "a tablet",
-            DeviceCategory::Laptop => "a laptop",
-            DeviceCategory::Desktop => "a desktop",
-            DeviceCategory::Monitor => "a monitor",
+        self.with_article_in(Lang::En)
+    }
+
+    /// The category as it reads inside a sentence in `lang` ("un téléphone").
+    pub fn with_article_in(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (DeviceCategory::Phone, Lang::En) => "a phone",
+            (DeviceCategory::Tablet, Lang::En) => "a tablet",
+            (DeviceCategory::Laptop, Lang::En) => "a laptop",
+            (DeviceCategory::Desktop, Lang::En) => "a desktop",
+            (DeviceCategory::Monitor, Lang::En) => "a monitor",
+            (DeviceCategory::Phone, Lang::Fr) => "un téléphone",
+            (DeviceCategory::Tablet, Lang::Fr) => "une tablette",
+            (DeviceCategory::Laptop, Lang::Fr) => "un ordinateur portable",
+            (DeviceCategory::Desktop, Lang::Fr) => "un ordinateur de bureau",
+            (DeviceCategory::Monitor, Lang::Fr) => "un écran",
         }
     }
 }

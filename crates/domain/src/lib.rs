@@ -39,10 +39,12 @@ mod device;
 mod evidence;
 mod fields;
 mod imei;
+mod lang;
 mod lock;
 
 pub use battery::{
-    assess_battery, BatteryAssessment, BatteryPolicy, BatteryReading, BatteryVerdictKind, SohSource,
+    assess_battery, BatteryAssessment, BatteryFinding, BatteryPolicy, BatteryReading,
+    BatteryVerdictKind, CapacityUnit, SohSource,
 };
 pub use cycle_limits::{CycleLimits, CycleMark, TableError};
 pub use device::{DeviceCategory, DeviceIdentity};
@@ -51,8 +53,9 @@ pub use fields::{
     battery_from_fields, identity_from_fields, lock_from_fields, ReadingError, ReadingKind,
 };
 pub use imei::{check_imei, luhn_valid};
+pub use lang::Lang;
 pub use lock::{
-    assess_lock, AccountLock, ActivationLock, CarrierLock, LockAssessment, LockReading,
-    LockVerdictKind, MdmState,
+    assess_lock, AccountLock, ActivationLock, CarrierLock, LockAssessment, LockFinding,
+    LockReading, LockVerdictKind, MdmState,
 };
 pub use words::UnknownWordError;

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::lang::Lang;
 use crate::word_enum;
 
 word_enum! {
@@ -71,11 +72,83 @@ pub struct LockReading {
 pub struct LockAssessment {
     pub reading: LockReading,
     pub verdict: LockVerdictKind,
+    /// The reasons in English, as recorded.
     #[serde(default)]
     pub reasons: Vec<String>,
+    /// The same reasons as facts, one per sentence of `reasons`. Empty in
+    /// assessments recorded before findings existed.
+    #[serde(default)]
+    pub findings: Vec<LockFinding>,
 }
 
-const BLOCKED_UNTIL_CUSTOMER: &str = "cannot be valued or sold until the customer removes it";
+impl LockAssessment {
+    /// The reasons in `lang`: told from the findings, or as recorded (in
+    /// English) for an assessment that has none.
+    pub fn reasons_in(&self, lang: Lang) -> Vec<String> {
+        if self.findings.is_empty() {
+            self.reasons.clone()
+        } else {
+            self.findings
+                .iter()
+                .map(|finding| finding.text(lang))
+                .collect()
+        }
+    }
+}
+
+/// One thing the lock assessment found: a reason as data, told in a
+/// language by [`LockFinding::text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "finding", rename_all = "snake_case")]
+pub enum LockFinding {
+    ActivationLocked,
+    ActivationUnread,
+    /// Signed in to an account that blocks the sale.
+    SignedIn {
+        account: AccountLock,
+    },
+    AccountUnread,
+    MdmEnrolled,
+    MdmUnread,
+    /// Nothing blocks and everything was read.
+    NoLocks,
+    CarrierLocked,
+    CarrierUnread,
+}
+
+impl LockFinding {
+    /// The finding as a sentence a customer could read.
+    pub fn text(self, lang: Lang) -> String {
+        let fr = lang == Lang::Fr;
+        let fixed = match self {
+            LockFinding::ActivationLocked if fr => "Le verrouillage d’activation est actif (Localiser ou protection contre la réinitialisation) — l’appareil ne peut être ni estimé ni vendu tant que le client ne l’a pas désactivé.",
+            LockFinding::ActivationLocked => "Activation lock is on (Find My or Factory Reset Protection) — cannot be valued or sold until the customer turns it off.",
+            LockFinding::ActivationUnread if fr => "L’état du verrouillage d’activation n’a pas pu être lu — un opérateur doit confirmer qu’il est désactivé.",
+            LockFinding::ActivationUnread => "The activation lock state could not be read — an operator must confirm it is off.",
+            LockFinding::SignedIn { account } => {
+                let account = account_name(account, lang);
+                return if fr {
+                    format!("L’appareil est connecté à {account} — il ne peut être ni estimé ni vendu tant que le client ne l’a pas retiré.")
+                } else {
+                    format!("Device is signed in to {account} — cannot be valued or sold until the customer removes it.")
+                };
+            }
+            LockFinding::AccountUnread if fr => "Impossible de lire si l’appareil est connecté à un compte — un opérateur doit confirmer qu’il en est déconnecté.",
+            LockFinding::AccountUnread => "Whether the device is signed in to an account could not be read — an operator must confirm it is signed out.",
+            LockFinding::MdmEnrolled if fr => "L’appareil est inscrit à une gestion à distance (MDM) — il ne peut être ni estimé ni vendu tant que l’organisation qui le gère ne l’a pas libéré.",
+            LockFinding::MdmEnrolled => "Device is enrolled in remote management (MDM) — cannot be valued or sold until the organisation that manages it releases it.",
+            LockFinding::MdmUnread if fr => "L’inscription à une gestion à distance (MDM) n’a pas pu être lue — un opérateur doit confirmer que l’appareil n’est pas inscrit.",
+            LockFinding::MdmUnread => "Remote management (MDM) enrolment could not be read — an operator must confirm the device is not enrolled.",
+            LockFinding::NoLocks if fr => "Aucun verrouillage d’activation, compte connecté ni gestion à distance n’a été trouvé.",
+            LockFinding::NoLocks => "No activation lock, account sign-in or remote management was found.",
+            LockFinding::CarrierLocked if fr => "Le blocage opérateur est actif : l’appareil ne fonctionne qu’avec son réseau d’origine. C’est noté pour le prix et n’empêche pas la vente.",
+            LockFinding::CarrierLocked => "Carrier lock is on: the device works only with its original network. This is recorded for pricing and does not block the sale.",
+            LockFinding::CarrierUnread if fr => "L’état du blocage opérateur n’a pas pu être lu ; c’est noté pour information et n’empêche pas la vente.",
+            LockFinding::CarrierUnread => "The carrier lock state could not be read; this is recorded for information and does not block the sale.",
+        };
+        fixed.to_owned()
+    }
+}
 
 /// Judges a lock reading. Any activation lock, account sign-in or MDM
 /// enrolment blocks; otherwise anything unread of those three makes the
@@ -86,41 +159,20 @@ pub fn assess_lock(reading: &LockReading) -> LockAssessment {
     let mut unknowns = Vec::new();
 
     match reading.activation {
-        ActivationLock::Locked => blocks.push(
-            "Activation lock is on (Find My or Factory Reset Protection) — cannot be valued or sold \
-             until the customer turns it off."
-                .to_owned(),
-        ),
-        ActivationLock::Unknown => unknowns.push(
-            "The activation lock state could not be read — an operator must confirm it is off."
-                .to_owned(),
-        ),
+        ActivationLock::Locked => blocks.push(LockFinding::ActivationLocked),
+        ActivationLock::Unknown => unknowns.push(LockFinding::ActivationUnread),
         ActivationLock::Unlocked => {}
     }
 
-    match account_name(reading.account) {
-        Some(account) => blocks.push(format!(
-            "Device is signed in to {account} — {BLOCKED_UNTIL_CUSTOMER}."
-        )),
-        None if reading.account == AccountLock::Unknown => unknowns.push(
-            "Whether the device is signed in to an account could not be read — an operator must \
-             confirm it is signed out."
-                .to_owned(),
-        ),
-        None => {}
+    match reading.account {
+        AccountLock::None => {}
+        AccountLock::Unknown => unknowns.push(LockFinding::AccountUnread),
+        account => blocks.push(LockFinding::SignedIn { account }),
     }
 
     match reading.mdm {
-        MdmState::Enrolled => blocks.push(
-            "Device is enrolled in remote management (MDM) — cannot be valued or sold until the \
-             organisation that manages it releases it."
-                .to_owned(),
-        ),
-        MdmState::Unknown => unknowns.push(
-            "Remote management (MDM) enrolment could not be read — an operator must confirm the \
-             device is not enrolled."
-                .to_owned(),
-        ),
+        MdmState::Enrolled => blocks.push(LockFinding::MdmEnrolled),
+        MdmState::Unknown => unknowns.push(LockFinding::MdmUnread),
         MdmState::None => {}
     }
 
@@ -132,42 +184,41 @@ pub fn assess_lock(reading: &LockReading) -> LockAssessment {
         LockVerdictKind::Clear
     };
 
-    let mut reasons = blocks;
-    reasons.append(&mut unknowns);
+    let mut findings = blocks;
+    findings.append(&mut unknowns);
     if verdict == LockVerdictKind::Clear {
-        reasons
-            .push("No activation lock, account sign-in or remote management was found.".to_owned());
+        findings.push(LockFinding::NoLocks);
     }
     match reading.carrier {
-        CarrierLock::Locked => reasons.push(
-            "Carrier lock is on: the device works only with its original network. This is recorded \
-             for pricing and does not block the sale."
-                .to_owned(),
-        ),
-        CarrierLock::Unknown => reasons.push(
-            "The carrier lock state could not be read; this is recorded for information and does \
-             not block the sale."
-                .to_owned(),
-        ),
+        CarrierLock::Locked => findings.push(LockFinding::CarrierLocked),
+        CarrierLock::Unknown => findings.push(LockFinding::CarrierUnread),
         CarrierLock::Unlocked => {}
     }
 
     LockAssessment {
         reading: *reading,
         verdict,
-        reasons,
+        reasons: findings
+            .iter()
+            .map(|finding| finding.text(Lang::En))
+            .collect(),
+        findings,
     }
 }
 
 /// The account as named in a sentence, for the account states that block.
-fn account_name(account: AccountLock) -> Option<&'static str> {
-    match account {
-        AccountLock::Icloud => Some("an iCloud account"),
-        AccountLock::Google => Some("a Google account"),
-        AccountLock::Samsung => Some("a Samsung account"),
-        AccountLock::Xiaomi => Some("a Xiaomi account"),
-        AccountLock::Other => Some("an account"),
-        AccountLock::None | AccountLock::Unknown => None,
+fn account_name(account: AccountLock, lang: Lang) -> &'static str {
+    match (account, lang) {
+        (AccountLock::Icloud, Lang::En) => "an iCloud account",
+        (AccountLock::Google, Lang::En) => "a Google account",
+        (AccountLock::Samsung, Lang::En) => "a Samsung account",
+        (AccountLock::Xiaomi, Lang::En) => "a Xiaomi account",
+        (_, Lang::En) => "an account",
+        (AccountLock::Icloud, Lang::Fr) => "un compte iCloud",
+        (AccountLock::Google, Lang::Fr) => "un compte Google",
+        (AccountLock::Samsung, Lang::Fr) => "un compte Samsung",
+        (AccountLock::Xiaomi, Lang::Fr) => "un compte Xiaomi",
+        (_, Lang::Fr) => "un compte",
     }
 }
 
@@ -324,5 +375,50 @@ mod tests {
         check(CarrierLock::ALL, &["locked", "unlocked", "unknown"]);
         check(LockVerdictKind::ALL, &["clear", "blocked", "unknown"]);
         assert!("iCloud".parse::<AccountLock>().is_err());
+    }
+    #[test]
+    fn lock_reasons_are_told_in_french_too() {
+        let reading = LockReading {
+            account: AccountLock::Icloud,
+            mdm: MdmState::Unknown,
+            carrier: CarrierLock::Locked,
+            ..CLEAR
+        };
+        let assessment = assess_lock(&reading);
+        assert_eq!(assessment.reasons_in(Lang::En), assessment.reasons);
+        let french = assessment.reasons_in(Lang::Fr);
+        assert_eq!(french.len(), assessment.reasons.len());
+        assert!(
+            french[0].starts_with("L’appareil est connecté à un compte iCloud"),
+            "{french:?}"
+        );
+        assert!(french[1].contains("gestion à distance (MDM)"), "{french:?}");
+        assert!(
+            french[2].starts_with("Le blocage opérateur est actif"),
+            "{french:?}"
+        );
+        let all = [
+            LockFinding::ActivationLocked,
+            LockFinding::ActivationUnread,
+            LockFinding::SignedIn {
+                account: AccountLock::Google,
+            },
+            LockFinding::AccountUnread,
+            LockFinding::MdmEnrolled,
+            LockFinding::MdmUnread,
+            LockFinding::NoLocks,
+            LockFinding::CarrierLocked,
+            LockFinding::CarrierUnread,
+        ];
+        let french: std::collections::HashSet<_> =
+            all.iter().map(|finding| finding.text(Lang::Fr)).collect();
+        assert_eq!(
+            french.len(),
+            all.len(),
+            "each finding has its own French sentence"
+        );
+        for finding in all {
+            assert_ne!(finding.text(Lang::Fr), finding.text(Lang::En));
+        }
     }
 }
