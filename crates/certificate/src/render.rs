@@ -402,11 +402,11 @@ fn report_blocks(t: &Texts, body: &DeviceReport) -> Vec<Block> {
             blocks.push(Block::Fields(vec![
                 (
                     t.t("lock.activation"),
-                    t.or_unset(lock.activation.as_deref()),
+                    lock_state(t, "activation", &lock.activation),
                 ),
-                (t.t("lock.account"), t.or_unset(lock.account.as_deref())),
-                (t.t("lock.mdm"), t.or_unset(lock.mdm.as_deref())),
-                (t.t("lock.carrier"), t.or_unset(lock.carrier.as_deref())),
+                (t.t("lock.account"), lock_state(t, "account", &lock.account)),
+                (t.t("lock.mdm"), lock_state(t, "mdm", &lock.mdm)),
+                (t.t("lock.carrier"), lock_state(t, "carrier", &lock.carrier)),
                 (t.t("lock.verdict"), t.code("lock_verdict", &lock.verdict)),
             ]));
             push_reasons(t, &mut blocks, &lock.reasons_in(t.lang));
@@ -493,6 +493,14 @@ fn capacity(t: &Texts, mah: Option<f64>, mwh: Option<f64>) -> String {
             number(t, Some(mah), "mAh"),
             number(t, Some(mwh), "mWh")
         ),
+    }
+}
+
+/// A lock state's word (`locked`, `icloud`…) in the document's language.
+fn lock_state(t: &Texts, prefix: &str, word: &Option<String>) -> String {
+    match word.as_deref() {
+        Some(word) if !word.trim().is_empty() => t.code(prefix, word),
+        other => t.or_unset(other),
     }
 }
 

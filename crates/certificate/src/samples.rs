@@ -211,9 +211,9 @@ pub fn device_report(n: u64) -> Document {
                 }],
             }),
             lock: Some(LockFacts {
-                activation: Some("off".to_owned()),
+                activation: Some("unlocked".to_owned()),
                 account: Some("none".to_owned()),
-                mdm: Some("no".to_owned()),
+                mdm: Some("none".to_owned()),
                 carrier: Some("unlocked".to_owned()),
                 verdict: "clear".to_owned(),
                 reasons: Vec::new(),

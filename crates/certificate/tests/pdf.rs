@@ -633,7 +633,7 @@ fn the_organisation_logo_is_printed_above_its_name() {
 }
 
 #[test]
-fn a_report_tells_battery_and_lock_reasons_in_its_own_language() {
+fn a_report_tells_lock_states_and_reasons_in_its_own_language() {
     let signer = signer();
     let dir = artifacts();
     let document = samples::device_report(9);
@@ -641,7 +641,8 @@ fn a_report_tells_battery_and_lock_reasons_in_its_own_language() {
         let issued = issue(&document, lang, &signer, &PrintOptions::default()).unwrap();
         let pdf = dir.join(format!("reasons-{lang}.pdf"));
         std::fs::write(&pdf, &issued.pdf).unwrap();
-        tool("pdftotext", &[pdf.to_str().unwrap(), "-"])
+        // -layout keeps each label on the line of its value.
+        tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
     };
     let french = printed(Lang::Fr);
     let english = printed(Lang::En);
@@ -649,9 +650,12 @@ fn a_report_tells_battery_and_lock_reasons_in_its_own_language() {
         (
             &french,
             [
-                "L’état de santé de la batterie est de 87,0",
-                "qu’exige ce canal de vente",
-                "Aucun verrouillage d’activation",
+                "L'état de santé de la batterie est de 87,0",
+                "qu'exige ce canal de vente",
+                "Aucun verrouillage d'activation",
+                "Verrouillage d'activation Désactivé",
+                "Compte Déconnecté",
+                "Inscription MDM Non inscrit",
             ],
             "Battery health",
         ),
@@ -661,6 +665,9 @@ fn a_report_tells_battery_and_lock_reasons_in_its_own_language() {
                 "Battery health is 87.0%",
                 "this sales channel needs",
                 "No activation lock",
+                "Activation lock Off",
+                "Account Signed out",
+                "MDM enrolment Not enrolled",
             ],
             "état de santé",
         ),

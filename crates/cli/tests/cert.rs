@@ -479,8 +479,8 @@ fn a_device_read_on_a_bench_gets_its_audit_report_in_both_languages() {
         // The battery's reasons, told in the report's language.
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let (told, not_told) = match lang {
-            "fr" => ("L’état de santé de la batterie est de", "Battery health is"),
-            _ => ("Battery health is", "L’état de santé de la batterie"),
+            "fr" => ("L'état de santé de la batterie est de", "Battery health is"),
+            _ => ("Battery health is", "L'état de santé de la batterie"),
         };
         assert!(flat.contains(told), "{told:?} missing from:\n{text}");
         assert!(!flat.contains(not_told), "{not_told:?} printed in:\n{text}");

@@ -195,7 +195,7 @@ impl BatteryFinding {
             } => {
                 let needing = capitalized(category.with_article_in(lang));
                 if fr {
-                    format!("Aucune batterie n’a été trouvée. {needing} en a besoin, c’est donc un défaut : poser une batterie avant la vente.")
+                    format!("Aucune batterie n'a été trouvée. {needing} en a besoin, c'est donc un défaut : poser une batterie avant la vente.")
                 } else {
                     format!("No battery was found. {needing} needs one, so this counts as a failure: fit a battery before sale.")
                 }
@@ -203,13 +203,13 @@ impl BatteryFinding {
             BatteryFinding::Missing { category, .. } => {
                 let category = category.with_article_in(lang);
                 if fr {
-                    format!("Aucune batterie n’a été trouvée, ce qui est normal pour {category} ; ce n’est pas un défaut.")
+                    format!("Aucune batterie n'a été trouvée, ce qui est normal pour {category} ; ce n'est pas un défaut.")
                 } else {
                     format!("No battery was found, which is normal for {category}; this is not a failure.")
                 }
             }
             BatteryFinding::ZeroDesignCapacity { unit } => if fr {
-                format!("La capacité nominale a été indiquée à 0 {unit} : l’état de santé ne peut pas être calculé à partir des capacités en {unit}.")
+                format!("La capacité nominale a été indiquée à 0 {unit} : l'état de santé ne peut pas être calculé à partir des capacités en {unit}.")
             } else {
                 format!("The design capacity was reported as 0 {unit}, so health cannot be computed from the {unit} capacities.")
             },
@@ -231,7 +231,7 @@ impl BatteryFinding {
             BatteryFinding::DeviceFigureOnly { reported_pct } => {
                 let reported = pct(*reported_pct);
                 if fr {
-                    format!("L’état de santé de {reported} est le chiffre de l’appareil lui-même : le banc n’a envoyé aucune capacité pour le vérifier.")
+                    format!("L'état de santé de {reported} est le chiffre de l'appareil lui-même : le banc n'a envoyé aucune capacité pour le vérifier.")
                 } else {
                     format!("Battery health {reported} is the device's own figure: the bench sent no capacities to check it against.")
                 }
@@ -242,7 +242,7 @@ impl BatteryFinding {
             } => {
                 let (health, threshold) = (pct(*soh_pct), bare(*threshold_pct));
                 if fr {
-                    format!("L’état de santé de la batterie est de {health}, au moins les {threshold} qu’exige ce canal de vente.")
+                    format!("L'état de santé de la batterie est de {health}, au moins les {threshold} qu'exige ce canal de vente.")
                 } else {
                     format!("Battery health is {health}, at or above the {threshold} this sales channel needs.")
                 }
@@ -254,7 +254,7 @@ impl BatteryFinding {
                 let health = shown_below(*soh_pct, *threshold_pct, lang);
                 let threshold = bare(*threshold_pct);
                 if fr {
-                    format!("L’état de santé de la batterie est de {health}, sous les {threshold} qu’exige ce canal de vente : remplacer la batterie avant la vente.")
+                    format!("L'état de santé de la batterie est de {health}, sous les {threshold} qu'exige ce canal de vente : remplacer la batterie avant la vente.")
                 } else {
                     format!("Battery health is {health}, below the {threshold} this sales channel needs: replace the battery before sale.")
                 }
@@ -266,13 +266,13 @@ impl BatteryFinding {
                 let health = shown_below(*soh_pct, *consumed_below_pct, lang);
                 let consumed = bare(*consumed_below_pct);
                 if fr {
-                    format!("L’état de santé de la batterie est de {health}, sous {consumed} : la batterie est usée et doit être remplacée.")
+                    format!("L'état de santé de la batterie est de {health}, sous {consumed} : la batterie est usée et doit être remplacée.")
                 } else {
                     format!("Battery health is {health}, below {consumed}: the battery is worn out and must be replaced.")
                 }
             }
             BatteryFinding::NoHealthFigures => if fr {
-                "La batterie est présente, mais ni ses capacités ni un état de santé n’ont été indiqués ; un opérateur doit vérifier son état."
+                "La batterie est présente, mais ni ses capacités ni un état de santé n'ont été indiqués ; un opérateur doit vérifier son état."
             } else {
                 "The battery is present, but neither its capacities nor a health figure were reported; an operator must check its health."
             }
@@ -280,13 +280,13 @@ impl BatteryFinding {
             BatteryFinding::CyclesAboveMark { cycles, mark } => {
                 let (limit, family) = (mark.cycles, mark.label_in(lang));
                 if fr {
-                    format!("{cycles} cycles de charge, c’est au-delà du repère de {limit} cycles pour {family}.")
+                    format!("{cycles} cycles de charge, c'est au-delà du repère de {limit} cycles pour {family}.")
                 } else {
                     format!("{cycles} charge cycles is above the {limit}-cycle mark for {family}.")
                 }
             }
             BatteryFinding::CyclesNotReported => if fr {
-                "Le nombre de cycles de charge n’a pas été indiqué."
+                "Le nombre de cycles de charge n'a pas été indiqué."
             } else {
                 "The charge cycle count was not reported."
             }
@@ -986,7 +986,7 @@ mod tests {
         let french = assessment.reasons_in(Lang::Fr);
         assert!(
             french.iter().any(|reason| reason
-                .contains("84,96\u{202f}%, sous les 85\u{202f}% qu’exige ce canal de vente")),
+                .contains("84,96\u{202f}%, sous les 85\u{202f}% qu'exige ce canal de vente")),
             "{french:?}"
         );
         let cycles = assess_battery(
@@ -1000,7 +1000,7 @@ mod tests {
         );
         assert!(
             cycles.reasons_in(Lang::Fr).iter().any(|reason| reason
-                == "1200 cycles de charge, c’est au-delà du repère de 1000 cycles pour les iPhone 15 et suivants."),
+                == "1200 cycles de charge, c'est au-delà du repère de 1000 cycles pour les iPhone 15 et suivants."),
             "{:?}",
             cycles.reasons_in(Lang::Fr)
         );

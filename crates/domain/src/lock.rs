@@ -121,29 +121,29 @@ impl LockFinding {
     pub fn text(self, lang: Lang) -> String {
         let fr = lang == Lang::Fr;
         let fixed = match self {
-            LockFinding::ActivationLocked if fr => "Le verrouillage d’activation est actif (Localiser ou protection contre la réinitialisation) — l’appareil ne peut être ni estimé ni vendu tant que le client ne l’a pas désactivé.",
+            LockFinding::ActivationLocked if fr => "Le verrouillage d'activation est actif (Localiser ou protection contre la réinitialisation) — l'appareil ne peut être ni estimé ni vendu tant que le client ne l'a pas désactivé.",
             LockFinding::ActivationLocked => "Activation lock is on (Find My or Factory Reset Protection) — cannot be valued or sold until the customer turns it off.",
-            LockFinding::ActivationUnread if fr => "L’état du verrouillage d’activation n’a pas pu être lu — un opérateur doit confirmer qu’il est désactivé.",
+            LockFinding::ActivationUnread if fr => "L'état du verrouillage d'activation n'a pas pu être lu — un opérateur doit confirmer qu'il est désactivé.",
             LockFinding::ActivationUnread => "The activation lock state could not be read — an operator must confirm it is off.",
             LockFinding::SignedIn { account } => {
                 let account = account_name(account, lang);
                 return if fr {
-                    format!("L’appareil est connecté à {account} — il ne peut être ni estimé ni vendu tant que le client ne l’a pas retiré.")
+                    format!("L'appareil est connecté à {account} — il ne peut être ni estimé ni vendu tant que le client ne l'a pas retiré.")
                 } else {
                     format!("Device is signed in to {account} — cannot be valued or sold until the customer removes it.")
                 };
             }
-            LockFinding::AccountUnread if fr => "Impossible de lire si l’appareil est connecté à un compte — un opérateur doit confirmer qu’il en est déconnecté.",
+            LockFinding::AccountUnread if fr => "Impossible de lire si l'appareil est connecté à un compte — un opérateur doit confirmer qu'il en est déconnecté.",
             LockFinding::AccountUnread => "Whether the device is signed in to an account could not be read — an operator must confirm it is signed out.",
-            LockFinding::MdmEnrolled if fr => "L’appareil est inscrit à une gestion à distance (MDM) — il ne peut être ni estimé ni vendu tant que l’organisation qui le gère ne l’a pas libéré.",
+            LockFinding::MdmEnrolled if fr => "L'appareil est inscrit à une gestion à distance (MDM) — il ne peut être ni estimé ni vendu tant que l'organisation qui le gère ne l'a pas libéré.",
             LockFinding::MdmEnrolled => "Device is enrolled in remote management (MDM) — cannot be valued or sold until the organisation that manages it releases it.",
-            LockFinding::MdmUnread if fr => "L’inscription à une gestion à distance (MDM) n’a pas pu être lue — un opérateur doit confirmer que l’appareil n’est pas inscrit.",
+            LockFinding::MdmUnread if fr => "L'inscription à une gestion à distance (MDM) n'a pas pu être lue — un opérateur doit confirmer que l'appareil n'est pas inscrit.",
             LockFinding::MdmUnread => "Remote management (MDM) enrolment could not be read — an operator must confirm the device is not enrolled.",
-            LockFinding::NoLocks if fr => "Aucun verrouillage d’activation, compte connecté ni gestion à distance n’a été trouvé.",
+            LockFinding::NoLocks if fr => "Aucun verrouillage d'activation, compte connecté ni gestion à distance n'a été trouvé.",
             LockFinding::NoLocks => "No activation lock, account sign-in or remote management was found.",
-            LockFinding::CarrierLocked if fr => "Le blocage opérateur est actif : l’appareil ne fonctionne qu’avec son réseau d’origine. C’est noté pour le prix et n’empêche pas la vente.",
+            LockFinding::CarrierLocked if fr => "Le verrouillage opérateur est actif : l'appareil ne fonctionne qu'avec son réseau d'origine. C'est noté pour le prix et n'empêche pas la vente.",
             LockFinding::CarrierLocked => "Carrier lock is on: the device works only with its original network. This is recorded for pricing and does not block the sale.",
-            LockFinding::CarrierUnread if fr => "L’état du blocage opérateur n’a pas pu être lu ; c’est noté pour information et n’empêche pas la vente.",
+            LockFinding::CarrierUnread if fr => "L'état du verrouillage opérateur n'a pas pu être lu ; c'est noté pour information et n'empêche pas la vente.",
             LockFinding::CarrierUnread => "The carrier lock state could not be read; this is recorded for information and does not block the sale.",
         };
         fixed.to_owned()
@@ -389,12 +389,12 @@ mod tests {
         let french = assessment.reasons_in(Lang::Fr);
         assert_eq!(french.len(), assessment.reasons.len());
         assert!(
-            french[0].starts_with("L’appareil est connecté à un compte iCloud"),
+            french[0].starts_with("L'appareil est connecté à un compte iCloud"),
             "{french:?}"
         );
         assert!(french[1].contains("gestion à distance (MDM)"), "{french:?}");
         assert!(
-            french[2].starts_with("Le blocage opérateur est actif"),
+            french[2].starts_with("Le verrouillage opérateur est actif"),
             "{french:?}"
         );
         let all = [
