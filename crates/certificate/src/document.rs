@@ -6,7 +6,7 @@
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use refurbdesk_domain::{BatteryFinding, LockFinding};
+use refurbdesk_domain::{tell_reasons, BatteryFinding, LockFinding};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -251,7 +251,7 @@ pub struct BatteryFacts {
 impl BatteryFacts {
     /// The reasons to print, in `lang` where they are facts.
     pub fn reasons_in(&self, lang: Lang) -> Vec<String> {
-        told(&self.reasons, self.findings.iter().map(|f| f.text(lang)))
+        tell_reasons(&self.reasons, &self.findings, |finding| finding.text(lang))
     }
 }
 
@@ -272,14 +272,8 @@ pub struct LockFacts {
 impl LockFacts {
     /// The reasons to print, in `lang` where they are facts.
     pub fn reasons_in(&self, lang: Lang) -> Vec<String> {
-        told(&self.reasons, self.findings.iter().map(|f| f.text(lang)))
+        tell_reasons(&self.reasons, &self.findings, |finding| finding.text(lang))
     }
-}
-
-/// Words recorded before findings existed, then the findings told in a
-/// language (a document holds one or the other).
-fn told(words: &[String], findings: impl Iterator<Item = String>) -> Vec<String> {
-    words.iter().cloned().chain(findings).collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

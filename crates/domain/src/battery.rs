@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cycle_limits::{CycleLimits, CycleMark};
 use crate::device::{DeviceCategory, DeviceIdentity};
-use crate::lang::Lang;
+use crate::lang::{tell_reasons, Lang};
 use crate::word_enum;
 
 /// What the bench reported in a `BATT` reading; `None` means "not reported",
@@ -108,14 +108,7 @@ impl BatteryAssessment {
     /// The reasons in `lang`: told from the findings, or as recorded (in
     /// English) for an assessment that has none.
     pub fn reasons_in(&self, lang: Lang) -> Vec<String> {
-        if self.findings.is_empty() {
-            self.reasons.clone()
-        } else {
-            self.findings
-                .iter()
-                .map(|finding| finding.text(lang))
-                .collect()
-        }
+        tell_reasons(&self.reasons, &self.findings, |finding| finding.text(lang))
     }
 }
 

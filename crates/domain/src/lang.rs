@@ -49,6 +49,20 @@ impl Lang {
     }
 }
 
+/// Reasons to show: each finding told by `tell`, or, for a record made
+/// before findings existed (it has none), the English words it holds.
+pub fn tell_reasons<T>(
+    words: &[String],
+    findings: &[T],
+    tell: impl Fn(&T) -> String,
+) -> Vec<String> {
+    if findings.is_empty() {
+        words.to_vec()
+    } else {
+        findings.iter().map(tell).collect()
+    }
+}
+
 impl fmt::Display for Lang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::lang::Lang;
+use crate::lang::{tell_reasons, Lang};
 use crate::word_enum;
 
 word_enum! {
@@ -85,14 +85,7 @@ impl LockAssessment {
     /// The reasons in `lang`: told from the findings, or as recorded (in
     /// English) for an assessment that has none.
     pub fn reasons_in(&self, lang: Lang) -> Vec<String> {
-        if self.findings.is_empty() {
-            self.reasons.clone()
-        } else {
-            self.findings
-                .iter()
-                .map(|finding| finding.text(lang))
-                .collect()
-        }
+        tell_reasons(&self.reasons, &self.findings, |finding| finding.text(lang))
     }
 }
 
