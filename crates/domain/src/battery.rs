@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cycle_limits::{CycleLimits, CycleMark};
 use crate::device::{DeviceCategory, DeviceIdentity};
-use crate::lang::{tell_reasons, Lang};
+use crate::lang::{bare_number, number_below, tell_reasons, Lang};
 use crate::word_enum;
 
 /// What the bench reported in a `BATT` reading; `None` means "not reported",
@@ -462,23 +462,14 @@ fn one_decimal(value: f64) -> String {
 /// A value that is below `limit`, written with just enough decimals that it
 /// also reads as below it: 84.96 must not be shown as "85.0% is below 85%".
 fn shown_below(value: f64, limit: f64, lang: Lang) -> String {
-    for decimals in 1..=4 {
-        let shown = format!("{value:.decimals$}");
-        if shown.parse::<f64>().is_ok_and(|shown| shown < limit) {
-            return lang.percent(&shown);
-        }
+    if let Some(shown) = number_below(value, limit) {
+        return lang.percent(&shown);
     }
     let limit = lang.percent(&bare_number(limit));
     match lang {
         Lang::En => format!("just under {limit}"),
         Lang::Fr => format!("à peine moins de {limit}"),
     }
-}
-
-/// 85.0 as "85", 82.5 as "82.5".
-fn bare_number(value: f64) -> String {
-    let text = format!("{value:.2}");
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 fn capitalized(text: &str) -> String {

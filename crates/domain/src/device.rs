@@ -47,6 +47,14 @@ impl DeviceCategory {
             (DeviceCategory::Monitor, Lang::Fr) => "un écran",
         }
     }
+
+    /// The category's noun alone in `lang`: "phone", "ordinateur portable".
+    pub fn noun_in(self, lang: Lang) -> &'static str {
+        let with_article = self.with_article_in(lang);
+        with_article
+            .split_once(' ')
+            .map_or(with_article, |(_, noun)| noun)
+    }
 }
 
 /// Who the device is: everything an `IDENT` reading reports, plus the
@@ -126,6 +134,19 @@ mod tests {
                 message.contains("phone, tablet, laptop, desktop, monitor"),
                 "{message}"
             );
+        }
+    }
+
+    #[test]
+    fn category_nouns_drop_only_the_article() {
+        assert_eq!(DeviceCategory::Phone.noun_in(Lang::En), "phone");
+        assert_eq!(
+            DeviceCategory::Laptop.noun_in(Lang::Fr),
+            "ordinateur portable"
+        );
+        assert_eq!(DeviceCategory::Tablet.noun_in(Lang::Fr), "tablette");
+        for category in DeviceCategory::ALL {
+            assert_eq!(category.noun_in(Lang::En), category.as_str());
         }
     }
 

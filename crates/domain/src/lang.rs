@@ -49,6 +49,48 @@ impl Lang {
     }
 }
 
+impl Lang {
+    /// A list inside a sentence: "a", "a and b", "a, b and c" / "a, b et c".
+    pub fn join<S: AsRef<str>>(self, words: &[S]) -> String {
+        let and = match self {
+            Lang::En => " and ",
+            Lang::Fr => " et ",
+        };
+        let mut text = String::new();
+        for (index, word) in words.iter().enumerate() {
+            if index > 0 {
+                text.push_str(if index + 1 == words.len() { and } else { ", " });
+            }
+            text.push_str(word.as_ref());
+        }
+        text
+    }
+
+    /// "unknown" / "inconnu": a figure that was not read.
+    pub fn unknown(self) -> &'static str {
+        match self {
+            Lang::En => "unknown",
+            Lang::Fr => "inconnu",
+        }
+    }
+}
+
+/// A threshold as people write it, with a decimal point: 85.0 as "85",
+/// 82.5 as "82.5".
+pub fn bare_number(value: f64) -> String {
+    let text = format!("{value:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// `value`, which is below `limit`, with just enough decimals (with a decimal
+/// point) that it also reads as below it: 84.96 must not be shown as "85.0"
+/// beside a limit of 85. `None` when even four decimals round up to the limit.
+pub fn number_below(value: f64, limit: f64) -> Option<String> {
+    (1..=4usize)
+        .map(|decimals| format!("{value:.decimals$}"))
+        .find(|shown| shown.parse::<f64>().is_ok_and(|shown| shown < limit))
+}
+
 /// Reasons to show: each finding told by `tell`, or, for a record made
 /// before findings existed (it has none), the English words it holds.
 pub fn tell_reasons<T>(
@@ -77,7 +119,7 @@ impl FromStr for Lang {
             "en" => Ok(Lang::En),
             "fr" => Ok(Lang::Fr),
             other => Err(format!(
-                "{other:?} is not a document language; use en or fr"
+                "{other:?} is not a language Refurbdesk speaks; use en or fr"
             )),
         }
     }
@@ -94,5 +136,21 @@ mod tests {
         assert_eq!(Lang::Fr.decimal(2.5, 1), "2,5");
         assert_eq!("fr".parse::<Lang>(), Ok(Lang::Fr));
         assert!("de".parse::<Lang>().unwrap_err().contains("use en or fr"));
+    }
+
+    #[test]
+    fn lists_and_thresholds_read_naturally() {
+        assert_eq!(Lang::En.join::<&str>(&[]), "");
+        assert_eq!(Lang::En.join(&["screen"]), "screen");
+        assert_eq!(
+            Lang::En.join(&["screen", "back", "frame"]),
+            "screen, back and frame"
+        );
+        assert_eq!(Lang::Fr.join(&["l'écran", "le dos"]), "l'écran et le dos");
+        assert_eq!(bare_number(85.0), "85");
+        assert_eq!(bare_number(82.5), "82.5");
+        assert_eq!(number_below(82.34, 85.0).as_deref(), Some("82.3"));
+        assert_eq!(number_below(84.96, 85.0).as_deref(), Some("84.96"));
+        assert_eq!(number_below(84.999_99, 85.0), None);
     }
 }

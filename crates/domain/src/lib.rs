@@ -53,7 +53,7 @@ pub use fields::{
     battery_from_fields, identity_from_fields, lock_from_fields, ReadingError, ReadingKind,
 };
 pub use imei::{check_imei, luhn_valid};
-pub use lang::{tell_reasons, Lang};
+pub use lang::{bare_number, number_below, tell_reasons, Lang};
 pub use lock::{
     assess_lock, AccountLock, ActivationLock, CarrierLock, LockAssessment, LockFinding,
     LockReading, LockVerdictKind, MdmState,

@@ -26,7 +26,7 @@ use refurbdesk_station::{
 use refurbdesk_store::{ErasureDetails, ErasureRecord, StepAnswer, Store};
 use serde::Serialize;
 
-use super::{link_failure, open_workstation, store_failure};
+use super::{lang_from_environment, link_failure, open_workstation, store_failure};
 use crate::exit::{Exit, Failure};
 use crate::GlobalArgs;
 
@@ -745,16 +745,6 @@ fn run_manual(args: &EraseArgs, global: &GlobalArgs, paths: &DataPaths) -> Resul
             ),
         )),
     }
-}
-
-/// French when the environment's language is French, English otherwise.
-fn lang_from_environment() -> Lang {
-    ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .into_iter()
-        .filter_map(|name| std::env::var(name).ok())
-        .find(|value| !value.is_empty())
-        .filter(|value| value.starts_with("fr"))
-        .map_or(Lang::En, |_| Lang::Fr)
 }
 
 fn read_answers(file: &Path) -> Result<(PathBuf, AnswersFile), Failure> {

@@ -15,6 +15,7 @@ pub mod station;
 
 use refurbdesk_app::DataPaths;
 use refurbdesk_bench::{ErrorCode, LinkError};
+use refurbdesk_domain::Lang;
 use refurbdesk_station::IntakeError;
 use refurbdesk_store::{Actor, Store, StoreError};
 
@@ -101,4 +102,14 @@ fn link_failure_ref(link: &LinkError, message: String) -> Failure {
 pub fn link_failure(error: LinkError) -> Failure {
     let message = error.to_string();
     link_failure_ref(&error, message)
+}
+
+/// French when the environment's language is French, English otherwise.
+pub(crate) fn lang_from_environment() -> Lang {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .into_iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|value| !value.is_empty())
+        .filter(|value| value.starts_with("fr"))
+        .map_or(Lang::En, |_| Lang::Fr)
 }

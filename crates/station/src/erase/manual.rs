@@ -5,8 +5,6 @@
 //! skipped fails it, naming the step; an operator who stops part way leaves it `interrupted`.
 
 use std::collections::{BTreeMap, HashSet};
-use std::fmt;
-use std::str::FromStr;
 use std::sync::OnceLock;
 
 use chrono::Utc;
@@ -23,42 +21,8 @@ use super::TOOL_VERSION;
 /// The checklists shipped with the app.
 pub const MANUAL_RESET_TOML: &str = include_str!("../../../../assets/erasure/manual-reset.toml");
 
-/// The languages every step is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Lang {
-    En,
-    Fr,
-}
-
-impl Lang {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Fr => "fr",
-        }
-    }
-}
-
-impl fmt::Display for Lang {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Lang {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text {
-            "en" => Ok(Lang::En),
-            "fr" => Ok(Lang::Fr),
-            other => Err(format!(
-                "{other:?} is not a language of the checklists; use en or fr"
-            )),
-        }
-    }
-}
+/// Every step is written in each of Refurbdesk's languages.
+pub use refurbdesk_domain::Lang;
 
 /// A text in each language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
