@@ -45,7 +45,11 @@ impl Station {
             .env("REFURBDESK_DB", &self.db)
             .env("REFURBDESK_LOG", "off")
             .env("REFURBDESK_OPERATOR", "ana")
-            .env("USER", "ana");
+            .env("USER", "ana")
+            // Reasons print in the environment's language unless --lang says.
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C");
         cmd
     }
 
@@ -157,7 +161,7 @@ fn a_complete_grade_is_recorded_and_printed_as_one_json_object() {
     assert_eq!(json["ctia"]["functional"], 2);
     assert_eq!(json["ctia"]["cosmetic"], "B");
     assert_eq!(json["policy"]["name"], "backmarket-default");
-    assert_eq!(json["policy"]["version"], "1.0.0");
+    assert_eq!(json["policy"]["version"], "1.1.0");
     assert_eq!(json["partial"], false);
     let rules: Vec<&str> = json["reasons"]
         .as_array()
@@ -253,23 +257,44 @@ fn partial_grades_what_is_known_and_says_so() {
         .iter()
         .any(|reason| reason["rule"] == "input.partial"));
 
-    station
-        .cli()
-        .args([
-            "grade",
-            "--device",
-            IMEI,
-            "--partial",
-            "--cosmetic",
-            "screen=flawless",
-        ])
+    let partial_grade = |extra: &[&str]| {
+        let mut command = station.cli();
+        command
+            .args(["grade", "--device", IMEI, "--partial"])
+            .args(["--cosmetic", "screen=flawless"])
+            .args(extra);
+        command
+    };
+    partial_grade(&[])
         .assert()
         .success()
         .stdout(predicate::str::contains(
             "partial:   not yet checked: powers_on_off",
         ))
         .stdout(predicate::str::contains("zone back, zone frame"));
-    assert_eq!(device_grades(&station), 2);
+
+    // The reasons in French when asked, or when the environment is French.
+    for french in [["--lang", "fr"], ["--explain", "--lang=fr"]] {
+        partial_grade(&french)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(
+                "[input.partial] Cette note est partielle : tout n'a pas encore été vérifié \
+                 (allumage et extinction,",
+            ))
+            .stdout(predicate::str::contains(
+                "inspection du dos et inspection du contour)",
+            ));
+    }
+    partial_grade(&[])
+        .env("LANG", "fr_FR.UTF-8")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "[input.partial] Cette note est partielle",
+        ));
+    // Every run recorded its grade, in whichever language it printed.
+    assert_eq!(device_grades(&station), 5);
 }
 
 #[test]
@@ -283,7 +308,7 @@ fn explain_prints_the_rule_trace() {
         .success()
         .stdout(predicate::str::contains("outcome:   repair"))
         .stdout(predicate::str::contains(
-            "rule trace (backmarket-default 1.0.0)",
+            "rule trace (backmarket-default 1.1.0)",
         ))
         .stdout(predicate::str::contains(
             "[fired] battery.below_threshold (line",
@@ -337,7 +362,7 @@ fn a_policy_file_changes_the_grade_and_is_recorded_by_name_and_version() {
     let station = Station::with_phone(88);
     let strict = refurbdesk_grading::DEFAULT_POLICY_TOML
         .replacen("name = \"backmarket-default\"", "name = \"strict-shop\"", 1)
-        .replacen("version = \"1.0.0\"", "version = \"2.1\"", 1)
+        .replacen("version = \"1.1.0\"", "version = \"2.1\"", 1)
         .replacen(
             "when = { soh_below = 85.0 }",
             "when = { soh_below = 90.0 }",
@@ -542,7 +567,7 @@ fn policy_check_says_valid_or_lists_every_problem_by_line() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "valid (backmarket-default 1.0.0, 24 rules)",
+            "valid (backmarket-default 1.1.0, 24 rules)",
         ));
 
     let broken = format!(

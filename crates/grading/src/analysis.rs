@@ -213,7 +213,13 @@ fn never_fires(rule: &Rule, policy: &Policy, checklists: &Checklists) -> Vec<Str
 fn placeholder_problems(rule: &Rule) -> Vec<String> {
     let when = &rule.when;
     let mut messages = Vec::new();
-    for segment in &rule.segments {
+    let english = rule.segments.iter().map(|segment| ("reason", segment));
+    let french = rule
+        .segments_fr
+        .iter()
+        .flatten()
+        .map(|segment| ("reason_fr", segment));
+    for (key, segment) in english.chain(french) {
         let Segment::Slot(slot) = segment else {
             continue;
         };
@@ -242,7 +248,7 @@ fn placeholder_problems(rule: &Rule) -> Vec<String> {
         };
         if !supported {
             messages.push(format!(
-                "rule `{}` uses {{{slot}}} in its reason, which needs {needs} to have something to say; add the condition or remove the placeholder",
+                "rule `{}` uses {{{slot}}} in its {key}, which needs {needs} to have something to say; add the condition or remove the placeholder",
                 rule.id
             ));
         }

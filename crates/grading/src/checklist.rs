@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 
-use refurbdesk_domain::DeviceCategory;
+use refurbdesk_domain::{DeviceCategory, Lang};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -96,14 +96,38 @@ pub struct ChecklistItem {
     pub group: ItemGroup,
     /// A noun phrase shown in reasons: "rear camera".
     pub label: String,
+    /// The label in French ("appareil photo arrière"), when the file has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_fr: Option<String>,
     /// What the technician is asked; manual items only.
     pub question: Option<String>,
+    /// The question in French, when the file has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question_fr: Option<String>,
     /// Bench tests that answer the item.
     pub tests: Vec<String>,
     /// A manual item that may be left unanswered.
     pub optional: bool,
     /// Whether `na` is an acceptable answer.
     pub na_allowed: bool,
+}
+
+impl ChecklistItem {
+    /// The label in `lang`; the English one when the file has no French.
+    pub fn label_in(&self, lang: Lang) -> &str {
+        match (lang, &self.label_fr) {
+            (Lang::Fr, Some(label)) => label,
+            _ => &self.label,
+        }
+    }
+
+    /// The question in `lang`; the English one when the file has no French.
+    pub fn question_in(&self, lang: Lang) -> Option<&str> {
+        match (lang, &self.question_fr) {
+            (Lang::Fr, Some(question)) => Some(question),
+            _ => self.question.as_deref(),
+        }
+    }
 }
 
 /// The checklist for one device category, built by
@@ -163,7 +187,9 @@ struct RawItem {
     kind: ItemKind,
     group: ItemGroup,
     label: String,
+    label_fr: Option<String>,
     question: Option<String>,
+    question_fr: Option<String>,
     #[serde(default)]
     tests: Vec<String>,
     #[serde(default)]
@@ -233,6 +259,22 @@ impl ChecklistTemplate {
                     "has an empty label; customers read it in reasons",
                 ));
             }
+            if item
+                .label_fr
+                .as_deref()
+                .is_some_and(|label| label.trim().is_empty())
+            {
+                return Err(bad(
+                    &item.id,
+                    "has an empty label_fr; write the French label or remove the line",
+                ));
+            }
+            if item.question_fr.is_some() && item.question.is_none() {
+                return Err(bad(
+                    &item.id,
+                    "has a question_fr but no question; add the question in English too",
+                ));
+            }
             match item.kind {
                 ItemKind::Automatic if item.tests.is_empty() => {
                     return Err(bad(
@@ -273,7 +315,9 @@ impl ChecklistTemplate {
                 kind: item.kind,
                 group: item.group,
                 label: item.label,
+                label_fr: item.label_fr,
                 question: item.question,
+                question_fr: item.question_fr,
                 tests: item.tests,
                 optional: item.optional,
                 na_allowed: item.na_allowed,
@@ -596,6 +640,45 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn every_shipped_item_speaks_french() {
+        for template in Checklists::embedded().iter() {
+            for item in template.items() {
+                let where_ = format!("{} in the {} checklist", item.id, template.category);
+                let label = item
+                    .label_fr
+                    .as_deref()
+                    .unwrap_or_else(|| panic!("{where_}: no label_fr"));
+                assert_eq!(item.label_in(Lang::Fr), label);
+                assert_eq!(item.label_in(Lang::En), item.label);
+                assert_eq!(
+                    item.question.is_some(),
+                    item.question_fr.is_some(),
+                    "{where_}"
+                );
+                if let Some(question) = item.question_in(Lang::Fr) {
+                    assert!(
+                        question.ends_with(" ?") || question.contains(" ? "),
+                        "{where_}: {question}"
+                    );
+                    assert!(!question.contains('’'), "{where_}: {question}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_item_without_french_is_told_in_english() {
+        let text = "category = \"phone\"\n[[item]]\nid=\"a\"\nkind=\"manual\"\ngroup=\"functional\"\nlabel=\"antenna\"\nquestion=\"Works?\"\n";
+        let template = ChecklistTemplate::from_toml(text, "phone.toml", None).expect("parses");
+        let item = template.item("a").expect("item");
+        assert_eq!(item.label_in(Lang::Fr), "antenna");
+        assert_eq!(item.question_in(Lang::Fr), Some("Works?"));
+        let empty = text.replace("label=\"antenna\"", "label=\"antenna\"\nlabel_fr=\" \"");
+        let error = ChecklistTemplate::from_toml(&empty, "phone.toml", None).expect_err("refused");
+        assert!(error.to_string().contains("empty label_fr"), "{error}");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use refurbdesk_domain::DeviceCategory;
+use refurbdesk_domain::{DeviceCategory, Lang};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -33,12 +33,22 @@ impl CosmeticLevel {
     /// What the level means, as a noun phrase for sentences ("the screen
     /// has …"): "micro-scratches invisible at 20 cm".
     pub fn describe(self) -> &'static str {
-        match self {
-            CosmeticLevel::Flawless => "no marks",
-            CosmeticLevel::Micro => "micro-scratches invisible at 20 cm",
-            CosmeticLevel::Light => "light marks invisible at 50 cm",
-            CosmeticLevel::Visible => "visible scratches or dents",
-            CosmeticLevel::Cracked => "a crack",
+        self.describe_in(Lang::En)
+    }
+
+    /// [`CosmeticLevel::describe`] in either language ("l'écran présente …").
+    pub fn describe_in(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (CosmeticLevel::Flawless, Lang::En) => "no marks",
+            (CosmeticLevel::Micro, Lang::En) => "micro-scratches invisible at 20 cm",
+            (CosmeticLevel::Light, Lang::En) => "light marks invisible at 50 cm",
+            (CosmeticLevel::Visible, Lang::En) => "visible scratches or dents",
+            (CosmeticLevel::Cracked, Lang::En) => "a crack",
+            (CosmeticLevel::Flawless, Lang::Fr) => "aucune marque",
+            (CosmeticLevel::Micro, Lang::Fr) => "des micro-rayures invisibles à 20 cm",
+            (CosmeticLevel::Light, Lang::Fr) => "de légères marques invisibles à 50 cm",
+            (CosmeticLevel::Visible, Lang::Fr) => "des rayures ou des bosses visibles",
+            (CosmeticLevel::Cracked, Lang::Fr) => "une fissure",
         }
     }
 }
@@ -55,6 +65,41 @@ word_enum! {
         Bottom => "bottom",
         Housing => "housing",
         Stand => "stand",
+    }
+}
+
+impl Zone {
+    /// How a reason names the zone: "screen" in English, where the sentence
+    /// brings the article ("marks on the screen and back"); "l'écran" in
+    /// French, where each noun takes its own ("sur l'écran et le dos").
+    pub fn name_in(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (zone, Lang::En) => zone.as_str(),
+            (Zone::Screen, Lang::Fr) => "l'écran",
+            (Zone::Back, Lang::Fr) => "le dos",
+            (Zone::Frame, Lang::Fr) => "le contour",
+            (Zone::Lid, Lang::Fr) => "le capot",
+            (Zone::Deck, Lang::Fr) => "le repose-poignets",
+            (Zone::Keyboard, Lang::Fr) => "le clavier",
+            (Zone::Bottom, Lang::Fr) => "le dessous",
+            (Zone::Housing, Lang::Fr) => "le boîtier",
+            (Zone::Stand, Lang::Fr) => "le pied",
+        }
+    }
+
+    /// The zone as an item still to inspect: "the screen zone" /
+    /// "inspection de l'écran".
+    pub fn to_inspect_in(self, lang: Lang) -> String {
+        match lang {
+            Lang::En => format!("the {self} zone"),
+            Lang::Fr => {
+                let name = self.name_in(lang);
+                match name.strip_prefix("le ") {
+                    Some(noun) => format!("inspection du {noun}"),
+                    None => format!("inspection de {name}"),
+                }
+            }
+        }
     }
 }
 

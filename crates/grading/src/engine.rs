@@ -11,7 +11,10 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use refurbdesk_domain::{BatteryAssessment, DeviceCategory, DeviceIdentity, LockAssessment};
+use refurbdesk_domain::{
+    bare_number, number_below, BatteryAssessment, DeviceCategory, DeviceIdentity, Lang,
+    LockAssessment,
+};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -24,7 +27,6 @@ use crate::policy::{Conditions, Placeholder, Policy, Rule, Segment};
 use crate::result::{
     BuybackGrade, CtiaCode, Functional, Grade, Inputs, ListingGrade, Outcome, Reason,
 };
-use crate::words::join_words;
 
 /// Everything a grade is decided from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,7 +49,7 @@ pub struct GradeInput {
 pub enum GradeError {
     #[error(transparent)]
     Checklist(#[from] ChecklistError),
-    #[error("{category}s have no {zone} zone to inspect; inspect {}", join_words(&.zones.iter().map(|z| z.as_str()).collect::<Vec<_>>()))]
+    #[error("{category}s have no {zone} zone to inspect; inspect {}", Lang::En.join(&.zones.iter().map(|z| z.as_str()).collect::<Vec<_>>()))]
     ZoneNotOnCategory {
         zone: Zone,
         category: DeviceCategory,
@@ -217,17 +219,19 @@ impl<'a> Grader<'a> {
                 template,
             ));
         }
+        let policy = self.policy;
         reasons.push(Reason {
             rule: format!("grade.{}", grade.as_str().to_ascii_lowercase()),
             inputs: Inputs::from([(Cow::Borrowed("grade"), Cow::Borrowed(grade.as_str()))]),
             text: format!(
                 "{}: {}",
                 grade.title(),
-                self.policy
-                    .grade_texts
-                    .get(&grade)
-                    .map_or("", String::as_str)
+                policy.grade_texts.get(&grade).map_or("", String::as_str)
             ),
+            text_fr: policy
+                .grade_texts_fr
+                .get(&grade)
+                .map(|text| format!("{} : {text}", grade.title_in(Lang::Fr))),
         });
 
         let worst = facts.worst.unwrap_or(CosmeticLevel::Flawless);
@@ -269,15 +273,6 @@ fn buyback(functional: Functional, worst: CosmeticLevel, policy: &Policy) -> Buy
 }
 
 fn partial_reason(items: &[String], zones: &[Zone], template: &ChecklistTemplate) -> Reason {
-    let mut missing: Vec<String> = items
-        .iter()
-        .map(|id| {
-            template
-                .item(id)
-                .map_or(id.clone(), |item| item.label.clone())
-        })
-        .collect();
-    missing.extend(zones.iter().map(|zone| format!("the {zone} zone")));
     let mut inputs = Inputs::new();
     if !items.is_empty() {
         inputs.insert(Cow::Borrowed("unanswered_items"), items.join(",").into());
@@ -293,15 +288,47 @@ fn partial_reason(items: &[String], zones: &[Zone], template: &ChecklistTemplate
                 .into(),
         );
     }
+    let missing = |lang: Lang| {
+        lang.join(&still_to_check(
+            items.iter().map(String::as_str),
+            zones.iter().copied(),
+            template,
+            lang,
+        ))
+    };
+    let count = items.len() + zones.len();
     Reason {
         rule: "input.partial".to_owned(),
         inputs,
         text: format!(
             "This is a partial grade: {} {} not checked yet, so the grade covers only what is known.",
-            join_words(&missing),
-            if missing.len() == 1 { "was" } else { "were" }
+            missing(Lang::En),
+            if count == 1 { "was" } else { "were" }
         ),
+        text_fr: Some(format!(
+            "Cette note est partielle : tout n'a pas encore été vérifié ({}), elle ne couvre donc que ce qui est connu.",
+            missing(Lang::Fr),
+        )),
     }
+}
+
+/// The unanswered items (by label) and the zones not inspected, as a
+/// sentence names them.
+fn still_to_check<'t>(
+    items: impl Iterator<Item = &'t str>,
+    zones: impl Iterator<Item = Zone>,
+    template: &ChecklistTemplate,
+    lang: Lang,
+) -> Vec<String> {
+    let mut missing: Vec<String> = items
+        .map(|id| {
+            template
+                .item(id)
+                .map_or(id.to_owned(), |item| item.label_in(lang).to_owned())
+        })
+        .collect();
+    missing.extend(zones.map(|zone| zone.to_inspect_in(lang)));
+    missing
 }
 
 /// The inputs reduced to what conditions look at, computed once per grade.
@@ -501,11 +528,11 @@ impl<'i> Facts<'i> {
         if when.cycles_above_mark.is_some() {
             put(
                 "cycles",
-                optional_number(input.battery.reading.cycles).into(),
+                optional_number(input.battery.reading.cycles, Lang::En).into(),
             );
             put(
                 "cycle_limit",
-                optional_number(input.battery.cycle_limit).into(),
+                optional_number(input.battery.cycle_limit, Lang::En).into(),
             );
         }
         let zones = if when.screen_at_least.is_some()
@@ -540,21 +567,39 @@ impl<'i> Facts<'i> {
             put("repairs", self.repairs.to_string().into());
         }
 
-        let mut text = String::with_capacity(rule.reason.len() + 32);
-        for segment in &rule.segments {
-            match segment {
-                Segment::Text(piece) => text.push_str(piece),
-                Segment::Slot(slot) => self.fill(&mut text, *slot, rule, &zones, &failures),
-            }
-        }
+        let text = self.tell(&rule.segments, rule, &zones, &failures, Lang::En);
+        let text_fr = rule
+            .segments_fr
+            .as_ref()
+            .map(|segments| self.tell(segments, rule, &zones, &failures, Lang::Fr));
         Reason {
             rule: rule.id.clone(),
             inputs,
             text,
+            text_fr,
         }
     }
 
-    /// Writes what a placeholder stands for at the end of `out`.
+    /// A reason's sentence with its placeholders filled in `lang`.
+    fn tell(
+        &self,
+        segments: &[Segment],
+        rule: &Rule,
+        zones: &[(Zone, CosmeticLevel)],
+        failures: &[&ChecklistItem],
+        lang: Lang,
+    ) -> String {
+        let mut text = String::with_capacity(rule.reason.len() + 32);
+        for segment in segments {
+            match segment {
+                Segment::Text(piece) => text.push_str(piece),
+                Segment::Slot(slot) => self.fill(&mut text, *slot, rule, zones, failures, lang),
+            }
+        }
+        text
+    }
+
+    /// Writes what a placeholder stands for, in `lang`, at the end of `out`.
     fn fill(
         &self,
         out: &mut String,
@@ -562,53 +607,69 @@ impl<'i> Facts<'i> {
         rule: &Rule,
         zones: &[(Zone, CosmeticLevel)],
         failures: &[&ChecklistItem],
+        lang: Lang,
     ) {
         let input = self.input;
         match slot {
             Placeholder::Soh => match (self.soh, rule.when.soh_below) {
-                (Some(soh), Some(limit)) if soh < limit => out.push_str(&shown_below(soh, limit)),
-                (Some(soh), _) => {
-                    let _ = write!(out, "{soh:.1}");
-                }
-                (None, _) => out.push_str("unknown"),
+                (Some(soh), Some(limit)) if soh < limit => match number_below(soh, limit) {
+                    Some(shown) => out.push_str(&lang.number_text(&shown)),
+                    None => {
+                        let limit = lang.number_text(&bare_number(limit));
+                        match lang {
+                            Lang::En => {
+                                let _ = write!(out, "just under {limit}");
+                            }
+                            Lang::Fr => {
+                                let _ = write!(out, "à peine moins de {limit}");
+                            }
+                        }
+                    }
+                },
+                (Some(soh), _) => out.push_str(&lang.decimal(soh, 1)),
+                (None, _) => out.push_str(lang.unknown()),
             },
             Placeholder::Threshold => {
                 if let Some(limit) = rule.when.soh_below {
-                    out.push_str(&bare_number(limit));
+                    out.push_str(&lang.number_text(&bare_number(limit)));
                 }
             }
-            Placeholder::Failed => push_list(out, failures.iter().map(|item| item.label.as_str())),
-            Placeholder::Zones => push_list(out, zones.iter().map(|(zone, _)| zone.as_str())),
+            Placeholder::Failed => {
+                let labels: Vec<&str> = failures.iter().map(|item| item.label_in(lang)).collect();
+                out.push_str(&lang.join(&labels));
+            }
+            Placeholder::Zones => {
+                let names: Vec<&str> = zones.iter().map(|(zone, _)| zone.name_in(lang)).collect();
+                out.push_str(&lang.join(&names));
+            }
             Placeholder::Level => {
                 if let Some(level) = zones.iter().map(|(_, level)| *level).max() {
-                    out.push_str(level.describe());
+                    out.push_str(level.describe_in(lang));
                 }
             }
             Placeholder::Unanswered => {
-                let mut missing: Vec<String> = self
-                    .checklist
-                    .unanswered(self.template)
-                    .map(|id| {
-                        self.template
-                            .item(id)
-                            .map_or(id.to_owned(), |item| item.label.clone())
-                    })
-                    .collect();
-                let zones = zones_for(input.identity.category);
-                missing.extend(
-                    zones
-                        .iter()
-                        .filter(|zone| !input.cosmetic.contains_key(zone))
-                        .map(|zone| format!("the {zone} zone")),
+                let zones = zones_for(input.identity.category)
+                    .iter()
+                    .copied()
+                    .filter(|zone| !input.cosmetic.contains_key(zone));
+                let missing = still_to_check(
+                    self.checklist.unanswered(self.template),
+                    zones,
+                    self.template,
+                    lang,
                 );
-                out.push_str(&join_words(&missing));
+                out.push_str(&lang.join(&missing));
             }
             Placeholder::Repairs => {
                 let _ = write!(out, "{}", self.repairs);
             }
-            Placeholder::Cycles => out.push_str(&optional_number(input.battery.reading.cycles)),
-            Placeholder::CycleLimit => out.push_str(&optional_number(input.battery.cycle_limit)),
-            Placeholder::Category => out.push_str(input.identity.category.as_str()),
+            Placeholder::Cycles => {
+                out.push_str(&optional_number(input.battery.reading.cycles, lang))
+            }
+            Placeholder::CycleLimit => {
+                out.push_str(&optional_number(input.battery.cycle_limit, lang))
+            }
+            Placeholder::Category => out.push_str(input.identity.category.noun_in(lang)),
             Placeholder::Device => {
                 let _ = write!(out, "{} {}", input.identity.make, input.identity.model);
             }
@@ -717,8 +778,8 @@ impl<'i> Facts<'i> {
                 format!("cycles_above_mark = {above}"),
                 format!(
                     "cycles = {}, mark = {}",
-                    optional_number(input.battery.reading.cycles),
-                    optional_number(input.battery.cycle_limit)
+                    optional_number(input.battery.reading.cycles, Lang::En),
+                    optional_number(input.battery.cycle_limit, Lang::En)
                 ),
                 above == self.cycles_above_mark,
             );
@@ -829,49 +890,6 @@ fn zone_key(zone: Zone) -> &'static str {
     }
 }
 
-/// Appends "a", "a and b" or "a, b and c" without building a list first.
-fn push_list<'s>(out: &mut String, words: impl ExactSizeIterator<Item = &'s str>) {
-    let count = words.len();
-    for (index, word) in words.enumerate() {
-        if index > 0 {
-            out.push_str(if index + 1 == count { " and " } else { ", " });
-        }
-        out.push_str(word);
-    }
-}
-
-fn optional_number(value: Option<u32>) -> String {
-    value.map_or("unknown".to_owned(), |value| value.to_string())
-}
-
-/// 85.0 as "85", 82.5 as "82.5".
-fn bare_number(value: f64) -> String {
-    let text = format!("{value:.2}");
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
-
-/// A value below `limit`, with just enough decimals that it also reads as
-/// below it: 84.96 must not be shown as "85.0%, below 85%".
-fn shown_below(value: f64, limit: f64) -> String {
-    for decimals in 1..=4 {
-        let shown = format!("{value:.decimals$}");
-        if shown.parse::<f64>().is_ok_and(|shown| shown < limit) {
-            return shown;
-        }
-    }
-    format!("just under {}", bare_number(limit))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_read_naturally_and_never_misleadingly() {
-        assert_eq!(bare_number(85.0), "85");
-        assert_eq!(bare_number(82.5), "82.5");
-        assert_eq!(shown_below(82.34, 85.0), "82.3");
-        assert_eq!(shown_below(84.96, 85.0), "84.96");
-        assert_eq!(shown_below(84.999_99, 85.0), "just under 85");
-    }
+fn optional_number(value: Option<u32>, lang: Lang) -> String {
+    value.map_or(lang.unknown().to_owned(), |value| value.to_string())
 }

@@ -150,6 +150,10 @@ pub struct Rule {
     /// The sentence shown to customers, with `{placeholders}`.
     pub reason: String,
     pub(crate) segments: Vec<Segment>,
+    /// The same sentence in French, for French documents; without it they
+    /// show the English one.
+    pub reason_fr: Option<String>,
+    pub(crate) segments_fr: Option<Vec<Segment>>,
 }
 
 impl Rule {
@@ -167,6 +171,8 @@ pub struct Policy {
     pub buyback: BuybackBands,
     /// What each listing grade means, shown as the last reason.
     pub grade_texts: BTreeMap<ListingGrade, String>,
+    /// The same in French (`[grades_fr]`); empty when the file has none.
+    pub grade_texts_fr: BTreeMap<ListingGrade, String>,
     /// In file order, which is the order reasons are listed in.
     pub rules: Vec<Rule>,
 }
@@ -262,7 +268,7 @@ struct Reader<'a> {
     problems: Vec<Problem>,
 }
 
-const ROOT_KEYS: &[&str] = &["policy", "buyback", "grades", "rule"];
+const ROOT_KEYS: &[&str] = &["policy", "buyback", "grades", "grades_fr", "rule"];
 const POLICY_KEYS: &[&str] = &["name", "version", "description"];
 const BUYBACK_KEYS: &[&str] = &["flawless_at_most", "good_at_most"];
 const RULE_KEYS: &[&str] = &[
@@ -272,6 +278,7 @@ const RULE_KEYS: &[&str] = &[
     "grade_at_most",
     "functional",
     "reason",
+    "reason_fr",
 ];
 const WHEN_KEYS: &[&str] = &[
     "category",
@@ -360,6 +367,7 @@ impl Reader<'_> {
         let id = self.policy_table(root.get("policy"));
         let buyback = self.buyback_table(root.get("buyback"));
         let grade_texts = self.grades_table(root.get("grades"));
+        let grade_texts_fr = self.grades_fr_table(root.get("grades_fr"));
         let rules = self.rules(root.get("rule"), checklists);
 
         let digest = hex::encode(Sha256::digest(self.text.as_bytes()));
@@ -373,6 +381,7 @@ impl Reader<'_> {
             description,
             buyback: buyback?,
             grade_texts: grade_texts?,
+            grade_texts_fr: grade_texts_fr?,
             rules,
         })
     }
@@ -466,20 +475,44 @@ impl Reader<'_> {
     }
 
     fn grades_table(&mut self, item: Option<&Item>) -> Option<BTreeMap<ListingGrade, String>> {
-        let table = self.required_table(
+        self.required_table(
             item,
             "grades",
             "[grades] PREMIUM = \"Like new…\" (one sentence per grade)",
         )?;
-        let span = item.and_then(Item::span);
-        self.unknown_keys(table, ListingGrade::WORDS, "[grades]");
+        self.grade_sentences(item?, "grades")
+    }
+
+    /// `[grades_fr]`: optional, but when present it has every grade.
+    fn grades_fr_table(&mut self, item: Option<&Item>) -> Option<BTreeMap<ListingGrade, String>> {
+        match item {
+            None => Some(BTreeMap::new()),
+            Some(item) if item.as_table_like().is_none() => {
+                self.problem(
+                    item.span(),
+                    "`grades_fr` must be a table: [grades_fr] PREMIUM = \"Comme neuf…\"",
+                );
+                None
+            }
+            Some(item) => self.grade_sentences(item, "grades_fr"),
+        }
+    }
+
+    fn grade_sentences(
+        &mut self,
+        item: &Item,
+        name: &str,
+    ) -> Option<BTreeMap<ListingGrade, String>> {
+        let table = item.as_table_like()?;
+        let span = item.span();
+        self.unknown_keys(table, ListingGrade::WORDS, &format!("[{name}]"));
         let mut texts = BTreeMap::new();
         for grade in ListingGrade::ALL {
             match table.get(grade.as_str()) {
                 None => self.problem(
                     span.clone(),
                     format!(
-                        "[grades] has no sentence for {grade}; every grade needs one, since it is shown as the last reason"
+                        "[{name}] has no sentence for {grade}; every grade needs one, since it is shown as the last reason"
                     ),
                 ),
                 Some(item) => {
@@ -584,16 +617,15 @@ impl Reader<'_> {
             );
         }
         let reason = self.required_text(table, "reason", "this [[rule]]", span);
-        let segments = reason.as_ref().and_then(|reason| {
-            let reason_span = table.get("reason").and_then(Item::span);
-            match parse_segments(reason) {
-                Ok(segments) => Some(segments),
-                Err(message) => {
-                    self.problem(reason_span, message);
-                    None
-                }
-            }
-        });
+        let segments = reason
+            .as_ref()
+            .and_then(|reason| self.segments(table, "reason", reason));
+        let reason_fr = table
+            .get("reason_fr")
+            .and_then(|item| self.text_value(item, "reason_fr"));
+        let segments_fr = reason_fr
+            .as_ref()
+            .and_then(|reason| self.segments(table, "reason_fr", reason));
         if self.problems.len() > problems_before {
             return None;
         }
@@ -606,7 +638,25 @@ impl Reader<'_> {
             functional,
             reason: reason?,
             segments: segments?,
+            reason_fr,
+            segments_fr,
         })
+    }
+
+    /// A reason split into text and placeholders, or a problem at `key`.
+    fn segments(
+        &mut self,
+        table: &toml_edit::Table,
+        key: &str,
+        reason: &str,
+    ) -> Option<Vec<Segment>> {
+        match parse_segments(reason) {
+            Ok(segments) => Some(segments),
+            Err(message) => {
+                self.problem(table.get(key).and_then(Item::span), message);
+                None
+            }
+        }
     }
 
     fn conditions(&mut self, item: &Item, checklists: &Checklists) -> Option<Conditions> {

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
+use refurbdesk_domain::Lang;
 use serde::{Deserialize, Serialize};
 
 use crate::checklist::ItemResult;
@@ -45,13 +46,21 @@ word_enum! {
 impl ListingGrade {
     /// The grade as people write it: "Very good".
     pub fn title(self) -> &'static str {
-        match self {
-            ListingGrade::Premium => "Premium",
-            ListingGrade::Excellent => "Excellent",
-            ListingGrade::VeryGood => "Very good",
-            ListingGrade::Good => "Good",
-            ListingGrade::Fair => "Fair",
-            ListingGrade::Stallone => "Stallone",
+        self.title_in(Lang::En)
+    }
+
+    /// The grade as people write it in `lang`: "Very good" / "Très bon état".
+    pub fn title_in(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (ListingGrade::Premium, _) => "Premium",
+            (ListingGrade::Excellent, _) => "Excellent",
+            (ListingGrade::VeryGood, Lang::En) => "Very good",
+            (ListingGrade::Good, Lang::En) => "Good",
+            (ListingGrade::Fair, Lang::En) => "Fair",
+            (ListingGrade::VeryGood, Lang::Fr) => "Très bon état",
+            (ListingGrade::Good, Lang::Fr) => "Bon état",
+            (ListingGrade::Fair, Lang::Fr) => "État correct",
+            (ListingGrade::Stallone, _) => "Stallone",
         }
     }
 }
@@ -161,13 +170,27 @@ impl fmt::Display for PolicyId {
 pub type Inputs = BTreeMap<Cow<'static, str>, Cow<'static, str>>;
 
 /// One reason behind a grade: the rule that fired, the inputs it looked at,
-/// and a sentence a customer could be shown. The rule id is stable across
-/// languages; the text is English.
+/// and a sentence a customer could be shown, in English and, when the policy
+/// has it, in French. The rule id is stable across languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason {
     pub rule: String,
     pub inputs: Inputs,
     pub text: String,
+    /// Absent from grades made before French reasons existed, and for rules
+    /// of a policy that has no `reason_fr`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_fr: Option<String>,
+}
+
+impl Reason {
+    /// The sentence in `lang`, or the English one when there is no other.
+    pub fn text_in(&self, lang: Lang) -> &str {
+        match (lang, &self.text_fr) {
+            (Lang::Fr, Some(text)) => text,
+            _ => &self.text,
+        }
+    }
 }
 
 /// A grade with everything it was decided from.

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use common::{device, Device};
 use refurbdesk_domain::{
-    AccountLock, ActivationLock, BatteryReading, CarrierLock, DeviceCategory, MdmState,
+    AccountLock, ActivationLock, BatteryReading, CarrierLock, DeviceCategory, Lang, MdmState,
 };
 use refurbdesk_grading::{
     Answer, BuybackGrade, CosmeticLevel, GradeError, Grader, ListingGrade, Outcome, Policy,
@@ -676,6 +676,79 @@ fn reasons_name_their_inputs_in_customer_words() {
         "Good: light marks at most, invisible at 50 cm, and no scratches on the screen."
     );
     assert_eq!(grade.policy.name, "backmarket-default");
+
+    // The same reasons in French, from the same facts.
+    let french = |id: &str| reason(id).text_in(Lang::Fr).to_owned();
+    assert_eq!(
+        french("battery.below_threshold"),
+        "L'état de santé de la batterie est de 84,96\u{202f}%, sous les 85\u{202f}% qu'exige ce \
+         canal : la batterie sera remplacée avant la vente, l'appareil ne peut donc pas être Premium."
+    );
+    assert_eq!(
+        french("functional.failed"),
+        "Ces contrôles ont échoué : Wi-Fi et appareil photo arrière. Ces défauts seront réparés \
+         avant la vente."
+    );
+    assert_eq!(
+        french("body.light"),
+        "Marques sur le dos et le contour (de légères marques invisibles à 50 cm) : Excellent et \
+         Très bon état admettent au plus des micro-rayures."
+    );
+    assert_eq!(
+        grade
+            .reasons
+            .last()
+            .expect("grade reason")
+            .text_in(Lang::Fr),
+        "Bon état : de légères marques au plus, invisibles à 50 cm, et aucune rayure sur l'écran."
+    );
+    assert_eq!(battery.text_in(Lang::En), battery.text);
+}
+
+#[test]
+fn every_reason_of_the_shipped_policy_is_told_in_french() {
+    let grader = Grader::new(Policy::embedded_default());
+    let mut told = BTreeSet::new();
+    for case in cases() {
+        let Ok(grade) = grader.grade(&case.device.input()) else {
+            continue;
+        };
+        for reason in &grade.reasons {
+            let french = reason
+                .text_fr
+                .as_deref()
+                .unwrap_or_else(|| panic!("{}: {} has no French", case.name, reason.rule));
+            assert_ne!(french, reason.text, "{}", case.name);
+            assert!(!french.contains(['{', '}']), "{}: {french}", case.name);
+            // Numbers the French way: no decimal point between digits, and
+            // a space before every percent sign.
+            let chars: Vec<char> = french.chars().collect();
+            for window in chars.windows(3) {
+                assert!(
+                    !(window[0].is_ascii_digit() && window[1] == '.' && window[2].is_ascii_digit()),
+                    "{}: {french}",
+                    case.name
+                );
+                assert!(
+                    !(window[1].is_ascii_digit() && window[2] == '%'),
+                    "{}: {french}",
+                    case.name
+                );
+            }
+            for english in [" the ", " and ", " is ", " zone"] {
+                assert!(
+                    !french.contains(english),
+                    "{}: {english:?} in {french}",
+                    case.name
+                );
+            }
+            told.insert(reason.rule.clone());
+        }
+    }
+    // Every rule was told at least once (the table fires them all).
+    for rule in &Policy::embedded_default().rules {
+        assert!(told.contains(&rule.id), "{} never told", rule.id);
+    }
 }
 
 #[test]
@@ -709,6 +782,17 @@ fn partial_grades_say_what_is_missing() {
         held.text.contains("(charger and the bottom zone)"),
         "{}",
         held.text
+    );
+    assert_eq!(
+        partial.text_in(Lang::Fr),
+        "Cette note est partielle : tout n'a pas encore été vérifié (chargeur et inspection du \
+         dessous), elle ne couvre donc que ce qui est connu."
+    );
+    assert!(
+        held.text_in(Lang::Fr)
+            .starts_with("Tout n'a pas encore été vérifié (chargeur et inspection du dessous) :"),
+        "{}",
+        held.text_in(Lang::Fr)
     );
 }
 

@@ -68,7 +68,7 @@ fn the_default_policy_is_valid_and_counts_its_rules() {
     assert!(check.is_valid(), "{:#?}", check.problems);
     let id = check.policy.expect("policy id");
     assert_eq!(id.name, "backmarket-default");
-    assert_eq!(id.version, "1.0.0");
+    assert_eq!(id.version, "1.1.0");
     assert_eq!(
         check.rules,
         DEFAULT_POLICY_TOML
@@ -177,7 +177,7 @@ fn bad_values_name_the_accepted_ones() {
             "empty list, which matches nothing, so this rule can never fire",
         ),
         (
-            ("version = \"1.0.0\"", "version = 1.0"),
+            ("version = \"1.1.0\"", "version = 1.0"),
             "version = 1.0",
             "`version` must be a string in quotes, e.g. version = \"1.0\"",
         ),
@@ -204,7 +204,7 @@ fn bad_values_name_the_accepted_ones() {
 
 #[test]
 fn missing_pieces_are_reported_where_they_belong() {
-    let text = edited("version = \"1.0.0\"\n", "");
+    let text = edited("version = \"1.1.0\"\n", "");
     assert_one(&text, "[policy]", "[policy] has no `version`");
 
     let text = edited("STALLONE = \"heavy", "# STALLONE = \"heavy");
@@ -254,6 +254,76 @@ fn reasons_with_unknown_or_idle_placeholders_are_refused() {
         "parts.not_genuine",
         "uses {threshold} in its reason, which needs a soh_below condition",
     );
+}
+
+#[test]
+fn french_reasons_are_checked_like_english_ones() {
+    let text = edited(
+        "reason_fr = \"L'état de santé de la batterie est de {soh}",
+        "reason_fr = \"L'état de santé de la batterie est de {sante}",
+    );
+    assert_one(
+        &text,
+        "{sante}",
+        "the placeholder {sante}, which does not exist",
+    );
+
+    let text = edited(
+        "reason_fr = \"Certaines pièces",
+        "reason_fr = \"Sous {threshold} : certaines pièces",
+    );
+    assert_on_rule(
+        &text,
+        "parts.not_genuine",
+        "uses {threshold} in its reason_fr, which needs a soh_below condition",
+    );
+
+    for (old, new, line, message) in [
+        (
+            "reason_fr = \"Certaines pièces",
+            "reason_fr = \"  \" # \"",
+            "reason_fr = \"  \"",
+            "`reason_fr` is empty",
+        ),
+        (
+            "STALLONE = \"de fortes",
+            "# STALLONE = \"de fortes",
+            "[grades_fr]",
+            "[grades_fr] has no sentence for STALLONE",
+        ),
+        (
+            "[grades_fr]\n",
+            "[grades_fr]\nGREAT = \"super\"\n",
+            "GREAT",
+            "unknown key `GREAT` in [grades_fr]",
+        ),
+    ] {
+        assert_one(&edited(old, new), line, message);
+    }
+}
+
+#[test]
+fn a_policy_without_french_grades_with_english_reasons_only() {
+    let english_only: String = DEFAULT_POLICY_TOML
+        .lines()
+        .filter(|line| !line.starts_with("reason_fr = "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let start = english_only
+        .find("\n[grades_fr]\n")
+        .expect("the default has French grades");
+    let end = start
+        + english_only[start..]
+            .find("\n\n")
+            .expect("a blank line after them");
+    let english_only = format!("{}{}", &english_only[..start], &english_only[end..]);
+    let policy = Policy::from_toml(&english_only).expect("French is optional");
+    assert!(policy.grade_texts_fr.is_empty());
+    assert!(policy.rules.iter().all(|rule| rule.reason_fr.is_none()));
+    assert!(Policy::embedded_default()
+        .rules
+        .iter()
+        .all(|rule| rule.reason_fr.is_some()));
 }
 
 #[test]

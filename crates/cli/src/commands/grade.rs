@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use refurbdesk_app::DataPaths;
+use refurbdesk_domain::Lang;
 use refurbdesk_grading::{
     parse_checks, parse_cosmetic, Answer, BenchTest, CosmeticLevel, Grade, GradeError, GradeInput,
     Grader, Photo, Policy, RuleTrace, TestOutcome, Zone,
@@ -20,7 +21,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::policy::load_policy;
-use super::{open_workstation, store_failure};
+use super::{lang_from_environment, open_workstation, store_failure};
 use crate::exit::{Exit, Failure};
 use crate::GlobalArgs;
 
@@ -47,6 +48,10 @@ pub struct GradeArgs {
     /// Also print the rule trace: every rule, whether it fired and on which inputs
     #[arg(long)]
     explain: bool,
+    /// The language of the printed reasons, en or fr (--json has both)
+    /// [default: fr when LANG is French, else en]
+    #[arg(long, value_name = "LANG")]
+    lang: Option<Lang>,
 }
 
 /// What `--json` prints: the grade, where it was recorded, and what it was
@@ -205,7 +210,8 @@ pub fn run(args: &GradeArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(
         };
         println!("{}", serde_json::to_string(&report)?);
     } else {
-        print_grade(&device, &intake, &grade, summary.grade_id);
+        let lang = args.lang.unwrap_or_else(lang_from_environment);
+        print_grade(&device, &intake, &grade, summary.grade_id, lang);
         if let Some(trace) = &trace {
             print_trace(&grade, trace);
         }
@@ -353,7 +359,13 @@ fn grade_failure(error: GradeError) -> Failure {
     }
 }
 
-fn print_grade(device: &DeviceRecord, intake: &IntakeRecord, grade: &Grade, grade_id: Uuid) {
+fn print_grade(
+    device: &DeviceRecord,
+    intake: &IntakeRecord,
+    grade: &Grade,
+    grade_id: Uuid,
+    lang: Lang,
+) {
     let id = device
         .imei
         .as_ref()
@@ -394,7 +406,7 @@ fn print_grade(device: &DeviceRecord, intake: &IntakeRecord, grade: &Grade, grad
     }
     println!("reasons:");
     for reason in &grade.reasons {
-        println!("  - [{}] {}", reason.rule, reason.text);
+        println!("  - [{}] {}", reason.rule, reason.text_in(lang));
     }
     println!("recorded grade {grade_id}");
 }
