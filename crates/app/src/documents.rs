@@ -381,7 +381,12 @@ impl<'a> Documents<'a> {
             policy_version: grade.policy_version.clone(),
             policy_sha256: grade.policy_sha256.clone(),
             partial: grade.partial,
-            reasons: reason_texts(&grade.reasons),
+            reasons: reason_texts(&grade.reasons, Lang::En),
+            reasons_fr: if has_french(&grade.reasons) {
+                reason_texts(&grade.reasons, Lang::Fr)
+            } else {
+                Vec::new()
+            },
             checklist: grade
                 .answers
                 .iter()
@@ -572,22 +577,40 @@ fn words_without_findings<T>(words: &[String], findings: &[T]) -> Vec<String> {
     }
 }
 
-fn reason_texts(reasons: &Value) -> Vec<String> {
+/// Each recorded grade reason as printed: its sentence in `lang` (the
+/// English one where it has no other) followed by its rule id.
+fn reason_texts(reasons: &Value, lang: Lang) -> Vec<String> {
+    let text_key = match lang {
+        Lang::En => "text",
+        Lang::Fr => "text_fr",
+    };
     reasons
         .as_array()
         .map(|reasons| {
             reasons
                 .iter()
-                .map(|reason| match reason.get("text").and_then(Value::as_str) {
-                    Some(text) => match reason.get("rule").and_then(Value::as_str) {
-                        Some(rule) => format!("{text} ({rule})"),
-                        None => text.to_owned(),
-                    },
-                    None => reason.to_string(),
+                .map(|reason| {
+                    let text = reason
+                        .get(text_key)
+                        .or_else(|| reason.get("text"))
+                        .and_then(Value::as_str);
+                    match (text, reason.get("rule").and_then(Value::as_str)) {
+                        (Some(text), Some(rule)) => format!("{text} ({rule})"),
+                        (Some(text), None) => text.to_owned(),
+                        (None, _) => reason.to_string(),
+                    }
                 })
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Whether a recorded grade has its reasons in French (grades made before
+/// the policy had French sentences do not).
+fn has_french(reasons: &Value) -> bool {
+    reasons
+        .as_array()
+        .is_some_and(|reasons| reasons.iter().any(|reason| reason.get("text_fr").is_some()))
 }
 
 fn drive_media_type(drive: &Value) -> String {

@@ -296,9 +296,24 @@ pub struct GradeFacts {
     pub policy_version: String,
     pub policy_sha256: String,
     pub partial: bool,
+    /// The grade's reasons in English, each followed by its rule id.
     pub reasons: Vec<String>,
+    /// The same reasons in French; empty for a grade made before the policy
+    /// had French sentences.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons_fr: Vec<String>,
     pub checklist: Vec<CheckFact>,
     pub cosmetic: Vec<CheckFact>,
+}
+
+impl GradeFacts {
+    /// The reasons to print in `lang`: the English ones when there are no others.
+    pub fn reasons_in(&self, lang: Lang) -> &[String] {
+        match lang {
+            Lang::Fr if !self.reasons_fr.is_empty() => &self.reasons_fr,
+            _ => &self.reasons,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

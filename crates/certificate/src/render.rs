@@ -435,7 +435,7 @@ fn report_blocks(t: &Texts, body: &DeviceReport) -> Vec<Block> {
                 ),
                 (t.t("grade.partial"), t.yes_no(Some(grade.partial))),
             ]));
-            push_reasons(t, &mut blocks, &grade.reasons);
+            push_reasons(t, &mut blocks, grade.reasons_in(t.lang));
             if !grade.checklist.is_empty() {
                 blocks.push(Block::Heading(t.t("section.checklist")));
                 blocks.push(checks_table(t, &grade.checklist));

@@ -238,7 +238,12 @@ pub fn device_report(n: u64) -> Document {
                 policy_sha256: "9c1e5b0d7a3f2e4c6b8a9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c"
                     .to_owned(),
                 partial: false,
-                reasons: vec!["speaker failed: repair before sale (rule tests.speaker)".to_owned()],
+                reasons: vec![
+                    "These checks did not pass: speaker. They will be repaired before sale. (functional.failed)".to_owned(),
+                ],
+                reasons_fr: vec![
+                    "Ces contrôles ont échoué : haut-parleur. Ces défauts seront réparés avant la vente. (functional.failed)".to_owned(),
+                ],
                 checklist: vec![
                     check("powers_on_off", "pass", None),
                     check("charges", "pass", None),

@@ -113,7 +113,7 @@ fn expected_values(document: &Document, lang: Lang) -> Vec<String> {
                 grade.policy_name.clone(),
                 grade.policy_version.clone(),
                 grade.policy_sha256.clone(),
-                grade.reasons[0].clone(),
+                grade.reasons_in(lang)[0].clone(),
                 "crackle above 80 % volume".to_owned(),
                 body.erasures[0].erasure_id.to_string(),
             ]);
@@ -656,8 +656,9 @@ fn a_report_tells_lock_states_and_reasons_in_its_own_language() {
                 "Verrouillage d'activation Désactivé",
                 "Compte Déconnecté",
                 "Inscription MDM Non inscrit",
+                "Ces contrôles ont échoué : haut-parleur.",
             ],
-            "Battery health",
+            ["Battery health", "did not pass"],
         ),
         (
             &english,
@@ -668,8 +669,9 @@ fn a_report_tells_lock_states_and_reasons_in_its_own_language() {
                 "Activation lock Off",
                 "Account Signed out",
                 "MDM enrolment Not enrolled",
+                "These checks did not pass: speaker.",
             ],
-            "état de santé",
+            ["état de santé", "ont échoué"],
         ),
     ] {
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -679,6 +681,29 @@ fn a_report_tells_lock_states_and_reasons_in_its_own_language() {
                 "{sentence:?} missing from:\n{text}"
             );
         }
-        assert!(!flat.contains(absent), "{absent:?} printed in:\n{text}");
+        for absent in absent {
+            assert!(!flat.contains(absent), "{absent:?} printed in:\n{text}");
+        }
     }
+
+    // A grade made before the policy had French sentences prints its
+    // English reasons in a French report, rather than none.
+    let mut older = document.clone();
+    if let Body::DeviceReport(report) = &mut older.body {
+        report
+            .grade
+            .as_mut()
+            .expect("the sample is graded")
+            .reasons_fr
+            .clear();
+    }
+    let issued = issue(&older, Lang::Fr, &signer, &PrintOptions::default()).unwrap();
+    let pdf = dir.join("reasons-older-grade-fr.pdf");
+    std::fs::write(&pdf, &issued.pdf).unwrap();
+    let text = tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("These checks did not pass: speaker."),
+        "{text}"
+    );
 }

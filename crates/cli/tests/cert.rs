@@ -452,6 +452,11 @@ fn a_device_read_on_a_bench_gets_its_audit_report_in_both_languages() {
         .timeout(std::time::Duration::from_secs(120))
         .assert()
         .success();
+    refurbdesk(home)
+        .args(["grade", "--device", "356728114587211", "--partial"])
+        .args(["--cosmetic", "screen=micro"])
+        .assert()
+        .success();
     for (lang, title) in [
         ("en", "Device Audit Report"),
         ("fr", "Rapport d'audit de l'appareil"),
@@ -476,14 +481,26 @@ fn a_device_read_on_a_bench_gets_its_audit_report_in_both_languages() {
         let text = pdftotext(&pdf);
         assert!(text.contains(title), "{text}");
         assert!(text.contains("356728114587211"), "{text}");
-        // The battery's reasons, told in the report's language.
+        // The battery's and the grade's reasons, told in the report's language.
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let french = [
+            "L'état de santé de la batterie est de",
+            "Cette note est partielle : tout n'a pas encore été vérifié",
+            "L'écran présente des micro-rayures invisibles à 20 cm",
+        ];
+        let english = [
+            "Battery health is",
+            "This is a partial grade:",
+            "The screen has micro-scratches invisible at 20 cm",
+        ];
         let (told, not_told) = match lang {
-            "fr" => ("L'état de santé de la batterie est de", "Battery health is"),
-            _ => ("Battery health is", "L'état de santé de la batterie"),
+            "fr" => (french, english),
+            _ => (english, french),
         };
-        assert!(flat.contains(told), "{told:?} missing from:\n{text}");
-        assert!(!flat.contains(not_told), "{not_told:?} printed in:\n{text}");
+        for (told, not_told) in told.iter().zip(not_told) {
+            assert!(flat.contains(told), "{told:?} missing from:\n{text}");
+            assert!(!flat.contains(not_told), "{not_told:?} printed in:\n{text}");
+        }
         refurbdesk(home)
             .args(["cert", "verify"])
             .arg(&pdf)
