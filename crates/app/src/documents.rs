@@ -14,6 +14,7 @@ use refurbdesk_certificate::{
     issue, reprint, Document, IssueError, KeyError, Keyring, Lang, PrintOptions, SignedDocument,
     Signer, TrustedKeys,
 };
+use refurbdesk_grading::{Checklists, Zone};
 use refurbdesk_store::{
     CertificateRecord, DestructionRecord, ErasureDetails, ErasureRecord, ErasureStatus,
     NewCertificate, SigningKeyRecord, Store, StoreError,
@@ -323,6 +324,9 @@ impl<'a> Documents<'a> {
         let intake = self.store.latest_intake(device.id)?;
         let grade = self.store.latest_grade(device.id)?;
         let erasures = self.store.erasures_for_device(device.id)?;
+        // Tests, items and zones are recorded by id; the report also names
+        // them in words, from the checklist of the device's category.
+        let checklist = Checklists::embedded().for_category(device.category);
         let storage_gb = intake
             .as_ref()
             .and_then(|intake| intake.identity.storage_gb);
@@ -362,10 +366,15 @@ impl<'a> Documents<'a> {
                 intake
                     .tests
                     .iter()
-                    .map(|test| CheckFact {
-                        name: test.name.clone(),
-                        outcome: test.outcome.clone(),
-                        detail: test.detail.clone(),
+                    .map(|test| {
+                        let item = checklist.item_for_test(&test.name);
+                        CheckFact {
+                            name: test.name.clone(),
+                            outcome: test.outcome.clone(),
+                            detail: test.detail.clone(),
+                            label: item.map(|item| item.label_in(Lang::En).to_owned()),
+                            label_fr: item.map(|item| item.label_in(Lang::Fr).to_owned()),
+                        }
                     })
                     .collect()
             })
@@ -390,25 +399,35 @@ impl<'a> Documents<'a> {
             checklist: grade
                 .answers
                 .iter()
-                .map(|answer| CheckFact {
-                    name: answer.item.clone(),
-                    outcome: answer.answer.clone(),
-                    detail: None,
+                .map(|answer| {
+                    let item = checklist.item(&answer.item);
+                    CheckFact {
+                        name: answer.item.clone(),
+                        outcome: answer.answer.clone(),
+                        detail: None,
+                        label: item.map(|item| item.label_in(Lang::En).to_owned()),
+                        label_fr: item.map(|item| item.label_in(Lang::Fr).to_owned()),
+                    }
                 })
                 .collect(),
             cosmetic: grade
                 .zones
                 .iter()
-                .map(|zone| CheckFact {
-                    name: zone.zone.clone(),
-                    outcome: zone.level.clone(),
-                    detail: (!zone.photos.is_empty()).then(|| {
-                        zone.photos
-                            .iter()
-                            .map(|photo| format!("{} sha256:{}", photo.path, photo.sha256))
-                            .collect::<Vec<_>>()
-                            .join("\n")
-                    }),
+                .map(|zone| {
+                    let known = zone.zone.parse::<Zone>().ok();
+                    CheckFact {
+                        name: zone.zone.clone(),
+                        outcome: zone.level.clone(),
+                        detail: (!zone.photos.is_empty()).then(|| {
+                            zone.photos
+                                .iter()
+                                .map(|photo| format!("{} sha256:{}", photo.path, photo.sha256))
+                                .collect::<Vec<_>>()
+                                .join("\n")
+                        }),
+                        label: known.map(|zone| zone.title_in(Lang::En)),
+                        label_fr: known.map(|zone| zone.title_in(Lang::Fr)),
+                    }
                 })
                 .collect(),
         });

@@ -278,10 +278,28 @@ impl LockFacts {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckFact {
+    /// The test, checklist item or zone, as recorded (`camera_rear`).
     pub name: String,
-    /// `pass`, `fail`, `skip`, or an answer's value.
+    /// `pass`, `fail`, `skip`, `na`, or a zone's cosmetic level.
     pub outcome: String,
     pub detail: Option<String>,
+    /// What the name means, for people: "rear camera" / "appareil photo
+    /// arrière". Absent where nothing says (older reports print the name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_fr: Option<String>,
+}
+
+impl CheckFact {
+    /// The label in `lang`, else the English label, else the recorded name.
+    pub fn label_in(&self, lang: Lang) -> &str {
+        let french = match lang {
+            Lang::Fr => self.label_fr.as_deref(),
+            Lang::En => None,
+        };
+        french.or(self.label.as_deref()).unwrap_or(&self.name)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -415,15 +415,21 @@ fn report_blocks(t: &Texts, body: &DeviceReport) -> Vec<Block> {
     }
     if !body.tests.is_empty() {
         blocks.push(Block::Heading(t.t("section.tests")));
-        blocks.push(checks_table(t, &body.tests));
+        blocks.push(checks_table(t, &body.tests, "test"));
     }
     blocks.push(Block::Heading(t.t("section.grade")));
     match &body.grade {
         Some(grade) => {
             blocks.push(Block::Fields(vec![
                 (t.t("grade.outcome"), t.code("outcome", &grade.outcome)),
-                (t.t("grade.listing"), grade.listing_grade.clone()),
-                (t.t("grade.buyback"), grade.buyback_grade.clone()),
+                (
+                    t.t("grade.listing"),
+                    t.code_with_word("listing", &grade.listing_grade),
+                ),
+                (
+                    t.t("grade.buyback"),
+                    t.code_with_word("buyback", &grade.buyback_grade),
+                ),
                 (
                     t.t("grade.policy"),
                     format!("{} {}", grade.policy_name, grade.policy_version),
@@ -438,11 +444,11 @@ fn report_blocks(t: &Texts, body: &DeviceReport) -> Vec<Block> {
             push_reasons(t, &mut blocks, grade.reasons_in(t.lang));
             if !grade.checklist.is_empty() {
                 blocks.push(Block::Heading(t.t("section.checklist")));
-                blocks.push(checks_table(t, &grade.checklist));
+                blocks.push(checks_table(t, &grade.checklist, "test"));
             }
             if !grade.cosmetic.is_empty() {
                 blocks.push(Block::Heading(t.t("section.cosmetic")));
-                blocks.push(checks_table(t, &grade.cosmetic));
+                blocks.push(checks_table(t, &grade.cosmetic, "level"));
             }
         }
         None => blocks.push(Block::Paragraph(t.t("report.no_grade"))),
@@ -518,7 +524,9 @@ fn push_reasons(t: &Texts, blocks: &mut Vec<Block>, reasons: &[String]) {
     )]));
 }
 
-fn checks_table(t: &Texts, checks: &[crate::document::CheckFact]) -> Block {
+/// A table of checks; `outcomes` is the catalogue prefix their outcome
+/// words are told under (`test` for pass/fail, `level` for wear).
+fn checks_table(t: &Texts, checks: &[crate::document::CheckFact], outcomes: &str) -> Block {
     Block::Table {
         columns: vec![t.t("check.name"), t.t("check.outcome"), t.t("check.detail")],
         widths: vec![0.36, 0.16, 0.48],
@@ -526,8 +534,8 @@ fn checks_table(t: &Texts, checks: &[crate::document::CheckFact]) -> Block {
             .iter()
             .map(|check| {
                 vec![
-                    check.name.clone(),
-                    t.code("test", &check.outcome),
+                    check.label_in(t.lang).to_owned(),
+                    t.code(outcomes, &check.outcome),
                     check.detail.clone().unwrap_or_default(),
                 ]
             })

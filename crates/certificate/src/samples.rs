@@ -176,6 +176,13 @@ pub fn device_report(n: u64) -> Document {
         name: name.to_owned(),
         outcome: outcome.to_owned(),
         detail: detail.map(str::to_owned),
+        label: None,
+        label_fr: None,
+    };
+    let labelled = |check: CheckFact, label: &str, label_fr: &str| CheckFact {
+        label: Some(label.to_owned()),
+        label_fr: Some(label_fr.to_owned()),
+        ..check
     };
     envelope(
         6,
@@ -223,7 +230,11 @@ pub fn device_report(n: u64) -> Document {
                 check("wifi", "pass", None),
                 check("bluetooth", "pass", None),
                 check("microphone", "pass", None),
-                check("camera_rear", "pass", None),
+                labelled(
+                    check("camera_rear", "pass", None),
+                    "rear camera",
+                    "appareil photo arrière",
+                ),
                 check("speaker", "fail", Some("crackle above 80 % volume")),
             ],
             grade: Some(GradeFacts {
@@ -232,7 +243,7 @@ pub fn device_report(n: u64) -> Document {
                 operator: "amelie".to_owned(),
                 outcome: "repair".to_owned(),
                 listing_grade: "VERY_GOOD".to_owned(),
-                buyback_grade: "B".to_owned(),
+                buyback_grade: "FUNCTIONAL_GOOD".to_owned(),
                 policy_name: "backmarket-default".to_owned(),
                 policy_version: "2026.11".to_owned(),
                 policy_sha256: "9c1e5b0d7a3f2e4c6b8a9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c"
@@ -245,7 +256,11 @@ pub fn device_report(n: u64) -> Document {
                     "Ces contrôles ont échoué : haut-parleur. Ces défauts seront réparés avant la vente. (functional.failed)".to_owned(),
                 ],
                 checklist: vec![
-                    check("powers_on_off", "pass", None),
+                    labelled(
+                        check("powers_on_off", "pass", None),
+                        "power on and off",
+                        "allumage et extinction",
+                    ),
                     check("charges", "pass", None),
                     check("buttons", "pass", None),
                     check("no_oxidation", "pass", None),
@@ -256,7 +271,7 @@ pub fn device_report(n: u64) -> Document {
                         "light_scratches",
                         Some("2 hairlines, invisible when on"),
                     ),
-                    check("back", "flawless", None),
+                    labelled(check("back", "flawless", None), "Back", "Dos"),
                 ],
             }),
             erasures: vec![ErasureSummary {

@@ -59,6 +59,18 @@ impl Texts {
         }
     }
 
+    /// A code told in words, followed by the code itself when the words
+    /// differ from it: "Très bon état (VERY_GOOD)". Marketplace codes stay
+    /// visible, since they are what other systems and people quote.
+    pub fn code_with_word(&self, prefix: &str, code: &str) -> String {
+        let words = self.code(prefix, code);
+        if words == code {
+            words
+        } else {
+            format!("{words} ({code})")
+        }
+    }
+
     pub fn or_unset(&self, value: Option<&str>) -> String {
         match value {
             Some(text) if !text.trim().is_empty() => text.to_owned(),

@@ -487,11 +487,13 @@ fn a_device_read_on_a_bench_gets_its_audit_report_in_both_languages() {
             "L'état de santé de la batterie est de",
             "Cette note est partielle : tout n'a pas encore été vérifié",
             "L'écran présente des micro-rayures invisibles à 20 cm",
+            "Écran Micro-rayures",
         ];
         let english = [
             "Battery health is",
             "This is a partial grade:",
             "The screen has micro-scratches invisible at 20 cm",
+            "Screen Micro-scratches",
         ];
         let (told, not_told) = match lang {
             "fr" => (french, english),

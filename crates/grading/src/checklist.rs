@@ -364,6 +364,11 @@ impl ChecklistTemplate {
         self.by_id.get(id).map(|index| &self.items[*index])
     }
 
+    /// The item a bench test answers.
+    pub fn item_for_test(&self, test: &str) -> Option<&ChecklistItem> {
+        self.by_test.get(test).map(|(index, _)| &self.items[*index])
+    }
+
     /// Fills the checklist in: an item takes the technician's answer if
     /// there is one, else the bench's results for its tests (any FAIL fails
     /// it; only SKIPs make it n/a), else it is untested (automatic) or

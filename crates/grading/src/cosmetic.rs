@@ -87,6 +87,20 @@ impl Zone {
         }
     }
 
+    /// The zone as a table names it: "Screen" / "Écran".
+    pub fn title_in(self, lang: Lang) -> String {
+        let name = self.name_in(lang);
+        let noun = ["l'", "le ", "la "]
+            .iter()
+            .find_map(|article| name.strip_prefix(article))
+            .unwrap_or(name);
+        let mut chars = noun.chars();
+        chars
+            .next()
+            .map(|first| first.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    }
+
     /// The zone as an item still to inspect: "the screen zone" /
     /// "inspection de l'écran".
     pub fn to_inspect_in(self, lang: Lang) -> String {
@@ -176,6 +190,26 @@ impl Photo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zones_are_named_in_both_languages() {
+        assert_eq!(Zone::Screen.name_in(Lang::Fr), "l'écran");
+        assert_eq!(Zone::Screen.title_in(Lang::Fr), "Écran");
+        assert_eq!(Zone::Deck.title_in(Lang::Fr), "Repose-poignets");
+        assert_eq!(Zone::Back.title_in(Lang::En), "Back");
+        assert_eq!(Zone::Back.to_inspect_in(Lang::Fr), "inspection du dos");
+        assert_eq!(
+            Zone::Screen.to_inspect_in(Lang::Fr),
+            "inspection de l'écran"
+        );
+        assert_eq!(Zone::Screen.to_inspect_in(Lang::En), "the screen zone");
+        for zone in Zone::ALL {
+            assert!(
+                !zone.title_in(Lang::Fr).starts_with(['l', 'L']) || *zone == Zone::Lid,
+                "{zone}"
+            );
+        }
+    }
 
     #[test]
     fn levels_order_from_best_to_worst() {
