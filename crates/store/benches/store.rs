@@ -233,6 +233,12 @@ fn run(options: &Options) -> Result<(), Failure> {
         options.measured as f64 / build.total.as_secs_f64(),
         build.last_tenth_rate
     );
+    println!(
+        "the recording thread was on the processor {:.1} s of those {:.1} s: {:.0} µs per intake",
+        build.recording_cpu.as_secs_f64(),
+        build.total.as_secs_f64(),
+        build.recording_cpu.as_secs_f64() * 1e6 / options.measured as f64
+    );
     if let Some(written) = written {
         println!(
             "bytes handed to write(): {:.1} kB per intake (the write-ahead log, and the \
@@ -430,6 +436,9 @@ struct Build {
     total: Duration,
     last_tenth_rate: f64,
     last_started: DateTime<Utc>,
+    /// Processor time of the thread that called `record_intakes` (the one
+    /// holding the transaction), user and system, while it did.
+    recording_cpu: Duration,
 }
 
 fn build(
@@ -440,6 +449,7 @@ fn build(
 ) -> Result<Build, Failure> {
     let mut rng = Rng::new(BUILD_SEED);
     let mut total = Duration::ZERO;
+    let mut recording_cpu = Duration::ZERO;
     let mut last_tenth = Duration::ZERO;
     let last_tenth_from = options.intakes - options.measured / 10;
     let mut index = from;
@@ -450,8 +460,10 @@ fn build(
             .map(|number| intake_number(&mut rng, number, options, operators))
             .collect();
         let started = Instant::now();
+        let cpu_before = thread_cpu();
         store.record_intakes(&batch)?;
         let took = started.elapsed();
+        recording_cpu += thread_cpu().saturating_sub(cpu_before);
         total += took;
         if index >= last_tenth_from {
             last_tenth += took;
@@ -470,7 +482,28 @@ fn build(
         total,
         last_tenth_rate: (options.measured / 10).max(1) as f64 / last_tenth.as_secs_f64(),
         last_started: started(options.intakes - 1),
+        recording_cpu,
     })
+}
+
+/// User and system time of the calling thread so far (clock ticks of 10 ms;
+/// summed over seconds of work, enough to compare).
+fn thread_cpu() -> Duration {
+    let ticks = std::fs::read_to_string("/proc/thread-self/stat")
+        .ok()
+        .and_then(|stat| {
+            let fields: Vec<u64> = stat
+                .rsplit(')')
+                .next()?
+                .split_whitespace()
+                .skip(11)
+                .take(2)
+                .map(|field| field.parse().ok())
+                .collect::<Option<_>>()?;
+            Some(fields.iter().sum::<u64>())
+        })
+        .unwrap_or(0);
+    Duration::from_millis(ticks * 10)
 }
 
 /// Fills the file up to intake number `count` with plain SQL, fast: the
