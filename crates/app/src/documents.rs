@@ -38,7 +38,10 @@ pub mod setting {
     pub const VERIFY_URL: &str = "certificate.verify_url";
     /// `en` or `fr`: the language documents are printed in unless told otherwise.
     pub const LANGUAGE: &str = "certificate.language";
-    pub const ALL: [&str; 8] = [
+    /// Months of warranty given with a sold device, printed on device
+    /// reports; 12 when unset, the marketplace's minimum.
+    pub const WARRANTY_MONTHS: &str = "sale.warranty_months";
+    pub const ALL: [&str; 9] = [
         ORGANISATION_NAME,
         ORGANISATION_ADDRESS,
         ORGANISATION_PHONE,
@@ -47,7 +50,35 @@ pub mod setting {
         DESTINATION,
         VERIFY_URL,
         LANGUAGE,
+        WARRANTY_MONTHS,
     ];
+
+    /// The marketplace sells refurbished devices with at least this warranty.
+    pub const MINIMUM_WARRANTY_MONTHS: u32 = 12;
+
+    /// Whether `value` is acceptable for the setting `key`; the reason if not.
+    pub fn check(key: &str, value: &str) -> Result<(), String> {
+        match key {
+            LANGUAGE if value != "en" && value != "fr" => {
+                Err(format!("{key} is en or fr, not {value:?}"))
+            }
+            WARRANTY_MONTHS => warranty_months(value).map(|_| ()),
+            _ => Ok(()),
+        }
+    }
+
+    pub(crate) fn warranty_months(value: &str) -> Result<u32, String> {
+        match value.trim().parse::<u32>() {
+            Ok(months) if months >= MINIMUM_WARRANTY_MONTHS => Ok(months),
+            Ok(months) => Err(format!(
+                "{WARRANTY_MONTHS} is {months}, but the marketplace asks for a warranty of at least \
+                 {MINIMUM_WARRANTY_MONTHS} months; set {MINIMUM_WARRANTY_MONTHS} or more"
+            )),
+            Err(_) => Err(format!(
+                "{WARRANTY_MONTHS} is a whole number of months (12 or more), not {value:?}"
+            )),
+        }
+    }
 }
 
 #[derive(Debug, Error)]
@@ -73,6 +104,8 @@ pub enum DocumentError {
     Logo { path: String, reason: String },
     #[error("there is no destruction {0}")]
     UnknownDestruction(Uuid),
+    #[error("{0}; fix it with `refurbdesk settings set`")]
+    BadSetting(String),
     #[error("the stored document {id} cannot be read: {reason}")]
     Stored { id: Uuid, reason: String },
 }
@@ -461,8 +494,17 @@ impl<'a> Documents<'a> {
                     finished_at: erasure.finished_at,
                 })
                 .collect(),
+            warranty_months: Some(self.warranty_months()?),
         });
         self.envelope(issued_by, body)
+    }
+
+    /// The warranty printed on device reports (`sale.warranty_months`).
+    fn warranty_months(&self) -> Result<u32, DocumentError> {
+        match self.store.setting(setting::WARRANTY_MONTHS)? {
+            Some(value) => setting::warranty_months(&value).map_err(DocumentError::BadSetting),
+            None => Ok(setting::MINIMUM_WARRANTY_MONTHS),
+        }
     }
 
     /// The active signer, creating the organisation's first key on first use.

@@ -355,4 +355,9 @@ pub struct DeviceReport {
     pub tests: Vec<CheckFact>,
     pub grade: Option<GradeFacts>,
     pub erasures: Vec<ErasureSummary>,
+    /// The warranty the organisation gives with the device, in months from
+    /// its sale (the `sale.warranty_months` setting; the marketplace asks for
+    /// at least 12). Absent from reports issued before it was printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warranty_months: Option<u32>,
 }

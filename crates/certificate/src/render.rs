@@ -453,6 +453,23 @@ fn report_blocks(t: &Texts, body: &DeviceReport) -> Vec<Block> {
         }
         None => blocks.push(Block::Paragraph(t.t("report.no_grade"))),
     }
+    // What the marketplace asks a seller to state: the warranty, and that
+    // a refurbished phone or tablet is no longer certified water-resistant.
+    let mut sale = Vec::new();
+    if let Some(months) = body.warranty_months {
+        sale.push((
+            t.t("sale.warranty"),
+            t.t("sale.warranty_months")
+                .replace("{months}", &months.to_string()),
+        ));
+    }
+    if matches!(body.device.category.as_str(), "phone" | "tablet") {
+        sale.push((t.t("sale.water_resistance"), t.t("sale.not_guaranteed")));
+    }
+    if !sale.is_empty() {
+        blocks.push(Block::Heading(t.t("section.sale")));
+        blocks.push(Block::Fields(sale));
+    }
     blocks.push(Block::Heading(t.t("section.erasures")));
     if body.erasures.is_empty() {
         blocks.push(Block::Paragraph(t.t("report.no_erasure")));

@@ -282,6 +282,7 @@ pub fn device_report(n: u64) -> Document {
                 bytes_verified: 0,
                 finished_at: Some(at(n) + Duration::minutes(15)),
             }],
+            warranty_months: Some(12),
         }),
     )
 }

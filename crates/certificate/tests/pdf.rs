@@ -633,6 +633,59 @@ fn the_organisation_logo_is_printed_above_its_name() {
 }
 
 #[test]
+fn a_report_states_the_warranty_and_for_phones_water_resistance() {
+    let signer = signer();
+    let dir = artifacts();
+    let printed = |document: &Document, lang: Lang, name: &str| {
+        let issued = issue(document, lang, &signer, &PrintOptions::default()).unwrap();
+        let pdf = dir.join(format!("{name}-{lang}.pdf"));
+        std::fs::write(&pdf, &issued.pdf).unwrap();
+        let text = tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let phone = samples::device_report(10);
+    let french = printed(&phone, Lang::Fr, "sale-phone");
+    assert!(french.contains("Conditions de vente"), "{french}");
+    assert!(
+        french.contains("Garantie 12 mois à compter de la vente"),
+        "{french}"
+    );
+    assert!(
+        french.contains("Étanchéité Non garantie après reconditionnement"),
+        "{french}"
+    );
+    let english = printed(&phone, Lang::En, "sale-phone");
+    assert!(
+        english.contains("Warranty 12 months from the sale"),
+        "{english}"
+    );
+    assert!(
+        english.contains("Water resistance Not guaranteed after refurbishment"),
+        "{english}"
+    );
+
+    // A laptop was never sold as water-resistant: only its warranty is stated.
+    let mut laptop = phone.clone();
+    if let Body::DeviceReport(report) = &mut laptop.body {
+        report.device.category = "laptop".to_owned();
+        report.warranty_months = Some(24);
+    }
+    let english = printed(&laptop, Lang::En, "sale-laptop");
+    assert!(
+        english.contains("Warranty 24 months from the sale"),
+        "{english}"
+    );
+    assert!(!english.contains("Water resistance"), "{english}");
+
+    // A laptop report issued before the warranty was printed has no such section.
+    if let Body::DeviceReport(report) = &mut laptop.body {
+        report.warranty_months = None;
+    }
+    let english = printed(&laptop, Lang::En, "sale-older");
+    assert!(!english.contains("Conditions of sale"), "{english}");
+}
+
+#[test]
 fn a_report_tells_lock_states_and_reasons_in_its_own_language() {
     let signer = signer();
     let dir = artifacts();

@@ -457,6 +457,16 @@ fn a_device_read_on_a_bench_gets_its_audit_report_in_both_languages() {
         .args(["--cosmetic", "screen=micro"])
         .assert()
         .success();
+    // The marketplace asks for a warranty of 12 months at least.
+    refurbdesk(home)
+        .args(["settings", "set", "sale.warranty_months", "6"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("at least 12 months"));
+    refurbdesk(home)
+        .args(["settings", "set", "sale.warranty_months", "24"])
+        .assert()
+        .success();
     for (lang, title) in [
         ("en", "Device Audit Report"),
         ("fr", "Rapport d'audit de l'appareil"),
@@ -488,12 +498,16 @@ fn a_device_read_on_a_bench_gets_its_audit_report_in_both_languages() {
             "Cette note est partielle : tout n'a pas encore été vérifié",
             "L'écran présente des micro-rayures invisibles à 20 cm",
             "Écran Micro-rayures",
+            "Garantie 24 mois à compter de la vente",
+            "Étanchéité Non garantie après reconditionnement",
         ];
         let english = [
             "Battery health is",
             "This is a partial grade:",
             "The screen has micro-scratches invisible at 20 cm",
             "Screen Micro-scratches",
+            "Warranty 24 months from the sale",
+            "Water resistance Not guaranteed after refurbishment",
         ];
         let (told, not_told) = match lang {
             "fr" => (french, english),

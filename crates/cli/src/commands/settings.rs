@@ -78,11 +78,8 @@ pub fn run(
             }
         }
         SettingsCommand::Set { key, value } => {
-            if key == setting::LANGUAGE && value != "en" && value != "fr" {
-                return Err(Failure::new(
-                    Exit::Usage,
-                    anyhow!("{key} is en or fr, not {value:?}"),
-                ));
+            if let Err(reason) = setting::check(key, value) {
+                return Err(Failure::new(Exit::Usage, anyhow!("{reason}")));
             }
             let (mut store, actor) = open_workstation(global, paths)?;
             store
