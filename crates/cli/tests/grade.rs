@@ -298,6 +298,76 @@ fn partial_grades_what_is_known_and_says_so() {
 }
 
 #[test]
+fn ask_puts_every_unanswered_question_in_french_and_records_the_answers() {
+    let station = Station::with_phone(90);
+    // The phone's ten manual items in checklist order (one answered on the
+    // line is not asked), then its three zones. "peut-être" is asked again.
+    let typed = "peut-être\no\no\no\no\nso\no\no\no\nnon\naucune\nmicro\nlégère\n";
+    let output = station
+        .cli()
+        .args(["grade", "--device", IMEI, "--ask", "--lang", "fr", "--json"])
+        .args(["--check", "touch=pass"])
+        .write_stdin(typed)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "[1/12] Le téléphone s'allume-t-il, démarre-t-il jusqu'à l'écran d'accueil",
+        ))
+        .stderr(predicate::str::contains("Répondez o (fonctionne)").count(1))
+        .stderr(predicate::str::contains("[12/12] Contour"))
+        .get_output()
+        .stdout
+        .clone();
+    let json = json_of(&output);
+    let rules: Vec<&str> = json["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .map(|reason| reason["rule"].as_str().expect("rule"))
+        .collect();
+    assert!(rules.contains(&"parts.not_genuine"), "{rules:?}");
+    assert!(rules.contains(&"body.light"), "{rules:?}");
+    let grade = station
+        .store()
+        .latest_grade(station.store().find_device(IMEI).unwrap().unwrap().id)
+        .unwrap()
+        .expect("recorded");
+    let answer = |item: &str| {
+        grade
+            .answers
+            .iter()
+            .find(|answer| answer.item == item)
+            .map(|answer| answer.answer.clone())
+    };
+    assert_eq!(answer("biometrics").as_deref(), Some("na"));
+    assert_eq!(answer("genuine_parts").as_deref(), Some("fail"));
+    assert_eq!(answer("touch").as_deref(), Some("pass"));
+    assert_eq!(grade.zones.len(), 3);
+
+    // Regrading the same intake carries those answers over: nothing to ask.
+    station
+        .cli()
+        .args(["grade", "--device", IMEI, "--ask", "--lang", "en"])
+        .write_stdin("")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("[1/").not());
+
+    // On a new intake, input that ends before the last question records nothing.
+    let fresh = Station::with_phone(90);
+    fresh
+        .cli()
+        .args(["grade", "--device", IMEI, "--ask", "--lang", "en"])
+        .args(["--cosmetic", "screen=flawless,back=flawless"])
+        .write_stdin("y\n")
+        .assert()
+        .code(130)
+        .stderr(predicate::str::contains("[1/11] Does the phone power on"))
+        .stderr(predicate::str::contains("nothing was recorded"));
+    assert_eq!(device_grades(&fresh), 0);
+}
+
+#[test]
 fn explain_prints_the_rule_trace() {
     let station = Station::with_phone(80);
     station

@@ -20,6 +20,7 @@ use refurbdesk_store::{
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::grade_ask::Missing;
 use super::policy::load_policy;
 use super::{lang_from_environment, open_workstation, store_failure};
 use crate::exit::{Exit, Failure};
@@ -48,7 +49,10 @@ pub struct GradeArgs {
     /// Also print the rule trace: every rule, whether it fired and on which inputs
     #[arg(long)]
     explain: bool,
-    /// The language of the printed reasons, en or fr (--json has both)
+    /// Ask on the terminal, in --lang, every checklist item and zone still unanswered
+    #[arg(long, conflicts_with = "partial")]
+    ask: bool,
+    /// The language of the questions and printed reasons, en or fr (--json has both)
     /// [default: fr when LANG is French, else en]
     #[arg(long, value_name = "LANG")]
     lang: Option<Lang>,
@@ -137,11 +141,30 @@ pub fn run(args: &GradeArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(
         );
     }
 
+    let lang = args.lang.unwrap_or_else(lang_from_environment);
+    let tests = bench_tests(&intake)?;
+    if args.ask {
+        let missing = Missing::find(
+            intake.identity.category,
+            &tests,
+            &answers.checks,
+            &answers.levels,
+            lang,
+        );
+        missing.ask(
+            lang,
+            &mut std::io::stdin().lock(),
+            &mut std::io::stderr(),
+            &mut answers.checks,
+            &mut answers.levels,
+        )?;
+    }
+
     let input = GradeInput {
         identity: intake.identity.clone(),
         battery: intake.battery.clone(),
         lock: intake.lock.clone(),
-        tests: bench_tests(&intake)?,
+        tests,
         answers: answers.checks.clone(),
         cosmetic: answers.levels.clone(),
         partial: args.partial,
@@ -210,7 +233,6 @@ pub fn run(args: &GradeArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(
         };
         println!("{}", serde_json::to_string(&report)?);
     } else {
-        let lang = args.lang.unwrap_or_else(lang_from_environment);
         print_grade(&device, &intake, &grade, summary.grade_id, lang);
         if let Some(trace) = &trace {
             print_trace(&grade, trace);
@@ -348,7 +370,8 @@ fn grade_failure(error: GradeError) -> Failure {
             Failure::new(
                 Exit::Incomplete,
                 anyhow::anyhow!(
-                    "cannot grade yet: {}; answer them, or add --partial to grade what is known",
+                    "cannot grade yet: {}; answer them (--ask puts each question), or add --partial \
+                     to grade what is known",
                     missing.join("; ")
                 ),
             )

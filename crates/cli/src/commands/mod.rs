@@ -6,6 +6,7 @@ pub mod db;
 pub mod devices;
 pub mod erase;
 pub mod grade;
+mod grade_ask;
 pub mod intake;
 pub mod operator;
 pub mod policy;
