@@ -52,18 +52,24 @@ impl Lang {
 impl Lang {
     /// A list inside a sentence: "a", "a and b", "a, b and c" / "a, b et c".
     pub fn join<S: AsRef<str>>(self, words: &[S]) -> String {
+        let mut text = String::new();
+        self.push_list(&mut text, words.iter().map(AsRef::as_ref));
+        text
+    }
+
+    /// Appends [`Lang::join`]'s list to `out` without building it first.
+    pub fn push_list<'w>(self, out: &mut String, words: impl ExactSizeIterator<Item = &'w str>) {
         let and = match self {
             Lang::En => " and ",
             Lang::Fr => " et ",
         };
-        let mut text = String::new();
-        for (index, word) in words.iter().enumerate() {
+        let count = words.len();
+        for (index, word) in words.enumerate() {
             if index > 0 {
-                text.push_str(if index + 1 == words.len() { and } else { ", " });
+                out.push_str(if index + 1 == count { and } else { ", " });
             }
-            text.push_str(word.as_ref());
+            out.push_str(word);
         }
-        text
     }
 
     /// "unknown" / "inconnu": a figure that was not read.

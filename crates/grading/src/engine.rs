@@ -589,7 +589,14 @@ impl<'i> Facts<'i> {
         failures: &[&ChecklistItem],
         lang: Lang,
     ) -> String {
-        let mut text = String::with_capacity(rule.reason.len() + 32);
+        let written: usize = segments
+            .iter()
+            .map(|segment| match segment {
+                Segment::Text(piece) => piece.len(),
+                Segment::Slot(_) => 24,
+            })
+            .sum();
+        let mut text = String::with_capacity(written);
         for segment in segments {
             match segment {
                 Segment::Text(piece) => text.push_str(piece),
@@ -635,12 +642,10 @@ impl<'i> Facts<'i> {
                 }
             }
             Placeholder::Failed => {
-                let labels: Vec<&str> = failures.iter().map(|item| item.label_in(lang)).collect();
-                out.push_str(&lang.join(&labels));
+                lang.push_list(out, failures.iter().map(|item| item.label_in(lang)));
             }
             Placeholder::Zones => {
-                let names: Vec<&str> = zones.iter().map(|(zone, _)| zone.name_in(lang)).collect();
-                out.push_str(&lang.join(&names));
+                lang.push_list(out, zones.iter().map(|(zone, _)| zone.name_in(lang)))
             }
             Placeholder::Level => {
                 if let Some(level) = zones.iter().map(|(_, level)| *level).max() {
