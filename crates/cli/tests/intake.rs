@@ -269,6 +269,21 @@ fn the_sales_channel_sets_the_battery_threshold() {
         .success();
     assert_eq!(verdict(&[])["verdict"], "replace");
     assert_eq!(verdict(&["--channel", "backmarket"])["verdict"], "pass");
+    // The printed reasons in the language asked for, with French numbers.
+    for (lang, told) in [
+        (
+            "fr",
+            "L'état de santé de la batterie est de 86,0\u{202f}%, sous les 90\u{202f}%",
+        ),
+        ("en", "Battery health is 86.0%, below the 90%"),
+    ] {
+        refurbdesk(dir.path())
+            .args(["intake", "--port", link.to_str().unwrap(), "--slot", "1"])
+            .args(["--lang", lang])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(told));
+    }
     // A channel nobody configured is refused before the bench is touched.
     refurbdesk(dir.path())
         .args([

@@ -6,9 +6,10 @@ use std::time::Duration;
 use clap::Args;
 use refurbdesk_app::DataPaths;
 use refurbdesk_bench::{BenchLink, LinkConfig};
+use refurbdesk_domain::Lang;
 use refurbdesk_station::{record_reading, run_intake, IntakeOptions, IntakeReport};
 
-use super::{intake_failure, link_failure, open_workstation, store_failure};
+use super::{intake_failure, lang_from_environment, link_failure, open_workstation, store_failure};
 use crate::exit::Failure;
 use crate::GlobalArgs;
 
@@ -27,6 +28,10 @@ pub struct IntakeArgs {
     /// How long to wait for each bench answer, in milliseconds
     #[arg(long, value_name = "MS", default_value_t = 2000)]
     timeout_ms: u64,
+    /// The language of the printed battery and lock reasons, en or fr (--json has the
+    /// findings) [default: fr when LANG is French, else en]
+    #[arg(long, value_name = "LANG")]
+    lang: Option<Lang>,
 }
 
 pub fn run(args: &IntakeArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
@@ -58,14 +63,15 @@ pub fn run(args: &IntakeArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<
     if global.json {
         println!("{}", serde_json::to_string(&report)?);
     } else {
+        let lang = args.lang.unwrap_or_else(lang_from_environment);
         println!("recorded intake {}", summary.intake_id);
         println!("{}", report.summary_line());
         for reason in report
             .device
             .reasons
             .iter()
-            .chain(&report.battery.reasons)
-            .chain(&report.lock.reasons)
+            .chain(&reading.battery.reasons_in(lang))
+            .chain(&reading.lock.reasons_in(lang))
         {
             println!("  - {reason}");
         }
