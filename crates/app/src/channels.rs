@@ -15,10 +15,7 @@ pub const STATION_CHANNEL_SETTING: &str = "station.channel";
 pub enum ChannelError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error(
-        "sales channel {0:?} has no battery threshold; set one with \
-         `refurbdesk settings set channel.{0}.soh_threshold_pct 85`, or use {DEFAULT_CHANNEL}"
-    )]
+    #[error("sales channel {0:?} has no battery threshold; give it one, or use {DEFAULT_CHANNEL}")]
     Unknown(String),
     #[error("setting {key} is {value:?}: {reason}")]
     Invalid {

@@ -1,18 +1,39 @@
-//! The workstation's use cases, shared by the `refurbdesk` CLI and the desktop shell so both front ends stay thin.
+//! The workstation's use cases: every thing a person can do with Refurbdesk, as a plain function
+//! over a [`Workstation`] and a parameter struct, returning plain serialisable data or one
+//! [`Error`]. The `refurbdesk` CLI and the desktop shell are two thin doors into these functions:
+//! they parse, call and print (or emit), and decide nothing.
 //!
-//! Where the station's data lives and how it logs are decided here once; later rooms (bench intake, grading,
-//! erasure, certificates) are driven from here too.
+//! Long work reports through a [`Progress`] and stops when it is cancelled. Hints in errors are
+//! door-neutral ([`Hint`]) and told by the door ([`Door`]).
 
+pub mod audit;
 pub mod channels;
+pub mod db;
+pub mod devices;
 pub mod documents;
+pub mod erase;
+pub mod error;
+pub mod grade;
+pub mod intake;
 pub mod logging;
+pub mod operators;
 pub mod paths;
+pub mod policy;
+pub mod progress;
+pub mod settings;
+#[cfg(feature = "simulate")]
+pub mod sim;
+#[cfg(feature = "simulate")]
 mod simulate;
+pub mod station;
 mod workstation;
 
+pub use error::{Door, Error, ErrorCode, Hint, RecordKind, Result, WindowError};
 pub use paths::{DataPaths, PathsError};
+pub use progress::{Cancel, Progress, ProgressReport};
+#[cfg(feature = "simulate")]
 pub use simulate::{SimulateError, SimulatedBenches};
-pub use workstation::{open_store, os_user};
+pub use workstation::{open_store, os_user, Workstation};
 
 /// The version of the engine, shown by `refurbdesk --version` and the desktop window.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -8,7 +8,15 @@ use refurbdesk_bench_sim::{embedded_scenarios, Scenario, SimBench, SimError, Sim
 /// Running simulated benches; dropping this stops them and removes their links.
 pub struct SimulatedBenches {
     benches: Vec<SimBench>,
-    _dir: tempfile::TempDir,
+    dir: PathBuf,
+}
+
+impl Drop for SimulatedBenches {
+    fn drop(&mut self) {
+        // Stop the benches before their links go, then leave no folder behind.
+        self.benches.clear();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 /// Why the simulated benches could not start.
@@ -42,12 +50,18 @@ impl SimulatedBenches {
         } else {
             scenarios
         };
-        let dir = tempfile::Builder::new()
-            .prefix("refurbdesk-benches-")
-            .tempdir()?;
+        // A fresh folder of our own for the ports' links (pid and time keep two stations apart).
+        let dir = std::env::temp_dir().join(format!(
+            "refurbdesk-benches-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        ));
+        std::fs::create_dir_all(&dir)?;
         let mut benches = Vec::with_capacity(scenarios.len());
         for (index, scenario) in scenarios.into_iter().enumerate() {
-            let link = dir.path().join(format!("bench{}", index + 1));
+            let link = dir.join(format!("bench{}", index + 1));
             let options = SimOptions {
                 // Each bench rolls its own dice, so two benches never fail in lockstep.
                 seed: options.seed.wrapping_add(index as u64),
@@ -55,7 +69,7 @@ impl SimulatedBenches {
             };
             benches.push(SimBench::start(scenario, &link, options)?);
         }
-        Ok(Self { benches, _dir: dir })
+        Ok(Self { benches, dir })
     }
 
     /// The port paths to open, one per bench.

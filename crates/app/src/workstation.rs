@@ -1,7 +1,9 @@
-//! Opening this workstation's store and naming who is at it.
+//! The context every use case runs in: this workstation's files, its database and who is at it.
 
-use refurbdesk_store::{Store, StoreError};
+use refurbdesk_certificate::Keyring;
+use refurbdesk_store::{Actor, Store, StoreError};
 
+use crate::error::{Error, Hint};
 use crate::paths::DataPaths;
 
 /// Opens (creating and migrating as needed) the workstation's database.
@@ -15,4 +17,53 @@ pub fn os_user() -> String {
         .iter()
         .find_map(|key| std::env::var(key).ok().filter(|v| !v.trim().is_empty()))
         .unwrap_or_else(|| "operator".to_string())
+}
+
+/// One workstation, open: its paths, its store, and the operator the front end says is acting.
+///
+/// Both front ends build one per request (the CLI per command, the window per call or per
+/// session) and pass it to the use-case functions.
+pub struct Workstation {
+    pub paths: DataPaths,
+    pub store: Store,
+    /// The operator named at the door (`--operator`, `REFURBDESK_OPERATOR`, the window's login);
+    /// `None` means the operating-system user, as the store's rules allow.
+    pub operator: Option<String>,
+}
+
+impl Workstation {
+    /// Opens the workstation's database, creating it on first use.
+    pub fn open(paths: DataPaths, operator: Option<String>) -> Result<Self, Error> {
+        let store = open_store(&paths)?;
+        Ok(Self {
+            paths,
+            store,
+            operator,
+        })
+    }
+
+    /// Opens the database of a command that only reads or checks it: a missing file is
+    /// "not found", never silently created as a new, empty station.
+    pub fn open_existing(paths: DataPaths, operator: Option<String>) -> Result<Self, Error> {
+        if !paths.database.exists() {
+            return Err(Error::not_found(format!(
+                "there is no database at {}",
+                paths.database.display()
+            ))
+            .with_hint(Hint::ChooseDatabase));
+        }
+        Self::open(paths, operator)
+    }
+
+    /// The operator acting, checked against the store's register (enabled, known).
+    pub fn actor(&self) -> Result<Actor, Error> {
+        Ok(self
+            .store
+            .resolve_actor(self.operator.as_deref(), &os_user())?)
+    }
+
+    /// The organisation's signing keys.
+    pub fn keyring(&self) -> Keyring {
+        Keyring::new(&self.paths.keys_dir)
+    }
 }

@@ -1,5 +1,7 @@
 //! The one table of exit codes every subcommand follows (documented in docs/cli.md).
 
+use refurbdesk_app::{Door, Error as AppError, ErrorCode};
+
 /// Why a command stopped. Each kind of failure has its own code so scripts can react without parsing text.
 // The table is a published contract (docs/cli.md); a code exists before the command that first uses it.
 #[allow(dead_code)]
@@ -53,8 +55,46 @@ impl Failure {
     }
 }
 
-impl<E: Into<anyhow::Error>> From<E> for Failure {
-    fn from(error: E) -> Self {
-        Self::new(Exit::Data, error)
+impl Exit {
+    /// The exit status of an application error: the one table docs/cli.md publishes.
+    pub fn of(code: ErrorCode) -> Self {
+        match code {
+            ErrorCode::CheckFailed => Exit::CheckFailed,
+            ErrorCode::Usage => Exit::Usage,
+            ErrorCode::BenchUnreachable => Exit::BenchUnreachable,
+            ErrorCode::NotFound => Exit::NotFound,
+            ErrorCode::Incomplete => Exit::Incomplete,
+            ErrorCode::EraseFailed => Exit::VerificationFailed,
+            ErrorCode::Refused => Exit::Refused,
+            ErrorCode::Data => Exit::Data,
+            ErrorCode::Interrupted => Exit::Interrupted,
+        }
     }
 }
+
+/// An application error reaches the terminal with its hint told in the terminal's terms.
+impl From<AppError> for Failure {
+    fn from(error: AppError) -> Self {
+        Self::new(
+            Exit::of(error.code),
+            anyhow::anyhow!(error.tell(Door::Terminal)),
+        )
+    }
+}
+
+// Anything else that reaches `main` counts as [`Exit::Data`].
+macro_rules! data_failure {
+    ($($error:ty),* $(,)?) => {$(
+        impl From<$error> for Failure {
+            fn from(error: $error) -> Self {
+                Self::new(Exit::Data, error)
+            }
+        }
+    )*};
+}
+data_failure!(
+    anyhow::Error,
+    std::io::Error,
+    serde_json::Error,
+    tokio::task::JoinError,
+);

@@ -1,0 +1,350 @@
+//! The one error type at the application boundary: a small code both front ends act on, a
+//! message that says what happened, and a hint that says what to do next — told by the door
+//! (terminal or window) the person is standing at.
+//!
+//! Engine errors are converted here, once: each engine error's kind decides the code, so the
+//! CLI's exit codes and the window's error banners never disagree.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What kind of failure this is. The CLI maps each code to its exit status (docs/cli.md); the
+/// window shows it as the error's category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    /// A check ran and found a problem (audit chain broken, certificate altered or voided).
+    CheckFailed,
+    /// The request is wrong: an unknown option value, a malformed reference, a bad setting.
+    Usage,
+    /// The bench could not be reached or did not answer after retries.
+    BenchUnreachable,
+    /// What the request needs is not there: empty slot, unknown device or record, missing file.
+    NotFound,
+    /// Required input is missing (manual checklist items, zones not inspected).
+    Incomplete,
+    /// An erasure failed: a block read back wrong, the bench reported failure, or a required
+    /// step of a manual reset was not confirmed.
+    EraseFailed,
+    /// Refused on purpose: safety, role or state.
+    Refused,
+    /// A file or database could not be read, written or understood.
+    Data,
+    /// Stopped by the person (Ctrl-C, Cancel) or cut short by the device.
+    Interrupted,
+}
+
+/// A door-neutral piece of advice; each front end tells it in its own terms (a command to type
+/// in the terminal, a screen to open in the window).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Hint {
+    /// Give a setting a value.
+    SetSetting { key: String, example: String },
+    /// Register an operator (with the role given, if one is needed).
+    RegisterOperator { name: Option<String> },
+    /// Name the station's database.
+    ChooseDatabase,
+    /// Look up the ids of the records of this kind.
+    ListRecords { what: RecordKind },
+    /// Read the device again on its bench, so that its latest intake is current.
+    IntakeAgain,
+    /// Advice that reads the same in any door.
+    Say { text: String },
+}
+
+/// The kinds of record a hint can point to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RecordKind {
+    Devices,
+    Erasures,
+    Certificates,
+    Operators,
+}
+
+/// Where a person reads a hint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Door {
+    /// The `refurbdesk` command line.
+    Terminal,
+    /// The desktop window.
+    Window,
+}
+
+impl Hint {
+    pub fn say(text: impl Into<String>) -> Self {
+        Hint::Say { text: text.into() }
+    }
+
+    /// The hint as the person at `door` should read it.
+    pub fn tell(&self, door: Door) -> String {
+        match (self, door) {
+            (Hint::SetSetting { key, example }, Door::Terminal) => {
+                format!("run `refurbdesk settings set {key} {example}`")
+            }
+            (Hint::SetSetting { key, .. }, Door::Window) => {
+                format!("open Settings and fill in {key}")
+            }
+            (Hint::RegisterOperator { name }, Door::Terminal) => format!(
+                "ask an admin to run `refurbdesk operator add {} --role ROLE` (ROLE is \
+                 technician, auditor, quality_manager or admin)",
+                name.as_deref().unwrap_or("NAME")
+            ),
+            (Hint::RegisterOperator { .. }, Door::Window) => {
+                "ask an admin to add the operator under Settings → Operators".to_owned()
+            }
+            (Hint::ChooseDatabase, Door::Terminal) => {
+                "pass --db FILE (or set REFURBDESK_DB) to name the station's database".to_owned()
+            }
+            (Hint::ChooseDatabase, Door::Window) => {
+                "start Refurbdesk with REFURBDESK_DB naming the station's database".to_owned()
+            }
+            (Hint::ListRecords { what }, Door::Terminal) => match what {
+                RecordKind::Devices => "`refurbdesk devices` lists them".to_owned(),
+                RecordKind::Erasures => {
+                    "`refurbdesk erase --json` prints the id of each erasure".to_owned()
+                }
+                RecordKind::Certificates => "`refurbdesk cert list` shows them".to_owned(),
+                RecordKind::Operators => "`refurbdesk operator list` shows them".to_owned(),
+            },
+            (Hint::ListRecords { what }, Door::Window) => match what {
+                RecordKind::Devices => "the Devices screen lists them".to_owned(),
+                RecordKind::Erasures => "each device's Erasure panel lists them".to_owned(),
+                RecordKind::Certificates => "the Certificates screen lists them".to_owned(),
+                RecordKind::Operators => "Settings → Operators lists them".to_owned(),
+            },
+            (Hint::IntakeAgain, Door::Terminal) => {
+                "read it on a bench first with `refurbdesk intake` or `refurbdesk station`"
+                    .to_owned()
+            }
+            (Hint::IntakeAgain, Door::Window) => {
+                "place it on a bench so the station reads it".to_owned()
+            }
+            (Hint::Say { text }, _) => text.clone(),
+        }
+    }
+}
+
+/// Why a use case did not do what was asked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, thiserror::Error)]
+#[error("{message}")]
+#[ts(export)]
+pub struct Error {
+    pub code: ErrorCode,
+    /// What happened, in a sentence a person can act on.
+    pub message: String,
+    /// What to do next, told by the front end in its own terms.
+    pub hint: Option<Hint>,
+    /// Machine-readable facts (the lines of a rejected file, the id of an existing record).
+    #[ts(type = "unknown")]
+    pub details: Option<serde_json::Value>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            hint: None,
+            details: None,
+        }
+    }
+
+    /// An error whose message is `error` and its causes, the way they chain.
+    pub fn from_error(code: ErrorCode, error: &(dyn std::error::Error + 'static)) -> Self {
+        Self::new(code, chain(error))
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Usage, message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::NotFound, message)
+    }
+
+    pub fn refused(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Refused, message)
+    }
+
+    pub fn data(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Data, message)
+    }
+
+    pub fn with_hint(mut self, hint: Hint) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+
+    /// Prefixes the message with where it happened ("cannot write /x.pdf: …").
+    pub fn context(mut self, context: impl std::fmt::Display) -> Self {
+        self.message = format!("{context}: {}", self.message);
+        self
+    }
+
+    /// The message followed by the hint as `door` tells it.
+    pub fn tell(&self, door: Door) -> String {
+        match &self.hint {
+            Some(hint) => format!("{}; {}", self.message, hint.tell(door)),
+            None => self.message.clone(),
+        }
+    }
+
+    /// What the window receives: `{code, message, hint}` with the hint in the window's terms.
+    pub fn for_window(&self) -> WindowError {
+        WindowError {
+            code: self.code,
+            message: self.message.clone(),
+            hint: self.hint.as_ref().map(|hint| hint.tell(Door::Window)),
+            details: self.details.clone(),
+        }
+    }
+}
+
+/// An [`Error`] as the desktop window receives it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct WindowError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub hint: Option<String>,
+    #[ts(type = "unknown")]
+    pub details: Option<serde_json::Value>,
+}
+
+/// `error`, then each of its causes, joined by `: ` (as the terminal always printed them).
+pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let line = cause.to_string();
+        // Some errors already print their cause; say it once.
+        if !text.contains(&line) {
+            text.push_str(": ");
+            text.push_str(&line);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+impl From<std::io::Error> for Error {
+    fn from(error: std::io::Error) -> Self {
+        let code = match error.kind() {
+            std::io::ErrorKind::NotFound => ErrorCode::NotFound,
+            std::io::ErrorKind::Interrupted => ErrorCode::Interrupted,
+            _ => ErrorCode::Data,
+        };
+        Error::from_error(code, &error)
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(error: serde_json::Error) -> Self {
+        Error::from_error(ErrorCode::Data, &error)
+    }
+}
+
+impl From<crate::paths::PathsError> for Error {
+    fn from(error: crate::paths::PathsError) -> Self {
+        Error::from_error(ErrorCode::Data, &error)
+    }
+}
+
+#[cfg(feature = "simulate")]
+impl From<crate::simulate::SimulateError> for Error {
+    fn from(error: crate::simulate::SimulateError) -> Self {
+        Error::from_error(ErrorCode::Data, &error)
+    }
+}
+
+impl From<refurbdesk_store::StoreError> for Error {
+    fn from(error: refurbdesk_store::StoreError) -> Self {
+        use refurbdesk_store::StoreError as S;
+        let code = match &error {
+            S::NotAllowed { .. } | S::UnknownOperator { .. } | S::DisabledOperator { .. } => {
+                ErrorCode::Refused
+            }
+            _ => ErrorCode::Data,
+        };
+        let hint = match &error {
+            S::UnknownOperator { name } => Some(Hint::RegisterOperator {
+                name: Some(name.clone()),
+            }),
+            S::DisabledOperator { .. } => Some(Hint::RegisterOperator { name: None }),
+            _ => None,
+        };
+        let error = Error::from_error(code, &error);
+        match hint {
+            Some(hint) => error.with_hint(hint),
+            None => error,
+        }
+    }
+}
+
+impl From<crate::channels::ChannelError> for Error {
+    fn from(error: crate::channels::ChannelError) -> Self {
+        use crate::channels::ChannelError as C;
+        match error {
+            C::Store(store) => store.into(),
+            C::Unknown(ref name) => {
+                Error::from_error(ErrorCode::Usage, &error).with_hint(Hint::SetSetting {
+                    key: format!("channel.{name}.soh_threshold_pct"),
+                    example: "85".to_owned(),
+                })
+            }
+            C::Invalid { .. } => Error::from_error(ErrorCode::Data, &error),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hint_is_told_in_the_terms_of_its_door() {
+        let error =
+            Error::refused("the organisation's name is not set").with_hint(Hint::SetSetting {
+                key: "organisation.name".into(),
+                example: "\"Your company\"".into(),
+            });
+        assert_eq!(
+            error.tell(Door::Terminal),
+            "the organisation's name is not set; run `refurbdesk settings set organisation.name \"Your company\"`"
+        );
+        let window = error.for_window();
+        assert_eq!(window.code, ErrorCode::Refused);
+        let hint = window.hint.unwrap();
+        assert!(!hint.contains("refurbdesk"), "{hint}");
+        assert!(hint.contains("Settings"), "{hint}");
+    }
+
+    #[test]
+    fn a_cause_is_said_once() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("outer: {0}")]
+        struct Outer(#[source] std::io::Error);
+        let error = Outer(std::io::Error::other("disk full"));
+        assert_eq!(chain(&error), "outer: disk full");
+    }
+
+    #[test]
+    fn codes_serialise_as_snake_case_words() {
+        assert_eq!(
+            serde_json::to_string(&ErrorCode::BenchUnreachable).unwrap(),
+            "\"bench_unreachable\""
+        );
+    }
+}

@@ -1,0 +1,15 @@
+//! The use cases, called directly on real SQLite files and simulated benches: one test binary
+//! for the whole application layer, one module per room.
+
+mod support;
+
+mod audit;
+mod db;
+mod devices;
+mod documents;
+mod erase;
+mod grade;
+mod intake;
+mod operators;
+mod settings;
+mod station;
