@@ -1,34 +1,27 @@
-//! Typed commands the UI invokes. Each returns plain serialisable data or a serialisable error.
+//! Typed commands the UI invokes: one line each over `refurbdesk_app`; every result is plain
+//! serialisable data and every error a `WindowError {code, message, hint}`.
 
-use refurbdesk_app::DataPaths;
-use serde::Serialize;
+use refurbdesk_app::station::{NumberedEvent, StationInfo, StationParams, StationStarted};
+use refurbdesk_app::{DataPaths, WindowError};
 
-use crate::station::{self, CommandError, Numbered, StationState};
-
-/// What the station screen shows about this workstation.
-#[derive(Debug, Serialize)]
-pub struct StationInfo {
-    pub version: &'static str,
-    pub database: String,
-}
+use crate::station::{self, StationState};
 
 #[tauri::command]
 pub fn station_info(paths: tauri::State<'_, DataPaths>) -> StationInfo {
-    StationInfo {
-        version: refurbdesk_app::VERSION,
-        database: paths.database.display().to_string(),
-    }
+    refurbdesk_app::station::info(&paths)
 }
 
 /// Every station event so far, numbered; the UI replays them before following live ones.
 #[tauri::command]
-pub fn station_history(state: tauri::State<'_, StationState>) -> Vec<Numbered> {
+pub fn station_history(state: tauri::State<'_, StationState>) -> Vec<NumberedEvent> {
     state.history()
 }
 
 #[tauri::command]
-pub fn start_simulated_station(app: tauri::AppHandle) -> Result<(), CommandError> {
-    station::start_simulated(&app)
+pub fn start_simulated_station(
+    app: tauri::AppHandle,
+) -> Result<Option<StationStarted>, WindowError> {
+    station::start(&app, StationParams::simulated())
 }
 
 #[tauri::command]

@@ -4,6 +4,7 @@
 mod commands;
 mod station;
 
+use refurbdesk_app::station::StationParams;
 use refurbdesk_app::DataPaths;
 
 /// Starts the desktop app. Data goes where `REFURBDESK_DB` says, else to the user's data directory.
@@ -33,8 +34,8 @@ pub fn run() {
         ])
         .setup(move |app| {
             if simulate {
-                if let Err(error) = station::start_simulated(app.handle()) {
-                    tracing::error!(%error, "simulated station did not start");
+                if let Err(error) = station::start(app.handle(), StationParams::simulated()) {
+                    tracing::error!(error = %error.message, "simulated station did not start");
                 }
             }
             Ok(())

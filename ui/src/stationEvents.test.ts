@@ -1,8 +1,38 @@
 import { describe, expect, it } from 'vitest';
+import type { IntakeReport } from './bindings/IntakeReport';
 import { applyStationEvent, type StationEvent } from './stationEvents';
 import type { BenchView } from './types';
 
 const port = '/tmp/bench1';
+/** A whole intake report as the engine sends it, with the parts a test cares about given. */
+function report(
+  device: { make: string; model: string; imei: string | null; serial: string | null },
+  battery: { verdict: string; soh_pct: number | null },
+  lock: string,
+): IntakeReport {
+  return {
+    intake_id: null,
+    device_id: null,
+    bench: { serial: 'PB8-0042', vendor: 'Acme', model: 'PB-8', port },
+    slot: 1,
+    device: { category: 'phone', model_code: null, imei_valid: null, storage_gb: null, reasons: [], ...device },
+    battery: {
+      present: true,
+      design_mah: null,
+      full_mah: null,
+      design_mwh: null,
+      full_mwh: null,
+      cycles: null,
+      soh_source: null,
+      reported_soh_pct: null,
+      reasons: [],
+      ...battery,
+    },
+    lock: { activation: 'off', account: 'none', mdm: 'none', carrier: 'unlocked', verdict: lock, reasons: [] },
+    tests: {},
+  };
+}
+
 const ready: StationEvent = { event: 'bench_ready', port, serial: 'PB8-0042', vendor: 'Acme', model: 'PB-8', slots: 8 };
 
 function play(events: StationEvent[]): BenchView[] {
@@ -26,11 +56,7 @@ describe('applyStationEvent', () => {
         port,
         bench: 'PB8-0042',
         slot: 3,
-        report: {
-          device: { make: 'Apple', model: 'iPhone 12', imei: '356728114587211', serial: null },
-          battery: { verdict: 'pass', soh_pct: 86 },
-          lock: { verdict: 'clear' },
-        },
+        report: report({ make: 'Apple', model: 'iPhone 12', imei: '356728114587211', serial: null }, { verdict: 'pass', soh_pct: 86 }, 'clear'),
       },
     ]);
     const slot = bench?.slots.find((s) => s.slot === 3);
@@ -48,11 +74,7 @@ describe('applyStationEvent', () => {
         port,
         bench: 'PB8-0042',
         slot: 1,
-        report: {
-          device: { make: 'Apple', model: 'iPhone 12', imei: null, serial: 'F17' },
-          battery: { verdict: 'replace', soh_pct: 84 },
-          lock: { verdict: 'blocked' },
-        },
+        report: report({ make: 'Apple', model: 'iPhone 12', imei: null, serial: 'F17' }, { verdict: 'replace', soh_pct: 84 }, 'blocked'),
       },
       { event: 'slot_changed', port, bench: 'PB8-0042', slot: 1, phase: 'empty', message: null },
     ]);
@@ -74,5 +96,20 @@ describe('applyStationEvent', () => {
       { event: 'intake_failed', port, bench: 'PB8-0042', slot: 2, error: 'removed during intake', will_retry: false, removed: true },
     ]);
     expect(bench?.slots.find((s) => s.slot === 2)?.message).toBe('removed during intake');
+  });
+});
+
+describe('verdict words from the engine', () => {
+  it('shows a word this screen does not know as unknown, never as another verdict', () => {
+    const [bench] = [ready, {
+      event: 'intake_recorded' as const,
+      port,
+      bench: 'PB8-0042',
+      slot: 2,
+      report: report({ make: 'Acme', model: 'X', imei: null, serial: 'S1' }, { verdict: 'refurbished', soh_pct: 90 }, 'frozen'),
+    }].reduce<BenchView[]>((benches, e) => applyStationEvent(benches, e), []);
+    const slot = bench?.slots.find((s) => s.slot === 2);
+    expect(slot?.batteryVerdict).toBe('unknown');
+    expect(slot?.lockVerdict).toBe('unknown');
   });
 });

@@ -1,35 +1,22 @@
 // The station engine's events (serde: tagged by `event`, snake_case) and how each one changes the
 // benches on screen. Pure, so it is unit-tested without a window.
-import type { BatteryVerdict, BenchView, LockVerdict, SlotState, SlotView } from './types';
+import type { StationEvent } from './bindings/StationEvent';
+import type { SlotPhase } from './bindings/SlotPhase';
+import type { BenchView, SlotState, SlotView } from './types';
+import { BATTERY_VERDICTS, LOCK_VERDICTS, type BatteryVerdict, type LockVerdict } from './types';
 
-interface IntakeReportView {
-  device: { make: string; model: string; imei: string | null; serial: string | null };
-  battery: { verdict: BatteryVerdict; soh_pct: number | null };
-  lock: { verdict: LockVerdict };
+// The engine's types, generated from Rust (ui/src/bindings); re-exported for the screen's code.
+export type { StationEvent };
+
+// The engine tells verdicts as words; a word this screen does not know yet shows as unknown
+// rather than as a wrong colour.
+function batteryVerdict(word: string): BatteryVerdict {
+  return (BATTERY_VERDICTS as readonly string[]).includes(word) ? (word as BatteryVerdict) : 'unknown';
 }
 
-export type StationEvent =
-  | { event: 'bench_waiting'; port: string; reason: string }
-  | { event: 'bench_ready'; port: string; serial: string; vendor: string; model: string; slots: number }
-  | { event: 'bench_disconnected'; port: string }
-  | {
-      event: 'slot_changed';
-      port: string;
-      bench: string | null;
-      slot: number;
-      phase: 'empty' | 'intake' | 'recorded' | 'failed' | 'unknown';
-      message: string | null;
-    }
-  | { event: 'intake_recorded'; port: string; bench: string; slot: number; report: IntakeReportView }
-  | {
-      event: 'intake_failed';
-      port: string;
-      bench: string | null;
-      slot: number;
-      error: string;
-      will_retry: boolean;
-      removed: boolean;
-    };
+function lockVerdict(word: string): LockVerdict {
+  return (LOCK_VERDICTS as readonly string[]).includes(word) ? (word as LockVerdict) : 'unknown';
+}
 
 function emptySlot(slot: number): SlotView {
   return { slot, state: 'unknown', device: null, batteryVerdict: null, lockVerdict: null, message: null };
@@ -58,7 +45,7 @@ function withSlot(bench: BenchView, slot: number, change: (slot: SlotView) => Sl
   return { ...bench, slots };
 }
 
-const PHASE_TO_STATE: Record<Extract<StationEvent, { event: 'slot_changed' }>['phase'], SlotState> = {
+const PHASE_TO_STATE: Record<SlotPhase, SlotState> = {
   empty: 'empty',
   intake: 'intake',
   recorded: 'recorded',
@@ -107,8 +94,8 @@ export function applyStationEvent(benches: readonly BenchView[], event: StationE
             slot: event.slot,
             state: 'recorded',
             device: `${device.make} ${device.model}${id === null ? '' : ` (${id})`}${soh}`,
-            batteryVerdict: battery.verdict,
-            lockVerdict: lock.verdict,
+            batteryVerdict: batteryVerdict(battery.verdict),
+            lockVerdict: lockVerdict(lock.verdict),
             message: null,
           };
         }),

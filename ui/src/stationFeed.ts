@@ -2,13 +2,10 @@
 // each new event. Every event carries a sequence number, so none is applied twice or lost in between.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
-import { applyStationEvent, type StationEvent } from './stationEvents';
+import type { NumberedEvent as Numbered } from './bindings/NumberedEvent';
+import type { StationStarted } from './bindings/StationStarted';
+import { applyStationEvent } from './stationEvents';
 import type { BenchView } from './types';
-
-interface Numbered {
-  seq: number;
-  event: StationEvent;
-}
 
 export async function followStation(onChange: (benches: BenchView[]) => void): Promise<() => void> {
   let benches: BenchView[] = [];
@@ -36,6 +33,7 @@ export async function followStation(onChange: (benches: BenchView[]) => void): P
   return unlisten;
 }
 
-export function startSimulatedStation(): Promise<void> {
-  return invoke<void>('start_simulated_station');
+/** Starts the station on the simulated benches; null when one was already running. */
+export function startSimulatedStation(): Promise<StationStarted | null> {
+  return invoke<StationStarted | null>('start_simulated_station');
 }

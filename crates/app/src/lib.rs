@@ -33,7 +33,7 @@ pub use paths::{DataPaths, PathsError};
 pub use progress::{Cancel, Progress, ProgressReport};
 #[cfg(feature = "simulate")]
 pub use simulate::{SimulateError, SimulatedBenches};
-pub use workstation::{open_store, os_user, Workstation};
+pub use workstation::{open_store, operator_from_env, os_user, Workstation, OPERATOR_ENV};
 
 /// The version of the engine, shown by `refurbdesk --version` and the desktop window.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,1 +1,245 @@
-//! (being moved here from crates/cli)
+//! The station: follow benches (real ports, the built-in simulator, or scenario files), intake every
+//! device placed on them under the station's sales channel, and record each reading.
+//!
+//! The terminal (`refurbdesk station`) and the window both start it here, so the battery policy
+//! (the channel's threshold) and the operator rules are the same whichever door opened it.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use refurbdesk_station::{run_station, StationConfig, StationHandle};
+pub use refurbdesk_station::{SlotPhase, StationEvent, StationSummary};
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use ts_rs::TS;
+
+use crate::channels::sales_channel;
+use crate::error::{Error, ErrorCode, Result};
+use crate::workstation::Workstation;
+
+/// What to start the station on.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StationParams {
+    /// Benches' serial ports, one per bench.
+    pub ports: Vec<PathBuf>,
+    /// Also start the built-in simulated benches.
+    pub simulate: bool,
+    /// Simulate a bench from each of these scenario files (implies `simulate`).
+    pub scenarios: Vec<PathBuf>,
+    /// Faults the simulated benches inject: `none`, `all`, or e.g. `crc=0.05,drop=0.02`.
+    pub faults: Option<String>,
+    /// Seed of the simulated benches' fault dice.
+    #[ts(type = "number")]
+    pub seed: u64,
+    /// The sales channel whose battery threshold applies; the `station.channel` setting when
+    /// absent, else Back Market.
+    pub channel: Option<String>,
+    /// Stop once every occupied slot is settled and nothing happened for two seconds.
+    pub until_idle: bool,
+}
+
+impl StationParams {
+    /// The station the window opens with `--simulate`: the built-in benches, the station's own
+    /// channel, running until stopped.
+    pub fn simulated() -> Self {
+        Self {
+            simulate: true,
+            ..Self::default()
+        }
+    }
+}
+
+/// What a started station says about itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StationStarted {
+    /// How many benches it follows.
+    pub benches: usize,
+    /// The operator every intake is recorded under.
+    pub operator: String,
+    pub database: String,
+    /// The sales channel and its battery threshold, as the verdicts will use them.
+    pub channel: String,
+    pub soh_threshold_pct: f64,
+    pub consumed_below_pct: f64,
+}
+
+/// A station event with its place in the sequence, so a window can replay what it missed and then
+/// follow live events without losing or repeating one.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct NumberedEvent {
+    #[ts(type = "number")]
+    pub seq: u64,
+    pub event: StationEvent,
+}
+
+/// Every event of a station so far, numbered in arrival order.
+#[derive(Debug, Default)]
+pub struct EventLog {
+    events: Vec<NumberedEvent>,
+}
+
+impl EventLog {
+    /// Keeps `event` and returns it numbered.
+    pub fn push(&mut self, event: StationEvent) -> NumberedEvent {
+        let numbered = NumberedEvent {
+            seq: self.events.len() as u64,
+            event,
+        };
+        self.events.push(numbered.clone());
+        numbered
+    }
+
+    pub fn all(&self) -> Vec<NumberedEvent> {
+        self.events.clone()
+    }
+}
+
+/// A running station: its controls and the stream of what happens.
+pub struct RunningStation {
+    pub started: StationStarted,
+    pub control: StationControl,
+    /// Everything the station reports, in order; ends when the station stops.
+    pub events: mpsc::UnboundedReceiver<StationEvent>,
+}
+
+/// Stops a running station and waits for its summary.
+pub struct StationControl {
+    handle: StationHandle,
+    task: JoinHandle<StationSummary>,
+    #[cfg(feature = "simulate")]
+    _simulated: Option<crate::SimulatedBenches>,
+}
+
+impl StationControl {
+    /// Asks the station to stop; recorded intakes are kept, intakes under way record nothing.
+    pub fn stop(&self) {
+        self.handle.stop();
+    }
+
+    /// A handle that stops the station from elsewhere (a signal handler, another task).
+    pub fn stopper(&self) -> StationHandle {
+        self.handle.clone()
+    }
+
+    /// Waits for the station to end (stopped, or idle with `until_idle`) and says what it did.
+    /// The simulated benches, if any, stop with it.
+    pub async fn finish(self) -> Result<StationSummary> {
+        self.task.await.map_err(|error| {
+            Error::new(
+                ErrorCode::Data,
+                format!("the station stopped unexpectedly: {error}"),
+            )
+        })
+    }
+}
+
+/// Starts the station on the workstation's store. Must be called inside a Tokio runtime: the
+/// station's tasks run on it.
+pub fn start(workstation: Workstation, params: StationParams) -> Result<RunningStation> {
+    let Workstation { paths, store, .. } = &workstation;
+    let actor = workstation.actor()?;
+    let channel = sales_channel(store, params.channel.as_deref())?;
+
+    let mut ports = params.ports.clone();
+    #[cfg(feature = "simulate")]
+    let simulated = simulated_benches(&params)?;
+    #[cfg(feature = "simulate")]
+    if let Some(benches) = &simulated {
+        ports.extend(benches.ports());
+    }
+    #[cfg(not(feature = "simulate"))]
+    if params.simulate || !params.scenarios.is_empty() {
+        return Err(Error::usage(
+            "this build of Refurbdesk has no simulated benches; name the benches' ports",
+        ));
+    }
+    if ports.is_empty() {
+        return Err(Error::usage(
+            "the station needs at least one bench: name its port, or start the simulated benches",
+        ));
+    }
+
+    let started = StationStarted {
+        benches: ports.len(),
+        operator: actor.name.clone(),
+        database: paths.database.display().to_string(),
+        channel: channel.name.clone(),
+        soh_threshold_pct: channel.battery.soh_threshold_pct,
+        consumed_below_pct: channel.battery.consumed_below_pct,
+    };
+    let mut config = StationConfig::new(ports, actor.name);
+    config.until_idle = params.until_idle;
+    config.intake.battery_policy = channel.battery;
+
+    let (events_tx, events) = mpsc::unbounded_channel();
+    let (handle, stop) = StationHandle::new();
+    let store = Arc::new(Mutex::new(workstation.store));
+    let task = tokio::spawn(run_station(config, store, events_tx, stop));
+    Ok(RunningStation {
+        started,
+        control: StationControl {
+            handle,
+            task,
+            #[cfg(feature = "simulate")]
+            _simulated: simulated,
+        },
+        events,
+    })
+}
+
+#[cfg(feature = "simulate")]
+fn simulated_benches(params: &StationParams) -> Result<Option<crate::SimulatedBenches>> {
+    use refurbdesk_bench_sim::{FaultSpec, Scenario, SimOptions};
+
+    if !params.simulate && params.scenarios.is_empty() {
+        return Ok(None);
+    }
+    let scenarios = params
+        .scenarios
+        .iter()
+        .map(|path| Scenario::load(path))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| Error::from_error(ErrorCode::Data, &error))?;
+    let faults = match &params.faults {
+        Some(text) => text
+            .parse::<FaultSpec>()
+            .map_err(|error| Error::usage(format!("faults {text:?}: {error}")))?,
+        None => FaultSpec::none(),
+    };
+    let options = SimOptions {
+        faults,
+        seed: params.seed,
+        ..SimOptions::default()
+    };
+    Ok(Some(crate::SimulatedBenches::start(scenarios, options)?))
+}
+
+/// A finished run is a failure when an intake failed and recorded nothing.
+pub fn judge(summary: &StationSummary) -> Result<()> {
+    if summary.failed > 0 {
+        return Err(Error::not_found(format!(
+            "{} intake(s) failed and recorded nothing; see the lines above for each slot",
+            summary.failed
+        )));
+    }
+    Ok(())
+}
+
+/// What a window shows about this workstation before any station runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StationInfo {
+    pub version: String,
+    pub database: String,
+}
+
+pub fn info(paths: &crate::DataPaths) -> StationInfo {
+    StationInfo {
+        version: crate::VERSION.to_owned(),
+        database: paths.database.display().to_string(),
+    }
+}

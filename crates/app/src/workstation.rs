@@ -67,3 +67,13 @@ impl Workstation {
         Keyring::new(&self.paths.keys_dir)
     }
 }
+
+/// The environment variable that names the operator, for both doors.
+pub const OPERATOR_ENV: &str = "REFURBDESK_OPERATOR";
+
+/// The operator named by the environment, if any (the CLI's `--operator` takes precedence there).
+pub fn operator_from_env() -> Option<String> {
+    std::env::var(OPERATOR_ENV)
+        .ok()
+        .filter(|name| !name.trim().is_empty())
+}

@@ -11,6 +11,7 @@ use crate::intake::IntakeReading;
 
 /// One intake, flattened for people and scripts: fields the bench did not send are `null`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IntakeReport {
     pub intake_id: Option<Uuid>,
     pub device_id: Option<Uuid>,
@@ -19,10 +20,15 @@ pub struct IntakeReport {
     pub device: DeviceReport,
     pub battery: BatteryReport,
     pub lock: LockReport,
+    #[cfg_attr(
+        feature = "ts",
+        ts(type = "Record<string, \"pass\" | \"fail\" | \"skip\">")
+    )]
     pub tests: BTreeMap<String, TestOutcome>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BenchReport {
     pub serial: String,
     pub vendor: String,
@@ -31,6 +37,7 @@ pub struct BenchReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeviceReport {
     pub category: String,
     pub make: String,
@@ -44,6 +51,7 @@ pub struct DeviceReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BatteryReport {
     pub present: Option<bool>,
     pub design_mah: Option<u32>,
@@ -53,6 +61,7 @@ pub struct BatteryReport {
     pub cycles: Option<u32>,
     /// Rounded to one decimal for display; the verdict was taken on the unrounded value.
     pub soh_pct: Option<f64>,
+    #[cfg_attr(feature = "ts", ts(type = "\"computed\" | \"device\" | null"))]
     pub soh_source: Option<SohSource>,
     pub reported_soh_pct: Option<f64>,
     pub verdict: String,
@@ -60,6 +69,7 @@ pub struct BatteryReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LockReport {
     pub activation: String,
     pub account: String,

@@ -53,6 +53,7 @@ impl StationConfig {
 
 /// Where a slot stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SlotPhase {
     Empty,
@@ -74,6 +75,7 @@ impl SlotPhase {
 
 /// Everything the station reports, in order, for a terminal or a window.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum StationEvent {
     /// The port is missing or the bench does not answer; the station keeps trying.
@@ -117,6 +119,7 @@ pub enum StationEvent {
 
 /// What a finished run did.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StationSummary {
     pub benches: usize,
     pub recorded: usize,

@@ -1,15 +1,12 @@
 //! `refurbdesk station`: the headless station over real or simulated benches.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 
 use clap::Args;
-use refurbdesk_app::{DataPaths, SimulatedBenches};
-use refurbdesk_bench_sim::{FaultSpec, Scenario, SimOptions};
-use refurbdesk_station::{run_station, SlotPhase, StationConfig, StationEvent, StationHandle};
+use refurbdesk_app::station::{self, SlotPhase, StationEvent, StationParams};
+use refurbdesk_app::{DataPaths, Workstation};
 
-use super::open_workstation;
-use crate::exit::{Exit, Failure};
+use crate::exit::Failure;
 use crate::GlobalArgs;
 
 #[derive(Debug, Args)]
@@ -29,7 +26,7 @@ pub struct StationArgs {
     scenario: Vec<PathBuf>,
     /// Faults the simulated benches inject (none, all, or e.g. crc=0.05,drop=0.02)
     #[arg(long, value_name = "SPEC", default_value = "none")]
-    faults: FaultSpec,
+    faults: String,
     /// Seed of the simulated benches' fault dice
     #[arg(long, value_name = "N", default_value_t = 0)]
     seed: u64,
@@ -39,71 +36,49 @@ pub struct StationArgs {
 }
 
 pub fn run(args: &StationArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
-    let (store, actor) = open_workstation(global, paths)?;
-    let battery_policy = super::channel_policy(&store, args.channel.as_deref())?;
+    let params = StationParams {
+        ports: args.ports.clone(),
+        simulate: args.simulate,
+        scenarios: args.scenario.clone(),
+        faults: Some(args.faults.clone()),
+        seed: args.seed,
+        channel: args.channel.clone(),
+        until_idle: args.until_idle,
+    };
+    let workstation = Workstation::open(paths.clone(), global.operator.clone())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-
-    let mut ports = args.ports.clone();
-    let simulated = if args.simulate || !args.scenario.is_empty() {
-        let scenarios = args
-            .scenario
-            .iter()
-            .map(|path| Scenario::load(path))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| Failure::new(Exit::Data, e))?;
-        let options = SimOptions {
-            faults: args.faults.clone(),
-            seed: args.seed,
-            ..SimOptions::default()
-        };
-        let benches =
-            SimulatedBenches::start(scenarios, options).map_err(|e| Failure::new(Exit::Data, e))?;
-        ports.extend(benches.ports());
-        Some(benches)
-    } else {
-        None
-    };
-
-    let mut config = StationConfig::new(ports, actor.name.clone());
-    config.until_idle = args.until_idle;
-    config.intake.battery_policy = battery_policy;
-    if !global.json {
-        println!(
-            "station: {} bench(es), operator {}, database {}",
-            config.ports.len(),
-            actor.name,
-            paths.database.display()
-        );
-    }
     let json = global.json;
     let summary = runtime.block_on(async move {
-        let (events_tx, mut events_rx) = tokio::sync::mpsc::unbounded_channel();
-        let (handle, stop) = StationHandle::new();
-        let store = Arc::new(Mutex::new(store));
-        let station = tokio::spawn(run_station(config, store, events_tx, stop));
+        let mut running = station::start(workstation, params)?;
+        if !json {
+            println!(
+                "station: {} bench(es), operator {}, database {}",
+                running.started.benches, running.started.operator, running.started.database
+            );
+        }
         let printer = tokio::spawn(async move {
-            while let Some(event) = events_rx.recv().await {
+            while let Some(event) = running.events.recv().await {
                 print_event(&event, json);
             }
         });
+        let stopper = running.control.stopper();
         let mut terminate =
             tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        let stopper = tokio::spawn(async move {
+        let signals = tokio::spawn(async move {
             tokio::select! {
                 _ = tokio::signal::ctrl_c() => {}
                 _ = terminate.recv() => {}
             }
-            handle.stop();
+            stopper.stop();
         });
-        let summary = station.await?;
-        stopper.abort();
+        let summary = running.control.finish().await?;
+        signals.abort();
         let _ = printer.await;
-        Ok::<_, anyhow::Error>(summary)
+        Ok::<_, Failure>(summary)
     })?;
-    drop(simulated);
 
     if json {
         println!(
@@ -116,16 +91,7 @@ pub fn run(args: &StationArgs, global: &GlobalArgs, paths: &DataPaths) -> Result
             summary.recorded, summary.failed
         );
     }
-    if summary.failed > 0 {
-        return Err(Failure::new(
-            Exit::NotFound,
-            anyhow::anyhow!(
-                "{} intake(s) failed and recorded nothing; see the lines above for each slot",
-                summary.failed
-            ),
-        ));
-    }
-    Ok(())
+    Ok(station::judge(&summary)?)
 }
 
 fn print_event(event: &StationEvent, json: bool) {
