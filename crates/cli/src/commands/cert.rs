@@ -1,25 +1,20 @@
 //! `refurbdesk cert`: issue, verify, void, list and export signed documents (erasure and
 //! destruction certificates, device audit reports), and manage the signing key.
 
-use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{anyhow, Context};
+use anyhow::anyhow;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{ArgGroup, Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use refurbdesk_app::documents::{sha256_hex, DocumentError, Documents, Links, MediaDetails};
-use refurbdesk_app::DataPaths;
-use refurbdesk_certificate::{verify_bytes, Lang, TrustedKeys, VerifyError};
-use refurbdesk_store::{
-    CertificateFilter, CertificateRecord, NewDestruction, Store, StoreError, DESTRUCTION_METHODS,
+use refurbdesk_app::documents::{
+    self, DestroyParams, DocumentSummary, ExportKeyParams, ExportParams, IssueParams, ListParams,
+    ReportParams, Verification, VerifyParams, VoidParams,
 };
-use serde::Serialize;
-use serde_json::json;
+use refurbdesk_app::{Cancel, DataPaths, Progress, Workstation};
+use refurbdesk_certificate::Lang;
 use uuid::Uuid;
 
-use super::{open_existing, open_workstation, store_failure};
 use crate::exit::{Exit, Failure};
 use crate::GlobalArgs;
 
@@ -214,82 +209,23 @@ fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|_| format!("{text:?} is not a date: use YYYY-MM-DD or an RFC 3339 moment"))
 }
 
-fn document_failure(error: DocumentError) -> Failure {
-    let exit = match &error {
-        DocumentError::Store(StoreError::NotCertifiable { .. })
-        | DocumentError::NotCertifiable { .. }
-        | DocumentError::NoOrganisation => Exit::Refused,
-        DocumentError::UnknownErasure(_)
-        | DocumentError::UnknownDevice(_)
-        | DocumentError::UnknownDestruction(_)
-        | DocumentError::Store(StoreError::UnknownErasure { .. })
-        | DocumentError::Store(StoreError::UnknownCertificate { .. }) => Exit::NotFound,
-        DocumentError::Store(_) => {
-            return match error {
-                DocumentError::Store(store) => store_failure(store),
-                _ => unreachable!(),
-            }
-        }
-        _ => Exit::Data,
-    };
-    Failure::new(exit, error)
+/// The workstation for a command that records (issuing, voiding, rotating the key).
+fn open(global: &GlobalArgs, paths: &DataPaths) -> Result<Workstation, Failure> {
+    Ok(Workstation::open(paths.clone(), global.operator.clone())?)
 }
 
-/// What `--json` prints for an issued or listed document.
-#[derive(Serialize)]
-struct DocumentOutput<'a> {
-    id: Uuid,
-    kind: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pdf: Option<String>,
-    lang: &'a str,
-    key_id: &'a str,
-    pdf_sha256: &'a str,
-    issued_at: DateTime<Utc>,
-    issued_by: &'a str,
-    erasure_id: Option<Uuid>,
-    destruction_id: Option<Uuid>,
-    device_id: Option<Uuid>,
-    voided: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    void_reason: Option<&'a str>,
+/// The workstation for a command that only reads its database.
+fn open_existing(global: &GlobalArgs, paths: &DataPaths) -> Result<Workstation, Failure> {
+    Ok(Workstation::open_existing(
+        paths.clone(),
+        global.operator.clone(),
+    )?)
 }
 
-fn output<'a>(record: &'a CertificateRecord, pdf: Option<&Path>) -> DocumentOutput<'a> {
-    DocumentOutput {
-        id: record.id,
-        kind: &record.kind,
-        pdf: pdf.map(|path| path.display().to_string()),
-        lang: &record.lang,
-        key_id: &record.key_id,
-        pdf_sha256: &record.pdf_sha256,
-        issued_at: record.issued_at,
-        issued_by: &record.issued_by,
-        erasure_id: record.erasure_id,
-        destruction_id: record.destruction_id,
-        device_id: record.device_id,
-        voided: record.void.is_some(),
-        void_reason: record.void.as_ref().map(|void| void.reason.as_str()),
-    }
-}
-
-fn file_stem(record: &CertificateRecord) -> String {
-    format!("{}-{}", record.kind.replace('_', "-"), record.id)
-}
-
-/// Writes a file atomically: a reader never sees half a certificate.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let tmp = path.with_extension("part");
-    fs::write(&tmp, bytes)
-        .and_then(|()| fs::rename(&tmp, path))
-        .with_context(|| format!("cannot write {}", path.display()))
-        .map_err(|error| Failure::new(Exit::Data, error))
-}
-
-fn create_out_dir(dir: &Path) -> Result<(), Failure> {
-    fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create the folder {}", dir.display()))
-        .map_err(|error| Failure::new(Exit::Data, error))
+/// Prints a value as one line of JSON.
+fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
+    println!("{}", serde_json::to_string(value)?);
+    Ok(())
 }
 
 pub fn run(command: &CertCommand, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
@@ -299,333 +235,136 @@ pub fn run(command: &CertCommand, global: &GlobalArgs, paths: &DataPaths) -> Res
         CertCommand::List(args) => list(args, global, paths),
         CertCommand::Export(args) => export(args, global, paths),
         CertCommand::Issue(args) => {
-            let (mut store, actor) = open_workstation(global, paths)?;
-            // Refuse early, before any key is created or anything signed.
-            store
-                .check_certifiable_erasure(args.erasure)
-                .map_err(|error| document_failure(DocumentError::Store(error)))?;
-            let details = MediaDetails {
+            let params = IssueParams {
+                erasure: args.erasure,
+                out: args.out.out.clone(),
+                lang: args.out.lang,
                 property_number: args.property_number.clone(),
                 source: args.source.clone(),
                 classification: args.classification.clone(),
-                data_backed_up: args.backed_up,
+                backed_up: args.backed_up,
                 destination: args.destination.clone(),
             };
-            let erasure = store.erasure(args.erasure).map_err(store_failure)?;
-            let mut documents = Documents::new(&mut store, &paths.keys_dir);
-            let document = documents
-                .erasure_certificate(args.erasure, &actor.name, &details)
-                .map_err(document_failure)?;
-            let links = Links {
-                erasure_id: Some(args.erasure),
-                destruction_id: None,
-                device_id: erasure.and_then(|erasure| erasure.device_id),
-            };
-            issue_and_write(&mut documents, &document, links, &args.out, global)
+            let issued = documents::issue(&mut open(global, paths)?, &params)?;
+            print_issued(&issued, global)
         }
         CertCommand::Report(args) => {
-            let (mut store, actor) = open_workstation(global, paths)?;
-            let mut documents = Documents::new(&mut store, &paths.keys_dir);
-            let document = documents
-                .device_report(&args.device, &actor.name)
-                .map_err(document_failure)?;
-            let device_id = match &document.body {
-                refurbdesk_certificate::document::Body::DeviceReport(report) => {
-                    Some(report.device.device_id)
-                }
-                _ => None,
+            let params = ReportParams {
+                device: args.device.clone(),
+                out: args.out.out.clone(),
+                lang: args.out.lang,
             };
-            let links = Links {
-                device_id,
-                ..Links::default()
-            };
-            issue_and_write(&mut documents, &document, links, &args.out, global)
+            let issued = documents::report(&mut open(global, paths)?, &params)?;
+            print_issued(&issued, global)
         }
-        CertCommand::Destroy(args) => destroy(args, global, paths),
+        CertCommand::Destroy(args) => {
+            let params = DestroyParams {
+                method: args.method.clone(),
+                witness: args.witness.clone(),
+                witness_title: args.witness_title.clone(),
+                witness_organisation: args.witness_organisation.clone(),
+                device: args.device.clone(),
+                make: args.make.clone(),
+                model: args.model.clone(),
+                serial: args.serial.clone(),
+                media_type: args.media_type.clone(),
+                size: args.size,
+                property_number: args.property_number.clone(),
+                source: args.source.clone(),
+                classification: args.classification.clone(),
+                details: args.details.clone(),
+                evidence: args.evidence.clone(),
+                destination: args.destination.clone(),
+                out: args.out.out.clone(),
+                lang: args.out.lang,
+            };
+            let issued = documents::destroy(&mut open(global, paths)?, &params)?;
+            print_issued(&issued, global)
+        }
         CertCommand::Void(args) => {
-            let (mut store, actor) = open_workstation(global, paths)?;
-            let record = store
-                .void_certificate(args.id, &args.reason, &actor.name)
-                .map_err(|error| match error {
-                    StoreError::UnknownCertificate { .. } => Failure::new(Exit::NotFound, error),
-                    StoreError::AlreadyVoided { .. } => Failure::new(Exit::Refused, error),
-                    other => store_failure(other),
-                })?;
+            let params = VoidParams {
+                id: args.id,
+                reason: args.reason.clone(),
+            };
+            let voided = documents::void(&mut open(global, paths)?, &params)?;
             if global.json {
-                println!("{}", serde_json::to_string(&output(&record, None))?);
+                print_json(&voided)
             } else {
-                println!("voided {} ({}): {}", record.id, record.kind, args.reason);
+                println!("voided {} ({}): {}", voided.id, voided.kind, args.reason);
+                Ok(())
             }
-            Ok(())
         }
     }
 }
 
-fn issue_and_write(
-    documents: &mut Documents<'_>,
-    document: &refurbdesk_certificate::Document,
-    links: Links,
-    out: &OutArgs,
-    global: &GlobalArgs,
-) -> Result<(), Failure> {
-    let lang = match out.lang {
-        Some(lang) => lang,
-        None => documents.default_lang().map_err(document_failure)?,
-    };
-    create_out_dir(&out.out)?;
-    let issued = documents
-        .issue(document, lang, links)
-        .map_err(document_failure)?;
-    let path = out.out.join(format!("{}.pdf", file_stem(&issued.record)));
-    write_file(&path, &issued.pdf)?;
+fn print_issued(issued: &DocumentSummary, global: &GlobalArgs) -> Result<(), Failure> {
     if global.json {
-        println!(
-            "{}",
-            serde_json::to_string(&output(&issued.record, Some(&path)))?
-        );
-    } else {
-        println!("issued {} {}", issued.record.kind, issued.record.id);
-        println!("{}", path.display());
+        return print_json(issued);
+    }
+    println!("issued {} {}", issued.kind, issued.id);
+    if let Some(pdf) = &issued.pdf {
+        println!("{pdf}");
     }
     Ok(())
-}
-
-fn destroy(args: &DestroyArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
-    if !DESTRUCTION_METHODS.contains(&args.method.as_str()) {
-        return Err(Failure::new(
-            Exit::Usage,
-            anyhow!(
-                "--method {:?} is not a destruction method; use shred, punch, degauss, crush or disintegrate",
-                args.method
-            ),
-        ));
-    }
-    // Evidence is hashed before anything is recorded: a missing photo stops the command.
-    let mut evidence = Vec::new();
-    for file in &args.evidence {
-        let bytes = fs::read(file)
-            .with_context(|| format!("cannot read the evidence file {}", file.display()))
-            .map_err(|error| Failure::new(Exit::NotFound, error))?;
-        evidence.push(json!({
-            "file_name": file.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default(),
-            "sha256": sha256_hex(&bytes),
-            "size_bytes": bytes.len(),
-        }));
-    }
-    let (mut store, actor) = open_workstation(global, paths)?;
-    let device = match &args.device {
-        Some(reference) => Some(
-            store
-                .find_device(reference)
-                .map_err(store_failure)?
-                .ok_or_else(|| {
-                    Failure::new(
-                        Exit::NotFound,
-                        anyhow!("there is no device matching {reference:?}; use an IMEI, a serial or a device id"),
-                    )
-                })?,
-        ),
-        None => None,
-    };
-    let serial = args
-        .serial
-        .clone()
-        .or_else(|| device.as_ref().and_then(|device| device.serial.clone()));
-    let media = json!({
-        "make": args.make.clone().or_else(|| device.as_ref().map(|device| device.make.clone())),
-        "model": args.model.clone().or_else(|| device.as_ref().map(|device| device.model.clone())),
-        "serial": serial,
-        "imei": device.as_ref().and_then(|device| device.imei.clone()),
-        "media_type": args.media_type,
-        "size_bytes": args.size,
-        "property_number": args.property_number,
-        "source": args.source,
-        "classification": args.classification,
-    });
-    let destruction_id = store
-        .record_destruction(&NewDestruction {
-            device_id: device.as_ref().map(|device| device.id),
-            media,
-            media_serial: serial,
-            method: args.method.clone(),
-            method_details: args.details.clone(),
-            destroyed_at: Utc::now(),
-            operator: actor.name.clone(),
-            witness: json!({
-                "name": args.witness,
-                "title": args.witness_title,
-                "organisation": args.witness_organisation,
-            }),
-            evidence: serde_json::Value::Array(evidence),
-            destination: args.destination.clone(),
-        })
-        .map_err(store_failure)?;
-    let device_id = device.as_ref().map(|device| device.id);
-    let mut documents = Documents::new(&mut store, &paths.keys_dir);
-    let document = documents
-        .destruction_certificate(destruction_id, &actor.name)
-        .map_err(document_failure)?;
-    let links = Links {
-        erasure_id: None,
-        destruction_id: Some(destruction_id),
-        device_id,
-    };
-    issue_and_write(&mut documents, &document, links, &args.out, global)
-}
-
-#[derive(Serialize)]
-struct VerifyOutput {
-    valid: bool,
-    id: Option<Uuid>,
-    kind: Option<String>,
-    key_id: Option<String>,
-    sealed_by: Option<String>,
-    problem: Option<String>,
 }
 
 fn verify(args: &VerifyArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
-    let bytes = fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))
-        .map_err(|error| Failure::new(Exit::NotFound, error))?;
-    // The database, when there is one, adds its published keys and knows voids; a file
-    // verifies without it.
-    let store = if paths.database.exists() {
-        Some(open_existing(paths)?)
-    } else {
-        None
+    let params = VerifyParams {
+        file: args.file.clone(),
+        pubkey: args.pubkey.clone(),
     };
-    let trusted = match &args.pubkey {
-        Some(file) => {
-            TrustedKeys::from_file(file).map_err(|error| Failure::new(Exit::Data, error))?
-        }
-        None => workstation_keys(store.as_ref(), &paths.keys_dir)?,
-    };
-    let failed = |problem: String, verified: Option<&refurbdesk_certificate::Verified>| {
-        if global.json {
-            let output = VerifyOutput {
-                valid: false,
-                id: verified.map(|v| v.document.id),
-                kind: verified.map(|v| v.document.kind().to_string()),
-                key_id: verified.map(|v| v.key_id().to_owned()),
-                sealed_by: verified.and_then(|v| v.sealed_by.clone()),
-                problem: Some(problem.clone()),
-            };
-            if let Ok(text) = serde_json::to_string(&output) {
-                println!("{text}");
-            }
-        }
-        Failure::new(Exit::CheckFailed, anyhow!("invalid: {problem}"))
-    };
-    let verified = match verify_bytes(&bytes, &trusted) {
-        Ok(verified) => verified,
-        Err(error) => {
-            let problem = match &error {
-                VerifyError::UnknownKey(_) | VerifyError::Signature(_) if trusted.is_empty() => {
-                    format!("{error} (this workstation has no keys yet)")
-                }
-                _ => error.to_string(),
-            };
-            return Err(failed(problem, None));
-        }
-    };
-    if let Some(store) = &store {
-        if let Some(record) = store
-            .certificate(verified.document.id)
-            .map_err(store_failure)?
-        {
-            if let Some(void) = record.void {
-                return Err(failed(
-                    format!(
-                        "voided on {} by {}: {}",
-                        void.at.format("%Y-%m-%d %H:%M UTC"),
-                        void.by,
-                        void.reason
-                    ),
-                    Some(&verified),
-                ));
-            }
-        }
-    }
+    let verification = documents::verify(paths, &params)?;
     if global.json {
-        let output = VerifyOutput {
-            valid: true,
-            id: Some(verified.document.id),
-            kind: Some(verified.document.kind().to_string()),
-            key_id: Some(verified.key_id().to_owned()),
-            sealed_by: verified.sealed_by.clone(),
-            problem: None,
-        };
-        println!("{}", serde_json::to_string(&output)?);
-    } else {
-        let sealed = match &verified.sealed_by {
-            Some(seal) if seal != verified.key_id() => format!(", file sealed by key {seal}"),
-            Some(_) => ", every byte of the file sealed".to_owned(),
-            None => ", data only (JSON)".to_owned(),
-        };
-        println!(
-            "valid: {} {} signed by key {}{sealed}",
-            verified.document.kind(),
-            verified.document.id,
-            verified.key_id()
-        );
+        print_json(&verification)?;
     }
-    Ok(())
-}
-
-fn workstation_keys(store: Option<&Store>, keys_dir: &Path) -> Result<TrustedKeys, Failure> {
-    refurbdesk_app::documents::trusted_keys(store, keys_dir).map_err(document_failure)
-}
-
-fn filter(
-    store: &Store,
-    device: Option<&String>,
-    since: Option<DateTime<Utc>>,
-) -> Result<CertificateFilter, Failure> {
-    let device_id = match device {
-        Some(reference) => Some(
-            store
-                .find_device(reference)
-                .map_err(store_failure)?
-                .ok_or_else(|| {
-                    Failure::new(
-                        Exit::NotFound,
-                        anyhow!("there is no device matching {reference:?}"),
-                    )
-                })?
-                .id,
-        ),
-        None => None,
-    };
-    Ok(CertificateFilter {
-        device_id,
-        since,
-        ..CertificateFilter::default()
-    })
+    match verification {
+        Verification {
+            valid: true,
+            id: Some(id),
+            kind: Some(kind),
+            key_id: Some(key_id),
+            sealed_by,
+            ..
+        } => {
+            if !global.json {
+                let sealed = match &sealed_by {
+                    Some(seal) if *seal != key_id => format!(", file sealed by key {seal}"),
+                    Some(_) => ", every byte of the file sealed".to_owned(),
+                    None => ", data only (JSON)".to_owned(),
+                };
+                println!("valid: {kind} {id} signed by key {key_id}{sealed}");
+            }
+            Ok(())
+        }
+        Verification { problem, .. } => Err(Failure::new(
+            Exit::CheckFailed,
+            anyhow!("invalid: {}", problem.unwrap_or_default()),
+        )),
+    }
 }
 
 fn list(args: &ListArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
-    let store = open_existing(paths)?;
-    let records = store
-        .list_certificates(&filter(&store, args.device.as_ref(), args.since)?)
-        .map_err(store_failure)?;
+    let params = ListParams {
+        device: args.device.clone(),
+        since: args.since,
+    };
+    let listed = documents::list(&open_existing(global, paths)?, &params)?;
     if global.json {
-        let outputs: Vec<_> = records.iter().map(|record| output(record, None)).collect();
-        println!("{}", serde_json::to_string(&outputs)?);
-        return Ok(());
+        return print_json(&listed);
     }
-    if records.is_empty() {
+    if listed.is_empty() {
         println!("no documents");
     }
-    for record in &records {
+    for document in &listed {
         println!(
             "{}  {:<23}  {}  {}  {}{}",
-            record.id,
-            record.kind,
-            record.issued_at.format("%Y-%m-%d %H:%M"),
-            record.lang,
-            record.issued_by,
-            match &record.void {
-                Some(void) => format!("  VOID: {}", void.reason),
+            document.id,
+            document.kind,
+            document.issued_at.format("%Y-%m-%d %H:%M"),
+            document.lang,
+            document.issued_by,
+            match &document.void_reason {
+                Some(reason) => format!("  VOID: {reason}"),
                 None => String::new(),
             }
         );
@@ -634,135 +373,69 @@ fn list(args: &ListArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), F
 }
 
 fn export(args: &ExportArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
-    let mut store = open_existing(paths)?;
-    let filter = if args.all {
-        CertificateFilter::default()
-    } else {
-        filter(&store, args.device.as_ref(), args.since)?
+    let params = ExportParams {
+        device: args.device.clone(),
+        since: args.since,
+        all: args.all,
+        out: args.out.clone(),
+        zip: args.zip,
+        lang: args.lang,
     };
-    let records = store.list_certificates(&filter).map_err(store_failure)?;
-    create_out_dir(&args.out)?;
-    let documents = Documents::new(&mut store, &paths.keys_dir);
-    let progress = if global.json || records.is_empty() {
+    let mut workstation = open_existing(global, paths)?;
+    let bar = if global.json {
         ProgressBar::hidden()
     } else {
-        ProgressBar::new(records.len() as u64).with_style(
+        ProgressBar::no_length().with_style(
             ProgressStyle::with_template("{bar:40} {pos}/{len} documents {elapsed}")
                 .expect("a valid template"),
         )
     };
-    let mut zip = if args.zip {
-        let name = format!(
-            "refurbdesk-documents-{}.zip",
-            Utc::now().format("%Y%m%dT%H%M%SZ")
-        );
-        let path = args.out.join(name);
-        let file = fs::File::create(&path)
-            .with_context(|| format!("cannot create {}", path.display()))
-            .map_err(|error| Failure::new(Exit::Data, error))?;
-        Some((zip::ZipWriter::new(file), path))
-    } else {
-        None
-    };
-    let mut written = Vec::new();
-    for record in &records {
-        let (pdf, json) = documents
-            .files(record, args.lang)
-            .map_err(document_failure)?;
-        let stem = file_stem(record);
-        match &mut zip {
-            Some((writer, _)) => {
-                let options = zip::write::SimpleFileOptions::default();
-                for (name, bytes) in [
-                    (format!("{stem}.pdf"), &pdf),
-                    (format!("{stem}.json"), &json),
-                ] {
-                    writer
-                        .start_file(name, options)
-                        .and_then(|()| writer.write_all(bytes).map_err(Into::into))
-                        .map_err(|error| {
-                            Failure::new(Exit::Data, anyhow!("cannot write the zip: {error}"))
-                        })?;
+    let progress = {
+        let bar = bar.clone();
+        Progress::new(
+            move |report| {
+                if let Some(total) = report.total {
+                    bar.set_length(total);
                 }
-            }
-            None => {
-                write_file(&args.out.join(format!("{stem}.pdf")), &pdf)?;
-                write_file(&args.out.join(format!("{stem}.json")), &json)?;
-            }
-        }
-        written.push(output(record, None));
-        progress.inc(1);
-    }
-    progress.finish_and_clear();
-    let zip_path = match zip {
-        Some((writer, path)) => {
-            writer.finish().map_err(|error| {
-                Failure::new(Exit::Data, anyhow!("cannot finish the zip: {error}"))
-            })?;
-            Some(path)
-        }
-        None => None,
+                bar.set_position(report.done);
+            },
+            Cancel::new(),
+        )
     };
+    let exported = documents::export(&mut workstation, &params, &progress);
+    bar.finish_and_clear();
+    let exported = exported?;
     if global.json {
-        println!(
-            "{}",
-            serde_json::to_string(&json!({
-                "count": written.len(),
-                "out": args.out.display().to_string(),
-                "zip": zip_path.as_ref().map(|path| path.display().to_string()),
-                "documents": written,
-            }))?
-        );
-    } else {
-        match &zip_path {
-            Some(path) => println!("exported {} documents to {}", written.len(), path.display()),
-            None => println!(
-                "exported {} documents to {}",
-                written.len(),
-                args.out.display()
-            ),
-        }
+        return print_json(&exported);
     }
+    println!(
+        "exported {} documents to {}",
+        exported.count,
+        exported.zip.as_deref().unwrap_or(&exported.out)
+    );
     Ok(())
 }
 
 fn key(command: &KeyCommand, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
-    let keyring = refurbdesk_certificate::Keyring::new(&paths.keys_dir);
-    let key_failure = |error: refurbdesk_certificate::KeyError| Failure::new(Exit::Data, error);
     match command {
         KeyCommand::Show => {
-            let store = if paths.database.exists() {
-                Some(open_existing(paths)?)
-            } else {
-                None
-            };
-            let active = keyring.active().map_err(key_failure)?;
-            let trusted = workstation_keys(store.as_ref(), &paths.keys_dir)?;
+            let keys = documents::show_keys(paths)?;
             if global.json {
-                let keys: Vec<_> = trusted.iter().collect();
-                println!(
-                    "{}",
-                    serde_json::to_string(&json!({
-                        "keys_dir": paths.keys_dir.display().to_string(),
-                        "active": active,
-                        "trusted": keys,
-                    }))?
-                );
-                return Ok(());
+                return print_json(&keys);
             }
-            match &active {
+            match &keys.active {
                 Some(info) => println!(
                     "active key {} (fingerprint {}) in {}",
                     info.key_id,
                     info.fingerprint_grouped(),
-                    paths.keys_dir.display()
+                    keys.keys_dir
                 ),
                 None => println!(
                     "no signing key yet in {}: the first certificate creates one",
-                    paths.keys_dir.display()
+                    keys.keys_dir
                 ),
             }
-            for info in trusted.iter() {
+            for info in &keys.trusted {
                 println!(
                     "  {}  created {}{}",
                     info.key_id,
@@ -776,42 +449,27 @@ fn key(command: &KeyCommand, global: &GlobalArgs, paths: &DataPaths) -> Result<(
             Ok(())
         }
         KeyCommand::Rotate => {
-            let (mut store, actor) = open_workstation(global, paths)?;
-            let (retired, new) = keyring.rotate().map_err(key_failure)?;
-            store
-                .publish_signing_key(&refurbdesk_app::documents::key_record(&new), &actor.name)
-                .map_err(store_failure)?;
+            let rotated = documents::rotate_key(&mut open(global, paths)?)?;
             if global.json {
-                println!(
-                    "{}",
-                    serde_json::to_string(&json!({"retired": retired, "active": new}))?
-                );
-            } else {
-                if let Some(old) = &retired {
-                    println!("retired key {}", old.key_id);
-                }
-                println!(
-                    "now signing with key {} (fingerprint {})",
-                    new.key_id,
-                    new.fingerprint_grouped()
-                );
+                return print_json(&rotated);
             }
+            if let Some(old) = &rotated.retired {
+                println!("retired key {}", old.key_id);
+            }
+            println!(
+                "now signing with key {} (fingerprint {})",
+                rotated.active.key_id,
+                rotated.active.fingerprint_grouped()
+            );
             Ok(())
         }
         KeyCommand::Export { out } => {
-            let info = keyring.signer().map_err(key_failure)?.info().clone();
-            let json = serde_json::to_string_pretty(&info)?;
-            write_file(out, format!("{json}\n").as_bytes())?;
+            let params = ExportKeyParams { out: out.clone() };
+            let exported = documents::export_key(paths, &params)?;
             if global.json {
-                println!(
-                    "{}",
-                    serde_json::to_string(
-                        &json!({"key_id": info.key_id, "file": out.display().to_string()})
-                    )?
-                );
-            } else {
-                println!("wrote public key {} to {}", info.key_id, out.display());
+                return print_json(&exported);
             }
+            println!("wrote public key {} to {}", exported.key_id, exported.file);
             Ok(())
         }
     }

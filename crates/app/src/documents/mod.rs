@@ -1,6 +1,26 @@
 //! From the store's records to signed documents and back: gathers the facts a certificate or
 //! report states, signs and prints it with the organisation's key, and records it. The CLI and
 //! the desktop shell both issue documents through here.
+//!
+//! The use cases — [`issue`], [`destroy`], [`report`], [`verify`], [`void`], [`list`],
+//! [`export`], [`show_keys`], [`rotate_key`] and [`export_key`] — are plain functions over a
+//! [`Workstation`](crate::Workstation) (or the [`DataPaths`](crate::DataPaths) of one, for those
+//! that also work without a database) and a params struct.
+
+mod cases;
+mod export;
+mod files;
+mod keys;
+
+pub use cases::{
+    destroy, issue, list, report, verify, void, DestroyParams, DocumentSummary, IssueParams,
+    ListParams, ReportParams, Verification, VerifyParams, VoidParams,
+};
+pub use export::{export, ExportParams, ExportResult};
+pub use files::write_file_atomically;
+pub use keys::{
+    export_key, rotate_key, show_keys, ExportKeyParams, ExportedKey, KeyInfo, Keys, RotatedKey,
+};
 
 use std::path::Path;
 
@@ -11,8 +31,8 @@ use refurbdesk_certificate::document::{
     MethodType, Organisation, Person, Sanitization, FORMAT,
 };
 use refurbdesk_certificate::{
-    issue, reprint, Document, IssueError, KeyError, Keyring, Lang, PrintOptions, SignedDocument,
-    Signer, TrustedKeys,
+    reprint, Document, IssueError, KeyError, Keyring, Lang, PrintOptions, SignedDocument, Signer,
+    TrustedKeys,
 };
 use refurbdesk_grading::{Checklists, Zone};
 use refurbdesk_store::{
@@ -23,6 +43,8 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 use uuid::Uuid;
+
+use crate::error::{ErrorCode, Hint, RecordKind};
 
 /// Settings every document reads (`refurbdesk settings set KEY VALUE`).
 pub mod setting {
@@ -89,12 +111,11 @@ pub enum DocumentError {
     Key(#[from] KeyError),
     #[error(transparent)]
     Issue(#[from] IssueError),
-    #[error(
-        "the organisation's name is not set, and every certificate names its issuer; run \
-         `refurbdesk settings set organisation.name \"Your company\"` first"
-    )]
+    /// Told with a [`Hint::SetSetting`] for `organisation.name`.
+    #[error("the organisation's name is not set, and every certificate names its issuer")]
     NoOrganisation,
-    #[error("there is no erasure {0}; `refurbdesk erase --json` prints the id of each erasure")]
+    /// Told with a [`Hint::ListRecords`] of erasures.
+    #[error("there is no erasure {0}")]
     UnknownErasure(Uuid),
     #[error("erasure {id} ended as {status}: only an erasure that finished and verified is certified; erase the media again")]
     NotCertifiable { id: Uuid, status: String },
@@ -104,10 +125,88 @@ pub enum DocumentError {
     Logo { path: String, reason: String },
     #[error("there is no destruction {0}")]
     UnknownDestruction(Uuid),
-    #[error("{0}; fix it with `refurbdesk settings set`")]
-    BadSetting(String),
+    /// A setting's stored value cannot be used; told with a [`Hint::SetSetting`] for `key`.
+    #[error("{reason}")]
+    BadSetting { key: &'static str, reason: String },
     #[error("the stored document {id} cannot be read: {reason}")]
     Stored { id: Uuid, reason: String },
+}
+
+/// Each document error gets its code here, once; advice that names a setting or a list of
+/// records travels as a [`Hint`], told by the door.
+impl From<DocumentError> for crate::Error {
+    fn from(error: DocumentError) -> Self {
+        let error = match error {
+            DocumentError::Store(store) => return store_error(store),
+            other => other,
+        };
+        let code = match &error {
+            DocumentError::Store(_) => ErrorCode::Data,
+            DocumentError::NotCertifiable { .. } | DocumentError::NoOrganisation => {
+                ErrorCode::Refused
+            }
+            DocumentError::UnknownErasure(_)
+            | DocumentError::UnknownDevice(_)
+            | DocumentError::UnknownDestruction(_) => ErrorCode::NotFound,
+            DocumentError::Key(_)
+            | DocumentError::Issue(_)
+            | DocumentError::Logo { .. }
+            | DocumentError::BadSetting { .. }
+            | DocumentError::Stored { .. } => ErrorCode::Data,
+        };
+        let hint = match &error {
+            DocumentError::NoOrganisation => Some(Hint::SetSetting {
+                key: setting::ORGANISATION_NAME.to_owned(),
+                example: "\"Your company\"".to_owned(),
+            }),
+            DocumentError::UnknownErasure(_) => Some(Hint::ListRecords {
+                what: RecordKind::Erasures,
+            }),
+            DocumentError::BadSetting { key, .. } => Some(Hint::SetSetting {
+                key: (*key).to_owned(),
+                example: setting_example(key).to_owned(),
+            }),
+            _ => None,
+        };
+        let error = crate::Error::from_error(code, &error);
+        match hint {
+            Some(hint) => error.with_hint(hint),
+            None => error,
+        }
+    }
+}
+
+impl From<KeyError> for crate::Error {
+    fn from(error: KeyError) -> Self {
+        crate::Error::from_error(ErrorCode::Data, &error)
+    }
+}
+
+/// A value to show in the advice to fix the setting `key`.
+fn setting_example(key: &str) -> &'static str {
+    match key {
+        setting::WARRANTY_MONTHS => "12",
+        setting::LANGUAGE => "en",
+        _ => "VALUE",
+    }
+}
+
+/// A store error met while working with documents: the records a document names are "not
+/// found" when missing, and an uncertifiable erasure or a second void is refused.
+pub(crate) fn store_error(error: StoreError) -> crate::Error {
+    match &error {
+        StoreError::NotCertifiable { .. } | StoreError::AlreadyVoided { .. } => {
+            crate::Error::from_error(ErrorCode::Refused, &error)
+        }
+        StoreError::UnknownErasure { .. } => crate::Error::from_error(ErrorCode::NotFound, &error),
+        StoreError::UnknownCertificate { id } => {
+            crate::Error::not_found(format!("there is no certificate {id} in this database"))
+                .with_hint(Hint::ListRecords {
+                    what: RecordKind::Certificates,
+                })
+        }
+        _ => error.into(),
+    }
 }
 
 /// How an erasure certificate describes its media, beyond what the erasure recorded.
@@ -502,7 +601,12 @@ impl<'a> Documents<'a> {
     /// The warranty printed on device reports (`sale.warranty_months`).
     fn warranty_months(&self) -> Result<u32, DocumentError> {
         match self.store.setting(setting::WARRANTY_MONTHS)? {
-            Some(value) => setting::warranty_months(&value).map_err(DocumentError::BadSetting),
+            Some(value) => {
+                setting::warranty_months(&value).map_err(|reason| DocumentError::BadSetting {
+                    key: setting::WARRANTY_MONTHS,
+                    reason,
+                })
+            }
             None => Ok(setting::MINIMUM_WARRANTY_MONTHS),
         }
     }
@@ -520,7 +624,8 @@ impl<'a> Documents<'a> {
         links: Links,
     ) -> Result<IssuedDocument, DocumentError> {
         let signer = self.signer()?;
-        let issued = issue(document, lang, &signer, &self.print_options()?)?;
+        let issued =
+            refurbdesk_certificate::issue(document, lang, &signer, &self.print_options()?)?;
         let key = signer.info();
         let record = self.store.record_certificate(&NewCertificate {
             id: document.id,

@@ -1,0 +1,179 @@
+//! Exporting documents as PDF and JSON files, loose or in one zip.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use refurbdesk_certificate::Lang;
+use refurbdesk_store::CertificateFilter;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use super::cases::{certificate_filter, DocumentSummary};
+use super::files::{create_out_dir, file_stem, write_file_atomically};
+use super::Documents;
+use crate::error::{Error, ErrorCode};
+use crate::progress::{Progress, ProgressReport};
+use crate::workstation::Workstation;
+
+/// Which documents to export, where and how.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportParams {
+    /// Only this device's documents (an IMEI, a serial or a device id).
+    pub device: Option<String>,
+    /// Only those issued at or after this moment.
+    pub since: Option<DateTime<Utc>>,
+    /// Every document (`device` and `since` are then not looked at).
+    pub all: bool,
+    /// The folder to write into (created if missing).
+    #[ts(type = "string")]
+    pub out: PathBuf,
+    /// One `refurbdesk-documents-<time>.zip` instead of loose files.
+    pub zip: bool,
+    /// Print every document in this language (copies are sealed with the current key); each
+    /// document's own language when unset.
+    #[ts(type = "\"en\" | \"fr\" | null")]
+    pub lang: Option<Lang>,
+}
+
+/// What an export wrote. Fields in alphabetical order, as the CLI has always printed them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportResult {
+    #[ts(type = "number")]
+    pub count: usize,
+    pub documents: Vec<DocumentSummary>,
+    /// The folder written into.
+    pub out: String,
+    /// The archive, when the export was zipped.
+    pub zip: Option<String>,
+}
+
+/// The task name of an export's progress reports.
+pub const EXPORT_TASK: &str = "export";
+
+/// Writes each matching document's PDF and signed JSON into `params.out`, or into one zip
+/// there. Reports once per document written; stops between documents when `progress` is
+/// cancelled, with an [`ErrorCode::Interrupted`] error whose details say how many were written
+/// (an unfinished zip is removed).
+pub fn export(
+    ws: &mut Workstation,
+    params: &ExportParams,
+    progress: &Progress,
+) -> Result<ExportResult, Error> {
+    let filter = if params.all {
+        CertificateFilter::default()
+    } else {
+        certificate_filter(&ws.store, params.device.as_deref(), params.since)?
+    };
+    let records = ws.store.list_certificates(&filter)?;
+    create_out_dir(&params.out)?;
+    let documents = Documents::new(&mut ws.store, &ws.paths.keys_dir);
+    let mut zip = match params.zip {
+        true => Some(Zip::create(&params.out)?),
+        false => None,
+    };
+    let total = records.len() as u64;
+    let mut written = Vec::new();
+    for record in &records {
+        if progress.is_cancelled() {
+            break;
+        }
+        let (pdf, json) = documents.files(record, params.lang)?;
+        let stem = file_stem(record);
+        match &mut zip {
+            Some(zip) => {
+                zip.add(&format!("{stem}.pdf"), &pdf)?;
+                zip.add(&format!("{stem}.json"), &json)?;
+            }
+            None => {
+                write_file_atomically(&params.out.join(format!("{stem}.pdf")), &pdf)?;
+                write_file_atomically(&params.out.join(format!("{stem}.json")), &json)?;
+            }
+        }
+        written.push(DocumentSummary::of(record, None));
+        progress.report(ProgressReport {
+            task: EXPORT_TASK.to_owned(),
+            done: written.len() as u64,
+            total: Some(total),
+            stage: None,
+        });
+    }
+    if written.len() < records.len() {
+        let kept = match zip {
+            Some(zip) => {
+                zip.discard();
+                "the unfinished archive was removed".to_owned()
+            }
+            None => format!("the files written so far are in {}", params.out.display()),
+        };
+        return Err(Error::new(
+            ErrorCode::Interrupted,
+            format!(
+                "the export was stopped after {} of {} documents; {kept}",
+                written.len(),
+                records.len()
+            ),
+        )
+        .with_details(json!({
+            "count": written.len(),
+            "total": records.len(),
+            "documents": written,
+        })));
+    }
+    let zip = zip.map(Zip::finish).transpose()?;
+    Ok(ExportResult {
+        count: written.len(),
+        documents: written,
+        out: params.out.display().to_string(),
+        zip: zip.map(|path| path.display().to_string()),
+    })
+}
+
+/// One export's archive, being written.
+struct Zip {
+    writer: zip::ZipWriter<fs::File>,
+    path: PathBuf,
+}
+
+impl Zip {
+    fn create(dir: &Path) -> Result<Self, Error> {
+        let name = format!(
+            "refurbdesk-documents-{}.zip",
+            Utc::now().format("%Y%m%dT%H%M%SZ")
+        );
+        let path = dir.join(name);
+        let file = fs::File::create(&path).map_err(|error| {
+            Error::from_error(ErrorCode::Data, &error)
+                .context(format!("cannot create {}", path.display()))
+        })?;
+        Ok(Self {
+            writer: zip::ZipWriter::new(file),
+            path,
+        })
+    }
+
+    fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), Error> {
+        let options = zip::write::SimpleFileOptions::default();
+        self.writer
+            .start_file(name, options)
+            .and_then(|()| self.writer.write_all(bytes).map_err(Into::into))
+            .map_err(|error| Error::data(format!("cannot write the zip: {error}")))
+    }
+
+    fn finish(self) -> Result<PathBuf, Error> {
+        self.writer
+            .finish()
+            .map_err(|error| Error::data(format!("cannot finish the zip: {error}")))?;
+        Ok(self.path)
+    }
+
+    /// Drops an archive that will not be finished.
+    fn discard(self) {
+        drop(self.writer);
+        let _ = fs::remove_file(&self.path);
+    }
+}

@@ -1,0 +1,131 @@
+//! The organisation's signing key: show it, rotate it (publishing the new one), export it.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use refurbdesk_certificate::PublicKeyInfo;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::cases::existing_store;
+use super::files::write_file_atomically;
+use super::{key_record, trusted_keys};
+use crate::error::Error;
+use crate::paths::DataPaths;
+use crate::workstation::Workstation;
+
+/// A public signing key, as published and kept for verification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct KeyInfo {
+    pub key_id: String,
+    pub algorithm: String,
+    /// 32 bytes, hex.
+    pub public_key: String,
+    /// SHA-256 of the public key, hex; printed on every document.
+    pub fingerprint: String,
+    pub created_at: DateTime<Utc>,
+    /// When it stopped signing new documents; `None` while active.
+    pub retired_at: Option<DateTime<Utc>>,
+}
+
+impl KeyInfo {
+    /// The fingerprint in groups of four, as documents print it.
+    pub fn fingerprint_grouped(&self) -> String {
+        self.fingerprint
+            .as_bytes()
+            .chunks(4)
+            .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+impl From<PublicKeyInfo> for KeyInfo {
+    fn from(key: PublicKeyInfo) -> Self {
+        Self {
+            key_id: key.key_id,
+            algorithm: key.algorithm,
+            public_key: key.public_key,
+            fingerprint: key.fingerprint,
+            created_at: key.created_at,
+            retired_at: key.retired_at,
+        }
+    }
+}
+
+/// The workstation's keys. Fields in alphabetical order, as the CLI has always printed them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Keys {
+    /// The key new documents are signed with; `None` until the first document is issued.
+    pub active: Option<KeyInfo>,
+    /// The folder the organisation's keys are kept in.
+    pub keys_dir: String,
+    /// Every key this workstation trusts: its keys folder and those published to its database.
+    pub trusted: Vec<KeyInfo>,
+}
+
+/// The active key and every key the workstation trusts; works without a database.
+pub fn show_keys(paths: &DataPaths) -> Result<Keys, Error> {
+    let store = existing_store(paths)?;
+    let keyring = refurbdesk_certificate::Keyring::new(&paths.keys_dir);
+    let active = keyring.active()?;
+    let trusted = trusted_keys(store.as_ref(), &paths.keys_dir)?;
+    Ok(Keys {
+        active: active.map(KeyInfo::from),
+        keys_dir: paths.keys_dir.display().to_string(),
+        trusted: trusted.iter().cloned().map(KeyInfo::from).collect(),
+    })
+}
+
+/// A rotation: the key retired (if there was one) and the one now signing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RotatedKey {
+    pub active: KeyInfo,
+    pub retired: Option<KeyInfo>,
+}
+
+/// Starts signing with a new key and publishes it to the database; documents signed before
+/// keep verifying with the old public key.
+pub fn rotate_key(ws: &mut Workstation) -> Result<RotatedKey, Error> {
+    let actor = ws.actor()?;
+    let (retired, active) = ws.keyring().rotate()?;
+    ws.store
+        .publish_signing_key(&key_record(&active), &actor.name)?;
+    Ok(RotatedKey {
+        active: active.into(),
+        retired: retired.map(KeyInfo::from),
+    })
+}
+
+/// Where to write the active public key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportKeyParams {
+    #[ts(type = "string")]
+    pub out: PathBuf,
+}
+
+/// The public key written for customers. Fields in alphabetical order, as the CLI has always
+/// printed them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportedKey {
+    pub file: String,
+    pub key_id: String,
+}
+
+/// Writes the active public key (creating the organisation's first key if there is none) to
+/// `params.out`, for customers verifying documents offline.
+pub fn export_key(paths: &DataPaths, params: &ExportKeyParams) -> Result<ExportedKey, Error> {
+    let keyring = refurbdesk_certificate::Keyring::new(&paths.keys_dir);
+    let info = keyring.signer()?.info().clone();
+    let json = serde_json::to_string_pretty(&info)?;
+    write_file_atomically(&params.out, format!("{json}\n").as_bytes())?;
+    Ok(ExportedKey {
+        file: params.out.display().to_string(),
+        key_id: info.key_id,
+    })
+}
