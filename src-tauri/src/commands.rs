@@ -28,3 +28,89 @@ pub fn start_simulated_station(
 pub fn stop_station(state: tauri::State<'_, StationState>) {
     state.stop();
 }
+
+// Documents: certificates, reports, verification, export, keys.
+use refurbdesk_app::documents::{
+    self, DestroyParams, DocumentSummary, ExportKeyParams, ExportParams, ExportResult, ExportedKey,
+    IssueParams, Keys, ListParams, ReportParams, RotatedKey, Verification, VerifyParams,
+    VoidParams,
+};
+
+use crate::calls::{at_station, progress_events, window};
+
+#[tauri::command]
+pub fn documents_issue(
+    paths: tauri::State<'_, DataPaths>,
+    params: IssueParams,
+) -> Result<DocumentSummary, WindowError> {
+    at_station(&paths, |ws| documents::issue(ws, &params))
+}
+
+#[tauri::command]
+pub fn documents_report(
+    paths: tauri::State<'_, DataPaths>,
+    params: ReportParams,
+) -> Result<DocumentSummary, WindowError> {
+    at_station(&paths, |ws| documents::report(ws, &params))
+}
+
+#[tauri::command]
+pub fn documents_destroy(
+    paths: tauri::State<'_, DataPaths>,
+    params: DestroyParams,
+) -> Result<DocumentSummary, WindowError> {
+    at_station(&paths, |ws| documents::destroy(ws, &params))
+}
+
+#[tauri::command]
+pub fn documents_verify(
+    paths: tauri::State<'_, DataPaths>,
+    params: VerifyParams,
+) -> Result<Verification, WindowError> {
+    documents::verify(&paths, &params).map_err(window)
+}
+
+#[tauri::command]
+pub fn documents_void(
+    paths: tauri::State<'_, DataPaths>,
+    params: VoidParams,
+) -> Result<DocumentSummary, WindowError> {
+    at_station(&paths, |ws| documents::void(ws, &params))
+}
+
+#[tauri::command]
+pub fn documents_list(
+    paths: tauri::State<'_, DataPaths>,
+    params: ListParams,
+) -> Result<Vec<DocumentSummary>, WindowError> {
+    at_station(&paths, |ws| documents::list(ws, &params))
+}
+
+#[tauri::command]
+pub async fn documents_export(
+    app: tauri::AppHandle,
+    paths: tauri::State<'_, DataPaths>,
+    params: ExportParams,
+) -> Result<ExportResult, WindowError> {
+    at_station(&paths, |ws| {
+        documents::export(ws, &params, &progress_events(&app))
+    })
+}
+
+#[tauri::command]
+pub fn documents_keys(paths: tauri::State<'_, DataPaths>) -> Result<Keys, WindowError> {
+    documents::show_keys(&paths).map_err(window)
+}
+
+#[tauri::command]
+pub fn documents_rotate_key(paths: tauri::State<'_, DataPaths>) -> Result<RotatedKey, WindowError> {
+    at_station(&paths, documents::rotate_key)
+}
+
+#[tauri::command]
+pub fn documents_export_key(
+    paths: tauri::State<'_, DataPaths>,
+    params: ExportKeyParams,
+) -> Result<ExportedKey, WindowError> {
+    documents::export_key(&paths, &params).map_err(window)
+}

@@ -1,6 +1,7 @@
 //! The Refurbdesk desktop window: a thin Tauri shell. It exposes engine use cases as typed commands
 //! and forwards engine progress as events; no domain rule lives here.
 
+mod calls;
 mod commands;
 mod station;
 
@@ -30,7 +31,17 @@ pub fn run() {
             commands::station_info,
             commands::station_history,
             commands::start_simulated_station,
-            commands::stop_station
+            commands::stop_station,
+            commands::documents_issue,
+            commands::documents_report,
+            commands::documents_destroy,
+            commands::documents_verify,
+            commands::documents_void,
+            commands::documents_list,
+            commands::documents_export,
+            commands::documents_keys,
+            commands::documents_rotate_key,
+            commands::documents_export_key,
         ])
         .setup(move |app| {
             if simulate {
