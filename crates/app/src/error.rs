@@ -135,10 +135,10 @@ impl Hint {
             }
             (Hint::Say { text }, _) => text.clone(),
             (Hint::CheckPolicy { file }, Door::Terminal) => {
-                format!("once fixed, check it again with `refurbdesk policy check {file}`")
+                format!("then check it again with `refurbdesk policy check {file}`")
             }
             (Hint::CheckPolicy { file }, Door::Window) => {
-                format!("fix the policy {file} and choose it again")
+                format!("fix the policy {file}, then choose it again")
             }
             (Hint::CheckDatabase, Door::Terminal) => "run `refurbdesk db check`".to_owned(),
             (Hint::CheckDatabase, Door::Window) => {

@@ -145,8 +145,9 @@ pub fn load(file: &Path) -> Result<Policy> {
             .collect();
         let problems: Vec<PolicyProblem> = error.problems.iter().map(PolicyProblem::from).collect();
         Error::data(format!(
-            "the policy {name} cannot be used; checking it found:\n{}",
-            list.join("\n")
+            "the policy {name} cannot be used; checking it found:\n{}\nfix {}",
+            list.join("\n"),
+            if list.len() == 1 { "it" } else { "them" }
         ))
         .with_hint(Hint::CheckPolicy {
             file: name.to_string(),

@@ -44,7 +44,9 @@ pub struct GradeReport {
     )]
     pub grade: ListingGrade,
     /// The trade-in grade.
-    #[ts(type = "string")]
+    #[ts(
+        type = "\"FUNCTIONAL_FLAWLESS\" | \"FUNCTIONAL_GOOD\" | \"FUNCTIONAL_USED\" | \"FUNCTIONAL_CRACKED\" | \"NOT_FUNCTIONAL_USED\" | \"NOT_FUNCTIONAL_CRACKED\""
+    )]
     pub buyback_grade: BuybackGrade,
     /// The CTIA-style pair: a function digit and a looks letter.
     #[ts(type = "{ functional: number, cosmetic: \"A\" | \"B\" | \"C\" | \"D\" }")]
