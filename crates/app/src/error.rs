@@ -53,6 +53,15 @@ pub enum Hint {
     IntakeAgain,
     /// Advice that reads the same in any door.
     Say { text: String },
+    /// Check a grading policy file for every problem, by line.
+    CheckPolicy { file: String },
+    /// Check the database's records (a stored record could not be read).
+    CheckDatabase,
+    /// Give the grading answers still missing (checklist items, zone levels), or grade a
+    /// partial result on purpose.
+    AnswerGrading { items: bool, zones: bool },
+    /// Give a zone a cosmetic level (a photo of it came without one).
+    GiveZoneLevel { zone: String },
 }
 
 /// The kinds of record a hint can point to.
@@ -125,6 +134,39 @@ impl Hint {
                 "place it on a bench so the station reads it".to_owned()
             }
             (Hint::Say { text }, _) => text.clone(),
+            (Hint::CheckPolicy { file }, Door::Terminal) => {
+                format!("then check it again with `refurbdesk policy check {file}`")
+            }
+            (Hint::CheckPolicy { file }, Door::Window) => {
+                format!("fix the policy {file}, then choose it again")
+            }
+            (Hint::CheckDatabase, Door::Terminal) => "run `refurbdesk db check`".to_owned(),
+            (Hint::CheckDatabase, Door::Window) => {
+                "check the database under Settings → Database".to_owned()
+            }
+            (Hint::AnswerGrading { items, zones }, Door::Terminal) => {
+                let mut how = Vec::new();
+                if *items {
+                    how.push("--check ITEM=pass|fail|na");
+                }
+                if *zones {
+                    how.push("--cosmetic ZONE=flawless|micro|light|visible|cracked");
+                }
+                how.push("--ask puts each question");
+                format!(
+                    "answer them ({}), or add --partial to grade what is known",
+                    how.join("; ")
+                )
+            }
+            (Hint::AnswerGrading { .. }, Door::Window) => {
+                "answer them, or grade what is known as a partial grade".to_owned()
+            }
+            (Hint::GiveZoneLevel { zone }, Door::Terminal) => {
+                format!("add --cosmetic {zone}=LEVEL")
+            }
+            (Hint::GiveZoneLevel { zone }, Door::Window) => {
+                format!("choose a level for the {zone} zone")
+            }
         }
     }
 }

@@ -199,7 +199,22 @@ fn a_complete_grade_is_recorded_and_printed_as_one_json_object() {
     assert_eq!(grade.operator, "ana");
     assert_eq!(grade.answers.len(), 10);
     assert_eq!(grade.zones.len(), 3);
-    assert_eq!(grade.reasons, json["reasons"]);
+    // The store keeps each reason's sentences as graded; the JSON tells them
+    // in --lang (`text`) and by language (`texts`).
+    let stored = grade.reasons.as_array().expect("stored reasons");
+    let printed = json["reasons"].as_array().expect("reasons");
+    assert_eq!(stored.len(), printed.len());
+    for (stored, printed) in stored.iter().zip(printed) {
+        assert_eq!(stored["rule"], printed["rule"]);
+        assert_eq!(stored["inputs"], printed["inputs"]);
+        assert_eq!(
+            stored["text"], printed["text"],
+            "English unless --lang says"
+        );
+        assert_eq!(stored["text"], printed["texts"]["en"]);
+        assert_eq!(stored["text_fr"], printed["texts"]["fr"]);
+        assert!(printed.get("text_fr").is_none(), "{printed}");
+    }
     assert_eq!(grade.inputs["identity"]["imei"], IMEI);
     assert!(store.check().expect("checks").is_ok());
 }
@@ -273,6 +288,30 @@ fn partial_grades_what_is_known_and_says_so() {
         ))
         .stdout(predicate::str::contains("zone back, zone frame"));
 
+    // With --lang fr, the JSON's `text` is French; `texts` has both.
+    let output = partial_grade(&["--json", "--lang", "fr"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json = json_of(&output);
+    let partial = json["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .find(|reason| reason["rule"] == "input.partial")
+        .expect("the partial reason");
+    assert!(
+        partial["text"]
+            .as_str()
+            .expect("text")
+            .starts_with("Cette note est partielle"),
+        "{partial}"
+    );
+    assert_eq!(partial["text"], partial["texts"]["fr"]);
+    assert!(partial["texts"]["en"].is_string(), "{partial}");
+
     // The reasons in French when asked, or when the environment is French.
     for french in [["--lang", "fr"], ["--explain", "--lang=fr"]] {
         partial_grade(&french)
@@ -294,7 +333,7 @@ fn partial_grades_what_is_known_and_says_so() {
             "[input.partial] Cette note est partielle",
         ));
     // Every run recorded its grade, in whichever language it printed.
-    assert_eq!(device_grades(&station), 5);
+    assert_eq!(device_grades(&station), 6);
 }
 
 #[test]

@@ -56,7 +56,7 @@ impl fmt::Display for PolicyError {
         let count = self.problems.len();
         write!(
             f,
-            "the policy has {count} problem{} (fix them, then run `refurbdesk policy check FILE`)",
+            "the policy has {count} problem{} (fix them, then check the policy again)",
             if count == 1 { "" } else { "s" }
         )?;
         for problem in &self.problems {

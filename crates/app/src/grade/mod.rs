@@ -1,0 +1,336 @@
+//! Grading a device: the questions still open for its latest intake, and grading that intake
+//! under a versioned policy from the bench's results, the technician's checklist answers and the
+//! cosmetic level of each zone, then recording the grade with what it was decided from.
+//!
+//! Both doors ask the same questions ([`open_questions`], in English or French) and grade through
+//! the same [`record`]; a terminal reads the answers line by line, the window with buttons.
+
+mod outcome;
+mod questions;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use refurbdesk_domain::Lang;
+use refurbdesk_grading::{
+    Answer, BenchTest, CosmeticLevel, GradeError, GradeInput, Grader, Photo, TestOutcome, Zone,
+};
+use refurbdesk_store::{
+    ChecklistAnswer, DeviceRecord, GradeRecord, IntakeRecord, NewGrade, Store, StoreError,
+    ZonePhoto, ZoneRecord,
+};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::{Error, ErrorCode, Hint, RecordKind, Result};
+use crate::Workstation;
+
+pub use outcome::{
+    CarriedOver, GradeOutcome, GradeReason, GradeReport, GradeTrace, GradedDevice, TracedCondition,
+};
+pub use questions::{
+    answer_word, level_word, open_questions, questions, GivenAnswer, OpenQuestions,
+    OpenQuestionsParams, Question, QuestionKind, QuestionWords,
+};
+
+/// A photo of an inspected zone, by path; it is read and kept with its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ZonePhotoParam {
+    #[ts(type = "string")]
+    pub zone: Zone,
+    #[ts(type = "string")]
+    pub path: PathBuf,
+}
+
+/// What to grade and with which answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct GradeParams {
+    /// The device: an IMEI, a serial, an intake id or a device id; its latest intake is graded.
+    pub device: String,
+    /// Checklist answers by item id; they replace the answers carried over.
+    #[serde(default)]
+    #[ts(type = "Record<string, \"pass\" | \"fail\" | \"na\">")]
+    pub checks: BTreeMap<String, Answer>,
+    /// The cosmetic level of each inspected zone; they replace the levels carried over.
+    #[serde(default)]
+    #[ts(
+        type = "Record<string, \"flawless\" | \"micro\" | \"light\" | \"visible\" | \"cracked\">"
+    )]
+    pub cosmetic: BTreeMap<Zone, CosmeticLevel>,
+    /// Photos of inspected zones.
+    #[serde(default)]
+    pub photos: Vec<ZonePhotoParam>,
+    /// The grading policy file; the shipped backmarket-default policy when absent.
+    #[serde(default)]
+    #[ts(type = "string | null")]
+    pub policy: Option<PathBuf>,
+    /// Grade what is known even with manual items or zones unanswered, and say so.
+    #[serde(default)]
+    pub partial: bool,
+    /// Also return the rule trace: every rule, whether it fired and on which inputs.
+    #[serde(default)]
+    pub explain: bool,
+    /// The language of the reasons' `text`.
+    #[serde(default)]
+    #[ts(type = "\"en\" | \"fr\"")]
+    pub lang: Lang,
+}
+
+impl From<GradeError> for Error {
+    fn from(error: GradeError) -> Self {
+        match &error {
+            GradeError::Incomplete { items, zones } => {
+                let mut missing = Vec::new();
+                if !items.is_empty() {
+                    missing.push(format!(
+                        "checklist items not answered: {}",
+                        items.join(", ")
+                    ));
+                }
+                if !zones.is_empty() {
+                    let names: Vec<&str> = zones.iter().map(|zone| zone.as_str()).collect();
+                    missing.push(format!("zones not inspected: {}", names.join(", ")));
+                }
+                Error::new(
+                    ErrorCode::Incomplete,
+                    format!("cannot grade yet: {}", missing.join("; ")),
+                )
+                .with_hint(Hint::AnswerGrading {
+                    items: !items.is_empty(),
+                    zones: !zones.is_empty(),
+                })
+                .with_details(serde_json::json!({ "items": items, "zones": zones }))
+            }
+            GradeError::Checklist(_) | GradeError::ZoneNotOnCategory { .. } => {
+                Error::from_error(ErrorCode::Usage, &error)
+            }
+        }
+    }
+}
+
+/// The device a reference names.
+pub(crate) fn find_device(store: &Store, reference: &str) -> Result<DeviceRecord> {
+    match store.find_device(reference) {
+        Ok(Some(device)) => Ok(device),
+        Ok(None) => Err(Error::not_found(format!(
+            "no device matches {reference:?}; give an IMEI, a serial, an intake id or a device id"
+        ))
+        .with_hint(Hint::ListRecords {
+            what: RecordKind::Devices,
+        })),
+        Err(error @ StoreError::AmbiguousReference { .. }) => {
+            Err(Error::from_error(ErrorCode::Usage, &error))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// A device's latest intake, the one graded.
+fn latest_intake(store: &Store, device: &DeviceRecord) -> Result<IntakeRecord> {
+    store.latest_intake(device.id)?.ok_or_else(|| {
+        Error::not_found(format!(
+            "device {} ({} {}) has no intake to grade",
+            device.id, device.make, device.model
+        ))
+        .with_hint(Hint::IntakeAgain)
+    })
+}
+
+/// The technician's input: answers, levels and photos.
+#[derive(Debug, Default)]
+struct Answers {
+    checks: BTreeMap<String, Answer>,
+    levels: BTreeMap<Zone, CosmeticLevel>,
+    photos: BTreeMap<Zone, Vec<Photo>>,
+}
+
+/// The earlier grade of the same intake, whose answers are carried over.
+fn previous_grade(store: &Store, intake: &IntakeRecord) -> Result<Option<GradeRecord>> {
+    Ok(store
+        .latest_grade(intake.device_id)?
+        .filter(|grade| grade.intake_id == intake.id))
+}
+
+/// The answers, levels and photos of an earlier grade of the same intake.
+fn carried_over(grade: &GradeRecord) -> Result<Answers> {
+    let damaged = |what: String| {
+        Error::data(format!("grade {} in the database holds {what}", grade.id))
+            .with_hint(Hint::CheckDatabase)
+    };
+    let mut answers = Answers::default();
+    for answer in &grade.answers {
+        let parsed: Answer = answer
+            .answer
+            .parse()
+            .map_err(|error| damaged(format!("an unreadable answer: {error}")))?;
+        answers.checks.insert(answer.item.clone(), parsed);
+    }
+    for zone in &grade.zones {
+        let name: Zone = zone
+            .zone
+            .parse()
+            .map_err(|error| damaged(format!("an unreadable zone: {error}")))?;
+        let level: CosmeticLevel = zone
+            .level
+            .parse()
+            .map_err(|error| damaged(format!("an unreadable level: {error}")))?;
+        answers.levels.insert(name, level);
+        if !zone.photos.is_empty() {
+            answers.photos.insert(
+                name,
+                zone.photos
+                    .iter()
+                    .map(|photo| Photo {
+                        path: photo.path.clone(),
+                        sha256: photo.sha256.clone(),
+                    })
+                    .collect(),
+            );
+        }
+    }
+    Ok(answers)
+}
+
+/// The bench's test results as the intake recorded them.
+fn bench_tests(intake: &IntakeRecord) -> Result<Vec<BenchTest>> {
+    intake
+        .tests
+        .iter()
+        .map(|test| {
+            let outcome: TestOutcome = test.outcome.parse().map_err(|error| {
+                Error::data(format!(
+                    "intake {} holds test {:?} with an unreadable outcome: {error}",
+                    intake.id, test.name
+                ))
+                .with_hint(Hint::CheckDatabase)
+            })?;
+            Ok(BenchTest {
+                name: test.name.clone(),
+                outcome,
+            })
+        })
+        .collect()
+}
+
+/// Grades the device's latest intake and records the grade.
+///
+/// Answers recorded for the same intake are carried over and `params` replaces them; the
+/// photos and the policy file are read before the database is touched. The operator must be
+/// allowed to grade.
+pub fn record(ws: &mut Workstation, params: GradeParams) -> Result<GradeOutcome> {
+    // Everything given is checked before the database is touched.
+    let mut given_photos: BTreeMap<Zone, Vec<Photo>> = BTreeMap::new();
+    for photo in &params.photos {
+        let read = Photo::from_file(&photo.path)
+            .map_err(|error| Error::from_error(ErrorCode::Data, &error))?;
+        given_photos.entry(photo.zone).or_default().push(read);
+    }
+    let policy = crate::policy::load_or_default(params.policy.as_deref())?;
+
+    let actor = ws.actor()?;
+    let device = find_device(&ws.store, &params.device)?;
+    let intake = latest_intake(&ws.store, &device)?;
+
+    // Answers recorded for this same intake are kept; the given ones override them.
+    let previous = previous_grade(&ws.store, &intake)?;
+    let mut answers = match &previous {
+        Some(grade) => carried_over(grade)?,
+        None => Answers::default(),
+    };
+    answers.checks.extend(params.checks);
+    answers.levels.extend(params.cosmetic);
+    for (zone, photos) in given_photos {
+        answers.photos.entry(zone).or_default().extend(photos);
+    }
+    if let Some(zone) = answers
+        .photos
+        .keys()
+        .find(|zone| !answers.levels.contains_key(zone))
+    {
+        return Err(Error::usage(format!(
+            "a photo of the {zone} zone was given, but the zone has no level"
+        ))
+        .with_hint(Hint::GiveZoneLevel {
+            zone: zone.to_string(),
+        }));
+    }
+
+    let input = GradeInput {
+        identity: intake.identity.clone(),
+        battery: intake.battery.clone(),
+        lock: intake.lock.clone(),
+        tests: bench_tests(&intake)?,
+        answers: answers.checks,
+        cosmetic: answers.levels,
+        partial: params.partial,
+    };
+    let grader = Grader::new(&policy);
+    let (grade, trace) = if params.explain {
+        let (grade, trace) = grader.explain(&input)?;
+        (grade, Some(trace))
+    } else {
+        (grader.grade(&input)?, None)
+    };
+
+    let new_grade = NewGrade {
+        intake_id: intake.id,
+        operator: actor.name.clone(),
+        answers: input
+            .answers
+            .iter()
+            .map(|(item, answer)| ChecklistAnswer {
+                item: item.clone(),
+                answer: answer.to_string(),
+            })
+            .collect(),
+        zones: input
+            .cosmetic
+            .iter()
+            .map(|(zone, level)| ZoneRecord {
+                zone: zone.to_string(),
+                level: level.to_string(),
+                photos: answers
+                    .photos
+                    .get(zone)
+                    .map(|photos| {
+                        photos
+                            .iter()
+                            .map(|photo| ZonePhoto {
+                                path: photo.path.clone(),
+                                sha256: photo.sha256.clone(),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        policy_name: grade.policy.name.clone(),
+        policy_version: grade.policy.version.clone(),
+        policy_sha256: grade.policy.sha256.clone(),
+        outcome: grade.outcome.to_string(),
+        listing_grade: grade.grade.to_string(),
+        buyback_grade: grade.buyback_grade.to_string(),
+        ctia_code: grade.ctia.to_string(),
+        partial: grade.partial,
+        // The store keeps the engine's reasons as they are (`text`, `text_fr`).
+        reasons: serde_json::to_value(&grade.reasons)?,
+        inputs: serde_json::to_value(&input)?,
+    };
+    let summary = ws.store.record_grade(&new_grade)?;
+
+    Ok(GradeOutcome {
+        report: GradeReport::new(
+            summary.grade_id,
+            device.id,
+            intake.id,
+            &grade,
+            previous.as_ref().map(|grade| grade.id),
+            trace.as_deref(),
+            params.lang,
+        ),
+        device: GradedDevice::new(&device, &intake),
+        carried_over: previous.as_ref().map(CarriedOver::from),
+    })
+}
