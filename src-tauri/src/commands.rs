@@ -114,3 +114,28 @@ pub fn documents_export_key(
 ) -> Result<ExportedKey, WindowError> {
     documents::export_key(&paths, &params).map_err(window)
 }
+
+// Grading: the questions still open, recording a grade, checking a policy.
+use refurbdesk_app::grade::{self, GradeOutcome, GradeParams, OpenQuestions, OpenQuestionsParams};
+use refurbdesk_app::policy::{self, PolicyCheckParams, PolicyCheckReport};
+
+#[tauri::command]
+pub fn grade_open_questions(
+    paths: tauri::State<'_, DataPaths>,
+    params: OpenQuestionsParams,
+) -> Result<OpenQuestions, WindowError> {
+    at_station(&paths, |ws| grade::open_questions(ws, params))
+}
+
+#[tauri::command]
+pub fn grade_record(
+    paths: tauri::State<'_, DataPaths>,
+    params: GradeParams,
+) -> Result<GradeOutcome, WindowError> {
+    at_station(&paths, |ws| grade::record(ws, params))
+}
+
+#[tauri::command]
+pub fn policy_check(params: PolicyCheckParams) -> Result<PolicyCheckReport, WindowError> {
+    policy::check(params).map_err(window)
+}

@@ -42,6 +42,9 @@ pub fn run() {
             commands::documents_keys,
             commands::documents_rotate_key,
             commands::documents_export_key,
+            commands::grade_open_questions,
+            commands::grade_record,
+            commands::policy_check,
         ])
         .setup(move |app| {
             if simulate {
