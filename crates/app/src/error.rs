@@ -53,6 +53,8 @@ pub enum Hint {
     IntakeAgain,
     /// Advice that reads the same in any door.
     Say { text: String },
+    /// Reset this phone or tablet by hand, step by step (the bench cannot erase it).
+    ResetByHand { device: String },
 }
 
 /// The kinds of record a hint can point to.
@@ -125,6 +127,12 @@ impl Hint {
                 "place it on a bench so the station reads it".to_owned()
             }
             (Hint::Say { text }, _) => text.clone(),
+            (Hint::ResetByHand { device }, Door::Terminal) => format!(
+                "to reset it by hand, step by step: `refurbdesk erase --manual --device {device}`"
+            ),
+            (Hint::ResetByHand { .. }, Door::Window) => {
+                "reset it by hand, step by step, from the device's Erasure panel".to_owned()
+            }
         }
     }
 }

@@ -208,8 +208,8 @@ pub enum BenchEraseError {
         activity: &'static str,
     },
     #[error(
-        "the {device} in slot {slot} of the bench on {} is not a recorded device; record its \
-         intake first, then erase it",
+        "the {device} in slot {slot} of the bench on {} is not a recorded device: it is taken \
+         in before it is erased",
         .port.display()
     )]
     NotRecorded {

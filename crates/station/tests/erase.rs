@@ -574,7 +574,7 @@ async fn nothing_is_recorded_for_an_empty_slot_an_unknown_device_or_the_wrong_on
         "{error:?}"
     );
     let message = error.to_string();
-    assert!(message.contains("record its intake first"), "{message}");
+    assert!(message.contains("not a recorded device"), "{message}");
     assert!(
         !message.contains("refurbdesk "),
         "the engine names no command: {message}"

@@ -237,7 +237,7 @@ pub enum ManualResetError {
     )]
     UnknownPlatform { platform: String, known: String },
     #[error(
-        "there is no manual reset checklist for {make} devices"
+        "there is no manual reset checklist for {make} devices; name its platform ({known})"
     )]
     NoPlatform { make: String, known: String },
     #[error(transparent)]
@@ -341,7 +341,7 @@ pub enum Answers<'a> {
 }
 
 /// How a manual reset ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "end", rename_all = "snake_case")]
 pub enum ManualResetEnd {
     /// Every required step answered yes.
