@@ -7,12 +7,12 @@ use std::time::Duration;
 use refurbdesk_bench::{BenchLink, LinkConfig};
 use refurbdesk_bench_protocol::ErrorCode;
 use refurbdesk_bench_sim::{FaultKind, FaultSpec, Scenario, SimBench, SimOptions};
+use refurbdesk_station::erase::DeviceFinding;
 use refurbdesk_station::{
     erase_on_bench, record_reading, run_intake, BenchEraseEnd, BenchEraseError, BenchEraseEvent,
     BenchEraseMethod, BenchEraseOptions, BenchEraseOutcome, BenchEraseRequest, IntakeOptions,
     Interruption,
 };
-use refurbdesk_station::erase::DeviceFinding;
 use refurbdesk_store::{ErasureDetails, ErasureStatus, OutcomeSource, Store};
 
 /// Three phones and an empty slot. `FAULTS` (slot 3's lost lines) is filled in per test.

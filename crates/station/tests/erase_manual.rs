@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use refurbdesk_bench::{BenchLink, LinkConfig};
 use refurbdesk_bench_sim::{Scenario, SimBench, SimOptions};
+use refurbdesk_station::erase::DeviceFinding;
 use refurbdesk_station::{
     plan_manual_reset, record_reading, run_intake, Answers, IntakeOptions, Lang, ManualResetEnd,
     ManualResetError, ManualResetPlan, ResetChecklist,
 };
-use refurbdesk_station::erase::DeviceFinding;
 use refurbdesk_store::{ErasureDetails, ErasureStatus, StepAnswer, Store};
 use uuid::Uuid;
 

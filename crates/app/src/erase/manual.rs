@@ -228,10 +228,7 @@ pub fn manual_answer(
     ask: &mut dyn FnMut(&StepPrompt<'_>) -> Option<StepAnswer>,
 ) -> Result<ManualReset, Error> {
     let given = match &params.answers {
-        ManualAnswers::File { path } => Some((
-            path.display().to_string(),
-            read_answers(path)?,
-        )),
+        ManualAnswers::File { path } => Some((path.display().to_string(), read_answers(path)?)),
         ManualAnswers::Given { platform, answers } => Some((
             "the answers".to_owned(),
             AnswersFile {

@@ -25,8 +25,8 @@ pub use bench::{bench, bench_async, BenchErasure, BenchParams};
 pub use drive::{drive, DriveConfirmation, DriveErasure, DriveParams, StoreJournal};
 pub use finding::{tell_note, Finding};
 pub use manual::{
-    manual_answer, manual_plan, parse_answer, words, ManualAnswerParams, ManualAnswers,
-    ManualPlan, ManualPlanParams, ManualReset, PlanStep, Words,
+    manual_answer, manual_plan, parse_answer, words, ManualAnswerParams, ManualAnswers, ManualPlan,
+    ManualPlanParams, ManualReset, PlanStep, Words,
 };
 
 /// An erasure has been recorded `running`; nothing is erased yet. Sent once, before the work.
@@ -119,7 +119,8 @@ impl From<BenchEraseError> for Error {
                 };
             }
         };
-        let hint = matches!(error, BenchEraseError::NotRecorded { .. }).then_some(Hint::IntakeAgain);
+        let hint =
+            matches!(error, BenchEraseError::NotRecorded { .. }).then_some(Hint::IntakeAgain);
         let error = Error::from_error(code, &error);
         match hint {
             Some(hint) => error.with_hint(hint),

@@ -57,7 +57,10 @@ fn recording(cancel: Cancel) -> (Progress, Arc<Mutex<Vec<ProgressReport>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = seen.clone();
     (
-        Progress::new(move |report| sink.lock().unwrap().push(report.clone()), cancel),
+        Progress::new(
+            move |report| sink.lock().unwrap().push(report.clone()),
+            cancel,
+        ),
         seen,
     )
 }
@@ -117,7 +120,10 @@ fn an_image_is_recorded_running_before_its_first_byte_then_verified() {
         .any(|report| report.stage.as_deref() == Some("pass 1/1")));
     let last = seen.last().expect("reports");
     assert_eq!(last.stage.as_deref(), Some("verify"));
-    assert_eq!((last.done, last.total), (3 * MIB + 512, Some(3 * MIB + 512)));
+    assert_eq!(
+        (last.done, last.total),
+        (3 * MIB + 512, Some(3 * MIB + 512))
+    );
 
     assert!(ws.store.check().expect("check runs").is_ok());
     let actions: Vec<String> = ws
@@ -176,7 +182,11 @@ fn a_cancelled_erasure_is_recorded_interrupted_with_its_finding_told_in_each_lan
         .starts_with("arrêté à la demande"));
     let again = Store::open(&station.paths.database).unwrap();
     let reread = again.erasure(erased.record.id).unwrap().unwrap();
-    assert_eq!(reread.status, ErasureStatus::Interrupted, "stays interrupted");
+    assert_eq!(
+        reread.status,
+        ErasureStatus::Interrupted,
+        "stays interrupted"
+    );
     assert!(again.check().unwrap().is_ok());
 }
 
@@ -203,8 +213,8 @@ fn what_may_not_be_erased_is_refused_before_anything_is_recorded() {
     assert_eq!(error.code, ErrorCode::Refused);
 
     let missing = image_params(&station.dir.path().join("nowhere.img"), Method::Zero);
-    let error = erase::drive(&mut ws, &missing, &silent, &mut |_| panic!("started"))
-        .expect_err("missing");
+    let error =
+        erase::drive(&mut ws, &missing, &silent, &mut |_| panic!("started")).expect_err("missing");
     assert_eq!(error.code, ErrorCode::NotFound);
 
     let mut unknown = image_params(&path, Method::Zero);
@@ -342,7 +352,10 @@ fn the_store_journal_finishes_a_failed_erasure_once_with_its_first_fault_as_a_fi
         },
         &actor.name,
     );
-    assert!(finish_again.is_err(), "a failed erasure never becomes verified");
+    assert!(
+        finish_again.is_err(),
+        "a failed erasure never becomes verified"
+    );
 }
 
 #[test]
@@ -399,7 +412,11 @@ fn an_old_record_with_a_sentence_for_a_note_is_shown_as_written_and_still_checks
     drop(ws);
     let ws = station.open(None);
     let record = ws.store.erasure(id).unwrap().unwrap();
-    assert_eq!(record.note.as_deref(), Some(prose), "rows stay as they were");
+    assert_eq!(
+        record.note.as_deref(),
+        Some(prose),
+        "rows stay as they were"
+    );
     assert_eq!(Finding::from_note(prose), None);
     assert_eq!(tell_note(Some(prose), Lang::Fr).as_deref(), Some(prose));
     assert!(ws.store.check().unwrap().is_ok());
@@ -546,7 +563,10 @@ fn a_phone_is_erased_through_its_bench_slot_and_a_refusal_offers_the_reset_by_ha
         .filter(|report| report.stage.as_deref() == Some("erasing"))
         .map(|report| report.done)
         .collect();
-    assert!(erasing.windows(2).all(|pair| pair[0] <= pair[1]), "{erasing:?}");
+    assert!(
+        erasing.windows(2).all(|pair| pair[0] <= pair[1]),
+        "{erasing:?}"
+    );
     assert!(erasing.last().is_some_and(|&done| done > 0), "{erasing:?}");
     drop(seen);
 
@@ -584,8 +604,12 @@ fn a_phone_is_erased_through_its_bench_slot_and_a_refusal_offers_the_reset_by_ha
     // Slot 2's bench reports a failure, in French when asked.
     let mut french = bench_params(&link, 2, BenchEraseMethod::FactoryReset);
     french.lang = Lang::Fr;
-    let failed = erase::bench(&mut ws, &french, &Progress::silent(), &mut |_| {}).expect("recorded");
-    assert_eq!(failed.failure.as_ref().unwrap().code, ErrorCode::EraseFailed);
+    let failed =
+        erase::bench(&mut ws, &french, &Progress::silent(), &mut |_| {}).expect("recorded");
+    assert_eq!(
+        failed.failure.as_ref().unwrap().code,
+        ErrorCode::EraseFailed
+    );
     let note = failed.note.unwrap();
     assert!(note.starts_with("le banc a signalé l'échec"), "{note}");
     assert!(note.contains("Activation Lock"), "{note}");
@@ -703,7 +727,9 @@ fn a_manual_plan_gives_the_steps_and_the_words_in_the_language_asked() {
     assert_eq!(plan.platform, "ios");
     assert!(plan.steps[0].text.starts_with("Retirez la carte SIM"));
     assert_eq!(plan.words.required, "obligatoire");
-    assert!(plan.introduction.starts_with("Réinitialisation manuelle — Apple"));
+    assert!(plan
+        .introduction
+        .starts_with("Réinitialisation manuelle — Apple"));
     assert!(plan
         .introduction
         .contains(&format!("({} steps, checklist", plan.steps.len())));
@@ -717,18 +743,25 @@ fn a_manual_plan_gives_the_steps_and_the_words_in_the_language_asked() {
     )
     .expect("a named platform");
     assert_eq!(english.platform, "samsung");
-    assert_eq!(english.words.question, "Done? [y]es / [n]o / [s]kip / [q]uit: ");
+    assert_eq!(
+        english.words.question,
+        "Done? [y]es / [n]o / [s]kip / [q]uit: "
+    );
     assert_eq!(erase::parse_answer(" Oui\n"), Some(Some(StepAnswer::Yes)));
     assert_eq!(erase::parse_answer("q"), Some(None));
     assert_eq!(erase::parse_answer("peut-être"), None);
-    assert!(ws.store.running_erasures().unwrap().is_empty(), "nothing recorded");
+    assert!(
+        ws.store.running_erasures().unwrap().is_empty(),
+        "nothing recorded"
+    );
 }
 
 #[test]
 fn manual_answers_given_at_once_verify_or_fail_the_reset_naming_the_step() {
     let station = TestStation::new();
     let mut ws = with_a_phone(&station);
-    let plan = erase::manual_plan(&ws, &manual_params(Lang::En, ManualAnswers::Asked).plan).unwrap();
+    let plan =
+        erase::manual_plan(&ws, &manual_params(Lang::En, ManualAnswers::Asked).plan).unwrap();
     let mut answers: BTreeMap<String, StepAnswer> = plan
         .steps
         .iter()
@@ -767,13 +800,19 @@ fn manual_answers_given_at_once_verify_or_fail_the_reset_naming_the_step() {
     assert_eq!(failed.record.status, ErasureStatus::Failed);
     let failure = failed.failure.expect("reported");
     assert_eq!(failure.code, ErrorCode::EraseFailed);
-    assert!(failure.message.contains("sign_out_apple_account"), "{failure:?}");
+    assert!(
+        failure.message.contains("sign_out_apple_account"),
+        "{failure:?}"
+    );
     let Some(Finding::Device(DeviceFinding::ManualStepFailed { step, answer, .. })) =
         &failed.finding
     else {
         panic!("a failed step: {:?}", failed.finding);
     };
-    assert_eq!((step.as_str(), *answer), ("sign_out_apple_account", StepAnswer::No));
+    assert_eq!(
+        (step.as_str(), *answer),
+        ("sign_out_apple_account", StepAnswer::No)
+    );
     assert!(failed.note.unwrap().starts_with("l'étape obligatoire"));
 
     // Another platform's answers are not this device's.

@@ -476,16 +476,15 @@ fn run_manual(args: &EraseArgs, global: &GlobalArgs, paths: &DataPaths) -> Resul
         ));
     }
     let lang = args.lang.unwrap_or_else(lang_from_environment);
-    let answers = match &args.answers {
-        Some(file) => ManualAnswers::File { path: file.clone() },
-        None if std::io::stdin().is_terminal() => ManualAnswers::Asked,
-        None => {
-            return Err(usage(
+    let answers =
+        match &args.answers {
+            Some(file) => ManualAnswers::File { path: file.clone() },
+            None if std::io::stdin().is_terminal() => ManualAnswers::Asked,
+            None => return Err(usage(
                 "a manual reset asks each step on a terminal, and standard input is not one; run \
                  it in a terminal, or give the answers with --answers FILE",
-            ))
-        }
-    };
+            )),
+        };
     let device = args
         .device
         .clone()

@@ -236,9 +236,7 @@ pub enum ManualResetError {
         "there is no manual reset checklist for platform {platform:?}; the platforms are {known}"
     )]
     UnknownPlatform { platform: String, known: String },
-    #[error(
-        "there is no manual reset checklist for {make} devices; name its platform ({known})"
-    )]
+    #[error("there is no manual reset checklist for {make} devices; name its platform ({known})")]
     NoPlatform { make: String, known: String },
     #[error(transparent)]
     Checklist(#[from] ChecklistError),
