@@ -96,6 +96,13 @@ pub async fn bench_async(
     let (link, _hello) = BenchLink::connect(&params.port, config)
         .await
         .map_err(link_error)?;
+    if progress.is_cancelled() {
+        link.close().await;
+        return Err(Error::new(
+            ErrorCode::Interrupted,
+            "stopped before the erase started; nothing was recorded or erased",
+        ));
+    }
     let request = BenchEraseRequest {
         slot: params.slot,
         method: params.method,
