@@ -254,7 +254,7 @@ pub fn manual_answer(
     }
     let mut asking = |prompt: &StepPrompt<'_>| {
         progress.report(ProgressReport {
-            task: "manual_reset".to_owned(),
+            task: "erase".to_owned(),
             done: prompt.number as u64 - 1,
             total: Some(prompt.count as u64),
             stage: Some(prompt.step.id.clone()),

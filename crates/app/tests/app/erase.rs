@@ -877,5 +877,8 @@ fn asked_answers_are_recorded_as_given_and_a_cancel_interrupts_the_reset() {
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 3);
     assert_eq!(seen[2].stage.as_deref(), Some(asked[2].as_str()));
+    assert!(seen
+        .iter()
+        .all(|report| report.task == "erase" && report.total == Some(8)));
     assert!(ws.store.check().unwrap().is_ok());
 }
