@@ -62,6 +62,8 @@ pub enum Hint {
     AnswerGrading { items: bool, zones: bool },
     /// Give a zone a cosmetic level (a photo of it came without one).
     GiveZoneLevel { zone: String },
+    /// Reset this phone or tablet by hand, step by step (the bench cannot erase it).
+    ResetByHand { device: String },
 }
 
 /// The kinds of record a hint can point to.
@@ -166,6 +168,12 @@ impl Hint {
             }
             (Hint::GiveZoneLevel { zone }, Door::Window) => {
                 format!("choose a level for the {zone} zone")
+            }
+            (Hint::ResetByHand { device }, Door::Terminal) => format!(
+                "to reset it by hand, step by step: `refurbdesk erase --manual --device {device}`"
+            ),
+            (Hint::ResetByHand { .. }, Door::Window) => {
+                "reset it by hand, step by step, from the device's Erasure panel".to_owned()
             }
         }
     }

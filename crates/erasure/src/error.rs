@@ -1,11 +1,10 @@
-//! Why an erasure could not start or could not be recorded, each phrased so
+//! Why an erasure could not start, each phrased so
 //! the operator knows what happened and what to do next. An erasure that ran
 //! and failed (a write error, a block that did not verify) is not an error
 //! here: it is a [`crate::Report`] with status `failed` and its faults.
 
 use std::path::PathBuf;
 
-use refurbdesk_store::StoreError;
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -78,9 +77,6 @@ pub enum EraseError {
 
     #[error("could not draw a random seed from the operating system: {0}; try again")]
     Seed(getrandom::Error),
-
-    #[error("the erasure record could not be written: {0}")]
-    Store(#[from] StoreError),
 }
 
 impl EraseError {

@@ -4,14 +4,18 @@
 //! LVM/RAID members, the system drive, anything not confirmed) and opens the
 //! target exclusively; [`erase`] writes the method's passes and verifies the
 //! last one, reporting progress as [`Event`]s; [`recorded::run`] does both
-//! with the durable store record around them, so a crash or Ctrl-C leaves
-//! the erasure `interrupted`, never `running` and never `verified`.
+//! with a durable record around them, written through a [`recorded::Journal`]
+//! the caller keeps (the engine knows no database), so a crash or Ctrl-C
+//! leaves the erasure `interrupted`, never `running` and never `verified`.
+//! A report that did not verify says why as a [`DriveFinding`]: data, told
+//! in words only where it is shown.
 //! [`purge`] tells which firmware erase (NVMe Sanitize, ATA Secure Erase) a
 //! drive offers and builds its commands.
 
 pub mod buffer;
 mod engine;
 mod error;
+pub mod finding;
 pub mod method;
 pub mod mounts;
 pub mod purge;
@@ -26,6 +30,7 @@ pub use engine::{
     erase, reverify, Event, Fault, FaultKind, Outcome, Phase, Plan, Progress, Report, MAX_FAULTS,
 };
 pub use error::EraseError;
+pub use finding::DriveFinding;
 pub use method::{Method, Pattern, Seed, Verify};
 pub use safety::{Confirmation, Prepared, System};
 pub use sysfs::{DriveIdentity, Sysfs, Transport};

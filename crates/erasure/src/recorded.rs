@@ -1,52 +1,72 @@
 //! An erasure with its record around it: the record is written `running`
 //! (durably) before the first byte is overwritten, and finished with the
 //! outcome afterwards, so whatever happens in between — Ctrl-C, a crash, a
-//! power cut — the store never shows an unfinished erasure as done.
+//! power cut — the record never shows an unfinished erasure as done.
+//!
+//! The engine knows no database: whoever keeps the records implements
+//! [`Journal`] (the application does, over its store), and [`run`] calls it
+//! in the one order that keeps the promise above.
 
 use std::sync::atomic::AtomicBool;
 
-use refurbdesk_store::{
-    ErasureFault, ErasureRecord, ErasureResult, ErasureStatus, NewErasure, Store,
-};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::engine::{erase, Event, FaultKind, Outcome, Plan, Report};
-use crate::error::EraseError;
+use crate::engine::{erase, Event, Plan, Report};
 use crate::safety::Prepared;
+use crate::sysfs::DriveIdentity;
 use crate::target::Target;
 use crate::TOOL_VERSION;
 
-/// Who erases what, and for which device.
+/// What is about to be erased, and how: everything the record starts with.
 #[derive(Debug, Clone)]
-pub struct Request<'a> {
+pub struct Start<'a> {
+    pub identity: &'a DriveIdentity,
     pub plan: &'a Plan,
-    pub operator: &'a str,
-    /// The device the drive belongs to, when known.
-    pub device_id: Option<Uuid>,
+    /// The size of the target, in bytes.
+    pub size_bytes: u64,
+    /// The tool doing the erasure ([`TOOL_VERSION`]).
+    pub tool_version: &'static str,
+    pub started_at: DateTime<Utc>,
 }
 
-/// The finished erasure: the engine's report and the record as stored.
+/// Keeps the record of erasures.
+pub trait Journal {
+    /// The finished record, as the journal keeps it.
+    type Record;
+    /// Why the journal could not write.
+    type Error;
+
+    /// Records, durably, that the erasure starts; nothing has been written
+    /// to the target yet, and nothing will be if this fails.
+    fn started(&mut self, start: &Start<'_>) -> Result<Uuid, Self::Error>;
+
+    /// Records how the erasure `id` ended.
+    fn finished(&mut self, id: Uuid, report: &Report) -> Result<Self::Record, Self::Error>;
+}
+
+/// The finished erasure: the engine's report and the record as kept.
 #[derive(Debug, Clone)]
-pub struct Recorded {
+pub struct Recorded<R> {
     pub report: Report,
-    pub record: ErasureRecord,
+    pub record: R,
 }
 
 /// Records the start, runs the erasure on the prepared target, records the
 /// end. `on_started` gets the record id before any byte is written.
-pub fn run(
-    store: &mut Store,
+pub fn run<J: Journal>(
+    journal: &mut J,
     prepared: &mut Prepared,
-    request: &Request<'_>,
+    plan: &Plan,
     cancel: &AtomicBool,
     on_started: &mut dyn FnMut(Uuid),
     on_event: &mut dyn FnMut(&Event),
-) -> Result<Recorded, EraseError> {
+) -> Result<Recorded<J::Record>, J::Error> {
     run_on(
-        store,
+        journal,
         &mut prepared.target,
         &prepared.identity,
-        request,
+        plan,
         cancel,
         on_started,
         on_event,
@@ -54,90 +74,24 @@ pub fn run(
 }
 
 /// Like [`run`], on any target (tests use one that fails on purpose).
-pub fn run_on(
-    store: &mut Store,
+pub fn run_on<J: Journal>(
+    journal: &mut J,
     target: &mut dyn Target,
-    identity: &crate::sysfs::DriveIdentity,
-    request: &Request<'_>,
+    identity: &DriveIdentity,
+    plan: &Plan,
     cancel: &AtomicBool,
     on_started: &mut dyn FnMut(Uuid),
     on_event: &mut dyn FnMut(&Event),
-) -> Result<Recorded, EraseError> {
-    let plan = request.plan;
-    let new = NewErasure {
-        target: identity.path.clone(),
-        target_kind: identity.kind.as_str().to_owned(),
-        method: plan.method.as_str().to_owned(),
-        passes: plan.passes(),
-        seed: plan
-            .seed
-            .filter(|_| plan.method.uses_seed())
-            .map(|s| s.to_hex()),
-        verify: plan.verify.to_string(),
-        verify_seed: plan.recorded_sample_seed().map(|s| s.to_hex()),
-        tool_version: TOOL_VERSION.to_owned(),
-        operator: request.operator.to_owned(),
-        drive: serde_json::to_value(identity).unwrap_or(serde_json::Value::Null),
-        drive_model: identity.model.clone(),
-        drive_serial: identity.serial.clone(),
+) -> Result<Recorded<J::Record>, J::Error> {
+    let id = journal.started(&Start {
+        identity,
+        plan,
         size_bytes: target.len(),
-        device_id: request.device_id,
-        started_at: chrono::Utc::now(),
-    };
-    let id = store.start_erasure(&new)?;
+        tool_version: TOOL_VERSION,
+        started_at: Utc::now(),
+    })?;
     on_started(id);
     let report = erase(target, plan, cancel, on_event);
-    let record = store.finish_erasure(id, &result_of(&report), request.operator)?;
+    let record = journal.finished(id, &report)?;
     Ok(Recorded { report, record })
-}
-
-/// The store's view of an engine report.
-pub fn result_of(report: &Report) -> ErasureResult {
-    let status = match report.outcome {
-        Outcome::Verified => ErasureStatus::Verified,
-        Outcome::Failed => ErasureStatus::Failed,
-        Outcome::Interrupted => ErasureStatus::Interrupted,
-    };
-    let note = match report.outcome {
-        Outcome::Verified => None,
-        Outcome::Interrupted => Some(
-            "stopped on request before the end; nothing is proven — erase the drive again from the start"
-                .to_owned(),
-        ),
-        Outcome::Failed => Some(match report.faults.first() {
-            Some(first) => format!(
-                "{} fault(s); the first: {}",
-                report.fault_count, first.detail
-            ),
-            None => "failed".to_owned(),
-        }),
-    };
-    ErasureResult {
-        status,
-        passes_completed: report.passes_completed,
-        bytes_written: report.bytes_written,
-        bytes_verified: report.bytes_verified,
-        errors: report
-            .faults
-            .iter()
-            .map(|fault| ErasureFault {
-                kind: match fault.kind {
-                    FaultKind::Write => "write",
-                    FaultKind::Flush => "flush",
-                    FaultKind::Read => "read",
-                    FaultKind::Mismatch => "mismatch",
-                }
-                .to_owned(),
-                pass: fault.pass,
-                offset: fault.offset,
-                length: fault.length,
-                detail: fault.detail.clone(),
-            })
-            .collect(),
-        fault_count: report.fault_count,
-        note,
-        finished_at: report.finished_at,
-        duration_s: report.duration_s(),
-        throughput_mib_s: report.throughput_mib_s(),
-    }
 }

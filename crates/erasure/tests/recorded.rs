@@ -1,19 +1,21 @@
-//! Erasures with their record in a real store file: the record is `running`
-//! before the first byte is written, and ends verified, failed or
-//! interrupted — also when the erasing process is killed.
+//! An erasure with its record around it, kept by any [`Journal`]: the start is recorded before
+//! the first byte is written, the end after the last, and a journal that cannot record the
+//! start stops the erasure before anything is overwritten. (The application's journal over the
+//! real store is tested in `crates/app/tests/app/erase.rs`.)
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
 
 use common::{image, Fail, FaultyTarget, MIB};
-use refurbdesk_erasure::recorded::{run, run_on, Request};
+use refurbdesk_erasure::recorded::{run, run_on, Journal, Start};
 use refurbdesk_erasure::safety::{prepare, Confirmation, System};
-use refurbdesk_erasure::{DiskTarget, EraseError, Event, Method, Plan, Seed, Verify};
-use refurbdesk_store::{Durability, ErasureStatus, Role, Store, StoreError};
+use refurbdesk_erasure::{
+    DiskTarget, DriveFinding, DriveIdentity, Event, FaultKind, Method, Outcome, Pattern, Plan,
+    Report, Seed, Verify,
+};
+use uuid::Uuid;
 
 fn plan(method: Method) -> Plan {
     Plan {
@@ -24,143 +26,162 @@ fn plan(method: Method) -> Plan {
     }
 }
 
-#[test]
-fn a_verified_erasure_is_recorded_with_everything_a_certificate_needs() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = image(&dir, "laptop.img", 3 * MIB + 512);
-    let mut store = Store::open(&dir.path().join("station.db")).expect("store opens");
-    let system = System::read().expect("system readable");
-    let mut prepared = prepare(&path, &Confirmation::Image, &system).expect("image may be erased");
-    let plan = plan(Method::Random);
-    let never = AtomicBool::new(false);
-    let mut seen_running = None;
-    let recorded = run(
-        &mut store,
-        &mut prepared,
-        &Request {
-            plan: &plan,
-            operator: "ana",
-            device_id: None,
-        },
-        &never,
-        &mut |id| seen_running = Some(id),
-        &mut |_| {},
-    )
-    .expect("erasure runs");
-    let record = recorded.record;
-    assert_eq!(seen_running, Some(record.id));
-    assert_eq!(record.status, ErasureStatus::Verified);
-    assert_eq!(record.method, "random");
-    assert_eq!(record.passes, 1);
-    assert_eq!(
-        record.seed.as_deref(),
-        Some(Seed([5; 32]).to_hex().as_str())
-    );
-    assert_eq!(record.verify, "full");
-    assert_eq!(record.bytes_written, 3 * MIB + 512);
-    assert_eq!(record.bytes_verified, 3 * MIB + 512);
-    assert_eq!(record.size_bytes, 3 * MIB + 512);
-    assert_eq!(record.target_kind, "image");
-    assert_eq!(
-        record.target,
-        path.canonicalize()
-            .expect("canonical")
-            .display()
-            .to_string()
-    );
-    assert!(record.tool_version.starts_with("refurbdesk-erasure "));
-    assert_eq!(record.operator, "ana");
-    assert!(record.finished_at.is_some() && record.duration_s.is_some());
-    assert!(record.throughput_mib_s.is_some_and(|t| t > 0.0));
-    assert_eq!(record.drive["transport"], "image");
-    assert!(record.errors.is_empty());
-    assert_eq!(
-        store.durability().expect("durability"),
-        Durability::Normal,
-        "full durability only for the writes"
-    );
+/// A journal in a list, which looks at the image file whenever it is asked to write.
+struct Notebook {
+    image: PathBuf,
+    /// `started` fails when set.
+    refuse: bool,
+    entries: Vec<String>,
+    untouched_at_start: Option<bool>,
+}
 
-    let check = store.check().expect("check runs");
-    assert!(check.is_ok(), "{check:?}");
-    let actions: Vec<String> = store
-        .audit_entries(0, 100)
-        .expect("audit")
-        .into_iter()
-        .filter(|entry| entry.entity == "erasure")
-        .map(|entry| entry.action)
-        .collect();
-    assert_eq!(actions, ["erasure.started", "erasure.verified"]);
+impl Notebook {
+    fn new(image: &Path) -> Self {
+        Self {
+            image: image.to_owned(),
+            refuse: false,
+            entries: Vec::new(),
+            untouched_at_start: None,
+        }
+    }
+}
+
+#[derive(Debug, PartialEq)]
+struct Refused;
+
+impl Journal for Notebook {
+    type Record = (Uuid, Outcome);
+    type Error = Refused;
+
+    fn started(&mut self, start: &Start<'_>) -> Result<Uuid, Refused> {
+        let bytes = std::fs::read(&self.image).expect("image reads");
+        self.untouched_at_start = Some(bytes.iter().all(|&b| b == 0x5a));
+        if self.refuse {
+            return Err(Refused);
+        }
+        self.entries.push(format!(
+            "started {} {} {}",
+            start.plan.method,
+            start.size_bytes,
+            start.identity.kind.as_str()
+        ));
+        assert!(start.tool_version.starts_with("refurbdesk-erasure "));
+        Ok(Uuid::from_u128(7))
+    }
+
+    fn finished(&mut self, id: Uuid, report: &Report) -> Result<(Uuid, Outcome), Refused> {
+        self.entries
+            .push(format!("finished {}", report.outcome.as_str()));
+        Ok((id, report.outcome))
+    }
 }
 
 #[test]
-fn a_failed_erasure_records_its_faults_and_stays_failed() {
+fn the_start_is_recorded_before_the_first_byte_and_the_end_after_the_last() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = image(&dir, "laptop.img", 3 * MIB + 512);
+    let system = System::read().expect("system readable");
+    let mut prepared = prepare(&path, &Confirmation::Image, &system).expect("image may be erased");
+    let mut journal = Notebook::new(&path);
+    let never = AtomicBool::new(false);
+    let mut started = None;
+    let mut events = 0;
+    let recorded = run(
+        &mut journal,
+        &mut prepared,
+        &plan(Method::Random),
+        &never,
+        &mut |id| started = Some(id),
+        &mut |_| events += 1,
+    )
+    .expect("erasure runs");
+    assert_eq!(journal.untouched_at_start, Some(true));
+    assert_eq!(started, Some(Uuid::from_u128(7)));
+    assert!(events > 0);
+    assert_eq!(recorded.record, (Uuid::from_u128(7), Outcome::Verified));
+    assert_eq!(recorded.report.finding(), None);
+    assert_eq!(
+        journal.entries,
+        [
+            format!("started random {} image", 3 * MIB + 512),
+            "finished verified".to_owned()
+        ]
+    );
+    drop(prepared);
+    common::assert_every_byte(&path, Pattern::Stream, Some(Seed([5; 32])));
+}
+
+#[test]
+fn a_journal_that_cannot_record_the_start_stops_the_erasure_before_anything_is_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = image(&dir, "kept.img", MIB);
+    let mut target = DiskTarget::open(&path).expect("opens");
+    let identity = DriveIdentity::image(&path, MIB);
+    let mut journal = Notebook::new(&path);
+    journal.refuse = true;
+    let error = run_on(
+        &mut journal,
+        &mut target,
+        &identity,
+        &plan(Method::Zero),
+        &AtomicBool::new(false),
+        &mut |_| panic!("must not start"),
+        &mut |_| panic!("must not write"),
+    )
+    .expect_err("refused");
+    assert_eq!(error, Refused);
+    assert!(journal.entries.is_empty());
+    drop(target);
+    common::assert_every_byte(&path, Pattern::Fill(0x5a), None);
+}
+
+#[test]
+fn a_failed_erasure_is_finished_with_its_first_fault_as_a_finding() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = image(&dir, "bad.img", 2 * MIB);
-    let mut store = Store::open(&dir.path().join("station.db")).expect("store opens");
     let mut target = FaultyTarget {
         inner: DiskTarget::open(&path).expect("opens"),
         fail: Fail::WriteAt(MIB),
     };
-    let identity = refurbdesk_erasure::DriveIdentity::image(&path, 2 * MIB);
-    let plan = plan(Method::Zero);
-    let never = AtomicBool::new(false);
+    let identity = DriveIdentity::image(&path, 2 * MIB);
+    let mut journal = Notebook::new(&path);
     let recorded = run_on(
-        &mut store,
+        &mut journal,
         &mut target,
         &identity,
-        &Request {
-            plan: &plan,
-            operator: "ana",
-            device_id: None,
-        },
-        &never,
+        &plan(Method::Zero),
+        &AtomicBool::new(false),
         &mut |_| {},
         &mut |_| {},
     )
     .expect("runs");
-    let record = recorded.record;
-    assert_eq!(record.status, ErasureStatus::Failed);
-    assert_eq!(record.errors.len(), 1);
-    assert_eq!(
-        (record.errors[0].kind.as_str(), record.errors[0].offset),
-        ("write", MIB)
-    );
-    assert!(record
-        .note
-        .as_deref()
-        .is_some_and(|n| n.contains(&format!("byte {MIB}"))));
-
-    let again = store
-        .finish_erasure(
-            record.id,
-            &refurbdesk_erasure::recorded::result_of(&recorded.report),
-            "ana",
-        )
-        .expect_err("a finished erasure cannot be finished again");
-    assert!(
-        matches!(again, StoreError::ErasureFinished { .. }),
-        "{again}"
-    );
+    assert_eq!(recorded.record.1, Outcome::Failed);
+    assert_eq!(journal.entries.last().unwrap(), "finished failed");
+    match recorded.report.finding() {
+        Some(DriveFinding::DriveFailed {
+            fault_count: 1,
+            first: Some(first),
+        }) => {
+            assert_eq!((first.kind, first.offset), (FaultKind::Write, MIB));
+            assert!(first.detail.contains(&format!("byte {MIB}")), "{first:?}");
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
-fn ctrl_c_leaves_the_erasure_interrupted() {
+fn a_cancelled_erasure_is_finished_interrupted_with_the_passes_it_completed() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = image(&dir, "stop.img", 8 * MIB);
-    let mut store = Store::open(&dir.path().join("station.db")).expect("store opens");
     let mut target = DiskTarget::open(&path).expect("opens");
-    let identity = refurbdesk_erasure::DriveIdentity::image(&path, 8 * MIB);
-    let plan = plan(Method::Dod3);
+    let identity = DriveIdentity::image(&path, 8 * MIB);
+    let mut journal = Notebook::new(&path);
     let cancel = AtomicBool::new(false);
     let recorded = run_on(
-        &mut store,
+        &mut journal,
         &mut target,
         &identity,
-        &Request {
-            plan: &plan,
-            operator: "ana",
-            device_id: None,
-        },
+        &plan(Method::Dod3),
         &cancel,
         &mut |_| {},
         &mut |event| {
@@ -170,159 +191,12 @@ fn ctrl_c_leaves_the_erasure_interrupted() {
         },
     )
     .expect("runs");
-    assert_eq!(recorded.record.status, ErasureStatus::Interrupted);
-    assert_eq!(recorded.record.passes_completed, 1);
-    assert_eq!(recorded.record.bytes_verified, 0);
-    drop(store);
-    let store = Store::open(&dir.path().join("station.db")).expect("reopens");
-    let again = store
-        .erasure(recorded.record.id)
-        .expect("reads")
-        .expect("exists");
+    assert_eq!(recorded.record.1, Outcome::Interrupted);
     assert_eq!(
-        again.status,
-        ErasureStatus::Interrupted,
-        "stays interrupted"
-    );
-}
-
-#[test]
-fn an_operator_who_may_not_erase_is_refused_before_anything_is_written() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = image(&dir, "kept.img", MIB);
-    let mut store = Store::open(&dir.path().join("station.db")).expect("store opens");
-    let admin = store
-        .resolve_actor(Some("root"), "root")
-        .expect("bootstrap admin");
-    store
-        .add_operator("boss", Role::Admin, &admin)
-        .expect("admin added");
-    let boss = store
-        .resolve_actor(Some("boss"), "boss")
-        .expect("boss acts");
-    store
-        .add_operator("olga", Role::Auditor, &boss)
-        .expect("auditor added");
-    let mut target = DiskTarget::open(&path).expect("opens");
-    let identity = refurbdesk_erasure::DriveIdentity::image(&path, MIB);
-    let plan = plan(Method::Zero);
-    let error = run_on(
-        &mut store,
-        &mut target,
-        &identity,
-        &Request {
-            plan: &plan,
-            operator: "olga",
-            device_id: None,
-        },
-        &AtomicBool::new(false),
-        &mut |_| panic!("must not start"),
-        &mut |_| panic!("must not write"),
-    )
-    .expect_err("an auditor may not erase");
-    assert!(
-        matches!(error, EraseError::Store(StoreError::NotAllowed { .. })),
-        "{error}"
-    );
-    drop(target);
-    common::assert_every_byte(&path, refurbdesk_erasure::Pattern::Fill(0x5a), None);
-}
-
-/// Set in the environment of the child process that gets killed.
-const CHILD_ENV: &str = "REFURBDESK_ERASURE_TEST_CHILD";
-
-/// Not a test on its own: the body of the process that
-/// `a_killed_erasure_is_marked_interrupted_on_the_next_open` kills.
-#[test]
-#[ignore = "run as a child process by a_killed_erasure_is_marked_interrupted_on_the_next_open"]
-fn child_erasing_until_killed() {
-    let Ok(dir) = std::env::var(CHILD_ENV) else {
-        return;
-    };
-    let dir = Path::new(&dir);
-    let mut store = Store::open(&dir.join("station.db")).expect("store opens");
-    let path = dir.join("victim.img");
-    let mut target = DiskTarget::open(&path).expect("opens");
-    let identity = refurbdesk_erasure::DriveIdentity::image(&path, target_len(&path));
-    let plan = plan(Method::Random);
-    // Slowed down so the parent certainly kills it mid-pass.
-    let _ = run_on(
-        &mut store,
-        &mut target,
-        &identity,
-        &Request {
-            plan: &plan,
-            operator: "ana",
-            device_id: None,
-        },
-        &AtomicBool::new(false),
-        &mut |_| {},
-        &mut |_| std::thread::sleep(Duration::from_millis(50)),
-    );
-}
-
-fn target_len(path: &Path) -> u64 {
-    std::fs::metadata(path).expect("metadata").len()
-}
-
-#[test]
-fn a_killed_erasure_is_marked_interrupted_on_the_next_open() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    image(&dir, "victim.img", 64 * MIB);
-    let db = dir.path().join("station.db");
-    drop(Store::open(&db).expect("store is created"));
-    let mut child = Command::new(std::env::current_exe().expect("test binary"))
-        .args([
-            "--exact",
-            "child_erasing_until_killed",
-            "--ignored",
-            "--nocapture",
-        ])
-        .env(CHILD_ENV, dir.path())
-        .spawn()
-        .expect("child starts");
-
-    // Wait until the child's record is running, then kill it without warning.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let running = loop {
-        let store = Store::open(&db).expect("store opens");
-        let running = store.running_erasures().expect("reads");
-        if let Some(record) = running.into_iter().next() {
-            break record;
-        }
-        assert!(Instant::now() < deadline, "the child never started erasing");
-        assert!(
-            child.try_wait().expect("child state").is_none(),
-            "child ended early"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert_eq!(running.pid, child.id());
-    child.kill().expect("SIGKILL");
-    child.wait().expect("child reaped");
-
-    let store = Store::open(&db).expect("reopens");
-    let record = store.erasure(running.id).expect("reads").expect("exists");
-    assert_eq!(record.status, ErasureStatus::Interrupted);
-    assert!(record.finished_at.is_some());
-    assert!(
-        record
-            .note
-            .as_deref()
-            .is_some_and(|n| n.contains(&format!("pid {}", running.pid))),
-        "{:?}",
-        record.note
-    );
-    assert!(store.running_erasures().expect("reads").is_empty());
-    let check = store.check().expect("check runs");
-    assert!(check.is_ok(), "{check:?}");
-    let last = store
-        .audit_entries(0, 100)
-        .expect("audit")
-        .pop()
-        .expect("entries");
-    assert_eq!(
-        (last.action.as_str(), last.operator.as_str()),
-        ("erasure.interrupted", "system")
+        recorded.report.finding(),
+        Some(DriveFinding::DriveInterrupted {
+            passes_completed: 1,
+            passes: 3
+        })
     );
 }

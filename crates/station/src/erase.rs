@@ -10,6 +10,7 @@
 //! the event was lost); a device taken out, a bench that restarts or goes away, or an operator
 //! who stops waiting leaves it `interrupted`, which proves nothing.
 
+pub mod finding;
 pub mod manual;
 
 use std::fmt;
@@ -33,6 +34,7 @@ use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use uuid::Uuid;
 
 use crate::intake::MalformedReply;
+pub use finding::DeviceFinding;
 
 /// Names the program in every erasure record it writes.
 pub const TOOL_VERSION: &str = concat!("refurbdesk-station ", env!("CARGO_PKG_VERSION"));
@@ -180,6 +182,8 @@ pub struct BenchEraseOutcome {
     pub progress: Option<u8>,
     /// The bench's words with its outcome, if it said any.
     pub detail: Option<String>,
+    /// Why it proves nothing (also the record's note); `None` when verified.
+    pub finding: Option<DeviceFinding>,
     pub record: ErasureRecord,
 }
 
@@ -204,8 +208,8 @@ pub enum BenchEraseError {
         activity: &'static str,
     },
     #[error(
-        "the {device} in slot {slot} is not a recorded device; record its intake first \
-         (refurbdesk intake --port {} --slot {slot}), then erase it",
+        "the {device} in slot {slot} of the bench on {} is not a recorded device: it is taken \
+         in before it is erased",
         .port.display()
     )]
     NotRecorded {
@@ -344,12 +348,13 @@ pub async fn erase_on_bench(
         }
         Sent::Over(finish) => finish,
     };
+    let finding = finish.finding(request.method, slot);
     let result = BenchErasureResult {
         status: finish.status(),
         progress: follow.progress,
         detail: finish.detail.clone(),
         outcome_from: finish.source(),
-        note: finish.note(request.method, slot),
+        note: finding.as_ref().map(DeviceFinding::to_note),
         evidence: follow.evidence,
         finished_at: Utc::now(),
     };
@@ -358,6 +363,7 @@ pub async fn erase_on_bench(
         end: finish.end,
         progress: follow.progress,
         detail: finish.detail,
+        finding,
         record,
     })
 }
@@ -480,42 +486,22 @@ impl Finish {
         }
     }
 
-    /// The record's note: why it failed or proves nothing, in words.
-    fn note(&self, method: BenchEraseMethod, slot: u16) -> Option<String> {
-        let detail = self
-            .detail
-            .as_deref()
-            .map(|detail| format!(": \"{detail}\""))
-            .unwrap_or_default();
+    /// The record's finding: why it failed or proves nothing, as data.
+    fn finding(&self, method: BenchEraseMethod, slot: u16) -> Option<DeviceFinding> {
         Some(match &self.end {
             BenchEraseEnd::Verified { .. } => return None,
-            BenchEraseEnd::Failed { from: OutcomeSource::Event } => {
-                format!("the bench reported the {method} failed{detail}; the device cannot be certified — erase it again, or reset it by hand")
-            }
-            BenchEraseEnd::Failed { from: OutcomeSource::Status } => format!(
-                "the bench reported the {method} failed (through STATUS: its done event was lost, and its detail with it); erase the device again, or reset it by hand"
-            ),
-            BenchEraseEnd::Refused { code, message } => format!(
-                "the bench refused ERASE {slot} {method} with {code}{}; nothing was erased{}",
-                message.as_deref().map(|m| format!(" (\"{m}\")")).unwrap_or_default(),
-                match code {
-                    ErrorCode::Unsupported => " — the bench cannot erase this device this way: use the other method, or reset it by hand (refurbdesk erase --manual)",
-                    ErrorCode::Busy => " — the slot was busy; try again when it is idle",
-                    _ => "",
-                }
-            ),
-            BenchEraseEnd::Interrupted { why } => {
-                let what = match why {
-                    Interruption::DeviceRemoved => "the device was taken out of the slot before the bench reported the outcome",
-                    Interruption::BenchReset => "the bench restarted during the erase and forgot it",
-                    Interruption::BenchGone => "the bench went away (its port closed) before it reported the outcome",
-                    Interruption::BenchSilent => "the bench stopped answering before it reported the outcome",
-                    Interruption::Forgotten => "the bench no longer knows of this erase (it restarted, or the device was swapped, and that event was lost)",
-                    Interruption::NoOutcome => "the bench reported no outcome in time",
-                    Interruption::Cancelled => "the operator stopped waiting for the bench (it may still be erasing)",
-                };
-                format!("{what}; nothing is proven — erase the device again")
-            }
+            BenchEraseEnd::Failed { from } => DeviceFinding::BenchFailed {
+                method,
+                from: *from,
+                detail: self.detail.clone(),
+            },
+            BenchEraseEnd::Refused { code, message } => DeviceFinding::BenchRefused {
+                slot,
+                method,
+                code: *code,
+                message: message.clone(),
+            },
+            BenchEraseEnd::Interrupted { why } => DeviceFinding::BenchInterrupted { why: *why },
         })
     }
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use refurbdesk_bench::{BenchLink, LinkConfig};
 use refurbdesk_bench_protocol::ErrorCode;
 use refurbdesk_bench_sim::{FaultKind, FaultSpec, Scenario, SimBench, SimOptions};
+use refurbdesk_station::erase::DeviceFinding;
 use refurbdesk_station::{
     erase_on_bench, record_reading, run_intake, BenchEraseEnd, BenchEraseError, BenchEraseEvent,
     BenchEraseMethod, BenchEraseOptions, BenchEraseOutcome, BenchEraseRequest, IntakeOptions,
@@ -55,6 +56,19 @@ ident = { category = "phone", make = "Google", model = "Pixel 7", serial = "2A13
 
 fn scenario(slot3_faults: &str) -> Scenario {
     Scenario::from_toml(&BENCH.replace("FAULTS", slot3_faults), "erase-bench").expect("valid")
+}
+
+/// The record's note holds the finding as data, and the outcome carries the same.
+fn assert_recorded(outcome: &BenchEraseOutcome, expected: &DeviceFinding) {
+    assert_eq!(outcome.finding.as_ref(), Some(expected));
+    let note = outcome.record.note.as_deref().expect("a note");
+    assert_eq!(
+        DeviceFinding::from_note(note).as_ref(),
+        Some(expected),
+        "{note}"
+    );
+    let json: serde_json::Value = serde_json::from_str(note).expect("the note is JSON");
+    assert!(json["finding"].is_string(), "{json}");
 }
 
 fn quick_link() -> LinkConfig {
@@ -267,8 +281,14 @@ async fn a_failed_erase_is_recorded_failed_with_the_bench_detail() {
     );
     assert_eq!(progress_seen(&events), [25, 50, 75]);
     assert_eq!(outcome.record.status, ErasureStatus::Failed);
-    let note = outcome.record.note.clone().unwrap_or_default();
-    assert!(note.contains(detail), "{note}");
+    assert_recorded(
+        &outcome,
+        &DeviceFinding::BenchFailed {
+            method: BenchEraseMethod::FactoryReset,
+            from: OutcomeSource::Event,
+            detail: Some(detail.to_owned()),
+        },
+    );
     let Some(ErasureDetails::Bench(details)) = &outcome.record.details else {
         panic!("bench details expected");
     };
@@ -295,11 +315,13 @@ async fn an_unsupported_method_is_refused_and_recorded_as_nothing_erased() {
         .contains("crypto_erase"));
     assert!(progress_seen(&events).is_empty());
     assert_eq!(outcome.record.status, ErasureStatus::Failed);
-    let note = outcome.record.note.clone().unwrap_or_default();
-    assert!(
-        note.contains("nothing was erased") && note.contains("--manual"),
-        "{note}"
-    );
+    let expected = DeviceFinding::BenchRefused {
+        slot: 1,
+        method: BenchEraseMethod::CryptoErase,
+        code: ErrorCode::Unsupported,
+        message: message.clone(),
+    };
+    assert_recorded(&outcome, &expected);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -353,8 +375,14 @@ async fn a_done_event_that_never_comes_is_recovered_through_status_after_the_dea
         outcome.detail, None,
         "only the lost event carried the detail"
     );
-    let note = outcome.record.note.clone().unwrap_or_default();
-    assert!(note.contains("through STATUS"), "{note}");
+    assert_recorded(
+        &outcome,
+        &DeviceFinding::BenchFailed {
+            method: BenchEraseMethod::CryptoErase,
+            from: OutcomeSource::Status,
+            detail: None,
+        },
+    );
     assert!(events.iter().any(|event| matches!(
         event,
         BenchEraseEvent::Polling { reason } if reason.contains("in time")
@@ -422,10 +450,11 @@ async fn a_device_removed_mid_erase_is_interrupted_never_verified() {
     );
     assert_eq!(progress_seen(&events), [25]);
     assert_eq!(outcome.record.status, ErasureStatus::Interrupted);
-    let note = outcome.record.note.clone().unwrap_or_default();
-    assert!(
-        note.contains("taken out") && note.contains("nothing is proven"),
-        "{note}"
+    assert_recorded(
+        &outcome,
+        &DeviceFinding::BenchInterrupted {
+            why: Interruption::DeviceRemoved,
+        },
     );
 }
 
@@ -454,12 +483,12 @@ async fn a_bench_reset_mid_erase_is_interrupted_never_verified() {
         }
     );
     assert_eq!(outcome.record.status, ErasureStatus::Interrupted);
-    assert!(outcome
-        .record
-        .note
-        .clone()
-        .unwrap_or_default()
-        .contains("restarted"));
+    assert_recorded(
+        &outcome,
+        &DeviceFinding::BenchInterrupted {
+            why: Interruption::BenchReset,
+        },
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -512,12 +541,12 @@ async fn an_operator_who_stops_waiting_leaves_the_erase_interrupted() {
             why: Interruption::Cancelled
         }
     );
-    assert!(outcome
-        .record
-        .note
-        .clone()
-        .unwrap_or_default()
-        .contains("may still be erasing"));
+    assert_recorded(
+        &outcome,
+        &DeviceFinding::BenchInterrupted {
+            why: Interruption::Cancelled,
+        },
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -544,7 +573,12 @@ async fn nothing_is_recorded_for_an_empty_slot_an_unknown_device_or_the_wrong_on
         matches!(error, BenchEraseError::NotRecorded { .. }),
         "{error:?}"
     );
-    assert!(error.to_string().contains("refurbdesk intake"), "{error}");
+    let message = error.to_string();
+    assert!(message.contains("not a recorded device"), "{message}");
+    assert!(
+        !message.contains("refurbdesk "),
+        "the engine names no command: {message}"
+    );
     let (no_slot, _) = erase(
         &mut rig,
         &request(9, BenchEraseMethod::FactoryReset),

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use refurbdesk_bench::{BenchLink, LinkConfig};
 use refurbdesk_bench_sim::{Scenario, SimBench, SimOptions};
+use refurbdesk_station::erase::DeviceFinding;
 use refurbdesk_station::{
     plan_manual_reset, record_reading, run_intake, Answers, IntakeOptions, Lang, ManualResetEnd,
     ManualResetError, ManualResetPlan, ResetChecklist,
@@ -194,10 +195,26 @@ async fn a_required_step_answered_no_fails_the_reset_and_stops_there() {
     );
     let record = &outcome.record;
     assert_eq!(record.status, ErasureStatus::Failed);
-    let note = record.note.clone().unwrap_or_default();
-    assert!(
-        note.contains("remove_samsung_account") && note.contains("Samsung account"),
-        "{note}"
+    let Some(DeviceFinding::ManualStepFailed {
+        number,
+        count,
+        step,
+        answer,
+        text,
+    }) = &outcome.finding
+    else {
+        panic!("a failed step expected: {:?}", outcome.finding);
+    };
+    assert_eq!(
+        (step.as_str(), *answer, *count),
+        ("remove_samsung_account", StepAnswer::No, plan.steps.len())
+    );
+    assert_eq!(plan.steps[number - 1].id, "remove_samsung_account");
+    assert!(text.contains("Samsung account"), "{text}");
+    assert_eq!(
+        DeviceFinding::from_note(record.note.as_deref().unwrap_or_default()).as_ref(),
+        outcome.finding.as_ref(),
+        "the note holds the finding"
     );
     let Some(ErasureDetails::Manual(details)) = &record.details else {
         panic!("manual details expected");
@@ -288,12 +305,16 @@ async fn an_operator_who_stops_part_way_leaves_the_reset_interrupted() {
         }
     );
     assert_eq!(outcome.record.status, ErasureStatus::Interrupted);
-    assert!(outcome
-        .record
-        .note
-        .clone()
-        .unwrap_or_default()
-        .contains(&stop_at));
+    let expected = DeviceFinding::ManualStopped {
+        number: 3,
+        count: plan.steps.len(),
+        step: stop_at.clone(),
+    };
+    assert_eq!(outcome.finding.as_ref(), Some(&expected));
+    assert_eq!(
+        DeviceFinding::from_note(outcome.record.note.as_deref().unwrap_or_default()),
+        Some(expected)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -359,7 +380,12 @@ async fn only_phones_and_tablets_are_reset_by_hand_and_platforms_can_be_named() 
         matches!(error, ManualResetError::NotAPhone { .. }),
         "{error}"
     );
-    assert!(error.to_string().contains("--target"), "{error}");
+    let message = error.to_string();
+    assert!(message.contains("erase a computer's drive"), "{message}");
+    assert!(
+        !message.contains("refurbdesk") && !message.contains("--"),
+        "the engine names no command: {message}"
+    );
     let named = plan_manual_reset(&rig.store, rig.devices[&4], Some("samsung"), Lang::En)
         .expect("a named platform wins over the make");
     assert_eq!(named.platform, "samsung");

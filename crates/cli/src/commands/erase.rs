@@ -5,28 +5,23 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::anyhow;
 use clap::{ArgGroup, Args};
 use indicatif::{ProgressBar, ProgressStyle};
-use refurbdesk_app::DataPaths;
-use refurbdesk_bench::{BenchLink, ErrorCode, LinkConfig};
-use refurbdesk_erasure::recorded::{self, Request};
-use refurbdesk_erasure::safety::{prepare, Confirmation, System};
-use refurbdesk_erasure::{EraseError, Event, FaultKind, Method, Outcome, Phase, Plan, Verify};
-use refurbdesk_station::{
-    erase_on_bench, plan_manual_reset, run_manual_reset, Answers, AnswersFile, BenchEraseEnd,
-    BenchEraseError, BenchEraseEvent, BenchEraseMethod, BenchEraseOptions, BenchEraseOutcome,
-    BenchEraseRequest, Interruption, Lang, ManualResetEnd, ManualResetError, ManualResetPlan,
-    StepPrompt,
+use refurbdesk_app::erase::{
+    self, BenchParams, DriveConfirmation, DriveParams, EraseStarted, ManualAnswerParams,
+    ManualAnswers, ManualPlanParams, Words,
 };
-use refurbdesk_store::{ErasureDetails, ErasureRecord, StepAnswer, Store};
+use refurbdesk_app::{Cancel, DataPaths, Progress, ProgressReport, Workstation};
+use refurbdesk_erasure::{Method, Verify};
+use refurbdesk_station::{BenchEraseEnd, BenchEraseMethod, Lang, ManualResetEnd, StepPrompt};
+use refurbdesk_store::{ErasureDetails, ErasureRecord, StepAnswer};
 use serde::Serialize;
 
-use super::{lang_from_environment, link_failure, open_workstation, store_failure};
+use super::lang_from_environment;
 use crate::exit::{Exit, Failure};
 use crate::GlobalArgs;
 
@@ -111,21 +106,20 @@ where
         .map_err(|error| usage(format!("{error} ({hint})")))
 }
 
-/// The recorded device `--device` names, if given.
-fn named_device(store: &Store, reference: Option<&str>) -> Result<Option<uuid::Uuid>, Failure> {
-    let Some(reference) = reference else {
-        return Ok(None);
-    };
-    match store.find_device(reference).map_err(store_failure)? {
-        Some(device) => Ok(Some(device.id)),
-        None => Err(Failure::new(
-            Exit::NotFound,
-            anyhow!(
-                "no recorded device matches {reference:?}; check the IMEI, serial or id \
-                 (refurbdesk devices lists them)"
-            ),
-        )),
+/// The workstation, open as the operator the command line names.
+fn workstation(global: &GlobalArgs, paths: &DataPaths) -> Result<Workstation, Failure> {
+    Ok(Workstation::open(paths.clone(), global.operator.clone())?)
+}
+
+/// Ctrl-C (or a polite kill) sets `cancel` instead of ending the process: the use case stops at
+/// its next step and records the erasure `interrupted`.
+fn watch_ctrl_c(cancel: &Cancel) -> Result<(), Failure> {
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, cancel.flag()).map_err(|error| {
+            Failure::new(Exit::Data, anyhow!("could not watch for Ctrl-C: {error}"))
+        })?;
     }
+    Ok(())
 }
 
 /// The one JSON object `--json` prints.
@@ -159,7 +153,7 @@ struct EraseOutput<'a> {
 }
 
 impl<'a> EraseOutput<'a> {
-    fn new(record: &'a ErasureRecord, direct_io: bool) -> Self {
+    fn new(record: &'a ErasureRecord, direct_io: bool, note: Option<&'a str>) -> Self {
         EraseOutput {
             id: record.id,
             status: record.status.as_str(),
@@ -176,7 +170,7 @@ impl<'a> EraseOutput<'a> {
             bytes_verified: record.bytes_verified,
             errors: &record.errors,
             fault_count: record.fault_count,
-            note: record.note.as_deref(),
+            note,
             started_at: record.started_at,
             finished_at: record.finished_at,
             duration_s: record.duration_s,
@@ -202,56 +196,56 @@ fn run_drive(
          for a phone on a bench (--port and --slot)",
     )?;
     let confirmation = match (&args.yes_erase, args.yes_erase_image) {
-        (Some(serial), _) => Confirmation::Serial(serial.clone()),
-        (None, true) => Confirmation::Image,
-        (None, false) => Confirmation::None,
+        (Some(serial), _) => DriveConfirmation::Serial {
+            serial: serial.clone(),
+        },
+        (None, true) => DriveConfirmation::Image,
+        (None, false) => DriveConfirmation::None,
     };
-    // Ctrl-C (or a polite kill) stops between blocks and records `interrupted`.
-    let cancel = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(signal, Arc::clone(&cancel)).map_err(|error| {
-            Failure::new(Exit::Data, anyhow!("could not watch for Ctrl-C: {error}"))
-        })?;
-    }
-
+    let params = DriveParams {
+        target: target.to_owned(),
+        method,
+        verify: args.verify,
+        confirmation,
+        device: args.device.clone(),
+        lang: Lang::En,
+    };
+    let cancel = Cancel::new();
+    watch_ctrl_c(&cancel)?;
     // Opening the store also marks erasures abandoned by a dead process as interrupted.
-    let (mut store, actor) = open_workstation(global, paths)?;
-    let device_id = named_device(&store, args.device.as_deref())?;
-
-    let system = System::read().map_err(erase_failure)?;
-    let mut prepared = prepare(target, &confirmation, &system).map_err(erase_failure)?;
-    let plan = Plan::new(method, args.verify).map_err(erase_failure)?;
-    let direct_io = prepared.target.direct_io();
-
-    let bar = progress_bar(prepared.identity.size_bytes);
-    let outcome = recorded::run(
-        &mut store,
-        &mut prepared,
-        &Request {
-            plan: &plan,
-            operator: &actor.name,
-            device_id,
-        },
-        &cancel,
-        &mut |id| {
+    let mut ws = workstation(global, paths)?;
+    let bar = progress_bar();
+    let progress = {
+        let bar = bar.clone();
+        Progress::new(move |report| show(&bar, report), cancel)
+    };
+    let outcome = erase::drive(&mut ws, &params, &progress, &mut |started| {
+        if let EraseStarted::Drive {
+            erasure_id,
+            target,
+            target_kind,
+            method,
+            verify,
+        } = started
+        {
             bar.println(format!(
-                "erasing {} ({}) with {}, verify {}: record {id}",
-                target.display(),
-                prepared_summary(target),
-                plan.method,
-                plan.verify
+                "erasing {target} ({target_kind}) with {method}, verify {verify}: record \
+                 {erasure_id}"
             ));
-        },
-        &mut |event| show(&bar, event),
-    );
+        }
+    });
     bar.finish_and_clear();
-    let recorded = outcome.map_err(erase_failure)?;
-    let record = &recorded.record;
+    let erased = outcome?;
+    let record = &erased.record;
 
     if global.json {
         println!(
             "{}",
-            serde_json::to_string(&EraseOutput::new(record, direct_io))?
+            serde_json::to_string(&EraseOutput::new(
+                record,
+                erased.direct_io,
+                erased.note.as_deref()
+            ))?
         );
     } else {
         println!(
@@ -271,75 +265,18 @@ fn run_drive(
             println!("  … {} faults in all", record.fault_count);
         }
     }
-    match recorded.report.outcome {
-        Outcome::Verified => Ok(()),
-        Outcome::Interrupted => Err(Failure::new(
-            Exit::Interrupted,
-            anyhow!(
-                "the erasure of {} was interrupted and recorded as such (record {}); nothing is \
-                 proven — run it again from the start",
-                target.display(),
-                record.id
-            ),
-        )),
-        Outcome::Failed => {
-            let mismatch = recorded
-                .report
-                .faults
-                .iter()
-                .any(|fault| fault.kind == FaultKind::Mismatch);
-            let exit = if mismatch {
-                Exit::VerificationFailed
-            } else {
-                Exit::Data
-            };
-            Err(Failure::new(
-                exit,
-                anyhow!(
-                    "the erasure of {} failed (record {}): {}; the drive cannot be certified — \
-                     run it again, and if it fails again retire the drive",
-                    target.display(),
-                    record.id,
-                    record.note.as_deref().unwrap_or("see the faults above")
-                ),
-            ))
-        }
+    match erased.failure {
+        Some(failure) => Err(failure.into()),
+        None => Ok(()),
     }
 }
 
-fn prepared_summary(target: &std::path::Path) -> String {
-    std::fs::metadata(target)
-        .map(|meta| {
-            if meta.is_file() {
-                "image file".to_owned()
-            } else {
-                "block device".to_owned()
-            }
-        })
-        .unwrap_or_default()
-}
-
-fn erase_failure(error: EraseError) -> Failure {
-    let exit = match &error {
-        EraseError::NotFound { .. } => Exit::NotFound,
-        EraseError::Store(_) => {
-            return match error {
-                EraseError::Store(store) => store_failure(store),
-                _ => Failure::new(Exit::Data, error),
-            }
-        }
-        error if error.is_refusal() => Exit::Refused,
-        _ => Exit::Data,
-    };
-    Failure::new(exit, error)
-}
-
-fn progress_bar(size: u64) -> ProgressBar {
+fn progress_bar() -> ProgressBar {
     // Hidden automatically when stderr is not a terminal (scripts, --json in CI).
-    let bar = ProgressBar::new(size);
+    let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template(
-            "{prefix:>9} [{bar:32}] {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {msg}",
+            "{prefix:>9} [{bar:32}] {bytes}/{total_bytes} {binary_bytes_per_sec} ETA {eta}",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> "),
@@ -348,33 +285,15 @@ fn progress_bar(size: u64) -> ProgressBar {
     bar
 }
 
-fn show(bar: &ProgressBar, event: &Event) {
-    match event {
-        Event::Progress(progress) => {
-            let prefix = match progress.phase {
-                Phase::Write => format!("pass {}/{}", progress.pass, progress.passes),
-                Phase::Verify => "verify".to_owned(),
-            };
-            bar.set_prefix(prefix);
-            bar.set_length(progress.bytes_total);
-            bar.set_position(progress.bytes_done);
-            bar.set_message(
-                progress
-                    .eta_s
-                    .map(format_eta)
-                    .unwrap_or_else(|| "…".to_owned()),
-            );
-        }
-        Event::PassWritten { pass, passes, .. } => {
-            tracing::info!(pass, passes, "pass written and flushed");
-        }
-        Event::Verified { .. } => {}
+/// Each report of the erasure moves the bar: the pass or the verification, and the bytes done.
+fn show(bar: &ProgressBar, report: &ProgressReport) {
+    if let Some(stage) = &report.stage {
+        bar.set_prefix(stage.clone());
     }
-}
-
-fn format_eta(seconds: f64) -> String {
-    let total = seconds.round() as u64;
-    format!("{}:{:02}:{:02}", total / 3600, total / 60 % 60, total % 60)
+    if let Some(total) = report.total {
+        bar.set_length(total);
+    }
+    bar.set_position(report.done);
 }
 
 fn human(bytes: u64) -> String {
@@ -418,7 +337,7 @@ struct DeviceEraseOutput<'a> {
 }
 
 impl<'a> DeviceEraseOutput<'a> {
-    fn new(record: &'a ErasureRecord) -> Self {
+    fn new(record: &'a ErasureRecord, note: Option<&'a str>) -> Self {
         DeviceEraseOutput {
             id: record.id,
             status: record.status.as_str(),
@@ -428,7 +347,7 @@ impl<'a> DeviceEraseOutput<'a> {
             verify: &record.verify,
             device_id: record.device_id,
             device: &record.drive,
-            note: record.note.as_deref(),
+            note,
             started_at: record.started_at,
             finished_at: record.finished_at,
             duration_s: record.duration_s,
@@ -460,47 +379,48 @@ fn run_bench(
         "a bench erases with factory_reset or crypto_erase; zero, random and dod3 are for drives \
          and images (--target)",
     )?;
-    let (mut store, actor) = open_workstation(global, paths)?;
-    let device_id = named_device(&store, args.device.as_deref())?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let config = LinkConfig {
-        request_timeout: Duration::from_millis(args.timeout_ms),
-        ..LinkConfig::default()
+    let params = BenchParams {
+        port: port.to_owned(),
+        slot,
+        method,
+        device: args.device.clone(),
+        timeout_ms: args.timeout_ms,
+        lang: Lang::En,
     };
+    let mut ws = workstation(global, paths)?;
+    // Watched from now on, so Ctrl-C at any point after the record is written ends it
+    // `interrupted` rather than killing the process.
+    let cancel = Cancel::new();
+    watch_ctrl_c(&cancel)?;
     let bar = percent_bar();
-    let outcome = runtime.block_on(async {
-        // Watched from now on, so Ctrl-C at any point after the record is written ends it
-        // `interrupted` rather than killing the process.
-        let stop = stop_requested()?;
-        let (link, _hello) = BenchLink::connect(port, config)
-            .await
-            .map_err(link_failure)?;
-        let request = BenchEraseRequest {
+    let progress = {
+        let bar = bar.clone();
+        Progress::new(move |report| show_bench(&bar, report), cancel)
+    };
+    let outcome = erase::bench(&mut ws, &params, &progress, &mut |started| {
+        if let EraseStarted::Bench {
+            erasure_id,
+            make,
+            model,
+            port,
             slot,
             method,
-            device_id,
-            operator: &actor.name,
-        };
-        let outcome = erase_on_bench(
-            &link,
-            &mut store,
-            &request,
-            &BenchEraseOptions::default(),
-            stop,
-            &mut |event| show_bench(&bar, port, slot, method, event),
-        )
-        .await;
-        link.close().await;
-        outcome.map_err(bench_failure)
+            ..
+        } = started
+        {
+            bar.set_prefix("erasing");
+            bar.println(format!(
+                "erasing {make} {model} in slot {slot} of the bench on {port} with {method}: \
+                 record {erasure_id}"
+            ));
+        }
     });
     bar.finish_and_clear();
-    let outcome = outcome?;
-    let record = &outcome.record;
+    let erased = outcome?;
+    let record = &erased.record;
     if global.json {
-        let mut output = DeviceEraseOutput::new(record);
-        output.end = Some(&outcome.end);
+        let mut output = DeviceEraseOutput::new(record, erased.note.as_deref());
+        output.end = Some(&erased.end);
         println!("{}", serde_json::to_string(&output)?);
     } else {
         println!(
@@ -508,11 +428,11 @@ fn run_bench(
             record.target,
             record.status,
             method,
-            outcome
+            erased
                 .progress
                 .map(|percent| format!("reached {percent} %"))
                 .unwrap_or_else(|| "never started".to_owned()),
-            outcome
+            erased
                 .detail
                 .as_deref()
                 .map(|detail| format!(", the bench said \"{detail}\""))
@@ -520,101 +440,10 @@ fn run_bench(
             record.id
         );
     }
-    bench_exit(&outcome)
-}
-
-/// A future that resolves on Ctrl-C or SIGTERM; both are watched from the moment this returns.
-fn stop_requested() -> Result<impl std::future::Future<Output = ()>, Failure> {
-    use tokio::signal::unix::{signal, SignalKind};
-    let watch = |kind| {
-        signal(kind).map_err(|error| {
-            Failure::new(Exit::Data, anyhow!("could not watch for Ctrl-C: {error}"))
-        })
-    };
-    let mut interrupt = watch(SignalKind::interrupt())?;
-    let mut terminate = watch(SignalKind::terminate())?;
-    Ok(async move {
-        tokio::select! {
-            _ = interrupt.recv() => {}
-            _ = terminate.recv() => {}
-        }
-    })
-}
-
-fn bench_exit(outcome: &BenchEraseOutcome) -> Result<(), Failure> {
-    let record = &outcome.record;
-    let note = record.note.as_deref().unwrap_or("see the record");
-    let (exit, message) = match &outcome.end {
-        BenchEraseEnd::Verified { .. } => return Ok(()),
-        BenchEraseEnd::Failed { .. } => (
-            Exit::VerificationFailed,
-            format!(
-                "the erase of {} failed (record {}): {note}",
-                record.target, record.id
-            ),
-        ),
-        BenchEraseEnd::Refused { code, .. } => {
-            let manual = if *code == ErrorCode::Unsupported {
-                let reference = record
-                    .drive
-                    .get("imei")
-                    .or_else(|| record.drive.get("serial"))
-                    .and_then(|value| value.as_str())
-                    .map(str::to_owned)
-                    .or_else(|| record.device_id.map(|id| id.to_string()))
-                    .unwrap_or_default();
-                format!(
-                    "\nto reset it by hand, step by step: refurbdesk erase --manual --device {reference}"
-                )
-            } else {
-                String::new()
-            };
-            (
-                Exit::Refused,
-                format!(
-                    "the bench did not erase {} (record {}): {note}{manual}",
-                    record.target, record.id
-                ),
-            )
-        }
-        BenchEraseEnd::Interrupted { why } => (
-            match why {
-                Interruption::DeviceRemoved => Exit::NotFound,
-                Interruption::BenchGone | Interruption::BenchSilent => Exit::BenchUnreachable,
-                Interruption::BenchReset
-                | Interruption::Forgotten
-                | Interruption::NoOutcome
-                | Interruption::Cancelled => Exit::Interrupted,
-            },
-            format!(
-                "the erase of {} was interrupted and recorded as such (record {}): {note}",
-                record.target, record.id
-            ),
-        ),
-    };
-    Err(Failure::new(exit, anyhow!(message)))
-}
-
-fn bench_failure(error: BenchEraseError) -> Failure {
-    let exit = match &error {
-        BenchEraseError::NoSuchSlot { .. } => Exit::Usage,
-        BenchEraseError::SlotEmpty { .. } | BenchEraseError::NotRecorded { .. } => Exit::NotFound,
-        BenchEraseError::SlotBusy { .. } | BenchEraseError::WrongDevice { .. } => Exit::Refused,
-        BenchEraseError::Malformed { .. } => Exit::Data,
-        BenchEraseError::Link(_) => {
-            return match error {
-                BenchEraseError::Link(link) => link_failure(link),
-                _ => Failure::new(Exit::Data, error),
-            }
-        }
-        BenchEraseError::Store(_) => {
-            return match error {
-                BenchEraseError::Store(store) => store_failure(store),
-                _ => Failure::new(Exit::Data, error),
-            }
-        }
-    };
-    Failure::new(exit, error)
+    match erased.failure {
+        Some(failure) => Err(failure.into()),
+        None => Ok(()),
+    }
 }
 
 fn percent_bar() -> ProgressBar {
@@ -629,34 +458,13 @@ fn percent_bar() -> ProgressBar {
     bar
 }
 
-fn show_bench(
-    bar: &ProgressBar,
-    port: &Path,
-    slot: u16,
-    method: BenchEraseMethod,
-    event: &BenchEraseEvent,
-) {
-    match event {
-        BenchEraseEvent::Started {
-            erasure_id,
-            identity,
-            ..
-        } => {
-            bar.set_prefix("erasing");
-            bar.println(format!(
-                "erasing {} {} in slot {slot} of the bench on {} with {method}: record {erasure_id}",
-                identity.make,
-                identity.model,
-                port.display()
-            ));
-        }
-        BenchEraseEvent::Accepted => bar.set_message("the bench is erasing"),
-        BenchEraseEvent::Progress { percent } => bar.set_position(u64::from(*percent)),
-        BenchEraseEvent::Polling { reason } => {
-            tracing::info!(reason, "asking the bench for the erase status");
-            bar.set_message("asking the bench for the status");
-        }
+fn show_bench(bar: &ProgressBar, report: &ProgressReport) {
+    match report.stage.as_deref() {
+        Some("erasing") => bar.set_message("the bench is erasing"),
+        Some("polling") => bar.set_message("asking the bench for the status"),
+        _ => {}
     }
+    bar.set_position(report.done);
 }
 
 /// `refurbdesk erase --manual --device REF`.
@@ -668,181 +476,65 @@ fn run_manual(args: &EraseArgs, global: &GlobalArgs, paths: &DataPaths) -> Resul
         ));
     }
     let lang = args.lang.unwrap_or_else(lang_from_environment);
-    let given =
+    let answers =
         match &args.answers {
-            Some(file) => Some(read_answers(file)?),
-            None if std::io::stdin().is_terminal() => None,
+            Some(file) => ManualAnswers::File { path: file.clone() },
+            None if std::io::stdin().is_terminal() => ManualAnswers::Asked,
             None => return Err(usage(
                 "a manual reset asks each step on a terminal, and standard input is not one; run \
                  it in a terminal, or give the answers with --answers FILE",
             )),
         };
-    let (mut store, actor) = open_workstation(global, paths)?;
-    let device_id = named_device(&store, args.device.as_deref())?
+    let device = args
+        .device
+        .clone()
         .ok_or_else(|| usage("--manual needs --device REF: the recorded device to reset"))?;
-    let plan = plan_manual_reset(&store, device_id, args.platform.as_deref(), lang)
-        .map_err(manual_failure)?;
-    if let Some((file, answers)) = &given {
-        if let Some(platform) = &answers.platform {
-            if *platform != plan.platform {
-                return Err(Failure::new(
-                    Exit::Data,
-                    anyhow!(
-                        "{} answers the {platform} checklist, but this device follows the {} \
-                         checklist; answer that one (or pass --platform {platform} if the device \
-                         really is one)",
-                        file.display(),
-                        plan.platform
-                    ),
-                ));
-            }
+    let params = ManualAnswerParams {
+        plan: ManualPlanParams {
+            device,
+            platform: args.platform.clone(),
+            lang,
+        },
+        answers,
+    };
+    let mut ws = workstation(global, paths)?;
+    let cancel = Cancel::new();
+    let progress = Progress::new(|_| {}, cancel.clone());
+    let reset = match params.answers {
+        ManualAnswers::Asked => {
+            let plan = erase::manual_plan(&ws, &params.plan)?;
+            eprintln!("{}", plan.introduction);
+            watch_ctrl_c(&cancel)?;
+            let mut ask = terminal_prompts(plan.words, cancel)?;
+            erase::manual_answer(&mut ws, &params, &progress, &mut ask)?
         }
-    }
+        _ => erase::manual_answer(&mut ws, &params, &progress, &mut |_| None)?,
+    };
 
-    let outcome = match &given {
-        Some((_, answers)) => run_manual_reset(
-            &mut store,
-            &plan,
-            Answers::Given(&answers.answers),
-            &actor.name,
-        ),
-        None => {
-            introduce(&plan, lang);
-            let mut ask = terminal_prompts(lang)?;
-            run_manual_reset(
-                &mut store,
-                &plan,
-                Answers::Interactive(&mut ask),
-                &actor.name,
-            )
-        }
-    }
-    .map_err(manual_failure)?;
-
-    let record = &outcome.record;
+    let record = &reset.record;
     if global.json {
-        let mut output = DeviceEraseOutput::new(record);
-        output.manual_end = Some(&outcome.end);
+        let mut output = DeviceEraseOutput::new(record, reset.note.as_deref());
+        output.manual_end = Some(&reset.end);
         println!("{}", serde_json::to_string(&output)?);
     } else {
         println!(
             "{} ({}): {} (record {})",
-            plan.platform_name, record.target, record.status, record.id
+            reset.platform_name, record.target, record.status, record.id
         );
     }
-    let note = record.note.as_deref().unwrap_or("see the record");
-    match outcome.end {
-        ManualResetEnd::Verified => Ok(()),
-        ManualResetEnd::Failed { .. } => Err(Failure::new(
-            Exit::VerificationFailed,
-            anyhow!("the manual reset failed (record {}): {note}", record.id),
-        )),
-        ManualResetEnd::Interrupted { .. } => Err(Failure::new(
-            Exit::Interrupted,
-            anyhow!(
-                "the manual reset was interrupted and recorded as such (record {}): {note}",
-                record.id
-            ),
-        )),
+    match reset.failure {
+        Some(failure) => Err(failure.into()),
+        None => Ok(()),
     }
 }
 
-fn read_answers(file: &Path) -> Result<(PathBuf, AnswersFile), Failure> {
-    let text = std::fs::read_to_string(file).map_err(|error| {
-        let exit = if error.kind() == std::io::ErrorKind::NotFound {
-            Exit::NotFound
-        } else {
-            Exit::Data
-        };
-        Failure::new(
-            exit,
-            anyhow!("cannot read the answers file {}: {error}", file.display()),
-        )
-    })?;
-    let answers = AnswersFile::from_toml(&text).map_err(|error| {
-        Failure::new(
-            Exit::Data,
-            anyhow!(
-                "the answers file {} is not usable: {error}; write [answers] then one line per \
-                 step: step_id = \"yes\" (or \"no\", \"skipped\")",
-                file.display()
-            ),
-        )
-    })?;
-    Ok((file.to_owned(), answers))
-}
-
-fn manual_failure(error: ManualResetError) -> Failure {
-    let exit = match &error {
-        ManualResetError::NoIntake { .. } => Exit::NotFound,
-        ManualResetError::NotAPhone { .. } => Exit::Refused,
-        ManualResetError::UnknownPlatform { .. } | ManualResetError::NoPlatform { .. } => {
-            Exit::Usage
-        }
-        ManualResetError::Incomplete { .. } => Exit::Incomplete,
-        ManualResetError::Checklist(_) | ManualResetError::UnknownSteps { .. } => Exit::Data,
-        ManualResetError::Store(_) => {
-            return match error {
-                ManualResetError::Store(store) => store_failure(store),
-                _ => Failure::new(Exit::Data, error),
-            }
-        }
-    };
-    Failure::new(exit, error)
-}
-
-/// Words of the terminal dialogue, in each language.
-struct Words {
-    intro: &'static str,
-    required: &'static str,
-    optional: &'static str,
-    question: &'static str,
-    again: &'static str,
-}
-
-fn words(lang: Lang) -> Words {
-    match lang {
-        Lang::En => Words {
-            intro: "Manual factory reset",
-            required: "required",
-            optional: "optional",
-            question: "Done? [y]es / [n]o / [s]kip / [q]uit: ",
-            again: "Answer y (done), n (could not be done), s (skipped) or q (stop here).",
-        },
-        Lang::Fr => Words {
-            intro: "Réinitialisation manuelle",
-            required: "obligatoire",
-            optional: "facultative",
-            question: "Fait ? [o]ui / [n]on / [p]asser / [q]uitter : ",
-            again: "Répondez o (fait), n (impossible), p (passée) ou q (arrêter ici).",
-        },
-    }
-}
-
-fn introduce(plan: &ManualResetPlan, lang: Lang) {
-    let words = words(lang);
-    eprintln!(
-        "{} — {} {} — {} ({} steps, checklist {})",
-        words.intro,
-        plan.identity.make,
-        plan.identity.model,
-        plan.platform_name,
-        plan.steps.len(),
-        plan.checklist_version
-    );
-}
-
-/// Reads the answer to each step from the terminal. Lines are read on a helper thread so that
-/// Ctrl-C, which would otherwise wait for a line, stops the reset at once (recorded interrupted).
+/// Reads the answer to each step from the terminal, in the plan's words. Lines are read on a
+/// helper thread so that Ctrl-C, which would otherwise wait for a line, stops the reset at once
+/// (recorded interrupted).
 fn terminal_prompts(
-    lang: Lang,
+    words: Words,
+    stop: Cancel,
 ) -> Result<impl FnMut(&StepPrompt<'_>) -> Option<StepAnswer>, Failure> {
-    let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(signal, Arc::clone(&stop)).map_err(|error| {
-            Failure::new(Exit::Data, anyhow!("could not watch for Ctrl-C: {error}"))
-        })?;
-    }
     let (lines, incoming) = mpsc::channel::<Option<String>>();
     std::thread::Builder::new()
         .name("manual reset answers".to_owned())
@@ -861,12 +553,11 @@ fn terminal_prompts(
         .map_err(|error| {
             Failure::new(Exit::Data, anyhow!("could not read the terminal: {error}"))
         })?;
-    let words = words(lang);
     Ok(move |prompt: &StepPrompt<'_>| {
         let kind = if prompt.step.required {
-            words.required
+            &words.required
         } else {
-            words.optional
+            &words.optional
         };
         eprintln!(
             "\n[{}/{}] ({kind}) {}",
@@ -876,7 +567,7 @@ fn terminal_prompts(
             eprint!("{}", words.question);
             let _ = std::io::stderr().flush();
             let line = loop {
-                if stop.load(Ordering::Relaxed) {
+                if stop.is_cancelled() {
                     eprintln!();
                     return None;
                 }
@@ -886,23 +577,11 @@ fn terminal_prompts(
                     Err(mpsc::RecvTimeoutError::Timeout) => {}
                 }
             };
-            match parse_answer(&line) {
+            match erase::parse_answer(&line) {
                 Some(Some(answer)) => return Some(answer),
                 Some(None) => return None,
                 None => eprintln!("{}", words.again),
             }
         }
     })
-}
-
-/// `Some(Some(answer))`, `Some(None)` to stop, `None` when the line is not an answer. Both
-/// languages' words are understood whatever language the steps are shown in.
-fn parse_answer(line: &str) -> Option<Option<StepAnswer>> {
-    match line.trim().to_lowercase().as_str() {
-        "y" | "yes" | "o" | "oui" => Some(Some(StepAnswer::Yes)),
-        "n" | "no" | "non" => Some(Some(StepAnswer::No)),
-        "s" | "skip" | "skipped" | "p" | "passer" => Some(Some(StepAnswer::Skipped)),
-        "q" | "quit" | "quitter" => Some(None),
-        _ => None,
-    }
 }

@@ -16,7 +16,7 @@ use refurbdesk_store::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::TOOL_VERSION;
+use super::{DeviceFinding, TOOL_VERSION};
 
 /// The checklists shipped with the app.
 pub const MANUAL_RESET_TOML: &str = include_str!("../../../../assets/erasure/manual-reset.toml");
@@ -225,8 +225,8 @@ pub enum ManualResetError {
     #[error("device {device_id} has no intake; record one first, so the reset names the device it erased")]
     NoIntake { device_id: Uuid },
     #[error(
-        "the {device} is {category}: a factory reset is for phones and tablets; erase a computer's \
-         drive with refurbdesk erase --target"
+        "the {device} is {category}: a factory reset is for phones and tablets; erase a \
+         computer's drive instead"
     )]
     NotAPhone {
         device: String,
@@ -236,9 +236,7 @@ pub enum ManualResetError {
         "there is no manual reset checklist for platform {platform:?}; the platforms are {known}"
     )]
     UnknownPlatform { platform: String, known: String },
-    #[error(
-        "there is no manual reset checklist for {make} devices; name one with --platform ({known})"
-    )]
+    #[error("there is no manual reset checklist for {make} devices; name its platform ({known})")]
     NoPlatform { make: String, known: String },
     #[error(transparent)]
     Checklist(#[from] ChecklistError),
@@ -341,7 +339,7 @@ pub enum Answers<'a> {
 }
 
 /// How a manual reset ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "end", rename_all = "snake_case")]
 pub enum ManualResetEnd {
     /// Every required step answered yes.
@@ -356,6 +354,8 @@ pub enum ManualResetEnd {
 #[derive(Debug, Clone)]
 pub struct ManualResetOutcome {
     pub end: ManualResetEnd,
+    /// Why it proves nothing (also the record's note); `None` when verified.
+    pub finding: Option<DeviceFinding>,
     pub record: ErasureRecord,
 }
 
@@ -399,16 +399,16 @@ pub fn run_manual_reset(
             Answers::Given(given) => given.get(&step.id).copied(),
         };
         let Some(answer) = answer else {
-            let note = format!(
-                "the operator stopped at step {} of {count} ({}); nothing is proven — go through the reset again",
-                index + 1,
-                step.id
-            );
+            let finding = DeviceFinding::ManualStopped {
+                number: index + 1,
+                count,
+                step: step.id.clone(),
+            };
             return finish(
                 store,
                 id,
                 ErasureStatus::Interrupted,
-                note,
+                finding,
                 operator,
                 ManualResetEnd::Interrupted {
                     step: step.id.clone(),
@@ -425,18 +425,18 @@ pub fn run_manual_reset(
             },
         )?;
         if step.required && answer != StepAnswer::Yes {
-            let note = format!(
-                "required step {} of {count} ({}) was answered {answer}: \"{}\"; the device cannot be certified — \
-                 complete that step, then go through the reset again",
-                index + 1,
-                step.id,
-                step.text
-            );
+            let finding = DeviceFinding::ManualStepFailed {
+                number: index + 1,
+                count,
+                step: step.id.clone(),
+                answer,
+                text: step.text.clone(),
+            };
             return finish(
                 store,
                 id,
                 ErasureStatus::Failed,
-                note,
+                finding,
                 operator,
                 ManualResetEnd::Failed {
                     step: step.id.clone(),
@@ -456,6 +456,7 @@ pub fn run_manual_reset(
     )?;
     Ok(ManualResetOutcome {
         end: ManualResetEnd::Verified,
+        finding: None,
         record,
     })
 }
@@ -464,7 +465,7 @@ fn finish(
     store: &mut Store,
     id: Uuid,
     status: ErasureStatus,
-    note: String,
+    finding: DeviceFinding,
     operator: &str,
     end: ManualResetEnd,
 ) -> Result<ManualResetOutcome, ManualResetError> {
@@ -472,12 +473,16 @@ fn finish(
         id,
         &ManualResetResult {
             status,
-            note: Some(note),
+            note: Some(finding.to_note()),
             finished_at: Utc::now(),
         },
         operator,
     )?;
-    Ok(ManualResetOutcome { end, record })
+    Ok(ManualResetOutcome {
+        end,
+        finding: Some(finding),
+        record,
+    })
 }
 
 /// Answers given in advance must answer every step of the plan, and nothing else.

@@ -1,0 +1,158 @@
+//! Erasure: overwrite and verify a drive or an image file ([`drive`]), erase a phone or tablet
+//! through its bench slot ([`bench`]), or guide its factory reset by hand ([`manual_plan`] then
+//! [`manual_answer`]). Each is recorded: `running` before anything is erased, then finished with
+//! its outcome; only a `verified` record can ever back a certificate.
+//!
+//! A finished erasure that did not verify is not an error of the call: its record is returned
+//! (the door shows it), with the [`Error`] the door reports after it in `failure`.
+
+mod bench;
+mod drive;
+pub mod finding;
+mod manual;
+
+use refurbdesk_bench::{ErrorCode as BenchCode, LinkError};
+use refurbdesk_erasure::EraseError;
+use refurbdesk_station::{BenchEraseError, ManualResetError};
+use refurbdesk_store::Store;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::error::{Error, ErrorCode, Hint, RecordKind};
+
+pub use bench::{bench, bench_async, BenchErasure, BenchParams};
+pub use drive::{drive, DriveConfirmation, DriveErasure, DriveParams, StoreJournal};
+pub use finding::{tell_note, Finding};
+pub use manual::{
+    manual_answer, manual_plan, parse_answer, words, ManualAnswerParams, ManualAnswers, ManualPlan,
+    ManualPlanParams, ManualReset, PlanStep, Words,
+};
+
+/// An erasure has been recorded `running`; nothing is erased yet. Sent once, before the work.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum EraseStarted {
+    /// A drive or an image file.
+    Drive {
+        erasure_id: Uuid,
+        /// The target as it was named.
+        target: String,
+        /// `image file` or `block device`.
+        target_kind: String,
+        method: String,
+        verify: String,
+    },
+    /// A phone or tablet in a bench slot.
+    Bench {
+        erasure_id: Uuid,
+        device_id: Uuid,
+        make: String,
+        model: String,
+        port: String,
+        slot: u16,
+        method: String,
+    },
+}
+
+/// The recorded device `reference` names (IMEI, serial, device or intake id), if one is named.
+fn named_device(store: &Store, reference: Option<&str>) -> Result<Option<Uuid>, Error> {
+    let Some(reference) = reference else {
+        return Ok(None);
+    };
+    match store.find_device(reference)? {
+        Some(device) => Ok(Some(device.id)),
+        None => Err(Error::not_found(format!(
+            "no recorded device matches {reference:?}; check the IMEI, serial or id"
+        ))
+        .with_hint(Hint::ListRecords {
+            what: RecordKind::Devices,
+        })),
+    }
+}
+
+impl From<EraseError> for Error {
+    fn from(error: EraseError) -> Self {
+        let code = match &error {
+            EraseError::NotFound { .. } => ErrorCode::NotFound,
+            error if error.is_refusal() => ErrorCode::Refused,
+            _ => ErrorCode::Data,
+        };
+        Error::from_error(code, &error)
+    }
+}
+
+/// A bench that could not be reached or answered no, with the code its kind of failure has.
+pub(crate) fn link_error(error: LinkError) -> Error {
+    let code = match &error {
+        LinkError::Bench {
+            code: BenchCode::Empty,
+            ..
+        } => ErrorCode::NotFound,
+        LinkError::Bench {
+            code: BenchCode::NoSlot | BenchCode::BadArgs,
+            ..
+        }
+        | LinkError::InvalidRequest(_) => ErrorCode::Usage,
+        _ => ErrorCode::BenchUnreachable,
+    };
+    Error::new(code, error.to_string())
+}
+
+impl From<BenchEraseError> for Error {
+    fn from(error: BenchEraseError) -> Self {
+        let code = match &error {
+            BenchEraseError::NoSuchSlot { .. } => ErrorCode::Usage,
+            BenchEraseError::SlotEmpty { .. } | BenchEraseError::NotRecorded { .. } => {
+                ErrorCode::NotFound
+            }
+            BenchEraseError::SlotBusy { .. } | BenchEraseError::WrongDevice { .. } => {
+                ErrorCode::Refused
+            }
+            BenchEraseError::Malformed { .. } => ErrorCode::Data,
+            BenchEraseError::Link(_) | BenchEraseError::Store(_) => {
+                return match error {
+                    BenchEraseError::Link(link) => link_error(link),
+                    BenchEraseError::Store(store) => store.into(),
+                    _ => unreachable!("matched above"),
+                };
+            }
+        };
+        let hint =
+            matches!(error, BenchEraseError::NotRecorded { .. }).then_some(Hint::IntakeAgain);
+        let error = Error::from_error(code, &error);
+        match hint {
+            Some(hint) => error.with_hint(hint),
+            None => error,
+        }
+    }
+}
+
+impl From<ManualResetError> for Error {
+    fn from(error: ManualResetError) -> Self {
+        let code = match &error {
+            ManualResetError::NoIntake { .. } => ErrorCode::NotFound,
+            ManualResetError::NotAPhone { .. } => ErrorCode::Refused,
+            ManualResetError::UnknownPlatform { .. } | ManualResetError::NoPlatform { .. } => {
+                ErrorCode::Usage
+            }
+            ManualResetError::Incomplete { .. } => ErrorCode::Incomplete,
+            ManualResetError::Checklist(_) | ManualResetError::UnknownSteps { .. } => {
+                ErrorCode::Data
+            }
+            ManualResetError::Store(_) => {
+                return match error {
+                    ManualResetError::Store(store) => store.into(),
+                    _ => unreachable!("matched above"),
+                };
+            }
+        };
+        let hint = matches!(error, ManualResetError::NoIntake { .. }).then_some(Hint::IntakeAgain);
+        let error = Error::from_error(code, &error);
+        match hint {
+            Some(hint) => error.with_hint(hint),
+            None => error,
+        }
+    }
+}
