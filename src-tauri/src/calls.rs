@@ -35,3 +35,43 @@ pub fn progress_events(app: &AppHandle) -> Progress {
         refurbdesk_app::Cancel::new(),
     )
 }
+
+/// The cancel flag of the erasure the window is running, if any.
+#[derive(Default)]
+pub struct RunningErase(std::sync::Mutex<Option<refurbdesk_app::Cancel>>);
+
+impl RunningErase {
+    /// A progress the window follows, whose cancel `erase_cancel` sets.
+    pub fn begin(&self, app: &AppHandle) -> Progress {
+        let progress = progress_events(app);
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(progress.cancel.clone());
+        progress
+    }
+
+    pub fn cancel(&self) {
+        if let Some(cancel) = self.0.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            cancel.cancel();
+        }
+    }
+}
+
+/// The UI event that says an erasure has started and has its record.
+pub const ERASE_STARTED_EVENT: &str = "erase-started";
+
+/// Runs long work on a thread of its own, so the window's runtime stays free (and a use case
+/// that drives its own runtime, as a bench erasure does, may start one there).
+pub async fn on_own_thread<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, WindowError> + Send + 'static,
+) -> Result<T, WindowError> {
+    let worker = std::thread::spawn(work);
+    let lost = || {
+        window(Error::new(
+            refurbdesk_app::ErrorCode::Interrupted,
+            "the work stopped unexpectedly; see the log for why",
+        ))
+    };
+    match tauri::async_runtime::spawn_blocking(move || worker.join()).await {
+        Ok(Ok(result)) => result,
+        _ => Err(lost()),
+    }
+}

@@ -139,3 +139,81 @@ pub fn grade_record(
 pub fn policy_check(params: PolicyCheckParams) -> Result<PolicyCheckReport, WindowError> {
     policy::check(params).map_err(window)
 }
+
+// Erasure: drives and image files, phones and tablets on a bench, guided manual resets.
+use refurbdesk_app::erase::{
+    self, BenchErasure, BenchParams, DriveErasure, DriveParams, EraseStarted, ManualAnswerParams,
+    ManualPlan, ManualPlanParams, ManualReset,
+};
+use tauri::{Emitter, Manager};
+
+use crate::calls::{on_own_thread, RunningErase, ERASE_STARTED_EVENT};
+
+fn started(app: &tauri::AppHandle) -> impl FnMut(&EraseStarted) + '_ {
+    move |started| {
+        let _ = app.emit(ERASE_STARTED_EVENT, started);
+    }
+}
+
+#[tauri::command]
+pub async fn erase_drive(
+    app: tauri::AppHandle,
+    paths: tauri::State<'_, DataPaths>,
+    params: DriveParams,
+) -> Result<DriveErasure, WindowError> {
+    let paths = paths.inner().clone();
+    on_own_thread(move || {
+        let progress = app.state::<RunningErase>().begin(&app);
+        at_station(&paths, |ws| {
+            erase::drive(ws, &params, &progress, &mut started(&app))
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn erase_bench(
+    app: tauri::AppHandle,
+    paths: tauri::State<'_, DataPaths>,
+    params: BenchParams,
+) -> Result<BenchErasure, WindowError> {
+    let paths = paths.inner().clone();
+    on_own_thread(move || {
+        let progress = app.state::<RunningErase>().begin(&app);
+        at_station(&paths, |ws| {
+            erase::bench(ws, &params, &progress, &mut started(&app))
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub fn erase_manual_plan(
+    paths: tauri::State<'_, DataPaths>,
+    params: ManualPlanParams,
+) -> Result<ManualPlan, WindowError> {
+    at_station(&paths, |ws| erase::manual_plan(ws, &params))
+}
+
+/// Records a manual reset from the answers the window collected; a step left unanswered is
+/// recorded as the reset stopping there.
+#[tauri::command]
+pub async fn erase_manual_answer(
+    app: tauri::AppHandle,
+    paths: tauri::State<'_, DataPaths>,
+    params: ManualAnswerParams,
+) -> Result<ManualReset, WindowError> {
+    let paths = paths.inner().clone();
+    on_own_thread(move || {
+        let progress = app.state::<RunningErase>().begin(&app);
+        at_station(&paths, |ws| {
+            erase::manual_answer(ws, &params, &progress, &mut |_| None)
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub fn erase_cancel(running: tauri::State<'_, RunningErase>) {
+    running.cancel();
+}

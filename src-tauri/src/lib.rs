@@ -27,6 +27,7 @@ pub fn run() {
     let result = tauri::Builder::default()
         .manage(paths)
         .manage(station::StationState::default())
+        .manage(calls::RunningErase::default())
         .invoke_handler(tauri::generate_handler![
             commands::station_info,
             commands::station_history,
@@ -45,6 +46,11 @@ pub fn run() {
             commands::grade_open_questions,
             commands::grade_record,
             commands::policy_check,
+            commands::erase_drive,
+            commands::erase_bench,
+            commands::erase_manual_plan,
+            commands::erase_manual_answer,
+            commands::erase_cancel,
         ])
         .setup(move |app| {
             if simulate {
