@@ -53,6 +53,10 @@ pub enum Hint {
     IntakeAgain,
     /// Advice that reads the same in any door.
     Say { text: String },
+    /// Put back a backup of the station's database (an admin's act).
+    RestoreBackup,
+    /// Act as an operator with this role ("an admin").
+    ActAs { role: String },
 }
 
 /// The kinds of record a hint can point to.
@@ -125,6 +129,14 @@ impl Hint {
                 "place it on a bench so the station reads it".to_owned()
             }
             (Hint::Say { text }, _) => text.clone(),
+            (Hint::RestoreBackup, Door::Terminal) => {
+                "an admin restores one with `refurbdesk db restore FILE`".to_owned()
+            }
+            (Hint::RestoreBackup, Door::Window) => {
+                "ask an admin to restore a backup of the station's database".to_owned()
+            }
+            (Hint::ActAs { role }, Door::Terminal) => format!("pass --operator NAME of {role}"),
+            (Hint::ActAs { role }, Door::Window) => format!("sign in as {role}"),
         }
     }
 }
@@ -283,6 +295,9 @@ impl From<refurbdesk_store::StoreError> for Error {
                 name: Some(name.clone()),
             }),
             S::DisabledOperator { .. } => Some(Hint::RegisterOperator { name: None }),
+            S::UnknownCertificate { .. } => Some(Hint::ListRecords {
+                what: RecordKind::Certificates,
+            }),
             _ => None,
         };
         let error = Error::from_error(code, &error);

@@ -17,7 +17,6 @@ pub mod station;
 use refurbdesk_app::DataPaths;
 use refurbdesk_bench::{ErrorCode, LinkError};
 use refurbdesk_domain::Lang;
-use refurbdesk_station::IntakeError;
 use refurbdesk_store::{Actor, Store, StoreError};
 
 use crate::exit::{Exit, Failure};
@@ -69,17 +68,6 @@ pub fn store_failure(error: StoreError) -> Failure {
         | StoreError::UnknownOperator { .. }
         | StoreError::DisabledOperator { .. } => Exit::Refused,
         _ => Exit::Data,
-    };
-    Failure::new(exit, error)
-}
-
-pub fn intake_failure(error: IntakeError) -> Failure {
-    let exit = match &error {
-        IntakeError::SlotEmpty { .. } | IntakeError::DeviceRemoved { .. } => Exit::NotFound,
-        IntakeError::NoSuchSlot { .. } => Exit::Usage,
-        IntakeError::Malformed { .. } => Exit::Data,
-        IntakeError::TestTimeout { .. } | IntakeError::Unstable { .. } => Exit::BenchUnreachable,
-        IntakeError::Link(link) => return link_failure_ref(link, error.to_string()),
     };
     Failure::new(exit, error)
 }
