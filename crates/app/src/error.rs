@@ -64,6 +64,10 @@ pub enum Hint {
     GiveZoneLevel { zone: String },
     /// Reset this phone or tablet by hand, step by step (the bench cannot erase it).
     ResetByHand { device: String },
+    /// Put back a backup of the station's database (an admin's act).
+    RestoreBackup,
+    /// Act as an operator with this role ("an admin").
+    ActAs { role: String },
 }
 
 /// The kinds of record a hint can point to.
@@ -175,6 +179,14 @@ impl Hint {
             (Hint::ResetByHand { .. }, Door::Window) => {
                 "reset it by hand, step by step, from the device's Erasure panel".to_owned()
             }
+            (Hint::RestoreBackup, Door::Terminal) => {
+                "an admin restores one with `refurbdesk db restore FILE`".to_owned()
+            }
+            (Hint::RestoreBackup, Door::Window) => {
+                "ask an admin to restore a backup of the station's database".to_owned()
+            }
+            (Hint::ActAs { role }, Door::Terminal) => format!("pass --operator NAME of {role}"),
+            (Hint::ActAs { role }, Door::Window) => format!("sign in as {role}"),
         }
     }
 }
@@ -333,6 +345,9 @@ impl From<refurbdesk_store::StoreError> for Error {
                 name: Some(name.clone()),
             }),
             S::DisabledOperator { .. } => Some(Hint::RegisterOperator { name: None }),
+            S::UnknownCertificate { .. } => Some(Hint::ListRecords {
+                what: RecordKind::Certificates,
+            }),
             _ => None,
         };
         let error = Error::from_error(code, &error);

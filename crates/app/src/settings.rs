@@ -1,1 +1,281 @@
-//! (being moved here from crates/cli)
+//! The station's settings: the organisation's details and printing options every document reads,
+//! and the sales channels' battery thresholds. [`set`] is the one place a value is checked
+//! before it is stored.
+
+use refurbdesk_domain::BatteryPolicy;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::channels::{DEFAULT_CHANNEL, STATION_CHANNEL_SETTING};
+use crate::documents::setting;
+use crate::error::{Error, ErrorCode, Hint, Result};
+use crate::paths::DataPaths;
+use crate::workstation::{open_store, Workstation};
+
+const THRESHOLD_SUFFIX: &str = "soh_threshold_pct";
+const CONSUMED_SUFFIX: &str = "consumed_below_pct";
+
+/// One setting and its value, `None` when it is not set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Setting {
+    pub key: String,
+    pub value: Option<String>,
+}
+
+/// Which setting to read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct GetSettingParams {
+    pub key: String,
+}
+
+/// A setting to give a value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SetSettingParams {
+    pub key: String,
+    pub value: String,
+}
+
+/// A setting's value as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SettingValue {
+    pub key: String,
+    pub value: String,
+}
+
+/// Every setting documents read, set or not, then any other setting the database holds (the
+/// sales channels'), in that order. A station without a database yet lists them all unset (and
+/// no database is created).
+pub fn list(paths: &DataPaths) -> Result<Vec<Setting>> {
+    let values = if paths.database.exists() {
+        open_store(paths)?.settings()?
+    } else {
+        Vec::new()
+    };
+    let mut list: Vec<Setting> = setting::ALL
+        .iter()
+        .map(|key| Setting {
+            key: (*key).to_owned(),
+            value: None,
+        })
+        .collect();
+    for (key, value) in values {
+        match list.iter_mut().find(|entry| entry.key == key) {
+            Some(entry) => entry.value = Some(value),
+            None => list.push(Setting {
+                key,
+                value: Some(value),
+            }),
+        }
+    }
+    Ok(list)
+}
+
+/// One setting's value; not found when it is not set.
+pub fn get(ws: &Workstation, params: GetSettingParams) -> Result<SettingValue> {
+    match ws.store.setting(&params.key)? {
+        Some(value) => Ok(SettingValue {
+            key: params.key,
+            value,
+        }),
+        None => Err(Error::not_found(format!("{} is not set", params.key))),
+    }
+}
+
+/// Checks the value against what the setting allows, then stores it as the acting operator
+/// (quality managers and admins; the change is audited).
+pub fn set(ws: &mut Workstation, params: SetSettingParams) -> Result<SettingValue> {
+    check(ws, &params.key, &params.value)?;
+    let actor = ws.actor()?;
+    ws.store
+        .set_setting(&params.key, &params.value, &actor.name)
+        .map_err(|error| match error {
+            refurbdesk_store::StoreError::InvalidSetting { .. } => {
+                Error::from_error(ErrorCode::Usage, &error)
+            }
+            other => other.into(),
+        })?;
+    Ok(SettingValue {
+        key: params.key,
+        value: params.value,
+    })
+}
+
+/// Whether `value` may be stored under `key`, with the other settings as they stand.
+fn check(ws: &Workstation, key: &str, value: &str) -> Result<()> {
+    if setting::ALL.contains(&key) {
+        return check_document_setting(key, value).map_err(Error::usage);
+    }
+    if key == STATION_CHANNEL_SETTING {
+        return check_station_channel(ws, value);
+    }
+    if let Some((channel, suffix)) = channel_key(key) {
+        return check_channel_figure(ws, channel, suffix, value);
+    }
+    let mut message = format!(
+        "there is no setting {key:?}; the settings are {}, {STATION_CHANNEL_SETTING}, \
+         channel.NAME.{THRESHOLD_SUFFIX} and channel.NAME.{CONSUMED_SUFFIX}",
+        setting::ALL.join(", ")
+    );
+    if let Some(closest) = closest_key(key) {
+        message.push_str(&format!("; did you mean {closest}?"));
+    }
+    Err(Error::usage(message))
+}
+
+fn check_document_setting(key: &str, value: &str) -> Result<(), String> {
+    match key {
+        setting::LANGUAGE if value != "en" && value != "fr" => {
+            Err(format!("{key} is en or fr, not {value:?}"))
+        }
+        setting::WARRANTY_MONTHS => {
+            let minimum = setting::MINIMUM_WARRANTY_MONTHS;
+            match value.trim().parse::<u32>() {
+                Ok(months) if months >= minimum => Ok(()),
+                Ok(months) => Err(format!(
+                    "{key} is {months}, but the marketplace asks for a warranty of at least \
+                     {minimum} months; set {minimum} or more"
+                )),
+                Err(_) => Err(format!(
+                    "{key} is a whole number of months ({minimum} or more), not {value:?}"
+                )),
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `channel.NAME.soh_threshold_pct` or `channel.NAME.consumed_below_pct`: the name and suffix.
+fn channel_key(key: &str) -> Option<(&str, &str)> {
+    let rest = key.strip_prefix("channel.")?;
+    let (name, suffix) = rest.rsplit_once('.')?;
+    let name_ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    (name_ok && (suffix == THRESHOLD_SUFFIX || suffix == CONSUMED_SUFFIX)).then_some((name, suffix))
+}
+
+fn channel_known(ws: &Workstation, name: &str) -> Result<bool> {
+    Ok(name == DEFAULT_CHANNEL
+        || ws
+            .store
+            .setting(&format!("channel.{name}.{THRESHOLD_SUFFIX}"))?
+            .is_some())
+}
+
+fn check_station_channel(ws: &Workstation, value: &str) -> Result<()> {
+    let name = value.trim();
+    if channel_known(ws, name)? {
+        return Ok(());
+    }
+    Err(Error::usage(format!(
+        "{STATION_CHANNEL_SETTING} names a sales channel, and {name:?} has no battery \
+         threshold; give it one first, or use {DEFAULT_CHANNEL}"
+    ))
+    .with_hint(Hint::SetSetting {
+        key: format!("channel.{name}.{THRESHOLD_SUFFIX}"),
+        example: "85".to_owned(),
+    }))
+}
+
+/// A percentage between 1 and 100, read the way [`crate::channels`] reads it.
+fn percentage(key: &str, value: &str) -> Result<f64> {
+    match value.trim().parse::<f64>() {
+        Ok(pct) if (1.0..=100.0).contains(&pct) => Ok(pct),
+        _ => Err(Error::usage(format!(
+            "{key} is a percentage between 1 and 100, not {value:?}"
+        ))),
+    }
+}
+
+fn stored_percentage(ws: &Workstation, key: &str) -> Result<Option<f64>> {
+    Ok(ws
+        .store
+        .setting(key)?
+        .and_then(|value| value.trim().parse::<f64>().ok()))
+}
+
+fn check_channel_figure(ws: &Workstation, channel: &str, suffix: &str, value: &str) -> Result<()> {
+    let key = format!("channel.{channel}.{suffix}");
+    let pct = percentage(&key, value)?;
+    let defaults = BatteryPolicy::default();
+    let threshold_key = format!("channel.{channel}.{THRESHOLD_SUFFIX}");
+    let consumed_key = format!("channel.{channel}.{CONSUMED_SUFFIX}");
+    let (threshold, consumed) = if suffix == THRESHOLD_SUFFIX {
+        let consumed = stored_percentage(ws, &consumed_key)?.unwrap_or(defaults.consumed_below_pct);
+        (Some(pct), consumed)
+    } else {
+        let threshold = stored_percentage(ws, &threshold_key)?
+            .or((channel == DEFAULT_CHANNEL).then_some(defaults.soh_threshold_pct));
+        (threshold, pct)
+    };
+    match threshold {
+        Some(threshold) if consumed > threshold => Err(Error::usage(format!(
+            "{consumed_key} would be {consumed}%, above the channel's {threshold}% sales \
+             threshold ({threshold_key}); a consumed battery is below the sales threshold, so \
+             keep {consumed_key} at or under {threshold_key}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The known key nearest to `key`, if it is near enough to be a typo.
+fn closest_key(key: &str) -> Option<String> {
+    let mut candidates: Vec<String> = setting::ALL.iter().map(|k| (*k).to_owned()).collect();
+    candidates.push(STATION_CHANNEL_SETTING.to_owned());
+    if let Some(rest) = key.strip_prefix("channel.") {
+        if let Some((name, _)) = rest.rsplit_once('.') {
+            for suffix in [THRESHOLD_SUFFIX, CONSUMED_SUFFIX] {
+                candidates.push(format!("channel.{name}.{suffix}"));
+            }
+        }
+    }
+    candidates
+        .into_iter()
+        .map(|candidate| (distance(key, &candidate), candidate))
+        .filter(|(d, candidate)| *d <= (candidate.len() / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance, by characters.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance_counts_edits() {
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn channel_keys_are_recognised_only_with_a_known_figure() {
+        assert_eq!(
+            channel_key("channel.premium.soh_threshold_pct"),
+            Some(("premium", THRESHOLD_SUFFIX))
+        );
+        assert_eq!(channel_key("channel.premium.colour"), None);
+        assert_eq!(channel_key("channel..soh_threshold_pct"), None);
+    }
+}

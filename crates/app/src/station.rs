@@ -144,6 +144,8 @@ pub fn start(workstation: Workstation, params: StationParams) -> Result<RunningS
     let actor = workstation.actor()?;
     let channel = sales_channel(store, params.channel.as_deref())?;
 
+    // The simulated benches, when this build has them, add their ports.
+    #[cfg_attr(not(feature = "simulate"), allow(unused_mut))]
     let mut ports = params.ports.clone();
     #[cfg(feature = "simulate")]
     let simulated = simulated_benches(&params)?;

@@ -49,6 +49,7 @@ enum Command {
     /// Run the headless station: follow benches, intake every device placed, record each reading
     Station(commands::station::StationArgs),
     /// Simulators for development and tests
+    #[cfg(feature = "simulate")]
     #[command(subcommand)]
     Sim(commands::sim::SimCommand),
     /// Register, list, disable and enable the operators who work at this station
@@ -100,6 +101,7 @@ fn run(cli: &Cli, paths: &DataPaths) -> Result<(), Failure> {
     match &cli.command {
         Command::Intake(args) => commands::intake::run(args, &cli.global, paths),
         Command::Station(args) => commands::station::run(args, &cli.global, paths),
+        #[cfg(feature = "simulate")]
         Command::Sim(command) => commands::sim::run(command, cli.global.json),
         Command::Operator(command) => commands::operator::run(command, &cli.global, paths),
         Command::Audit(command) => commands::audit::run(command, &cli.global, paths),

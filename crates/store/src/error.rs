@@ -88,17 +88,10 @@ pub enum StoreError {
         action: Action,
     },
 
-    #[error(
-        "operator {name:?} is not registered on this station; ask an admin to add it with \
-         `refurbdesk operator add {name} --role ROLE` (ROLE is technician, auditor, \
-         quality_manager or admin)"
-    )]
+    #[error("operator {name:?} is not registered on this station")]
     UnknownOperator { name: String },
 
-    #[error(
-        "operator {name:?} is disabled; ask an admin to enable it again, or to add a new operator \
-         with `refurbdesk operator add NAME --role ROLE`"
-    )]
+    #[error("operator {name:?} is disabled; ask an admin to enable it again")]
     DisabledOperator { name: String },
 
     #[error(
@@ -198,7 +191,7 @@ pub enum StoreError {
     #[error("the certificate cannot be recorded: {field} {reason}")]
     InvalidCertificate { field: String, reason: String },
 
-    #[error("there is no certificate {id} in this database; `refurbdesk cert list` shows them")]
+    #[error("there is no certificate {id} in this database")]
     UnknownCertificate { id: uuid::Uuid },
 
     #[error("certificate {id} was already voided on {at} by {by}; a void is final")]

@@ -28,6 +28,10 @@ pub use manual::{
     manual_answer, manual_plan, parse_answer, words, ManualAnswerParams, ManualAnswers, ManualPlan,
     ManualPlanParams, ManualReset, PlanStep, Words,
 };
+/// The erasure words and records a door parses and prints.
+pub use refurbdesk_erasure::{Method, Verify};
+pub use refurbdesk_station::{BenchEraseEnd, BenchEraseMethod, ManualResetEnd, StepPrompt};
+pub use refurbdesk_store::{ErasureDetails, ErasureFault, ErasureRecord, StepAnswer};
 
 /// An erasure has been recorded `running`; nothing is erased yet. Sent once, before the work.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -12,9 +12,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use refurbdesk_domain::Lang;
-use refurbdesk_grading::{
-    Answer, BenchTest, CosmeticLevel, GradeError, GradeInput, Grader, Photo, TestOutcome, Zone,
-};
+use refurbdesk_grading::{BenchTest, GradeError, GradeInput, Grader, Photo, TestOutcome};
 use refurbdesk_store::{
     ChecklistAnswer, DeviceRecord, GradeRecord, IntakeRecord, NewGrade, Store, StoreError,
     ZonePhoto, ZoneRecord,
@@ -31,6 +29,10 @@ pub use outcome::{
 pub use questions::{
     answer_word, level_word, open_questions, questions, GivenAnswer, OpenQuestions,
     OpenQuestionsParams, Question, QuestionKind, QuestionWords,
+};
+/// The grading words a door parses and prints (answers, levels, zones, outcomes).
+pub use refurbdesk_grading::{
+    parse_checks, parse_cosmetic, Answer, CosmeticLevel, InputError, Outcome, Zone,
 };
 
 /// A photo of an inspected zone, by path; it is read and kept with its SHA-256.

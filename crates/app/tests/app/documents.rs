@@ -1,20 +1,18 @@
 //! Use-case tests: documents. Real erasures of image files, real signed PDFs, real SQLite.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use refurbdesk_app::documents::{
     self, DestroyParams, DocumentError, ExportKeyParams, ExportParams, IssueParams, ListParams,
     ReportParams, VerifyParams, VoidParams,
 };
+use refurbdesk_app::erase::{self, DriveConfirmation, DriveParams};
 use refurbdesk_app::{
     Cancel, Door, Error, ErrorCode, Hint, Progress, ProgressReport, RecordKind, Workstation,
 };
 use refurbdesk_certificate::Lang;
-use refurbdesk_erasure::recorded::{self, Request};
-use refurbdesk_erasure::safety::prepare;
-use refurbdesk_erasure::{Confirmation, Method, Plan, System, Verify};
+use refurbdesk_erasure::{Method, Verify};
 use refurbdesk_store::{ErasureStatus, Role};
 use uuid::Uuid;
 
@@ -34,29 +32,21 @@ fn name_organisation(ws: &mut Workstation) {
         .unwrap();
 }
 
-/// Erases an image file with the erasure engine, recorded in the station's store.
+/// Erases an image file through the erasure use case, recorded in the station's store.
 fn erase_image(ws: &mut Workstation, dir: &Path, name: &str) -> Uuid {
     let image = dir.join(name);
     std::fs::write(&image, vec![0x5a_u8; MIB]).unwrap();
-    let system = System::read().unwrap();
-    let mut prepared = prepare(&image, &Confirmation::Image, &system).unwrap();
-    let plan = Plan::new(Method::Random, Verify::Full).unwrap();
-    let actor = ws.actor().unwrap();
-    let recorded = recorded::run(
-        &mut ws.store,
-        &mut prepared,
-        &Request {
-            plan: &plan,
-            operator: &actor.name,
-            device_id: None,
-        },
-        &AtomicBool::new(false),
-        &mut |_| {},
-        &mut |_| {},
-    )
-    .unwrap();
-    assert_eq!(recorded.record.status, ErasureStatus::Verified);
-    recorded.record.id
+    let params = DriveParams {
+        target: image,
+        method: Method::Random,
+        verify: Verify::Full,
+        confirmation: DriveConfirmation::Image,
+        device: None,
+        lang: Lang::En,
+    };
+    let erased = erase::drive(ws, &params, &Progress::silent(), &mut |_| {}).unwrap();
+    assert_eq!(erased.record.status, ErasureStatus::Verified);
+    erased.record.id
 }
 
 fn issue_params(erasure: Uuid, out: &Path, lang: Lang) -> IssueParams {

@@ -1,1 +1,191 @@
 //! Use-case tests: settings.
+
+use refurbdesk_app::settings::{self, GetSettingParams, SetSettingParams};
+use refurbdesk_app::{ErrorCode, Hint, Workstation};
+
+use crate::support::TestStation;
+
+fn set(ws: &mut Workstation, key: &str, value: &str) -> refurbdesk_app::Result<()> {
+    settings::set(
+        ws,
+        SetSettingParams {
+            key: key.into(),
+            value: value.into(),
+        },
+    )
+    .map(|_| ())
+}
+
+fn value(ws: &Workstation, key: &str) -> Option<String> {
+    settings::get(ws, GetSettingParams { key: key.into() })
+        .ok()
+        .map(|s| s.value)
+}
+
+#[test]
+fn a_set_value_is_read_back_and_listed_and_an_unset_one_is_not_found() {
+    let station = TestStation::new();
+    let mut ws = station.open(None);
+    let unset = settings::get(
+        &ws,
+        GetSettingParams {
+            key: "organisation.name".into(),
+        },
+    )
+    .expect_err("not set yet");
+    assert_eq!(unset.code, ErrorCode::NotFound);
+    assert_eq!(unset.message, "organisation.name is not set");
+
+    set(&mut ws, "organisation.name", "Atelier Reconditionné SAS").unwrap();
+    set(&mut ws, "channel.premium.soh_threshold_pct", "90").unwrap();
+    assert_eq!(
+        value(&ws, "organisation.name").as_deref(),
+        Some("Atelier Reconditionné SAS")
+    );
+    let list = settings::list(&station.paths).unwrap();
+    let name = list.iter().find(|s| s.key == "organisation.name").unwrap();
+    assert_eq!(name.value.as_deref(), Some("Atelier Reconditionné SAS"));
+    let logo = list.iter().find(|s| s.key == "organisation.logo").unwrap();
+    assert_eq!(logo.value, None);
+    // The channel's figure follows the document settings.
+    assert_eq!(
+        list.last().map(|s| (s.key.as_str(), s.value.as_deref())),
+        Some(("channel.premium.soh_threshold_pct", Some("90")))
+    );
+}
+
+#[test]
+fn listing_a_station_without_a_database_creates_none() {
+    let station = TestStation::new();
+    let list = settings::list(&station.paths).unwrap();
+    assert!(list.iter().all(|s| s.value.is_none()));
+    assert!(list.iter().any(|s| s.key == "sale.warranty_months"));
+    assert!(!station.paths.database.exists());
+}
+
+#[test]
+fn an_unknown_key_is_a_usage_error_that_suggests_the_nearest_one() {
+    let station = TestStation::new();
+    let mut ws = station.open(None);
+    let error = set(&mut ws, "organisation.nmae", "Atelier").unwrap_err();
+    assert_eq!(error.code, ErrorCode::Usage);
+    assert!(error.message.contains("\"organisation.nmae\""), "{error}");
+    assert!(
+        error.message.contains("did you mean organisation.name?"),
+        "{error}"
+    );
+    let error = set(&mut ws, "channel.premium.soh_treshold_pct", "90").unwrap_err();
+    assert_eq!(error.code, ErrorCode::Usage);
+    assert!(
+        error
+            .message
+            .contains("did you mean channel.premium.soh_threshold_pct?"),
+        "{error}"
+    );
+    // Nothing near: the allowed keys, and no guess.
+    let error = set(&mut ws, "colour", "blue").unwrap_err();
+    assert!(error.message.contains("certificate.language"), "{error}");
+    assert!(!error.message.contains("did you mean"), "{error}");
+    assert_eq!(value(&ws, "colour"), None);
+}
+
+#[test]
+fn language_and_warranty_take_only_what_documents_can_print() {
+    let station = TestStation::new();
+    let mut ws = station.open(None);
+    let error = set(&mut ws, "certificate.language", "de").unwrap_err();
+    assert_eq!(error.code, ErrorCode::Usage);
+    assert_eq!(
+        error.message,
+        "certificate.language is en or fr, not \"de\""
+    );
+    set(&mut ws, "certificate.language", "fr").unwrap();
+
+    let error = set(&mut ws, "sale.warranty_months", "6").unwrap_err();
+    assert_eq!(error.code, ErrorCode::Usage);
+    assert!(error.message.contains("at least 12 months"), "{error}");
+    let error = set(&mut ws, "sale.warranty_months", "a year").unwrap_err();
+    assert_eq!(error.code, ErrorCode::Usage);
+    set(&mut ws, "sale.warranty_months", "24").unwrap();
+    assert_eq!(value(&ws, "sale.warranty_months").as_deref(), Some("24"));
+    assert_eq!(value(&ws, "certificate.language").as_deref(), Some("fr"));
+}
+
+#[test]
+fn channel_figures_are_percentages_with_consumed_under_the_threshold() {
+    let station = TestStation::new();
+    let mut ws = station.open(None);
+    for bad in ["0", "101", "ninety", ""] {
+        let error = set(&mut ws, "channel.premium.soh_threshold_pct", bad).unwrap_err();
+        assert_eq!(error.code, ErrorCode::Usage, "{bad}");
+        assert!(error.message.contains("between 1 and 100"), "{error}");
+    }
+    // Back Market sells at 85 %: a consumed mark above it contradicts it.
+    let error = set(&mut ws, "channel.backmarket.consumed_below_pct", "90").unwrap_err();
+    assert_eq!(error.code, ErrorCode::Usage);
+    assert!(
+        error
+            .message
+            .contains("channel.backmarket.soh_threshold_pct"),
+        "{error}"
+    );
+    set(&mut ws, "channel.backmarket.consumed_below_pct", "75").unwrap();
+    // A new channel's threshold under the default consumed mark (80 %) would be refused by
+    // every intake, so it is refused here.
+    let error = set(&mut ws, "channel.cheap.soh_threshold_pct", "70").unwrap_err();
+    assert_eq!(error.code, ErrorCode::Usage);
+    set(&mut ws, "channel.cheap.consumed_below_pct", "60").unwrap();
+    set(&mut ws, "channel.cheap.soh_threshold_pct", "70").unwrap();
+    // What was accepted is what intakes read.
+    let channel = refurbdesk_app::channels::sales_channel(&ws.store, Some("cheap")).unwrap();
+    assert_eq!(channel.battery.soh_threshold_pct, 70.0);
+    assert_eq!(channel.battery.consumed_below_pct, 60.0);
+}
+
+#[test]
+fn the_station_channel_must_be_a_channel_with_a_threshold() {
+    let station = TestStation::new();
+    let mut ws = station.open(None);
+    let error = set(&mut ws, "station.channel", "premium").unwrap_err();
+    assert_eq!(error.code, ErrorCode::Usage);
+    assert!(error.message.contains("\"premium\""), "{error}");
+    assert_eq!(
+        error.hint,
+        Some(Hint::SetSetting {
+            key: "channel.premium.soh_threshold_pct".into(),
+            example: "85".into()
+        })
+    );
+    set(&mut ws, "station.channel", "backmarket").unwrap();
+    set(&mut ws, "channel.premium.soh_threshold_pct", "90").unwrap();
+    set(&mut ws, "station.channel", "premium").unwrap();
+    let channel = refurbdesk_app::channels::sales_channel(&ws.store, None).unwrap();
+    assert_eq!(channel.name, "premium");
+}
+
+#[test]
+fn only_quality_managers_and_admins_change_settings() {
+    use refurbdesk_app::operators::{self, AddOperatorParams, Role};
+    let station = TestStation::new();
+    for (by, name, role) in [
+        (None, "boss", Role::Admin),
+        (Some("boss"), "tim", Role::Technician),
+    ] {
+        operators::add(
+            &mut station.open(by),
+            AddOperatorParams {
+                name: name.into(),
+                role,
+            },
+        )
+        .unwrap();
+    }
+    let mut tim = station.open(Some("tim"));
+    let error = set(&mut tim, "organisation.name", "Atelier").unwrap_err();
+    assert_eq!(error.code, ErrorCode::Refused);
+    // A bad value is refused for what it is, whoever asks.
+    let error = set(&mut tim, "certificate.language", "de").unwrap_err();
+    assert_eq!(error.code, ErrorCode::Usage);
+    let mut boss = station.open(Some("boss"));
+    set(&mut boss, "organisation.name", "Atelier").unwrap();
+}

@@ -3,14 +3,12 @@
 
 use std::path::Path;
 
-use anyhow::anyhow;
 use clap::Subcommand;
-use refurbdesk_app::DataPaths;
-use refurbdesk_store::AuditReport;
+use refurbdesk_app::audit::{self, AuditReport};
+use refurbdesk_app::{DataPaths, Workstation};
 use serde::Serialize;
 
-use super::{open_existing, store_failure};
-use crate::exit::{Exit, Failure};
+use crate::exit::Failure;
 use crate::GlobalArgs;
 
 #[derive(Debug, Subcommand)]
@@ -30,28 +28,20 @@ struct VerifyOutput<'a> {
 pub fn run(command: &AuditCommand, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
     match command {
         AuditCommand::Verify => {
-            let store = open_existing(paths)?;
-            let report = store.verify_audit().map_err(store_failure)?;
+            let ws = Workstation::open_existing(paths.clone(), global.operator.clone())?;
+            let verified = audit::verify(&ws)?;
             if global.json {
                 let output = VerifyOutput {
-                    database: &paths.database,
-                    report: &report,
+                    database: &verified.database,
+                    report: &verified.report,
                 };
                 println!("{}", serde_json::to_string(&output)?);
             } else {
-                println!("{report}");
+                println!("{}", verified.report);
             }
-            match report.problem() {
+            match verified.failure() {
+                Some(error) => Err(error.into()),
                 None => Ok(()),
-                Some(problem) => Err(Failure::new(
-                    Exit::CheckFailed,
-                    anyhow!(
-                        "the audit log of {} does not verify: {problem}; keep this file as \
-                         evidence and go back to the last backup that verifies \
-                         (`refurbdesk db restore FILE`)",
-                        paths.database.display()
-                    ),
-                )),
             }
         }
     }

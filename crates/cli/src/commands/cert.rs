@@ -12,7 +12,7 @@ use refurbdesk_app::documents::{
     ReportParams, Verification, VerifyParams, VoidParams,
 };
 use refurbdesk_app::{Cancel, DataPaths, Progress, Workstation};
-use refurbdesk_certificate::Lang;
+use refurbdesk_domain::Lang;
 use uuid::Uuid;
 
 use crate::exit::{Exit, Failure};

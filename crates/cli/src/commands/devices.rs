@@ -1,18 +1,14 @@
 //! `refurbdesk devices`: the quality manager's list of devices, each as its
 //! latest intake left it, newest first.
 
-use std::path::Path;
-
-use anyhow::anyhow;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
-use refurbdesk_app::DataPaths;
+use refurbdesk_app::devices::{self, DeviceRow, DevicesParams};
+use refurbdesk_app::{DataPaths, Workstation};
 use refurbdesk_domain::{BatteryVerdictKind, LockVerdictKind};
-use refurbdesk_store::{DeviceCursor, DeviceFilter, DeviceRow, Store};
 use uuid::Uuid;
 
-use super::{open_existing, store_failure};
-use crate::exit::{Exit, Failure};
+use crate::exit::Failure;
 use crate::GlobalArgs;
 
 /// Filters apply to each device's latest intake: a device that once needed a
@@ -65,56 +61,36 @@ fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
 }
 
 pub fn run(args: &DevicesArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
-    let store = open_existing(paths)?;
-    let after = args
-        .after
-        .map(|id| cursor_after(&store, id, &paths.database))
-        .transpose()?;
-    let filter = DeviceFilter {
-        imei: args.imei.clone(),
-        serial: args.serial.clone(),
-        battery_verdict: args.battery,
-        lock_verdict: args.lock,
-        since: args.since,
-        operator: args.by.clone(),
-        limit: (args.limit > 0).then_some(args.limit),
-        offset: args.offset,
-        after,
-    };
-    let rows = store.list_devices(&filter).map_err(store_failure)?;
+    let ws = Workstation::open_existing(paths.clone(), global.operator.clone())?;
+    let page = devices::list(
+        &ws,
+        DevicesParams {
+            imei: args.imei.clone(),
+            serial: args.serial.clone(),
+            battery: args.battery,
+            lock: args.lock,
+            since: args.since,
+            by: args.by.clone(),
+            limit: args.limit,
+            offset: args.offset,
+            after: args.after,
+        },
+    )?;
+    let rows = &page.rows;
     if global.json {
-        println!("{}", serde_json::to_string(&rows)?);
+        println!("{}", serde_json::to_string(rows)?);
     } else if rows.is_empty() {
         println!("no devices match");
     } else {
-        print_table(&rows);
-        if let Some(last) = rows.last().filter(|_| rows.len() == args.limit as usize) {
+        print_table(rows);
+        if let Some(next) = page.next_after {
             eprintln!(
-                "showing {} devices; pass --after {} for the next page or --limit 0 for all",
-                rows.len(),
-                last.last_intake_id
+                "showing {} devices; pass --after {next} for the next page or --limit 0 for all",
+                rows.len()
             );
         }
     }
     Ok(())
-}
-
-/// Where the page after the device whose latest intake is `id` starts.
-fn cursor_after(store: &Store, id: Uuid, database: &Path) -> Result<DeviceCursor, Failure> {
-    let intake = store.intake(id).map_err(store_failure)?.ok_or_else(|| {
-        Failure::new(
-            Exit::NotFound,
-            anyhow!(
-                "--after {id} names no intake in {}; pass the last_intake_id of the last \
-                 device of the previous page",
-                database.display()
-            ),
-        )
-    })?;
-    Ok(DeviceCursor {
-        last_intake_at: intake.started_at,
-        last_intake_id: intake.id,
-    })
 }
 
 fn print_table(rows: &[DeviceRow]) {
@@ -164,26 +140,6 @@ fn print_table(rows: &[DeviceRow]) {
             row.intake_count,
             id_width = id_width.max("IMEI/SERIAL".len()),
             device_width = device_width.max("DEVICE".len()),
-        );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn after_an_unknown_intake_is_not_found_and_says_what_to_pass() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("station.sqlite");
-        let store = Store::open(&path).expect("opens");
-        let id = Uuid::now_v7();
-        let failure = cursor_after(&store, id, &path).expect_err("no such intake");
-        assert_eq!(failure.exit.code(), Exit::NotFound.code());
-        let message = failure.error.to_string();
-        assert!(
-            message.contains(&id.to_string()) && message.contains("last_intake_id"),
-            "{message}"
         );
     }
 }

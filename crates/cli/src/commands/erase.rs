@@ -15,10 +15,12 @@ use refurbdesk_app::erase::{
     self, BenchParams, DriveConfirmation, DriveParams, EraseStarted, ManualAnswerParams,
     ManualAnswers, ManualPlanParams, Words,
 };
+use refurbdesk_app::erase::{
+    BenchEraseEnd, BenchEraseMethod, ErasureDetails, ErasureRecord, ManualResetEnd, Method,
+    StepAnswer, StepPrompt, Verify,
+};
 use refurbdesk_app::{Cancel, DataPaths, Progress, ProgressReport, Workstation};
-use refurbdesk_erasure::{Method, Verify};
-use refurbdesk_station::{BenchEraseEnd, BenchEraseMethod, Lang, ManualResetEnd, StepPrompt};
-use refurbdesk_store::{ErasureDetails, ErasureRecord, StepAnswer};
+use refurbdesk_domain::Lang;
 use serde::Serialize;
 
 use super::lang_from_environment;
@@ -138,7 +140,7 @@ struct EraseOutput<'a> {
     size_bytes: u64,
     bytes_written: u64,
     bytes_verified: u64,
-    errors: &'a [refurbdesk_store::ErasureFault],
+    errors: &'a [refurbdesk_app::erase::ErasureFault],
     fault_count: u64,
     note: Option<&'a str>,
     started_at: chrono::DateTime<chrono::Utc>,

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use refurbdesk_app::grade::{self, CarriedOver, GradeOutcome, GradeParams, ZonePhotoParam};
+use refurbdesk_app::grade::{parse_checks, parse_cosmetic, Outcome, Zone};
 use refurbdesk_app::{DataPaths, Workstation};
 use refurbdesk_domain::Lang;
-use refurbdesk_grading::{parse_checks, parse_cosmetic, Outcome, Zone};
 
 use super::grade_ask;
 use super::lang_from_environment;
@@ -94,7 +94,7 @@ fn tell_carry_over(previous: &CarriedOver) {
 
 /// Reads `--check`, `--cosmetic` and `--photo`; a mistake there is a usage error.
 fn grade_params(args: &GradeArgs) -> Result<GradeParams, Failure> {
-    let usage = |error: refurbdesk_grading::InputError| Failure::new(Exit::Usage, error);
+    let usage = |error: refurbdesk_app::grade::InputError| Failure::new(Exit::Usage, error);
     let mut params = GradeParams {
         device: args.device.clone(),
         checks: Default::default(),

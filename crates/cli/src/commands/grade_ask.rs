@@ -64,8 +64,8 @@ mod tests {
     use std::collections::BTreeMap;
 
     use refurbdesk_app::grade::{questions, QuestionWords};
+    use refurbdesk_app::grade::{Answer, CosmeticLevel, Zone};
     use refurbdesk_domain::{DeviceCategory, Lang};
-    use refurbdesk_grading::{Answer, CosmeticLevel, Zone};
     use uuid::Uuid;
 
     use super::*;

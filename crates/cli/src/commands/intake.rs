@@ -1,15 +1,13 @@
 //! `refurbdesk intake`: one slot of one bench, read and recorded.
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use clap::Args;
-use refurbdesk_app::DataPaths;
-use refurbdesk_bench::{BenchLink, LinkConfig};
+use refurbdesk_app::intake::{self, IntakeParams};
+use refurbdesk_app::{DataPaths, Workstation};
 use refurbdesk_domain::Lang;
-use refurbdesk_station::{record_reading, run_intake, IntakeOptions, IntakeReport};
 
-use super::{intake_failure, lang_from_environment, link_failure, open_workstation, store_failure};
+use super::lang_from_environment;
 use crate::exit::Failure;
 use crate::GlobalArgs;
 
@@ -35,44 +33,23 @@ pub struct IntakeArgs {
 }
 
 pub fn run(args: &IntakeArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
-    let (mut store, actor) = open_workstation(global, paths)?;
-    let options = IntakeOptions {
-        battery_policy: super::channel_policy(&store, args.channel.as_deref())?,
-        ..IntakeOptions::default()
-    };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let config = LinkConfig {
-        request_timeout: Duration::from_millis(args.timeout_ms),
-        ..LinkConfig::default()
-    };
-    let reading = runtime.block_on(async {
-        let (link, _hello) = BenchLink::connect(&args.port, config)
-            .await
-            .map_err(link_failure)?;
-        let reading = run_intake(&link, args.slot, &options)
-            .await
-            .map_err(intake_failure);
-        link.close().await;
-        reading
-    })?;
-    let summary =
-        record_reading(&mut store, &reading, &actor.name).map_err(|e| store_failure(e.source))?;
-    let report = IntakeReport::new(&reading, Some((summary.intake_id, summary.device_id)));
+    let mut ws = Workstation::open(paths.clone(), global.operator.clone())?;
+    let done = intake::run(
+        &mut ws,
+        IntakeParams {
+            port: args.port.clone(),
+            slot: args.slot,
+            channel: args.channel.clone(),
+            timeout_ms: args.timeout_ms,
+            lang: args.lang.unwrap_or_else(lang_from_environment),
+        },
+    )?;
     if global.json {
-        println!("{}", serde_json::to_string(&report)?);
+        println!("{}", serde_json::to_string(&done.report)?);
     } else {
-        let lang = args.lang.unwrap_or_else(lang_from_environment);
-        println!("recorded intake {}", summary.intake_id);
-        println!("{}", report.summary_line());
-        for reason in report
-            .device
-            .reasons
-            .iter()
-            .chain(&reading.battery.reasons_in(lang))
-            .chain(&reading.lock.reasons_in(lang))
-        {
+        println!("recorded intake {}", done.intake_id);
+        println!("{}", done.summary);
+        for reason in &done.reasons {
             println!("  - {reason}");
         }
     }

@@ -2,16 +2,13 @@
 //!
 //! Changes act as `--operator` (or `REFURBDESK_OPERATOR`, else the OS user),
 //! who must be an admin; while no operator exists at all, the OS user acts
-//! as admin so that the first one can be added. The store enforces the
-//! roles; this module only maps its refusals onto exit codes.
+//! as admin so that the first one can be added.
 
-use anyhow::anyhow;
 use clap::{Args, Subcommand};
-use refurbdesk_app::DataPaths;
-use refurbdesk_store::{Operator, Role, StoreError};
+use refurbdesk_app::operators::{self, AddOperatorParams, OperatorInfo, OperatorNameParams, Role};
+use refurbdesk_app::{DataPaths, Workstation};
 
-use super::{open_existing, open_workstation, store_failure};
-use crate::exit::{Exit, Failure};
+use crate::exit::Failure;
 use crate::GlobalArgs;
 
 #[derive(Debug, Subcommand)]
@@ -48,8 +45,8 @@ pub fn run(
 ) -> Result<(), Failure> {
     match command {
         OperatorCommand::List => {
-            let store = open_existing(paths)?;
-            let operators = store.list_operators().map_err(store_failure)?;
+            let ws = Workstation::open_existing(paths.clone(), global.operator.clone())?;
+            let operators = operators::list(&ws)?;
             if global.json {
                 println!("{}", serde_json::to_string(&operators)?);
             } else if operators.is_empty() {
@@ -62,39 +59,41 @@ pub fn run(
             Ok(())
         }
         OperatorCommand::Add(args) => {
-            let (mut store, actor) = open_workstation(global, paths)?;
-            if actor.bootstrap {
+            let mut ws = Workstation::open(paths.clone(), global.operator.clone())?;
+            let added = operators::add(
+                &mut ws,
+                AddOperatorParams {
+                    name: args.name.clone(),
+                    role: args.role,
+                },
+            )?;
+            if let Some(os_user) = &added.bootstrap_admin {
                 eprintln!(
-                    "no operators are registered yet, so {} acts as admin to add the first one; \
-                     afterwards pass --operator NAME (or set REFURBDESK_OPERATOR) to act as a \
-                     registered operator",
-                    actor.name
+                    "no operators are registered yet, so {os_user} acts as admin to add the first \
+                     one; afterwards pass --operator NAME (or set REFURBDESK_OPERATOR) to act as \
+                     a registered operator"
                 );
             }
-            let operator = store
-                .add_operator(&args.name, args.role, &actor)
-                .map_err(|error| operator_failure(error, &args.name))?;
-            done(global, &operator, "added")
+            done(global, &added.operator, "added")
         }
-        OperatorCommand::Disable(args) | OperatorCommand::Enable(args) => {
-            let disable = matches!(command, OperatorCommand::Disable(_));
-            let (mut store, actor) = open_workstation(global, paths)?;
-            let changed = if disable {
-                store.disable_operator(&args.name, &actor)
-            } else {
-                store.enable_operator(&args.name, &actor)
-            }
-            .map_err(|error| operator_failure(error, &args.name))?;
-            done(
-                global,
-                &changed,
-                if disable { "disabled" } else { "enabled" },
-            )
+        OperatorCommand::Disable(args) => {
+            let mut ws = Workstation::open(paths.clone(), global.operator.clone())?;
+            let params = OperatorNameParams {
+                name: args.name.clone(),
+            };
+            done(global, &operators::disable(&mut ws, params)?, "disabled")
+        }
+        OperatorCommand::Enable(args) => {
+            let mut ws = Workstation::open(paths.clone(), global.operator.clone())?;
+            let params = OperatorNameParams {
+                name: args.name.clone(),
+            };
+            done(global, &operators::enable(&mut ws, params)?, "enabled")
         }
     }
 }
 
-fn done(global: &GlobalArgs, operator: &Operator, what: &str) -> Result<(), Failure> {
+fn done(global: &GlobalArgs, operator: &OperatorInfo, what: &str) -> Result<(), Failure> {
     if global.json {
         println!("{}", serde_json::to_string(operator)?);
     } else {
@@ -103,22 +102,7 @@ fn done(global: &GlobalArgs, operator: &Operator, what: &str) -> Result<(), Fail
     Ok(())
 }
 
-/// Refusals about the operator being changed are refusals (7), an unknown
-/// target is "not found" (4), a name that cannot be used is a usage error
-/// (2); the rest is as for every command.
-fn operator_failure(error: StoreError, target: &str) -> Failure {
-    let exit = match &error {
-        StoreError::UnknownOperator { name } if name.eq_ignore_ascii_case(target) => Exit::NotFound,
-        StoreError::OperatorExists { .. }
-        | StoreError::LastAdmin { .. }
-        | StoreError::FirstOperatorMustBeAdmin { .. } => Exit::Refused,
-        StoreError::InvalidOperatorName { .. } => Exit::Usage,
-        _ => return store_failure(error),
-    };
-    Failure::new(exit, anyhow!(error))
-}
-
-fn print_table(operators: &[Operator]) {
+fn print_table(operators: &[OperatorInfo]) {
     let width = operators
         .iter()
         .map(|operator| operator.name.chars().count())

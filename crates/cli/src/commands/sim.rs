@@ -1,13 +1,15 @@
 //! `refurbdesk sim bench`: a simulated bench on a pseudo-terminal, for development and tests.
+//! Only in builds with the simulators (the `simulate` feature, on by default).
+
+#![cfg(feature = "simulate")]
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 use clap::{Args, Subcommand};
-use refurbdesk_bench_sim::{run_until, FaultSpec, Scenario, SimOptions};
+use refurbdesk_app::sim::{self, FaultSpec, SimBenchParams};
+use refurbdesk_app::Cancel;
 
-use crate::exit::{Exit, Failure};
+use crate::exit::Failure;
 
 #[derive(Debug, Subcommand)]
 pub enum SimCommand {
@@ -36,45 +38,47 @@ pub struct SimBenchArgs {
 
 pub fn run(command: &SimCommand, json: bool) -> Result<(), Failure> {
     let SimCommand::Bench(args) = command;
-    let scenario = Scenario::load(&args.scenario).map_err(|e| Failure::new(Exit::Data, e))?;
-    let options = SimOptions {
+    let params = SimBenchParams {
+        scenario: args.scenario.clone(),
+        link: args.link.clone(),
         faults: args.faults.clone(),
         seed: args.seed,
         speed: args.speed,
     };
-    let stop = Arc::new(AtomicBool::new(false));
+    // Ctrl-C or SIGTERM stops the bench.
+    let cancel = Cancel::new();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    eprintln!(
-        "simulated bench {} serving {} on {} (Ctrl-C stops it)",
-        scenario.bench().serial,
-        args.scenario.display(),
-        args.link.display()
-    );
-    let link = args.link.clone();
-    let bench_stop = stop.clone();
-    let stats = runtime.block_on(async move {
-        let bench =
-            tokio::task::spawn_blocking(move || run_until(scenario, &link, options, &bench_stop));
+    let bench_cancel = cancel.clone();
+    let stopped = runtime.block_on(async move {
+        let mut bench = tokio::task::spawn_blocking(move || {
+            sim::serve_bench(params, &bench_cancel, |serving| {
+                eprintln!(
+                    "simulated bench {} serving {} on {} (Ctrl-C stops it)",
+                    serving.serial,
+                    serving.scenario.display(),
+                    serving.link.display()
+                );
+            })
+        });
         let mut terminate =
             tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
         tokio::select! {
+            // The bench stops on its own only when it cannot start.
+            ended = &mut bench => return ended.map_err(anyhow::Error::from),
             _ = tokio::signal::ctrl_c() => {}
             _ = terminate.recv() => {}
         }
-        stop.store(true, Ordering::SeqCst);
+        cancel.cancel();
         bench.await.map_err(anyhow::Error::from)
-    })?;
-    let stats = stats.map_err(|e| Failure::new(Exit::Data, e))?;
+    })??;
     if json {
-        println!("{}", serde_json::to_string(&stats)?);
+        println!("{}", serde_json::to_string(&stopped.stats)?);
     } else {
         eprintln!(
             "stopped: {} requests answered, {} lines sent, {} faults injected",
-            stats.requests_total(),
-            stats.lines_sent,
-            stats.faults_total()
+            stopped.requests_answered, stopped.lines_sent, stopped.faults_injected
         );
     }
     Ok(())
