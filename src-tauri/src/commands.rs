@@ -217,3 +217,113 @@ pub async fn erase_manual_answer(
 pub fn erase_cancel(running: tauri::State<'_, RunningErase>) {
     running.cancel();
 }
+
+// Settings, operators, devices, the audit log, the database, one intake.
+use refurbdesk_app::db::{self, BackupDone, BackupParams, DbCheck, RestoreDone, RestoreParams};
+use refurbdesk_app::devices::{self, DevicesPage, DevicesParams};
+use refurbdesk_app::intake::{self, IntakeDone, IntakeParams};
+use refurbdesk_app::operators::{
+    self, AddOperatorParams, OperatorAdded, OperatorInfo, OperatorNameParams,
+};
+use refurbdesk_app::settings::{self, GetSettingParams, SetSettingParams, Setting, SettingValue};
+use refurbdesk_app::{audit, audit::AuditVerification};
+
+#[tauri::command]
+pub fn settings_list(paths: tauri::State<'_, DataPaths>) -> Result<Vec<Setting>, WindowError> {
+    settings::list(&paths).map_err(window)
+}
+
+#[tauri::command]
+pub fn settings_get(
+    paths: tauri::State<'_, DataPaths>,
+    params: GetSettingParams,
+) -> Result<SettingValue, WindowError> {
+    at_station(&paths, |ws| settings::get(ws, params))
+}
+
+#[tauri::command]
+pub fn settings_set(
+    paths: tauri::State<'_, DataPaths>,
+    params: SetSettingParams,
+) -> Result<SettingValue, WindowError> {
+    at_station(&paths, |ws| settings::set(ws, params))
+}
+
+#[tauri::command]
+pub fn operators_list(
+    paths: tauri::State<'_, DataPaths>,
+) -> Result<Vec<OperatorInfo>, WindowError> {
+    at_station(&paths, |ws| operators::list(ws))
+}
+
+#[tauri::command]
+pub fn operators_add(
+    paths: tauri::State<'_, DataPaths>,
+    params: AddOperatorParams,
+) -> Result<OperatorAdded, WindowError> {
+    at_station(&paths, |ws| operators::add(ws, params))
+}
+
+#[tauri::command]
+pub fn operators_disable(
+    paths: tauri::State<'_, DataPaths>,
+    params: OperatorNameParams,
+) -> Result<OperatorInfo, WindowError> {
+    at_station(&paths, |ws| operators::disable(ws, params))
+}
+
+#[tauri::command]
+pub fn operators_enable(
+    paths: tauri::State<'_, DataPaths>,
+    params: OperatorNameParams,
+) -> Result<OperatorInfo, WindowError> {
+    at_station(&paths, |ws| operators::enable(ws, params))
+}
+
+#[tauri::command]
+pub fn devices_list(
+    paths: tauri::State<'_, DataPaths>,
+    params: DevicesParams,
+) -> Result<DevicesPage, WindowError> {
+    at_station(&paths, |ws| devices::list(ws, params))
+}
+
+#[tauri::command]
+pub fn audit_verify(paths: tauri::State<'_, DataPaths>) -> Result<AuditVerification, WindowError> {
+    at_station(&paths, |ws| audit::verify(ws))
+}
+
+#[tauri::command]
+pub fn db_check(paths: tauri::State<'_, DataPaths>) -> Result<DbCheck, WindowError> {
+    at_station(&paths, |ws| db::check(ws))
+}
+
+#[tauri::command]
+pub fn db_backup(
+    paths: tauri::State<'_, DataPaths>,
+    params: BackupParams,
+) -> Result<BackupDone, WindowError> {
+    db::backup(&paths, params).map_err(window)
+}
+
+#[tauri::command]
+pub fn db_restore(
+    paths: tauri::State<'_, DataPaths>,
+    params: RestoreParams,
+) -> Result<RestoreDone, WindowError> {
+    db::restore(
+        &paths,
+        refurbdesk_app::operator_from_env().as_deref(),
+        params,
+    )
+    .map_err(window)
+}
+
+#[tauri::command]
+pub async fn intake_run(
+    paths: tauri::State<'_, DataPaths>,
+    params: IntakeParams,
+) -> Result<IntakeDone, WindowError> {
+    let paths = paths.inner().clone();
+    on_own_thread(move || at_station(&paths, |ws| intake::run(ws, params))).await
+}

@@ -51,6 +51,19 @@ pub fn run() {
             commands::erase_manual_plan,
             commands::erase_manual_answer,
             commands::erase_cancel,
+            commands::settings_list,
+            commands::settings_get,
+            commands::settings_set,
+            commands::operators_list,
+            commands::operators_add,
+            commands::operators_disable,
+            commands::operators_enable,
+            commands::devices_list,
+            commands::audit_verify,
+            commands::db_check,
+            commands::db_backup,
+            commands::db_restore,
+            commands::intake_run,
         ])
         .setup(move |app| {
             if simulate {
