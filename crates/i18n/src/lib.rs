@@ -22,7 +22,12 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_bundle::FluentResource;
+use fluent_syntax::ast;
+
+/// Arguments for [`Catalogue::tell_args`], when one must be a number (for a
+/// Fluent selector such as `{ $count -> [1] was *[other] were }`).
+pub use fluent_bundle::{FluentArgs, FluentValue};
 use sha2::{Digest, Sha256};
 
 pub use lang::Lang;
@@ -173,7 +178,7 @@ impl Catalogue {
                 Ok(resource) | Err((resource, _)) => resource,
             };
             for entry in resource.entries() {
-                use fluent_syntax::ast::Entry;
+                use ast::Entry;
                 let (prefix, attributes) = match entry {
                     Entry::Message(message) => (message.id.name.to_string(), &message.attributes),
                     Entry::Term(term) => (format!("-{}", term.id.name), &term.attributes),
@@ -221,14 +226,33 @@ impl Catalogue {
         for (name, value) in args {
             fluent_args.set(*name, FluentValue::from(*value));
         }
+        self.tell_args(id, &fluent_args)
+    }
+
+    /// [`Catalogue::tell`] with Fluent arguments, for numbers a message selects on.
+    pub fn tell_args(&self, id: &str, args: &FluentArgs<'_>) -> String {
         let mut errors = Vec::new();
-        if let Some(text) = self.format(id, Some(&fluent_args), &mut errors) {
+        if let Some(text) = self.format(id, Some(args), &mut errors) {
             return text.into_owned();
         }
         if self.tag != "en" {
-            return Catalogue::for_lang(Lang::En).tell(id, args);
+            return Catalogue::for_lang(Lang::En).tell_args(id, args);
         }
         id.to_owned()
+    }
+
+    /// The names of the arguments (`{ $name }`) a message or `id.attribute`
+    /// uses, in order of first use; `None` when it does not exist here.
+    pub fn variables(&self, id: &str) -> Option<Vec<String>> {
+        let (message, attribute) = split(id);
+        let found = self.bundle.get_message(message)?;
+        let pattern = match attribute {
+            None => found.value()?,
+            Some(name) => found.get_attribute(name)?.value(),
+        };
+        let mut names = Vec::new();
+        pattern_variables(pattern, &mut names);
+        Some(names)
     }
 
     fn format<'s>(
@@ -244,6 +268,50 @@ impl Catalogue {
             Some(name) => found.get_attribute(name)?.value(),
         };
         Some(self.bundle.format_pattern(pattern, args, errors))
+    }
+}
+
+fn pattern_variables(pattern: &ast::Pattern<&str>, names: &mut Vec<String>) {
+    for element in &pattern.elements {
+        if let ast::PatternElement::Placeable { expression } = element {
+            expression_variables(expression, names);
+        }
+    }
+}
+
+fn expression_variables(expression: &ast::Expression<&str>, names: &mut Vec<String>) {
+    match expression {
+        ast::Expression::Inline(inline) => inline_variables(inline, names),
+        ast::Expression::Select { selector, variants } => {
+            inline_variables(selector, names);
+            for variant in variants {
+                pattern_variables(&variant.value, names);
+            }
+        }
+    }
+}
+
+fn inline_variables(inline: &ast::InlineExpression<&str>, names: &mut Vec<String>) {
+    match inline {
+        ast::InlineExpression::VariableReference { id }
+            if !names.iter().any(|name| name == id.name) =>
+        {
+            names.push(id.name.to_owned());
+        }
+        ast::InlineExpression::Placeable { expression } => expression_variables(expression, names),
+        ast::InlineExpression::FunctionReference { arguments, .. }
+        | ast::InlineExpression::TermReference {
+            arguments: Some(arguments),
+            ..
+        } => {
+            for argument in &arguments.positional {
+                inline_variables(argument, names);
+            }
+            for named in &arguments.named {
+                inline_variables(&named.value, names);
+            }
+        }
+        _ => {}
     }
 }
 

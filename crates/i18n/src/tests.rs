@@ -141,3 +141,17 @@ fn the_version_is_a_digest_of_the_files() {
     assert!(version.chars().all(|c| c.is_ascii_hexdigit()));
     assert_eq!(version, super::version());
 }
+
+#[test]
+fn a_message_names_its_arguments() {
+    let en = Catalogue::for_lang(Lang::En);
+    assert_eq!(
+        en.variables("battery-healthy"),
+        Some(vec!["health".to_owned(), "threshold".to_owned()])
+    );
+    assert_eq!(en.variables("figure-unknown"), Some(vec![]));
+    assert_eq!(en.variables("no-such-message"), None);
+    let mut args = FluentArgs::new();
+    args.set("slot", FluentValue::from(7));
+    assert_eq!(en.tell_args("slot-label", &args), "Slot 7");
+}
