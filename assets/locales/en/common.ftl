@@ -4,6 +4,8 @@
 number-decimal-separator = .
 # A percentage; $value is already written with the decimal separator.
 number-percent = { $value }%
+# Between groups of three digits in a long integer (4,294,967,296).
+number-group-separator = {","}
 # Between the items of a list, and before its last item.
 list-separator = {", "}
 list-last-separator = {" and "}
