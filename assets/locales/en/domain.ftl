@@ -42,3 +42,11 @@ account-google = a Google account
 account-samsung = a Samsung account
 account-xiaomi = a Xiaomi account
 account-other = an account
+
+## IMEI checks. $imei is the IMEI as read (quoted when it holds other characters).
+imei-reread = re-read it from the device (dial *#06#)
+imei-empty = The IMEI is empty; an IMEI has { $length } digits — { imei-reread }.
+imei-not-digits = IMEI { $imei } contains characters other than digits; an IMEI has { $length } digits — { imei-reread }.
+imei-wrong-length = IMEI { $imei } has { $digits } digits; an IMEI has { $length } — { imei-reread }.
+imei-check-digit = IMEI { $imei } fails its Luhn check digit (expected { $expected }) — { imei-reread }; if it still fails, the IMEI may have been altered.
+imei-malformed = IMEI { $imei } is not { $length } digits — { imei-reread }.

@@ -39,3 +39,11 @@ account-google = un compte Google
 account-samsung = un compte Samsung
 account-xiaomi = un compte Xiaomi
 account-other = un compte
+
+## Contrôles de l'IMEI.
+imei-reread = relisez-le sur l'appareil (composez *#06#)
+imei-empty = L'IMEI est vide ; un IMEI compte { $length } chiffres — { imei-reread }.
+imei-not-digits = L'IMEI { $imei } contient d'autres caractères que des chiffres ; un IMEI compte { $length } chiffres — { imei-reread }.
+imei-wrong-length = L'IMEI { $imei } compte { $digits } chiffres ; un IMEI en compte { $length } — { imei-reread }.
+imei-check-digit = L'IMEI { $imei } a une clé de Luhn fausse ({ $expected } attendu) — { imei-reread } ; s'il est toujours faux, l'IMEI a peut-être été modifié.
+imei-malformed = L'IMEI { $imei } ne compte pas { $length } chiffres — { imei-reread }.
