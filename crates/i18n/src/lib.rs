@@ -222,6 +222,11 @@ impl Catalogue {
     /// here is told from the English catalogue; one missing there too is told as
     /// its id, so a mistake shows instead of vanishing.
     pub fn tell(&self, id: &str, args: &[(&str, &str)]) -> String {
+        if args.is_empty() {
+            if let Some(text) = self.words.get(id) {
+                return text.clone();
+            }
+        }
         let mut fluent_args = FluentArgs::with_capacity(args.len());
         for (name, value) in args {
             fluent_args.set(*name, FluentValue::from(*value));
