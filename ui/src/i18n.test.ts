@@ -1,51 +1,112 @@
+import { FluentResource } from '@fluent/bundle';
 import { describe, expect, it } from 'vitest';
-import { en, fr, LANGUAGES, messages, pickLanguage, t, type MessageKey } from './i18n';
+import {
+  catalogueFile,
+  catalogueFiles,
+  fluentId,
+  LANGUAGES,
+  loadBundle,
+  MESSAGE_KEYS,
+  messages,
+  pickLanguage,
+  t,
+} from './i18n';
 
-const keys = Object.keys(en) as MessageKey[];
+/** Every message id, term id and `id.attribute` of one language's files. */
+function idsOf(lang: string, onlyFile?: string): string[] {
+  const ids: string[] = [];
+  for (const [path, text] of Object.entries(catalogueFiles)) {
+    const place = catalogueFile(path);
+    if (place.lang !== lang || (onlyFile !== undefined && place.file !== onlyFile)) {
+      continue;
+    }
+    for (const entry of new FluentResource(text).body) {
+      ids.push(entry.id);
+      for (const name of Object.keys(entry.attributes)) {
+        ids.push(`${entry.id}.${name}`);
+      }
+    }
+  }
+  return ids.sort();
+}
 
-describe('message tables', () => {
-  it('has non-empty text for every key in every language', () => {
-    expect(keys.length).toBeGreaterThan(0);
+const folders = [...new Set(Object.keys(catalogueFiles).map((path) => catalogueFile(path).lang))].sort();
+
+describe('the catalogue', () => {
+  it('offers exactly the languages whose folders are present', () => {
+    expect(folders.length).toBeGreaterThanOrEqual(2);
+    expect([...LANGUAGES].sort()).toEqual(folders);
+  });
+
+  it('parses every file without errors', () => {
+    for (const lang of folders) {
+      expect(() => loadBundle(lang), lang).not.toThrow();
+    }
+  });
+
+  it('has every id of one language in every other, and no more', () => {
+    const english = idsOf('en');
+    expect(english).toContain('bench-list-empty-title');
+    for (const lang of folders) {
+      expect(idsOf(lang), lang).toEqual(english);
+    }
+  });
+
+  it('has every screen key in every language, and no screen message without a key', () => {
+    const keyIds = MESSAGE_KEYS.map(fluentId).sort();
+    expect(new Set(keyIds).size).toBe(MESSAGE_KEYS.length);
     for (const lang of LANGUAGES) {
-      for (const key of keys) {
-        expect(messages[lang][key], `${lang} ${key}`).toMatch(/\S/);
+      expect(idsOf(lang, 'ui.ftl'), lang).toEqual(keyIds);
+      for (const key of MESSAGE_KEYS) {
+        expect(messages[lang].hasMessage(fluentId(key)), `${lang} ${key}`).toBe(true);
+        expect(t(lang, key), `${lang} ${key}`).toMatch(/\S/);
       }
     }
   });
 
-  it('gives French exactly the keys of English, no more', () => {
-    expect(Object.keys(fr).sort()).toEqual([...keys].sort());
-  });
-
   it('translates the empty-state message into French', () => {
-    expect(fr['benchList.emptyTitle']).not.toBe(en['benchList.emptyTitle']);
-    expect(fr['benchList.emptyHint']).not.toBe(en['benchList.emptyHint']);
+    expect(t('fr', 'benchList.emptyTitle')).not.toBe(t('en', 'benchList.emptyTitle'));
     expect(t('fr', 'benchList.emptyTitle')).toBe('Aucun banc connecté.');
     expect(t('en', 'benchList.emptyTitle')).toBe('No bench connected.');
+    // French typography: a no-break space before the colon.
+    expect(t('fr', 'benchList.emptyHint')).toBe('Branchez un banc ou lancez le simulateur\u00a0:');
   });
 
-  it('uses the same placeholders in both languages', () => {
-    const placeholders = (text: string) => (text.match(/\{[^}]+\}/g) ?? []).sort();
-    for (const key of keys) {
-      expect(placeholders(fr[key]), key).toEqual(placeholders(en[key]));
+  it('uses the same arguments in both languages', () => {
+    const argumentsOf = (lang: string, key: string) => {
+      const pattern = messages[lang as 'en'].getMessage(fluentId(key))?.value;
+      const names = JSON.stringify(pattern ?? null).match(/"name":"[^"]+"/g) ?? [];
+      return [...new Set(names)].sort();
+    };
+    for (const key of MESSAGE_KEYS) {
+      expect(argumentsOf('fr', key), key).toEqual(argumentsOf('en', key));
     }
   });
 });
 
+describe('fluentId', () => {
+  it('writes a key as a Fluent id with dashes', () => {
+    expect(fluentId('benchList.emptyTitle')).toBe('bench-list-empty-title');
+    expect(fluentId('bench.state.ready')).toBe('bench-state-ready');
+    expect(fluentId('app.versionLabel')).toBe('app-version-label');
+  });
+});
+
 describe('t', () => {
-  it('fills placeholders with the given values', () => {
+  it('fills arguments with the given values, without isolation marks', () => {
     expect(t('en', 'slot.label', { slot: 4 })).toBe('Slot 4');
     expect(t('fr', 'slot.label', { slot: 4 })).toBe('Emplacement 4');
     expect(t('en', 'bench.port', { port: '/dev/ttyACM0' })).toBe('Port /dev/ttyACM0');
+    expect(t('en', 'slot.label', { slot: 12345 })).toBe('Slot 12345');
   });
 
-  it('leaves a placeholder visible when its value is missing', () => {
-    expect(t('en', 'slot.label', {})).toBe('Slot {slot}');
-    expect(t('en', 'slot.label')).toBe('Slot {slot}');
+  it('leaves an argument visible when its value is missing', () => {
+    expect(t('en', 'slot.label', {})).toBe('Slot {$slot}');
+    expect(t('en', 'slot.label')).toBe('Slot {$slot}');
   });
 
   it('does not re-expand placeholder syntax found inside a value', () => {
-    expect(t('en', 'bench.serial', { serial: '{port}' })).toBe('Serial {port}');
+    expect(t('en', 'bench.serial', { serial: '{ $port }' })).toBe('Serial { $port }');
   });
 });
 

@@ -1,100 +1,102 @@
-// Message tables for the station screen. English is the reference table: its
-// keys define `MessageKey`, and every other table is typed against it, so a
-// missing or misspelt translation is a compile error rather than a blank label.
+// The station screen's words, from the one message catalogue the Rust engine
+// reads too: Project Fluent files in assets/locales/<lang>/*.ftl, read here with
+// @fluent/bundle. A language is a folder there; `LANGUAGES` names the ones the
+// screen offers and a test holds it equal to the folders present.
+//
+// `MessageKey` lists the keys the screen uses, so a misspelt key is a compile
+// error; each key names the Fluent id written with dashes
+// (`benchList.emptyTitle` is `bench-list-empty-title`), and a test checks that
+// every key exists in every language and that ui.ftl holds no id without a key.
+
+import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle';
 
 export const LANGUAGES = ['en', 'fr'] as const;
 export type Lang = (typeof LANGUAGES)[number];
 
-export const en = {
-  'app.name': 'Refurbdesk',
-  'app.versionLabel': 'Version',
-  'station.title': 'Test station',
+export const MESSAGE_KEYS = [
+  'app.name',
+  'app.versionLabel',
+  'station.title',
 
-  'benchList.label': 'Benches',
-  'benchList.emptyTitle': 'No bench connected.',
-  'benchList.emptyHint': 'Plug a bench in or start the simulator:',
+  'benchList.label',
+  'benchList.emptyTitle',
+  'benchList.emptyHint',
 
-  'bench.unknownModel': 'Bench not identified yet',
-  'bench.serial': 'Serial {serial}',
-  'bench.port': 'Port {port}',
-  'bench.state.connecting': 'Connecting…',
-  'bench.state.ready': 'Ready',
-  'bench.state.disconnected': 'Disconnected',
-  'bench.disconnectedNote': 'Bench unplugged or switched off. Readings already recorded are kept.',
-  'bench.noSlots': 'This bench has not reported its slots yet.',
+  'bench.unknownModel',
+  'bench.serial',
+  'bench.port',
+  'bench.state.connecting',
+  'bench.state.ready',
+  'bench.state.disconnected',
+  'bench.disconnectedNote',
+  'bench.noSlots',
 
-  'slot.label': 'Slot {slot}',
-  'slot.noDevice': 'No device',
-  'slot.state.empty': 'Empty',
-  'slot.state.occupied': 'Device placed',
-  'slot.state.intake': 'Reading device…',
-  'slot.state.recorded': 'Recorded',
-  'slot.state.failed': 'Failed',
-  'slot.state.unknown': 'State unknown',
+  'slot.label',
+  'slot.noDevice',
+  'slot.state.empty',
+  'slot.state.occupied',
+  'slot.state.intake',
+  'slot.state.recorded',
+  'slot.state.failed',
+  'slot.state.unknown',
 
-  'verdict.battery.label': 'Battery',
-  'verdict.battery.pass': 'Good',
-  'verdict.battery.replace': 'Replace',
-  'verdict.battery.consumed': 'Worn out',
-  'verdict.battery.unknown': 'Unknown',
-  'verdict.battery.absent': 'No battery',
-  'verdict.battery.pending': 'Not read yet',
+  'verdict.battery.label',
+  'verdict.battery.pass',
+  'verdict.battery.replace',
+  'verdict.battery.consumed',
+  'verdict.battery.unknown',
+  'verdict.battery.absent',
+  'verdict.battery.pending',
 
-  'verdict.lock.label': 'Lock',
-  'verdict.lock.clear': 'Clear',
-  'verdict.lock.blocked': 'Blocked',
-  'verdict.lock.unknown': 'Unknown',
-  'verdict.lock.pending': 'Not read yet',
-} as const;
+  'verdict.lock.label',
+  'verdict.lock.clear',
+  'verdict.lock.blocked',
+  'verdict.lock.unknown',
+  'verdict.lock.pending',
+] as const;
 
-export type MessageKey = keyof typeof en;
-export type MessageTable = Readonly<Record<MessageKey, string>>;
+export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
-// French typography puts a non-breaking space before « : » and inside « ».
-export const fr: MessageTable = {
-  'app.name': 'Refurbdesk',
-  'app.versionLabel': 'Version',
-  'station.title': 'Poste de test',
+/** Every catalogue file's text, by its path (`../../assets/locales/fr/ui.ftl`). */
+export const catalogueFiles: Readonly<Record<string, string>> = import.meta.glob(
+  '../../assets/locales/*/*.ftl',
+  { query: '?raw', import: 'default', eager: true },
+);
 
-  'benchList.label': 'Bancs',
-  'benchList.emptyTitle': 'Aucun banc connecté.',
-  'benchList.emptyHint': 'Branchez un banc ou lancez le simulateur\u00a0:',
+/** The catalogue's file path split into its language folder and file name. */
+export function catalogueFile(path: string): { lang: string; file: string } {
+  const [lang = '', file = ''] = path.split('/').slice(-2);
+  return { lang, file };
+}
 
-  'bench.unknownModel': 'Banc pas encore identifié',
-  'bench.serial': 'N° de série {serial}',
-  'bench.port': 'Port {port}',
-  'bench.state.connecting': 'Connexion…',
-  'bench.state.ready': 'Prêt',
-  'bench.state.disconnected': 'Déconnecté',
-  'bench.disconnectedNote':
-    'Banc débranché ou éteint. Les mesures déjà enregistrées sont conservées.',
-  'bench.noSlots': 'Ce banc n’a pas encore indiqué ses emplacements.',
+/** The Fluent id a key names: `benchList.emptyTitle` → `bench-list-empty-title`. */
+export function fluentId(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/\./g, '-')
+    .toLowerCase();
+}
 
-  'slot.label': 'Emplacement {slot}',
-  'slot.noDevice': 'Aucun appareil',
-  'slot.state.empty': 'Vide',
-  'slot.state.occupied': 'Appareil posé',
-  'slot.state.intake': 'Lecture de l’appareil…',
-  'slot.state.recorded': 'Enregistré',
-  'slot.state.failed': 'Échec',
-  'slot.state.unknown': 'État inconnu',
+/** One language's messages: every file of its folder in one bundle. */
+export function loadBundle(lang: string): FluentBundle {
+  // The words go into text nodes and attributes, not bidi markup.
+  const bundle = new FluentBundle(lang, { useIsolating: false });
+  for (const [path, text] of Object.entries(catalogueFiles)) {
+    if (catalogueFile(path).lang !== lang) {
+      continue;
+    }
+    const errors = bundle.addResource(new FluentResource(text));
+    if (errors.length > 0) {
+      throw new Error(`${path}: ${errors.map(String).join('; ')}`);
+    }
+  }
+  return bundle;
+}
 
-  'verdict.battery.label': 'Batterie',
-  'verdict.battery.pass': 'Bonne',
-  'verdict.battery.replace': 'À remplacer',
-  'verdict.battery.consumed': 'Usée',
-  'verdict.battery.unknown': 'Inconnue',
-  'verdict.battery.absent': 'Pas de batterie',
-  'verdict.battery.pending': 'Pas encore lue',
-
-  'verdict.lock.label': 'Verrouillage',
-  'verdict.lock.clear': 'Libre',
-  'verdict.lock.blocked': 'Bloqué',
-  'verdict.lock.unknown': 'Inconnu',
-  'verdict.lock.pending': 'Pas encore lu',
+export const messages: Readonly<Record<Lang, FluentBundle>> = {
+  en: loadBundle('en'),
+  fr: loadBundle('fr'),
 };
-
-export const messages: Readonly<Record<Lang, MessageTable>> = { en, fr };
 
 /**
  * Chooses the screen language from a BCP 47 tag such as `navigator.language`.
@@ -102,7 +104,7 @@ export const messages: Readonly<Record<Lang, MessageTable>> = { en, fr };
  */
 export function pickLanguage(languageTag: string | null | undefined): Lang {
   const primarySubtag = (languageTag ?? '').trim().split(/[-_]/)[0]?.toLowerCase();
-  return primarySubtag === 'fr' ? 'fr' : 'en';
+  return LANGUAGES.find((lang) => lang === primarySubtag) ?? 'en';
 }
 
 /** The language of the running webview, English when the webview does not say. */
@@ -111,21 +113,26 @@ export function detectLanguage(): Lang {
 }
 
 /**
- * Looks up a message and fills its `{name}` placeholders from `values`.
- * A placeholder without a value is left as written, so a forgotten value shows up
- * on screen instead of silently vanishing.
+ * Tells a message with its `{ $name }` arguments from `values`. A message
+ * missing in `lang` is told in English; an argument without a value shows as
+ * `{$name}`, so a forgotten value shows up on screen instead of silently vanishing.
  */
 export function t(
   lang: Lang,
   key: MessageKey,
   values?: Readonly<Record<string, string | number>>,
 ): string {
-  const template = messages[lang][key];
-  if (values === undefined) {
-    return template;
+  const id = fluentId(key);
+  const bundle = messages[lang].hasMessage(id) ? messages[lang] : messages.en;
+  const pattern = bundle.getMessage(id)?.value;
+  if (pattern === undefined || pattern === null) {
+    return key;
   }
-  return template.replace(/\{([a-zA-Z][a-zA-Z0-9]*)\}/g, (placeholder, name: string) => {
-    const value = values[name];
-    return value === undefined ? placeholder : String(value);
-  });
+  const args: Record<string, FluentVariable> = {};
+  for (const [name, value] of Object.entries(values ?? {})) {
+    // Text, as the engine passes its arguments: no locale grouping of serials or slots.
+    args[name] = String(value);
+  }
+  // Errors (a missing argument) are already visible in the told text.
+  return bundle.formatPattern(pattern, args, []);
 }

@@ -5,7 +5,7 @@
 //! - `document.rs`: what a document says (plain data; this is what is signed).
 //! - `signed.rs`: the RFC 8785 canonical form and the Ed25519 envelope.
 //! - `keys.rs`: the organisation's keys on disk, rotation, trusted public keys.
-//! - `texts.rs` + `assets/certificates/texts.toml`: words and number formats per language.
+//! - `texts.rs` + `assets/locales/<lang>/certificate.ftl`: words and number formats per language.
 //! - `render.rs`: which fields each kind of document shows; `layout.rs`: A4 page layout.
 //! - `pdf.rs`: embedding the signed JSON and sealing the file's bytes; `verify.rs`: checking both.
 //!

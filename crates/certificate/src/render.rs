@@ -88,7 +88,8 @@ pub fn sheet(
                 key.fingerprint_grouped()
             ),
         ],
-        page_label: t.t("doc.page"),
+        // The layout fills in the page numbers once it knows the count.
+        page_label: t.tell("doc.page", &[("n", "{n}"), ("m", "{m}")]),
         logo: None,
     }
 }
@@ -459,8 +460,7 @@ fn report_blocks(t: &Texts, body: &DeviceReport) -> Vec<Block> {
     if let Some(months) = body.warranty_months {
         sale.push((
             t.t("sale.warranty"),
-            t.t("sale.warranty_months")
-                .replace("{months}", &months.to_string()),
+            t.tell("sale.warranty_months", &[("months", &months.to_string())]),
         ));
     }
     if matches!(body.device.category.as_str(), "phone" | "tablet") {

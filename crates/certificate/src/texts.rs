@@ -1,29 +1,21 @@
-//! Every word a document prints, in English and French, from `assets/certificates/texts.toml`,
-//! and the way numbers, sizes and dates are written in each language.
-
-use std::collections::HashMap;
-use std::sync::OnceLock;
+//! Every word a document prints, from the message catalogue
+//! (`assets/locales/<lang>/certificate.ftl`, ids `cert-<key with dashes>`), and
+//! the way numbers, sizes and dates are written in each language.
 
 use chrono::{DateTime, Utc};
+use refurbdesk_i18n::Catalogue;
 
 use crate::document::Lang;
 
-const TEXTS_TOML: &str = include_str!("../../../assets/certificates/texts.toml");
-
-fn table() -> &'static HashMap<String, [String; 2]> {
-    static TABLE: OnceLock<HashMap<String, [String; 2]>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let parsed: HashMap<String, HashMap<String, String>> =
-            toml::from_str(TEXTS_TOML).expect("assets/certificates/texts.toml parses");
-        parsed
-            .into_iter()
-            .map(|(key, texts)| {
-                let en = texts.get("en").cloned().unwrap_or_default();
-                let fr = texts.get("fr").cloned().unwrap_or_default();
-                (key, [en, fr])
-            })
-            .collect()
-    })
+/// The catalogue id of a document key: `doc.issued_at` is `cert-doc-issued-at`.
+pub fn message_id(key: &str) -> String {
+    let mut id = String::with_capacity(key.len() + 5);
+    id.push_str("cert-");
+    id.extend(key.chars().map(|c| match c {
+        '.' | '_' => '-',
+        c => c.to_ascii_lowercase(),
+    }));
+    id
 }
 
 /// Words in one language.
@@ -37,14 +29,22 @@ impl Texts {
         Self { lang }
     }
 
+    fn catalogue(&self) -> &'static Catalogue {
+        self.lang.catalogue()
+    }
+
     /// The text for `key`; a missing key prints as `[key]` so a test catches it.
     pub fn t(&self, key: &str) -> String {
-        match table().get(key) {
-            Some([en, fr]) => match self.lang {
-                Lang::En => en.clone(),
-                Lang::Fr => fr.clone(),
-            },
-            None => format!("[{key}]"),
+        self.tell(key, &[])
+    }
+
+    /// The text for `key` with its arguments (`{ $months }`).
+    pub fn tell(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let id = message_id(key);
+        if self.catalogue().has(&id) {
+            self.catalogue().tell(&id, args)
+        } else {
+            format!("[{key}]")
         }
     }
 
@@ -52,7 +52,7 @@ impl Texts {
     /// has no words for it (a new method must still print, if less nicely).
     pub fn code(&self, prefix: &str, code: &str) -> String {
         let key = format!("{prefix}.{code}");
-        if table().contains_key(&key) {
+        if self.catalogue().has(&message_id(&key)) {
             self.t(&key)
         } else {
             code.to_owned()
@@ -89,10 +89,7 @@ impl Texts {
     /// An integer with thin grouping: `4,294,967,296` / `4 294 967 296`.
     pub fn integer(&self, value: u64) -> String {
         let digits = value.to_string();
-        let separator = match self.lang {
-            Lang::En => ",",
-            Lang::Fr => "\u{202f}",
-        };
+        let separator = self.catalogue().word("number-group-separator");
         let mut out = String::new();
         for (index, ch) in digits.chars().enumerate() {
             if index > 0 && (digits.len() - index).is_multiple_of(3) {
@@ -104,57 +101,35 @@ impl Texts {
     }
 
     pub fn decimal(&self, value: f64, places: usize) -> String {
-        let text = format!("{value:.places$}");
-        match self.lang {
-            Lang::En => text,
-            Lang::Fr => text.replace('.', ","),
-        }
+        self.lang.decimal(value, places)
     }
 
     /// Bytes, exact, with a binary unit for reading: `4,294,967,296 bytes (4.00 GiB)`.
     pub fn bytes(&self, value: u64) -> String {
-        let units: [(&str, &str); 5] = [
-            ("bytes", "octets"),
-            ("KiB", "Kio"),
-            ("MiB", "Mio"),
-            ("GiB", "Gio"),
-            ("TiB", "Tio"),
+        const UNITS: [&str; 5] = [
+            "cert-unit-bytes",
+            "cert-unit-kib",
+            "cert-unit-mib",
+            "cert-unit-gib",
+            "cert-unit-tib",
         ];
-        let pick = |unit: (&'static str, &'static str)| match self.lang {
-            Lang::En => unit.0,
-            Lang::Fr => unit.1,
-        };
-        let exact = format!("{} {}", self.integer(value), pick(units[0]));
+        let pick = |unit: usize| self.catalogue().word(UNITS[unit]);
+        let exact = format!("{} {}", self.integer(value), pick(0));
         let mut scaled = value as f64;
         let mut unit = 0;
-        while scaled >= 1024.0 && unit < units.len() - 1 {
+        while scaled >= 1024.0 && unit < UNITS.len() - 1 {
             scaled /= 1024.0;
             unit += 1;
         }
         if unit == 0 {
             exact
         } else {
-            format!(
-                "{exact} ({} {})",
-                self.decimal(scaled, 2),
-                pick(units[unit])
-            )
+            format!("{exact} ({} {})", self.decimal(scaled, 2), pick(unit))
         }
     }
 
     pub fn datetime(&self, value: &DateTime<Utc>) -> String {
         value.format("%Y-%m-%d %H:%M:%S UTC").to_string()
-    }
-
-    /// Every key of the table, for tests.
-    #[cfg(test)]
-    pub fn keys() -> impl Iterator<Item = &'static String> {
-        table().keys()
-    }
-
-    #[cfg(test)]
-    pub fn both(key: &str) -> Option<&'static [String; 2]> {
-        table().get(key)
     }
 }
 
@@ -163,12 +138,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_text_has_both_languages() {
-        for key in Texts::keys() {
-            let [en, fr] = Texts::both(key).unwrap();
-            assert!(!en.trim().is_empty(), "{key} has no English text");
-            assert!(!fr.trim().is_empty(), "{key} has no French text");
+    fn every_document_text_is_in_every_language() {
+        let english = Catalogue::for_lang(Lang::En);
+        let ids: Vec<_> = english
+            .ids()
+            .into_iter()
+            .filter(|id| id.starts_with("cert-"))
+            .collect();
+        assert!(ids.len() > 200, "only {} document texts", ids.len());
+        for lang in Lang::ALL {
+            for id in &ids {
+                let told = lang.catalogue().tell(id, &[]);
+                assert!(!told.trim().is_empty(), "{id} has no {lang} text");
+            }
         }
+        let fr = Texts::new(Lang::Fr);
+        assert_eq!(fr.t("doc.issued_at"), "Émis le");
+        assert_eq!(
+            fr.tell("doc.page", &[("n", "2"), ("m", "3")]),
+            "Page 2 sur 3"
+        );
+        assert_eq!(message_id("grade.VERY_GOOD"), "cert-grade-very-good");
     }
 
     #[test]

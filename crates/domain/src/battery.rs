@@ -176,114 +176,92 @@ pub enum BatteryFinding {
 }
 
 impl BatteryFinding {
-    /// The finding as a sentence a customer could read.
+    /// The finding as a sentence a customer could read, told from the
+    /// catalogue (`battery-*`) with its figures written the way `lang` writes them.
     pub fn text(&self, lang: Lang) -> String {
         let pct = |value: f64| lang.percent(&one_decimal(value));
         let bare = |value: f64| lang.percent(&bare_number(value));
-        let fr = lang == Lang::Fr;
+        let tell = |id: &str, args: &[(&str, &str)]| lang.catalogue().tell(id, args);
         match self {
             BatteryFinding::Missing {
                 category,
                 counts_as_failure: true,
             } => {
                 let needing = capitalized(category.with_article_in(lang));
-                if fr {
-                    format!("Aucune batterie n'a été trouvée. {needing} en a besoin, c'est donc un défaut : poser une batterie avant la vente.")
-                } else {
-                    format!("No battery was found. {needing} needs one, so this counts as a failure: fit a battery before sale.")
-                }
+                tell("battery-missing-failure", &[("needing", &needing)])
             }
-            BatteryFinding::Missing { category, .. } => {
-                let category = category.with_article_in(lang);
-                if fr {
-                    format!("Aucune batterie n'a été trouvée, ce qui est normal pour {category} ; ce n'est pas un défaut.")
-                } else {
-                    format!("No battery was found, which is normal for {category}; this is not a failure.")
-                }
-            }
-            BatteryFinding::ZeroDesignCapacity { unit } => if fr {
-                format!("La capacité nominale a été indiquée à 0 {unit} : l'état de santé ne peut pas être calculé à partir des capacités en {unit}.")
-            } else {
-                format!("The design capacity was reported as 0 {unit}, so health cannot be computed from the {unit} capacities.")
-            },
+            BatteryFinding::Missing { category, .. } => tell(
+                "battery-missing-normal",
+                &[("category", category.with_article_in(lang))],
+            ),
+            BatteryFinding::ZeroDesignCapacity { unit } => tell(
+                "battery-zero-design-capacity",
+                &[("unit", &unit.to_string())],
+            ),
             BatteryFinding::FiguresDisagree {
                 reported_pct,
                 computed_pct,
                 full,
                 design,
                 unit,
-            } => {
-                let (reported, computed) = (pct(*reported_pct), pct(*computed_pct));
-                let difference = lang.decimal((computed_pct - reported_pct).abs(), 1);
-                if fr {
-                    format!("Le banc a indiqué un état de santé de {reported}, mais les capacités donnent {computed} ({full} sur {design} {unit}), soit un écart de {difference} points ; la valeur calculée est retenue.")
-                } else {
-                    format!("The bench reported {reported} battery health, but the capacities give {computed} ({full} of {design} {unit}), a difference of {difference} points; the computed value is used.")
-                }
-            }
-            BatteryFinding::DeviceFigureOnly { reported_pct } => {
-                let reported = pct(*reported_pct);
-                if fr {
-                    format!("L'état de santé de {reported} est le chiffre de l'appareil lui-même : le banc n'a envoyé aucune capacité pour le vérifier.")
-                } else {
-                    format!("Battery health {reported} is the device's own figure: the bench sent no capacities to check it against.")
-                }
-            }
+            } => tell(
+                "battery-figures-disagree",
+                &[
+                    ("reported", &pct(*reported_pct)),
+                    ("computed", &pct(*computed_pct)),
+                    ("full", &full.to_string()),
+                    ("design", &design.to_string()),
+                    ("unit", &unit.to_string()),
+                    (
+                        "difference",
+                        &lang.decimal((computed_pct - reported_pct).abs(), 1),
+                    ),
+                ],
+            ),
+            BatteryFinding::DeviceFigureOnly { reported_pct } => tell(
+                "battery-device-figure-only",
+                &[("reported", &pct(*reported_pct))],
+            ),
             BatteryFinding::Healthy {
                 soh_pct,
                 threshold_pct,
-            } => {
-                let (health, threshold) = (pct(*soh_pct), bare(*threshold_pct));
-                if fr {
-                    format!("L'état de santé de la batterie est de {health}, au moins les {threshold} qu'exige ce canal de vente.")
-                } else {
-                    format!("Battery health is {health}, at or above the {threshold} this sales channel needs.")
-                }
-            }
+            } => tell(
+                "battery-healthy",
+                &[
+                    ("health", &pct(*soh_pct)),
+                    ("threshold", &bare(*threshold_pct)),
+                ],
+            ),
             BatteryFinding::BelowThreshold {
                 soh_pct,
                 threshold_pct,
-            } => {
-                let health = shown_below(*soh_pct, *threshold_pct, lang);
-                let threshold = bare(*threshold_pct);
-                if fr {
-                    format!("L'état de santé de la batterie est de {health}, sous les {threshold} qu'exige ce canal de vente : remplacer la batterie avant la vente.")
-                } else {
-                    format!("Battery health is {health}, below the {threshold} this sales channel needs: replace the battery before sale.")
-                }
-            }
+            } => tell(
+                "battery-below-threshold",
+                &[
+                    ("health", &shown_below(*soh_pct, *threshold_pct, lang)),
+                    ("threshold", &bare(*threshold_pct)),
+                ],
+            ),
             BatteryFinding::WornOut {
                 soh_pct,
                 consumed_below_pct,
-            } => {
-                let health = shown_below(*soh_pct, *consumed_below_pct, lang);
-                let consumed = bare(*consumed_below_pct);
-                if fr {
-                    format!("L'état de santé de la batterie est de {health}, sous {consumed} : la batterie est usée et doit être remplacée.")
-                } else {
-                    format!("Battery health is {health}, below {consumed}: the battery is worn out and must be replaced.")
-                }
-            }
-            BatteryFinding::NoHealthFigures => if fr {
-                "La batterie est présente, mais ni ses capacités ni un état de santé n'ont été indiqués ; un opérateur doit vérifier son état."
-            } else {
-                "The battery is present, but neither its capacities nor a health figure were reported; an operator must check its health."
-            }
-            .to_owned(),
-            BatteryFinding::CyclesAboveMark { cycles, mark } => {
-                let (limit, family) = (mark.cycles, mark.label_in(lang));
-                if fr {
-                    format!("{cycles} cycles de charge, c'est au-delà du repère de {limit} cycles pour {family}.")
-                } else {
-                    format!("{cycles} charge cycles is above the {limit}-cycle mark for {family}.")
-                }
-            }
-            BatteryFinding::CyclesNotReported => if fr {
-                "Le nombre de cycles de charge n'a pas été indiqué."
-            } else {
-                "The charge cycle count was not reported."
-            }
-            .to_owned(),
+            } => tell(
+                "battery-worn-out",
+                &[
+                    ("health", &shown_below(*soh_pct, *consumed_below_pct, lang)),
+                    ("consumed", &bare(*consumed_below_pct)),
+                ],
+            ),
+            BatteryFinding::NoHealthFigures => tell("battery-no-health-figures", &[]),
+            BatteryFinding::CyclesAboveMark { cycles, mark } => tell(
+                "battery-cycles-above-mark",
+                &[
+                    ("cycles", &cycles.to_string()),
+                    ("limit", &mark.cycles.to_string()),
+                    ("family", mark.label_in(lang)),
+                ],
+            ),
+            BatteryFinding::CyclesNotReported => tell("battery-cycles-not-reported", &[]),
         }
     }
 }
@@ -466,10 +444,8 @@ fn shown_below(value: f64, limit: f64, lang: Lang) -> String {
         return lang.percent(&shown);
     }
     let limit = lang.percent(&bare_number(limit));
-    match lang {
-        Lang::En => format!("just under {limit}"),
-        Lang::Fr => format!("à peine moins de {limit}"),
-    }
+    lang.catalogue()
+        .tell("battery-just-under", &[("limit", &limit)])
 }
 
 fn capitalized(text: &str) -> String {

@@ -32,20 +32,17 @@ impl DeviceCategory {
         self.with_article_in(Lang::En)
     }
 
-    /// The category as it reads inside a sentence in `lang` ("un téléphone").
+    /// The category as it reads inside a sentence in `lang` ("un téléphone"):
+    /// `device-category-<word>` in the catalogue.
     pub fn with_article_in(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (DeviceCategory::Phone, Lang::En) => "a phone",
-            (DeviceCategory::Tablet, Lang::En) => "a tablet",
-            (DeviceCategory::Laptop, Lang::En) => "a laptop",
-            (DeviceCategory::Desktop, Lang::En) => "a desktop",
-            (DeviceCategory::Monitor, Lang::En) => "a monitor",
-            (DeviceCategory::Phone, Lang::Fr) => "un téléphone",
-            (DeviceCategory::Tablet, Lang::Fr) => "une tablette",
-            (DeviceCategory::Laptop, Lang::Fr) => "un ordinateur portable",
-            (DeviceCategory::Desktop, Lang::Fr) => "un ordinateur de bureau",
-            (DeviceCategory::Monitor, Lang::Fr) => "un écran",
-        }
+        let id = match self {
+            DeviceCategory::Phone => "device-category-phone",
+            DeviceCategory::Tablet => "device-category-tablet",
+            DeviceCategory::Laptop => "device-category-laptop",
+            DeviceCategory::Desktop => "device-category-desktop",
+            DeviceCategory::Monitor => "device-category-monitor",
+        };
+        lang.catalogue().word(id)
     }
 
     /// The category's noun alone in `lang`: "phone", "ordinateur portable".

@@ -1,6 +1,8 @@
 //! IMEI checks. An IMEI is 15 digits whose last digit is a Luhn check digit
 //! over the first 14; a failing check means a misread or an altered IMEI.
 
+use crate::lang::Lang;
+
 const IMEI_LENGTH: usize = 15;
 
 /// True only for exactly 15 ASCII digits whose last digit is the Luhn check
@@ -16,30 +18,27 @@ pub fn luhn_valid(digits: &str) -> bool {
 /// names the IMEI, e.g. "IMEI 356728114587212 fails its Luhn check digit
 /// (expected 1) …".
 pub fn check_imei(imei: &str) -> (bool, Option<String>) {
-    let reread = "re-read it from the device (dial *#06#)";
+    check_imei_in(imei, Lang::En)
+}
+
+/// [`check_imei`] with its sentence told in `lang` (`imei-*` in the catalogue).
+pub fn check_imei_in(imei: &str, lang: Lang) -> (bool, Option<String>) {
+    let length = IMEI_LENGTH.to_string();
+    let tell = |id: &str, args: &[(&str, &str)]| {
+        let mut all = vec![("length", length.as_str())];
+        all.extend_from_slice(args);
+        (false, Some(lang.catalogue().tell(id, &all)))
+    };
     if imei.is_empty() {
-        return (
-            false,
-            Some(format!(
-                "The IMEI is empty; an IMEI has {IMEI_LENGTH} digits — {reread}."
-            )),
-        );
+        return tell("imei-empty", &[]);
     }
     if !imei.bytes().all(|byte| byte.is_ascii_digit()) {
-        return (
-            false,
-            Some(format!(
-                "IMEI {imei:?} contains characters other than digits; an IMEI has {IMEI_LENGTH} digits — {reread}."
-            )),
-        );
+        return tell("imei-not-digits", &[("imei", &format!("{imei:?}"))]);
     }
     if imei.len() != IMEI_LENGTH {
-        return (
-            false,
-            Some(format!(
-                "IMEI {imei} has {} digits; an IMEI has {IMEI_LENGTH} — {reread}.",
-                imei.len()
-            )),
+        return tell(
+            "imei-wrong-length",
+            &[("imei", imei), ("digits", &imei.len().to_string())],
         );
     }
     match split_imei(imei) {
@@ -48,23 +47,15 @@ pub fn check_imei(imei: &str) -> (bool, Option<String>) {
             if expected == check {
                 (true, None)
             } else {
-                (
-                    false,
-                    Some(format!(
-                        "IMEI {imei} fails its Luhn check digit (expected {expected}) — {reread}; \
-                         if it still fails, the IMEI may have been altered."
-                    )),
+                tell(
+                    "imei-check-digit",
+                    &[("imei", imei), ("expected", &expected.to_string())],
                 )
             }
         }
         // Unreachable after the checks above, but a wrong answer is better
         // than a panic if they ever drift apart.
-        None => (
-            false,
-            Some(format!(
-                "IMEI {imei:?} is not {IMEI_LENGTH} digits — {reread}."
-            )),
-        ),
+        None => tell("imei-malformed", &[("imei", &format!("{imei:?}"))]),
     }
 }
 
@@ -161,6 +152,35 @@ mod tests {
 
         let (valid, reason) = check_imei("");
         assert!(!valid);
-        assert!(reason.is_some());
+        assert_eq!(
+            reason.as_deref(),
+            Some("The IMEI is empty; an IMEI has 15 digits — re-read it from the device (dial *#06#).")
+        );
+    }
+
+    #[test]
+    fn check_imei_tells_its_sentence_word_for_word_in_each_language() {
+        assert_eq!(
+            check_imei("356728114587212").1.as_deref(),
+            Some(
+                "IMEI 356728114587212 fails its Luhn check digit (expected 1) — re-read it from \
+                 the device (dial *#06#); if it still fails, the IMEI may have been altered."
+            )
+        );
+        assert_eq!(
+            check_imei("35672811458721A").1.as_deref(),
+            Some(
+                "IMEI \"35672811458721A\" contains characters other than digits; an IMEI has 15 \
+                 digits — re-read it from the device (dial *#06#)."
+            )
+        );
+        assert_eq!(
+            check_imei_in("35672811458721", Lang::Fr).1.as_deref(),
+            Some(
+                "L'IMEI 35672811458721 compte 14 chiffres ; un IMEI en compte 15 — relisez-le \
+                 sur l'appareil (composez *#06#)."
+            )
+        );
+        assert_eq!(check_imei_in("356728114587211", Lang::Fr), (true, None));
     }
 }

@@ -1,85 +1,7 @@
-//! The languages Refurbdesk speaks to people in (its users and documents are
-//! French and English), and how a number reads in each.
+//! The languages Refurbdesk speaks to people in (their words are the
+//! catalogue of `refurbdesk-i18n`), and how a threshold reads.
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
-
-/// A language for sentences shown to people: reasons, reports, certificates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Lang {
-    #[default]
-    En,
-    Fr,
-}
-
-impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::En, Lang::Fr];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Fr => "fr",
-        }
-    }
-
-    /// A number with a fixed count of decimals: `84.96` / `84,96`.
-    pub fn decimal(self, value: f64, places: usize) -> String {
-        self.number_text(&format!("{value:.places$}"))
-    }
-
-    /// A number already written with a decimal point, in this language's
-    /// notation (French uses a decimal comma).
-    pub fn number_text(self, text: &str) -> String {
-        match self {
-            Lang::En => text.to_owned(),
-            Lang::Fr => text.replace('.', ","),
-        }
-    }
-
-    /// A percentage of a number written with a decimal point: `84.96%` /
-    /// `84,96 %` (French sets the sign apart with a narrow no-break space).
-    pub fn percent(self, text: &str) -> String {
-        match self {
-            Lang::En => format!("{text}%"),
-            Lang::Fr => format!("{}\u{202f}%", self.number_text(text)),
-        }
-    }
-}
-
-impl Lang {
-    /// A list inside a sentence: "a", "a and b", "a, b and c" / "a, b et c".
-    pub fn join<S: AsRef<str>>(self, words: &[S]) -> String {
-        let mut text = String::new();
-        self.push_list(&mut text, words.iter().map(AsRef::as_ref));
-        text
-    }
-
-    /// Appends [`Lang::join`]'s list to `out` without building it first.
-    pub fn push_list<'w>(self, out: &mut String, words: impl ExactSizeIterator<Item = &'w str>) {
-        let and = match self {
-            Lang::En => " and ",
-            Lang::Fr => " et ",
-        };
-        let count = words.len();
-        for (index, word) in words.enumerate() {
-            if index > 0 {
-                out.push_str(if index + 1 == count { and } else { ", " });
-            }
-            out.push_str(word);
-        }
-    }
-
-    /// "unknown" / "inconnu": a figure that was not read.
-    pub fn unknown(self) -> &'static str {
-        match self {
-            Lang::En => "unknown",
-            Lang::Fr => "inconnu",
-        }
-    }
-}
+pub use refurbdesk_i18n::Lang;
 
 /// A threshold as people write it, with a decimal point: 85.0 as "85",
 /// 82.5 as "82.5".
@@ -108,26 +30,6 @@ pub fn tell_reasons<T>(
         words.to_vec()
     } else {
         findings.iter().map(tell).collect()
-    }
-}
-
-impl fmt::Display for Lang {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Lang {
-    type Err = String;
-
-    fn from_str(word: &str) -> Result<Self, Self::Err> {
-        match word {
-            "en" => Ok(Lang::En),
-            "fr" => Ok(Lang::Fr),
-            other => Err(format!(
-                "{other:?} is not a language Refurbdesk speaks; use en or fr"
-            )),
-        }
     }
 }
 

@@ -52,7 +52,7 @@ pub use evidence::{Direction, EvidenceLine};
 pub use fields::{
     battery_from_fields, identity_from_fields, lock_from_fields, ReadingError, ReadingKind,
 };
-pub use imei::{check_imei, luhn_valid};
+pub use imei::{check_imei, check_imei_in, luhn_valid};
 pub use lang::{bare_number, number_below, tell_reasons, Lang};
 pub use lock::{
     assess_lock, AccountLock, ActivationLock, CarrierLock, LockAssessment, LockFinding,

@@ -110,36 +110,25 @@ pub enum LockFinding {
 }
 
 impl LockFinding {
-    /// The finding as a sentence a customer could read.
+    /// The finding as a sentence a customer could read, told from the
+    /// catalogue (`lock-*`).
     pub fn text(self, lang: Lang) -> String {
-        let fr = lang == Lang::Fr;
-        let fixed = match self {
-            LockFinding::ActivationLocked if fr => "Le verrouillage d'activation est actif (Localiser ou protection contre la réinitialisation) — l'appareil ne peut être ni estimé ni vendu tant que le client ne l'a pas désactivé.",
-            LockFinding::ActivationLocked => "Activation lock is on (Find My or Factory Reset Protection) — cannot be valued or sold until the customer turns it off.",
-            LockFinding::ActivationUnread if fr => "L'état du verrouillage d'activation n'a pas pu être lu — un opérateur doit confirmer qu'il est désactivé.",
-            LockFinding::ActivationUnread => "The activation lock state could not be read — an operator must confirm it is off.",
+        let catalogue = lang.catalogue();
+        let id = match self {
+            LockFinding::ActivationLocked => "lock-activation-locked",
+            LockFinding::ActivationUnread => "lock-activation-unread",
             LockFinding::SignedIn { account } => {
                 let account = account_name(account, lang);
-                return if fr {
-                    format!("L'appareil est connecté à {account} — il ne peut être ni estimé ni vendu tant que le client ne l'a pas retiré.")
-                } else {
-                    format!("Device is signed in to {account} — cannot be valued or sold until the customer removes it.")
-                };
+                return catalogue.tell("lock-signed-in", &[("account", account)]);
             }
-            LockFinding::AccountUnread if fr => "Impossible de lire si l'appareil est connecté à un compte — un opérateur doit confirmer qu'il en est déconnecté.",
-            LockFinding::AccountUnread => "Whether the device is signed in to an account could not be read — an operator must confirm it is signed out.",
-            LockFinding::MdmEnrolled if fr => "L'appareil est inscrit à une gestion à distance (MDM) — il ne peut être ni estimé ni vendu tant que l'organisation qui le gère ne l'a pas libéré.",
-            LockFinding::MdmEnrolled => "Device is enrolled in remote management (MDM) — cannot be valued or sold until the organisation that manages it releases it.",
-            LockFinding::MdmUnread if fr => "L'inscription à une gestion à distance (MDM) n'a pas pu être lue — un opérateur doit confirmer que l'appareil n'est pas inscrit.",
-            LockFinding::MdmUnread => "Remote management (MDM) enrolment could not be read — an operator must confirm the device is not enrolled.",
-            LockFinding::NoLocks if fr => "Aucun verrouillage d'activation, compte connecté ni gestion à distance n'a été trouvé.",
-            LockFinding::NoLocks => "No activation lock, account sign-in or remote management was found.",
-            LockFinding::CarrierLocked if fr => "Le verrouillage opérateur est actif : l'appareil ne fonctionne qu'avec son réseau d'origine. C'est noté pour le prix et n'empêche pas la vente.",
-            LockFinding::CarrierLocked => "Carrier lock is on: the device works only with its original network. This is recorded for pricing and does not block the sale.",
-            LockFinding::CarrierUnread if fr => "L'état du verrouillage opérateur n'a pas pu être lu ; c'est noté pour information et n'empêche pas la vente.",
-            LockFinding::CarrierUnread => "The carrier lock state could not be read; this is recorded for information and does not block the sale.",
+            LockFinding::AccountUnread => "lock-account-unread",
+            LockFinding::MdmEnrolled => "lock-mdm-enrolled",
+            LockFinding::MdmUnread => "lock-mdm-unread",
+            LockFinding::NoLocks => "lock-none",
+            LockFinding::CarrierLocked => "lock-carrier-locked",
+            LockFinding::CarrierUnread => "lock-carrier-unread",
         };
-        fixed.to_owned()
+        catalogue.tell(id, &[])
     }
 }
 
@@ -201,18 +190,14 @@ pub fn assess_lock(reading: &LockReading) -> LockAssessment {
 
 /// The account as named in a sentence, for the account states that block.
 fn account_name(account: AccountLock, lang: Lang) -> &'static str {
-    match (account, lang) {
-        (AccountLock::Icloud, Lang::En) => "an iCloud account",
-        (AccountLock::Google, Lang::En) => "a Google account",
-        (AccountLock::Samsung, Lang::En) => "a Samsung account",
-        (AccountLock::Xiaomi, Lang::En) => "a Xiaomi account",
-        (_, Lang::En) => "an account",
-        (AccountLock::Icloud, Lang::Fr) => "un compte iCloud",
-        (AccountLock::Google, Lang::Fr) => "un compte Google",
-        (AccountLock::Samsung, Lang::Fr) => "un compte Samsung",
-        (AccountLock::Xiaomi, Lang::Fr) => "un compte Xiaomi",
-        (_, Lang::Fr) => "un compte",
-    }
+    let id = match account {
+        AccountLock::Icloud => "account-icloud",
+        AccountLock::Google => "account-google",
+        AccountLock::Samsung => "account-samsung",
+        AccountLock::Xiaomi => "account-xiaomi",
+        _ => "account-other",
+    };
+    lang.catalogue().word(id)
 }
 
 #[cfg(test)]

@@ -213,16 +213,26 @@ fn never_fires(rule: &Rule, policy: &Policy, checklists: &Checklists) -> Vec<Str
 fn placeholder_problems(rule: &Rule) -> Vec<String> {
     let when = &rule.when;
     let mut messages = Vec::new();
-    let english = rule.segments.iter().map(|segment| ("reason", segment));
-    let french = rule
-        .segments_fr
+    let slots = |segments: &'_ [Segment]| {
+        segments
+            .iter()
+            .filter_map(|segment| match segment {
+                Segment::Slot(slot) => Some(*slot),
+                Segment::Text(_) => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    let english = slots(&rule.segments)
+        .into_iter()
+        .map(|slot| ("reason", slot));
+    let french = slots(rule.segments_fr.as_deref().unwrap_or_default())
+        .into_iter()
+        .map(|slot| ("reason_fr", slot));
+    let message = rule
+        .message_slots
         .iter()
-        .flatten()
-        .map(|segment| ("reason_fr", segment));
-    for (key, segment) in english.chain(french) {
-        let Segment::Slot(slot) = segment else {
-            continue;
-        };
+        .map(|slot| ("reason_id message", *slot));
+    for (key, slot) in english.chain(french).chain(message) {
         let (supported, needs) = match slot {
             Placeholder::Threshold => (when.soh_below.is_some(), "a soh_below condition"),
             Placeholder::Failed => (

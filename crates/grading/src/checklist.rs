@@ -94,14 +94,20 @@ pub struct ChecklistItem {
     pub id: Arc<str>,
     pub kind: ItemKind,
     pub group: ItemGroup,
-    /// A noun phrase shown in reasons: "rear camera".
+    /// A noun phrase shown in reasons, in English: "rear camera".
     pub label: String,
-    /// The label in French ("appareil photo arrière"), when the file has one.
+    /// The catalogue message of the item's words,
+    /// `checklist-<category>-<id with dashes>` (its `.question` attribute is
+    /// the question), when the file leaves the words to the catalogue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// A French label written in the file itself (older files); the
+    /// catalogue's words are told through [`ChecklistItem::label_in`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_fr: Option<String>,
-    /// What the technician is asked; manual items only.
+    /// What the technician is asked, in English; manual items only.
     pub question: Option<String>,
-    /// The question in French, when the file has one.
+    /// A French question written in the file itself (older files).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question_fr: Option<String>,
     /// Bench tests that answer the item.
@@ -113,16 +119,25 @@ pub struct ChecklistItem {
 }
 
 impl ChecklistItem {
-    /// The label in `lang`; the English one when the file has no French.
+    /// The label in `lang`: the catalogue's, else the file's (the English
+    /// one when the file has none in `lang`).
     pub fn label_in(&self, lang: Lang) -> &str {
+        if let Some(message) = &self.message {
+            return lang.catalogue().word(message);
+        }
         match (lang, &self.label_fr) {
             (Lang::Fr, Some(label)) => label,
             _ => &self.label,
         }
     }
 
-    /// The question in `lang`; the English one when the file has no French.
+    /// The question in `lang`: the catalogue's, else the file's (the
+    /// English one when the file has none in `lang`).
     pub fn question_in(&self, lang: Lang) -> Option<&str> {
+        if let Some(message) = &self.message {
+            self.question.as_ref()?;
+            return Some(lang.catalogue().word(&format!("{message}.question")));
+        }
         match (lang, &self.question_fr) {
             (Lang::Fr, Some(question)) => Some(question),
             _ => self.question.as_deref(),
@@ -186,7 +201,8 @@ struct RawItem {
     id: String,
     kind: ItemKind,
     group: ItemGroup,
-    label: String,
+    /// Without it, the words are the catalogue's.
+    label: Option<String>,
     label_fr: Option<String>,
     question: Option<String>,
     question_fr: Option<String>,
@@ -240,7 +256,7 @@ impl ChecklistTemplate {
         };
         let mut items = Vec::with_capacity(raw.item.len());
         let mut seen_tests: HashMap<String, String> = HashMap::new();
-        for item in raw.item {
+        for mut item in raw.item {
             if !is_identifier(&item.id) {
                 return Err(bad(
                     &item.id,
@@ -253,12 +269,49 @@ impl ChecklistTemplate {
             {
                 return Err(bad(&item.id, "appears twice; give each item its own id"));
             }
-            if item.label.trim().is_empty() {
-                return Err(bad(
-                    &item.id,
-                    "has an empty label; customers read it in reasons",
-                ));
-            }
+            let message = match &item.label {
+                Some(label) if label.trim().is_empty() => {
+                    return Err(bad(
+                        &item.id,
+                        "has an empty label; customers read it in reasons",
+                    ))
+                }
+                Some(_) => None,
+                None => {
+                    let message =
+                        format!("checklist-{}-{}", raw.category, item.id.replace('_', "-"));
+                    let english = Lang::En.catalogue();
+                    if !english.has(&message) {
+                        return Err(bad(
+                            &item.id,
+                            &format!(
+                                "has no label; add `{message} = …` (with `.question = …` for a manual item) \
+                                 to assets/locales/<lang>/checklists.ftl, or write label = \"...\""
+                            ),
+                        ));
+                    }
+                    if item.question.is_some()
+                        || item.question_fr.is_some()
+                        || item.label_fr.is_some()
+                    {
+                        return Err(bad(
+                            &item.id,
+                            &format!(
+                                "takes its words from the catalogue (it has no label), so its question \
+                                 must be there too: move it to `{message}.question` in \
+                                 assets/locales/<lang>/checklists.ftl"
+                            ),
+                        ));
+                    }
+                    let question = format!("{message}.question");
+                    if english.has(&question) {
+                        item.question = Some(english.word(&question).to_owned());
+                    }
+                    item.label = Some(english.word(&message).to_owned());
+                    Some(message)
+                }
+            };
+            let label = item.label.take().unwrap_or_default();
             if item
                 .label_fr
                 .as_deref()
@@ -314,7 +367,8 @@ impl ChecklistTemplate {
                 id: Arc::from(item.id),
                 kind: item.kind,
                 group: item.group,
-                label: item.label,
+                label,
+                message,
                 label_fr: item.label_fr,
                 question: item.question,
                 question_fr: item.question_fr,
@@ -652,17 +706,33 @@ mod tests {
         for template in Checklists::embedded().iter() {
             for item in template.items() {
                 let where_ = format!("{} in the {} checklist", item.id, template.category);
-                let label = item
-                    .label_fr
+                let message = item
+                    .message
                     .as_deref()
-                    .unwrap_or_else(|| panic!("{where_}: no label_fr"));
-                assert_eq!(item.label_in(Lang::Fr), label);
+                    .unwrap_or_else(|| panic!("{where_}: its words are not in the catalogue"));
+                assert_eq!(item.label_fr, None, "{where_}");
+                assert_eq!(item.question_fr, None, "{where_}");
+                let question = format!("{message}.question");
+                for lang in Lang::ALL {
+                    let catalogue = lang.catalogue();
+                    assert!(catalogue.has(message), "{where_}: {lang}");
+                    assert_eq!(item.label_in(lang), catalogue.word(message));
+                    assert_eq!(
+                        catalogue.has(&question),
+                        item.question.is_some(),
+                        "{where_}"
+                    );
+                }
                 assert_eq!(item.label_in(Lang::En), item.label);
+                assert_eq!(item.question_in(Lang::En), item.question.as_deref());
                 assert_eq!(
                     item.question.is_some(),
-                    item.question_fr.is_some(),
+                    item.question_in(Lang::Fr).is_some(),
                     "{where_}"
                 );
+                if item.question.is_some() {
+                    assert_ne!(item.question_in(Lang::Fr), item.question_in(Lang::En));
+                }
                 if let Some(question) = item.question_in(Lang::Fr) {
                     assert!(
                         question.ends_with(" ?") || question.contains(" ? "),
@@ -684,6 +754,35 @@ mod tests {
         let empty = text.replace("label=\"antenna\"", "label=\"antenna\"\nlabel_fr=\" \"");
         let error = ChecklistTemplate::from_toml(&empty, "phone.toml", None).expect_err("refused");
         assert!(error.to_string().contains("empty label_fr"), "{error}");
+        // Without a label, the words must be in the catalogue.
+        let unlabelled = text.replace("label=\"antenna\"\n", "");
+        let error =
+            ChecklistTemplate::from_toml(&unlabelled, "phone.toml", None).expect_err("refused");
+        assert!(
+            error
+                .to_string()
+                .contains("has no label; add `checklist-phone-a = …`"),
+            "{error}"
+        );
+        let known = unlabelled.replace("id=\"a\"", "id=\"touch\"");
+        let error = ChecklistTemplate::from_toml(&known, "phone.toml", None).expect_err("refused");
+        assert!(
+            error
+                .to_string()
+                .contains("move it to `checklist-phone-touch.question`"),
+            "{error}"
+        );
+        let known = known.replace("question=\"Works?\"\n", "");
+        let template = ChecklistTemplate::from_toml(&known, "phone.toml", None).expect("parses");
+        let item = template.item("touch").expect("item");
+        assert_eq!(item.message.as_deref(), Some("checklist-phone-touch"));
+        assert_eq!(item.label_in(Lang::Fr), "écran tactile");
+        assert_eq!(item.label, "touchscreen");
+        assert_eq!(
+            item.question_in(Lang::Fr),
+            Some("L'écran tactile répond-il partout, y compris sur les bords et dans les coins ?")
+        );
+        assert_eq!(item.question_in(Lang::En), item.question.as_deref());
     }
 
     #[test]

@@ -36,20 +36,17 @@ impl CosmeticLevel {
         self.describe_in(Lang::En)
     }
 
-    /// [`CosmeticLevel::describe`] in either language ("l'écran présente …").
+    /// [`CosmeticLevel::describe`] in `lang` ("l'écran présente …"):
+    /// `cosmetic-level-<word>` in the catalogue.
     pub fn describe_in(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (CosmeticLevel::Flawless, Lang::En) => "no marks",
-            (CosmeticLevel::Micro, Lang::En) => "micro-scratches invisible at 20 cm",
-            (CosmeticLevel::Light, Lang::En) => "light marks invisible at 50 cm",
-            (CosmeticLevel::Visible, Lang::En) => "visible scratches or dents",
-            (CosmeticLevel::Cracked, Lang::En) => "a crack",
-            (CosmeticLevel::Flawless, Lang::Fr) => "aucune marque",
-            (CosmeticLevel::Micro, Lang::Fr) => "des micro-rayures invisibles à 20 cm",
-            (CosmeticLevel::Light, Lang::Fr) => "de légères marques invisibles à 50 cm",
-            (CosmeticLevel::Visible, Lang::Fr) => "des rayures ou des bosses visibles",
-            (CosmeticLevel::Cracked, Lang::Fr) => "une fissure",
-        }
+        let id = match self {
+            CosmeticLevel::Flawless => "cosmetic-level-flawless",
+            CosmeticLevel::Micro => "cosmetic-level-micro",
+            CosmeticLevel::Light => "cosmetic-level-light",
+            CosmeticLevel::Visible => "cosmetic-level-visible",
+            CosmeticLevel::Cracked => "cosmetic-level-cracked",
+        };
+        lang.catalogue().word(id)
     }
 }
 
@@ -69,22 +66,26 @@ word_enum! {
 }
 
 impl Zone {
+    /// The zone's message id in the catalogue: `zone-<word>`.
+    fn message_id(self) -> &'static str {
+        match self {
+            Zone::Screen => "zone-screen",
+            Zone::Back => "zone-back",
+            Zone::Frame => "zone-frame",
+            Zone::Lid => "zone-lid",
+            Zone::Deck => "zone-deck",
+            Zone::Keyboard => "zone-keyboard",
+            Zone::Bottom => "zone-bottom",
+            Zone::Housing => "zone-housing",
+            Zone::Stand => "zone-stand",
+        }
+    }
+
     /// How a reason names the zone: "screen" in English, where the sentence
     /// brings the article ("marks on the screen and back"); "l'écran" in
     /// French, where each noun takes its own ("sur l'écran et le dos").
     pub fn name_in(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (zone, Lang::En) => zone.as_str(),
-            (Zone::Screen, Lang::Fr) => "l'écran",
-            (Zone::Back, Lang::Fr) => "le dos",
-            (Zone::Frame, Lang::Fr) => "le contour",
-            (Zone::Lid, Lang::Fr) => "le capot",
-            (Zone::Deck, Lang::Fr) => "le repose-poignets",
-            (Zone::Keyboard, Lang::Fr) => "le clavier",
-            (Zone::Bottom, Lang::Fr) => "le dessous",
-            (Zone::Housing, Lang::Fr) => "le boîtier",
-            (Zone::Stand, Lang::Fr) => "le pied",
-        }
+        lang.catalogue().word(self.message_id())
     }
 
     /// The zone as a table names it: "Screen" / "Écran".
@@ -102,18 +103,11 @@ impl Zone {
     }
 
     /// The zone as an item still to inspect: "the screen zone" /
-    /// "inspection de l'écran".
+    /// "inspection de l'écran" (`zone-<word>.to-inspect`).
     pub fn to_inspect_in(self, lang: Lang) -> String {
-        match lang {
-            Lang::En => format!("the {self} zone"),
-            Lang::Fr => {
-                let name = self.name_in(lang);
-                match name.strip_prefix("le ") {
-                    Some(noun) => format!("inspection du {noun}"),
-                    None => format!("inspection de {name}"),
-                }
-            }
-        }
+        lang.catalogue()
+            .word(&format!("{}.to-inspect", self.message_id()))
+            .to_owned()
     }
 }
 

@@ -15,6 +15,7 @@ use refurbdesk_domain::{
     bare_number, number_below, BatteryAssessment, DeviceCategory, DeviceIdentity, Lang,
     LockAssessment,
 };
+use refurbdesk_i18n::{FluentArgs, FluentValue};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -220,18 +221,22 @@ impl<'a> Grader<'a> {
             ));
         }
         let policy = self.policy;
+        let grade_reason = |lang: Lang, sentence: &str| {
+            lang.catalogue().tell(
+                "grade-reason",
+                &[("title", grade.title_in(lang)), ("sentence", sentence)],
+            )
+        };
         reasons.push(Reason {
             rule: format!("grade.{}", grade.as_str().to_ascii_lowercase()),
             inputs: Inputs::from([(Cow::Borrowed("grade"), Cow::Borrowed(grade.as_str()))]),
-            text: format!(
-                "{}: {}",
-                grade.title(),
-                policy.grade_texts.get(&grade).map_or("", String::as_str)
+            text: grade_reason(
+                Lang::En,
+                &policy.grade_text_in(grade, Lang::En).unwrap_or_default(),
             ),
             text_fr: policy
-                .grade_texts_fr
-                .get(&grade)
-                .map(|text| format!("{} : {text}", grade.title_in(Lang::Fr))),
+                .grade_text_in(grade, Lang::Fr)
+                .map(|text| grade_reason(Lang::Fr, &text)),
         });
 
         let worst = facts.worst.unwrap_or(CosmeticLevel::Flawless);
@@ -243,6 +248,7 @@ impl<'a> Grader<'a> {
             functional,
             reasons,
             policy: self.policy.id.clone(),
+            catalogue: Some(refurbdesk_i18n::version().to_owned()),
             partial: missing,
             unanswered_items,
             uninspected_zones,
@@ -297,18 +303,17 @@ fn partial_reason(items: &[String], zones: &[Zone], template: &ChecklistTemplate
         ))
     };
     let count = items.len() + zones.len();
+    let tell = |lang: Lang| {
+        let mut args = FluentArgs::new();
+        args.set("missing", missing(lang));
+        args.set("count", FluentValue::from(count));
+        lang.catalogue().tell_args("grade-partial", &args)
+    };
     Reason {
         rule: "input.partial".to_owned(),
         inputs,
-        text: format!(
-            "This is a partial grade: {} {} not checked yet, so the grade covers only what is known.",
-            missing(Lang::En),
-            if count == 1 { "was" } else { "were" }
-        ),
-        text_fr: Some(format!(
-            "Cette note est partielle : tout n'a pas encore été vérifié ({}), elle ne couvre donc que ce qui est connu.",
-            missing(Lang::Fr),
-        )),
+        text: tell(Lang::En),
+        text_fr: Some(tell(Lang::Fr)),
     }
 }
 
@@ -567,17 +572,50 @@ impl<'i> Facts<'i> {
             put("repairs", self.repairs.to_string().into());
         }
 
-        let text = self.tell(&rule.segments, rule, &zones, &failures, Lang::En);
-        let text_fr = rule
-            .segments_fr
-            .as_ref()
-            .map(|segments| self.tell(segments, rule, &zones, &failures, Lang::Fr));
+        let (text, text_fr) = match &rule.reason_id {
+            Some(id) => (
+                self.tell_message(id, rule, &zones, &failures, Lang::En),
+                Some(self.tell_message(id, rule, &zones, &failures, Lang::Fr)),
+            ),
+            None => (
+                self.tell(&rule.segments, rule, &zones, &failures, Lang::En),
+                rule.segments_fr
+                    .as_ref()
+                    .map(|segments| self.tell(segments, rule, &zones, &failures, Lang::Fr)),
+            ),
+        };
         Reason {
             rule: rule.id.clone(),
             inputs,
             text,
             text_fr,
         }
+    }
+
+    /// A reason's catalogue message told in `lang`, each placeholder it uses
+    /// given as an argument.
+    fn tell_message(
+        &self,
+        id: &str,
+        rule: &Rule,
+        zones: &[(Zone, CosmeticLevel)],
+        failures: &[&ChecklistItem],
+        lang: Lang,
+    ) -> String {
+        let values: Vec<(&str, String)> = rule
+            .message_slots
+            .iter()
+            .map(|slot| {
+                let mut value = String::new();
+                self.fill(&mut value, *slot, rule, zones, failures, lang);
+                (slot.as_str(), value)
+            })
+            .collect();
+        let args: Vec<(&str, &str)> = values
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect();
+        lang.catalogue().tell(id, &args)
     }
 
     /// A reason's sentence with its placeholders filled in `lang`.
@@ -623,14 +661,11 @@ impl<'i> Facts<'i> {
                     Some(shown) => out.push_str(&lang.number_text(&shown)),
                     None => {
                         let limit = lang.number_text(&bare_number(limit));
-                        match lang {
-                            Lang::En => {
-                                let _ = write!(out, "just under {limit}");
-                            }
-                            Lang::Fr => {
-                                let _ = write!(out, "à peine moins de {limit}");
-                            }
-                        }
+                        out.push_str(
+                            &lang
+                                .catalogue()
+                                .tell("battery-just-under", &[("limit", &limit)]),
+                        );
                     }
                 },
                 (Some(soh), _) => out.push_str(&lang.decimal(soh, 1)),

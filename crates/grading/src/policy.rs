@@ -13,7 +13,7 @@ use std::ops::Range;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
-use refurbdesk_domain::{BatteryVerdictKind, CarrierLock, DeviceCategory, LockVerdictKind};
+use refurbdesk_domain::{BatteryVerdictKind, CarrierLock, DeviceCategory, Lang, LockVerdictKind};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -147,13 +147,20 @@ pub struct Rule {
     pub outcome: Option<Outcome>,
     pub grade_at_most: Option<ListingGrade>,
     pub functional: Option<Functional>,
-    /// The sentence shown to customers, with `{placeholders}`.
+    /// The catalogue message that tells the reason in every language
+    /// (`reason_id`), with `{ $placeholders }` as arguments.
+    pub reason_id: Option<String>,
+    /// The English sentence written in the policy itself (`reason`), with
+    /// `{placeholders}`: what a rule without `reason_id` tells in every
+    /// language that has no sentence of its own. Empty with `reason_id` alone.
     pub reason: String,
     pub(crate) segments: Vec<Segment>,
-    /// The same sentence in French, for French documents; without it they
-    /// show the English one.
+    /// A French sentence written in the policy itself (`reason_fr`, read for
+    /// older policies; `policy check` says how to move it to the catalogue).
     pub reason_fr: Option<String>,
     pub(crate) segments_fr: Option<Vec<Segment>>,
+    /// The placeholders `reason_id`'s message uses, in any language.
+    pub(crate) message_slots: Vec<Placeholder>,
 }
 
 impl Rule {
@@ -169,10 +176,17 @@ pub struct Policy {
     pub id: PolicyId,
     pub description: Option<String>,
     pub buyback: BuybackBands,
-    /// What each listing grade means, shown as the last reason.
+    /// What each listing grade means, shown as the last reason, in English:
+    /// `[grades]`, or the English catalogue's sentences of `[grade_ids]`.
     pub grade_texts: BTreeMap<ListingGrade, String>,
-    /// The same in French (`[grades_fr]`); empty when the file has none.
+    /// French sentences written in the policy (`[grades_fr]`, read for older
+    /// policies); empty when the file has none.
     pub grade_texts_fr: BTreeMap<ListingGrade, String>,
+    /// The catalogue message of each grade's sentence (`[grade_ids]`); empty
+    /// when the policy writes its sentences itself.
+    pub grade_ids: BTreeMap<ListingGrade, String>,
+    /// What `policy check` warns about: loadable, but to be moved.
+    pub warnings: Vec<Problem>,
     /// In file order, which is the order reasons are listed in.
     pub rules: Vec<Rule>,
 }
@@ -207,6 +221,19 @@ impl Policy {
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|rule| rule.id == id)
     }
+
+    /// What `grade` means in `lang`: its catalogue message, else the
+    /// policy's own sentence (English; French from `[grades_fr]`). `None`
+    /// for a language the policy has no sentence in.
+    pub fn grade_text_in(&self, grade: ListingGrade, lang: Lang) -> Option<String> {
+        if let Some(id) = self.grade_ids.get(&grade) {
+            return Some(lang.catalogue().tell(id, &[]));
+        }
+        match lang {
+            Lang::En => self.grade_texts.get(&grade).cloned(),
+            Lang::Fr => self.grade_texts_fr.get(&grade).cloned(),
+        }
+    }
 }
 
 /// What `policy check` found.
@@ -216,6 +243,10 @@ pub struct PolicyCheck {
     pub policy: Option<PolicyId>,
     pub rules: usize,
     pub problems: Vec<Problem>,
+    /// Loadable but to be moved, such as `reason_fr` and `[grades_fr]`: each
+    /// says how. A policy with warnings only is valid.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Problem>,
 }
 
 impl PolicyCheck {
@@ -227,14 +258,15 @@ impl PolicyCheck {
 /// Checks a policy file and reports every problem with its line.
 pub fn check_policy(text: &str, checklists: &Checklists) -> PolicyCheck {
     let (policy, problems) = read(text, checklists);
-    let (id, rules) = match &policy {
-        Some(policy) => (Some(policy.id.clone()), policy.rules.len()),
-        None => (None, 0),
+    let (id, rules, warnings) = match policy {
+        Some(policy) => (Some(policy.id), policy.rules.len(), policy.warnings),
+        None => (None, 0, Vec::new()),
     };
     PolicyCheck {
         policy: id,
         rules,
         problems,
+        warnings,
     }
 }
 
@@ -245,8 +277,9 @@ fn read(text: &str, checklists: &Checklists) -> (Option<Policy>, Vec<Problem>) {
     let mut reader = Reader {
         text,
         problems: Vec::new(),
+        warnings: Vec::new(),
     };
-    let policy = reader.document(checklists);
+    let mut policy = reader.document(checklists);
     if let Some(policy) = &policy {
         for (rule_index, message) in analysis::analyse(policy, checklists) {
             let line = policy.rules[rule_index].line;
@@ -260,15 +293,28 @@ fn read(text: &str, checklists: &Checklists) -> (Option<Policy>, Vec<Problem>) {
     let mut problems = reader.problems;
     problems.sort_by_key(|problem| (problem.line, problem.column));
     problems.dedup();
+    if let Some(policy) = &mut policy {
+        let mut warnings = reader.warnings;
+        warnings.sort_by_key(|warning| (warning.line, warning.column));
+        policy.warnings = warnings;
+    }
     (policy, problems)
 }
 
 struct Reader<'a> {
     text: &'a str,
     problems: Vec<Problem>,
+    warnings: Vec<Problem>,
 }
 
-const ROOT_KEYS: &[&str] = &["policy", "buyback", "grades", "grades_fr", "rule"];
+const ROOT_KEYS: &[&str] = &[
+    "policy",
+    "buyback",
+    "grades",
+    "grade_ids",
+    "grades_fr",
+    "rule",
+];
 const POLICY_KEYS: &[&str] = &["name", "version", "description"];
 const BUYBACK_KEYS: &[&str] = &["flawless_at_most", "good_at_most"];
 const RULE_KEYS: &[&str] = &[
@@ -277,6 +323,7 @@ const RULE_KEYS: &[&str] = &[
     "outcome",
     "grade_at_most",
     "functional",
+    "reason_id",
     "reason",
     "reason_fr",
 ];
@@ -315,6 +362,15 @@ impl Reader<'_> {
             .unwrap_or_default()
             .trim()
             .to_owned()
+    }
+
+    fn warning(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {
+        let (line, column) = self.place(span);
+        self.warnings.push(Problem {
+            line,
+            column,
+            message: message.into(),
+        });
     }
 
     fn problem(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {
@@ -366,8 +422,17 @@ impl Reader<'_> {
 
         let id = self.policy_table(root.get("policy"));
         let buyback = self.buyback_table(root.get("buyback"));
-        let grade_texts = self.grades_table(root.get("grades"));
-        let grade_texts_fr = self.grades_fr_table(root.get("grades_fr"));
+        let grade_ids = self.grade_ids_table(root.get("grade_ids"));
+        let grade_texts = match &grade_ids {
+            Some(ids) if !ids.is_empty() => Some(
+                ids.iter()
+                    .map(|(grade, id)| (*grade, Lang::En.catalogue().tell(id, &[])))
+                    .collect(),
+            ),
+            _ => self.grades_table(root.get("grades")),
+        };
+        let grade_texts_fr =
+            self.grades_fr_table(root.get("grades_fr"), Self::key_span(root, "grades_fr"));
         let rules = self.rules(root.get("rule"), checklists);
 
         let digest = hex::encode(Sha256::digest(self.text.as_bytes()));
@@ -382,6 +447,8 @@ impl Reader<'_> {
             buyback: buyback?,
             grade_texts: grade_texts?,
             grade_texts_fr: grade_texts_fr?,
+            grade_ids: grade_ids?,
+            warnings: Vec::new(),
             rules,
         })
     }
@@ -484,7 +551,11 @@ impl Reader<'_> {
     }
 
     /// `[grades_fr]`: optional, but when present it has every grade.
-    fn grades_fr_table(&mut self, item: Option<&Item>) -> Option<BTreeMap<ListingGrade, String>> {
+    fn grades_fr_table(
+        &mut self,
+        item: Option<&Item>,
+        header: Option<Range<usize>>,
+    ) -> Option<BTreeMap<ListingGrade, String>> {
         match item {
             None => Some(BTreeMap::new()),
             Some(item) if item.as_table_like().is_none() => {
@@ -494,8 +565,86 @@ impl Reader<'_> {
                 );
                 None
             }
-            Some(item) => self.grade_sentences(item, "grades_fr"),
+            Some(item) => {
+                self.warning(
+                    header.or(item.span()),
+                    "[grades_fr] still loads, but a policy's sentences now live in the message catalogue: \
+                     move each French sentence to assets/locales/fr/grading.ftl under an id \
+                     (grade-sentence-premium = …), the English one from [grades] to \
+                     assets/locales/en/grading.ftl under the same id, and replace both tables with \
+                     [grade_ids] PREMIUM = \"grade-sentence-premium\" (one id per grade)",
+                );
+                self.grade_sentences(item, "grades_fr")
+            }
         }
+    }
+
+    /// `[grade_ids]`: optional; when present it names every grade's message,
+    /// and each must exist in every language of the catalogue.
+    fn grade_ids_table(&mut self, item: Option<&Item>) -> Option<BTreeMap<ListingGrade, String>> {
+        let Some(item) = item else {
+            return Some(BTreeMap::new());
+        };
+        if item.as_table_like().is_none() {
+            self.problem(
+                item.span(),
+                "`grade_ids` must be a table: [grade_ids] PREMIUM = \"grade-sentence-premium\"",
+            );
+            return None;
+        }
+        let ids = self.grade_sentences(item, "grade_ids")?;
+        let table = item.as_table_like()?;
+        let mut valid = true;
+        for (grade, id) in &ids {
+            let span = table.get(grade.as_str()).and_then(Item::span);
+            valid &= self.message_exists(span, id, "grade_ids");
+        }
+        valid.then_some(ids)
+    }
+
+    /// Whether `id` is a message of every language's catalogue; a problem
+    /// at `span` for each language it is missing from.
+    fn message_exists(&mut self, span: Option<Range<usize>>, id: &str, key: &str) -> bool {
+        let mut exists = true;
+        for lang in Lang::ALL {
+            if !lang.catalogue().has(id) {
+                self.problem(
+                    span.clone(),
+                    format!(
+                        "`{key}` names the message `{id}`, which the {lang} catalogue does not have; \
+                         add it to assets/locales/{lang}/grading.ftl or name a message that exists"
+                    ),
+                );
+                exists = false;
+            }
+        }
+        exists
+    }
+
+    /// The placeholders a message uses in any language, or a problem for
+    /// an argument that is not one.
+    fn message_slots(&mut self, span: Option<Range<usize>>, id: &str) -> Option<Vec<Placeholder>> {
+        let mut slots = Vec::new();
+        let mut valid = true;
+        for lang in Lang::ALL {
+            for name in lang.catalogue().variables(id).unwrap_or_default() {
+                match name.parse::<Placeholder>() {
+                    Ok(slot) if !slots.contains(&slot) => slots.push(slot),
+                    Ok(_) => {}
+                    Err(_) => {
+                        self.problem(
+                            span.clone(),
+                            format!(
+                                "the message `{id}` ({lang}) uses {{ ${name} }}, which is not a placeholder; use one of: {}",
+                                Placeholder::WORDS.join(", ")
+                            ),
+                        );
+                        valid = false;
+                    }
+                }
+            }
+        }
+        valid.then_some(slots)
     }
 
     fn grade_sentences(
@@ -616,7 +765,32 @@ impl Reader<'_> {
                 "functional = \"full\" can never take effect: every device starts fully functional and rules can only lower it",
             );
         }
-        let reason = self.required_text(table, "reason", "this [[rule]]", span);
+        let reason_id = table
+            .get("reason_id")
+            .and_then(|item| self.text_value(item, "reason_id"));
+        let message_slots = match &reason_id {
+            Some(message) => {
+                let span = table.get("reason_id").and_then(Item::span);
+                if self.message_exists(span.clone(), message, "reason_id") {
+                    self.message_slots(span, message)
+                } else {
+                    None
+                }
+            }
+            None => Some(Vec::new()),
+        };
+        let reason = match (&reason_id, table.get("reason")) {
+            (Some(_), None) => Some(String::new()),
+            (None, None) => {
+                self.problem(
+                    span,
+                    "this [[rule]] has no `reason`; add reason_id = \"...\" naming its message in \
+                     assets/locales/<lang>/grading.ftl, or reason = \"...\" with the English sentence",
+                );
+                None
+            }
+            (_, Some(item)) => self.text_value(item, "reason"),
+        };
         let segments = reason
             .as_ref()
             .and_then(|reason| self.segments(table, "reason", reason));
@@ -626,6 +800,20 @@ impl Reader<'_> {
         let segments_fr = reason_fr
             .as_ref()
             .and_then(|reason| self.segments(table, "reason_fr", reason));
+        if reason_fr.is_some() {
+            let suggested = id.as_deref().map_or("reason-…".to_owned(), |id| {
+                format!("reason-{}", id.replace(['.', '_'], "-"))
+            });
+            self.warning(
+                Self::key_span(table, "reason_fr"),
+                format!(
+                    "`reason_fr` still loads, but a rule's sentences now live in the message catalogue: \
+                     move it to assets/locales/fr/grading.ftl as `{suggested} = …` (placeholders \
+                     written {{ $name }}), the English `reason` to assets/locales/en/grading.ftl under \
+                     the same id, and replace both keys with reason_id = \"{suggested}\""
+                ),
+            );
+        }
         if self.problems.len() > problems_before {
             return None;
         }
@@ -636,10 +824,12 @@ impl Reader<'_> {
             outcome,
             grade_at_most,
             functional,
+            reason_id,
             reason: reason?,
             segments: segments?,
             reason_fr,
             segments_fr,
+            message_slots: message_slots?,
         })
     }
 

@@ -49,19 +49,18 @@ impl ListingGrade {
         self.title_in(Lang::En)
     }
 
-    /// The grade as people write it in `lang`: "Very good" / "Très bon état".
+    /// The grade as people write it in `lang`: "Very good" / "Très bon état"
+    /// (`listing-grade-<word>` in the catalogue).
     pub fn title_in(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (ListingGrade::Premium, _) => "Premium",
-            (ListingGrade::Excellent, _) => "Excellent",
-            (ListingGrade::VeryGood, Lang::En) => "Very good",
-            (ListingGrade::Good, Lang::En) => "Good",
-            (ListingGrade::Fair, Lang::En) => "Fair",
-            (ListingGrade::VeryGood, Lang::Fr) => "Très bon état",
-            (ListingGrade::Good, Lang::Fr) => "Bon état",
-            (ListingGrade::Fair, Lang::Fr) => "État correct",
-            (ListingGrade::Stallone, _) => "Stallone",
-        }
+        let id = match self {
+            ListingGrade::Premium => "listing-grade-premium",
+            ListingGrade::Excellent => "listing-grade-excellent",
+            ListingGrade::VeryGood => "listing-grade-very-good",
+            ListingGrade::Good => "listing-grade-good",
+            ListingGrade::Fair => "listing-grade-fair",
+            ListingGrade::Stallone => "listing-grade-stallone",
+        };
+        lang.catalogue().word(id)
     }
 }
 
@@ -171,7 +170,8 @@ pub type Inputs = BTreeMap<Cow<'static, str>, Cow<'static, str>>;
 
 /// One reason behind a grade: the rule that fired, the inputs it looked at,
 /// and a sentence a customer could be shown, in English and, when the policy
-/// has it, in French. The rule id is stable across languages.
+/// has it, in French, as told from the catalogue (or the policy's own
+/// sentences) when the grade was made. The rule id is stable across languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason {
     pub rule: String,
@@ -205,6 +205,10 @@ pub struct Grade {
     /// Fired rules in policy order, then the grade's description.
     pub reasons: Vec<Reason>,
     pub policy: PolicyId,
+    /// The version of the message catalogue the reasons were told with
+    /// (`refurbdesk_i18n::version()`); absent from grades made before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalogue: Option<String>,
     /// Whether items or zones were left unanswered on purpose.
     pub partial: bool,
     /// The manual items still unanswered (only when partial).

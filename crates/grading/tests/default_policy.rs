@@ -931,3 +931,58 @@ fn explain_traces_every_rule_and_agrees_with_the_grade() {
         .expect("traced");
     assert_eq!(carrier.effects.as_deref(), Some("note only"));
 }
+
+/// The shipped policy as written before the message catalogue, with every
+/// sentence inline (`reason`, `reason_fr`, [grades], [grades_fr]).
+const LEGACY: &str = include_str!("fixtures/legacy-reason-fr.toml");
+
+#[test]
+fn the_catalogue_tells_every_reason_word_for_word_as_the_inline_sentences_did() {
+    let legacy = Policy::from_toml(LEGACY).expect("the legacy policy loads");
+    let shipped = Grader::new(Policy::embedded_default());
+    let inline = Grader::new(&legacy);
+    let mut compared = 0;
+    for case in cases() {
+        let input = case.device.input();
+        let (Ok(by_id), Ok(by_text)) = (shipped.grade(&input), inline.grade(&input)) else {
+            continue;
+        };
+        assert_eq!(by_id.reasons, by_text.reasons, "{}", case.name);
+        assert_eq!(by_id.grade, by_text.grade, "{}", case.name);
+        assert_eq!(by_id.outcome, by_text.outcome, "{}", case.name);
+        compared += by_id.reasons.len();
+    }
+    assert!(compared > 50, "only {compared} reasons compared");
+    // A partial grade, whose missing items and zones are told in each language.
+    for partial in [
+        device(Laptop)
+            .unanswered("charger_present")
+            .uninspected(Zone::Bottom)
+            .partial()
+            .input(),
+        device(Phone).uninspected(Zone::Back).partial().input(),
+    ] {
+        let by_id = shipped.grade(&partial).expect("grades");
+        assert!(by_id.partial);
+        assert_eq!(
+            by_id.reasons,
+            inline.grade(&partial).expect("grades").reasons
+        );
+    }
+}
+
+#[test]
+fn a_grade_records_the_catalogue_version_beside_the_policy_digest() {
+    let grade = Grader::new(Policy::embedded_default())
+        .grade(&device(Phone).input())
+        .expect("grades");
+    assert_eq!(grade.catalogue.as_deref(), Some(refurbdesk_i18n::version()));
+    assert_eq!(grade.policy.sha256.len(), 64);
+    let json = serde_json::to_value(&grade).expect("json");
+    assert_eq!(json["catalogue"], refurbdesk_i18n::version());
+    // A grade recorded before the catalogue existed still reads.
+    let mut old = json.clone();
+    old.as_object_mut().expect("object").remove("catalogue");
+    let read: refurbdesk_grading::Grade = serde_json::from_value(old).expect("reads");
+    assert_eq!(read.catalogue, None);
+}

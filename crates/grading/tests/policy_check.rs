@@ -3,6 +3,11 @@
 
 use refurbdesk_grading::{check_policy, Checklists, Policy, Problem, DEFAULT_POLICY_TOML};
 
+/// The shipped policy as it was written before the message catalogue: each
+/// rule's English `reason` and French `reason_fr`, [grades] and [grades_fr].
+/// Such policies still load; the edits below check its sentences' placeholders.
+const LEGACY: &str = include_str!("fixtures/legacy-reason-fr.toml");
+
 /// The 1-based line of the first line containing `needle` (a line that is
 /// exactly `needle`, for table headers also named in comments).
 fn line_of(text: &str, needle: &str) -> usize {
@@ -31,8 +36,14 @@ fn problems(text: &str) -> Vec<Problem> {
     check.problems
 }
 
-/// The default policy with `old` replaced by `new` (which must occur once).
+/// The legacy policy with `old` replaced by `new` (which must occur once).
 fn edited(old: &str, new: &str) -> String {
+    assert_eq!(LEGACY.matches(old).count(), 1, "{old:?}");
+    LEGACY.replacen(old, new, 1)
+}
+
+/// The shipped policy with `old` replaced by `new` (which must occur once).
+fn shipped_edited(old: &str, new: &str) -> String {
     assert_eq!(DEFAULT_POLICY_TOML.matches(old).count(), 1, "{old:?}");
     DEFAULT_POLICY_TOML.replacen(old, new, 1)
 }
@@ -304,14 +315,14 @@ fn french_reasons_are_checked_like_english_ones() {
 
 #[test]
 fn a_policy_without_french_grades_with_english_reasons_only() {
-    let english_only: String = DEFAULT_POLICY_TOML
+    let english_only: String = LEGACY
         .lines()
         .filter(|line| !line.starts_with("reason_fr = "))
         .collect::<Vec<_>>()
         .join("\n");
     let start = english_only
         .find("\n[grades_fr]\n")
-        .expect("the default has French grades");
+        .expect("the legacy policy has French grades");
     let end = start
         + english_only[start..]
             .find("\n\n")
@@ -320,10 +331,92 @@ fn a_policy_without_french_grades_with_english_reasons_only() {
     let policy = Policy::from_toml(&english_only).expect("French is optional");
     assert!(policy.grade_texts_fr.is_empty());
     assert!(policy.rules.iter().all(|rule| rule.reason_fr.is_none()));
-    assert!(Policy::embedded_default()
-        .rules
+    assert!(policy.rules.iter().all(|rule| rule.reason_id.is_none()));
+    assert_eq!(policy.warnings, &[], "English sentences alone need no move");
+}
+
+#[test]
+fn the_shipped_policy_names_every_reason_by_message_id() {
+    let policy = Policy::embedded_default();
+    assert!(policy.rules.iter().all(|rule| rule.reason_fr.is_none()
+        && rule.reason.is_empty()
+        && rule
+            .reason_id
+            .as_deref()
+            .is_some_and(|id| id.starts_with("reason-"))));
+    assert!(policy.grade_texts_fr.is_empty());
+    assert_eq!(policy.grade_ids.len(), 6);
+    assert_eq!(policy.warnings, &[]);
+    let check = check_policy(DEFAULT_POLICY_TOML, Checklists::embedded());
+    assert!(check.is_valid() && check.warnings.is_empty(), "{check:?}");
+}
+
+#[test]
+fn reason_fr_and_grades_fr_still_load_and_policy_check_says_how_to_move_them() {
+    let policy = Policy::from_toml(LEGACY).expect("a policy with reason_fr still loads");
+    assert!(policy.rules.iter().all(|rule| rule.reason_fr.is_some()));
+    assert_eq!(policy.grade_texts_fr.len(), 6);
+    let check = check_policy(LEGACY, Checklists::embedded());
+    assert!(check.is_valid(), "{:?}", check.problems);
+    // One warning per reason_fr, and one for [grades_fr], each at its line.
+    assert_eq!(check.warnings.len(), policy.rules.len() + 1);
+    let reason_fr = line_of(LEGACY, "reason_fr = \"L'appareil est verrouillé");
+    let warning = check
+        .warnings
         .iter()
-        .all(|rule| rule.reason_fr.is_some()));
+        .find(|warning| warning.line == reason_fr)
+        .expect("a warning at the first reason_fr");
+    assert!(
+        warning.message.contains("assets/locales/fr/grading.ftl")
+            && warning
+                .message
+                .contains("reason_id = \"reason-lock-blocked\""),
+        "{}",
+        warning.message
+    );
+    let grades_fr = line_of(LEGACY, "[grades_fr]");
+    assert!(check
+        .warnings
+        .iter()
+        .any(|warning| warning.line == grades_fr
+            && warning
+                .message
+                .contains("[grade_ids] PREMIUM = \"grade-sentence-premium\"")));
+    assert_eq!(check.warnings, policy.warnings);
+}
+
+#[test]
+fn a_reason_id_must_name_a_message_of_every_language_with_placeholders_it_can_fill() {
+    assert_one(
+        &shipped_edited(
+            "reason_id = \"reason-lock-blocked\"",
+            "reason_id = \"reason-lock-blokced\"",
+        ),
+        "reason-lock-blokced",
+        "`reason_id` names the message `reason-lock-blokced`, which the en catalogue does not have",
+    );
+    assert_one(
+        &shipped_edited(
+            "PREMIUM = \"grade-sentence-premium\"",
+            "PREMIUM = \"grade-sentence-best\"",
+        ),
+        "grade-sentence-best",
+        "`grade_ids` names the message `grade-sentence-best`, which the fr catalogue does not have",
+    );
+    // {threshold} in the message needs a soh_below condition.
+    assert_on_rule(
+        &with_rules(
+            "[[rule]]\nid = \"battery.told_wrong\"\nwhen = { battery = \"replace\" }\noutcome = \"repair\"\nreason_id = \"reason-battery-below-threshold\"\n",
+        ),
+        "battery.told_wrong",
+        "uses {threshold} in its reason_id message, which needs a soh_below condition",
+    );
+    let neither = shipped_edited("reason_id = \"reason-lock-blocked\"\n", "");
+    assert_on_rule(
+        &neither,
+        "lock.blocked",
+        "this [[rule]] has no `reason`; add reason_id",
+    );
 }
 
 #[test]

@@ -1,0 +1,143 @@
+# Checklist items (assets/checklists/): each item's label, a noun phrase shown in
+# reasons, and for manual items the question put to the technician.
+# Ids: checklist-<category>-<item id with dashes>.
+
+## phone
+checklist-phone-powers-on-off = power on and off
+    .question = Does the phone power on, boot to its home screen and power off again?
+checklist-phone-charges = charging
+    .question = Does the phone charge from a cable (the charge level rises)?
+checklist-phone-touch = touchscreen
+    .question = Does the touchscreen respond everywhere, including the edges and corners?
+checklist-phone-screen-dead-pixels = screen free of dead pixels
+    .question = On plain white, black, red, green and blue screens, is every pixel lit correctly?
+checklist-phone-screen-burn-in = screen free of burn-in
+    .question = On a plain grey screen, is there no ghost image (burn-in) anywhere?
+checklist-phone-biometrics = fingerprint or face unlock
+    .question = Does fingerprint or face unlock enrol and recognise a test user? (na if the phone has none)
+checklist-phone-all-features = every other feature
+    .question = Does every other feature work (calls, SIM tray, sensors, NFC, notifications)?
+checklist-phone-liquid-indicators = liquid-damage indicators
+    .question = Are the liquid-damage indicators clean (white or silver, not red)?
+checklist-phone-housing-complete = complete housing
+    .question = Is the housing complete: no missing screws, SIM tray, buttons or covers?
+checklist-phone-genuine-parts = original parts
+    .question = Does the phone report only original parts (Settings > About: no 'unknown part' notice)? (na if it cannot tell)
+checklist-phone-charger-present = charger and cable
+    .question = Are a charger and cable included? Phones may be sold without one.
+checklist-phone-wifi = Wi-Fi
+checklist-phone-bluetooth = Bluetooth
+checklist-phone-cellular = mobile network
+checklist-phone-mic = microphone
+checklist-phone-speaker = loudspeaker
+checklist-phone-earpiece = earpiece
+checklist-phone-camera-front = front camera
+checklist-phone-camera-rear = rear camera
+checklist-phone-flash = flash
+checklist-phone-buttons = buttons
+checklist-phone-display = display
+checklist-phone-proximity = proximity sensor
+checklist-phone-vibration = vibration
+
+## tablet
+checklist-tablet-powers-on-off = power on and off
+    .question = Does the tablet power on, boot to its home screen and power off again?
+checklist-tablet-charges = charging
+    .question = Does the tablet charge from a cable (the charge level rises)?
+checklist-tablet-touch = touchscreen
+    .question = Does the touchscreen respond everywhere, including the edges and corners?
+checklist-tablet-screen-dead-pixels = screen free of dead pixels
+    .question = On plain white, black, red, green and blue screens, is every pixel lit correctly?
+checklist-tablet-screen-burn-in = screen free of burn-in
+    .question = On a plain grey screen, is there no ghost image (burn-in) anywhere?
+checklist-tablet-biometrics = fingerprint or face unlock
+    .question = Does fingerprint or face unlock enrol and recognise a test user? (na if the tablet has none)
+checklist-tablet-all-features = every other feature
+    .question = Does every other feature work (sensors, SIM tray if any, stylus pairing, notifications)?
+checklist-tablet-liquid-indicators = liquid-damage indicators
+    .question = Are the liquid-damage indicators clean (white or silver, not red)? (na if the tablet has none)
+checklist-tablet-housing-complete = complete housing
+    .question = Is the housing complete: no missing screws, SIM tray, buttons or covers?
+checklist-tablet-genuine-parts = original parts
+    .question = Does the tablet report only original parts? (na if it cannot tell)
+checklist-tablet-charger-present = charger and cable
+    .question = Are a charger and cable included? Tablets may be sold without one.
+checklist-tablet-wifi = Wi-Fi
+checklist-tablet-bluetooth = Bluetooth
+checklist-tablet-cellular = mobile network
+checklist-tablet-mic = microphone
+checklist-tablet-speaker = loudspeaker
+checklist-tablet-camera-front = front camera
+checklist-tablet-camera-rear = rear camera
+checklist-tablet-buttons = buttons
+checklist-tablet-display = display
+
+## laptop
+checklist-laptop-powers-on-off = power on and off
+    .question = Does the laptop power on, boot (or reach its firmware setup) and shut down again?
+checklist-laptop-charges = charging
+    .question = Does the battery charge from the mains adapter (the charge level rises)?
+checklist-laptop-keyboard = keyboard
+    .question = Does every key register once per press, including the function row and backlight?
+checklist-laptop-screen-dead-pixels = screen free of dead pixels
+    .question = On plain white, black, red, green and blue screens, is every pixel lit correctly?
+checklist-laptop-screen-burn-in = screen free of burn-in
+    .question = On a plain grey screen, is there no ghost image (burn-in) or pressure mark?
+checklist-laptop-touch = touchscreen
+    .question = Does the touchscreen respond everywhere? (na if the laptop has none)
+checklist-laptop-biometrics = fingerprint reader or face camera
+    .question = Does the fingerprint reader or face camera enrol and recognise a test user? (na if none)
+checklist-laptop-all-features = every other feature
+    .question = Does every other feature work (hinge holds, lid sensor, card reader, audio jack)?
+checklist-laptop-liquid-indicators = liquid-damage indicators
+    .question = Are the liquid-damage indicators clean and is there no sign of spills under the keyboard? (na if it has none)
+checklist-laptop-housing-complete = complete housing
+    .question = Is the housing complete: no missing screws, feet, port covers or hinge covers?
+checklist-laptop-keyboard-complete = complete keyboard
+    .question = Are all keycaps present and seated?
+checklist-laptop-genuine-parts = original parts
+    .question = Are the screen, battery and keyboard original parts? (na if it cannot be told)
+checklist-laptop-charger-present = charger
+    .question = Is a working charger of the right wattage included?
+checklist-laptop-wifi = Wi-Fi
+checklist-laptop-bluetooth = Bluetooth
+checklist-laptop-trackpad = trackpad
+checklist-laptop-webcam = webcam
+checklist-laptop-mic = microphone
+checklist-laptop-speaker = speakers
+checklist-laptop-ports = ports
+checklist-laptop-display = display
+
+## desktop
+checklist-desktop-powers-on-off = power on and off
+    .question = Does the desktop power on, boot (or reach its firmware setup) and shut down again?
+checklist-desktop-all-features = every other feature
+    .question = Does every other feature work (fans, front panel, optical drive, audio jacks)?
+checklist-desktop-housing-complete = complete housing
+    .question = Is the case complete: side panels, screws, feet and slot covers all present?
+checklist-desktop-genuine-parts = original parts
+    .question = Do the parts match the maker's specification for this model? (na if it cannot be told)
+checklist-desktop-charger-present = power cable
+    .question = Is a mains power cable (or the external power brick) included?
+checklist-desktop-wifi = Wi-Fi
+checklist-desktop-bluetooth = Bluetooth
+checklist-desktop-ports = ports
+checklist-desktop-speaker = audio output
+
+## monitor
+checklist-monitor-powers-on-off = power on and off
+    .question = Does the monitor power on, show a picture and go to standby again?
+checklist-monitor-screen-dead-pixels = screen free of dead pixels
+    .question = On plain white, black, red, green and blue screens, is every pixel lit correctly?
+checklist-monitor-screen-burn-in = screen free of burn-in
+    .question = On a plain grey screen, is there no ghost image, backlight bleed or pressure mark?
+checklist-monitor-all-features = every other feature
+    .question = Does every other feature work (menu buttons, stand adjustment, built-in speakers or USB hub)?
+checklist-monitor-housing-complete = complete housing
+    .question = Is the housing complete: stand, screws and covers all present?
+checklist-monitor-genuine-parts = original parts
+    .question = Are the panel and power supply original parts? (na if it cannot be told)
+checklist-monitor-charger-present = power cable or adapter
+    .question = Is the mains cable or power adapter included?
+checklist-monitor-display = display
+checklist-monitor-ports = video inputs and ports

@@ -1,0 +1,42 @@
+# The station screen (ui/src/i18n.ts). Its keys are these ids with dots and
+# capitals: `bench-list-empty-title` is `benchList.emptyTitle`.
+
+app-name = Refurbdesk
+app-version-label = Version
+station-title = Test station
+
+bench-list-label = Benches
+bench-list-empty-title = No bench connected.
+bench-list-empty-hint = Plug a bench in or start the simulator:
+
+bench-unknown-model = Bench not identified yet
+bench-serial = Serial { $serial }
+bench-port = Port { $port }
+bench-state-connecting = Connecting…
+bench-state-ready = Ready
+bench-state-disconnected = Disconnected
+bench-disconnected-note = Bench unplugged or switched off. Readings already recorded are kept.
+bench-no-slots = This bench has not reported its slots yet.
+
+slot-label = Slot { $slot }
+slot-no-device = No device
+slot-state-empty = Empty
+slot-state-occupied = Device placed
+slot-state-intake = Reading device…
+slot-state-recorded = Recorded
+slot-state-failed = Failed
+slot-state-unknown = State unknown
+
+verdict-battery-label = Battery
+verdict-battery-pass = Good
+verdict-battery-replace = Replace
+verdict-battery-consumed = Worn out
+verdict-battery-unknown = Unknown
+verdict-battery-absent = No battery
+verdict-battery-pending = Not read yet
+
+verdict-lock-label = Lock
+verdict-lock-clear = Clear
+verdict-lock-blocked = Blocked
+verdict-lock-unknown = Unknown
+verdict-lock-pending = Not read yet

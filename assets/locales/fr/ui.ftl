@@ -1,0 +1,42 @@
+# L’écran du poste (ui/src/i18n.ts). La typographie française met une espace
+# insécable avant « : » et à l’intérieur des guillemets.
+
+app-name = Refurbdesk
+app-version-label = Version
+station-title = Poste de test
+
+bench-list-label = Bancs
+bench-list-empty-title = Aucun banc connecté.
+bench-list-empty-hint = Branchez un banc ou lancez le simulateur :
+
+bench-unknown-model = Banc pas encore identifié
+bench-serial = N° de série { $serial }
+bench-port = Port { $port }
+bench-state-connecting = Connexion…
+bench-state-ready = Prêt
+bench-state-disconnected = Déconnecté
+bench-disconnected-note = Banc débranché ou éteint. Les mesures déjà enregistrées sont conservées.
+bench-no-slots = Ce banc n’a pas encore indiqué ses emplacements.
+
+slot-label = Emplacement { $slot }
+slot-no-device = Aucun appareil
+slot-state-empty = Vide
+slot-state-occupied = Appareil posé
+slot-state-intake = Lecture de l’appareil…
+slot-state-recorded = Enregistré
+slot-state-failed = Échec
+slot-state-unknown = État inconnu
+
+verdict-battery-label = Batterie
+verdict-battery-pass = Bonne
+verdict-battery-replace = À remplacer
+verdict-battery-consumed = Usée
+verdict-battery-unknown = Inconnue
+verdict-battery-absent = Pas de batterie
+verdict-battery-pending = Pas encore lue
+
+verdict-lock-label = Verrouillage
+verdict-lock-clear = Libre
+verdict-lock-blocked = Bloqué
+verdict-lock-unknown = Inconnu
+verdict-lock-pending = Pas encore lu
