@@ -572,12 +572,16 @@ impl<'i> Facts<'i> {
             put("repairs", self.repairs.to_string().into());
         }
 
-        let (text, text_fr) = match &rule.reason_id {
-            Some(id) => (
+        let (text, text_fr) = match (&rule.message_segments, &rule.reason_id) {
+            (Some((english, french)), _) => (
+                self.tell(english, rule, &zones, &failures, Lang::En),
+                Some(self.tell(french, rule, &zones, &failures, Lang::Fr)),
+            ),
+            (None, Some(id)) => (
                 self.tell_message(id, rule, &zones, &failures, Lang::En),
                 Some(self.tell_message(id, rule, &zones, &failures, Lang::Fr)),
             ),
-            None => (
+            (None, None) => (
                 self.tell(&rule.segments, rule, &zones, &failures, Lang::En),
                 rule.segments_fr
                     .as_ref()

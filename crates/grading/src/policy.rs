@@ -136,6 +136,24 @@ pub(crate) enum Segment {
     Slot(Placeholder),
 }
 
+/// A catalogue message split into text and placeholders in English and French, when it is no
+/// more than that in both.
+fn compiled_message(id: &str) -> Option<(Vec<Segment>, Vec<Segment>)> {
+    let compile = |lang: Lang| -> Option<Vec<Segment>> {
+        lang.catalogue()
+            .simple_pattern(id)?
+            .into_iter()
+            .map(|piece| match piece {
+                refurbdesk_i18n::PatternPiece::Text(text) => Some(Segment::Text(text)),
+                refurbdesk_i18n::PatternPiece::Variable(name) => {
+                    name.parse::<Placeholder>().ok().map(Segment::Slot)
+                }
+            })
+            .collect()
+    };
+    Some((compile(Lang::En)?, compile(Lang::Fr)?))
+}
+
 /// One rule of a policy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
@@ -161,6 +179,10 @@ pub struct Rule {
     pub(crate) segments_fr: Option<Vec<Segment>>,
     /// The placeholders `reason_id`'s message uses, in any language.
     pub(crate) message_slots: Vec<Placeholder>,
+    /// `reason_id`'s message in English and French split into text and placeholders once, when
+    /// it is plain text and arguments in both: grading then fills it without asking Fluent to
+    /// resolve the pattern for every device (`None`: told through the catalogue each time).
+    pub(crate) message_segments: Option<(Vec<Segment>, Vec<Segment>)>,
 }
 
 impl Rule {
@@ -824,12 +846,13 @@ impl Reader<'_> {
             outcome,
             grade_at_most,
             functional,
-            reason_id,
             reason: reason?,
             segments: segments?,
             reason_fr,
             segments_fr,
             message_slots: message_slots?,
+            message_segments: reason_id.as_deref().and_then(compiled_message),
+            reason_id,
         })
     }
 
@@ -1186,6 +1209,20 @@ fn parse_segments(reason: &str) -> Result<Vec<Segment>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_reason_of_the_shipped_policy_is_filled_without_resolving_fluent_per_device() {
+        // Grading holds its speed target only while each sentence is compiled once at load.
+        for rule in &Policy::embedded_default().rules {
+            if let Some(id) = &rule.reason_id {
+                assert!(
+                    rule.message_segments.is_some(),
+                    "rule {} tells {id} through Fluent for every device",
+                    rule.id
+                );
+            }
+        }
+    }
 
     #[test]
     fn the_shipped_policy_is_valid() {

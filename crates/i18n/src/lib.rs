@@ -260,6 +260,34 @@ impl Catalogue {
         Some(names)
     }
 
+    /// A message (or `id.attribute`) made only of text and `{ $variables }`, as pieces to fill
+    /// by hand; `None` when it is missing here or uses anything more (a selector, a term, a
+    /// function). Hot paths compile such a message once and fill it per use: the same words as
+    /// [`Catalogue::tell`] with string arguments, without resolving the pattern each time.
+    pub fn simple_pattern(&self, id: &str) -> Option<Vec<PatternPiece>> {
+        let (message, attribute) = split(id);
+        let found = self.bundle.get_message(message)?;
+        let pattern = match attribute {
+            None => found.value()?,
+            Some(name) => found.get_attribute(name)?.value(),
+        };
+        let mut pieces = Vec::with_capacity(pattern.elements.len());
+        for element in &pattern.elements {
+            match element {
+                ast::PatternElement::TextElement { value } => match pieces.last_mut() {
+                    Some(PatternPiece::Text(text)) => text.push_str(value),
+                    _ => pieces.push(PatternPiece::Text((*value).to_owned())),
+                },
+                ast::PatternElement::Placeable {
+                    expression:
+                        ast::Expression::Inline(ast::InlineExpression::VariableReference { id }),
+                } => pieces.push(PatternPiece::Variable(id.name.to_owned())),
+                _ => return None,
+            }
+        }
+        Some(pieces)
+    }
+
     fn format<'s>(
         &'s self,
         id: &str,
@@ -325,6 +353,13 @@ fn split(id: &str) -> (&str, Option<&str>) {
         Some((message, attribute)) => (message, Some(attribute)),
         None => (id, None),
     }
+}
+
+/// A piece of a message with no selector: text as written, or the name of an argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatternPiece {
+    Text(String),
+    Variable(String),
 }
 
 /// A missing id told as itself, kept for the life of the program.

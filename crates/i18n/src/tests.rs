@@ -155,3 +155,40 @@ fn a_message_names_its_arguments() {
     args.set("slot", FluentValue::from(7));
     assert_eq!(en.tell_args("slot-label", &args), "Slot 7");
 }
+
+#[test]
+fn a_simple_pattern_filled_by_hand_tells_what_fluent_tells() {
+    let mut compiled = 0;
+    for tag in languages() {
+        let catalogue = Catalogue::load(tag);
+        for id in catalogue.ids() {
+            let Some(pieces) = catalogue.simple_pattern(&id) else {
+                continue;
+            };
+            compiled += 1;
+            let names: Vec<String> = catalogue.variables(&id).unwrap_or_default();
+            let values: Vec<String> = names.iter().map(|name| format!("«{name} 1,5 %»")).collect();
+            let args: Vec<(&str, &str)> = names
+                .iter()
+                .zip(&values)
+                .map(|(name, value)| (name.as_str(), value.as_str()))
+                .collect();
+            let by_hand: String = pieces
+                .iter()
+                .map(|piece| match piece {
+                    PatternPiece::Text(text) => text.clone(),
+                    PatternPiece::Variable(name) => format!("«{name} 1,5 %»"),
+                })
+                .collect();
+            assert_eq!(by_hand, catalogue.tell(&id, &args), "{tag}: {id}");
+        }
+    }
+    assert!(
+        compiled > 100,
+        "only {compiled} messages are simple patterns"
+    );
+    assert_eq!(
+        Catalogue::load("en").simple_pattern("no-such-message"),
+        None
+    );
+}

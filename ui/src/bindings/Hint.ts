@@ -5,4 +5,4 @@ import type { RecordKind } from "./RecordKind";
  * A door-neutral piece of advice; each front end tells it in its own terms (a command to type
  * in the terminal, a screen to open in the window).
  */
-export type Hint = { "kind": "set_setting", key: string, example: string, } | { "kind": "register_operator", name: string | null, } | { "kind": "choose_database" } | { "kind": "list_records", what: RecordKind, } | { "kind": "intake_again" } | { "kind": "say", text: string, } | { "kind": "restore_backup" } | { "kind": "act_as", role: string, };
+export type Hint = { "kind": "set_setting", key: string, example: string, } | { "kind": "register_operator", name: string | null, } | { "kind": "choose_database" } | { "kind": "list_records", what: RecordKind, } | { "kind": "intake_again" } | { "kind": "say", text: string, } | { "kind": "check_policy", file: string, } | { "kind": "check_database" } | { "kind": "answer_grading", items: boolean, zones: boolean, } | { "kind": "give_zone_level", zone: string, } | { "kind": "reset_by_hand", device: string, } | { "kind": "restore_backup" } | { "kind": "act_as", role: string, };
