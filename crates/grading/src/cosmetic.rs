@@ -6,6 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use refurbdesk_domain::{DeviceCategory, Lang};
+use refurbdesk_i18n::WordTable;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -39,14 +40,15 @@ impl CosmeticLevel {
     /// [`CosmeticLevel::describe`] in `lang` ("l'écran présente …"):
     /// `cosmetic-level-<word>` in the catalogue.
     pub fn describe_in(self, lang: Lang) -> &'static str {
-        let id = match self {
-            CosmeticLevel::Flawless => "cosmetic-level-flawless",
-            CosmeticLevel::Micro => "cosmetic-level-micro",
-            CosmeticLevel::Light => "cosmetic-level-light",
-            CosmeticLevel::Visible => "cosmetic-level-visible",
-            CosmeticLevel::Cracked => "cosmetic-level-cracked",
-        };
-        lang.catalogue().word(id)
+        // In declaration order; a test checks each against its word.
+        static WORDS: WordTable<5> = WordTable::new([
+            "cosmetic-level-flawless",
+            "cosmetic-level-micro",
+            "cosmetic-level-light",
+            "cosmetic-level-visible",
+            "cosmetic-level-cracked",
+        ]);
+        WORDS.get(lang, self as usize)
     }
 }
 
@@ -85,7 +87,19 @@ impl Zone {
     /// brings the article ("marks on the screen and back"); "l'écran" in
     /// French, where each noun takes its own ("sur l'écran et le dos").
     pub fn name_in(self, lang: Lang) -> &'static str {
-        lang.catalogue().word(self.message_id())
+        // In declaration order; a test checks each against its word.
+        static WORDS: WordTable<9> = WordTable::new([
+            "zone-screen",
+            "zone-back",
+            "zone-frame",
+            "zone-lid",
+            "zone-deck",
+            "zone-keyboard",
+            "zone-bottom",
+            "zone-housing",
+            "zone-stand",
+        ]);
+        WORDS.get(lang, self as usize)
     }
 
     /// The zone as a table names it: "Screen" / "Écran".
@@ -184,6 +198,27 @@ impl Photo {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_level_and_zone_is_told_with_its_own_catalogue_word() {
+        for lang in Lang::ALL {
+            for level in CosmeticLevel::ALL {
+                let id = format!("cosmetic-level-{}", level.as_str());
+                assert_eq!(
+                    level.describe_in(lang),
+                    lang.catalogue().word(&id),
+                    "{lang} {id}"
+                );
+            }
+            for zone in Zone::ALL {
+                assert_eq!(
+                    zone.name_in(lang),
+                    lang.catalogue().word(zone.message_id()),
+                    "{lang}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn zones_are_named_in_both_languages() {

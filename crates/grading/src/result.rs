@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use refurbdesk_domain::Lang;
+use refurbdesk_i18n::WordTable;
 use serde::{Deserialize, Serialize};
 
 use crate::checklist::ItemResult;
@@ -52,15 +53,16 @@ impl ListingGrade {
     /// The grade as people write it in `lang`: "Very good" / "Très bon état"
     /// (`listing-grade-<word>` in the catalogue).
     pub fn title_in(self, lang: Lang) -> &'static str {
-        let id = match self {
-            ListingGrade::Premium => "listing-grade-premium",
-            ListingGrade::Excellent => "listing-grade-excellent",
-            ListingGrade::VeryGood => "listing-grade-very-good",
-            ListingGrade::Good => "listing-grade-good",
-            ListingGrade::Fair => "listing-grade-fair",
-            ListingGrade::Stallone => "listing-grade-stallone",
-        };
-        lang.catalogue().word(id)
+        // In declaration order; a test checks each against its word.
+        static WORDS: WordTable<6> = WordTable::new([
+            "listing-grade-premium",
+            "listing-grade-excellent",
+            "listing-grade-very-good",
+            "listing-grade-good",
+            "listing-grade-fair",
+            "listing-grade-stallone",
+        ]);
+        WORDS.get(lang, self as usize)
     }
 }
 
@@ -222,6 +224,23 @@ pub struct Grade {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_listing_grade_is_told_with_its_own_catalogue_word() {
+        for lang in Lang::ALL {
+            for grade in ListingGrade::ALL {
+                let id = format!(
+                    "listing-grade-{}",
+                    grade.as_str().to_ascii_lowercase().replace('_', "-")
+                );
+                assert_eq!(
+                    grade.title_in(lang),
+                    lang.catalogue().word(&id),
+                    "{lang} {id}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn scales_order_worse_as_greater() {

@@ -43,7 +43,7 @@ impl Lang {
     /// A number already written with a decimal point, in this language's
     /// notation (`number-decimal-separator` in its catalogue).
     pub fn number_text(self, text: &str) -> String {
-        let separator = self.catalogue().word("number-decimal-separator");
+        let separator = COMMON.get(self, DECIMAL_SEPARATOR);
         if separator == "." {
             text.to_owned()
         } else {
@@ -69,9 +69,8 @@ impl Lang {
 
     /// Appends [`Lang::join`]'s list to `out` without building it first.
     pub fn push_list<'w>(self, out: &mut String, words: impl ExactSizeIterator<Item = &'w str>) {
-        let catalogue = self.catalogue();
-        let and = catalogue.word("list-last-separator");
-        let comma = catalogue.word("list-separator");
+        let and = COMMON.get(self, LIST_LAST_SEPARATOR);
+        let comma = COMMON.get(self, LIST_SEPARATOR);
         let count = words.len();
         for (index, word) in words.enumerate() {
             if index > 0 {
@@ -83,7 +82,7 @@ impl Lang {
 
     /// "unknown" / "inconnu": a figure that was not read.
     pub fn unknown(self) -> &'static str {
-        self.catalogue().word("figure-unknown")
+        COMMON.get(self, FIGURE_UNKNOWN)
     }
 }
 
@@ -109,3 +108,15 @@ impl FromStr for Lang {
             })
     }
 }
+
+/// The words nearly every sentence uses, kept per language.
+static COMMON: crate::WordTable<4> = crate::WordTable::new([
+    "number-decimal-separator",
+    "list-last-separator",
+    "list-separator",
+    "figure-unknown",
+]);
+const DECIMAL_SEPARATOR: usize = 0;
+const LIST_LAST_SEPARATOR: usize = 1;
+const LIST_SEPARATOR: usize = 2;
+const FIGURE_UNKNOWN: usize = 3;

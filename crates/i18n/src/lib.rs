@@ -77,8 +77,36 @@ pub struct Catalogue {
     tag: &'static str,
     bundle: FluentBundle<FluentResource>,
     /// Every message and attribute that takes no argument, told once.
-    words: HashMap<String, String>,
+    words: HashMap<String, String, Fnv>,
+    /// Every message and attribute that is only text and arguments, split once: telling one
+    /// is then filling it, not resolving a Fluent pattern (see [`Catalogue::simple_pattern`]).
+    simple: HashMap<String, Vec<PatternPiece>, Fnv>,
     problems: Vec<FileProblem>,
+}
+
+/// FNV-1a for the catalogue's short ids: grading looks words up for every device it grades, and
+/// std's DoS-resistant hasher costs more than the lookup itself; the ids are our own, not input.
+#[derive(Clone, Copy, Default)]
+struct Fnv;
+
+struct FnvHasher(u64);
+
+impl std::hash::BuildHasher for Fnv {
+    type Hasher = FnvHasher;
+    fn build_hasher(&self) -> FnvHasher {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 impl std::fmt::Debug for Catalogue {
@@ -144,19 +172,25 @@ impl Catalogue {
         let mut catalogue = Catalogue {
             tag,
             bundle,
-            words: HashMap::new(),
+            words: HashMap::default(),
+            simple: HashMap::default(),
             problems,
         };
-        let mut words = HashMap::new();
+        let mut words = HashMap::default();
+        let mut simple = HashMap::default();
         for id in catalogue.ids() {
             let mut errors = Vec::new();
             if let Some(text) = catalogue.format(&id, None, &mut errors) {
                 if errors.is_empty() {
-                    words.insert(id, text.into_owned());
+                    words.insert(id.clone(), text.into_owned());
                 }
+            }
+            if let Some(pieces) = catalogue.simple_pattern(&id) {
+                simple.insert(id, pieces);
             }
         }
         catalogue.words = words;
+        catalogue.simple = simple;
         catalogue
     }
 
@@ -225,6 +259,11 @@ impl Catalogue {
         if args.is_empty() {
             if let Some(text) = self.words.get(id) {
                 return text.clone();
+            }
+        }
+        if let Some(pieces) = self.simple.get(id) {
+            if let Some(text) = fill(pieces, args) {
+                return text;
             }
         }
         let mut fluent_args = FluentArgs::with_capacity(args.len());
@@ -353,6 +392,56 @@ fn split(id: &str) -> (&str, Option<&str>) {
         Some((message, attribute)) => (message, Some(attribute)),
         None => (id, None),
     }
+}
+
+/// The words of a fixed list of ids (an enum's words, a language's separators), looked up in
+/// each language's catalogue the first time they are needed and kept: code that tells a word
+/// per device reads an array instead of hashing an id.
+pub struct WordTable<const N: usize> {
+    ids: [&'static str; N],
+    told: [OnceLock<[&'static str; N]>; Lang::ALL.len()],
+}
+
+impl<const N: usize> WordTable<N> {
+    pub const fn new(ids: [&'static str; N]) -> Self {
+        Self {
+            ids,
+            told: [const { OnceLock::new() }; Lang::ALL.len()],
+        }
+    }
+
+    /// The word of `ids[index]` in `lang`, as [`Catalogue::word`] tells it.
+    pub fn get(&'static self, lang: Lang, index: usize) -> &'static str {
+        let slot = Lang::ALL
+            .iter()
+            .position(|known| *known == lang)
+            .expect("Lang::ALL lists every language");
+        self.told[slot].get_or_init(|| self.ids.map(|id| lang.catalogue().word(id)))[index]
+    }
+}
+
+/// A simple pattern with its arguments written in; `None` when one is not given (Fluent then
+/// tells it, marking the missing argument).
+fn fill(pieces: &[PatternPiece], args: &[(&str, &str)]) -> Option<String> {
+    let mut text = String::with_capacity(
+        pieces
+            .iter()
+            .map(|piece| match piece {
+                PatternPiece::Text(text) => text.len(),
+                PatternPiece::Variable(_) => 16,
+            })
+            .sum(),
+    );
+    for piece in pieces {
+        match piece {
+            PatternPiece::Text(piece) => text.push_str(piece),
+            PatternPiece::Variable(name) => {
+                let (_, value) = args.iter().find(|(given, _)| given == name)?;
+                text.push_str(value);
+            }
+        }
+    }
+    Some(text)
 }
 
 /// A piece of a message with no selector: text as written, or the name of an argument.

@@ -180,7 +180,15 @@ fn a_simple_pattern_filled_by_hand_tells_what_fluent_tells() {
                     PatternPiece::Variable(name) => format!("«{name} 1,5 %»"),
                 })
                 .collect();
-            assert_eq!(by_hand, catalogue.tell(&id, &args), "{tag}: {id}");
+            // Fluent itself (tell_args resolves the pattern) against the filled pieces, and
+            // against `tell`, which fills them.
+            let mut fluent_args = FluentArgs::new();
+            for (name, value) in &args {
+                fluent_args.set(*name, FluentValue::from(*value));
+            }
+            let by_fluent = catalogue.tell_args(&id, &fluent_args);
+            assert_eq!(by_hand, by_fluent, "{tag}: {id}");
+            assert_eq!(catalogue.tell(&id, &args), by_fluent, "{tag}: {id}");
         }
     }
     assert!(
