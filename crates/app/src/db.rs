@@ -93,9 +93,10 @@ impl DbCheck {
 pub fn backup(paths: &DataPaths, params: BackupParams) -> Result<BackupDone> {
     if params.file.exists() && !params.force {
         return Err(Error::refused(format!(
-            "{} already exists; choose another file name, or pass --force to replace it",
+            "{} already exists; choose another file name, or replace it on purpose",
             params.file.display()
-        )));
+        ))
+        .with_hint(Hint::ReplaceFile));
     }
     let ws = Workstation::open_existing(paths.clone(), None)?;
     ws.store

@@ -62,12 +62,29 @@ pub enum Hint {
     AnswerGrading { items: bool, zones: bool },
     /// Give a zone a cosmetic level (a photo of it came without one).
     GiveZoneLevel { zone: String },
+    /// Replace an existing file on purpose.
+    ReplaceFile,
+    /// Confirm that this target may be destroyed.
+    ConfirmErase { with: ConfirmWith },
     /// Reset this phone or tablet by hand, step by step (the bench cannot erase it).
     ResetByHand { device: String },
     /// Put back a backup of the station's database (an admin's act).
     RestoreBackup,
     /// Act as an operator with this role ("an admin").
     ActAs { role: String },
+}
+
+/// What confirms an erasure's target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum ConfirmWith {
+    /// The drive's serial number.
+    Serial,
+    /// The kernel name of a device that reports no serial.
+    KernelName { name: String },
+    /// The statement that the target is an image file.
+    Image,
 }
 
 /// The kinds of record a hint can point to.
@@ -173,6 +190,22 @@ impl Hint {
             (Hint::GiveZoneLevel { zone }, Door::Window) => {
                 format!("choose a level for the {zone} zone")
             }
+            (Hint::ReplaceFile, Door::Terminal) => "pass --force to replace it".to_owned(),
+            (Hint::ReplaceFile, Door::Window) => {
+                "confirm that the file is to be replaced".to_owned()
+            }
+            (Hint::ConfirmErase { with }, Door::Terminal) => match with {
+                ConfirmWith::Serial => "pass --yes-erase SERIAL, the drive's serial number \
+                     (lsblk -d -o NAME,MODEL,SERIAL shows it)"
+                    .to_owned(),
+                ConfirmWith::KernelName { name } => format!("pass --yes-erase {name}"),
+                ConfirmWith::Image => "pass --yes-erase-image".to_owned(),
+            },
+            (Hint::ConfirmErase { with }, Door::Window) => match with {
+                ConfirmWith::Serial => "type the drive's serial number to confirm".to_owned(),
+                ConfirmWith::KernelName { name } => format!("type {name} to confirm"),
+                ConfirmWith::Image => "tick \"this is an image file\" to confirm".to_owned(),
+            },
             (Hint::ResetByHand { device }, Door::Terminal) => format!(
                 "to reset it by hand, step by step: `refurbdesk erase --manual --device {device}`"
             ),
@@ -320,7 +353,7 @@ impl From<serde_json::Error> for Error {
 
 impl From<crate::paths::PathsError> for Error {
     fn from(error: crate::paths::PathsError) -> Self {
-        Error::from_error(ErrorCode::Data, &error)
+        Error::from_error(ErrorCode::Data, &error).with_hint(Hint::ChooseDatabase)
     }
 }
 

@@ -28,7 +28,7 @@ mod simulate;
 pub mod station;
 mod workstation;
 
-pub use error::{Door, Error, ErrorCode, Hint, RecordKind, Result, WindowError};
+pub use error::{ConfirmWith, Door, Error, ErrorCode, Hint, RecordKind, Result, WindowError};
 pub use paths::{DataPaths, PathsError};
 pub use progress::{Cancel, Progress, ProgressReport};
 #[cfg(feature = "simulate")]

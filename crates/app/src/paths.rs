@@ -20,10 +20,10 @@ pub struct DataPaths {
 pub enum PathsError {
     #[error(
         "cannot tell where to keep Refurbdesk's data: neither XDG_DATA_HOME nor HOME is set; \
-         set one of them, or pass --db FILE"
+         set one of them, or name the database"
     )]
     NoDataDir,
-    #[error("cannot create the data directory {path}: {source}; check its permissions or pass --db FILE")]
+    #[error("cannot create the data directory {path}: {source}; check its permissions or name a database elsewhere")]
     CreateDir {
         path: PathBuf,
         #[source]

@@ -82,6 +82,10 @@ pub struct PolicyCheckReport {
     pub rules: usize,
     /// Every problem, in line order.
     pub problems: Vec<PolicyProblem>,
+    /// What still loads but should move (French sentences written in the policy rather than
+    /// named from the catalogue), each saying how.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<PolicyProblem>,
 }
 
 impl PolicyCheckReport {
@@ -129,6 +133,7 @@ pub fn check(params: PolicyCheckParams) -> Result<PolicyCheckReport> {
         policy: check.policy.as_ref().map(PolicyRef::from),
         rules: check.rules,
         problems: check.problems.iter().map(PolicyProblem::from).collect(),
+        warnings: check.warnings.iter().map(PolicyProblem::from).collect(),
     })
 }
 

@@ -37,7 +37,7 @@ pub enum SignatureError {
     Canonical(String),
     #[error("signed with {0}, which Refurbdesk does not verify (only Ed25519)")]
     Algorithm(String),
-    #[error("unknown key {0}: it is not among the trusted public keys; pass the organisation's key with --pubkey FILE")]
+    #[error("unknown key {0}: it is not among the trusted public keys; verify it against the organisation's published public key")]
     UnknownKey(String),
     #[error("key {0} is trusted with a different public key than the one the document names: the key was swapped")]
     KeyMismatch(String),

@@ -20,7 +20,7 @@ pub enum VerifyError {
     Seal(String),
     #[error("file signature mismatch: the PDF's bytes were changed after it was sealed")]
     FileMismatch,
-    #[error("unknown key {0}: the file was sealed by a key that is not trusted here; pass the organisation's key with --pubkey FILE")]
+    #[error("unknown key {0}: the file was sealed by a key that is not trusted here; verify it against the organisation's published public key")]
     UnknownKey(String),
     #[error("{0}")]
     Signature(#[from] SignatureError),

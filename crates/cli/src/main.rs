@@ -84,7 +84,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let paths = match DataPaths::resolve(cli.global.db.as_deref()) {
         Ok(paths) => paths,
-        Err(error) => return report(Failure::new(Exit::Data, error)),
+        Err(error) => return report(refurbdesk_app::Error::from(error).into()),
     };
     // Without a log directory the command still runs; logging degrades to stderr only.
     let _ = paths.create_dirs();

@@ -42,13 +42,20 @@ pub enum EraseError {
     Busy { path: PathBuf, reason: String },
 
     #[error(
-        "refused: erasing {} destroys everything on it; confirm with {expected}",
-        path.display()
+        "refused: erasing {} destroys everything on it; confirm it with {expected}{}",
+        path.display(),
+        because.map_or_else(String::new, |because| format!(" ({because})"))
     )]
-    NotConfirmed { path: PathBuf, expected: String },
+    NotConfirmed {
+        path: PathBuf,
+        /// What confirms this target; each front end says how to give it.
+        expected: Expected,
+        /// Why the confirmation given does not fit, when one was given.
+        because: Option<&'static str>,
+    },
 
     #[error(
-        "refused: --yes-erase {given:?} does not match {}, whose {token} is {actual:?} ({drive}); \
+        "refused: the confirmation {given:?} does not match {}, whose {token} is {actual:?} ({drive}); \
          check that this is the drive you mean, then confirm with its {token}",
         path.display()
     )]
@@ -94,5 +101,29 @@ impl EraseError {
                 | EraseError::NotErasable { .. }
                 | EraseError::Empty { .. }
         )
+    }
+}
+
+/// What confirms that a target may be destroyed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    /// The drive's serial number.
+    Serial,
+    /// The device's kernel name, for a device that reports no serial.
+    KernelName { name: String },
+    /// The statement that the target is an image file.
+    Image,
+}
+
+impl std::fmt::Display for Expected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Expected::Serial => f.write_str("the drive's serial number"),
+            Expected::KernelName { name } => write!(
+                f,
+                "its kernel name {name} (it reports no serial, so its name stands in)"
+            ),
+            Expected::Image => f.write_str("the statement that it is an image file"),
+        }
     }
 }

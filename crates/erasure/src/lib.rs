@@ -29,7 +29,7 @@ pub mod target;
 pub use engine::{
     erase, reverify, Event, Fault, FaultKind, Outcome, Phase, Plan, Progress, Report, MAX_FAULTS,
 };
-pub use error::EraseError;
+pub use error::{EraseError, Expected};
 pub use finding::DriveFinding;
 pub use method::{Method, Pattern, Seed, Verify};
 pub use safety::{Confirmation, Prepared, System};

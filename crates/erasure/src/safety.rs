@@ -7,7 +7,7 @@
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use crate::error::EraseError;
+use crate::error::{EraseError, Expected};
 use crate::mounts::InUse;
 use crate::sysfs::{BlockDisk, DriveIdentity, Found, Sysfs};
 use crate::target::{kind_of, DiskTarget, Target, TargetKind};
@@ -134,7 +134,7 @@ pub fn check_disk(
     check_serial(identity, path, confirmation)
 }
 
-/// Checks that `--yes-erase` names this drive.
+/// Checks that the confirmation names this drive (its serial, or its kernel name without one).
 pub fn check_serial(
     identity: &DriveIdentity,
     path: &Path,
@@ -142,10 +142,11 @@ pub fn check_serial(
 ) -> Result<(), EraseError> {
     let token = identity.confirmation_token().unwrap_or_default();
     let expected = if identity.serial.is_some() {
-        "--yes-erase SERIAL, the drive's serial number (lsblk -d -o NAME,MODEL,SERIAL shows it)"
-            .to_owned()
+        Expected::Serial
     } else {
-        format!("--yes-erase {token} (this device reports no serial, so its kernel name stands in)")
+        Expected::KernelName {
+            name: token.to_owned(),
+        }
     };
     match confirmation {
         Confirmation::Serial(given) if given.trim() == token && !token.is_empty() => Ok(()),
@@ -162,11 +163,13 @@ pub fn check_serial(
         }),
         Confirmation::Image => Err(EraseError::NotConfirmed {
             path: path.to_owned(),
-            expected: format!("{expected}; it is a block device, not an image file"),
+            expected,
+            because: Some("it is a block device, not an image file"),
         }),
         Confirmation::None => Err(EraseError::NotConfirmed {
             path: path.to_owned(),
             expected,
+            because: None,
         }),
     }
 }
@@ -182,7 +185,8 @@ pub fn check_image(
         Confirmation::Serial(_) | Confirmation::None => {
             return Err(EraseError::NotConfirmed {
                 path: path.to_owned(),
-                expected: "--yes-erase-image (it is an image file, not a drive)".to_owned(),
+                expected: Expected::Image,
+                because: Some("it is an image file, not a drive"),
             })
         }
     }

@@ -165,9 +165,17 @@ fn a_drive_must_be_confirmed_with_its_own_serial() {
         "{missing}"
     );
     assert!(
-        missing.to_string().contains("--yes-erase SERIAL"),
+        matches!(
+            &missing,
+            EraseError::NotConfirmed {
+                expected: refurbdesk_erasure::Expected::Serial,
+                because: None,
+                ..
+            }
+        ),
         "{missing}"
     );
+    assert!(missing.to_string().contains("serial number"), "{missing}");
 
     let wrong = check(&system, "sde", Confirmation::Serial("Z9A4XK7Q".into()))
         .expect_err("another drive's serial");

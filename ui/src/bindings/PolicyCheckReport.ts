@@ -17,4 +17,9 @@ policy: PolicyRef | null, rules: number,
 /**
  * Every problem, in line order.
  */
-problems: Array<PolicyProblem>, };
+problems: Array<PolicyProblem>, 
+/**
+ * What still loads but should move (French sentences written in the policy rather than
+ * named from the catalogue), each saying how.
+ */
+warnings?: Array<PolicyProblem>, };

@@ -83,7 +83,23 @@ impl From<EraseError> for Error {
             error if error.is_refusal() => ErrorCode::Refused,
             _ => ErrorCode::Data,
         };
-        Error::from_error(code, &error)
+        let hint = match &error {
+            EraseError::NotConfirmed { expected, .. } => Some(Hint::ConfirmErase {
+                with: match expected {
+                    refurbdesk_erasure::Expected::Serial => crate::ConfirmWith::Serial,
+                    refurbdesk_erasure::Expected::KernelName { name } => {
+                        crate::ConfirmWith::KernelName { name: name.clone() }
+                    }
+                    refurbdesk_erasure::Expected::Image => crate::ConfirmWith::Image,
+                },
+            }),
+            _ => None,
+        };
+        let error = Error::from_error(code, &error);
+        match hint {
+            Some(hint) => error.with_hint(hint),
+            None => error,
+        }
     }
 }
 

@@ -202,7 +202,17 @@ fn what_may_not_be_erased_is_refused_before_anything_is_recorded() {
     let error = erase::drive(&mut ws, &unconfirmed, &silent, &mut |_| panic!("started"))
         .expect_err("not confirmed");
     assert_eq!(error.code, ErrorCode::Refused);
-    assert!(error.message.contains("--yes-erase-image"), "{error:?}");
+    assert_eq!(
+        error.hint,
+        Some(Hint::ConfirmErase {
+            with: refurbdesk_app::ConfirmWith::Image
+        })
+    );
+    assert!(
+        error.tell(Door::Terminal).contains("--yes-erase-image"),
+        "{error:?}"
+    );
+    assert!(!error.tell(Door::Window).contains("--"), "{error:?}");
 
     let mut as_drive = image_params(&path, Method::Zero);
     as_drive.confirmation = DriveConfirmation::Serial {

@@ -688,3 +688,22 @@ fn policy_check_says_valid_and_an_unreadable_file_is_a_data_error() {
     let error = policy::load(std::path::Path::new("/no/such/policy.toml")).expect_err("unreadable");
     assert_eq!(error.code, ErrorCode::Data);
 }
+
+#[test]
+fn a_policy_with_french_written_in_it_is_valid_and_each_sentence_to_move_is_a_warning() {
+    let legacy = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../grading/tests/fixtures/legacy-reason-fr.toml");
+    let report =
+        refurbdesk_app::policy::check(refurbdesk_app::policy::PolicyCheckParams { file: legacy })
+            .unwrap();
+    assert!(report.valid, "{:?}", report.problems);
+    assert!(report.refusal().is_none());
+    assert!(!report.warnings.is_empty());
+    assert!(
+        report.warnings.iter().all(|warning| warning.line > 0
+            && warning.message.contains("reason_id")
+            || warning.message.contains("grade_ids")),
+        "{:?}",
+        report.warnings
+    );
+}

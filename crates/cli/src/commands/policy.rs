@@ -44,6 +44,13 @@ pub fn run(command: &PolicyCommand, json: bool) -> Result<(), Failure> {
                     );
                 }
             }
+            // Warnings go to stderr, so `--json` keeps one document on stdout.
+            for warning in &report.warnings {
+                eprintln!(
+                    "{name}:{}:{}: warning: {}",
+                    warning.line, warning.column, warning.message
+                );
+            }
             match report.refusal() {
                 Some(error) => Err(error.into()),
                 None => Ok(()),
