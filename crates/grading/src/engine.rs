@@ -220,23 +220,12 @@ impl<'a> Grader<'a> {
                 template,
             ));
         }
-        let policy = self.policy;
-        let grade_reason = |lang: Lang, sentence: &str| {
-            lang.catalogue().tell(
-                "grade-reason",
-                &[("title", grade.title_in(lang)), ("sentence", sentence)],
-            )
-        };
+        let (text, text_fr) = self.policy.grade_reason(grade).clone();
         reasons.push(Reason {
             rule: format!("grade.{}", grade.as_str().to_ascii_lowercase()),
             inputs: Inputs::from([(Cow::Borrowed("grade"), Cow::Borrowed(grade.as_str()))]),
-            text: grade_reason(
-                Lang::En,
-                &policy.grade_text_in(grade, Lang::En).unwrap_or_default(),
-            ),
-            text_fr: policy
-                .grade_text_in(grade, Lang::Fr)
-                .map(|text| grade_reason(Lang::Fr, &text)),
+            text,
+            text_fr,
         });
 
         let worst = facts.worst.unwrap_or(CosmeticLevel::Flawless);

@@ -211,9 +211,40 @@ pub struct Policy {
     pub warnings: Vec<Problem>,
     /// In file order, which is the order reasons are listed in.
     pub rules: Vec<Rule>,
+    /// The last reason of a grade, in English and (when the policy has it) French, told once:
+    /// it depends on the grade alone, so grading copies it rather than telling it per device.
+    pub(crate) grade_reasons: OnceLock<BTreeMap<ListingGrade, (String, Option<String>)>>,
 }
 
 impl Policy {
+    /// The sentences that close every grade's reasons: "Very good: …" / "Très bon état : …".
+    pub(crate) fn grade_reason(&self, grade: ListingGrade) -> &(String, Option<String>) {
+        let told = self.grade_reasons.get_or_init(|| {
+            let tell = |lang: Lang, grade: ListingGrade, sentence: &str| {
+                lang.catalogue().tell(
+                    "grade-reason",
+                    &[("title", grade.title_in(lang)), ("sentence", sentence)],
+                )
+            };
+            ListingGrade::ALL
+                .iter()
+                .copied()
+                .map(|grade| {
+                    let english = tell(
+                        Lang::En,
+                        grade,
+                        &self.grade_text_in(grade, Lang::En).unwrap_or_default(),
+                    );
+                    let french = self
+                        .grade_text_in(grade, Lang::Fr)
+                        .map(|text| tell(Lang::Fr, grade, &text));
+                    (grade, (english, french))
+                })
+                .collect()
+        });
+        &told[&grade]
+    }
+
     /// Parses and checks a policy against the shipped checklists.
     pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
         Policy::from_toml_with(text, Checklists::embedded())
@@ -472,6 +503,7 @@ impl Reader<'_> {
             grade_ids: grade_ids?,
             warnings: Vec::new(),
             rules,
+            grade_reasons: OnceLock::new(),
         })
     }
 
