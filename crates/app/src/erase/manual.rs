@@ -60,30 +60,15 @@ pub struct Words {
     pub again: String,
 }
 
-/// The words of the dialogue in `lang`.
+/// The words of the dialogue in `lang`, from the message catalogue (`prompts.ftl`).
 pub fn words(lang: Lang) -> Words {
-    let (intro, required, optional, question, again) = match lang {
-        Lang::En => (
-            "Manual factory reset",
-            "required",
-            "optional",
-            "Done? [y]es / [n]o / [s]kip / [q]uit: ",
-            "Answer y (done), n (could not be done), s (skipped) or q (stop here).",
-        ),
-        Lang::Fr => (
-            "Réinitialisation manuelle",
-            "obligatoire",
-            "facultative",
-            "Fait ? [o]ui / [n]on / [p]asser / [q]uitter : ",
-            "Répondez o (fait), n (impossible), p (passée) ou q (arrêter ici).",
-        ),
-    };
+    let word = |id: &str| lang.catalogue().word(id).to_owned();
     Words {
-        intro: intro.to_owned(),
-        required: required.to_owned(),
-        optional: optional.to_owned(),
-        question: question.to_owned(),
-        again: again.to_owned(),
+        intro: word("erase-manual-intro"),
+        required: word("erase-manual-required"),
+        optional: word("erase-manual-optional"),
+        question: word("erase-manual-question"),
+        again: word("erase-manual-again"),
     }
 }
 
@@ -315,4 +300,23 @@ fn read_answers(file: &std::path::Path) -> Result<AnswersFile, Error> {
             file.display()
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_question_keeps_its_trailing_space_in_every_language() {
+        for lang in Lang::ALL {
+            let words = words(lang);
+            assert!(
+                words.question.ends_with(": "),
+                "{lang}: {:?}",
+                words.question
+            );
+            assert!(!words.intro.is_empty() && !words.again.is_empty());
+        }
+        assert_eq!(words(Lang::Fr).required, "obligatoire");
+    }
 }

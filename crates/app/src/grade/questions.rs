@@ -137,29 +137,15 @@ pub struct QuestionWords {
 }
 
 impl QuestionWords {
+    /// The words in `lang`, from the message catalogue (`prompts.ftl`).
     pub fn of(lang: Lang) -> Self {
-        let (item_prompt, item_again, na_refused, zone_prompt, zone_again) = match lang {
-            Lang::En => (
-                "[y]es (pass) / [n]o (fail) / na (not applicable) / [q]uit: ",
-                "Answer y (it works), n (it does not), na (the device has none) or q (stop, record nothing).",
-                "This check applies to every device of this kind: answer y or n.",
-                "flawless (0), micro (1), light (2), visible (3), cracked (4) / [q]uit: ",
-                "Answer one of: flawless, micro (invisible at 20 cm), light (invisible at 50 cm), visible, cracked; or 0 to 4.",
-            ),
-            Lang::Fr => (
-                "[o]ui (réussi) / [n]on (échec) / so (sans objet) / [q]uitter : ",
-                "Répondez o (fonctionne), n (ne fonctionne pas), so (l'appareil n'en a pas) ou q (arrêter sans rien enregistrer).",
-                "Ce contrôle vaut pour tout appareil de ce type : répondez o ou n.",
-                "aucune (0), micro (1), légère (2), visible (3), fissuré (4) / [q]uitter : ",
-                "Répondez aucune, micro (invisible à 20 cm), légère (invisible à 50 cm), visible ou fissuré ; ou de 0 à 4.",
-            ),
-        };
+        let word = |id: &str| lang.catalogue().word(id).to_owned();
         Self {
-            item_prompt: item_prompt.to_owned(),
-            item_again: item_again.to_owned(),
-            na_refused: na_refused.to_owned(),
-            zone_prompt: zone_prompt.to_owned(),
-            zone_again: zone_again.to_owned(),
+            item_prompt: word("grade-ask-item-prompt"),
+            item_again: word("grade-ask-item-again"),
+            na_refused: word("grade-ask-na-refused"),
+            zone_prompt: word("grade-ask-zone-prompt"),
+            zone_again: word("grade-ask-zone-again"),
         }
     }
 
