@@ -11,7 +11,7 @@ mod drive;
 pub mod finding;
 mod manual;
 
-use refurbdesk_bench::{ErrorCode as BenchCode, LinkError};
+use refurbdesk_bench::LinkError;
 use refurbdesk_erasure::EraseError;
 use refurbdesk_station::{BenchEraseError, ManualResetError};
 use refurbdesk_store::Store;
@@ -103,21 +103,10 @@ impl From<EraseError> for Error {
     }
 }
 
-/// A bench that could not be reached or answered no, with the code its kind of failure has.
+/// A bench that could not be reached or answered no, with the code its kind of failure has
+/// (the same as for an intake).
 pub(crate) fn link_error(error: LinkError) -> Error {
-    let code = match &error {
-        LinkError::Bench {
-            code: BenchCode::Empty,
-            ..
-        } => ErrorCode::NotFound,
-        LinkError::Bench {
-            code: BenchCode::NoSlot | BenchCode::BadArgs,
-            ..
-        }
-        | LinkError::InvalidRequest(_) => ErrorCode::Usage,
-        _ => ErrorCode::BenchUnreachable,
-    };
-    Error::new(code, error.to_string())
+    error.into()
 }
 
 impl From<BenchEraseError> for Error {
