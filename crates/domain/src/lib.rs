@@ -35,6 +35,7 @@ mod words;
 
 mod battery;
 mod cycle_limits;
+mod destruction;
 mod device;
 mod evidence;
 mod fields;
@@ -47,6 +48,7 @@ pub use battery::{
     BatteryVerdictKind, CapacityUnit, SohSource,
 };
 pub use cycle_limits::{CycleLimits, CycleMark, TableError};
+pub use destruction::{DestroyedMedia, DestructionMethod, EvidenceFile, Witness};
 pub use device::{DeviceCategory, DeviceIdentity};
 pub use evidence::{Direction, EvidenceLine};
 pub use fields::{

@@ -6,6 +6,7 @@
 //! quality manager and only once. Signing itself happens outside (crates/certificate).
 
 use chrono::{DateTime, Utc};
+use refurbdesk_domain::{DestroyedMedia, DestructionMethod, EvidenceFile, Witness};
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -85,17 +86,14 @@ pub struct CertificateFilter {
 pub struct NewDestruction {
     pub device_id: Option<Uuid>,
     /// The media's description (make, model, serial, media type, size...).
-    pub media: serde_json::Value,
+    pub media: DestroyedMedia,
     pub media_serial: Option<String>,
-    /// `shred`, `punch`, `degauss`, `crush` or `disintegrate`.
-    pub method: String,
+    pub method: DestructionMethod,
     pub method_details: Option<String>,
     pub destroyed_at: DateTime<Utc>,
     pub operator: String,
-    /// The witness's name, title, organisation.
-    pub witness: serde_json::Value,
-    /// `[{file_name, sha256, size_bytes}]`.
-    pub evidence: serde_json::Value,
+    pub witness: Witness,
+    pub evidence: Vec<EvidenceFile>,
     pub destination: String,
 }
 
@@ -104,18 +102,17 @@ pub struct DestructionRecord {
     pub id: Uuid,
     pub station_id: Uuid,
     pub device_id: Option<Uuid>,
-    pub media: serde_json::Value,
-    pub method: String,
+    pub media: DestroyedMedia,
+    pub method: DestructionMethod,
     pub method_details: Option<String>,
     pub destroyed_at: DateTime<Utc>,
     pub operator: String,
-    pub witness: serde_json::Value,
-    pub evidence: serde_json::Value,
+    pub witness: Witness,
+    pub evidence: Vec<EvidenceFile>,
     pub destination: String,
     pub recorded_at: DateTime<Utc>,
 }
 
-pub const DESTRUCTION_METHODS: [&str; 5] = ["shred", "punch", "degauss", "crush", "disintegrate"];
 const KINDS: [&str; 3] = [
     "erasure_certificate",
     "destruction_certificate",
@@ -443,15 +440,6 @@ impl Store {
 
     /// Records a physical destruction of media.
     pub fn record_destruction(&mut self, destruction: &NewDestruction) -> Result<Uuid, StoreError> {
-        if !DESTRUCTION_METHODS.contains(&destruction.method.as_str()) {
-            return Err(invalid(
-                "method",
-                format!(
-                    "is {:?}; use shred, punch, degauss, crush or disintegrate",
-                    destruction.method
-                ),
-            ));
-        }
         for (field, text) in [
             ("operator", &destruction.operator),
             ("destination", &destruction.destination),
@@ -460,9 +448,12 @@ impl Store {
                 return Err(invalid(field, "is empty"));
             }
         }
-        let media = destruction.media.to_string();
-        let witness = destruction.witness.to_string();
-        let evidence = destruction.evidence.to_string();
+        let as_json = |field: &str, value: Result<String, serde_json::Error>| {
+            value.map_err(|error| invalid(field, format!("cannot be stored as JSON: {error}")))
+        };
+        let media = as_json("media", serde_json::to_string(&destruction.media))?;
+        let witness = as_json("witness", serde_json::to_string(&destruction.witness))?;
+        let evidence = as_json("evidence", serde_json::to_string(&destruction.evidence))?;
         let station_id = self.station_id;
         self.with_full_durability(|store| {
             store.write("record a destruction", |tx| {
@@ -479,7 +470,7 @@ impl Store {
                         destruction.device_id.map(id_text),
                         media,
                         destruction.media_serial,
-                        destruction.method,
+                        destruction.method.as_str(),
                         destruction.method_details,
                         timestamp(destruction.destroyed_at),
                         destruction.operator,
@@ -514,13 +505,18 @@ impl Store {
         let Some(row) = rows.next()? else {
             return Ok(None);
         };
-        let json = |column: &str| -> Result<serde_json::Value, StoreError> {
+        fn json<T: serde::de::DeserializeOwned>(
+            row: &Row<'_>,
+            column: &str,
+            id: Uuid,
+        ) -> Result<T, StoreError> {
             let text: String = row.get(column)?;
             serde_json::from_str(&text).map_err(|error| StoreError::Corrupt {
                 location: format!("destructions.{column} of {id}"),
                 detail: error.to_string(),
             })
-        };
+        }
+        let method: String = row.get("method")?;
         Ok(Some(DestructionRecord {
             id,
             station_id: parse_uuid(
@@ -528,16 +524,23 @@ impl Store {
                 "destructions.station_id",
             )?,
             device_id: optional_uuid(row, "device_id")?,
-            media: json("media_json")?,
-            method: row.get("method")?,
+            media: json(row, "media_json", id)?,
+            method: method
+                .parse()
+                .map_err(
+                    |error: refurbdesk_domain::UnknownWordError| StoreError::Corrupt {
+                        location: format!("destructions.method of {id}"),
+                        detail: error.to_string(),
+                    },
+                )?,
             method_details: row.get("method_details")?,
             destroyed_at: parse_timestamp(
                 &row.get::<_, String>("destroyed_at")?,
                 "destructions.destroyed_at",
             )?,
             operator: row.get("operator")?,
-            witness: json("witness_json")?,
-            evidence: json("evidence_json")?,
+            witness: json(row, "witness_json", id)?,
+            evidence: json(row, "evidence_json", id)?,
             destination: row.get("destination")?,
             recorded_at: parse_timestamp(
                 &row.get::<_, String>("recorded_at")?,

@@ -30,7 +30,7 @@ mod store;
 pub use audit::{AuditEntry, AuditProblem, AuditReport, RecordMismatch, GENESIS_HASH};
 pub use certificates::{
     CertificateFilter, CertificateRecord, DestructionRecord, NewCertificate, NewDestruction,
-    SigningKeyRecord, VoidRecord, DESTRUCTION_METHODS,
+    SigningKeyRecord, VoidRecord,
 };
 pub use erasures::{
     BenchErasureDetails, BenchErasureResult, BenchSlot, ErasureDetails, ErasureFault,

@@ -5,6 +5,7 @@ mod common;
 
 use chrono::Utc;
 use common::TestDb;
+use refurbdesk_domain::{DestroyedMedia, DestructionMethod, EvidenceFile, Witness};
 use refurbdesk_store::{
     CertificateFilter, ErasureResult, ErasureStatus, NewCertificate, NewDestruction, NewErasure,
     Role, SigningKeyRecord, Store, StoreError,
@@ -282,26 +283,40 @@ fn destructions_and_settings_are_recorded_and_audited() {
     let mut store = staffed(&db);
     let destruction = NewDestruction {
         device_id: None,
-        media: serde_json::json!({"make": "Seagate", "model": "ST500LM030", "serial": "WCJ0001"}),
+        media: DestroyedMedia {
+            make: Some("Seagate".to_owned()),
+            model: Some("ST500LM030".to_owned()),
+            serial: Some("WCJ0001".to_owned()),
+            ..DestroyedMedia::default()
+        },
         media_serial: Some("WCJ0001".to_owned()),
-        method: "shred".to_owned(),
+        method: DestructionMethod::Shred,
         method_details: Some("HSM Powerline, 20 mm".to_owned()),
         destroyed_at: Utc::now(),
         operator: "tim".to_owned(),
-        witness: serde_json::json!({"name": "Claire Martin"}),
-        evidence: serde_json::json!([{"file_name": "a.jpg", "sha256": "00", "size_bytes": 1}]),
+        witness: Witness {
+            name: "Claire Martin".to_owned(),
+            ..Witness::default()
+        },
+        evidence: vec![EvidenceFile {
+            file_name: "a.jpg".to_owned(),
+            sha256: "00".to_owned(),
+            size_bytes: 1,
+        }],
         destination: "WEEE recycling".to_owned(),
     };
     let mut bad = destruction.clone();
-    bad.method = "burn".to_owned();
+    bad.destination = " ".to_owned();
     assert!(matches!(
         store.record_destruction(&bad),
         Err(StoreError::InvalidCertificate { .. })
     ));
     let id = store.record_destruction(&destruction).unwrap();
     let record = store.destruction(id).unwrap().unwrap();
-    assert_eq!(record.media["serial"], "WCJ0001");
-    assert_eq!(record.witness["name"], "Claire Martin");
+    assert_eq!(record.media, destruction.media);
+    assert_eq!(record.method, DestructionMethod::Shred);
+    assert_eq!(record.witness.name, "Claire Martin");
+    assert_eq!(record.evidence, destruction.evidence);
 
     let refused = store
         .set_setting("organisation.name", "Atelier", "tim")

@@ -6,11 +6,9 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use refurbdesk_certificate::document::Body;
 use refurbdesk_certificate::{verify_bytes, Document, Lang, TrustedKeys, VerifyError};
-use refurbdesk_store::{
-    CertificateFilter, CertificateRecord, NewDestruction, Store, DESTRUCTION_METHODS,
-};
+use refurbdesk_domain::{DestroyedMedia, DestructionMethod, EvidenceFile, Witness};
+use refurbdesk_store::{CertificateFilter, CertificateRecord, NewDestruction, Store};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use ts_rs::TS;
 use uuid::Uuid;
 
@@ -186,26 +184,27 @@ pub struct DestroyParams {
 /// The method is checked and every evidence file hashed before anything is recorded: a missing
 /// photo stops the destruction from being recorded at all.
 pub fn destroy(ws: &mut Workstation, params: &DestroyParams) -> Result<DocumentSummary, Error> {
-    if !DESTRUCTION_METHODS.contains(&params.method.as_str()) {
-        return Err(Error::usage(format!(
-            "{:?} is not a destruction method; use shred, punch, degauss, crush or disintegrate",
-            params.method
-        )));
-    }
+    let method: DestructionMethod = params.method.parse().map_err(|_| {
+        Error::usage(format!(
+            "{:?} is not a destruction method; use {}",
+            params.method,
+            DestructionMethod::WORDS.join(", ")
+        ))
+    })?;
     let mut evidence = Vec::new();
     for file in &params.evidence {
         let bytes = fs::read(file).map_err(|error| {
             Error::from_error(ErrorCode::NotFound, &error)
                 .context(format!("cannot read the evidence file {}", file.display()))
         })?;
-        evidence.push(json!({
-            "file_name": file
+        evidence.push(EvidenceFile {
+            file_name: file
                 .file_name()
                 .map(|name| name.to_string_lossy().into_owned())
                 .unwrap_or_default(),
-            "sha256": sha256_hex(&bytes),
-            "size_bytes": bytes.len(),
-        }));
+            sha256: sha256_hex(&bytes),
+            size_bytes: bytes.len() as u64,
+        });
     }
     let actor = ws.actor()?;
     let device = match &params.device {
@@ -220,32 +219,39 @@ pub fn destroy(ws: &mut Workstation, params: &DestroyParams) -> Result<DocumentS
         .serial
         .clone()
         .or_else(|| device.as_ref().and_then(|device| device.serial.clone()));
-    let media = json!({
-        "make": params.make.clone().or_else(|| device.as_ref().map(|device| device.make.clone())),
-        "model": params.model.clone().or_else(|| device.as_ref().map(|device| device.model.clone())),
-        "serial": serial,
-        "imei": device.as_ref().and_then(|device| device.imei.clone()),
-        "media_type": params.media_type,
-        "size_bytes": params.size,
-        "property_number": params.property_number,
-        "source": params.source,
-        "classification": params.classification,
-    });
+    let media = DestroyedMedia {
+        make: params
+            .make
+            .clone()
+            .or_else(|| device.as_ref().map(|device| device.make.clone())),
+        model: params
+            .model
+            .clone()
+            .or_else(|| device.as_ref().map(|device| device.model.clone())),
+        serial: serial.clone(),
+        imei: device.as_ref().and_then(|device| device.imei.clone()),
+        media_type: Some(params.media_type.clone()),
+        size_bytes: params.size,
+        property_number: params.property_number.clone(),
+        source: params.source.clone(),
+        classification: params.classification.clone(),
+        data_backed_up: None,
+    };
     let device_id = device.as_ref().map(|device| device.id);
     let destruction_id = ws.store.record_destruction(&NewDestruction {
         device_id,
         media,
         media_serial: serial,
-        method: params.method.clone(),
+        method,
         method_details: params.details.clone(),
         destroyed_at: Utc::now(),
         operator: actor.name.clone(),
-        witness: json!({
-            "name": params.witness,
-            "title": params.witness_title,
-            "organisation": params.witness_organisation,
-        }),
-        evidence: serde_json::Value::Array(evidence),
+        witness: Witness {
+            name: params.witness.clone(),
+            title: params.witness_title.clone(),
+            organisation: params.witness_organisation.clone(),
+        },
+        evidence,
         destination: params.destination.clone(),
     })?;
     let mut documents = Documents::new(&mut ws.store, &ws.paths.keys_dir);

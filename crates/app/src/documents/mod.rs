@@ -854,48 +854,44 @@ fn destruction_body(
     validated_by: Person,
 ) -> DestructionCertificate {
     let media = &destruction.media;
-    let text = |key: &str| media.get(key).and_then(Value::as_str).map(str::to_owned);
     let witness = &destruction.witness;
-    let witness_text = |key: &str| witness.get(key).and_then(Value::as_str).map(str::to_owned);
     let evidence = destruction
         .evidence
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .map(|item| Evidence {
-                    file_name: item["file_name"].as_str().unwrap_or_default().to_owned(),
-                    sha256: item["sha256"].as_str().unwrap_or_default().to_owned(),
-                    size_bytes: item["size_bytes"].as_u64().unwrap_or(0),
-                })
-                .collect()
+        .iter()
+        .map(|file| Evidence {
+            file_name: file.file_name.clone(),
+            sha256: file.sha256.clone(),
+            size_bytes: file.size_bytes,
         })
-        .unwrap_or_default();
+        .collect();
     DestructionCertificate {
         destruction_id: destruction.id,
         device_id: destruction.device_id,
         performed_by,
         witness: Person {
-            name: witness_text("name").unwrap_or_default(),
-            title: witness_text("title"),
-            organisation: witness_text("organisation"),
+            name: witness.name.clone(),
+            title: witness.title.clone(),
+            organisation: witness.organisation.clone(),
             location: None,
             phone: None,
         },
         media: Media {
-            make: text("make"),
-            model: text("model"),
-            serial: text("serial"),
-            imei: text("imei"),
-            property_number: text("property_number"),
-            media_type: text("media_type").unwrap_or_else(|| "drive".to_owned()),
-            source: text("source"),
-            classification: text("classification"),
-            data_backed_up: media.get("data_backed_up").and_then(Value::as_bool),
-            size_bytes: media.get("size_bytes").and_then(Value::as_u64),
+            make: media.make.clone(),
+            model: media.model.clone(),
+            serial: media.serial.clone(),
+            imei: media.imei.clone(),
+            property_number: media.property_number.clone(),
+            media_type: media
+                .media_type
+                .clone()
+                .unwrap_or_else(|| "drive".to_owned()),
+            source: media.source.clone(),
+            classification: media.classification.clone(),
+            data_backed_up: media.data_backed_up,
+            size_bytes: media.size_bytes,
             target: None,
         },
-        method: destruction.method.clone(),
+        method: destruction.method.as_str().to_owned(),
         method_details: destruction.method_details.clone(),
         destroyed_at: destruction.destroyed_at,
         destination: destruction.destination.clone(),
