@@ -1,7 +1,7 @@
 //! The quality manager's list of devices, each as its latest intake left it, newest first.
 
 use chrono::{DateTime, Utc};
-use refurbdesk_domain::{BatteryVerdictKind, DeviceCategory, LockVerdictKind};
+use refurbdesk_domain::{BatteryVerdictKind, LockVerdictKind};
 use refurbdesk_store::{DeviceCursor, DeviceFilter};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -36,47 +36,8 @@ pub struct DevicesParams {
     pub after: Option<Uuid>,
 }
 
-/// One line of the device list: the device and its latest intake.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct DeviceRow {
-    pub id: Uuid,
-    #[ts(type = "string")]
-    pub category: DeviceCategory,
-    pub make: String,
-    pub model: String,
-    pub serial: Option<String>,
-    pub imei: Option<String>,
-    pub last_intake_id: Uuid,
-    pub last_intake_at: DateTime<Utc>,
-    pub last_operator: String,
-    #[ts(type = "string")]
-    pub battery_verdict: BatteryVerdictKind,
-    pub soh_pct: Option<f64>,
-    #[ts(type = "string")]
-    pub lock_verdict: LockVerdictKind,
-    pub intake_count: u32,
-}
-
-impl From<refurbdesk_store::DeviceRow> for DeviceRow {
-    fn from(row: refurbdesk_store::DeviceRow) -> Self {
-        Self {
-            id: row.id,
-            category: row.category,
-            make: row.make,
-            model: row.model,
-            serial: row.serial,
-            imei: row.imei,
-            last_intake_id: row.last_intake_id,
-            last_intake_at: row.last_intake_at,
-            last_operator: row.last_operator,
-            battery_verdict: row.battery_verdict,
-            soh_pct: row.soh_pct,
-            lock_verdict: row.lock_verdict,
-            intake_count: row.intake_count,
-        }
-    }
-}
+/// One line of the device list: the device and its latest intake, as the store reads it.
+pub use refurbdesk_store::DeviceRow;
 
 /// One page of the device list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -101,12 +62,7 @@ pub fn list(ws: &Workstation, params: DevicesParams) -> Result<DevicesPage> {
         offset: params.offset,
         after,
     };
-    let rows: Vec<DeviceRow> = ws
-        .store
-        .list_devices(&filter)?
-        .into_iter()
-        .map(DeviceRow::from)
-        .collect();
+    let rows: Vec<DeviceRow> = ws.store.list_devices(&filter)?;
     let next_after = rows
         .last()
         .filter(|_| params.limit > 0 && rows.len() == params.limit as usize)

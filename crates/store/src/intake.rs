@@ -142,8 +142,10 @@ pub struct DeviceCursor {
 
 /// One line of the device list: the device and its latest intake.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeviceRow {
     pub id: Uuid,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub category: DeviceCategory,
     pub make: String,
     pub model: String,
@@ -152,8 +154,10 @@ pub struct DeviceRow {
     pub last_intake_id: Uuid,
     pub last_intake_at: DateTime<Utc>,
     pub last_operator: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub battery_verdict: BatteryVerdictKind,
     pub soh_pct: Option<f64>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub lock_verdict: LockVerdictKind,
     pub intake_count: u32,
 }
