@@ -220,7 +220,7 @@ pub fn erase_cancel(running: tauri::State<'_, RunningErase>) {
 
 // Settings, operators, devices, the audit log, the database, one intake.
 use refurbdesk_app::db::{self, BackupDone, BackupParams, DbCheck, RestoreDone, RestoreParams};
-use refurbdesk_app::devices::{self, DevicesPage, DevicesParams};
+use refurbdesk_app::devices::{self, DeviceDetail, DeviceShowParams, DevicesPage, DevicesParams};
 use refurbdesk_app::intake::{self, IntakeDone, IntakeParams};
 use refurbdesk_app::operators::{
     self, AddOperatorParams, OperatorAdded, OperatorInfo, OperatorNameParams,
@@ -286,6 +286,14 @@ pub fn devices_list(
     params: DevicesParams,
 ) -> Result<DevicesPage, WindowError> {
     at_station(&paths, |ws| devices::list(ws, params))
+}
+
+#[tauri::command]
+pub fn devices_show(
+    paths: tauri::State<'_, DataPaths>,
+    params: DeviceShowParams,
+) -> Result<DeviceDetail, WindowError> {
+    at_station(&paths, |ws| devices::show(ws, params))
 }
 
 #[tauri::command]

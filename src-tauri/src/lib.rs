@@ -59,6 +59,7 @@ pub fn run() {
             commands::operators_disable,
             commands::operators_enable,
             commands::devices_list,
+            commands::devices_show,
             commands::audit_verify,
             commands::db_check,
             commands::db_backup,

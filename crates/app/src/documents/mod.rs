@@ -745,7 +745,7 @@ fn words_without_findings<T>(words: &[String], findings: &[T]) -> Vec<String> {
 
 /// Each recorded grade reason as printed: its sentence in `lang` (the
 /// English one where it has no other) followed by its rule id.
-fn reason_texts(reasons: &Value, lang: Lang) -> Vec<String> {
+pub(crate) fn reason_texts(reasons: &Value, lang: Lang) -> Vec<String> {
     let text_key = match lang {
         Lang::En => "text",
         Lang::Fr => "text_fr",

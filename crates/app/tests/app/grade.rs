@@ -707,3 +707,68 @@ fn a_policy_with_french_written_in_it_is_valid_and_each_sentence_to_move_is_a_wa
         report.warnings
     );
 }
+
+#[test]
+fn the_device_screen_shows_identity_battery_grade_and_history_in_the_language_asked() {
+    use refurbdesk_app::devices::{self, DeviceShowParams};
+    let station = station_with_phone(90);
+    let mut ws = station.open(None);
+    let shown = |ws: &Workstation, lang| {
+        devices::show(
+            ws,
+            DeviceShowParams {
+                device: IMEI.to_owned(),
+                lang,
+            },
+        )
+        .expect("shown")
+    };
+    let before = shown(&ws, Lang::En);
+    assert_eq!(before.identity.imei.as_deref(), Some(IMEI));
+    assert_eq!(before.identity.imei_valid, Some(true));
+    let intake = before.intake.as_ref().expect("an intake");
+    assert_eq!(intake.battery.soh_pct, Some(90.0));
+    assert_eq!(intake.battery.verdict, "pass");
+    assert_eq!(intake.battery.design_mah, Some(10_000));
+    assert!(intake
+        .tests
+        .iter()
+        .any(|test| test.name == "camera_rear" && test.outcome == "fail"));
+    assert!(before.grade.is_none(), "not graded yet");
+    assert_eq!(before.history.len(), 1);
+    assert_eq!(before.history[0].kind, "intake");
+
+    let outcome = grade::record(&mut ws, complete(Lang::En, CosmeticLevel::Flawless)).unwrap();
+    let after = shown(&ws, Lang::Fr);
+    let grade = after.grade.expect("graded");
+    assert_eq!(grade.grade_id, outcome.report.grade_id);
+    assert_eq!(grade.outcome, outcome.report.outcome.as_str());
+    assert_eq!(grade.answers["charges"], "pass");
+    assert_eq!(grade.zones["screen"], "flawless");
+    assert!(
+        grade
+            .reasons
+            .iter()
+            .any(|reason| reason.contains("appareil photo arrière")),
+        "told in French: {:?}",
+        grade.reasons
+    );
+    assert_eq!(
+        after
+            .history
+            .iter()
+            .map(|entry| entry.kind.as_str())
+            .collect::<Vec<_>>(),
+        ["intake", "grade"]
+    );
+
+    let missing = devices::show(
+        &ws,
+        DeviceShowParams {
+            device: "000000000000000".into(),
+            lang: Lang::En,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(missing.code, ErrorCode::NotFound);
+}
