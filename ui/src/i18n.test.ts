@@ -4,6 +4,7 @@ import {
   catalogueFile,
   catalogueFiles,
   fluentId,
+  KEYS_BY_FILE,
   LANGUAGES,
   loadBundle,
   MESSAGE_KEYS,
@@ -56,7 +57,9 @@ describe('the catalogue', () => {
     const keyIds = MESSAGE_KEYS.map(fluentId).sort();
     expect(new Set(keyIds).size).toBe(MESSAGE_KEYS.length);
     for (const lang of LANGUAGES) {
-      expect(idsOf(lang, 'ui.ftl'), lang).toEqual(keyIds);
+      for (const [file, keys] of Object.entries(KEYS_BY_FILE)) {
+        expect(idsOf(lang, file), `${lang}/${file}`).toEqual(keys.map(fluentId).sort());
+      }
       for (const key of MESSAGE_KEYS) {
         expect(messages[lang].hasMessage(fluentId(key)), `${lang} ${key}`).toBe(true);
         expect(t(lang, key), `${lang} ${key}`).toMatch(/\S/);

@@ -9,51 +9,24 @@
 // every key exists in every language and that ui.ftl holds no id without a key.
 
 import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle';
+import { APP_KEYS } from './keys/app';
+import { DEVICE_KEYS } from './keys/device';
+import { QUALITY_KEYS } from './keys/quality';
+import { SETTINGS_KEYS } from './keys/settings';
 
 export const LANGUAGES = ['en', 'fr'] as const;
 export type Lang = (typeof LANGUAGES)[number];
 
-export const MESSAGE_KEYS = [
-  'app.name',
-  'app.versionLabel',
-  'station.title',
+// Each screen's keys live beside the catalogue file that holds them (ui.ftl, ui-device.ftl…);
+// a test holds every file's ids equal to its keys.
+export const KEYS_BY_FILE = {
+  'ui.ftl': APP_KEYS,
+  'ui-device.ftl': DEVICE_KEYS,
+  'ui-quality.ftl': QUALITY_KEYS,
+  'ui-settings.ftl': SETTINGS_KEYS,
+} as const;
 
-  'benchList.label',
-  'benchList.emptyTitle',
-  'benchList.emptyHint',
-
-  'bench.unknownModel',
-  'bench.serial',
-  'bench.port',
-  'bench.state.connecting',
-  'bench.state.ready',
-  'bench.state.disconnected',
-  'bench.disconnectedNote',
-  'bench.noSlots',
-
-  'slot.label',
-  'slot.noDevice',
-  'slot.state.empty',
-  'slot.state.occupied',
-  'slot.state.intake',
-  'slot.state.recorded',
-  'slot.state.failed',
-  'slot.state.unknown',
-
-  'verdict.battery.label',
-  'verdict.battery.pass',
-  'verdict.battery.replace',
-  'verdict.battery.consumed',
-  'verdict.battery.unknown',
-  'verdict.battery.absent',
-  'verdict.battery.pending',
-
-  'verdict.lock.label',
-  'verdict.lock.clear',
-  'verdict.lock.blocked',
-  'verdict.lock.unknown',
-  'verdict.lock.pending',
-] as const;
+export const MESSAGE_KEYS = [...APP_KEYS, ...DEVICE_KEYS, ...QUALITY_KEYS, ...SETTINGS_KEYS] as const;
 
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 

@@ -1,0 +1,1 @@
+# The device screen (ui/src/keys/device.ts lists its keys).

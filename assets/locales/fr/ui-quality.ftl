@@ -1,0 +1,1 @@
+# The quality screen (ui/src/keys/quality.ts lists its keys).

@@ -1,0 +1,1 @@
+# The settings screen (ui/src/keys/settings.ts lists its keys).

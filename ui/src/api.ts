@@ -1,0 +1,124 @@
+// The desktop shell's commands, typed with the bindings generated from the Rust application layer
+// (ui/src/bindings). Screens receive an `Api` so their logic is tested without a window; inside the
+// shell the `tauriApi` below calls the real commands. Every failure is a `WindowError`.
+import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
+import type { AddOperatorParams } from './bindings/AddOperatorParams';
+import type { DeviceDetail } from './bindings/DeviceDetail';
+import type { DeviceShowParams } from './bindings/DeviceShowParams';
+import type { DevicesPage } from './bindings/DevicesPage';
+import type { DevicesParams } from './bindings/DevicesParams';
+import type { DocumentSummary } from './bindings/DocumentSummary';
+import type { DriveErasure } from './bindings/DriveErasure';
+import type { DriveParams } from './bindings/DriveParams';
+import type { EraseStarted } from './bindings/EraseStarted';
+import type { ExportKeyParams } from './bindings/ExportKeyParams';
+import type { ExportParams } from './bindings/ExportParams';
+import type { ExportResult } from './bindings/ExportResult';
+import type { ExportedKey } from './bindings/ExportedKey';
+import type { GradeOutcome } from './bindings/GradeOutcome';
+import type { GradeParams } from './bindings/GradeParams';
+import type { IssueParams } from './bindings/IssueParams';
+import type { Keys } from './bindings/Keys';
+import type { ListParams } from './bindings/ListParams';
+import type { OpenQuestions } from './bindings/OpenQuestions';
+import type { OpenQuestionsParams } from './bindings/OpenQuestionsParams';
+import type { OperatorAdded } from './bindings/OperatorAdded';
+import type { OperatorInfo } from './bindings/OperatorInfo';
+import type { OperatorNameParams } from './bindings/OperatorNameParams';
+import type { ProgressReport } from './bindings/ProgressReport';
+import type { ReportParams } from './bindings/ReportParams';
+import type { RotatedKey } from './bindings/RotatedKey';
+import type { SetSettingParams } from './bindings/SetSettingParams';
+import type { Setting } from './bindings/Setting';
+import type { SettingValue } from './bindings/SettingValue';
+import type { StationInfo } from './bindings/StationInfo';
+import type { Verification } from './bindings/Verification';
+import type { VerifyParams } from './bindings/VerifyParams';
+import type { VoidParams } from './bindings/VoidParams';
+import type { WindowError } from './bindings/WindowError';
+
+export type { WindowError };
+
+/** Stops following events. */
+export type Unlisten = () => void;
+
+/** Every command the screens call. */
+export interface Api {
+  stationInfo(): Promise<StationInfo>;
+  devicesList(params: DevicesParams): Promise<DevicesPage>;
+  devicesShow(params: DeviceShowParams): Promise<DeviceDetail>;
+  gradeOpenQuestions(params: OpenQuestionsParams): Promise<OpenQuestions>;
+  gradeRecord(params: GradeParams): Promise<GradeOutcome>;
+  eraseDrive(params: DriveParams): Promise<DriveErasure>;
+  eraseCancel(): Promise<void>;
+  documentsIssue(params: IssueParams): Promise<DocumentSummary>;
+  documentsReport(params: ReportParams): Promise<DocumentSummary>;
+  documentsVerify(params: VerifyParams): Promise<Verification>;
+  documentsVoid(params: VoidParams): Promise<DocumentSummary>;
+  documentsList(params: ListParams): Promise<DocumentSummary[]>;
+  documentsExport(params: ExportParams): Promise<ExportResult>;
+  documentsKeys(): Promise<Keys>;
+  documentsRotateKey(): Promise<RotatedKey>;
+  documentsExportKey(params: ExportKeyParams): Promise<ExportedKey>;
+  settingsList(): Promise<Setting[]>;
+  settingsSet(params: SetSettingParams): Promise<SettingValue>;
+  operatorsList(): Promise<OperatorInfo[]>;
+  operatorsAdd(params: AddOperatorParams): Promise<OperatorAdded>;
+  operatorsDisable(params: OperatorNameParams): Promise<OperatorInfo>;
+  operatorsEnable(params: OperatorNameParams): Promise<OperatorInfo>;
+  /** Long work's progress (`erase`, `export`…), as it happens. */
+  onProgress(handler: (report: ProgressReport) => void): Promise<Unlisten>;
+  /** An erasure was recorded `running`, before its first byte. */
+  onEraseStarted(handler: (started: EraseStarted) => void): Promise<Unlisten>;
+}
+
+function call<T>(command: string, params?: unknown): Promise<T> {
+  return invoke<T>(command, params === undefined ? {} : { params });
+}
+
+/** The real commands of the desktop shell. */
+export const tauriApi: Api = {
+  stationInfo: () => call('station_info'),
+  devicesList: (params) => call('devices_list', params),
+  devicesShow: (params) => call('devices_show', params),
+  gradeOpenQuestions: (params) => call('grade_open_questions', params),
+  gradeRecord: (params) => call('grade_record', params),
+  eraseDrive: (params) => call('erase_drive', params),
+  eraseCancel: () => call('erase_cancel'),
+  documentsIssue: (params) => call('documents_issue', params),
+  documentsReport: (params) => call('documents_report', params),
+  documentsVerify: (params) => call('documents_verify', params),
+  documentsVoid: (params) => call('documents_void', params),
+  documentsList: (params) => call('documents_list', params),
+  documentsExport: (params) => call('documents_export', params),
+  documentsKeys: () => call('documents_keys'),
+  documentsRotateKey: () => call('documents_rotate_key'),
+  documentsExportKey: (params) => call('documents_export_key', params),
+  settingsList: () => call('settings_list'),
+  settingsSet: (params) => call('settings_set', params),
+  operatorsList: () => call('operators_list'),
+  operatorsAdd: (params) => call('operators_add', params),
+  operatorsDisable: (params) => call('operators_disable', params),
+  operatorsEnable: (params) => call('operators_enable', params),
+  onProgress: (handler) => listen<ProgressReport>('progress', ({ payload }) => handler(payload)),
+  onEraseStarted: (handler) => listen<EraseStarted>('erase-started', ({ payload }) => handler(payload)),
+};
+
+/** True for the `{code, message, hint}` the shell sends on failure. */
+export function isWindowError(value: unknown): value is WindowError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'code' in value &&
+    'message' in value &&
+    typeof (value as { message: unknown }).message === 'string'
+  );
+}
+
+/** Any failure as a `WindowError`, so every screen shows errors the same way. */
+export function asWindowError(value: unknown): WindowError {
+  if (isWindowError(value)) return value;
+  const message = value instanceof Error ? value.message : String(value);
+  return { code: 'data', message, hint: null, details: null };
+}
