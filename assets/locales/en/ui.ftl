@@ -5,6 +5,19 @@ app-name = Refurbdesk
 app-version-label = Version
 station-title = Test station
 
+nav-label = Screens
+nav-station = Station
+nav-batches = Batches
+nav-quality = Quality
+nav-settings = Settings
+lang-label = Language
+lang-en = English
+lang-fr = Français
+error-dismiss = Dismiss
+batches-title = Trade-in batches
+batches-empty-title = No trade-in batch yet.
+batches-empty-hint = Batches received from business customers will be listed here, with their audit progress.
+
 bench-list-label = Benches
 bench-list-empty-title = No bench connected.
 bench-list-empty-hint = Plug a bench in or start the simulator:

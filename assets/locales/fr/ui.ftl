@@ -5,6 +5,19 @@ app-name = Refurbdesk
 app-version-label = Version
 station-title = Poste de test
 
+nav-label = Écrans
+nav-station = Poste
+nav-batches = Lots
+nav-quality = Qualité
+nav-settings = Réglages
+lang-label = Langue
+lang-en = English
+lang-fr = Français
+error-dismiss = Fermer
+batches-title = Lots de reprise
+batches-empty-title = Aucun lot de reprise pour l’instant.
+batches-empty-hint = Les lots reçus des clients professionnels seront listés ici, avec l’avancement de leur audit.
+
 bench-list-label = Bancs
 bench-list-empty-title = Aucun banc connecté.
 bench-list-empty-hint = Branchez un banc ou lancez le simulateur :
