@@ -1,4 +1,4 @@
-import { render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import packageJson from '../package.json';
 import { App } from './App';
@@ -73,5 +73,34 @@ describe('App', () => {
     } finally {
       language.mockRestore();
     }
+  });
+
+  it('opens every screen of the bar by click and by Alt+digit', () => {
+    render(<App lang="en" />);
+
+    fireEvent.click(screen.getByTestId('nav-quality'));
+    expect(screen.getByTestId('quality')).toBeTruthy();
+    expect(screen.queryByTestId('station')).toBeNull();
+    expect(screen.getByTestId('nav-quality').getAttribute('aria-current')).toBe('page');
+    fireEvent.keyDown(window, { key: '2', altKey: true });
+    expect(screen.getByTestId('batches').textContent).toContain('No trade-in batch yet.');
+    fireEvent.keyDown(window, { key: '4', altKey: true });
+    expect(screen.getByTestId('settings')).toBeTruthy();
+    fireEvent.click(screen.getByTestId('nav-station'));
+    expect(screen.getByTestId('station')).toBeTruthy();
+  });
+
+  it('switches language at runtime, with <html lang>, and remembers the choice', () => {
+    window.localStorage.clear();
+    render(<App />);
+    fireEvent.change(screen.getByTestId('lang-switch'), { target: { value: 'fr' } });
+    expect(document.documentElement.lang).toBe('fr');
+    expect(screen.getByTestId('nav-settings').textContent).toBe('Réglages');
+    expect(screen.getByTestId('bench-list').textContent).toContain('Aucun banc connecté.');
+    expect(window.localStorage.getItem('refurbdesk.lang')).toBe('fr');
+    fireEvent.change(screen.getByTestId('lang-switch'), { target: { value: 'en' } });
+    expect(document.documentElement.lang).toBe('en');
+    expect(screen.getByTestId('nav-settings').textContent).toBe('Settings');
+    window.localStorage.clear();
   });
 });

@@ -1,22 +1,57 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { tauriApi, type Api } from './api';
 import { BenchList } from './components/BenchList';
-import { detectLanguage, t, type Lang } from './i18n';
-import type { BenchView } from './types';
+import { detectLanguage, LANGUAGES, pickLanguage, t, type Lang, type MessageKey } from './i18n';
+import { BatchesScreen } from './screens/BatchesScreen';
+import { DeviceScreen } from './screens/DeviceScreen';
+import { QualityScreen } from './screens/QualityScreen';
+import { SettingsScreen } from './screens/SettingsScreen';
 import { followStation } from './stationFeed';
+import type { BenchView } from './types';
 import { BUILD_VERSION, formatVersion, isInsideTauri, loadAppVersion } from './version';
 
 const NO_BENCHES: readonly BenchView[] = [];
 
-interface AppProps {
-  /** Benches to show; the engine feed will supply these, until then the list is empty. */
-  benches?: readonly BenchView[];
-  /** Screen language; taken from the webview when not given. */
-  lang?: Lang;
+/** The screens of the navigation bar, in order; Alt+1… opens them. */
+export const NAV_SCREENS = ['station', 'batches', 'quality', 'settings'] as const;
+export type NavScreen = (typeof NAV_SCREENS)[number];
+
+const NAV_LABELS: Readonly<Record<NavScreen, MessageKey>> = {
+  station: 'nav.station',
+  batches: 'nav.batches',
+  quality: 'nav.quality',
+  settings: 'nav.settings',
+};
+
+/** What the window shows: a screen of the bar, or one device. */
+export type View = { screen: NavScreen } | { screen: 'device'; device: string; from: NavScreen };
+
+const LANG_STORAGE_KEY = 'refurbdesk.lang';
+
+function rememberedLanguage(): Lang {
+  try {
+    const stored = window.localStorage.getItem(LANG_STORAGE_KEY);
+    if (stored !== null) return pickLanguage(stored);
+  } catch {
+    // No storage (a locked-down webview): the webview's language it is.
+  }
+  return detectLanguage();
 }
 
-export function App({ benches = NO_BENCHES, lang }: AppProps) {
-  const [webviewLang] = useState<Lang>(detectLanguage);
-  const screenLang = lang ?? webviewLang;
+interface AppProps {
+  /** Benches to show; the engine feed supplies these inside the shell. */
+  benches?: readonly BenchView[];
+  /** Screen language to start in; remembered choice or the webview's when not given. */
+  lang?: Lang;
+  /** The shell's commands; tests give their own. */
+  api?: Api;
+  /** The view to open on. */
+  initialView?: View;
+}
+
+export function App({ benches = NO_BENCHES, lang, api = tauriApi, initialView }: AppProps) {
+  const [screenLang, setScreenLang] = useState<Lang>(() => lang ?? rememberedLanguage());
+  const [view, setView] = useState<View>(initialView ?? { screen: 'station' });
   // Start from the build-time version so the header never flashes empty while
   // the shell is being asked.
   const [version, setVersion] = useState<string>(BUILD_VERSION);
@@ -59,21 +94,100 @@ export function App({ benches = NO_BENCHES, lang }: AppProps) {
     document.documentElement.lang = screenLang;
   }, [screenLang]);
 
+  const chooseLanguage = useCallback((next: Lang) => {
+    setScreenLang(next);
+    try {
+      window.localStorage.setItem(LANG_STORAGE_KEY, next);
+    } catch {
+      // Not remembered; the choice still holds for this session.
+    }
+  }, []);
+
+  const current: NavScreen = view.screen === 'device' ? view.from : view.screen;
+  const openDevice = useCallback(
+    (device: string) => setView({ screen: 'device', device, from: current }),
+    [current],
+  );
+
+  // Alt+1… opens the screens of the bar from anywhere; Escape leaves a device.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.altKey && !event.ctrlKey && !event.metaKey) {
+        const index = Number.parseInt(event.key, 10) - 1;
+        const target = NAV_SCREENS[index];
+        if (target !== undefined) {
+          event.preventDefault();
+          setView({ screen: target });
+        }
+      } else if (event.key === 'Escape' && view.screen === 'device') {
+        setView({ screen: view.from });
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [view]);
+
   return (
-    <div className="station" data-testid="station">
-      <header className="station__header">
-        <h1 className="station__product">{t(screenLang, 'app.name')}</h1>
-        <span className="station__title">{t(screenLang, 'station.title')}</span>
+    <div className="app">
+      <header className="app__header">
+        <h1 className="app__product">{t(screenLang, 'app.name')}</h1>
+        <nav className="app__nav" aria-label={t(screenLang, 'nav.label')}>
+          {NAV_SCREENS.map((screen, index) => (
+            <button
+              key={screen}
+              type="button"
+              className="app__nav-item"
+              data-testid={`nav-${screen}`}
+              aria-current={current === screen ? 'page' : undefined}
+              aria-keyshortcuts={`Alt+${index + 1}`}
+              onClick={() => setView({ screen })}
+            >
+              {t(screenLang, NAV_LABELS[screen])}
+            </button>
+          ))}
+        </nav>
+        <label className="app__lang">
+          <span className="visually-hidden">{t(screenLang, 'lang.label')}</span>
+          <select
+            data-testid="lang-switch"
+            value={screenLang}
+            onChange={(event) => chooseLanguage(pickLanguage(event.target.value))}
+          >
+            {LANGUAGES.map((option) => (
+              <option key={option} value={option}>
+                {t(screenLang, `lang.${option}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </label>
         <span
-          className="station__version"
+          className="app__version"
           data-testid="app-version"
           title={t(screenLang, 'app.versionLabel')}
         >
           {formatVersion(version)}
         </span>
       </header>
-      <main className="station__body">
-        <BenchList benches={shownBenches} lang={screenLang} />
+      <main className="app__body">
+        {view.screen === 'station' && (
+          <section className="screen station" data-testid="station" aria-label={t(screenLang, 'station.title')}>
+            <BenchList benches={shownBenches} lang={screenLang} onOpenDevice={openDevice} />
+          </section>
+        )}
+        {view.screen === 'device' && (
+          <DeviceScreen
+            key={view.device}
+            lang={screenLang}
+            api={api}
+            device={view.device}
+            onBack={() => setView({ screen: view.from })}
+          />
+        )}
+        {view.screen === 'batches' && <BatchesScreen lang={screenLang} />}
+        {view.screen === 'quality' && (
+          <QualityScreen lang={screenLang} api={api} onOpenDevice={openDevice} />
+        )}
+        {view.screen === 'settings' && <SettingsScreen lang={screenLang} api={api} />}
       </main>
     </div>
   );

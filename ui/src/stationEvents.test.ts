@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IntakeReport } from './bindings/IntakeReport';
-import { applyStationEvent, type StationEvent } from './stationEvents';
+import { applyEraseProgress, applyEraseStarted, applyStationEvent, type StationEvent } from './stationEvents';
+import { coalescePerFrame } from './stationFeed';
 import type { BenchView } from './types';
 
 const port = '/tmp/bench1';
@@ -111,5 +112,68 @@ describe('verdict words from the engine', () => {
     const slot = bench?.slots.find((s) => s.slot === 2);
     expect(slot?.batteryVerdict).toBe('unknown');
     expect(slot?.lockVerdict).toBe('unknown');
+  });
+});
+
+describe('erasures on the station screen', () => {
+  const ready: BenchView[] = applyStationEvent([], {
+    event: 'bench_ready',
+    port,
+    serial: 'PB8-0042',
+    vendor: 'Acme',
+    model: 'PB-8',
+    slots: 2,
+  });
+
+  it('shows a bench erasure on its tile from start to end, and ignores other tasks', () => {
+    const started = applyEraseStarted(ready, {
+      kind: 'bench',
+      erasure_id: 'e',
+      device_id: 'd',
+      make: 'Apple',
+      model: 'iPhone 12',
+      port,
+      slot: 2,
+      method: 'crypto',
+    });
+    expect(started.erasing).toEqual({ port, slot: 2 });
+    expect(started.benches[0]!.slots[1]).toMatchObject({ state: 'erasing', progress: 0, deviceRef: 'd' });
+    const half = applyEraseProgress(started.benches, started.erasing!, { task: 'erase', done: 50, total: 100, stage: 'erase' });
+    expect(half[0]!.slots[1]).toMatchObject({ state: 'erasing', progress: 50 });
+    const export_ = applyEraseProgress(half, started.erasing!, { task: 'export', done: 1, total: 1, stage: null });
+    expect(export_[0]!.slots[1]).toMatchObject({ state: 'erasing', progress: 50 });
+    const done = applyEraseProgress(half, started.erasing!, { task: 'erase', done: 100, total: 100, stage: 'erase' });
+    expect(done[0]!.slots[1]).toMatchObject({ state: 'recorded', progress: null });
+    // The other slot is untouched throughout.
+    expect(done[0]!.slots[0]).toEqual(ready[0]!.slots[0]);
+  });
+
+  it('leaves the tiles alone for a drive erasure', () => {
+    const started = applyEraseStarted(ready, {
+      kind: 'drive',
+      erasure_id: 'e',
+      target: '/tmp/disk.img',
+      target_kind: 'image file',
+      method: 'zero',
+      verify: 'full',
+    });
+    expect(started.erasing).toBeNull();
+    expect(started.benches).toEqual(ready);
+  });
+});
+
+describe('coalescePerFrame', () => {
+  it('delivers only the latest value once per frame', () => {
+    const frames: Array<() => void> = [];
+    const seen: number[] = [];
+    const push = coalescePerFrame<number>((value) => seen.push(value), (run) => frames.push(run));
+    for (let i = 0; i < 640; i += 1) push(i);
+    expect(frames).toHaveLength(1);
+    frames.shift()!();
+    expect(seen).toEqual([639]);
+    push(1000);
+    push(1001);
+    frames.shift()!();
+    expect(seen).toEqual([639, 1001]);
   });
 });

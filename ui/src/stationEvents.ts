@@ -1,6 +1,8 @@
 // The station engine's events (serde: tagged by `event`, snake_case) and how each one changes the
 // benches on screen. Pure, so it is unit-tested without a window.
 import type { StationEvent } from './bindings/StationEvent';
+import type { EraseStarted } from './bindings/EraseStarted';
+import type { ProgressReport } from './bindings/ProgressReport';
 import type { SlotPhase } from './bindings/SlotPhase';
 import type { BenchView, SlotState, SlotView } from './types';
 import { BATTERY_VERDICTS, LOCK_VERDICTS, type BatteryVerdict, type LockVerdict } from './types';
@@ -97,6 +99,8 @@ export function applyStationEvent(benches: readonly BenchView[], event: StationE
             batteryVerdict: batteryVerdict(battery.verdict),
             lockVerdict: lockVerdict(lock.verdict),
             message: null,
+            deviceRef: event.report.device_id ?? id,
+            progress: null,
           };
         }),
       );
@@ -105,4 +109,40 @@ export function applyStationEvent(benches: readonly BenchView[], event: StationE
         withSlot(b, event.slot, (s) => ({ ...s, message: event.error })),
       );
   }
+}
+
+/** Where a bench erasure runs, so its progress lands on the right tile. */
+export interface ErasingSlot {
+  port: string;
+  slot: number;
+}
+
+/** A bench erasure was recorded `running`: its tile shows `erasing` from 0 %. */
+export function applyEraseStarted(
+  benches: readonly BenchView[],
+  started: EraseStarted,
+): { benches: BenchView[]; erasing: ErasingSlot | null } {
+  if (started.kind !== 'bench') return { benches: [...benches], erasing: null };
+  const next = withBench(benches, started.port, (b) =>
+    withSlot(b, started.slot, (s) => ({ ...s, state: 'erasing', progress: 0, deviceRef: started.device_id })),
+  );
+  return { benches: next, erasing: { port: started.port, slot: started.slot } };
+}
+
+/** An erasure's progress: the share done on its tile; at the end the tile is done again. */
+export function applyEraseProgress(
+  benches: readonly BenchView[],
+  erasing: ErasingSlot,
+  report: ProgressReport,
+): BenchView[] {
+  if (report.task !== 'erase') return [...benches];
+  const share = report.total === null || report.total === 0 ? 0 : (100 * report.done) / report.total;
+  const finished = report.total !== null && report.total > 0 && report.done >= report.total;
+  return withBench(benches, erasing.port, (b) =>
+    withSlot(b, erasing.slot, (s) =>
+      finished
+        ? { ...s, state: 'recorded', progress: null }
+        : { ...s, state: 'erasing', progress: Math.max(0, Math.min(100, share)) },
+    ),
+  );
 }

@@ -1,17 +1,44 @@
 // Follows the desktop shell's station: replays what happened before the window listened, then applies
 // each new event. Every event carries a sequence number, so none is applied twice or lost in between.
+// Changes are handed to the screen at most once per animation frame: 64 slots changing ten times a
+// second must not re-render the screen 640 times a second.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import type { EraseStarted } from './bindings/EraseStarted';
 import type { NumberedEvent as Numbered } from './bindings/NumberedEvent';
+import type { ProgressReport } from './bindings/ProgressReport';
 import type { StationStarted } from './bindings/StationStarted';
-import { applyStationEvent } from './stationEvents';
+import { applyEraseProgress, applyEraseStarted, applyStationEvent, type ErasingSlot } from './stationEvents';
 import type { BenchView } from './types';
+
+/** Calls `deliver` once per frame with the latest value, however often `push` is called. */
+export function coalescePerFrame<T>(
+  deliver: (value: T) => void,
+  schedule: (run: () => void) => void = (run) => {
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(run);
+    else setTimeout(run, 16);
+  },
+): (value: T) => void {
+  let pending = false;
+  let latest: T;
+  return (value: T) => {
+    latest = value;
+    if (pending) return;
+    pending = true;
+    schedule(() => {
+      pending = false;
+      deliver(latest);
+    });
+  };
+}
 
 export async function followStation(onChange: (benches: BenchView[]) => void): Promise<() => void> {
   let benches: BenchView[] = [];
+  let erasing: ErasingSlot | null = null;
   let lastSeq = -1;
   let replayed = false;
   const early: Numbered[] = [];
+  const publish = coalescePerFrame(onChange);
   const apply = (item: Numbered) => {
     if (item.seq <= lastSeq) return;
     lastSeq = item.seq;
@@ -23,14 +50,29 @@ export async function followStation(onChange: (benches: BenchView[]) => void): P
       return;
     }
     apply(payload);
-    onChange(benches);
+    publish(benches);
+  });
+  const unlistenStarted = await listen<EraseStarted>('erase-started', ({ payload }) => {
+    const next = applyEraseStarted(benches, payload);
+    benches = next.benches;
+    erasing = next.erasing;
+    publish(benches);
+  });
+  const unlistenProgress = await listen<ProgressReport>('progress', ({ payload }) => {
+    if (erasing === null) return;
+    benches = applyEraseProgress(benches, erasing, payload);
+    publish(benches);
   });
   const history = await invoke<Numbered[]>('station_history');
   history.forEach(apply);
   early.sort((a, b) => a.seq - b.seq).forEach(apply);
   replayed = true;
   onChange(benches);
-  return unlisten;
+  return () => {
+    unlisten();
+    unlistenStarted();
+    unlistenProgress();
+  };
 }
 
 /** Starts the station on the simulated benches; null when one was already running. */

@@ -10,9 +10,25 @@ export const SLOT_STATES = [
   'intake',
   'recorded',
   'failed',
+  'erasing',
   'unknown',
 ] as const;
 export type SlotState = (typeof SLOT_STATES)[number];
+
+/**
+ * The words a tile's `data-state` may carry: a contract with the end-to-end tests and outside
+ * checks (issue 16), so they are listed once here and every slot maps to exactly one of them.
+ */
+export const TILE_STATES = [
+  'empty',
+  'identifying',
+  'testing',
+  'erasing',
+  'done',
+  'fault',
+  'disconnected',
+] as const;
+export type TileState = (typeof TILE_STATES)[number];
 
 export const BATTERY_VERDICTS = ['pass', 'replace', 'consumed', 'unknown', 'absent'] as const;
 export type BatteryVerdict = (typeof BATTERY_VERDICTS)[number];
@@ -33,6 +49,10 @@ export interface SlotView {
   lockVerdict: LockVerdict | null;
   /** Latest note for the operator (a fault, a device error), if any. */
   message: string | null;
+  /** What opens the device screen: the recorded device's id; null until recorded. */
+  deviceRef?: string | null;
+  /** 0–100 while an erasure of this slot's device runs. */
+  progress?: number | null;
 }
 
 /** One bench connected to (or lost by) this workstation. */

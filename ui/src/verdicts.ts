@@ -5,7 +5,7 @@
 // has a presentation here.
 
 import type { MessageKey } from './i18n';
-import type { BatteryVerdict, BenchState, LockVerdict, SlotState } from './types';
+import type { BatteryVerdict, BenchState, BenchView, LockVerdict, SlotState, SlotView, TileState } from './types';
 
 export type Tone = 'good' | 'warning' | 'bad' | 'busy' | 'neutral' | 'muted';
 
@@ -38,6 +38,7 @@ const slotPresentations: Readonly<Record<SlotState, Presentation>> = {
   intake: { tone: 'busy', labelKey: 'slot.state.intake', symbol: '…' },
   recorded: { tone: 'good', labelKey: 'slot.state.recorded', symbol: '✓' },
   failed: { tone: 'bad', labelKey: 'slot.state.failed', symbol: '✕' },
+  erasing: { tone: 'busy', labelKey: 'slot.state.erasing', symbol: '⟳' },
   unknown: { tone: 'warning', labelKey: 'slot.state.unknown', symbol: '?' },
 };
 
@@ -70,4 +71,21 @@ export function presentSlotState(state: SlotState): Presentation {
 
 export function presentBenchState(state: BenchState): Presentation {
   return benchPresentations[state] ?? benchPresentations.connecting;
+}
+
+const TILE_OF_SLOT: Readonly<Record<SlotState, TileState>> = {
+  empty: 'empty',
+  // A device is there and the station is reading who it is.
+  occupied: 'identifying',
+  unknown: 'identifying',
+  intake: 'testing',
+  recorded: 'done',
+  failed: 'fault',
+  erasing: 'erasing',
+};
+
+/** The contract word of a slot's tile: a lost bench's slots are `disconnected` whatever they held. */
+export function tileState(bench: BenchView, slot: SlotView): TileState {
+  if (bench.state === 'disconnected') return 'disconnected';
+  return TILE_OF_SLOT[slot.state] ?? 'identifying';
 }

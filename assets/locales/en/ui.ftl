@@ -38,6 +38,7 @@ slot-state-occupied = Device placed
 slot-state-intake = Reading device…
 slot-state-recorded = Recorded
 slot-state-failed = Failed
+slot-state-erasing = Erasing…
 slot-state-unknown = State unknown
 
 verdict-battery-label = Battery

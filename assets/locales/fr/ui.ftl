@@ -38,6 +38,7 @@ slot-state-occupied = Appareil posé
 slot-state-intake = Lecture de l’appareil…
 slot-state-recorded = Enregistré
 slot-state-failed = Échec
+slot-state-erasing = Effacement…
 slot-state-unknown = État inconnu
 
 verdict-battery-label = Batterie

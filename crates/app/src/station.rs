@@ -237,11 +237,14 @@ pub fn judge(summary: &StationSummary) -> Result<()> {
 pub struct StationInfo {
     pub version: String,
     pub database: String,
+    /// Where the window writes the documents it issues, unless told otherwise.
+    pub documents: String,
 }
 
 pub fn info(paths: &crate::DataPaths) -> StationInfo {
     StationInfo {
         version: crate::VERSION.to_owned(),
         database: paths.database.display().to_string(),
+        documents: paths.data_dir.join("documents").display().to_string(),
     }
 }

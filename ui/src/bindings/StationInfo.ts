@@ -3,4 +3,8 @@
 /**
  * What a window shows about this workstation before any station runs.
  */
-export type StationInfo = { version: string, database: string, };
+export type StationInfo = { version: string, database: string, 
+/**
+ * Where the window writes the documents it issues, unless told otherwise.
+ */
+documents: string, };

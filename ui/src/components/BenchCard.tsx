@@ -7,14 +7,18 @@ import { VerdictBadge } from './VerdictBadge';
 interface BenchCardProps {
   bench: BenchView;
   lang: Lang;
+  onOpenDevice?: (deviceRef: string) => void;
 }
 
-/** The identity a bench is known by on screen: its serial once it has said HELLO, its port before. */
+/**
+ * The identity a bench is known by on screen and in test ids: its serial once it has said HELLO,
+ * its port's file name before (`ttyACM0` for `/dev/ttyACM0`).
+ */
 export function benchIdentity(bench: BenchView): string {
-  return bench.serial ?? bench.port;
+  return bench.serial ?? bench.port.split('/').filter((part) => part !== '').pop() ?? bench.port;
 }
 
-export function BenchCard({ bench, lang }: BenchCardProps) {
+export function BenchCard({ bench, lang, onOpenDevice }: BenchCardProps) {
   const state = presentBenchState(bench.state);
   const slots = [...bench.slots].sort((left, right) => left.slot - right.slot);
   const headingId = `bench-heading-${benchIdentity(bench)}`;
@@ -48,7 +52,14 @@ export function BenchCard({ bench, lang }: BenchCardProps) {
       ) : (
         <ul className="bench__slots">
           {slots.map((slot) => (
-            <SlotTile key={slot.slot} slot={slot} lang={lang} />
+            <SlotTile
+              key={slot.slot}
+              bench={bench}
+              benchKey={benchIdentity(bench)}
+              slot={slot}
+              lang={lang}
+              {...(onOpenDevice === undefined ? {} : { onOpen: onOpenDevice })}
+            />
           ))}
         </ul>
       )}

@@ -1,29 +1,59 @@
 import { t, type Lang } from '../i18n';
-import type { SlotView } from '../types';
-import { presentBattery, presentLock, presentSlotState } from '../verdicts';
+import type { BenchView, SlotView } from '../types';
+import { presentBattery, presentLock, presentSlotState, tileState } from '../verdicts';
 import { VerdictBadge } from './VerdictBadge';
 
 interface SlotTileProps {
+  bench: BenchView;
+  /** The bench as the tile's test id names it: its serial, or its port's file name before HELLO. */
+  benchKey: string;
   slot: SlotView;
   lang: Lang;
+  /** Opens the device screen on the slot's recorded device. */
+  onOpen?: (deviceRef: string) => void;
 }
 
-export function SlotTile({ slot, lang }: SlotTileProps) {
+export function SlotTile({ bench, benchKey, slot, lang, onOpen }: SlotTileProps) {
   const state = presentSlotState(slot.state);
   const battery = presentBattery(slot.batteryVerdict);
   const lock = presentLock(slot.lockVerdict);
   // An empty slot has nothing to judge; "not read yet" there would only be noise.
   const showVerdicts = slot.state !== 'empty';
+  const deviceRef = slot.deviceRef ?? null;
+  const progress = slot.state === 'erasing' ? Math.round(slot.progress ?? 0) : null;
+  const open = () => {
+    if (deviceRef !== null) onOpen?.(deviceRef);
+  };
 
   return (
-    <li className="slot" data-tone={state.tone} data-testid={`slot-${slot.slot}`}>
+    <li
+      className="slot"
+      data-tone={state.tone}
+      data-testid={`slot-${benchKey}-${slot.slot}`}
+      data-state={tileState(bench, slot)}
+      data-battery={slot.batteryVerdict ?? ''}
+      data-progress={progress ?? undefined}
+      data-tile=""
+      data-device={deviceRef ?? undefined}
+      tabIndex={-1}
+      onDoubleClick={open}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter') {
+          event.preventDefault();
+          open();
+        }
+      }}
+    >
       <div className="slot__header">
         <span className="slot__number">{t(lang, 'slot.label', { slot: slot.slot })}</span>
-        <VerdictBadge presentation={state} text={t(lang, state.labelKey)} testId="slot-state" />
+        <VerdictBadge presentation={state} text={t(lang, state.labelKey)} testId="tile-state" />
       </div>
       <p className={slot.device === null ? 'slot__device slot__device--none' : 'slot__device'}>
         {slot.device ?? t(lang, 'slot.noDevice')}
       </p>
+      {progress !== null && (
+        <progress className="slot__progress" max={100} value={progress} aria-label={t(lang, 'slot.state.erasing')} />
+      )}
       {showVerdicts && (
         <dl className="slot__verdicts">
           <div className="slot__verdict">
@@ -45,7 +75,7 @@ export function SlotTile({ slot, lang }: SlotTileProps) {
         </dl>
       )}
       {slot.message !== null && slot.message !== '' && (
-        <p className="slot__message" data-testid="slot-message">
+        <p className="slot__message" data-testid="tile-message">
           {slot.message}
         </p>
       )}

@@ -37,6 +37,7 @@ export const APP_KEYS = [
   'slot.state.intake',
   'slot.state.recorded',
   'slot.state.failed',
+  'slot.state.erasing',
   'slot.state.unknown',
 
   'verdict.battery.label',

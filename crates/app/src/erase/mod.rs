@@ -83,21 +83,25 @@ impl From<EraseError> for Error {
             error if error.is_refusal() => ErrorCode::Refused,
             _ => ErrorCode::Data,
         };
-        let hint = match &error {
-            EraseError::NotConfirmed { expected, .. } => Some(Hint::ConfirmErase {
-                with: match expected {
+        let confirm = match &error {
+            EraseError::NotConfirmed { expected, path, .. } => Some((
+                match expected {
                     refurbdesk_erasure::Expected::Serial => crate::ConfirmWith::Serial,
                     refurbdesk_erasure::Expected::KernelName { name } => {
                         crate::ConfirmWith::KernelName { name: name.clone() }
                     }
                     refurbdesk_erasure::Expected::Image => crate::ConfirmWith::Image,
                 },
-            }),
+                path.display().to_string(),
+            )),
             _ => None,
         };
         let error = Error::from_error(code, &error);
-        match hint {
-            Some(hint) => error.with_hint(hint),
+        match confirm {
+            // The window asks for the confirmation from these details, the terminal from the hint.
+            Some((with, target)) => error
+                .with_details(serde_json::json!({ "confirm_with": &with, "target": target }))
+                .with_hint(Hint::ConfirmErase { with }),
             None => error,
         }
     }

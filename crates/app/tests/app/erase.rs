@@ -213,6 +213,10 @@ fn what_may_not_be_erased_is_refused_before_anything_is_recorded() {
         "{error:?}"
     );
     assert!(!error.tell(Door::Window).contains("--"), "{error:?}");
+    // The window reads what to ask for from the details.
+    let details = error.details.as_ref().expect("details");
+    assert_eq!(details["confirm_with"]["kind"], "image", "{error:?}");
+    assert_eq!(details["target"], path.display().to_string());
 
     let mut as_drive = image_params(&path, Method::Zero);
     as_drive.confirmation = DriveConfirmation::Serial {
