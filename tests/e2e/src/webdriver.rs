@@ -213,6 +213,66 @@ impl DesktopSession {
         }
     }
 
+    /// Clicks an element.
+    pub fn click(&self, element: &Element) -> Result<(), HarnessError> {
+        self.post(&format!("/element/{}/click", element.id), json!({}))
+            .map(|_| ())
+    }
+
+    /// Types `text` into an element (WebDriver key codes such as `\u{E007}` for Enter work too).
+    pub fn type_into(&self, element: &Element, text: &str) -> Result<(), HarnessError> {
+        self.post(
+            &format!("/element/{}/value", element.id),
+            json!({ "text": text }),
+        )
+        .map(|_| ())
+    }
+
+    /// Empties an input.
+    pub fn clear(&self, element: &Element) -> Result<(), HarnessError> {
+        self.post(&format!("/element/{}/clear", element.id), json!({}))
+            .map(|_| ())
+    }
+
+    /// An attribute of an element; `None` when it has none.
+    pub fn attribute(&self, element: &Element, name: &str) -> Result<Option<String>, HarnessError> {
+        let value = self.get(&format!("/element/{}/attribute/{name}", element.id))?;
+        Ok(value.as_str().map(str::to_owned))
+    }
+
+    /// Runs a script in the page and returns its result.
+    pub fn execute(&self, script: &str, args: Value) -> Result<Value, HarnessError> {
+        self.post("/execute/sync", json!({ "script": script, "args": args }))
+    }
+
+    /// Waits until the element at `css` carries `name="value"`.
+    pub fn wait_for_attribute(
+        &self,
+        css: &str,
+        name: &str,
+        value: &str,
+        limit: Duration,
+    ) -> Result<Element, HarnessError> {
+        let start = Instant::now();
+        let mut last = None;
+        loop {
+            if let Ok(element) = self.wait_for(css, Duration::from_millis(0)) {
+                let now = self.attribute(&element, name)?;
+                if now.as_deref() == Some(value) {
+                    return Ok(element);
+                }
+                last = now;
+            }
+            if start.elapsed() > limit {
+                return Err(HarnessError::Timeout {
+                    what: format!("{css} to have {name}={value:?} (last: {last:?})"),
+                    seconds: limit.as_secs(),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
     /// The rendered text of an element.
     pub fn text(&self, element: &Element) -> Result<String, HarnessError> {
         string(self.get(&format!("/element/{}/text", element.id))?)

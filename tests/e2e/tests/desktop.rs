@@ -76,7 +76,7 @@ fn the_simulated_station_shows_each_device_as_it_is_recorded() {
     .expect("start the desktop app with simulated benches");
 
     // The phone bench of the fixtures: slot 1 holds the iPhone 12 of the protocol's example.
-    let slot = "[data-testid=\"bench-PB8-0042\"] [data-testid=\"slot-1\"]";
+    let slot = "[data-testid=\"slot-PB8-0042-1\"]";
     let text = session
         .wait_for_text(slot, "iPhone 12", Duration::from_secs(60))
         .expect("the iPhone 12 in slot 1 is recorded and shown");
@@ -92,7 +92,7 @@ fn the_simulated_station_shows_each_device_as_it_is_recorded() {
     // shown as blocked in words, not only in colour.
     let edge = session
         .wait_for_text(
-            "[data-testid=\"bench-EX8-0001\"] [data-testid=\"slot-5\"]",
+            "[data-testid=\"slot-EX8-0001-5\"]",
             "Redmi Note 12 – 日本版",
             Duration::from_secs(60),
         )
@@ -114,4 +114,154 @@ fn the_simulated_station_shows_each_device_as_it_is_recorded() {
         db.display()
     );
     let _ = std::fs::remove_dir_all(&data);
+}
+
+fn css(testid: &str) -> String {
+    format!("[data-testid=\"{testid}\"]")
+}
+
+/// A technician's day on one device, in the window, in `lang`: the device is read on the simulated
+/// bench, opened from its tile with the keyboard, its checklist answered with single keys and its
+/// zones with digits, graded with reasons; an image file of it is erased with a typed confirmation
+/// while the progress shows, its certificate issued and verified. A screenshot of every screen.
+fn technician_day(lang: &str) {
+    let data = tempfile_dir();
+    let db = data.join("station.sqlite");
+    let cli = target_dir().join("debug/refurbdesk");
+    // Documents need the organisation's name; the CLI sets it as a person would.
+    let set = std::process::Command::new(&cli)
+        .args(["settings", "set", "organisation.name", "Atelier Exemple"])
+        .env("XDG_DATA_HOME", &data)
+        .env("REFURBDESK_DB", &db)
+        .output()
+        .expect("run the refurbdesk CLI (built by the workspace tests)");
+    assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stderr));
+    let image = data.join("disk.img");
+    std::fs::write(&image, vec![0x5a_u8; 8 << 20]).expect("write an 8 MiB image file");
+
+    let session = DesktopSession::start(
+        &app_binary(),
+        &["--simulate"],
+        &[("XDG_DATA_HOME", data.as_path()), ("REFURBDESK_DB", db.as_path())],
+    )
+    .expect("start the desktop app with simulated benches");
+    let shots = artifacts_dir().join(lang);
+    let wait = Duration::from_secs(60);
+
+    if lang != "en" {
+        let option = session
+            .wait_for(&format!("{} option[value=\"{lang}\"]", css("lang-switch")), wait)
+            .expect("the language switch");
+        session.click(&option).expect("choose the language");
+    }
+    let html_lang = session
+        .execute("return document.documentElement.lang;", serde_json::json!([]))
+        .expect("read <html lang>");
+    assert_eq!(html_lang, lang);
+
+    // The iPhone 12 in slot 1 completes intake; its tile says done and carries its battery verdict.
+    let tile = session
+        .wait_for_attribute(&css("slot-PB8-0042-1"), "data-state", "done", wait)
+        .expect("slot 1 completes intake");
+    assert_eq!(
+        session.attribute(&tile, "data-battery").unwrap().as_deref(),
+        Some("pass")
+    );
+    let tiles = session
+        .execute(
+            "return [...document.querySelectorAll('[data-testid^=\"slot-\"]')].map(e => e.getAttribute('data-state'));",
+            serde_json::json!([]),
+        )
+        .expect("read the tiles");
+    let allowed = ["empty", "identifying", "testing", "erasing", "done", "fault", "disconnected"];
+    for state in tiles.as_array().expect("tiles") {
+        assert!(allowed.contains(&state.as_str().unwrap_or("")), "tile state {state}");
+    }
+    session.screenshot(&shots.join("station.png")).expect("screenshot");
+
+    // Keyboard: into the tiles, to slot 1, Enter opens the device.
+    let list = session.wait_for(&css("bench-list"), wait).unwrap();
+    session.click(&tile).expect("focus the tile");
+    session.type_into(&tile, "\u{E007}").expect("press Enter on the tile");
+    drop(list);
+    let imei = session
+        .wait_for_text(&css("device-imei"), "356728114587211", wait)
+        .expect("the device screen shows the IMEI");
+    assert!(imei.contains("356728114587211"));
+    let soh = session.wait_for(&css("device-soh"), wait).unwrap();
+    assert!(session.text(&soh).unwrap().contains("86.0"));
+
+    // The checklist: manual items with P, zones with 0, from the first manual item on.
+    let counts = session
+        .execute(
+            "return [document.querySelectorAll('[data-source=\"technician\"]').length, document.querySelectorAll('[data-testid^=\"zone-\"]').length];",
+            serde_json::json!([]),
+        )
+        .expect("count the open questions");
+    let items = counts[0].as_u64().unwrap_or(0) as usize;
+    let zones = counts[1].as_u64().unwrap_or(0) as usize;
+    assert!(items > 0 && zones > 0, "open items {items}, zones {zones}");
+    let first = session
+        .wait_for("[data-source=\"technician\"]", wait)
+        .expect("a manual item");
+    session.click(&first).expect("start at the first manual item");
+    let checklist = session.wait_for(&css("checklist"), wait).unwrap();
+    let keys = format!("{}{}", "p".repeat(items), "0".repeat(zones));
+    session.type_into(&checklist, &keys).expect("answer by keyboard");
+    let answered = session
+        .execute(
+            "return [...document.querySelectorAll('[data-source=\"technician\"]')].every(e => e.getAttribute('data-answer') === 'pass');",
+            serde_json::json!([]),
+        )
+        .unwrap();
+    assert_eq!(answered, true, "every manual item answered pass");
+    session.click(&session.wait_for(&css("grade-submit"), wait).unwrap()).unwrap();
+    let outcome = session.wait_for(&css("grade-outcome"), wait).expect("graded");
+    assert!(!session.text(&outcome).unwrap().trim().is_empty());
+    let grade = session.wait_for(&css("grade-grade"), wait).unwrap();
+    assert!(!session.text(&grade).unwrap().trim().is_empty());
+    let reasons = session.wait_for(&css("grade-reasons"), wait).unwrap();
+    assert!(!session.text(&reasons).unwrap().trim().is_empty(), "the grade has reasons");
+    session.screenshot(&shots.join("device.png")).expect("screenshot");
+
+    // Erase the image with the confirmation the engine asks for, watching the progress.
+    let target = session.wait_for(&css("erase-target"), wait).unwrap();
+    session.type_into(&target, &image.display().to_string()).unwrap();
+    session.click(&session.wait_for(&css("erase-start"), wait).unwrap()).unwrap();
+    let confirm = session.wait_for(&css("erase-confirm"), wait).expect("asked to confirm");
+    session.type_into(&confirm, "disk.img").unwrap();
+    session.click(&session.wait_for(&css("erase-confirm-submit"), wait).unwrap()).unwrap();
+    session
+        .wait_for_attribute(&css("erase-result"), "data-outcome", "verified", wait)
+        .expect("erased and verified");
+    assert!(
+        std::fs::read(&image).unwrap().iter().all(|byte| *byte == 0),
+        "the image is zeroed"
+    );
+
+    session.click(&session.wait_for(&css("cert-issue"), wait).expect("certifiable")).unwrap();
+    let verify = session.wait_for(&css("document-verify"), wait).expect("issued");
+    session.click(&verify).unwrap();
+    session
+        .wait_for_attribute(&css("document-verification"), "data-valid", "true", wait)
+        .expect("the certificate verifies");
+    session.screenshot(&shots.join("device-certified.png")).expect("screenshot");
+
+    for screen in ["batches", "quality", "settings", "station"] {
+        session.click(&session.wait_for(&css(&format!("nav-{screen}")), wait).unwrap()).unwrap();
+        session.wait_for(&css(screen), wait).expect("the screen opens");
+        session.screenshot(&shots.join(format!("{screen}.png"))).expect("screenshot");
+    }
+    drop(session);
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[test]
+fn a_technician_reads_grades_erases_and_certifies_a_device_in_english() {
+    technician_day("en");
+}
+
+#[test]
+fn a_technician_reads_grades_erases_and_certifies_a_device_in_french() {
+    technician_day("fr");
 }
