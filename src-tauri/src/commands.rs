@@ -335,3 +335,33 @@ pub async fn intake_run(
     let paths = paths.inner().clone();
     on_own_thread(move || at_station(&paths, |ws| intake::run(ws, params))).await
 }
+
+// Verification sampling: draw, the queue, a re-check.
+use refurbdesk_app::qa::{self, QaDrawParams, QaDrawn, QaList, QaVerified, QaVerifyParams};
+
+#[tauri::command]
+pub fn qa_draw(
+    paths: tauri::State<'_, DataPaths>,
+    params: QaDrawParams,
+) -> Result<QaDrawn, WindowError> {
+    at_station(&paths, |ws| qa::draw(ws, params))
+}
+
+#[tauri::command]
+pub fn qa_list(paths: tauri::State<'_, DataPaths>) -> Result<QaList, WindowError> {
+    at_station(&paths, |ws| qa::list(ws))
+}
+
+#[tauri::command]
+pub async fn qa_verify(
+    app: tauri::AppHandle,
+    paths: tauri::State<'_, DataPaths>,
+    params: QaVerifyParams,
+) -> Result<QaVerified, WindowError> {
+    let paths = paths.inner().clone();
+    on_own_thread(move || {
+        let progress = app.state::<RunningErase>().begin(&app);
+        at_station(&paths, |ws| qa::verify(ws, params, &progress))
+    })
+    .await
+}

@@ -20,6 +20,7 @@ pub mod operators;
 pub mod paths;
 pub mod policy;
 pub mod progress;
+pub mod qa;
 pub mod settings;
 #[cfg(feature = "simulate")]
 pub mod sim;

@@ -112,13 +112,19 @@ fn check(ws: &Workstation, key: &str, value: &str) -> Result<()> {
     if key == STATION_CHANNEL_SETTING {
         return check_station_channel(ws, value);
     }
+    if key == crate::qa::SHARE_SETTING {
+        return crate::qa::check_share(value)
+            .map(|_| ())
+            .map_err(Error::usage);
+    }
     if let Some((channel, suffix)) = channel_key(key) {
         return check_channel_figure(ws, channel, suffix, value);
     }
     let mut message = format!(
-        "there is no setting {key:?}; the settings are {}, {STATION_CHANNEL_SETTING}, \
+        "there is no setting {key:?}; the settings are {}, {STATION_CHANNEL_SETTING}, {}, \
          channel.NAME.{THRESHOLD_SUFFIX} and channel.NAME.{CONSUMED_SUFFIX}",
-        setting::ALL.join(", ")
+        setting::ALL.join(", "),
+        crate::qa::SHARE_SETTING
     );
     if let Some(closest) = closest_key(key) {
         message.push_str(&format!("; did you mean {closest}?"));
@@ -227,6 +233,7 @@ fn check_channel_figure(ws: &Workstation, channel: &str, suffix: &str, value: &s
 fn closest_key(key: &str) -> Option<String> {
     let mut candidates: Vec<String> = setting::ALL.iter().map(|k| (*k).to_owned()).collect();
     candidates.push(STATION_CHANNEL_SETTING.to_owned());
+    candidates.push(crate::qa::SHARE_SETTING.to_owned());
     if let Some(rest) = key.strip_prefix("channel.") {
         if let Some((name, _)) = rest.rsplit_once('.') {
             for suffix in [THRESHOLD_SUFFIX, CONSUMED_SUFFIX] {

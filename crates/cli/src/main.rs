@@ -58,6 +58,10 @@ enum Command {
     /// Verify the audit log's hash chain
     #[command(subcommand)]
     Audit(commands::audit::AuditCommand),
+    /// Verification sampling: draw verified erasures for an independent re-check, list the
+    /// queue, record each re-check
+    #[command(subcommand)]
+    Qa(commands::qa::QaCommand),
     /// Back up, restore and check the station's database
     #[command(subcommand)]
     Db(commands::db::DbCommand),
@@ -105,6 +109,7 @@ fn run(cli: &Cli, paths: &DataPaths) -> Result<(), Failure> {
         Command::Sim(command) => commands::sim::run(command, cli.global.json),
         Command::Operator(command) => commands::operator::run(command, &cli.global, paths),
         Command::Audit(command) => commands::audit::run(command, &cli.global, paths),
+        Command::Qa(command) => commands::qa::run(command, &cli.global, paths),
         Command::Db(command) => commands::db::run(command, &cli.global, paths),
         Command::Devices(args) => commands::devices::run(args, &cli.global, paths),
         Command::Erase(args) => commands::erase::run(args, &cli.global, paths),

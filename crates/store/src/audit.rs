@@ -49,10 +49,12 @@ pub(crate) enum Entity {
     Destruction,
     Certificate,
     Setting,
+    QaDraw,
+    QaSample,
 }
 
 impl Entity {
-    const ALL: [Entity; 13] = [
+    const ALL: [Entity; 15] = [
         Entity::Station,
         Entity::Operator,
         Entity::Bench,
@@ -66,6 +68,8 @@ impl Entity {
         Entity::Destruction,
         Entity::Certificate,
         Entity::Setting,
+        Entity::QaDraw,
+        Entity::QaSample,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -83,6 +87,8 @@ impl Entity {
             Entity::Destruction => "destruction",
             Entity::Certificate => "certificate",
             Entity::Setting => "setting",
+            Entity::QaDraw => "qa_draw",
+            Entity::QaSample => "qa_sample",
         }
     }
 
@@ -107,6 +113,8 @@ impl Entity {
             Entity::Destruction => "SELECT * FROM destructions WHERE id = ?1",
             Entity::Certificate => "SELECT * FROM certificates WHERE id = ?1",
             Entity::Setting => "SELECT * FROM settings WHERE id = ?1",
+            Entity::QaDraw => "SELECT * FROM qa_draws WHERE id = ?1",
+            Entity::QaSample => "SELECT * FROM qa_samples WHERE id = ?1",
         }
     }
 
@@ -125,6 +133,8 @@ impl Entity {
             Entity::Destruction => "SELECT id FROM destructions ORDER BY id",
             Entity::Certificate => "SELECT id FROM certificates ORDER BY id",
             Entity::Setting => "SELECT id FROM settings ORDER BY id",
+            Entity::QaDraw => "SELECT id FROM qa_draws ORDER BY id",
+            Entity::QaSample => "SELECT id FROM qa_samples ORDER BY id",
         }
     }
 }

@@ -180,6 +180,18 @@ pub enum StoreError {
     #[error("the erasure cannot be recorded: {field} {reason}")]
     InvalidErasure { field: String, reason: String },
 
+    #[error("the verification sample cannot be recorded: {field} {reason}")]
+    InvalidQa { field: String, reason: String },
+
+    #[error(
+        "{operator} erased {erasure} and may not verify it: the re-check must be independent; \
+         another operator checks it"
+    )]
+    SelfVerification {
+        erasure: uuid::Uuid,
+        operator: String,
+    },
+
     #[error("there is no erasure {id} in this database; check the id (it is printed when the erasure starts)")]
     UnknownErasure { id: uuid::Uuid },
 

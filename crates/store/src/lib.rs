@@ -24,6 +24,7 @@ mod grades;
 mod intake;
 mod maintenance;
 mod operators;
+mod qa;
 mod roles;
 mod store;
 
@@ -46,5 +47,8 @@ pub use intake::{
 };
 pub use maintenance::{CheckReport, RestoreReport};
 pub use operators::Operator;
+pub use qa::{
+    iso_week, NewQaDraw, NewQaResult, QaCandidate, QaCheckKind, QaOutcome, QaResult, QaSample,
+};
 pub use roles::{Action, Actor, Role, UnknownRoleError};
 pub use store::{Durability, Store, SCHEMA_VERSION};

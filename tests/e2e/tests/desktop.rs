@@ -135,14 +135,21 @@ fn technician_day(lang: &str) {
         .env("REFURBDESK_DB", &db)
         .output()
         .expect("run the refurbdesk CLI (built by the workspace tests)");
-    assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stderr));
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
     let image = data.join("disk.img");
     std::fs::write(&image, vec![0x5a_u8; 8 << 20]).expect("write an 8 MiB image file");
 
     let session = DesktopSession::start(
         &app_binary(),
         &["--simulate"],
-        &[("XDG_DATA_HOME", data.as_path()), ("REFURBDESK_DB", db.as_path())],
+        &[
+            ("XDG_DATA_HOME", data.as_path()),
+            ("REFURBDESK_DB", db.as_path()),
+        ],
     )
     .expect("start the desktop app with simulated benches");
     let shots = artifacts_dir().join(lang);
@@ -150,12 +157,18 @@ fn technician_day(lang: &str) {
 
     if lang != "en" {
         let option = session
-            .wait_for(&format!("{} option[value=\"{lang}\"]", css("lang-switch")), wait)
+            .wait_for(
+                &format!("{} option[value=\"{lang}\"]", css("lang-switch")),
+                wait,
+            )
             .expect("the language switch");
         session.click(&option).expect("choose the language");
     }
     let html_lang = session
-        .execute("return document.documentElement.lang;", serde_json::json!([]))
+        .execute(
+            "return document.documentElement.lang;",
+            serde_json::json!([]),
+        )
         .expect("read <html lang>");
     assert_eq!(html_lang, lang);
 
@@ -173,16 +186,31 @@ fn technician_day(lang: &str) {
             serde_json::json!([]),
         )
         .expect("read the tiles");
-    let allowed = ["empty", "identifying", "testing", "erasing", "done", "fault", "disconnected"];
+    let allowed = [
+        "empty",
+        "identifying",
+        "testing",
+        "erasing",
+        "done",
+        "fault",
+        "disconnected",
+    ];
     for state in tiles.as_array().expect("tiles") {
-        assert!(allowed.contains(&state.as_str().unwrap_or("")), "tile state {state}");
+        assert!(
+            allowed.contains(&state.as_str().unwrap_or("")),
+            "tile state {state}"
+        );
     }
-    session.screenshot(&shots.join("station.png")).expect("screenshot");
+    session
+        .screenshot(&shots.join("station.png"))
+        .expect("screenshot");
 
     // Keyboard: into the tiles, to slot 1, Enter opens the device.
     let list = session.wait_for(&css("bench-list"), wait).unwrap();
     session.click(&tile).expect("focus the tile");
-    session.type_into(&tile, "\u{E007}").expect("press Enter on the tile");
+    session
+        .type_into(&tile, "\u{E007}")
+        .expect("press Enter on the tile");
     drop(list);
     let imei = session
         .wait_for_text(&css("device-imei"), "356728114587211", wait)
@@ -204,10 +232,14 @@ fn technician_day(lang: &str) {
     let first = session
         .wait_for("[data-source=\"technician\"]", wait)
         .expect("a manual item");
-    session.click(&first).expect("start at the first manual item");
+    session
+        .click(&first)
+        .expect("start at the first manual item");
     let checklist = session.wait_for(&css("checklist"), wait).unwrap();
     let keys = format!("{}{}", "p".repeat(items), "0".repeat(zones));
-    session.type_into(&checklist, &keys).expect("answer by keyboard");
+    session
+        .type_into(&checklist, &keys)
+        .expect("answer by keyboard");
     let answered = session
         .execute(
             "return [...document.querySelectorAll('[data-source=\"technician\"]')].every(e => e.getAttribute('data-answer') === 'pass');",
@@ -215,22 +247,43 @@ fn technician_day(lang: &str) {
         )
         .unwrap();
     assert_eq!(answered, true, "every manual item answered pass");
-    session.click(&session.wait_for(&css("grade-submit"), wait).unwrap()).unwrap();
-    let outcome = session.wait_for(&css("grade-outcome"), wait).expect("graded");
+    session
+        .click(&session.wait_for(&css("grade-submit"), wait).unwrap())
+        .unwrap();
+    let outcome = session
+        .wait_for(&css("grade-outcome"), wait)
+        .expect("graded");
     assert!(!session.text(&outcome).unwrap().trim().is_empty());
     let grade = session.wait_for(&css("grade-grade"), wait).unwrap();
     assert!(!session.text(&grade).unwrap().trim().is_empty());
     let reasons = session.wait_for(&css("grade-reasons"), wait).unwrap();
-    assert!(!session.text(&reasons).unwrap().trim().is_empty(), "the grade has reasons");
-    session.screenshot(&shots.join("device.png")).expect("screenshot");
+    assert!(
+        !session.text(&reasons).unwrap().trim().is_empty(),
+        "the grade has reasons"
+    );
+    session
+        .screenshot(&shots.join("device.png"))
+        .expect("screenshot");
 
     // Erase the image with the confirmation the engine asks for, watching the progress.
     let target = session.wait_for(&css("erase-target"), wait).unwrap();
-    session.type_into(&target, &image.display().to_string()).unwrap();
-    session.click(&session.wait_for(&css("erase-start"), wait).unwrap()).unwrap();
-    let confirm = session.wait_for(&css("erase-confirm"), wait).expect("asked to confirm");
+    session
+        .type_into(&target, &image.display().to_string())
+        .unwrap();
+    session
+        .click(&session.wait_for(&css("erase-start"), wait).unwrap())
+        .unwrap();
+    let confirm = session
+        .wait_for(&css("erase-confirm"), wait)
+        .expect("asked to confirm");
     session.type_into(&confirm, "disk.img").unwrap();
-    session.click(&session.wait_for(&css("erase-confirm-submit"), wait).unwrap()).unwrap();
+    session
+        .click(
+            &session
+                .wait_for(&css("erase-confirm-submit"), wait)
+                .unwrap(),
+        )
+        .unwrap();
     session
         .wait_for_attribute(&css("erase-result"), "data-outcome", "verified", wait)
         .expect("erased and verified");
@@ -239,18 +292,38 @@ fn technician_day(lang: &str) {
         "the image is zeroed"
     );
 
-    session.click(&session.wait_for(&css("cert-issue"), wait).expect("certifiable")).unwrap();
-    let verify = session.wait_for(&css("document-verify"), wait).expect("issued");
+    session
+        .click(
+            &session
+                .wait_for(&css("cert-issue"), wait)
+                .expect("certifiable"),
+        )
+        .unwrap();
+    let verify = session
+        .wait_for(&css("document-verify"), wait)
+        .expect("issued");
     session.click(&verify).unwrap();
     session
         .wait_for_attribute(&css("document-verification"), "data-valid", "true", wait)
         .expect("the certificate verifies");
-    session.screenshot(&shots.join("device-certified.png")).expect("screenshot");
+    session
+        .screenshot(&shots.join("device-certified.png"))
+        .expect("screenshot");
 
     for screen in ["batches", "quality", "settings", "station"] {
-        session.click(&session.wait_for(&css(&format!("nav-{screen}")), wait).unwrap()).unwrap();
-        session.wait_for(&css(screen), wait).expect("the screen opens");
-        session.screenshot(&shots.join(format!("{screen}.png"))).expect("screenshot");
+        session
+            .click(
+                &session
+                    .wait_for(&css(&format!("nav-{screen}")), wait)
+                    .unwrap(),
+            )
+            .unwrap();
+        session
+            .wait_for(&css(screen), wait)
+            .expect("the screen opens");
+        session
+            .screenshot(&shots.join(format!("{screen}.png")))
+            .expect("screenshot");
     }
     drop(session);
     let _ = std::fs::remove_dir_all(&data);

@@ -11,5 +11,6 @@ mod erase;
 mod grade;
 mod intake;
 mod operators;
+mod qa;
 mod settings;
 mod station;

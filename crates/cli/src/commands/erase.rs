@@ -115,7 +115,7 @@ fn workstation(global: &GlobalArgs, paths: &DataPaths) -> Result<Workstation, Fa
 
 /// Ctrl-C (or a polite kill) sets `cancel` instead of ending the process: the use case stops at
 /// its next step and records the erasure `interrupted`.
-fn watch_ctrl_c(cancel: &Cancel) -> Result<(), Failure> {
+pub(crate) fn watch_ctrl_c(cancel: &Cancel) -> Result<(), Failure> {
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(signal, cancel.flag()).map_err(|error| {
             Failure::new(Exit::Data, anyhow!("could not watch for Ctrl-C: {error}"))
@@ -273,7 +273,7 @@ fn run_drive(
     }
 }
 
-fn progress_bar() -> ProgressBar {
+pub(crate) fn progress_bar() -> ProgressBar {
     // Hidden automatically when stderr is not a terminal (scripts, --json in CI).
     let bar = ProgressBar::new(0);
     bar.set_style(
@@ -288,7 +288,7 @@ fn progress_bar() -> ProgressBar {
 }
 
 /// Each report of the erasure moves the bar: the pass or the verification, and the bytes done.
-fn show(bar: &ProgressBar, report: &ProgressReport) {
+pub(crate) fn show(bar: &ProgressBar, report: &ProgressReport) {
     if let Some(stage) = &report.stage {
         bar.set_prefix(stage.clone());
     }

@@ -11,6 +11,7 @@ mod grade_ask;
 pub mod intake;
 pub mod operator;
 pub mod policy;
+pub mod qa;
 pub mod settings;
 pub mod sim;
 pub mod station;
