@@ -11,17 +11,7 @@ use thiserror::Error;
 
 use crate::words::word_enum;
 
-word_enum! {
-    /// A technician's answer to a checklist item.
-    Answer, "checklist answer" {
-        /// The check succeeded.
-        Pass => "pass",
-        /// The check failed.
-        Fail => "fail",
-        /// The check does not apply to this device (no fingerprint reader…).
-        Na => "na",
-    }
-}
+pub use refurbdesk_domain::Answer;
 
 word_enum! {
     /// What the bench said about one test.

@@ -34,7 +34,7 @@ use refurbdesk_certificate::{
     reprint, Document, IssueError, KeyError, Keyring, Lang, PrintOptions, SignedDocument, Signer,
     TrustedKeys,
 };
-use refurbdesk_grading::{Checklists, Zone};
+use refurbdesk_grading::{Checklists, Reason};
 use refurbdesk_store::{
     CertificateRecord, DestructionRecord, ErasureDetails, ErasureRecord, ErasureStatus,
     NewCertificate, SigningKeyRecord, Store, StoreError,
@@ -515,9 +515,9 @@ impl<'a> Documents<'a> {
             grade_id: grade.id,
             graded_at: grade.graded_at,
             operator: grade.operator.clone(),
-            outcome: grade.outcome.clone(),
-            listing_grade: grade.listing_grade.clone(),
-            buyback_grade: grade.buyback_grade.clone(),
+            outcome: grade.outcome.to_string(),
+            listing_grade: grade.listing_grade.to_string(),
+            buyback_grade: grade.buyback_grade.to_string(),
             policy_name: grade.policy_name.clone(),
             policy_version: grade.policy_version.clone(),
             policy_sha256: grade.policy_sha256.clone(),
@@ -535,7 +535,7 @@ impl<'a> Documents<'a> {
                     let item = checklist.item(&answer.item);
                     CheckFact {
                         name: answer.item.clone(),
-                        outcome: answer.answer.clone(),
+                        outcome: answer.answer.to_string(),
                         detail: None,
                         label: item.map(|item| item.label_in(Lang::En).to_owned()),
                         label_fr: item.map(|item| item.label_in(Lang::Fr).to_owned()),
@@ -546,10 +546,10 @@ impl<'a> Documents<'a> {
                 .zones
                 .iter()
                 .map(|zone| {
-                    let known = zone.zone.parse::<Zone>().ok();
+                    let known = Some(zone.zone);
                     CheckFact {
-                        name: zone.zone.clone(),
-                        outcome: zone.level.clone(),
+                        name: zone.zone.to_string(),
+                        outcome: zone.level.to_string(),
                         detail: (!zone.photos.is_empty()).then(|| {
                             zone.photos
                                 .iter()
@@ -745,38 +745,17 @@ fn words_without_findings<T>(words: &[String], findings: &[T]) -> Vec<String> {
 
 /// Each recorded grade reason as printed: its sentence in `lang` (the
 /// English one where it has no other) followed by its rule id.
-fn reason_texts(reasons: &Value, lang: Lang) -> Vec<String> {
-    let text_key = match lang {
-        Lang::En => "text",
-        Lang::Fr => "text_fr",
-    };
+fn reason_texts(reasons: &[Reason], lang: Lang) -> Vec<String> {
     reasons
-        .as_array()
-        .map(|reasons| {
-            reasons
-                .iter()
-                .map(|reason| {
-                    let text = reason
-                        .get(text_key)
-                        .or_else(|| reason.get("text"))
-                        .and_then(Value::as_str);
-                    match (text, reason.get("rule").and_then(Value::as_str)) {
-                        (Some(text), Some(rule)) => format!("{text} ({rule})"),
-                        (Some(text), None) => text.to_owned(),
-                        (None, _) => reason.to_string(),
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+        .iter()
+        .map(|reason| format!("{} ({})", reason.text_in(lang), reason.rule))
+        .collect()
 }
 
 /// Whether a recorded grade has its reasons in French (grades made before
 /// the policy had French sentences do not).
-fn has_french(reasons: &Value) -> bool {
-    reasons
-        .as_array()
-        .is_some_and(|reasons| reasons.iter().any(|reason| reason.get("text_fr").is_some()))
+fn has_french(reasons: &[Reason]) -> bool {
+    reasons.iter().any(|reason| reason.text_fr.is_some())
 }
 
 fn drive_media_type(drive: &Value) -> String {
