@@ -311,28 +311,75 @@ impl std::str::FromStr for CtiaCode {
 /// its value as text. Names and fixed words are borrowed, not copied.
 pub type Inputs = BTreeMap<Cow<'static, str>, Cow<'static, str>>;
 
+/// Sentences by language tag (`"en"`, `"fr"`…) as they were told when something was recorded:
+/// a language is a key, not a field, so a catalogue for one more language needs no new field.
+pub type Texts = BTreeMap<String, String>;
+
 /// One reason behind a grade: the rule that fired, the inputs it looked at,
-/// and a sentence a customer could be shown, in English and, when the policy
-/// has it, in French, as told from the catalogue (or the policy's own
-/// sentences) when the grade was made. The rule id is stable across languages.
+/// and a sentence a customer could be shown, by language, as told from the
+/// catalogue (or the policy's own sentences) when the grade was made. The
+/// rule id is stable across languages.
+///
+/// Grades recorded before the sentences were keyed by language hold `text`
+/// (English) and `text_fr`; they read back as `texts["en"]` and `texts["fr"]`.
+/// A reason is always written in the new shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredReason")]
 pub struct Reason {
     pub rule: String,
     pub inputs: Inputs,
-    pub text: String,
-    /// Absent from grades made before French reasons existed, and for rules
-    /// of a policy that has no `reason_fr`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text_fr: Option<String>,
+    /// The sentence by language tag: English (`en`) always; every other
+    /// language the catalogue or the policy words it in.
+    pub texts: Texts,
+}
+
+/// A reason as any build wrote it: `texts`, or the older `text` and `text_fr`.
+#[derive(Deserialize)]
+struct StoredReason {
+    rule: String,
+    #[serde(default)]
+    inputs: Inputs,
+    #[serde(default)]
+    texts: Texts,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    text_fr: Option<String>,
+}
+
+impl From<StoredReason> for Reason {
+    fn from(stored: StoredReason) -> Self {
+        let mut texts = stored.texts;
+        for (lang, text) in [(Lang::En, stored.text), (Lang::Fr, stored.text_fr)] {
+            if let Some(text) = text {
+                texts.entry(lang.as_str().to_owned()).or_insert(text);
+            }
+        }
+        Reason {
+            rule: stored.rule,
+            inputs: stored.inputs,
+            texts,
+        }
+    }
 }
 
 impl Reason {
-    /// The sentence in `lang`, or the English one when there is no other.
+    /// The sentence in `lang`, or the English one when there is none in `lang`.
     pub fn text_in(&self, lang: Lang) -> &str {
-        match (lang, &self.text_fr) {
-            (Lang::Fr, Some(text)) => text,
-            _ => &self.text,
-        }
+        self.texts
+            .get(lang.as_str())
+            .or_else(|| self.texts.get(Lang::En.as_str()))
+            .map_or("", String::as_str)
+    }
+
+    /// The English sentence.
+    pub fn text(&self) -> &str {
+        self.text_in(Lang::En)
+    }
+
+    /// Whether the reason has a sentence of its own in `lang`.
+    pub fn has(&self, lang: Lang) -> bool {
+        self.texts.contains_key(lang.as_str())
     }
 }
 
@@ -475,5 +522,30 @@ mod tests {
         ] {
             assert!(bad.parse::<CtiaCode>().is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_reason_written_with_text_fr_reads_back_keyed_by_language() {
+        let old = r#"{"inputs":{"failed":"wifi"},"rule":"functional.failed",
+            "text":"Wi-Fi failed","text_fr":"Le Wi-Fi a échoué"}"#;
+        let reason: Reason = serde_json::from_str(old).expect("reads");
+        assert_eq!(reason.texts["en"], "Wi-Fi failed");
+        assert_eq!(reason.texts["fr"], "Le Wi-Fi a échoué");
+        assert_eq!(reason.text_in(Lang::Fr), "Le Wi-Fi a échoué");
+        let english_only: Reason =
+            serde_json::from_str(r#"{"inputs":{},"rule":"grade.good","text":"Good"}"#)
+                .expect("reads");
+        assert!(!english_only.has(Lang::Fr));
+        assert_eq!(english_only.text_in(Lang::Fr), "Good");
+
+        // Written in the new shape only, and read back the same.
+        let json = serde_json::to_value(&reason).expect("writes");
+        assert!(
+            json.get("text_fr").is_none() && json.get("text").is_none(),
+            "{json}"
+        );
+        assert_eq!(json["texts"]["fr"], "Le Wi-Fi a échoué");
+        let again: Reason = serde_json::from_value(json).expect("reads");
+        assert_eq!(again, reason);
     }
 }

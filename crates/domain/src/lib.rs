@@ -57,7 +57,7 @@ pub use fields::{
 };
 pub use grade::{
     Answer, BuybackGrade, CosmeticLevel, CtiaCode, CtiaCodeError, CtiaCosmetic, Functional, Inputs,
-    ListingGrade, Outcome, Reason, Zone,
+    ListingGrade, Outcome, Reason, Texts, Zone,
 };
 pub use imei::{check_imei, check_imei_in, luhn_valid};
 pub use lang::{bare_number, number_below, tell_reasons, Lang};

@@ -9,7 +9,7 @@ use crate::checklist::ItemResult;
 use crate::cosmetic::Zone;
 
 pub use refurbdesk_domain::{
-    BuybackGrade, CtiaCode, CtiaCosmetic, Functional, Inputs, ListingGrade, Outcome, Reason,
+    BuybackGrade, CtiaCode, CtiaCosmetic, Functional, Inputs, ListingGrade, Outcome, Reason, Texts,
 };
 
 /// Which policy decided.

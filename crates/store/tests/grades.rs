@@ -68,8 +68,7 @@ fn new_grade(intake_id: Uuid, operator: &str) -> NewGrade {
         reasons: vec![Reason {
             rule: "functional.failed".into(),
             inputs: [("failed".into(), "camera_rear".into())].into(),
-            text: "…".into(),
-            text_fr: None,
+            texts: [("en".into(), "…".into())].into(),
         }],
         inputs: json!({"cosmetic": {"screen": "micro"}}),
     }
