@@ -20,6 +20,12 @@ battery-below-threshold = Battery health is { $health }, below the { $threshold 
 battery-worn-out = Battery health is { $health }, below { $consumed }: the battery is worn out and must be replaced.
 battery-no-health-figures = The battery is present, but neither its capacities nor a health figure were reported; an operator must check its health.
 battery-cycles-above-mark = { $cycles } charge cycles is above the { $limit }-cycle mark for { $family }.
+# Battery families of assets/battery-cycle-limits.toml (`family = …`), completing battery-cycles-above-mark.
+battery-family-typical-lithium-ion = a typical lithium-ion battery
+battery-family-iphone-15-and-later = iPhone 15 and later
+battery-family-iphone-14-and-older = iPhone 14 and older
+battery-family-ipad = iPad
+battery-family-macbook = MacBook
 battery-cycles-not-reported = The charge cycle count was not reported.
 # A health that even four decimals would round up to its limit.
 battery-just-under = just under { $limit }

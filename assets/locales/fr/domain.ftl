@@ -19,6 +19,12 @@ battery-below-threshold = L'état de santé de la batterie est de { $health }, s
 battery-worn-out = L'état de santé de la batterie est de { $health }, sous { $consumed } : la batterie est usée et doit être remplacée.
 battery-no-health-figures = La batterie est présente, mais ni ses capacités ni un état de santé n'ont été indiqués ; un opérateur doit vérifier son état.
 battery-cycles-above-mark = { $cycles } cycles de charge, c'est au-delà du repère de { $limit } cycles pour { $family }.
+# Familles de batteries de assets/battery-cycle-limits.toml (`family = …`), qui complètent battery-cycles-above-mark.
+battery-family-typical-lithium-ion = une batterie lithium-ion ordinaire
+battery-family-iphone-15-and-later = les iPhone 15 et suivants
+battery-family-iphone-14-and-older = les iPhone 14 et antérieurs
+battery-family-ipad = les iPad
+battery-family-macbook = les MacBook
 battery-cycles-not-reported = Le nombre de cycles de charge n'a pas été indiqué.
 battery-just-under = à peine moins de { $limit }
 

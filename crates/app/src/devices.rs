@@ -377,7 +377,11 @@ fn grade_view(grade: &GradeRecord, lang: Lang) -> GradeView {
         grade: grade.listing_grade.to_string(),
         buyback_grade: grade.buyback_grade.to_string(),
         partial: grade.partial,
-        reasons: crate::documents::reason_texts(&grade.reasons, lang),
+        reasons: grade
+            .reasons
+            .iter()
+            .map(|reason| format!("{} ({})", reason.text_in(lang), reason.rule))
+            .collect(),
         answers: grade
             .answers
             .iter()

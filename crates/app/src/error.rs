@@ -381,6 +381,7 @@ impl From<refurbdesk_store::StoreError> for Error {
             S::UnknownCertificate { .. } => Some(Hint::ListRecords {
                 what: RecordKind::Certificates,
             }),
+            S::Corrupt { .. } => Some(Hint::CheckDatabase),
             _ => None,
         };
         let error = Error::from_error(code, &error);

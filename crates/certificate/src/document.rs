@@ -3,6 +3,7 @@
 //! are chosen when rendering, so one signed record can be printed in either language (the
 //! language is not part of the signed data).
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
@@ -277,32 +278,63 @@ impl LockFacts {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredCheckFact")]
 pub struct CheckFact {
     /// The test, checklist item or zone, as recorded (`camera_rear`).
     pub name: String,
     /// `pass`, `fail`, `skip`, `na`, or a zone's cosmetic level.
     pub outcome: String,
     pub detail: Option<String>,
-    /// What the name means, for people: "rear camera" / "appareil photo
-    /// arrière". Absent where nothing says (older reports print the name).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label_fr: Option<String>,
+    /// What the name means, for people, by language tag: `{"en": "rear camera", "fr":
+    /// "appareil photo arrière"}`. Empty where nothing says (older reports print the name).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+}
+
+/// A check as any build signed it: `labels`, or the older `label` and `label_fr`.
+#[derive(Deserialize)]
+struct StoredCheckFact {
+    name: String,
+    outcome: String,
+    #[serde(default)]
+    detail: Option<String>,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    label_fr: Option<String>,
+}
+
+impl From<StoredCheckFact> for CheckFact {
+    fn from(stored: StoredCheckFact) -> Self {
+        let mut labels = stored.labels;
+        for (lang, label) in [(Lang::En, stored.label), (Lang::Fr, stored.label_fr)] {
+            if let Some(label) = label {
+                labels.entry(lang.as_str().to_owned()).or_insert(label);
+            }
+        }
+        CheckFact {
+            name: stored.name,
+            outcome: stored.outcome,
+            detail: stored.detail,
+            labels,
+        }
+    }
 }
 
 impl CheckFact {
     /// The label in `lang`, else the English label, else the recorded name.
     pub fn label_in(&self, lang: Lang) -> &str {
-        let french = match lang {
-            Lang::Fr => self.label_fr.as_deref(),
-            Lang::En => None,
-        };
-        french.or(self.label.as_deref()).unwrap_or(&self.name)
+        self.labels
+            .get(lang.as_str())
+            .or_else(|| self.labels.get(Lang::En.as_str()))
+            .unwrap_or(&self.name)
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredGradeFacts")]
 pub struct GradeFacts {
     pub grade_id: Uuid,
     pub graded_at: DateTime<Utc>,
@@ -314,23 +346,80 @@ pub struct GradeFacts {
     pub policy_version: String,
     pub policy_sha256: String,
     pub partial: bool,
-    /// The grade's reasons in English, each followed by its rule id.
-    pub reasons: Vec<String>,
-    /// The same reasons in French; empty for a grade made before the policy
-    /// had French sentences.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub reasons_fr: Vec<String>,
+    /// The grade's reasons by language tag, each followed by its rule id: `en` always, every
+    /// other language the grade's reasons were told in (none for a grade made before the policy
+    /// had French sentences).
+    pub reasons: BTreeMap<String, Vec<String>>,
     pub checklist: Vec<CheckFact>,
     pub cosmetic: Vec<CheckFact>,
 }
 
-impl GradeFacts {
-    /// The reasons to print in `lang`: the English ones when there are no others.
-    pub fn reasons_in(&self, lang: Lang) -> &[String] {
-        match lang {
-            Lang::Fr if !self.reasons_fr.is_empty() => &self.reasons_fr,
-            _ => &self.reasons,
+/// A grade as any build signed it: `reasons` by language, or the older English list in
+/// `reasons` with the French one in `reasons_fr`.
+#[derive(Deserialize)]
+struct StoredGradeFacts {
+    grade_id: Uuid,
+    graded_at: DateTime<Utc>,
+    operator: String,
+    outcome: String,
+    listing_grade: String,
+    buyback_grade: String,
+    policy_name: String,
+    policy_version: String,
+    policy_sha256: String,
+    partial: bool,
+    reasons: StoredReasons,
+    #[serde(default)]
+    reasons_fr: Vec<String>,
+    checklist: Vec<CheckFact>,
+    cosmetic: Vec<CheckFact>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StoredReasons {
+    ByLanguage(BTreeMap<String, Vec<String>>),
+    English(Vec<String>),
+}
+
+impl From<StoredGradeFacts> for GradeFacts {
+    fn from(stored: StoredGradeFacts) -> Self {
+        let mut reasons = match stored.reasons {
+            StoredReasons::ByLanguage(reasons) => reasons,
+            StoredReasons::English(english) => {
+                BTreeMap::from([(Lang::En.as_str().to_owned(), english)])
+            }
+        };
+        if !stored.reasons_fr.is_empty() {
+            reasons
+                .entry(Lang::Fr.as_str().to_owned())
+                .or_insert(stored.reasons_fr);
         }
+        GradeFacts {
+            grade_id: stored.grade_id,
+            graded_at: stored.graded_at,
+            operator: stored.operator,
+            outcome: stored.outcome,
+            listing_grade: stored.listing_grade,
+            buyback_grade: stored.buyback_grade,
+            policy_name: stored.policy_name,
+            policy_version: stored.policy_version,
+            policy_sha256: stored.policy_sha256,
+            partial: stored.partial,
+            reasons,
+            checklist: stored.checklist,
+            cosmetic: stored.cosmetic,
+        }
+    }
+}
+
+impl GradeFacts {
+    /// The reasons to print in `lang`: the English ones when there are none in `lang`.
+    pub fn reasons_in(&self, lang: Lang) -> &[String] {
+        self.reasons
+            .get(lang.as_str())
+            .or_else(|| self.reasons.get(Lang::En.as_str()))
+            .map_or(&[], Vec::as_slice)
     }
 }
 

@@ -1,6 +1,8 @@
 //! Realistic example documents, one of each kind, for tests, benchmarks and layout previews.
 //! `n` varies the identities so that many samples are distinct devices.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use refurbdesk_domain::{BatteryFinding, LockFinding};
 use uuid::Uuid;
@@ -176,12 +178,13 @@ pub fn device_report(n: u64) -> Document {
         name: name.to_owned(),
         outcome: outcome.to_owned(),
         detail: detail.map(str::to_owned),
-        label: None,
-        label_fr: None,
+        labels: BTreeMap::new(),
     };
-    let labelled = |check: CheckFact, label: &str, label_fr: &str| CheckFact {
-        label: Some(label.to_owned()),
-        label_fr: Some(label_fr.to_owned()),
+    let labelled = |check: CheckFact, english: &str, french: &str| CheckFact {
+        labels: BTreeMap::from([
+            ("en".to_owned(), english.to_owned()),
+            ("fr".to_owned(), french.to_owned()),
+        ]),
         ..check
     };
     envelope(
@@ -249,12 +252,14 @@ pub fn device_report(n: u64) -> Document {
                 policy_sha256: "9c1e5b0d7a3f2e4c6b8a9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c"
                     .to_owned(),
                 partial: false,
-                reasons: vec![
-                    "These checks did not pass: speaker. They will be repaired before sale. (functional.failed)".to_owned(),
-                ],
-                reasons_fr: vec![
-                    "Ces contrôles ont échoué : haut-parleur. Ces défauts seront réparés avant la vente. (functional.failed)".to_owned(),
-                ],
+                reasons: BTreeMap::from([
+                    ("en".to_owned(), vec![
+                        "These checks did not pass: speaker. They will be repaired before sale. (functional.failed)".to_owned(),
+                    ]),
+                    ("fr".to_owned(), vec![
+                        "Ces contrôles ont échoué : haut-parleur. Ces défauts seront réparés avant la vente. (functional.failed)".to_owned(),
+                    ]),
+                ]),
                 checklist: vec![
                     labelled(
                         check("powers_on_off", "pass", None),

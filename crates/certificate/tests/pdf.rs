@@ -6,8 +6,8 @@ use std::process::Command;
 
 use refurbdesk_certificate::document::Body;
 use refurbdesk_certificate::{
-    issue, reprint, samples, verify_bytes, Document, Keyring, Lang, PrintOptions, Signer,
-    TrustedKeys, VerifyError,
+    issue, reprint, samples, verify_bytes, Document, Keyring, Lang, PrintOptions, SignedDocument,
+    Signer, TrustedKeys, VerifyError,
 };
 
 fn artifacts() -> PathBuf {
@@ -758,8 +758,8 @@ fn a_report_tells_lock_states_and_reasons_in_its_own_language() {
             .grade
             .as_mut()
             .expect("the sample is graded")
-            .reasons_fr
-            .clear();
+            .reasons
+            .remove("fr");
     }
     let issued = issue(&older, Lang::Fr, &signer, &PrintOptions::default()).unwrap();
     let pdf = dir.join("reasons-older-grade-fr.pdf");
@@ -770,4 +770,59 @@ fn a_report_tells_lock_states_and_reasons_in_its_own_language() {
         flat.contains("These checks did not pass: speaker."),
         "{text}"
     );
+}
+
+/// A device report as builds before the language-keyed fields signed it: each check's `label`
+/// and `label_fr`, the grade's English `reasons` list and its French `reasons_fr`.
+fn in_the_shape_before_languages_were_keys(document: &Document) -> serde_json::Value {
+    let mut value = serde_json::to_value(document).unwrap();
+    let grade = &mut value["body"]["grade"];
+    let reasons = grade["reasons"].take();
+    grade["reasons"] = reasons["en"].clone();
+    grade["reasons_fr"] = reasons["fr"].clone();
+    for list in ["checklist", "cosmetic"] {
+        for check in grade[list].as_array_mut().unwrap() {
+            let check = check.as_object_mut().unwrap();
+            if let Some(labels) = check.remove("labels") {
+                check.insert("label".to_owned(), labels["en"].clone());
+                check.insert("label_fr".to_owned(), labels["fr"].clone());
+            }
+        }
+    }
+    value
+}
+
+#[test]
+fn a_report_signed_with_label_fr_and_reasons_fr_still_verifies_and_prints_in_french() {
+    let signer = signer();
+    let document = samples::device_report(12);
+    let old_shape = in_the_shape_before_languages_were_keys(&document);
+    assert!(old_shape.to_string().contains("\"label_fr\""));
+    assert!(old_shape.to_string().contains("\"reasons_fr\""));
+    // Signed as issued then: the signature covers the old field names.
+    let signed = SignedDocument::sign(&old_shape, &signer).unwrap();
+    let json = signed.to_json();
+    let verified = verify_bytes(&json, &trusted(&signer)).expect("the old JSON verifies");
+    assert_eq!(verified.signed.document, old_shape, "read, never rewritten");
+    // And reads as the document it was, with its words under their languages.
+    assert_eq!(verified.document, document);
+
+    // Printed again from the old data (a lost file), the copy verifies and is French.
+    let copy = reprint(&signed, Lang::Fr, &signer, &PrintOptions::default()).unwrap();
+    let verified = verify_bytes(&copy, &trusted(&signer)).expect("the reprint verifies");
+    assert_eq!(verified.signed, signed);
+    let dir = artifacts();
+    let path = dir.join("report-signed-with-label-fr.pdf");
+    std::fs::write(&path, &copy).unwrap();
+    let text = tool("pdftotext", &[path.to_str().unwrap(), "-"]);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("allumage et extinction"), "{text}");
+    assert!(flat.contains("Ces contrôles ont échoué"), "{text}");
+
+    // A report issued now writes the new shape.
+    let issued = issue(&document, Lang::En, &signer, &PrintOptions::default()).unwrap();
+    let new_shape = issued.signed.document.to_string();
+    assert!(!new_shape.contains("label_fr") && !new_shape.contains("reasons_fr"));
+    assert!(new_shape
+        .contains("\"labels\":{\"en\":\"power on and off\",\"fr\":\"allumage et extinction\"}"));
 }

@@ -7,30 +7,76 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::device::DeviceIdentity;
+use crate::grade::Texts;
 use crate::lang::Lang;
 
 const EMBEDDED_TABLE: &str = include_str!("../../../assets/battery-cycle-limits.toml");
 
 /// Where a cycle count stops being normal for a family of batteries.
+///
+/// A mark is kept in intake records (inside a battery finding) and in signed reports. Marks
+/// recorded before families had ids hold their words instead (`label`, `label_fr`); they read
+/// back as [`CycleMark::labels`] keyed by language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredMark")]
 pub struct CycleMark {
     /// Counts above this (not at it) are noted.
     pub cycles: u32,
-    /// Completes "… above the 500-cycle mark for `label`".
-    pub label: String,
-    /// The same in French ("… au-delà du repère de 500 cycles pour
-    /// `label_fr`"); the English label stands in where there is none.
+    /// The battery family, e.g. `iphone-15-and-later`: its words are the catalogue's
+    /// `battery-family-<family>`, completing "… above the 500-cycle mark for …".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label_fr: Option<String>,
+    pub family: Option<String>,
+    /// The words of a mark recorded before families had ids, by language tag.
+    #[serde(default, skip_serializing_if = "Texts::is_empty")]
+    pub labels: Texts,
+}
+
+/// A mark as any build wrote it: a family id, or the older `label` and `label_fr`.
+#[derive(Deserialize)]
+struct StoredMark {
+    cycles: u32,
+    #[serde(default)]
+    family: Option<String>,
+    #[serde(default)]
+    labels: Texts,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    label_fr: Option<String>,
+}
+
+impl From<StoredMark> for CycleMark {
+    fn from(stored: StoredMark) -> Self {
+        let mut labels = stored.labels;
+        for (lang, label) in [(Lang::En, stored.label), (Lang::Fr, stored.label_fr)] {
+            if let Some(label) = label {
+                labels.entry(lang.as_str().to_owned()).or_insert(label);
+            }
+        }
+        CycleMark {
+            cycles: stored.cycles,
+            family: stored.family,
+            labels,
+        }
+    }
 }
 
 impl CycleMark {
-    /// The label as it reads in a sentence in `lang`.
+    /// The catalogue message naming a battery family.
+    pub fn message_id(family: &str) -> String {
+        format!("battery-family-{family}")
+    }
+
+    /// The family as it reads in a sentence in `lang`: the catalogue's words, or those an
+    /// older record holds (English where it has none in `lang`).
     pub fn label_in(&self, lang: Lang) -> &str {
-        match (lang, &self.label_fr) {
-            (Lang::Fr, Some(label)) => label,
-            _ => &self.label,
+        if let Some(family) = &self.family {
+            return lang.catalogue().word(&Self::message_id(family));
         }
+        self.labels
+            .get(lang.as_str())
+            .or_else(|| self.labels.get(Lang::En.as_str()))
+            .map_or("", String::as_str)
     }
 }
 
@@ -61,8 +107,8 @@ pub enum TableError {
          a mark must be at least 1 cycle — fix that value"
     )]
     ZeroCycles { place: String },
-    #[error("the battery cycle table's {place} has an empty {key}; give it a family name such as \"iPhone 14 and older\" (label_fr: \"les iPhone 14 et antérieurs\")")]
-    EmptyLabel { place: String, key: &'static str },
+    #[error("the battery cycle table's {place} names family {family:?}, which the message catalogue does not word; add `battery-family-{family} = …` to assets/locales/<lang>/domain.ftl")]
+    UnknownFamily { place: String, family: String },
     #[error("the battery cycle table's {place} has an empty entry in {list}; remove it, since an empty prefix matches every device")]
     EmptyCriterion { place: String, list: &'static str },
     #[error("the battery cycle table's {place} has no make and no model criteria, so it matches every device; put that value in [default] instead")]
@@ -81,8 +127,7 @@ struct RawTable {
 #[serde(deny_unknown_fields)]
 struct RawMark {
     cycles: u32,
-    label: String,
-    label_fr: Option<String>,
+    family: String,
 }
 
 #[derive(Deserialize)]
@@ -96,8 +141,7 @@ struct RawRule {
     #[serde(default)]
     model_code_prefixes: Vec<String>,
     cycles: u32,
-    label: String,
-    label_fr: Option<String>,
+    family: String,
 }
 
 impl CycleLimits {
@@ -110,8 +154,8 @@ impl CycleLimits {
             CycleLimits::from_toml(EMBEDDED_TABLE).unwrap_or_else(|_| CycleLimits {
                 default: CycleMark {
                     cycles: 500,
-                    label: "a typical lithium-ion battery".to_owned(),
-                    label_fr: Some("une batterie lithium-ion ordinaire".to_owned()),
+                    family: Some("typical-lithium-ion".to_owned()),
+                    labels: Texts::new(),
                 },
                 rules: Vec::new(),
             })
@@ -121,12 +165,7 @@ impl CycleLimits {
     /// Parses and checks a table in the format of the shipped one.
     pub fn from_toml(text: &str) -> Result<Self, TableError> {
         let raw: RawTable = toml::from_str(text)?;
-        let default = checked_mark(
-            raw.default.cycles,
-            raw.default.label,
-            raw.default.label_fr,
-            "[default]",
-        )?;
+        let default = checked_mark(raw.default.cycles, raw.default.family, "[default]")?;
         let rules = raw
             .rule
             .into_iter()
@@ -151,39 +190,28 @@ impl CycleLimits {
     }
 }
 
-fn checked_mark(
-    cycles: u32,
-    label: String,
-    label_fr: Option<String>,
-    place: &str,
-) -> Result<CycleMark, TableError> {
+fn checked_mark(cycles: u32, family: String, place: &str) -> Result<CycleMark, TableError> {
     if cycles == 0 {
         return Err(TableError::ZeroCycles {
             place: place.to_owned(),
         });
     }
-    let label = label.trim().to_owned();
-    let label_fr = label_fr.map(|label| label.trim().to_owned());
-    for (key, empty) in [
-        ("label", label.is_empty()),
-        ("label_fr", label_fr.as_ref().is_some_and(String::is_empty)),
-    ] {
-        if empty {
-            return Err(TableError::EmptyLabel {
-                place: place.to_owned(),
-                key,
-            });
-        }
+    let family = family.trim().to_owned();
+    if family.is_empty() || !Lang::En.catalogue().has(&CycleMark::message_id(&family)) {
+        return Err(TableError::UnknownFamily {
+            place: place.to_owned(),
+            family,
+        });
     }
     Ok(CycleMark {
         cycles,
-        label,
-        label_fr,
+        family: Some(family),
+        labels: Texts::new(),
     })
 }
 
 fn checked_rule(raw: RawRule, place: &str) -> Result<CycleRule, TableError> {
-    let mark = checked_mark(raw.cycles, raw.label, raw.label_fr, place)?;
+    let mark = checked_mark(raw.cycles, raw.family, place)?;
     let make = match raw.make.map(|make| make.trim().to_lowercase()) {
         Some(make) if make.is_empty() => {
             return Err(TableError::EmptyCriterion {
@@ -452,7 +480,7 @@ mod tests {
             let identity = device(category, make, model, code);
             let mark = limits.mark_for(&identity);
             assert_eq!(mark.cycles, cycles, "{make} {model} {code:?}");
-            assert_eq!(mark.label, label, "{make} {model} {code:?}");
+            assert_eq!(mark.label_in(Lang::En), label, "{make} {model} {code:?}");
             assert_eq!(limits.limit_for(&identity), cycles);
         }
     }
@@ -462,18 +490,18 @@ mod tests {
         let table = r#"
             [default]
             cycles = 400
-            label = "anything"
+            family = "typical-lithium-ion"
 
             [[rule]]
             make = "Acme"
             model_prefixes = ["Rocket X"]
             cycles = 900
-            label = "Rocket X"
+            family = "ipad"
 
             [[rule]]
             make = "Acme"
             cycles = 600
-            label = "Acme"
+            family = "macbook"
         "#;
         let limits = CycleLimits::from_toml(table).expect("valid table");
         let rocket = device(DeviceCategory::Phone, "ACME", "Rocket X2", None);
@@ -487,22 +515,22 @@ mod tests {
     #[test]
     fn broken_tables_are_rejected_with_the_place_named() {
         let cases: [(&str, &str); 6] = [
-            ("[default]\ncycles = 0\nlabel = \"x\"\n", "[default]"),
-            ("[default]\ncycles = 500\nlabel = \" \"\n", "[default]"),
+            ("[default]\ncycles = 0\nfamily = \"ipad\"\n", "[default]"),
+            ("[default]\ncycles = 500\nfamily = \"toaster\"\n", "battery-family-toaster"),
             (
-                "[default]\ncycles = 500\nlabel = \"x\"\n[[rule]]\ncycles = 900\nlabel = \"all\"\n",
+                "[default]\ncycles = 500\nfamily = \"ipad\"\n[[rule]]\ncycles = 900\nfamily = \"ipad\"\n",
                 "rule 1",
             ),
             (
-                "[default]\ncycles = 500\nlabel = \"x\"\n[[rule]]\nmake = \"A\"\nmodel_prefixes = [\"\"]\ncycles = 900\nlabel = \"y\"\n",
+                "[default]\ncycles = 500\nfamily = \"ipad\"\n[[rule]]\nmake = \"A\"\nmodel_prefixes = [\"\"]\ncycles = 900\nfamily = \"ipad\"\n",
                 "rule 1",
             ),
             // A misspelt key is an error rather than a silently ignored rule.
             (
-                "[default]\ncycles = 500\nlabel = \"x\"\n[[rule]]\nmake = \"A\"\nmodel_prefix = [\"B\"]\ncycles = 900\nlabel = \"y\"\n",
+                "[default]\ncycles = 500\nfamily = \"ipad\"\n[[rule]]\nmake = \"A\"\nmodel_prefix = [\"B\"]\ncycles = 900\nfamily = \"ipad\"\n",
                 "model_prefix",
             ),
-            ("[default]\ncycles = -5\nlabel = \"x\"\n", "cycles"),
+            ("[default]\ncycles = -5\nfamily = \"ipad\"\n", "cycles"),
         ];
         for (table, named) in cases {
             let error = CycleLimits::from_toml(table).expect_err(table);
@@ -513,5 +541,47 @@ mod tests {
             CycleLimits::from_toml("not toml ["),
             Err(TableError::Syntax(_))
         ));
+    }
+
+    #[test]
+    fn every_family_of_the_shipped_table_is_worded_in_every_language() {
+        let limits = CycleLimits::embedded();
+        let marks = std::iter::once(&limits.default).chain(limits.rules.iter().map(|r| &r.mark));
+        for mark in marks {
+            let family = mark.family.as_deref().expect("a family id");
+            for lang in Lang::ALL {
+                assert!(
+                    lang.catalogue().has(&CycleMark::message_id(family)),
+                    "{lang}: {family}"
+                );
+            }
+        }
+        let ipad = limits.mark_for(&device(DeviceCategory::Tablet, "Apple", "iPad Air", None));
+        assert_eq!(ipad.label_in(Lang::Fr), "les iPad");
+    }
+
+    #[test]
+    fn a_mark_recorded_with_its_words_reads_back_keyed_by_language() {
+        let old = r#"{"cycles":500,"label":"iPhone 14 and older","label_fr":"les iPhone 14 et antérieurs"}"#;
+        let mark: CycleMark = serde_json::from_str(old).expect("reads");
+        assert_eq!(mark.family, None);
+        assert_eq!(mark.label_in(Lang::En), "iPhone 14 and older");
+        assert_eq!(mark.label_in(Lang::Fr), "les iPhone 14 et antérieurs");
+        let english: CycleMark =
+            serde_json::from_str(r#"{"cycles":500,"label":"MacBook"}"#).expect("reads");
+        assert_eq!(english.label_in(Lang::Fr), "MacBook");
+        // Written with its family id only; its words are the catalogue's.
+        let new = CycleLimits::embedded().mark_for(&device(
+            DeviceCategory::Laptop,
+            "Lenovo",
+            "ThinkPad T14",
+            None,
+        ));
+        let json = serde_json::to_string(new).expect("writes");
+        assert_eq!(json, r#"{"cycles":500,"family":"typical-lithium-ion"}"#);
+        assert_eq!(
+            serde_json::from_str::<CycleMark>(&json).expect("reads"),
+            *new
+        );
     }
 }

@@ -39,6 +39,7 @@ mod destruction;
 mod device;
 mod evidence;
 mod fields;
+mod grade;
 mod imei;
 mod lang;
 mod lock;
@@ -53,6 +54,10 @@ pub use device::{DeviceCategory, DeviceIdentity};
 pub use evidence::{Direction, EvidenceLine};
 pub use fields::{
     battery_from_fields, identity_from_fields, lock_from_fields, ReadingError, ReadingKind,
+};
+pub use grade::{
+    Answer, BuybackGrade, CosmeticLevel, CtiaCode, CtiaCodeError, CtiaCosmetic, Functional, Inputs,
+    ListingGrade, Outcome, Reason, Texts, Zone,
 };
 pub use imei::{check_imei, check_imei_in, luhn_valid};
 pub use lang::{bare_number, number_below, tell_reasons, Lang};

@@ -225,14 +225,17 @@ fn placeholder_problems(rule: &Rule) -> Vec<String> {
     let english = slots(&rule.segments)
         .into_iter()
         .map(|slot| ("reason", slot));
-    let french = slots(rule.segments_fr.as_deref().unwrap_or_default())
-        .into_iter()
+    // Sentences written in the policy in other languages (an older policy's `reason_fr`).
+    let written = rule
+        .written_segments
+        .values()
+        .flat_map(|segments| slots(segments))
         .map(|slot| ("reason_fr", slot));
     let message = rule
         .message_slots
         .iter()
         .map(|slot| ("reason_id message", *slot));
-    for (key, slot) in english.chain(french).chain(message) {
+    for (key, slot) in english.chain(written).chain(message) {
         let (supported, needs) = match slot {
             Placeholder::Threshold => (when.soh_below.is_some(), "a soh_below condition"),
             Placeholder::Failed => (

@@ -5,23 +5,13 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 
-use refurbdesk_domain::{DeviceCategory, Lang};
+use refurbdesk_domain::{DeviceCategory, Lang, Texts};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::words::word_enum;
 
-word_enum! {
-    /// A technician's answer to a checklist item.
-    Answer, "checklist answer" {
-        /// The check succeeded.
-        Pass => "pass",
-        /// The check failed.
-        Fail => "fail",
-        /// The check does not apply to this device (no fingerprint reader…).
-        Na => "na",
-    }
-}
+pub use refurbdesk_domain::Answer;
 
 word_enum! {
     /// What the bench said about one test.
@@ -101,15 +91,17 @@ pub struct ChecklistItem {
     /// the question), when the file leaves the words to the catalogue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// A French label written in the file itself (older files); the
-    /// catalogue's words are told through [`ChecklistItem::label_in`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label_fr: Option<String>,
+    /// Labels the file itself writes in other languages, by language tag
+    /// (an older file's `label_fr` is `"fr"`); the catalogue's words are
+    /// told through [`ChecklistItem::label_in`].
+    #[serde(default, skip_serializing_if = "Texts::is_empty")]
+    pub written_labels: Texts,
     /// What the technician is asked, in English; manual items only.
     pub question: Option<String>,
-    /// A French question written in the file itself (older files).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub question_fr: Option<String>,
+    /// Questions the file itself writes in other languages, by language tag
+    /// (an older file's `question_fr`).
+    #[serde(default, skip_serializing_if = "Texts::is_empty")]
+    pub written_questions: Texts,
     /// Bench tests that answer the item.
     pub tests: Vec<String>,
     /// A manual item that may be left unanswered.
@@ -125,10 +117,9 @@ impl ChecklistItem {
         if let Some(message) = &self.message {
             return lang.catalogue().word(message);
         }
-        match (lang, &self.label_fr) {
-            (Lang::Fr, Some(label)) => label,
-            _ => &self.label,
-        }
+        self.written_labels
+            .get(lang.as_str())
+            .unwrap_or(&self.label)
     }
 
     /// The question in `lang`: the catalogue's, else the file's (the
@@ -138,10 +129,12 @@ impl ChecklistItem {
             self.question.as_ref()?;
             return Some(lang.catalogue().word(&format!("{message}.question")));
         }
-        match (lang, &self.question_fr) {
-            (Lang::Fr, Some(question)) => Some(question),
-            _ => self.question.as_deref(),
-        }
+        let question = self.question.as_deref()?;
+        Some(
+            self.written_questions
+                .get(lang.as_str())
+                .map_or(question, String::as_str),
+        )
     }
 }
 
@@ -157,6 +150,9 @@ pub struct ChecklistTemplate {
     /// Bench test name to (item index, the test's own bit).
     #[serde(skip)]
     by_test: HashMap<String, (usize, u32)>,
+    /// Loadable but to be moved, such as an item's `label_fr`: each says how.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<String>,
 }
 
 /// Each bench test gets one bit of a `u128` while filling a checklist in.
@@ -255,6 +251,7 @@ impl ChecklistTemplate {
             problem: problem.to_owned(),
         };
         let mut items = Vec::with_capacity(raw.item.len());
+        let mut warnings = Vec::new();
         let mut seen_tests: HashMap<String, String> = HashMap::new();
         for mut item in raw.item {
             if !is_identifier(&item.id) {
@@ -363,15 +360,33 @@ impl ChecklistTemplate {
                     ));
                 }
             }
+            // Words written per language in the file itself: still read, keyed by language.
+            let message_id = format!("checklist-{}-{}", raw.category, item.id.replace('_', "-"));
+            let mut written_labels = Texts::new();
+            let mut written_questions = Texts::new();
+            for (key, text, written) in [
+                ("label_fr", item.label_fr, &mut written_labels),
+                ("question_fr", item.question_fr, &mut written_questions),
+            ] {
+                if let Some(text) = text {
+                    written.insert(Lang::Fr.as_str().to_owned(), text);
+                    warnings.push(format!(
+                        "{file}: item {:?} has {key}, which still loads, but an item's words now live in \
+                         the message catalogue: write them as `{message_id}` (its question as \
+                         `.question`) in assets/locales/<lang>/checklists.ftl and remove {key}",
+                        item.id
+                    ));
+                }
+            }
             items.push(ChecklistItem {
                 id: Arc::from(item.id),
                 kind: item.kind,
                 group: item.group,
                 label,
                 message,
-                label_fr: item.label_fr,
+                written_labels,
                 question: item.question,
-                question_fr: item.question_fr,
+                written_questions,
                 tests: item.tests,
                 optional: item.optional,
                 na_allowed: item.na_allowed,
@@ -401,11 +416,17 @@ impl ChecklistTemplate {
             items,
             by_id,
             by_test,
+            warnings,
         })
     }
 
     pub fn category(&self) -> DeviceCategory {
         self.category
+    }
+
+    /// What loads but is to be moved (an item's `label_fr` or `question_fr`), each saying how.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// The items, in the order they are asked and reported.
@@ -710,8 +731,8 @@ mod tests {
                     .message
                     .as_deref()
                     .unwrap_or_else(|| panic!("{where_}: its words are not in the catalogue"));
-                assert_eq!(item.label_fr, None, "{where_}");
-                assert_eq!(item.question_fr, None, "{where_}");
+                assert!(item.written_labels.is_empty(), "{where_}");
+                assert!(item.written_questions.is_empty(), "{where_}");
                 let question = format!("{message}.question");
                 for lang in Lang::ALL {
                     let catalogue = lang.catalogue();
@@ -751,6 +772,28 @@ mod tests {
         let item = template.item("a").expect("item");
         assert_eq!(item.label_in(Lang::Fr), "antenna");
         assert_eq!(item.question_in(Lang::Fr), Some("Works?"));
+        assert!(template.warnings().is_empty());
+        // An older file's French words still load, keyed by language, with a warning.
+        let older = text
+            .replace(
+                "label=\"antenna\"",
+                "label=\"antenna\"\nlabel_fr=\"antenne\"",
+            )
+            .replace(
+                "question=\"Works?\"",
+                "question=\"Works?\"\nquestion_fr=\"Ça marche ?\"",
+            );
+        let template = ChecklistTemplate::from_toml(&older, "phone.toml", None).expect("loads");
+        let item = template.item("a").expect("item");
+        assert_eq!(item.label_in(Lang::Fr), "antenne");
+        assert_eq!(item.question_in(Lang::Fr), Some("Ça marche ?"));
+        assert_eq!(item.label_in(Lang::En), "antenna");
+        assert_eq!(template.warnings().len(), 2);
+        assert!(
+            template.warnings()[0].contains("`checklist-phone-a`"),
+            "{:?}",
+            template.warnings()
+        );
         let empty = text.replace("label=\"antenna\"", "label=\"antenna\"\nlabel_fr=\" \"");
         let error = ChecklistTemplate::from_toml(&empty, "phone.toml", None).expect_err("refused");
         assert!(error.to_string().contains("empty label_fr"), "{error}");

@@ -13,7 +13,7 @@ use std::fmt::Write;
 
 use refurbdesk_domain::{
     bare_number, number_below, BatteryAssessment, DeviceCategory, DeviceIdentity, Lang,
-    LockAssessment,
+    LockAssessment, Texts,
 };
 use refurbdesk_i18n::{FluentArgs, FluentValue};
 use serde::{Deserialize, Serialize};
@@ -220,12 +220,10 @@ impl<'a> Grader<'a> {
                 template,
             ));
         }
-        let (text, text_fr) = self.policy.grade_reason(grade).clone();
         reasons.push(Reason {
             rule: format!("grade.{}", grade.as_str().to_ascii_lowercase()),
             inputs: Inputs::from([(Cow::Borrowed("grade"), Cow::Borrowed(grade.as_str()))]),
-            text,
-            text_fr,
+            texts: self.policy.grade_reason(grade).clone(),
         });
 
         let worst = facts.worst.unwrap_or(CosmeticLevel::Flawless);
@@ -301,8 +299,10 @@ fn partial_reason(items: &[String], zones: &[Zone], template: &ChecklistTemplate
     Reason {
         rule: "input.partial".to_owned(),
         inputs,
-        text: tell(Lang::En),
-        text_fr: Some(tell(Lang::Fr)),
+        texts: Lang::ALL
+            .iter()
+            .map(|lang| (lang.as_str().to_owned(), tell(*lang)))
+            .collect(),
     }
 }
 
@@ -561,27 +561,37 @@ impl<'i> Facts<'i> {
             put("repairs", self.repairs.to_string().into());
         }
 
-        let (text, text_fr) = match (&rule.message_segments, &rule.reason_id) {
-            (Some((english, french)), _) => (
-                self.tell(english, rule, &zones, &failures, Lang::En),
-                Some(self.tell(french, rule, &zones, &failures, Lang::Fr)),
-            ),
-            (None, Some(id)) => (
-                self.tell_message(id, rule, &zones, &failures, Lang::En),
-                Some(self.tell_message(id, rule, &zones, &failures, Lang::Fr)),
-            ),
-            (None, None) => (
-                self.tell(&rule.segments, rule, &zones, &failures, Lang::En),
-                rule.segments_fr
-                    .as_ref()
-                    .map(|segments| self.tell(segments, rule, &zones, &failures, Lang::Fr)),
-            ),
+        let mut texts = Texts::new();
+        let mut put_text = |lang: Lang, text: String| {
+            texts.insert(lang.as_str().to_owned(), text);
         };
+        match (&rule.message_segments, &rule.reason_id) {
+            (Some(compiled), _) => {
+                for (lang, segments) in compiled {
+                    put_text(*lang, self.tell(segments, rule, &zones, &failures, *lang));
+                }
+            }
+            (None, Some(id)) => {
+                for lang in Lang::ALL {
+                    put_text(lang, self.tell_message(id, rule, &zones, &failures, lang));
+                }
+            }
+            (None, None) => {
+                put_text(
+                    Lang::En,
+                    self.tell(&rule.segments, rule, &zones, &failures, Lang::En),
+                );
+                for lang in Lang::ALL {
+                    if let Some(segments) = rule.written_segments.get(lang.as_str()) {
+                        put_text(lang, self.tell(segments, rule, &zones, &failures, lang));
+                    }
+                }
+            }
+        }
         Reason {
             rule: rule.id.clone(),
             inputs,
-            text,
-            text_fr,
+            texts,
         }
     }
 

@@ -68,5 +68,5 @@ pub use policy::{
 pub use refurbdesk_domain::UnknownWordError;
 pub use result::{
     BuybackGrade, CtiaCode, CtiaCosmetic, Functional, Grade, Inputs, ListingGrade, Outcome,
-    PolicyId, Reason,
+    PolicyId, Reason, Texts,
 };

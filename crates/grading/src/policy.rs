@@ -13,7 +13,9 @@ use std::ops::Range;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
-use refurbdesk_domain::{BatteryVerdictKind, CarrierLock, DeviceCategory, Lang, LockVerdictKind};
+use refurbdesk_domain::{
+    BatteryVerdictKind, CarrierLock, DeviceCategory, Lang, LockVerdictKind, Texts,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -138,7 +140,7 @@ pub(crate) enum Segment {
 
 /// A catalogue message split into text and placeholders in English and French, when it is no
 /// more than that in both.
-fn compiled_message(id: &str) -> Option<(Vec<Segment>, Vec<Segment>)> {
+fn compiled_message(id: &str) -> Option<Vec<(Lang, Vec<Segment>)>> {
     let compile = |lang: Lang| -> Option<Vec<Segment>> {
         lang.catalogue()
             .simple_pattern(id)?
@@ -151,7 +153,10 @@ fn compiled_message(id: &str) -> Option<(Vec<Segment>, Vec<Segment>)> {
             })
             .collect()
     };
-    Some((compile(Lang::En)?, compile(Lang::Fr)?))
+    Lang::ALL
+        .iter()
+        .map(|lang| Some((*lang, compile(*lang)?)))
+        .collect()
 }
 
 /// One rule of a policy.
@@ -173,16 +178,18 @@ pub struct Rule {
     /// language that has no sentence of its own. Empty with `reason_id` alone.
     pub reason: String,
     pub(crate) segments: Vec<Segment>,
-    /// A French sentence written in the policy itself (`reason_fr`, read for
-    /// older policies; `policy check` says how to move it to the catalogue).
-    pub reason_fr: Option<String>,
-    pub(crate) segments_fr: Option<Vec<Segment>>,
+    /// Sentences the policy itself writes in other languages, by language tag
+    /// (an older policy's `reason_fr` is `"fr"`; `policy check` says how to
+    /// move it to the catalogue).
+    pub written_reasons: Texts,
+    /// [`Rule::written_reasons`] split into text and placeholders, by language tag.
+    pub(crate) written_segments: BTreeMap<String, Vec<Segment>>,
     /// The placeholders `reason_id`'s message uses, in any language.
     pub(crate) message_slots: Vec<Placeholder>,
-    /// `reason_id`'s message in English and French split into text and placeholders once, when
-    /// it is plain text and arguments in both: grading then fills it without asking Fluent to
-    /// resolve the pattern for every device (`None`: told through the catalogue each time).
-    pub(crate) message_segments: Option<(Vec<Segment>, Vec<Segment>)>,
+    /// `reason_id`'s message in every language split into text and placeholders once, when it
+    /// is plain text and arguments in all of them: grading then fills it without asking Fluent
+    /// to resolve the pattern for every device (`None`: told through the catalogue each time).
+    pub(crate) message_segments: Option<Vec<(Lang, Vec<Segment>)>>,
 }
 
 impl Rule {
@@ -201,9 +208,9 @@ pub struct Policy {
     /// What each listing grade means, shown as the last reason, in English:
     /// `[grades]`, or the English catalogue's sentences of `[grade_ids]`.
     pub grade_texts: BTreeMap<ListingGrade, String>,
-    /// French sentences written in the policy (`[grades_fr]`, read for older
-    /// policies); empty when the file has none.
-    pub grade_texts_fr: BTreeMap<ListingGrade, String>,
+    /// Sentences the policy writes in other languages, by language tag (an
+    /// older policy's `[grades_fr]` is `"fr"`); empty when the file has none.
+    pub written_grade_texts: BTreeMap<String, BTreeMap<ListingGrade, String>>,
     /// The catalogue message of each grade's sentence (`[grade_ids]`); empty
     /// when the policy writes its sentences itself.
     pub grade_ids: BTreeMap<ListingGrade, String>,
@@ -213,12 +220,12 @@ pub struct Policy {
     pub rules: Vec<Rule>,
     /// The last reason of a grade, in English and (when the policy has it) French, told once:
     /// it depends on the grade alone, so grading copies it rather than telling it per device.
-    pub(crate) grade_reasons: OnceLock<BTreeMap<ListingGrade, (String, Option<String>)>>,
+    pub(crate) grade_reasons: OnceLock<BTreeMap<ListingGrade, Texts>>,
 }
 
 impl Policy {
     /// The sentences that close every grade's reasons: "Very good: …" / "Très bon état : …".
-    pub(crate) fn grade_reason(&self, grade: ListingGrade) -> &(String, Option<String>) {
+    pub(crate) fn grade_reason(&self, grade: ListingGrade) -> &Texts {
         let told = self.grade_reasons.get_or_init(|| {
             let tell = |lang: Lang, grade: ListingGrade, sentence: &str| {
                 lang.catalogue().tell(
@@ -230,15 +237,17 @@ impl Policy {
                 .iter()
                 .copied()
                 .map(|grade| {
-                    let english = tell(
-                        Lang::En,
-                        grade,
-                        &self.grade_text_in(grade, Lang::En).unwrap_or_default(),
-                    );
-                    let french = self
-                        .grade_text_in(grade, Lang::Fr)
-                        .map(|text| tell(Lang::Fr, grade, &text));
-                    (grade, (english, french))
+                    // English always; another language when the catalogue or the policy words it.
+                    let texts = Lang::ALL
+                        .iter()
+                        .filter_map(|&lang| {
+                            let sentence = self
+                                .grade_text_in(grade, lang)
+                                .or_else(|| (lang == Lang::En).then(String::new))?;
+                            Some((lang.as_str().to_owned(), tell(lang, grade, &sentence)))
+                        })
+                        .collect();
+                    (grade, texts)
                 })
                 .collect()
         });
@@ -284,7 +293,11 @@ impl Policy {
         }
         match lang {
             Lang::En => self.grade_texts.get(&grade).cloned(),
-            Lang::Fr => self.grade_texts_fr.get(&grade).cloned(),
+            _ => self
+                .written_grade_texts
+                .get(lang.as_str())
+                .and_then(|texts| texts.get(&grade))
+                .cloned(),
         }
     }
 }
@@ -499,7 +512,10 @@ impl Reader<'_> {
             description,
             buyback: buyback?,
             grade_texts: grade_texts?,
-            grade_texts_fr: grade_texts_fr?,
+            written_grade_texts: Some(grade_texts_fr?)
+                .filter(|french| !french.is_empty())
+                .map(|french| BTreeMap::from([(Lang::Fr.as_str().to_owned(), french)]))
+                .unwrap_or_default(),
             grade_ids: grade_ids?,
             warnings: Vec::new(),
             rules,
@@ -880,8 +896,12 @@ impl Reader<'_> {
             functional,
             reason: reason?,
             segments: segments?,
-            reason_fr,
-            segments_fr,
+            written_reasons: reason_fr
+                .map(|reason| Texts::from([(Lang::Fr.as_str().to_owned(), reason)]))
+                .unwrap_or_default(),
+            written_segments: segments_fr
+                .map(|segments| BTreeMap::from([(Lang::Fr.as_str().to_owned(), segments)]))
+                .unwrap_or_default(),
             message_slots: message_slots?,
             message_segments: reason_id.as_deref().and_then(compiled_message),
             reason_id,

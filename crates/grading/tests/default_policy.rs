@@ -653,26 +653,26 @@ fn reasons_name_their_inputs_in_customer_words() {
     };
     let battery = reason("battery.below_threshold");
     assert_eq!(
-        battery.text,
+        battery.text(),
         "Battery health is 84.96%, below the 85% this channel requires: the battery will be \
          replaced before sale, so the device cannot be Premium."
     );
     assert_eq!(battery.inputs["soh_pct"], "84.96");
     let failed = reason("functional.failed");
     assert_eq!(
-        failed.text,
+        failed.text(),
         "These checks did not pass: Wi-Fi and rear camera. They will be repaired before sale."
     );
     assert_eq!(failed.inputs["failed"], "wifi,camera_rear");
     let body = reason("body.light");
     assert_eq!(
-        body.text,
+        body.text(),
         "Marks on the back and frame (light marks invisible at 50 cm): Excellent and Very good \
          allow micro-scratches at most."
     );
     assert_eq!(body.inputs["zone.back"], "light");
     assert_eq!(
-        grade.reasons.last().expect("grade reason").text,
+        grade.reasons.last().expect("grade reason").text(),
         "Good: light marks at most, invisible at 50 cm, and no scratches on the screen."
     );
     assert_eq!(grade.policy.name, "backmarket-default");
@@ -702,7 +702,7 @@ fn reasons_name_their_inputs_in_customer_words() {
             .text_in(Lang::Fr),
         "Bon état : de légères marques au plus, invisibles à 50 cm, et aucune rayure sur l'écran."
     );
-    assert_eq!(battery.text_in(Lang::En), battery.text);
+    assert_eq!(battery.text_in(Lang::En), battery.texts["en"]);
 }
 
 #[test]
@@ -715,10 +715,10 @@ fn every_reason_of_the_shipped_policy_is_told_in_french() {
         };
         for reason in &grade.reasons {
             let french = reason
-                .text_fr
-                .as_deref()
+                .texts
+                .get("fr")
                 .unwrap_or_else(|| panic!("{}: {} has no French", case.name, reason.rule));
-            assert_ne!(french, reason.text, "{}", case.name);
+            assert_ne!(french, reason.text(), "{}", case.name);
             assert!(!french.contains(['{', '}']), "{}: {french}", case.name);
             // Numbers the French way: no decimal point between digits, and
             // a space before every percent sign.
@@ -769,7 +769,7 @@ fn partial_grades_say_what_is_missing() {
         .find(|reason| reason.rule == "input.partial")
         .expect("partial reason");
     assert_eq!(
-        partial.text,
+        partial.text(),
         "This is a partial grade: charger and the bottom zone were not checked yet, so the grade \
          covers only what is known."
     );
@@ -779,9 +779,9 @@ fn partial_grades_say_what_is_missing() {
         .find(|reason| reason.rule == "checklist.incomplete")
         .expect("hold reason");
     assert!(
-        held.text.contains("(charger and the bottom zone)"),
+        held.text().contains("(charger and the bottom zone)"),
         "{}",
-        held.text
+        held.text()
     );
     assert_eq!(
         partial.text_in(Lang::Fr),

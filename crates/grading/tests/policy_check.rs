@@ -329,8 +329,11 @@ fn a_policy_without_french_grades_with_english_reasons_only() {
             .expect("a blank line after them");
     let english_only = format!("{}{}", &english_only[..start], &english_only[end..]);
     let policy = Policy::from_toml(&english_only).expect("French is optional");
-    assert!(policy.grade_texts_fr.is_empty());
-    assert!(policy.rules.iter().all(|rule| rule.reason_fr.is_none()));
+    assert!(policy.written_grade_texts.is_empty());
+    assert!(policy
+        .rules
+        .iter()
+        .all(|rule| rule.written_reasons.is_empty()));
     assert!(policy.rules.iter().all(|rule| rule.reason_id.is_none()));
     assert_eq!(policy.warnings, &[], "English sentences alone need no move");
 }
@@ -338,13 +341,16 @@ fn a_policy_without_french_grades_with_english_reasons_only() {
 #[test]
 fn the_shipped_policy_names_every_reason_by_message_id() {
     let policy = Policy::embedded_default();
-    assert!(policy.rules.iter().all(|rule| rule.reason_fr.is_none()
-        && rule.reason.is_empty()
-        && rule
-            .reason_id
-            .as_deref()
-            .is_some_and(|id| id.starts_with("reason-"))));
-    assert!(policy.grade_texts_fr.is_empty());
+    assert!(policy
+        .rules
+        .iter()
+        .all(|rule| rule.written_reasons.is_empty()
+            && rule.reason.is_empty()
+            && rule
+                .reason_id
+                .as_deref()
+                .is_some_and(|id| id.starts_with("reason-"))));
+    assert!(policy.written_grade_texts.is_empty());
     assert_eq!(policy.grade_ids.len(), 6);
     assert_eq!(policy.warnings, &[]);
     let check = check_policy(DEFAULT_POLICY_TOML, Checklists::embedded());
@@ -354,8 +360,11 @@ fn the_shipped_policy_names_every_reason_by_message_id() {
 #[test]
 fn reason_fr_and_grades_fr_still_load_and_policy_check_says_how_to_move_them() {
     let policy = Policy::from_toml(LEGACY).expect("a policy with reason_fr still loads");
-    assert!(policy.rules.iter().all(|rule| rule.reason_fr.is_some()));
-    assert_eq!(policy.grade_texts_fr.len(), 6);
+    assert!(policy
+        .rules
+        .iter()
+        .all(|rule| rule.written_reasons.contains_key("fr")));
+    assert_eq!(policy.written_grade_texts["fr"].len(), 6);
     let check = check_policy(LEGACY, Checklists::embedded());
     assert!(check.is_valid(), "{:?}", check.problems);
     // One warning per reason_fr, and one for [grades_fr], each at its line.

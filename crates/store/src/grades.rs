@@ -3,10 +3,21 @@
 //! gave, with the policy's name, version and digest.
 //!
 //! Grading again appends a new checklist, inspection and grade; nothing is
-//! ever changed. The store keeps the grading words as text and checks them
-//! against the fixed vocabularies, so it needs no grading engine to read them.
+//! ever changed. Answers, zones, levels, outcomes, grades, the CTIA-style code
+//! and the reasons are the domain's types (`refurbdesk_domain`): the store
+//! writes their words and reads them back typed, so it needs no grading engine
+//! to read them. A row holding a word no build ever wrote reads as corrupt.
+//!
+//! Rows are read back from the text they were written with, and their audit
+//! digests are of that text: a grade recorded before the types (reasons
+//! serialised with sorted keys) reads back the same and still verifies.
+
+use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
+use refurbdesk_domain::{
+    Answer, BuybackGrade, CosmeticLevel, CtiaCode, ListingGrade, Outcome, Reason, Zone,
+};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -19,36 +30,12 @@ use crate::operators::authorize;
 use crate::roles::Action;
 use crate::store::Store;
 
-const ANSWERS: [&str; 3] = ["pass", "fail", "na"];
-const ZONES: [&str; 9] = [
-    "screen", "back", "frame", "lid", "deck", "keyboard", "bottom", "housing", "stand",
-];
-const LEVELS: [&str; 5] = ["flawless", "micro", "light", "visible", "cracked"];
-const OUTCOMES: [&str; 5] = ["sellable", "repair", "hold", "blocked", "recycle"];
-const LISTING_GRADES: [&str; 6] = [
-    "PREMIUM",
-    "EXCELLENT",
-    "VERY_GOOD",
-    "GOOD",
-    "FAIR",
-    "STALLONE",
-];
-const BUYBACK_GRADES: [&str; 6] = [
-    "FUNCTIONAL_FLAWLESS",
-    "FUNCTIONAL_GOOD",
-    "FUNCTIONAL_USED",
-    "FUNCTIONAL_CRACKED",
-    "NOT_FUNCTIONAL_USED",
-    "NOT_FUNCTIONAL_CRACKED",
-];
-
 /// One technician answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChecklistAnswer {
     /// The checklist item id, e.g. `liquid_indicators`.
     pub item: String,
-    /// `pass`, `fail` or `na`.
-    pub answer: String,
+    pub answer: Answer,
 }
 
 /// A photo of a zone: its path and the SHA-256 of its bytes.
@@ -61,10 +48,8 @@ pub struct ZonePhoto {
 /// One inspected zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ZoneRecord {
-    /// `screen`, `back`, `frame`, `lid`, `deck`, `keyboard`, `bottom`, `housing` or `stand`.
-    pub zone: String,
-    /// `flawless`, `micro`, `light`, `visible` or `cracked`.
-    pub level: String,
+    pub zone: Zone,
+    pub level: CosmeticLevel,
     #[serde(default)]
     pub photos: Vec<ZonePhoto>,
 }
@@ -82,15 +67,17 @@ pub struct NewGrade {
     pub policy_version: String,
     /// SHA-256 of the policy file's text.
     pub policy_sha256: String,
-    pub outcome: String,
-    pub listing_grade: String,
-    pub buyback_grade: String,
-    /// The CTIA-style pair, e.g. `2/B`.
-    pub ctia_code: String,
+    pub outcome: Outcome,
+    pub listing_grade: ListingGrade,
+    pub buyback_grade: BuybackGrade,
+    /// The CTIA-style pair, stored as written: `2/B`.
+    pub ctia_code: CtiaCode,
     pub partial: bool,
-    /// The reasons, as the JSON array the grading engine produced.
-    pub reasons: Value,
-    /// Everything the policy was given, as a JSON object.
+    /// The reasons, in the order the grading engine gave them.
+    pub reasons: Vec<Reason>,
+    /// Everything the policy was given, as a JSON object: a snapshot of the grading engine's
+    /// input kept for the record, whose shape is the engine's of the day (nothing reads it
+    /// back by key).
     pub inputs: Value,
 }
 
@@ -120,12 +107,13 @@ pub struct GradeRecord {
     pub policy_name: String,
     pub policy_version: String,
     pub policy_sha256: String,
-    pub outcome: String,
-    pub listing_grade: String,
-    pub buyback_grade: String,
-    pub ctia_code: String,
+    pub outcome: Outcome,
+    pub listing_grade: ListingGrade,
+    pub buyback_grade: BuybackGrade,
+    pub ctia_code: CtiaCode,
     pub partial: bool,
-    pub reasons: Value,
+    pub reasons: Vec<Reason>,
+    /// What the policy was given, as recorded (see [`NewGrade::inputs`]).
     pub inputs: Value,
 }
 
@@ -136,7 +124,8 @@ impl Store {
     pub fn record_grade(&mut self, grade: &NewGrade) -> Result<GradeSummary, StoreError> {
         validate(grade)?;
         let station_id = self.station_id;
-        let reasons = json_text(&grade.reasons, "reasons")?;
+        let reasons = serde_json::to_string(&grade.reasons)
+            .map_err(|error| invalid("reasons", format!("cannot be stored as JSON: {error}")))?;
         let inputs = json_text(&grade.inputs, "inputs")?;
         self.write("record a grade", |tx| {
             authorize(tx, &grade.operator, Action::Grade)?;
@@ -189,10 +178,10 @@ impl Store {
                 grade.policy_name,
                 grade.policy_version,
                 grade.policy_sha256,
-                grade.outcome,
-                grade.listing_grade,
-                grade.buyback_grade,
-                grade.ctia_code,
+                grade.outcome.as_str(),
+                grade.listing_grade.as_str(),
+                grade.buyback_grade.as_str(),
+                grade.ctia_code.to_string(),
                 grade.partial,
                 reasons,
                 inputs,
@@ -298,7 +287,7 @@ fn insert_checklist(
             id_string,
             seq as i64 + 1,
             answer.item,
-            answer.answer
+            answer.answer.as_str()
         ])?;
     }
     audit::append(
@@ -344,11 +333,15 @@ fn insert_inspection(
          VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for zone in zones {
-        insert_zone.execute(rusqlite::params![id_string, zone.zone, zone.level])?;
+        insert_zone.execute(rusqlite::params![
+            id_string,
+            zone.zone.as_str(),
+            zone.level.as_str()
+        ])?;
         for (seq, photo) in zone.photos.iter().enumerate() {
             insert_photo.execute(rusqlite::params![
                 id_string,
-                zone.zone,
+                zone.zone.as_str(),
                 seq as i64 + 1,
                 photo.path,
                 photo.sha256
@@ -389,17 +382,6 @@ fn is_sha256(text: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<(), StoreError> {
-    if allowed.contains(&value) {
-        Ok(())
-    } else {
-        Err(invalid(
-            field,
-            format!("is {value:?}; use one of: {}", allowed.join(", ")),
-        ))
-    }
-}
-
 fn validate(grade: &NewGrade) -> Result<(), StoreError> {
     if grade.operator.trim().is_empty() {
         return Err(invalid(
@@ -410,7 +392,6 @@ fn validate(grade: &NewGrade) -> Result<(), StoreError> {
     for (field, value) in [
         ("policy_name", &grade.policy_name),
         ("policy_version", &grade.policy_version),
-        ("ctia_code", &grade.ctia_code),
     ] {
         if value.trim().is_empty() {
             return Err(invalid(field, "is empty".to_owned()));
@@ -425,15 +406,6 @@ fn validate(grade: &NewGrade) -> Result<(), StoreError> {
             ),
         ));
     }
-    one_of("outcome", &grade.outcome, &OUTCOMES)?;
-    one_of("listing_grade", &grade.listing_grade, &LISTING_GRADES)?;
-    one_of("buyback_grade", &grade.buyback_grade, &BUYBACK_GRADES)?;
-    if !grade.reasons.is_array() {
-        return Err(invalid(
-            "reasons",
-            "must be a JSON array of reasons".to_owned(),
-        ));
-    }
     if !grade.inputs.is_object() {
         return Err(invalid("inputs", "must be a JSON object".to_owned()));
     }
@@ -442,7 +414,6 @@ fn validate(grade: &NewGrade) -> Result<(), StoreError> {
         if answer.item.trim().is_empty() {
             return Err(invalid(&field, "has an empty item id".to_owned()));
         }
-        one_of(&field, &answer.answer, &ANSWERS)?;
         if grade.answers[..index]
             .iter()
             .any(|earlier| earlier.item == answer.item)
@@ -458,8 +429,6 @@ fn validate(grade: &NewGrade) -> Result<(), StoreError> {
     }
     for (index, zone) in grade.zones.iter().enumerate() {
         let field = format!("zones[{index}]");
-        one_of(&field, &zone.zone, &ZONES)?;
-        one_of(&field, &zone.level, &LEVELS)?;
         if grade.zones[..index]
             .iter()
             .any(|earlier| earlier.zone == zone.zone)
@@ -507,24 +476,35 @@ fn read_grade(conn: &Connection, id: &str) -> Result<Option<GradeRecord>, StoreE
             "SELECT item, answer FROM checklist_answers WHERE checklist_id = ?1 ORDER BY seq",
         )?
         .query_map([&checklist_id], |row| {
-            Ok(ChecklistAnswer {
-                item: row.get(0)?,
-                answer: row.get(1)?,
-            })
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
         })?
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|row| {
+            let (item, answer) = row?;
+            Ok(ChecklistAnswer {
+                answer: word(&answer, || {
+                    format!("checklist_answers.answer of checklist {checklist_id}")
+                })?,
+                item,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
     let mut zones: Vec<ZoneRecord> = conn
         .prepare_cached(
             "SELECT zone, level FROM cosmetic_zones WHERE inspection_id = ?1 ORDER BY rowid",
         )?
         .query_map([&inspection_id], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })?
+        .map(|row| {
+            let (zone, level) = row?;
+            let location = || format!("cosmetic_zones of inspection {inspection_id}");
             Ok(ZoneRecord {
-                zone: row.get(0)?,
-                level: row.get(1)?,
+                zone: word(&zone, location)?,
+                level: word(&level, location)?,
                 photos: Vec::new(),
             })
-        })?
-        .collect::<Result<_, _>>()?;
+        })
+        .collect::<Result<_, StoreError>>()?;
     let mut photos = conn.prepare_cached(
         "SELECT zone, path, sha256 FROM cosmetic_photos WHERE inspection_id = ?1
          ORDER BY zone, seq",
@@ -532,7 +512,7 @@ fn read_grade(conn: &Connection, id: &str) -> Result<Option<GradeRecord>, StoreE
     let mut photo_rows = photos.query([&inspection_id])?;
     while let Some(photo) = photo_rows.next()? {
         let zone: String = photo.get(0)?;
-        let Some(record) = zones.iter_mut().find(|record| record.zone == zone) else {
+        let Some(record) = zones.iter_mut().find(|record| record.zone.as_str() == zone) else {
             return Err(corrupt(
                 format!("cosmetic_photos of inspection {inspection_id}"),
                 format!("a photo names zone {zone:?}, which the inspection does not have"),
@@ -558,14 +538,243 @@ fn read_grade(conn: &Connection, id: &str) -> Result<Option<GradeRecord>, StoreE
         policy_name: text("policy_name")?,
         policy_version: text("policy_version")?,
         policy_sha256: text("policy_sha256")?,
-        outcome: text("outcome")?,
-        listing_grade: text("listing_grade")?,
-        buyback_grade: text("buyback_grade")?,
-        ctia_code: text("ctia_code")?,
+        outcome: word(&text("outcome")?, || where_("outcome"))?,
+        listing_grade: word(&text("listing_grade")?, || where_("listing_grade"))?,
+        buyback_grade: word(&text("buyback_grade")?, || where_("buyback_grade"))?,
+        ctia_code: word(&text("ctia_code")?, || where_("ctia_code"))?,
         partial: row
             .get::<_, bool>("partial")
             .map_err(|error| corrupt(where_("partial"), error))?,
-        reasons: json("reasons_json")?,
+        reasons: serde_json::from_str(&text("reasons_json")?)
+            .map_err(|error| corrupt(where_("reasons_json"), error))?,
         inputs: json("inputs_json")?,
     }))
+}
+
+/// A word of the domain's, read back from a column; one no build wrote reads as corrupt.
+fn word<T>(text: &str, location: impl FnOnce() -> String) -> Result<T, StoreError>
+where
+    T: FromStr,
+    T::Err: std::fmt::Display,
+{
+    text.parse().map_err(|error| corrupt(location(), error))
+}
+
+#[cfg(test)]
+mod tests {
+    use refurbdesk_domain::Functional;
+    use serde_json::json;
+
+    use super::*;
+    use crate::intake::legacy::sample;
+
+    const SHA: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+
+    /// Records a grade the way builds before the typed grade did: the words as the text they
+    /// were given, the reasons as the JSON value the engine produced (keys sorted, a French
+    /// sentence in `text_fr`), each row with its audit entry.
+    fn record_grade_as_before(store: &mut Store, intake_id: Uuid, reasons: &Value) -> Uuid {
+        let station_id = store.station_id;
+        let reasons = serde_json::to_string(reasons).expect("reasons as text");
+        store
+            .write("record a grade", |tx| {
+                let device: String = tx.query_row(
+                    "SELECT device_id FROM intakes WHERE id = ?1",
+                    [id_text(intake_id)],
+                    |row| row.get(0),
+                )?;
+                let now = timestamp(Utc::now());
+                let common = Common {
+                    station_id,
+                    device: &device,
+                    intake: id_text(intake_id),
+                    at: &now,
+                    operator: "ana",
+                };
+                let checklist_id = Uuid::now_v7();
+                tx.execute(
+                    "INSERT INTO checklists (id, device_id, intake_id, category, recorded_at,
+                                             operator, station_id)
+                     VALUES (?1, ?2, ?3, 'phone', ?4, 'ana', ?5)",
+                    rusqlite::params![
+                        id_text(checklist_id),
+                        device,
+                        common.intake,
+                        now,
+                        id_text(station_id)
+                    ],
+                )?;
+                for (seq, (item, answer)) in [("wifi", "fail"), ("genuine_parts", "na")]
+                    .into_iter()
+                    .enumerate()
+                {
+                    tx.execute(
+                        "INSERT INTO checklist_answers (checklist_id, seq, item, answer)
+                         VALUES (?1, ?2, ?3, ?4)",
+                        rusqlite::params![id_text(checklist_id), seq as i64 + 1, item, answer],
+                    )?;
+                }
+                audit::append(
+                    tx,
+                    station_id,
+                    AuditWrite {
+                        operator: "ana",
+                        action: "checklist.recorded",
+                        entity: Entity::Checklist,
+                        entity_id: checklist_id,
+                        before: None,
+                        after: audit::record_digest(tx, Entity::Checklist, checklist_id)?,
+                    },
+                )?;
+                let inspection_id = insert_inspection(
+                    tx,
+                    &common,
+                    &[ZoneRecord {
+                        zone: Zone::Screen,
+                        level: CosmeticLevel::Light,
+                        photos: vec![ZonePhoto {
+                            path: "/photos/screen.jpg".to_owned(),
+                            sha256: SHA.to_owned(),
+                        }],
+                    }],
+                )?;
+                let grade_id = Uuid::now_v7();
+                tx.execute(
+                    "INSERT INTO grades (id, device_id, intake_id, checklist_id, inspection_id,
+                                         graded_at, operator, station_id, policy_name,
+                                         policy_version, policy_sha256, outcome, listing_grade,
+                                         buyback_grade, ctia_code, partial, reasons_json,
+                                         inputs_json)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'ana', ?7, 'backmarket-default', '1.0.0',
+                             ?8, 'repair', 'VERY_GOOD', 'NOT_FUNCTIONAL_USED', '2/B', 0, ?9,
+                             '{\"partial\":false}')",
+                    rusqlite::params![
+                        id_text(grade_id),
+                        device,
+                        common.intake,
+                        id_text(checklist_id),
+                        id_text(inspection_id),
+                        now,
+                        id_text(station_id),
+                        SHA,
+                        reasons,
+                    ],
+                )?;
+                audit::append(
+                    tx,
+                    station_id,
+                    AuditWrite {
+                        operator: "ana",
+                        action: "grade.recorded",
+                        entity: Entity::Grade,
+                        entity_id: grade_id,
+                        before: None,
+                        after: audit::record_digest(tx, Entity::Grade, grade_id)?,
+                    },
+                )?;
+                Ok(grade_id)
+            })
+            .expect("records the old way")
+    }
+
+    #[test]
+    fn a_grade_recorded_before_the_types_reads_back_typed_and_still_verifies() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("station.db");
+        let mut store = Store::open(&path).expect("opens");
+        let intake_id = store
+            .record_intake(&sample("356728114587211", 0))
+            .expect("intake")
+            .intake_id;
+        let old_reasons = json!([
+            {
+                "rule": "functional.failed",
+                "inputs": {"failed": "wifi"},
+                "text": "Wi-Fi failed",
+                "text_fr": "Le Wi-Fi a échoué",
+            },
+            {"rule": "grade.VERY_GOOD", "inputs": {}, "text": "Very good condition"},
+        ]);
+        let grade_id = record_grade_as_before(&mut store, intake_id, &old_reasons);
+        let stored_before: String = store
+            .conn
+            .query_row(
+                "SELECT reasons_json FROM grades WHERE id = ?1",
+                [id_text(grade_id)],
+                |row| row.get(0),
+            )
+            .expect("stored reasons");
+        drop(store);
+
+        let store = Store::open(&path).expect("reopens");
+        let report = store.check().expect("checks");
+        assert!(report.is_ok(), "{report:?}");
+        assert!(store.verify_audit().expect("verifies").is_intact());
+        let grade = store.grade_record(grade_id).expect("reads").expect("grade");
+        assert_eq!(grade.outcome, Outcome::Repair);
+        assert_eq!(grade.listing_grade, ListingGrade::VeryGood);
+        assert_eq!(grade.buyback_grade, BuybackGrade::NotFunctionalUsed);
+        assert_eq!(
+            grade.ctia_code,
+            CtiaCode::new(Functional::Defective, CosmeticLevel::Light)
+        );
+        assert_eq!(
+            grade.answers,
+            [
+                ChecklistAnswer {
+                    item: "wifi".to_owned(),
+                    answer: Answer::Fail
+                },
+                ChecklistAnswer {
+                    item: "genuine_parts".to_owned(),
+                    answer: Answer::Na
+                },
+            ]
+        );
+        assert_eq!(grade.zones[0].zone, Zone::Screen);
+        assert_eq!(grade.zones[0].level, CosmeticLevel::Light);
+        assert_eq!(grade.zones[0].photos[0].sha256, SHA);
+        assert_eq!(grade.reasons.len(), 2);
+        assert_eq!(grade.reasons[0].rule, "functional.failed");
+        assert_eq!(grade.reasons[0].inputs["failed"], "wifi");
+        // The French sentence of an older grade is kept under its language.
+        assert_eq!(grade.reasons[0].texts["en"], "Wi-Fi failed");
+        assert_eq!(grade.reasons[0].texts["fr"], "Le Wi-Fi a échoué");
+        assert_eq!(grade.reasons[1].texts.len(), 1);
+        // Nothing was rewritten on the way.
+        let stored_after: String = store
+            .conn
+            .query_row(
+                "SELECT reasons_json FROM grades WHERE id = ?1",
+                [id_text(grade_id)],
+                |row| row.get(0),
+            )
+            .expect("stored reasons");
+        assert_eq!(stored_after, stored_before);
+    }
+
+    #[test]
+    fn a_code_no_build_wrote_reads_as_corrupt() {
+        // The schema itself refuses words outside the vocabularies; the CTIA code is free text.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("station.db");
+        let mut store = Store::open(&path).expect("opens");
+        let intake_id = store
+            .record_intake(&sample("356728114587211", 0))
+            .expect("intake")
+            .intake_id;
+        let grade_id = record_grade_as_before(&mut store, intake_id, &json!([]));
+        store
+            .conn
+            .execute_batch(
+                "DROP TRIGGER grades_append_only_update;
+                 UPDATE grades SET ctia_code = '2B';",
+            )
+            .expect("tampers");
+        let error = store.grade_record(grade_id).expect_err("corrupt");
+        assert!(
+            matches!(&error, StoreError::Corrupt { location, .. } if location.contains("ctia_code")),
+            "{error:?}"
+        );
+    }
 }

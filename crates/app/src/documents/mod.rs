@@ -22,6 +22,7 @@ pub use keys::{
     export_key, rotate_key, show_keys, ExportKeyParams, ExportedKey, KeyInfo, Keys, RotatedKey,
 };
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::Utc;
@@ -34,7 +35,7 @@ use refurbdesk_certificate::{
     reprint, Document, IssueError, KeyError, Keyring, Lang, PrintOptions, SignedDocument, Signer,
     TrustedKeys,
 };
-use refurbdesk_grading::{Checklists, Zone};
+use refurbdesk_grading::{ChecklistItem, Checklists, Reason};
 use refurbdesk_store::{
     CertificateRecord, DestructionRecord, ErasureDetails, ErasureRecord, ErasureStatus,
     NewCertificate, SigningKeyRecord, Store, StoreError,
@@ -504,8 +505,7 @@ impl<'a> Documents<'a> {
                             name: test.name.clone(),
                             outcome: test.outcome.clone(),
                             detail: test.detail.clone(),
-                            label: item.map(|item| item.label_in(Lang::En).to_owned()),
-                            label_fr: item.map(|item| item.label_in(Lang::Fr).to_owned()),
+                            labels: item.map(item_labels).unwrap_or_default(),
                         }
                     })
                     .collect()
@@ -515,19 +515,14 @@ impl<'a> Documents<'a> {
             grade_id: grade.id,
             graded_at: grade.graded_at,
             operator: grade.operator.clone(),
-            outcome: grade.outcome.clone(),
-            listing_grade: grade.listing_grade.clone(),
-            buyback_grade: grade.buyback_grade.clone(),
+            outcome: grade.outcome.to_string(),
+            listing_grade: grade.listing_grade.to_string(),
+            buyback_grade: grade.buyback_grade.to_string(),
             policy_name: grade.policy_name.clone(),
             policy_version: grade.policy_version.clone(),
             policy_sha256: grade.policy_sha256.clone(),
             partial: grade.partial,
-            reasons: reason_texts(&grade.reasons, Lang::En),
-            reasons_fr: if has_french(&grade.reasons) {
-                reason_texts(&grade.reasons, Lang::Fr)
-            } else {
-                Vec::new()
-            },
+            reasons: reason_texts(&grade.reasons),
             checklist: grade
                 .answers
                 .iter()
@@ -535,31 +530,29 @@ impl<'a> Documents<'a> {
                     let item = checklist.item(&answer.item);
                     CheckFact {
                         name: answer.item.clone(),
-                        outcome: answer.answer.clone(),
+                        outcome: answer.answer.to_string(),
                         detail: None,
-                        label: item.map(|item| item.label_in(Lang::En).to_owned()),
-                        label_fr: item.map(|item| item.label_in(Lang::Fr).to_owned()),
+                        labels: item.map(item_labels).unwrap_or_default(),
                     }
                 })
                 .collect(),
             cosmetic: grade
                 .zones
                 .iter()
-                .map(|zone| {
-                    let known = zone.zone.parse::<Zone>().ok();
-                    CheckFact {
-                        name: zone.zone.clone(),
-                        outcome: zone.level.clone(),
-                        detail: (!zone.photos.is_empty()).then(|| {
-                            zone.photos
-                                .iter()
-                                .map(|photo| format!("{} sha256:{}", photo.path, photo.sha256))
-                                .collect::<Vec<_>>()
-                                .join("\n")
-                        }),
-                        label: known.map(|zone| zone.title_in(Lang::En)),
-                        label_fr: known.map(|zone| zone.title_in(Lang::Fr)),
-                    }
+                .map(|zone| CheckFact {
+                    name: zone.zone.to_string(),
+                    outcome: zone.level.to_string(),
+                    detail: (!zone.photos.is_empty()).then(|| {
+                        zone.photos
+                            .iter()
+                            .map(|photo| format!("{} sha256:{}", photo.path, photo.sha256))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    }),
+                    labels: Lang::ALL
+                        .iter()
+                        .map(|lang| (lang.as_str().to_owned(), zone.zone.title_in(*lang)))
+                        .collect(),
                 })
                 .collect(),
         });
@@ -743,40 +736,29 @@ fn words_without_findings<T>(words: &[String], findings: &[T]) -> Vec<String> {
     }
 }
 
-/// Each recorded grade reason as printed: its sentence in `lang` (the
-/// English one where it has no other) followed by its rule id.
-pub(crate) fn reason_texts(reasons: &Value, lang: Lang) -> Vec<String> {
-    let text_key = match lang {
-        Lang::En => "text",
-        Lang::Fr => "text_fr",
-    };
-    reasons
-        .as_array()
-        .map(|reasons| {
-            reasons
+/// The recorded grade reasons as printed, by language: each sentence (the English one where a
+/// reason has none in that language) followed by its rule id. English always; another language
+/// when any reason was told in it (grades made before the policy had French sentences were not).
+fn reason_texts(reasons: &[Reason]) -> BTreeMap<String, Vec<String>> {
+    Lang::ALL
+        .iter()
+        .filter(|lang| **lang == Lang::En || reasons.iter().any(|reason| reason.has(**lang)))
+        .map(|lang| {
+            let told = reasons
                 .iter()
-                .map(|reason| {
-                    let text = reason
-                        .get(text_key)
-                        .or_else(|| reason.get("text"))
-                        .and_then(Value::as_str);
-                    match (text, reason.get("rule").and_then(Value::as_str)) {
-                        (Some(text), Some(rule)) => format!("{text} ({rule})"),
-                        (Some(text), None) => text.to_owned(),
-                        (None, _) => reason.to_string(),
-                    }
-                })
-                .collect()
+                .map(|reason| format!("{} ({})", reason.text_in(*lang), reason.rule))
+                .collect();
+            (lang.as_str().to_owned(), told)
         })
-        .unwrap_or_default()
+        .collect()
 }
 
-/// Whether a recorded grade has its reasons in French (grades made before
-/// the policy had French sentences do not).
-fn has_french(reasons: &Value) -> bool {
-    reasons
-        .as_array()
-        .is_some_and(|reasons| reasons.iter().any(|reason| reason.get("text_fr").is_some()))
+/// A checklist item's label in every language, as the catalogue (or its file) words it.
+fn item_labels(item: &ChecklistItem) -> BTreeMap<String, String> {
+    Lang::ALL
+        .iter()
+        .map(|lang| (lang.as_str().to_owned(), item.label_in(*lang).to_owned()))
+        .collect()
 }
 
 fn drive_media_type(drive: &Value) -> String {

@@ -52,213 +52,193 @@ pub fn tell_note(note: Option<&str>, lang: Lang) -> Option<String> {
 }
 
 fn tell_drive(finding: &DriveFinding, lang: Lang) -> String {
-    match (finding, lang) {
-        (DriveFinding::DriveInterrupted { .. }, Lang::En) => {
-            "stopped on request before the end; nothing is proven — erase the drive again from the start"
-                .to_owned()
+    let catalogue = lang.catalogue();
+    match finding {
+        DriveFinding::DriveInterrupted { .. } => {
+            catalogue.tell("erase-finding-drive-interrupted", &[])
         }
-        (DriveFinding::DriveInterrupted { .. }, Lang::Fr) => {
-            "arrêté à la demande avant la fin ; rien n'est prouvé — effacez de nouveau le disque \
-             depuis le début"
-                .to_owned()
+        DriveFinding::DriveFailed {
+            fault_count,
+            first: Some(first),
+        } => catalogue.tell(
+            "erase-finding-drive-failed",
+            &[
+                ("count", &fault_count.to_string()),
+                ("fault", catalogue.word(fault_id(first.kind))),
+                ("detail", &first.detail),
+            ],
+        ),
+        DriveFinding::DriveFailed { first: None, .. } => {
+            catalogue.tell("erase-finding-drive-failed-bare", &[])
         }
-        (DriveFinding::DriveFailed { fault_count, first }, lang) => match (first, lang) {
-            (Some(first), Lang::En) => {
-                format!("{fault_count} fault(s); the first: {}", first.detail)
-            }
-            (Some(first), Lang::Fr) => format!(
-                "{fault_count} défaut(s) ; le premier ({}) : {}",
-                fault_word_fr(first.kind),
-                first.detail
-            ),
-            (None, Lang::En) => "failed".to_owned(),
-            (None, Lang::Fr) => "échec".to_owned(),
-        },
     }
 }
 
-fn fault_word_fr(kind: FaultKind) -> &'static str {
+/// The catalogue message naming a fault's kind.
+fn fault_id(kind: FaultKind) -> &'static str {
     match kind {
-        FaultKind::Write => "écriture",
-        FaultKind::Flush => "vidage sur le support",
-        FaultKind::Read => "relecture",
-        FaultKind::Mismatch => "bloc différent à la relecture",
-    }
-}
-
-fn quoted(text: Option<&str>, lang: Lang) -> String {
-    match (text, lang) {
-        (Some(text), Lang::En) => format!(": \"{text}\""),
-        (Some(text), Lang::Fr) => format!(" : « {text} »"),
-        (None, _) => String::new(),
+        FaultKind::Write => "erase-fault-write",
+        FaultKind::Flush => "erase-fault-flush",
+        FaultKind::Read => "erase-fault-read",
+        FaultKind::Mismatch => "erase-fault-mismatch",
     }
 }
 
 fn tell_device(finding: &DeviceFinding, lang: Lang) -> String {
+    let catalogue = lang.catalogue();
+    let quoted = |text: &str| catalogue.tell("erase-quoted", &[("text", text)]);
     match finding {
         DeviceFinding::BenchFailed {
             method,
             from: OutcomeSource::Event,
             detail,
         } => {
-            let detail = quoted(detail.as_deref(), lang);
-            match lang {
-                Lang::En => format!(
-                    "the bench reported the {method} failed{detail}; the device cannot be \
-                     certified — erase it again, or reset it by hand"
+            let method = method.to_string();
+            match detail {
+                Some(detail) => catalogue.tell(
+                    "erase-finding-bench-failed-said",
+                    &[("method", &method), ("detail", &quoted(detail))],
                 ),
-                Lang::Fr => format!(
-                    "le banc a signalé l'échec de {method}{detail} ; l'appareil ne peut pas être \
-                     certifié — effacez-le de nouveau, ou réinitialisez-le à la main"
-                ),
+                None => catalogue.tell("erase-finding-bench-failed", &[("method", &method)]),
             }
         }
         DeviceFinding::BenchFailed {
             method,
             from: OutcomeSource::Status,
             ..
-        } => match lang {
-            Lang::En => format!(
-                "the bench reported the {method} failed (through STATUS: its done event was lost, \
-                 and its detail with it); erase the device again, or reset it by hand"
-            ),
-            Lang::Fr => format!(
-                "le banc a signalé l'échec de {method} (par STATUS : son événement de fin a été \
-                 perdu, et son détail avec lui) ; effacez de nouveau l'appareil, ou \
-                 réinitialisez-le à la main"
-            ),
-        },
+        } => catalogue.tell(
+            "erase-finding-bench-failed-status",
+            &[("method", &method.to_string())],
+        ),
         DeviceFinding::BenchRefused {
             slot,
             method,
             code,
             message,
         } => {
-            let said = match (message, lang) {
-                (Some(message), Lang::En) => format!(" (\"{message}\")"),
-                (Some(message), Lang::Fr) => format!(" (« {message} »)"),
-                (None, _) => String::new(),
+            let said = message
+                .as_deref()
+                .map(|message| format!(" ({})", quoted(message)))
+                .unwrap_or_default();
+            let advice = match code {
+                BenchCode::Unsupported => "unsupported",
+                BenchCode::Busy => "busy",
+                _ => "none",
             };
-            match lang {
-                Lang::En => format!(
-                    "the bench refused ERASE {slot} {method} with {code}{said}; nothing was erased{}",
-                    match code {
-                        BenchCode::Unsupported => {
-                            " — the bench cannot erase this device this way: use the other \
-                             method, or reset it by hand"
-                        }
-                        BenchCode::Busy => " — the slot was busy; try again when it is idle",
-                        _ => "",
-                    }
-                ),
-                Lang::Fr => format!(
-                    "le banc a refusé ERASE {slot} {method} avec {code}{said} ; rien n'a été \
-                     effacé{}",
-                    match code {
-                        BenchCode::Unsupported => {
-                            " — le banc ne peut pas effacer cet appareil ainsi : utilisez l'autre \
-                             méthode, ou réinitialisez-le à la main"
-                        }
-                        BenchCode::Busy => {
-                            " — l'emplacement était occupé ; réessayez quand il sera libre"
-                        }
-                        _ => "",
-                    }
-                ),
-            }
+            catalogue.tell(
+                "erase-finding-bench-refused",
+                &[
+                    ("slot", &slot.to_string()),
+                    ("method", &method.to_string()),
+                    ("code", &code.to_string()),
+                    ("said", &said),
+                    ("advice", advice),
+                ],
+            )
         }
-        DeviceFinding::BenchInterrupted { why } => match lang {
-            Lang::En => format!(
-                "{}; nothing is proven — erase the device again",
-                interruption_en(*why)
-            ),
-            Lang::Fr => format!(
-                "{} ; rien n'est prouvé — effacez de nouveau l'appareil",
-                interruption_fr(*why)
-            ),
-        },
+        DeviceFinding::BenchInterrupted { why } => catalogue.tell(
+            "erase-finding-bench-interrupted",
+            &[("why", catalogue.word(interruption_id(*why)))],
+        ),
         DeviceFinding::ManualStopped {
             number,
             count,
             step,
-        } => match lang {
-            Lang::En => format!(
-                "the operator stopped at step {number} of {count} ({step}); nothing is proven — \
-                 go through the reset again"
-            ),
-            Lang::Fr => format!(
-                "l'opérateur s'est arrêté à l'étape {number} sur {count} ({step}) ; rien n'est \
-                 prouvé — refaites la réinitialisation"
-            ),
-        },
+        } => catalogue.tell(
+            "erase-finding-manual-stopped",
+            &[
+                ("number", &number.to_string()),
+                ("count", &count.to_string()),
+                ("step", &step.to_string()),
+            ],
+        ),
         DeviceFinding::ManualStepFailed {
             number,
             count,
             step,
             answer,
             text,
-        } => match lang {
-            Lang::En => format!(
-                "required step {number} of {count} ({step}) was answered {answer}: \"{text}\"; \
-                 the device cannot be certified — complete that step, then go through the reset \
-                 again"
-            ),
-            Lang::Fr => format!(
-                "l'étape obligatoire {number} sur {count} ({step}) a reçu la réponse « {} » : \
-                 « {text} » ; l'appareil ne peut pas être certifié — faites cette étape, puis \
-                 refaites la réinitialisation",
-                answer_fr(*answer)
-            ),
-        },
+        } => catalogue.tell(
+            "erase-finding-manual-step-failed",
+            &[
+                ("number", &number.to_string()),
+                ("count", &count.to_string()),
+                ("step", &step.to_string()),
+                ("answer", catalogue.word(answer_id(*answer))),
+                ("text", text),
+            ],
+        ),
     }
 }
 
-fn interruption_en(why: Interruption) -> &'static str {
+/// The catalogue message saying why a bench erasure was interrupted.
+fn interruption_id(why: Interruption) -> &'static str {
     match why {
-        Interruption::DeviceRemoved => {
-            "the device was taken out of the slot before the bench reported the outcome"
-        }
-        Interruption::BenchReset => "the bench restarted during the erase and forgot it",
-        Interruption::BenchGone => {
-            "the bench went away (its port closed) before it reported the outcome"
-        }
-        Interruption::BenchSilent => "the bench stopped answering before it reported the outcome",
-        Interruption::Forgotten => {
-            "the bench no longer knows of this erase (it restarted, or the device was swapped, \
-             and that event was lost)"
-        }
-        Interruption::NoOutcome => "the bench reported no outcome in time",
-        Interruption::Cancelled => {
-            "the operator stopped waiting for the bench (it may still be erasing)"
-        }
+        Interruption::DeviceRemoved => "erase-interruption-device-removed",
+        Interruption::BenchReset => "erase-interruption-bench-reset",
+        Interruption::BenchGone => "erase-interruption-bench-gone",
+        Interruption::BenchSilent => "erase-interruption-bench-silent",
+        Interruption::Forgotten => "erase-interruption-forgotten",
+        Interruption::NoOutcome => "erase-interruption-no-outcome",
+        Interruption::Cancelled => "erase-interruption-cancelled",
     }
 }
 
-fn interruption_fr(why: Interruption) -> &'static str {
-    match why {
-        Interruption::DeviceRemoved => {
-            "l'appareil a été retiré de l'emplacement avant que le banc n'en donne le résultat"
-        }
-        Interruption::BenchReset => "le banc a redémarré pendant l'effacement et l'a oublié",
-        Interruption::BenchGone => {
-            "le banc a disparu (son port s'est fermé) avant d'en donner le résultat"
-        }
-        Interruption::BenchSilent => "le banc a cessé de répondre avant d'en donner le résultat",
-        Interruption::Forgotten => {
-            "le banc ne connaît plus cet effacement (il a redémarré, ou l'appareil a été \
-             échangé, et cet événement a été perdu)"
-        }
-        Interruption::NoOutcome => "le banc n'a donné aucun résultat à temps",
-        Interruption::Cancelled => {
-            "l'opérateur a cessé d'attendre le banc (il est peut-être encore en train d'effacer)"
-        }
-    }
-}
-
-fn answer_fr(answer: StepAnswer) -> &'static str {
+/// The catalogue message of a manual step's answer.
+fn answer_id(answer: StepAnswer) -> &'static str {
     match answer {
-        StepAnswer::Yes => "oui",
-        StepAnswer::No => "non",
-        StepAnswer::Skipped => "passée",
+        StepAnswer::Yes => "erase-step-answer-yes",
+        StepAnswer::No => "erase-step-answer-no",
+        StepAnswer::Skipped => "erase-step-answer-skipped",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_a_finding_uses_is_in_every_language() {
+        let ids = [
+            "erase-finding-drive-interrupted",
+            "erase-finding-drive-failed",
+            "erase-finding-drive-failed-bare",
+            "erase-quoted",
+            "erase-finding-bench-failed",
+            "erase-finding-bench-failed-said",
+            "erase-finding-bench-failed-status",
+            "erase-finding-bench-refused",
+            "erase-finding-bench-interrupted",
+            "erase-finding-manual-stopped",
+            "erase-finding-manual-step-failed",
+        ]
+        .into_iter()
+        .chain(
+            [
+                FaultKind::Write,
+                FaultKind::Flush,
+                FaultKind::Read,
+                FaultKind::Mismatch,
+            ]
+            .map(fault_id),
+        )
+        .chain(
+            [
+                Interruption::DeviceRemoved,
+                Interruption::BenchReset,
+                Interruption::BenchGone,
+                Interruption::BenchSilent,
+                Interruption::Forgotten,
+                Interruption::NoOutcome,
+                Interruption::Cancelled,
+            ]
+            .map(interruption_id),
+        )
+        .chain([StepAnswer::Yes, StepAnswer::No, StepAnswer::Skipped].map(answer_id));
+        for id in ids {
+            for lang in Lang::ALL {
+                assert!(lang.catalogue().has(id), "{lang}: {id}");
+            }
+        }
     }
 }

@@ -155,30 +155,16 @@ fn previous_grade(store: &Store, intake: &IntakeRecord) -> Result<Option<GradeRe
         .filter(|grade| grade.intake_id == intake.id))
 }
 
-/// The answers, levels and photos of an earlier grade of the same intake.
-fn carried_over(grade: &GradeRecord) -> Result<Answers> {
-    let damaged = |what: String| {
-        Error::data(format!("grade {} in the database holds {what}", grade.id))
-            .with_hint(Hint::CheckDatabase)
-    };
+/// The answers, levels and photos of an earlier grade of the same intake (the store reads them
+/// back typed; a row holding a word no build wrote is reported by the store as damaged).
+fn carried_over(grade: &GradeRecord) -> Answers {
     let mut answers = Answers::default();
     for answer in &grade.answers {
-        let parsed: Answer = answer
-            .answer
-            .parse()
-            .map_err(|error| damaged(format!("an unreadable answer: {error}")))?;
-        answers.checks.insert(answer.item.clone(), parsed);
+        answers.checks.insert(answer.item.clone(), answer.answer);
     }
     for zone in &grade.zones {
-        let name: Zone = zone
-            .zone
-            .parse()
-            .map_err(|error| damaged(format!("an unreadable zone: {error}")))?;
-        let level: CosmeticLevel = zone
-            .level
-            .parse()
-            .map_err(|error| damaged(format!("an unreadable level: {error}")))?;
-        answers.levels.insert(name, level);
+        let name = zone.zone;
+        answers.levels.insert(name, zone.level);
         if !zone.photos.is_empty() {
             answers.photos.insert(
                 name,
@@ -192,7 +178,7 @@ fn carried_over(grade: &GradeRecord) -> Result<Answers> {
             );
         }
     }
-    Ok(answers)
+    answers
 }
 
 /// The bench's test results as the intake recorded them.
@@ -238,7 +224,7 @@ pub fn record(ws: &mut Workstation, params: GradeParams) -> Result<GradeOutcome>
     // Answers recorded for this same intake are kept; the given ones override them.
     let previous = previous_grade(&ws.store, &intake)?;
     let mut answers = match &previous {
-        Some(grade) => carried_over(grade)?,
+        Some(grade) => carried_over(grade),
         None => Answers::default(),
     };
     answers.checks.extend(params.checks);
@@ -284,15 +270,15 @@ pub fn record(ws: &mut Workstation, params: GradeParams) -> Result<GradeOutcome>
             .iter()
             .map(|(item, answer)| ChecklistAnswer {
                 item: item.clone(),
-                answer: answer.to_string(),
+                answer: *answer,
             })
             .collect(),
         zones: input
             .cosmetic
             .iter()
             .map(|(zone, level)| ZoneRecord {
-                zone: zone.to_string(),
-                level: level.to_string(),
+                zone: *zone,
+                level: *level,
                 photos: answers
                     .photos
                     .get(zone)
@@ -311,13 +297,13 @@ pub fn record(ws: &mut Workstation, params: GradeParams) -> Result<GradeOutcome>
         policy_name: grade.policy.name.clone(),
         policy_version: grade.policy.version.clone(),
         policy_sha256: grade.policy.sha256.clone(),
-        outcome: grade.outcome.to_string(),
-        listing_grade: grade.grade.to_string(),
-        buyback_grade: grade.buyback_grade.to_string(),
-        ctia_code: grade.ctia.to_string(),
+        outcome: grade.outcome,
+        listing_grade: grade.grade,
+        buyback_grade: grade.buyback_grade,
+        ctia_code: grade.ctia,
         partial: grade.partial,
-        // The store keeps the engine's reasons as they are (`text`, `text_fr`).
-        reasons: serde_json::to_value(&grade.reasons)?,
+        // The store keeps the engine's reasons as they are.
+        reasons: grade.reasons.clone(),
         inputs: serde_json::to_value(&input)?,
     };
     let summary = ws.store.record_grade(&new_grade)?;

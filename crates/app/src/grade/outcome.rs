@@ -91,10 +91,6 @@ pub struct GradeReason {
 
 impl GradeReason {
     pub fn new(reason: &Reason, lang: Lang) -> Self {
-        let mut texts = BTreeMap::from([(Lang::En.as_str().to_owned(), reason.text.clone())]);
-        if let Some(french) = &reason.text_fr {
-            texts.insert(Lang::Fr.as_str().to_owned(), french.clone());
-        }
         Self {
             rule: reason.rule.clone(),
             inputs: reason
@@ -103,7 +99,7 @@ impl GradeReason {
                 .map(|(name, value)| (name.to_string(), value.to_string()))
                 .collect(),
             text: reason.text_in(lang).to_owned(),
-            texts,
+            texts: reason.texts.clone(),
         }
     }
 }
