@@ -10,8 +10,8 @@ if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
 BUILD_PACKAGES=(build-essential pkg-config curl file libssl-dev libudev-dev
   libwebkit2gtk-4.1-dev libxdo-dev librsvg2-dev libayatana-appindicator3-dev)
 # What the tests drive for real: a virtual display, WebKit's WebDriver, a D-Bus session,
-# poppler for PDFs, losetup for loop devices.
-TEST_PACKAGES=(xvfb webkit2gtk-driver dbus poppler-utils util-linux)
+# poppler for PDFs, ZBar (zbarimg) to scan the barcodes of labels, losetup for loop devices.
+TEST_PACKAGES=(xvfb webkit2gtk-driver dbus poppler-utils util-linux zbar-tools)
 
 ensure_packages() {
   local wanted=("$@") missing=() pkg

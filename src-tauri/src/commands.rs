@@ -365,3 +365,16 @@ pub async fn qa_verify(
     })
     .await
 }
+
+// Labels: a device's stock label to a PDF or ZPL file, or raw to a label printer (off the
+// window's thread: a printer may take seconds to answer).
+use refurbdesk_app::label::{self, LabelParams, LabelPrinted};
+
+#[tauri::command]
+pub async fn label_print(
+    paths: tauri::State<'_, DataPaths>,
+    params: LabelParams,
+) -> Result<LabelPrinted, WindowError> {
+    let paths = paths.inner().clone();
+    on_own_thread(move || at_station(&paths, |ws| label::print(ws, &params))).await
+}

@@ -68,6 +68,7 @@ pub fn run() {
             commands::db_backup,
             commands::db_restore,
             commands::intake_run,
+            commands::label_print,
         ])
         .setup(move |app| {
             if simulate {

@@ -18,7 +18,8 @@ pub enum ErrorCode {
     CheckFailed,
     /// The request is wrong: an unknown option value, a malformed reference, a bad setting.
     Usage,
-    /// The bench could not be reached or did not answer after retries.
+    /// The bench, or other station hardware such as a label printer, could not be reached or
+    /// did not answer after retries.
     BenchUnreachable,
     /// What the request needs is not there: empty slot, unknown device or record, missing file.
     NotFound,

@@ -15,6 +15,7 @@ pub mod erase;
 pub mod error;
 pub mod grade;
 pub mod intake;
+pub mod label;
 pub mod logging;
 pub mod operators;
 pub mod paths;

@@ -13,7 +13,8 @@ pub enum Exit {
     CheckFailed = 1,
     /// The command line is wrong (clap also uses 2).
     Usage = 2,
-    /// The bench could not be reached or did not answer after retries.
+    /// The bench, or other station hardware such as a label printer, could not be reached or did
+    /// not answer after retries.
     BenchUnreachable = 3,
     /// What the command needs is not there: slot empty, device removed (during an intake or a
     /// bench erase), unknown device or record.

@@ -77,6 +77,8 @@ enum Command {
     /// Issue, verify, void and export signed certificates and device reports
     #[command(subcommand)]
     Cert(Box<commands::cert::CertCommand>),
+    /// Print a device's stock label (PDF, ZPL file or label printer) with its barcodes and QR code
+    Label(commands::label::LabelArgs),
     /// The organisation's name, address and printing options used on every document
     #[command(subcommand)]
     Settings(commands::settings::SettingsCommand),
@@ -116,6 +118,7 @@ fn run(cli: &Cli, paths: &DataPaths) -> Result<(), Failure> {
         Command::Grade(args) => commands::grade::run(args, &cli.global, paths),
         Command::Policy(command) => commands::policy::run(command, cli.global.json),
         Command::Cert(command) => commands::cert::run(command, &cli.global, paths),
+        Command::Label(args) => commands::label::run(args, &cli.global, paths),
         Command::Settings(command) => commands::settings::run(command, &cli.global, paths),
         Command::Paths => {
             if cli.global.json {

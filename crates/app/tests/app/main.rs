@@ -10,6 +10,7 @@ mod documents;
 mod erase;
 mod grade;
 mod intake;
+mod label;
 mod operators;
 mod qa;
 mod settings;

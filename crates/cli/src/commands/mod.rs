@@ -9,6 +9,7 @@ pub mod erase;
 pub mod grade;
 mod grade_ask;
 pub mod intake;
+pub mod label;
 pub mod operator;
 pub mod policy;
 pub mod qa;
