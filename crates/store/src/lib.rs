@@ -25,6 +25,7 @@ mod intake;
 mod maintenance;
 mod operators;
 mod roles;
+mod stats;
 mod store;
 
 pub use audit::{AuditEntry, AuditProblem, AuditReport, RecordMismatch, GENESIS_HASH};
@@ -47,4 +48,5 @@ pub use intake::{
 pub use maintenance::{CheckReport, RestoreReport};
 pub use operators::Operator;
 pub use roles::{Action, Actor, Role, UnknownRoleError};
+pub use stats::{DashboardFigures, OperatorDay, SohBucket, TestTally, WordCount, SOH_BUCKET_PCT};
 pub use store::{Durability, Store, SCHEMA_VERSION};
