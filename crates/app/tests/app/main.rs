@@ -11,5 +11,6 @@ mod erase;
 mod grade;
 mod intake;
 mod operators;
+mod quality;
 mod settings;
 mod station;
