@@ -86,15 +86,21 @@ pub fn documents_list(
     at_station(&paths, |ws| documents::list(ws, &params))
 }
 
+/// On a thread of its own, as the running export that `documents_export_cancel` stops.
 #[tauri::command]
 pub async fn documents_export(
     app: tauri::AppHandle,
     paths: tauri::State<'_, DataPaths>,
     params: ExportParams,
 ) -> Result<ExportResult, WindowError> {
-    at_station(&paths, |ws| {
-        documents::export(ws, &params, &progress_events(&app))
+    let paths = paths.inner().clone();
+    on_own_thread(move || {
+        let running = app.state::<RunningExport>();
+        at_station(&paths, |ws| {
+            documents::export_running(ws, &params, &progress_events(&app), &running.0)
+        })
     })
+    .await
 }
 
 #[tauri::command]
@@ -377,4 +383,31 @@ pub async fn label_print(
 ) -> Result<LabelPrinted, WindowError> {
     let paths = paths.inner().clone();
     on_own_thread(move || at_station(&paths, |ws| label::print(ws, &params))).await
+}
+
+// The quality screen: stopping an export, the dashboard; the settings screen: serial ports.
+use refurbdesk_app::documents::ExportCancel;
+use refurbdesk_app::ports::{self, SerialPortView};
+use refurbdesk_app::stats::{self, Dashboard, DashboardParams};
+
+/// The export the window is running, if any.
+#[derive(Default)]
+pub struct RunningExport(pub refurbdesk_app::Running);
+
+#[tauri::command]
+pub fn documents_export_cancel(running: tauri::State<'_, RunningExport>) -> ExportCancel {
+    documents::export_cancel(&running.0)
+}
+
+#[tauri::command]
+pub fn stats_dashboard(
+    paths: tauri::State<'_, DataPaths>,
+    params: DashboardParams,
+) -> Result<Dashboard, WindowError> {
+    at_station(&paths, |ws| stats::dashboard(ws, params))
+}
+
+#[tauri::command]
+pub fn serial_ports() -> Result<Vec<SerialPortView>, WindowError> {
+    ports::list().map_err(window)
 }

@@ -28,6 +28,7 @@ pub fn run() {
         .manage(paths)
         .manage(station::StationState::default())
         .manage(calls::RunningErase::default())
+        .manage(commands::RunningExport::default())
         .invoke_handler(tauri::generate_handler![
             commands::station_info,
             commands::station_history,
@@ -69,6 +70,9 @@ pub fn run() {
             commands::db_restore,
             commands::intake_run,
             commands::label_print,
+            commands::documents_export_cancel,
+            commands::stats_dashboard,
+            commands::serial_ports,
         ])
         .setup(move |app| {
             if simulate {

@@ -37,6 +37,10 @@ import type { Verification } from './bindings/Verification';
 import type { VerifyParams } from './bindings/VerifyParams';
 import type { VoidParams } from './bindings/VoidParams';
 import type { WindowError } from './bindings/WindowError';
+import type { Dashboard } from './bindings/Dashboard';
+import type { DashboardParams } from './bindings/DashboardParams';
+import type { ExportCancel } from './bindings/ExportCancel';
+import type { SerialPortView } from './bindings/SerialPortView';
 
 export type { WindowError };
 
@@ -71,6 +75,12 @@ export interface Api {
   onProgress(handler: (report: ProgressReport) => void): Promise<Unlisten>;
   /** An erasure was recorded `running`, before its first byte. */
   onEraseStarted(handler: (started: EraseStarted) => void): Promise<Unlisten>;
+  /** Stops the running export after the document it is writing. */
+  documentsExportCancel(): Promise<ExportCancel>;
+  /** The quality dashboard's figures for a period. */
+  statsDashboard(params: DashboardParams): Promise<Dashboard>;
+  /** The serial ports found on this machine. */
+  serialPorts(): Promise<SerialPortView[]>;
 }
 
 function call<T>(command: string, params?: unknown): Promise<T> {
@@ -103,6 +113,9 @@ export const tauriApi: Api = {
   operatorsEnable: (params) => call('operators_enable', params),
   onProgress: (handler) => listen<ProgressReport>('progress', ({ payload }) => handler(payload)),
   onEraseStarted: (handler) => listen<EraseStarted>('erase-started', ({ payload }) => handler(payload)),
+  documentsExportCancel: () => call('documents_export_cancel'),
+  statsDashboard: (params) => call('stats_dashboard', params),
+  serialPorts: () => call('serial_ports'),
 };
 
 /** True for the `{code, message, hint}` the shell sends on failure. */

@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use refurbdesk_domain::{BatteryVerdictKind, Lang, LockVerdictKind};
+/// The grading words the list filters on.
+pub use refurbdesk_grading::{ListingGrade, Outcome};
 use refurbdesk_store::{DeviceCursor, DeviceFilter, GradeRecord, IntakeRecord};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -17,6 +19,10 @@ use crate::workstation::Workstation;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct DevicesParams {
+    /// What a person typed in the search box: an IMEI, else a serial. The engine tries it as an
+    /// IMEI first, then as a serial.
+    #[serde(default)]
+    pub query: Option<String>,
     pub imei: Option<String>,
     pub serial: Option<String>,
     /// `pass`, `replace`, `consumed`, `unknown` or `absent`.
@@ -29,6 +35,15 @@ pub struct DevicesParams {
     pub since: Option<DateTime<Utc>>,
     /// Latest intake run by this operator.
     pub by: Option<String>,
+    /// The outcome of the device's latest grade: `sellable`, `repair`, `recycle`, `hold` or
+    /// `blocked`. A device never graded does not match.
+    #[serde(default)]
+    #[ts(type = "string | null")]
+    pub outcome: Option<Outcome>,
+    /// The listing grade of the device's latest grade: `PREMIUM` … `STALLONE`.
+    #[serde(default)]
+    #[ts(type = "string | null")]
+    pub grade: Option<ListingGrade>,
     /// At most this many devices; 0 lists them all.
     pub limit: u32,
     /// Skip this many devices first (after `after`, if both are given).
@@ -50,9 +65,16 @@ pub struct DevicesPage {
     pub next_after: Option<Uuid>,
 }
 
-/// The devices matching the filters, newest latest intake first.
+/// The devices matching the filters, newest latest intake first. A `query` is tried as an IMEI,
+/// then, when no device has that IMEI, as a serial.
 pub fn list(ws: &Workstation, params: DevicesParams) -> Result<DevicesPage> {
     let after = params.after.map(|id| cursor_after(ws, id)).transpose()?;
+    let query = params
+        .query
+        .as_deref()
+        .map(str::trim)
+        .filter(|query| !query.is_empty())
+        .map(str::to_owned);
     let filter = DeviceFilter {
         imei: params.imei,
         serial: params.serial,
@@ -60,11 +82,29 @@ pub fn list(ws: &Workstation, params: DevicesParams) -> Result<DevicesPage> {
         lock_verdict: params.lock,
         since: params.since,
         operator: params.by,
+        outcome: params.outcome.map(|outcome| outcome.as_str().to_owned()),
+        listing_grade: params.grade.map(|grade| grade.as_str().to_owned()),
         limit: (params.limit > 0).then_some(params.limit),
         offset: params.offset,
         after,
     };
-    let rows: Vec<DeviceRow> = ws.store.list_devices(&filter)?;
+    let rows: Vec<DeviceRow> = match query {
+        None => ws.store.list_devices(&filter)?,
+        Some(query) => {
+            let by_imei = ws.store.list_devices(&DeviceFilter {
+                imei: Some(query.clone()),
+                ..filter.clone()
+            })?;
+            if by_imei.is_empty() && filter.imei.is_none() {
+                ws.store.list_devices(&DeviceFilter {
+                    serial: Some(query),
+                    ..filter
+                })?
+            } else {
+                by_imei
+            }
+        }
+    };
     let next_after = rows
         .last()
         .filter(|_| params.limit > 0 && rows.len() == params.limit as usize)

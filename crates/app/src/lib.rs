@@ -20,6 +20,7 @@ pub mod logging;
 pub mod operators;
 pub mod paths;
 pub mod policy;
+pub mod ports;
 pub mod progress;
 pub mod qa;
 pub mod settings;
@@ -28,11 +29,12 @@ pub mod sim;
 #[cfg(feature = "simulate")]
 mod simulate;
 pub mod station;
+pub mod stats;
 mod workstation;
 
 pub use error::{ConfirmWith, Door, Error, ErrorCode, Hint, RecordKind, Result, WindowError};
 pub use paths::{DataPaths, PathsError};
-pub use progress::{Cancel, Progress, ProgressReport};
+pub use progress::{Cancel, Progress, ProgressReport, Running};
 #[cfg(feature = "simulate")]
 pub use simulate::{SimulateError, SimulatedBenches};
 pub use workstation::{open_store, operator_from_env, os_user, Workstation, OPERATOR_ENV};

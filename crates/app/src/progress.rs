@@ -49,6 +49,41 @@ impl Cancel {
     }
 }
 
+/// The cancel flag of the one task of a kind a door is running (an export, an erasure), so
+/// that another call of the door can stop it: [`Running::begin`] when the task starts,
+/// [`Running::cancel`] to stop it.
+#[derive(Debug, Default)]
+pub struct Running(std::sync::Mutex<Option<Cancel>>);
+
+impl Running {
+    /// Holds `progress`'s cancel flag as the running task's.
+    pub fn begin(&self, progress: &Progress) {
+        *self.slot() = Some(progress.cancel.clone());
+    }
+
+    /// Asks the running task, if any, to stop at its next step; true when there was one.
+    pub fn cancel(&self) -> bool {
+        match self.slot().take() {
+            Some(cancel) => {
+                cancel.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Forgets the task that ended.
+    pub fn end(&self) {
+        self.slot().take();
+    }
+
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<Cancel>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
 type Sink = Arc<dyn Fn(&ProgressReport) + Send + Sync>;
 
 /// Where a task reports, and how it learns it should stop.
@@ -123,5 +158,21 @@ mod tests {
         cancel.cancel();
         assert!(progress.is_cancelled());
         assert_eq!(*seen.lock().unwrap(), vec![3]);
+    }
+
+    #[test]
+    fn running_cancels_the_task_that_began_once() {
+        let running = Running::default();
+        assert!(!running.cancel(), "nothing is running");
+        let progress = Progress::silent();
+        running.begin(&progress);
+        assert!(running.cancel());
+        assert!(progress.is_cancelled());
+        assert!(!running.cancel(), "already asked");
+        let next = Progress::silent();
+        running.begin(&next);
+        running.end();
+        assert!(!running.cancel());
+        assert!(!next.is_cancelled());
     }
 }

@@ -715,6 +715,11 @@ fn devices_lists_each_device_as_its_latest_intake_left_it() {
         device_imeis(&station, &["--battery", "consumed", "--by", "ana"]),
         Vec::<String>::new()
     );
+    // Nothing is graded yet: the grade filters match nothing, and the rows say so.
+    assert!(device_imeis(&station, &["--outcome", "sellable"]).is_empty());
+    assert!(device_imeis(&station, &["--grade", "PREMIUM"]).is_empty());
+    assert_eq!(rows[0]["outcome"], Value::Null);
+    assert_eq!(rows[0]["listing_grade"], Value::Null);
 }
 
 #[test]
@@ -728,7 +733,7 @@ fn devices_prints_a_table_and_rejects_unknown_words() {
         .stdout(predicate::str::contains("LAST INTAKE"))
         .stdout(
             predicate::str::is_match(format!(
-                r"(?m)^2025-03-14 09:10  {IMEI_B}  Apple iPhone 12  replace \(81\.7%\) +blocked +ana +1$"
+                r"(?m)^2025-03-14 09:10  {IMEI_B}  Apple iPhone 12  replace \(81\.7%\) +blocked +ana +- +1$"
             ))
             .expect("regex"),
         );
@@ -752,4 +757,9 @@ fn devices_prints_a_table_and_rejects_unknown_words() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("is not a date"));
+    station
+        .cli()
+        .args(["devices", "--outcome", "great"])
+        .assert()
+        .code(2);
 }

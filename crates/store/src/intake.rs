@@ -120,6 +120,13 @@ pub struct DeviceFilter {
     /// Latest intake started at or after this moment.
     pub since: Option<DateTime<Utc>>,
     pub operator: Option<String>,
+    /// The outcome of the device's latest grade (`sellable`, `repair`, `hold`,
+    /// `blocked`, `recycle`); a device never graded does not match.
+    #[serde(default)]
+    pub outcome: Option<String>,
+    /// The listing grade of the device's latest grade (`PREMIUM` … `STALLONE`).
+    #[serde(default)]
+    pub listing_grade: Option<String>,
     /// `None` returns every match.
     pub limit: Option<u32>,
     /// Rows skipped before the page starts (after `after`, if both are set).
@@ -160,6 +167,10 @@ pub struct DeviceRow {
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub lock_verdict: LockVerdictKind,
     pub intake_count: u32,
+    /// The outcome of the device's latest grade; `None` until it is graded.
+    pub outcome: Option<String>,
+    /// The listing grade of the device's latest grade; `None` until it is graded.
+    pub listing_grade: Option<String>,
 }
 
 impl DeviceRow {
@@ -182,10 +193,13 @@ const DEVICE_ROW_SELECT: &str = "SELECT d.id AS id, d.category AS category, d.ma
         i.id AS last_intake_id, i.started_at AS last_intake_at, i.operator AS last_operator,
         i.battery_verdict AS battery_verdict, i.soh_pct AS soh_pct,
         i.lock_verdict AS lock_verdict,
-        (SELECT COUNT(*) FROM intakes c WHERE c.device_id = d.id) AS intake_count
+        (SELECT COUNT(*) FROM intakes c WHERE c.device_id = d.id) AS intake_count,
+        g.outcome AS outcome, g.listing_grade AS listing_grade
     FROM ({page}) AS page
     JOIN intakes i ON i.rowid = page.intake_rowid
     JOIN devices d ON d.id = i.device_id
+    LEFT JOIN grades g ON g.id = (SELECT x.id FROM grades x WHERE x.device_id = d.id
+        ORDER BY x.graded_at DESC, x.id DESC LIMIT 1)
     ORDER BY i.started_at DESC, i.id DESC";
 
 /// Keeps only the intake that is its device's latest (by start time, then
@@ -376,6 +390,20 @@ fn list_page_sql(filter: &DeviceFilter) -> (String, Vec<SqlValue>) {
     if let Some(operator) = &filter.operator {
         condition("i.operator =", SqlValue::Text(operator.clone()));
     }
+    // Tested last, so that only the intakes the other filters keep probe the
+    // grades: one search of `grades_device_latest` each.
+    if let Some(outcome) = &filter.outcome {
+        condition(
+            &latest_grade_column("outcome"),
+            SqlValue::Text(outcome.clone()),
+        );
+    }
+    if let Some(grade) = &filter.listing_grade {
+        condition(
+            &latest_grade_column("listing_grade"),
+            SqlValue::Text(grade.clone()),
+        );
+    }
     if let Some(after) = filter.after {
         values.push(SqlValue::Text(timestamp(after.last_intake_at)));
         values.push(SqlValue::Text(id_text(after.last_intake_id)));
@@ -402,6 +430,14 @@ fn list_page_sql(filter: &DeviceFilter) -> (String, Vec<SqlValue>) {
         values.len()
     );
     (sql, values)
+}
+
+/// `column` of the latest grade of the intake `i`'s device, compared with `=`.
+fn latest_grade_column(column: &str) -> String {
+    format!(
+        "(SELECT g.{column} FROM grades g WHERE g.device_id = i.device_id \
+         ORDER BY g.graded_at DESC, g.id DESC LIMIT 1) ="
+    )
 }
 
 /// The parts of an intake stored as text, made once before the transaction
@@ -1030,6 +1066,8 @@ fn device_row_from_row(row: &Row<'_>) -> Result<DeviceRow, StoreError> {
         intake_count: row
             .get::<_, u32>("intake_count")
             .map_err(|error| corrupt("device_current.intake_count", error))?,
+        outcome: optional_text_column(row, "outcome", "grades")?,
+        listing_grade: optional_text_column(row, "listing_grade", "grades")?,
     })
 }
 
@@ -1569,6 +1607,13 @@ mod tests {
                 offset: 20,
                 ..base.clone()
             },
+            DeviceFilter {
+                battery_verdict: Some(refurbdesk_domain::BatteryVerdictKind::Replace),
+                outcome: Some("repair".to_owned()),
+                listing_grade: Some("FAIR".to_owned()),
+                after: Some(cursor),
+                ..base.clone()
+            },
         ];
         for filter in filters {
             let (sql, values) = list_page_sql(&filter);
@@ -1587,6 +1632,19 @@ mod tests {
             );
             if filter.after.is_some() {
                 assert!(walk.contains("(started_at,id)<(?,?)"), "{steps:?}");
+            }
+            // The latest grade is one search of its index per intake kept.
+            if filter.outcome.is_some() {
+                assert!(
+                    steps
+                        .iter()
+                        .any(|step| step.contains("SEARCH g USING INDEX grades_device_latest")),
+                    "{filter:?}: {steps:?}"
+                );
+                assert!(
+                    !steps.iter().any(|step| step.starts_with("SCAN g")),
+                    "{steps:?}"
+                );
             }
         }
     }

@@ -26,6 +26,7 @@ mod maintenance;
 mod operators;
 mod qa;
 mod roles;
+mod stats;
 mod store;
 
 pub use audit::{AuditEntry, AuditProblem, AuditReport, RecordMismatch, GENESIS_HASH};
@@ -51,4 +52,5 @@ pub use qa::{
     iso_week, NewQaDraw, NewQaResult, QaCandidate, QaCheckKind, QaOutcome, QaResult, QaSample,
 };
 pub use roles::{Action, Actor, Role, UnknownRoleError};
+pub use stats::{DashboardFigures, OperatorDay, SohBucket, TestTally, WordCount, SOH_BUCKET_PCT};
 pub use store::{Durability, Store, SCHEMA_VERSION};

@@ -3,4 +3,12 @@
 /**
  * One line of the device list: the device and its latest intake.
  */
-export type DeviceRow = { id: string, category: string, make: string, model: string, serial: string | null, imei: string | null, last_intake_id: string, last_intake_at: string, last_operator: string, battery_verdict: string, soh_pct: number | null, lock_verdict: string, intake_count: number, };
+export type DeviceRow = { id: string, category: string, make: string, model: string, serial: string | null, imei: string | null, last_intake_id: string, last_intake_at: string, last_operator: string, battery_verdict: string, soh_pct: number | null, lock_verdict: string, intake_count: number, 
+/**
+ * The outcome of the device's latest grade; `None` until it is graded.
+ */
+outcome: string | null, 
+/**
+ * The listing grade of the device's latest grade; `None` until it is graded.
+ */
+listing_grade: string | null, };

@@ -4,7 +4,12 @@
  * Filters apply to each device's latest intake: a device that once needed a battery but passed
  * on re-test is listed under battery `pass`.
  */
-export type DevicesParams = { imei: string | null, serial: string | null, 
+export type DevicesParams = { 
+/**
+ * What a person typed in the search box: an IMEI, else a serial. The engine tries it as an
+ * IMEI first, then as a serial.
+ */
+query: string | null, imei: string | null, serial: string | null, 
 /**
  * `pass`, `replace`, `consumed`, `unknown` or `absent`.
  */
@@ -21,6 +26,15 @@ since: string | null,
  * Latest intake run by this operator.
  */
 by: string | null, 
+/**
+ * The outcome of the device's latest grade: `sellable`, `repair`, `recycle`, `hold` or
+ * `blocked`. A device never graded does not match.
+ */
+outcome: string | null, 
+/**
+ * The listing grade of the device's latest grade: `PREMIUM` … `STALLONE`.
+ */
+grade: string | null, 
 /**
  * At most this many devices; 0 lists them all.
  */

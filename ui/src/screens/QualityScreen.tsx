@@ -1,5 +1,15 @@
+import { useEffect, useState } from 'react';
 import type { Api } from '../api';
-import type { Lang } from '../i18n';
+import type { DeviceRow } from '../bindings/DeviceRow';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { t, type Lang } from '../i18n';
+import { DashboardPanel } from './quality/DashboardPanel';
+import { DeviceTable, reference } from './quality/DeviceTable';
+import { NO_FILTERS, useDevicePages, type DeviceFilters } from './quality/devicePages';
+import { ExportPanel } from './quality/ExportPanel';
+import { SearchForm } from './quality/SearchForm';
+import { VoidPanel } from './quality/VoidPanel';
+import './screens.css';
 
 export interface QualityScreenProps {
   lang: Lang;
@@ -8,7 +18,48 @@ export interface QualityScreenProps {
   onOpenDevice: (reference: string) => void;
 }
 
-/** Search, export and sampling for quality managers (being built). */
-export function QualityScreen(_props: QualityScreenProps) {
-  return <section className="screen quality" data-testid="quality" />;
+/** Search, export, voids and the dashboard for quality managers. */
+export function QualityScreen({ lang, api, onOpenDevice }: QualityScreenProps) {
+  const [filters, setFilters] = useState<DeviceFilters>(NO_FILTERS);
+  const [operators, setOperators] = useState<string[]>([]);
+  const [active, setActive] = useState<DeviceRow | null>(null);
+  const pages = useDevicePages(api, filters);
+
+  useEffect(() => {
+    let current = true;
+    api.operatorsList().then(
+      (list) => current && setOperators(list.map((operator) => operator.name)),
+      // The operator filter then offers "any" only; the list itself still works.
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [api]);
+
+  return (
+    <section className="screen quality" data-testid="quality" aria-labelledby="quality-title">
+      <h1 id="quality-title">{t(lang, 'quality.title')}</h1>
+      <SearchForm lang={lang} filters={filters} operators={operators} onChange={setFilters} />
+      <ErrorNotice error={pages.error} lang={lang} />
+      <DeviceTable
+        lang={lang}
+        rows={pages.rows}
+        hasMore={pages.nextAfter !== null}
+        loading={pages.loading}
+        onNeedMore={pages.loadMore}
+        onOpen={(row) => onOpenDevice(reference(row))}
+        onActive={setActive}
+      />
+      <div className="quality-panels">
+        <ExportPanel lang={lang} api={api} />
+        <VoidPanel lang={lang} api={api} device={active === null ? null : reference(active)} />
+      </div>
+      <DashboardPanel lang={lang} api={api} />
+      <section className="quality-panel quality-sampling" data-testid="quality-sampling" aria-labelledby="quality-sampling-title">
+        <h2 id="quality-sampling-title">{t(lang, 'quality.sampling.title')}</h2>
+        <p>{t(lang, 'quality.sampling.placeholder')}</p>
+      </section>
+    </section>
+  );
 }

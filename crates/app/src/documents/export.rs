@@ -15,7 +15,7 @@ use super::cases::{certificate_filter, DocumentSummary};
 use super::files::{create_out_dir, file_stem, write_file_atomically};
 use super::Documents;
 use crate::error::{Error, ErrorCode};
-use crate::progress::{Progress, ProgressReport};
+use crate::progress::{Progress, ProgressReport, Running};
 use crate::workstation::Workstation;
 
 /// Which documents to export, where and how.
@@ -131,6 +131,35 @@ pub fn export(
         out: params.out.display().to_string(),
         zip: zip.map(|path| path.display().to_string()),
     })
+}
+
+/// Whether a running export was asked to stop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportCancel {
+    /// False when no export was running.
+    pub cancelled: bool,
+}
+
+/// Runs [`export`] as the door's running export, which [`export_cancel`] stops.
+pub fn export_running(
+    ws: &mut Workstation,
+    params: &ExportParams,
+    progress: &Progress,
+    running: &Running,
+) -> Result<ExportResult, Error> {
+    running.begin(progress);
+    let result = export(ws, params, progress);
+    running.end();
+    result
+}
+
+/// Stops the export running under `running` after the document it is writing; it then ends
+/// with an [`ErrorCode::Interrupted`] error saying how many were written.
+pub fn export_cancel(running: &Running) -> ExportCancel {
+    ExportCancel {
+        cancelled: running.cancel(),
+    }
 }
 
 /// One export's archive, being written.

@@ -16,7 +16,7 @@ pub use cases::{
     destroy, issue, list, report, verify, void, DestroyParams, DocumentSummary, IssueParams,
     ListParams, ReportParams, Verification, VerifyParams, VoidParams,
 };
-pub use export::{export, ExportParams, ExportResult};
+pub use export::{export, export_cancel, export_running, ExportCancel, ExportParams, ExportResult};
 pub use files::write_file_atomically;
 pub use keys::{
     export_key, rotate_key, show_keys, ExportKeyParams, ExportedKey, KeyInfo, Keys, RotatedKey,

@@ -13,5 +13,6 @@ mod intake;
 mod label;
 mod operators;
 mod qa;
+mod quality;
 mod settings;
 mod station;

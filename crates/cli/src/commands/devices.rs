@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
-use refurbdesk_app::devices::{self, DeviceRow, DevicesParams};
+use refurbdesk_app::devices::{self, DeviceRow, DevicesParams, ListingGrade, Outcome};
 use refurbdesk_app::{DataPaths, Workstation};
 use refurbdesk_domain::{BatteryVerdictKind, LockVerdictKind};
 use uuid::Uuid;
@@ -33,6 +33,12 @@ pub struct DevicesArgs {
     /// Latest intake run by this operator (--operator is who runs this command)
     #[arg(long = "by", value_name = "NAME")]
     by: Option<String>,
+    /// Outcome of the device's latest grade: sellable, repair, recycle, hold or blocked
+    #[arg(long, value_name = "OUTCOME")]
+    outcome: Option<Outcome>,
+    /// Listing grade of the device's latest grade: PREMIUM, EXCELLENT, VERY_GOOD, GOOD, FAIR or STALLONE
+    #[arg(long, value_name = "GRADE")]
+    grade: Option<ListingGrade>,
     /// At most this many devices; 0 lists them all
     #[arg(long, value_name = "N", default_value_t = 100)]
     limit: u32,
@@ -65,12 +71,15 @@ pub fn run(args: &DevicesArgs, global: &GlobalArgs, paths: &DataPaths) -> Result
     let page = devices::list(
         &ws,
         DevicesParams {
+            query: None,
             imei: args.imei.clone(),
             serial: args.serial.clone(),
             battery: args.battery,
             lock: args.lock,
             since: args.since,
             by: args.by.clone(),
+            outcome: args.outcome,
+            grade: args.grade,
             limit: args.limit,
             offset: args.offset,
             after: args.after,
@@ -114,13 +123,14 @@ fn print_table(rows: &[DeviceRow]) {
         .unwrap_or(0)
         .max(2);
     println!(
-        "{:<16}  {:<id_width$}  {:<device_width$}  {:<16}  {:<7}  {:<by_width$}  INTAKES",
+        "{:<16}  {:<id_width$}  {:<device_width$}  {:<16}  {:<7}  {:<by_width$}  {:<20}  INTAKES",
         "LAST INTAKE",
         "IMEI/SERIAL",
         "DEVICE",
         "BATTERY",
         "LOCK",
         "BY",
+        "GRADE",
         id_width = id_width.max("IMEI/SERIAL".len()),
         device_width = device_width.max("DEVICE".len()),
     );
@@ -130,13 +140,17 @@ fn print_table(rows: &[DeviceRow]) {
             None => row.battery_verdict.to_string(),
         };
         println!(
-            "{:<16}  {:<id_width$}  {:<device_width$}  {:<16}  {:<7}  {:<by_width$}  {}",
+            "{:<16}  {:<id_width$}  {:<device_width$}  {:<16}  {:<7}  {:<by_width$}  {:<20}  {}",
             row.last_intake_at.format("%Y-%m-%d %H:%M"),
             identifier(row),
             device(row),
             battery,
             row.lock_verdict.as_str(),
             row.last_operator,
+            match (&row.outcome, &row.listing_grade) {
+                (Some(outcome), Some(grade)) => format!("{outcome} {grade}"),
+                _ => "-".to_owned(),
+            },
             row.intake_count,
             id_width = id_width.max("IMEI/SERIAL".len()),
             device_width = device_width.max("DEVICE".len()),
