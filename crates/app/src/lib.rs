@@ -15,11 +15,13 @@ pub mod erase;
 pub mod error;
 pub mod grade;
 pub mod intake;
+pub mod locks;
 pub mod logging;
 pub mod operators;
 pub mod paths;
 pub mod policy;
 pub mod progress;
+pub mod session;
 pub mod settings;
 #[cfg(feature = "simulate")]
 pub mod sim;

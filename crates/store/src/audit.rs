@@ -49,10 +49,13 @@ pub(crate) enum Entity {
     Destruction,
     Certificate,
     Setting,
+    OperatorPin,
+    LoginAttempt,
+    LockConfirmation,
 }
 
 impl Entity {
-    const ALL: [Entity; 13] = [
+    const ALL: [Entity; 16] = [
         Entity::Station,
         Entity::Operator,
         Entity::Bench,
@@ -66,6 +69,9 @@ impl Entity {
         Entity::Destruction,
         Entity::Certificate,
         Entity::Setting,
+        Entity::OperatorPin,
+        Entity::LoginAttempt,
+        Entity::LockConfirmation,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -83,6 +89,9 @@ impl Entity {
             Entity::Destruction => "destruction",
             Entity::Certificate => "certificate",
             Entity::Setting => "setting",
+            Entity::OperatorPin => "operator_pin",
+            Entity::LoginAttempt => "login_attempt",
+            Entity::LockConfirmation => "lock_confirmation",
         }
     }
 
@@ -107,6 +116,10 @@ impl Entity {
             Entity::Destruction => "SELECT * FROM destructions WHERE id = ?1",
             Entity::Certificate => "SELECT * FROM certificates WHERE id = ?1",
             Entity::Setting => "SELECT * FROM settings WHERE id = ?1",
+            // Keyed by the operator: one PIN each, replaced when set again.
+            Entity::OperatorPin => "SELECT * FROM operator_pins WHERE operator_id = ?1",
+            Entity::LoginAttempt => "SELECT * FROM login_attempts WHERE id = ?1",
+            Entity::LockConfirmation => "SELECT * FROM lock_confirmations WHERE id = ?1",
         }
     }
 
@@ -125,6 +138,9 @@ impl Entity {
             Entity::Destruction => "SELECT id FROM destructions ORDER BY id",
             Entity::Certificate => "SELECT id FROM certificates ORDER BY id",
             Entity::Setting => "SELECT id FROM settings ORDER BY id",
+            Entity::OperatorPin => "SELECT operator_id FROM operator_pins ORDER BY operator_id",
+            Entity::LoginAttempt => "SELECT id FROM login_attempts ORDER BY id",
+            Entity::LockConfirmation => "SELECT id FROM lock_confirmations ORDER BY id",
         }
     }
 }

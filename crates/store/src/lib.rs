@@ -22,8 +22,10 @@ mod erasures;
 mod error;
 mod grades;
 mod intake;
+mod locks;
 mod maintenance;
 mod operators;
+mod pins;
 mod roles;
 mod store;
 
@@ -44,7 +46,9 @@ pub use intake::{
     BenchInfo, DeviceCursor, DeviceFilter, DeviceRecord, DeviceRow, Direction, EvidenceLine,
     IntakeRecord, IntakeSummary, NewIntake, TestRecord,
 };
+pub use locks::{LockConfirmationRecord, NewLockConfirmation};
 pub use maintenance::{CheckReport, RestoreReport};
 pub use operators::Operator;
+pub use pins::{PinAttempt, PinRecord, WrongPins};
 pub use roles::{Action, Actor, Role, UnknownRoleError};
 pub use store::{Durability, Store, SCHEMA_VERSION};
