@@ -10,6 +10,8 @@ mod documents;
 mod erase;
 mod grade;
 mod intake;
+mod locks;
 mod operators;
+mod session;
 mod settings;
 mod station;
