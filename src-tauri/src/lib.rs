@@ -64,6 +64,14 @@ pub fn run() {
             commands::db_backup,
             commands::db_restore,
             commands::intake_run,
+            commands::session_status,
+            commands::session_login,
+            commands::session_create_first_admin,
+            commands::session_info,
+            commands::session_lock,
+            commands::session_set_pin,
+            commands::lock_confirm,
+            commands::lock_history,
         ])
         .setup(move |app| {
             if simulate {

@@ -159,7 +159,9 @@ pub fn confirm(ws: &mut Workstation, params: LockConfirmParams) -> Result<LockCo
                 zones: list("zones"),
             }
         }
-        Err(error) => return Err(error.context("the confirmation is recorded, but re-grading failed")),
+        Err(error) => {
+            return Err(error.context("the confirmation is recorded, but re-grading failed"))
+        }
     };
     Ok(LockConfirmed {
         confirmation,

@@ -192,6 +192,15 @@ impl Session {
         Ok(())
     }
 
+    /// A workstation for the next call of this session, unless it has been idle for longer than
+    /// the `session.idle_lock_minutes` setting allows (then it is locked: refused, and stays so).
+    pub fn resume(&mut self, paths: crate::DataPaths) -> Result<Workstation> {
+        let ws = self.open(paths)?;
+        let idle = idle_lock_minutes(&ws)?;
+        self.touch(Utc::now(), idle)?;
+        Ok(ws)
+    }
+
     /// A workstation for one call of this session: acting as its operator, already checked.
     pub fn open(&self, paths: crate::DataPaths) -> Result<Workstation> {
         let mut ws = Workstation::open(paths, Some(self.verified.name.clone()))?;
@@ -245,6 +254,18 @@ pub fn status(ws: &Workstation) -> Result<SessionStatus> {
     })
 }
 
+/// Who `ws` has checked (logged in), with their role and screens; `None` if nobody.
+pub fn current(ws: &Workstation) -> Result<Option<SessionInfo>> {
+    let Some(verified) = &ws.verified else {
+        return Ok(None);
+    };
+    let idle_lock_minutes = idle_lock_minutes(ws)?;
+    Ok(ws
+        .store
+        .operator_with_pin(&verified.name)?
+        .map(|(operator, pin)| session_info(operator, pin.is_some(), idle_lock_minutes)))
+}
+
 /// Checks an operator's PIN and, when it is right, makes `ws` act as them. A wrong PIN is
 /// refused and recorded; so is any attempt while the operator is locked out. An operator who
 /// has no PIN logs in by name alone.
@@ -252,10 +273,13 @@ pub fn login(ws: &mut Workstation, params: LoginParams) -> Result<SessionInfo> {
     let idle_lock_minutes = idle_lock_minutes(ws)?;
     let name = params.name.trim();
     let Some((operator, pin)) = ws.store.operator_with_pin(name)? else {
-        return Err(Error::refused(format!("there is no operator named {name:?}"))
-            .with_hint(Hint::RegisterOperator {
-                name: Some(name.to_owned()),
-            }));
+        return Err(
+            Error::refused(format!("there is no operator named {name:?}")).with_hint(
+                Hint::RegisterOperator {
+                    name: Some(name.to_owned()),
+                },
+            ),
+        );
     };
     if operator.disabled {
         return Err(Error::refused(format!(

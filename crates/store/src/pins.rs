@@ -107,18 +107,16 @@ impl Store {
             if acting.name.eq_ignore_ascii_case(&operator.name) {
                 usable_operator(tx, &acting.name)?;
             } else {
-                authorize(tx, &acting.name, Action::ManageOperators).map_err(|error| {
-                    match error {
-                        StoreError::NotAllowed { operator, role, .. } => {
-                            StoreError::NotAllowed {
-                                operator,
-                                role,
-                                action: Action::ManageOperators,
-                            }
-                        }
+                authorize(tx, &acting.name, Action::ManageOperators).map_err(
+                    |error| match error {
+                        StoreError::NotAllowed { operator, role, .. } => StoreError::NotAllowed {
+                            operator,
+                            role,
+                            action: Action::ManageOperators,
+                        },
                         other => other,
-                    }
-                })?;
+                    },
+                )?;
             }
             let before = audit::record_digest(tx, Entity::OperatorPin, operator.id)?;
             tx.execute(
@@ -236,4 +234,55 @@ fn pin_of(conn: &Connection, operator_id: Uuid) -> Result<Option<PinRecord>, Sto
         })
     })
     .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+    use crate::Role;
+
+    #[test]
+    fn wrong_pins_are_counted_since_the_last_right_one_and_lock_outs_do_not_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("pins.sqlite")).unwrap();
+        let bootstrap = store.resolve_actor(None, "root").unwrap();
+        let boss = store.add_operator("boss", Role::Admin, &bootstrap).unwrap();
+        let acting = store.resolve_actor(Some("boss"), "root").unwrap();
+        assert!(!store.any_pin().unwrap());
+        store.set_pin("boss", "$argon2id$fake", &acting).unwrap();
+        assert!(store.any_pin().unwrap());
+        let (_, pin) = store.operator_with_pin("BOSS").unwrap().unwrap();
+        assert_eq!(pin.unwrap().pin_hash, "$argon2id$fake");
+
+        let at = |minute: i64| {
+            Utc.with_ymd_and_hms(2026, 1, 2, 10, 0, 0).unwrap() + Duration::minutes(minute)
+        };
+        assert_eq!(store.wrong_pins(boss.id).unwrap(), WrongPins::default());
+        for (minute, outcome) in [
+            (0, PinAttempt::Wrong),
+            (1, PinAttempt::Ok),
+            (2, PinAttempt::Wrong),
+            (3, PinAttempt::Wrong),
+            (4, PinAttempt::Locked),
+        ] {
+            store
+                .record_pin_attempt(&boss, outcome, at(minute))
+                .unwrap();
+        }
+        assert_eq!(
+            store.wrong_pins(boss.id).unwrap(),
+            WrongPins {
+                in_a_row: 2,
+                last_at: Some(at(3)),
+            }
+        );
+        // History: the rows cannot be changed, and every one is audited.
+        assert!(store
+            .conn
+            .execute("DELETE FROM login_attempts", [])
+            .is_err());
+        assert!(store.check().unwrap().is_ok());
+    }
 }

@@ -161,7 +161,10 @@ fn confirming_an_unknown_lock_clear_lets_the_grade_proceed() {
         .into_iter()
         .map(|entry| entry.action)
         .collect();
-    assert!(actions.contains(&"lock.confirmed".to_owned()), "{actions:?}");
+    assert!(
+        actions.contains(&"lock.confirmed".to_owned()),
+        "{actions:?}"
+    );
     assert!(ws.store.check().unwrap().is_ok());
 }
 

@@ -35,7 +35,11 @@ fn pin(name: &str, pin: &str) -> SetPinParams {
     }
 }
 
-fn login(ws: &mut Workstation, name: &str, pin: &str) -> refurbdesk_app::Result<session::SessionInfo> {
+fn login(
+    ws: &mut Workstation,
+    name: &str,
+    pin: &str,
+) -> refurbdesk_app::Result<session::SessionInfo> {
     session::login(
         ws,
         LoginParams {
@@ -95,7 +99,10 @@ fn a_station_without_pins_opens_as_the_bootstrap_admin_and_invites_a_first_admin
     assert!(!first.bootstrap);
     let status = session::status(&station.open(None)).unwrap();
     assert!(status.any_pin);
-    assert!(status.open_as.is_none(), "the window opens on the log-in screen");
+    assert!(
+        status.open_as.is_none(),
+        "the window opens on the log-in screen"
+    );
     assert!(!status.invite_first_admin);
     // Only once.
     let error = session::create_first_admin(
@@ -202,7 +209,10 @@ fn a_wrong_pin_is_refused_and_recorded_and_five_in_a_row_lock_the_operator() {
     assert_eq!(count("session.pin_accepted"), 1);
     assert_eq!(count("session.locked_out"), 1);
     assert_eq!(count("operator.pin_set"), 1);
-    assert!(ws.store.check().unwrap().is_ok(), "every attempt is audited");
+    assert!(
+        ws.store.check().unwrap().is_ok(),
+        "every attempt is audited"
+    );
 }
 
 #[test]
@@ -227,7 +237,11 @@ fn operators_set_their_own_pin_and_an_admin_sets_anyones() {
     let error = session::set_pin(&mut ana, pin("ana", "8642")).unwrap_err();
     assert_eq!(error.code, ErrorCode::Refused);
     login(&mut ana, "ana", "1357").unwrap();
-    assert!(session::set_pin(&mut ana, pin("ana", "8642")).unwrap().changed);
+    assert!(
+        session::set_pin(&mut ana, pin("ana", "8642"))
+            .unwrap()
+            .changed
+    );
     login(&mut station.open(Some("ana")), "ana", "8642").unwrap();
 
     // Short or mistyped PINs are refused, saying what is allowed.
@@ -276,7 +290,9 @@ fn a_window_session_acts_as_its_operator_until_it_is_idle_too_long() {
     let mut call = session.open(station.paths.clone()).unwrap();
     set_idle(&mut call, "5").unwrap();
     let now = chrono::Utc::now();
-    session.touch(now + chrono::Duration::minutes(4), 5).unwrap();
+    session
+        .touch(now + chrono::Duration::minutes(4), 5)
+        .unwrap();
     let error = session
         .touch(now + chrono::Duration::minutes(10), 5)
         .unwrap_err();
