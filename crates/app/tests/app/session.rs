@@ -324,3 +324,33 @@ fn an_unknown_or_disabled_operator_cannot_log_in() {
     assert_eq!(error.code, ErrorCode::Refused);
     assert!(error.message.contains("disabled"), "{error}");
 }
+
+#[test]
+fn restoring_the_database_needs_the_admins_pin() {
+    use refurbdesk_app::db::{self, BackupParams, RestoreParams};
+    let station = station_with_boss();
+    let file = station.dir.path().join("copy.sqlite");
+    db::backup(
+        &station.paths,
+        BackupParams {
+            file: file.clone(),
+            force: false,
+        },
+    )
+    .unwrap();
+    let params = |pin: Option<&str>| RestoreParams {
+        file: file.clone(),
+        pin: pin.map(str::to_owned),
+    };
+    let error = db::restore(&station.paths, Some("boss"), params(None)).unwrap_err();
+    assert_eq!(error.code, ErrorCode::Refused);
+    assert_eq!(
+        error.hint,
+        Some(Hint::GivePin {
+            operator: "boss".into()
+        })
+    );
+    let error = db::restore(&station.paths, Some("boss"), params(Some("0000"))).unwrap_err();
+    assert!(error.message.contains("wrong PIN"), "{error}");
+    db::restore(&station.paths, Some("boss"), params(Some("2468"))).unwrap();
+}

@@ -49,20 +49,7 @@ pub(crate) fn unlock(ws: &mut refurbdesk_app::Workstation) -> Result<(), crate::
     let Some(name) = session::pin_needed(ws)? else {
         return Ok(());
     };
-    let pin = match std::env::var(PIN_ENV) {
-        Ok(pin) => pin,
-        Err(_) if std::io::IsTerminal::is_terminal(&std::io::stdin()) => {
-            rpassword::prompt_password(format!("PIN for {name}: "))?
-        }
-        Err(_) => {
-            return Err(refurbdesk_app::Error::refused(format!(
-                "operator {name:?} has a PIN; this command records under their name, so it \
-                 needs the PIN, and standard input is not a terminal to ask for it and \
-                 {PIN_ENV} is not set"
-            ))
-            .into())
-        }
-    };
+    let pin = read_pin(&name)?;
     session::login(
         ws,
         LoginParams {
@@ -71,6 +58,22 @@ pub(crate) fn unlock(ws: &mut refurbdesk_app::Workstation) -> Result<(), crate::
         },
     )?;
     Ok(())
+}
+
+/// The PIN of operator `name`: from `REFURBDESK_PIN`, else asked on the terminal without echo;
+/// refused when standard input is not a terminal and the variable is not set.
+pub(crate) fn read_pin(name: &str) -> Result<String, crate::exit::Failure> {
+    match std::env::var(PIN_ENV) {
+        Ok(pin) => Ok(pin),
+        Err(_) if std::io::IsTerminal::is_terminal(&std::io::stdin()) => {
+            Ok(rpassword::prompt_password(format!("PIN for {name}: "))?)
+        }
+        Err(_) => Err(refurbdesk_app::Error::refused(format!(
+            "operator {name:?} has a PIN; this command records under their name, so it needs \
+             the PIN, and standard input is not a terminal to ask for it and {PIN_ENV} is not set"
+        ))
+        .into()),
+    }
 }
 
 /// A new PIN, typed twice: asked on the terminal without echo, or read as two lines from
