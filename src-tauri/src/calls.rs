@@ -1,6 +1,9 @@
 //! How a window command reaches a use case: open the workstation as the window's operator, call,
 //! and hand any error to the window as `{code, message, hint}` with the hint in the window's terms.
 
+use std::sync::Mutex;
+
+use refurbdesk_app::session::Session;
 use refurbdesk_app::{DataPaths, Error, Progress, ProgressReport, WindowError, Workstation};
 use tauri::{AppHandle, Emitter};
 
@@ -11,16 +14,68 @@ pub fn window(error: Error) -> WindowError {
     error.for_window()
 }
 
+/// The operator logged in to the window, if any: one per window process.
+static SESSION: Mutex<Option<Session>> = Mutex::new(None);
+
+fn session() -> std::sync::MutexGuard<'static, Option<Session>> {
+    SESSION
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The workstation for this call: as the operator logged in (unless their session has been idle
+/// too long: then it is locked, and the call refused), else as the operator the environment names,
+/// under the same rules as the CLI (an operator with a PIN records nothing until they log in).
+fn open(paths: &DataPaths) -> Result<Workstation, Error> {
+    let mut current = session();
+    match current.as_mut() {
+        Some(active) => active
+            .resume(paths.clone())
+            .inspect_err(|_| *current = None),
+        None => Workstation::open(paths.clone(), refurbdesk_app::operator_from_env()),
+    }
+}
+
 /// Runs `case` on the workstation, opened for this call.
 pub fn at_station<T>(
     paths: &DataPaths,
     case: impl FnOnce(&mut Workstation) -> Result<T, Error>,
 ) -> Result<T, WindowError> {
-    // The window acts as the operator the environment names, under the same rules as the CLI,
-    // until operators log in to the window.
-    Workstation::open(paths.clone(), refurbdesk_app::operator_from_env())
+    open(paths)
         .and_then(|mut workstation| case(&mut workstation))
         .map_err(window)
+}
+
+/// Runs `case` as the operator logged in; `None` when nobody is (or the session locked).
+pub fn with_session<T>(
+    paths: &DataPaths,
+    case: impl FnOnce(&mut Workstation) -> Result<Option<T>, Error>,
+) -> Result<Option<T>, WindowError> {
+    if session().is_none() {
+        return Ok(None);
+    }
+    match open(paths) {
+        Ok(mut workstation) => case(&mut workstation).map_err(window),
+        // An idle session is locked: nobody is logged in any more.
+        Err(error) if error.code == refurbdesk_app::ErrorCode::Refused => Ok(None),
+        Err(error) => Err(window(error)),
+    }
+}
+
+/// Runs a log-in `case` on a fresh workstation; when it succeeds, its operator's session begins.
+pub fn start_session<T>(
+    paths: &DataPaths,
+    case: impl FnOnce(&mut Workstation) -> Result<T, Error>,
+) -> Result<T, WindowError> {
+    let mut workstation = Workstation::open(paths.clone(), None).map_err(window)?;
+    let value = case(&mut workstation).map_err(window)?;
+    *session() = Session::of(&workstation);
+    Ok(value)
+}
+
+/// Ends the window's session (the lock button, or logging out).
+pub fn end_session() {
+    *session() = None;
 }
 
 /// A progress that the window follows as `progress` events.

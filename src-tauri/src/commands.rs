@@ -410,4 +410,72 @@ pub fn stats_dashboard(
 #[tauri::command]
 pub fn serial_ports() -> Result<Vec<SerialPortView>, WindowError> {
     ports::list().map_err(window)
+// Log in: PINs, the window's session and its idle lock; confirming an unknown lock.
+use refurbdesk_app::locks::{self, LockConfirmParams, LockConfirmationRecord, LockConfirmed};
+use refurbdesk_app::session::{
+    self, FirstAdminParams, LoginParams, PinSet, SessionInfo, SessionStatus, SetPinParams,
+};
+
+use crate::calls::{end_session, start_session, with_session};
+
+/// Whether the station asks for PINs, and who it opens as while it does not.
+#[tauri::command]
+pub fn session_status(paths: tauri::State<'_, DataPaths>) -> Result<SessionStatus, WindowError> {
+    at_station(&paths, |ws| session::status(ws))
+}
+
+/// Logs an operator in; their session lasts until `session_lock` or the idle time.
+#[tauri::command]
+pub fn session_login(
+    paths: tauri::State<'_, DataPaths>,
+    params: LoginParams,
+) -> Result<SessionInfo, WindowError> {
+    start_session(&paths, |ws| session::login(ws, params))
+}
+
+/// Registers the first admin of an empty station with a PIN, and logs them in.
+#[tauri::command]
+pub fn session_create_first_admin(
+    paths: tauri::State<'_, DataPaths>,
+    params: FirstAdminParams,
+) -> Result<SessionInfo, WindowError> {
+    start_session(&paths, |ws| session::create_first_admin(ws, params))
+}
+
+/// Who is logged in (`null`: nobody, or the session locked after the idle time).
+#[tauri::command]
+pub fn session_info(
+    paths: tauri::State<'_, DataPaths>,
+) -> Result<Option<SessionInfo>, WindowError> {
+    with_session(&paths, |ws| session::current(ws))
+}
+
+/// Locks the window (logging out): the next call acts as nobody until someone logs in.
+#[tauri::command]
+pub fn session_lock() {
+    end_session();
+}
+
+#[tauri::command]
+pub fn session_set_pin(
+    paths: tauri::State<'_, DataPaths>,
+    params: SetPinParams,
+) -> Result<PinSet, WindowError> {
+    at_station(&paths, |ws| session::set_pin(ws, params))
+}
+
+#[tauri::command]
+pub fn lock_confirm(
+    paths: tauri::State<'_, DataPaths>,
+    params: LockConfirmParams,
+) -> Result<LockConfirmed, WindowError> {
+    at_station(&paths, |ws| locks::confirm(ws, params))
+}
+
+#[tauri::command]
+pub fn lock_history(
+    paths: tauri::State<'_, DataPaths>,
+    device: String,
+) -> Result<Vec<LockConfirmationRecord>, WindowError> {
+    at_station(&paths, |ws| locks::history(ws, &device))
 }

@@ -73,6 +73,14 @@ pub fn run() {
             commands::documents_export_cancel,
             commands::stats_dashboard,
             commands::serial_ports,
+            commands::session_status,
+            commands::session_login,
+            commands::session_create_first_admin,
+            commands::session_info,
+            commands::session_lock,
+            commands::session_set_pin,
+            commands::lock_confirm,
+            commands::lock_history,
         ])
         .setup(move |app| {
             if simulate {

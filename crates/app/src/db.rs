@@ -1,6 +1,6 @@
 //! The station's database file: backups, restores and the health check.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use refurbdesk_store::{Role, Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -42,6 +42,11 @@ pub struct BackupDone {
 pub struct RestoreParams {
     #[ts(type = "string")]
     pub file: PathBuf,
+    /// The acting admin's PIN, when they have one (the restore works on a closed file, so it
+    /// is given here rather than by logging in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub pin: Option<String>,
 }
 
 /// A restore done.
@@ -126,7 +131,7 @@ pub fn restore(
     params: RestoreParams,
 ) -> Result<RestoreDone> {
     let target = &paths.database;
-    require_admin(target, operator)?;
+    require_admin(paths, operator, params.pin.as_deref())?;
     let report = Store::restore_from(&params.file, target).map_err(maintenance_error)?;
     Ok(RestoreDone {
         database: target.clone(),
@@ -148,7 +153,10 @@ pub fn check(ws: &Workstation) -> Result<DbCheck> {
 
 /// Replacing the station's history is an admin's decision. A database that no longer opens
 /// cannot say who its admins are, and restoring it is the point, so only a readable one is asked.
-fn require_admin(target: &Path, operator: Option<&str>) -> Result<()> {
+/// An admin who has a PIN gives it: it is checked, and the attempt recorded, in the database
+/// about to be replaced.
+fn require_admin(paths: &DataPaths, operator: Option<&str>, pin: Option<&str>) -> Result<()> {
+    let target = &paths.database;
     if !target.exists() {
         return Ok(());
     }
@@ -169,6 +177,30 @@ fn require_admin(target: &Path, operator: Option<&str>) -> Result<()> {
         .with_hint(Hint::ActAs {
             role: Role::Admin.with_article(),
         }));
+    }
+    let mut ws = Workstation {
+        paths: paths.clone(),
+        store,
+        operator: Some(actor.name.clone()),
+        verified: None,
+    };
+    if crate::session::pin_needed(&ws)?.is_some() {
+        let Some(pin) = pin else {
+            return Err(Error::refused(format!(
+                "operator {:?} has a PIN, and it was not given; restoring the database needs it",
+                actor.name
+            ))
+            .with_hint(Hint::GivePin {
+                operator: actor.name,
+            }));
+        };
+        crate::session::login(
+            &mut ws,
+            crate::session::LoginParams {
+                name: actor.name,
+                pin: Some(pin.to_owned()),
+            },
+        )?;
     }
     Ok(())
 }

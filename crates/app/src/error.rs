@@ -73,6 +73,8 @@ pub enum Hint {
     RestoreBackup,
     /// Act as an operator with this role ("an admin").
     ActAs { role: String },
+    /// Give this operator's PIN (the terminal reads it, the window logs in).
+    GivePin { operator: String },
 }
 
 /// What confirms an erasure's target.
@@ -221,6 +223,13 @@ impl Hint {
             }
             (Hint::ActAs { role }, Door::Terminal) => format!("pass --operator NAME of {role}"),
             (Hint::ActAs { role }, Door::Window) => format!("sign in as {role}"),
+            (Hint::GivePin { operator }, Door::Terminal) => format!(
+                "run the command at a terminal to be asked for {operator}'s PIN, or set \
+                 REFURBDESK_PIN"
+            ),
+            (Hint::GivePin { operator }, Door::Window) => {
+                format!("log in as {operator} with their PIN")
+            }
         }
     }
 }

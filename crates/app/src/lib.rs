@@ -16,6 +16,7 @@ pub mod error;
 pub mod grade;
 pub mod intake;
 pub mod label;
+pub mod locks;
 pub mod logging;
 pub mod operators;
 pub mod paths;
@@ -23,6 +24,7 @@ pub mod policy;
 pub mod ports;
 pub mod progress;
 pub mod qa;
+pub mod session;
 pub mod settings;
 #[cfg(feature = "simulate")]
 pub mod sim;

@@ -10,6 +10,7 @@ use crate::channels::{DEFAULT_CHANNEL, STATION_CHANNEL_SETTING};
 use crate::documents::setting;
 use crate::error::{Error, ErrorCode, Hint, Result};
 use crate::paths::DataPaths;
+use crate::session::IDLE_LOCK_SETTING;
 use crate::workstation::{open_store, Workstation};
 
 const THRESHOLD_SUFFIX: &str = "soh_threshold_pct";
@@ -117,11 +118,15 @@ fn check(ws: &Workstation, key: &str, value: &str) -> Result<()> {
             .map(|_| ())
             .map_err(Error::usage);
     }
+    if key == IDLE_LOCK_SETTING {
+        return crate::session::check_idle_lock_minutes(value).map_err(Error::usage);
+    }
     if let Some((channel, suffix)) = channel_key(key) {
         return check_channel_figure(ws, channel, suffix, value);
     }
     let mut message = format!(
         "there is no setting {key:?}; the settings are {}, {STATION_CHANNEL_SETTING}, {}, \
+         {IDLE_LOCK_SETTING}, \
          channel.NAME.{THRESHOLD_SUFFIX} and channel.NAME.{CONSUMED_SUFFIX}",
         setting::ALL.join(", "),
         crate::qa::SHARE_SETTING
@@ -234,6 +239,7 @@ fn closest_key(key: &str) -> Option<String> {
     let mut candidates: Vec<String> = setting::ALL.iter().map(|k| (*k).to_owned()).collect();
     candidates.push(STATION_CHANNEL_SETTING.to_owned());
     candidates.push(crate::qa::SHARE_SETTING.to_owned());
+    candidates.push(IDLE_LOCK_SETTING.to_owned());
     if let Some(rest) = key.strip_prefix("channel.") {
         if let Some((name, _)) = rest.rsplit_once('.') {
             for suffix in [THRESHOLD_SUFFIX, CONSUMED_SUFFIX] {

@@ -29,6 +29,9 @@ pub struct Workstation {
     /// The operator named at the door (`--operator`, `REFURBDESK_OPERATOR`, the window's login);
     /// `None` means the operating-system user, as the store's rules allow.
     pub operator: Option<String>,
+    /// The operator whose PIN this workstation has checked ([`crate::session::login`]); an
+    /// operator who has a PIN acts only once it is.
+    pub(crate) verified: Option<crate::session::Verified>,
 }
 
 impl Workstation {
@@ -39,6 +42,7 @@ impl Workstation {
             paths,
             store,
             operator,
+            verified: None,
         })
     }
 
@@ -55,11 +59,22 @@ impl Workstation {
         Self::open(paths, operator)
     }
 
-    /// The operator acting, checked against the store's register (enabled, known).
+    /// The operator acting, checked against the store's register (enabled, known) and, when
+    /// they have a PIN, against the PIN this workstation checked: every use case that records
+    /// asks for its actor here, so nothing is recorded under a PIN holder's name without it.
     pub fn actor(&self) -> Result<Actor, Error> {
-        Ok(self
+        let actor = self
             .store
-            .resolve_actor(self.operator.as_deref(), &os_user())?)
+            .resolve_actor(self.operator.as_deref(), &os_user())?;
+        if !actor.bootstrap {
+            crate::session::require_verified(self, &actor.name)?;
+        }
+        Ok(actor)
+    }
+
+    /// The operator whose PIN this workstation checked (or who has none and logged in by name).
+    pub fn verified_operator(&self) -> Option<&str> {
+        self.verified.as_ref().map(|verified| verified.operator())
     }
 
     /// The organisation's signing keys.

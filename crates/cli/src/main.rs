@@ -55,6 +55,9 @@ enum Command {
     /// Register, list, disable and enable the operators who work at this station
     #[command(subcommand)]
     Operator(commands::operator::OperatorCommand),
+    /// Confirm a device's unknown account/MDM lock verdict as clear or blocked
+    #[command(subcommand)]
+    Lock(commands::lock::LockCommand),
     /// Verify the audit log's hash chain
     #[command(subcommand)]
     Audit(commands::audit::AuditCommand),
@@ -110,6 +113,7 @@ fn run(cli: &Cli, paths: &DataPaths) -> Result<(), Failure> {
         #[cfg(feature = "simulate")]
         Command::Sim(command) => commands::sim::run(command, cli.global.json),
         Command::Operator(command) => commands::operator::run(command, &cli.global, paths),
+        Command::Lock(command) => commands::lock::run(command, &cli.global, paths),
         Command::Audit(command) => commands::audit::run(command, &cli.global, paths),
         Command::Qa(command) => commands::qa::run(command, &cli.global, paths),
         Command::Db(command) => commands::db::run(command, &cli.global, paths),

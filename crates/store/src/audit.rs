@@ -51,10 +51,13 @@ pub(crate) enum Entity {
     Setting,
     QaDraw,
     QaSample,
+    OperatorPin,
+    LoginAttempt,
+    LockConfirmation,
 }
 
 impl Entity {
-    const ALL: [Entity; 15] = [
+    const ALL: [Entity; 18] = [
         Entity::Station,
         Entity::Operator,
         Entity::Bench,
@@ -70,6 +73,9 @@ impl Entity {
         Entity::Setting,
         Entity::QaDraw,
         Entity::QaSample,
+        Entity::OperatorPin,
+        Entity::LoginAttempt,
+        Entity::LockConfirmation,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -89,6 +95,9 @@ impl Entity {
             Entity::Setting => "setting",
             Entity::QaDraw => "qa_draw",
             Entity::QaSample => "qa_sample",
+            Entity::OperatorPin => "operator_pin",
+            Entity::LoginAttempt => "login_attempt",
+            Entity::LockConfirmation => "lock_confirmation",
         }
     }
 
@@ -115,6 +124,10 @@ impl Entity {
             Entity::Setting => "SELECT * FROM settings WHERE id = ?1",
             Entity::QaDraw => "SELECT * FROM qa_draws WHERE id = ?1",
             Entity::QaSample => "SELECT * FROM qa_samples WHERE id = ?1",
+            // Keyed by the operator: one PIN each, replaced when set again.
+            Entity::OperatorPin => "SELECT * FROM operator_pins WHERE operator_id = ?1",
+            Entity::LoginAttempt => "SELECT * FROM login_attempts WHERE id = ?1",
+            Entity::LockConfirmation => "SELECT * FROM lock_confirmations WHERE id = ?1",
         }
     }
 
@@ -135,6 +148,9 @@ impl Entity {
             Entity::Setting => "SELECT id FROM settings ORDER BY id",
             Entity::QaDraw => "SELECT id FROM qa_draws ORDER BY id",
             Entity::QaSample => "SELECT id FROM qa_samples ORDER BY id",
+            Entity::OperatorPin => "SELECT operator_id FROM operator_pins ORDER BY operator_id",
+            Entity::LoginAttempt => "SELECT id FROM login_attempts ORDER BY id",
+            Entity::LockConfirmation => "SELECT id FROM lock_confirmations ORDER BY id",
         }
     }
 }

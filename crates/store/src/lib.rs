@@ -22,9 +22,11 @@ mod erasures;
 mod error;
 mod grades;
 mod intake;
+mod locks;
 mod maintenance;
 mod operators;
 mod qa;
+mod pins;
 mod roles;
 mod stats;
 mod store;
@@ -46,11 +48,13 @@ pub use intake::{
     BenchInfo, DeviceCursor, DeviceFilter, DeviceRecord, DeviceRow, Direction, EvidenceLine,
     IntakeRecord, IntakeSummary, NewIntake, TestRecord,
 };
+pub use locks::{LockConfirmationRecord, NewLockConfirmation};
 pub use maintenance::{CheckReport, RestoreReport};
 pub use operators::Operator;
 pub use qa::{
     iso_week, NewQaDraw, NewQaResult, QaCandidate, QaCheckKind, QaOutcome, QaResult, QaSample,
 };
+pub use pins::{PinAttempt, PinRecord, WrongPins};
 pub use roles::{Action, Actor, Role, UnknownRoleError};
 pub use stats::{DashboardFigures, OperatorDay, SohBucket, TestTally, WordCount, SOH_BUCKET_PCT};
 pub use store::{Durability, Store, SCHEMA_VERSION};

@@ -209,7 +209,7 @@ pub(crate) fn authorize(tx: &Connection, name: &str, action: Action) -> Result<(
     }
 }
 
-fn usable_operator(conn: &Connection, name: &str) -> Result<Operator, StoreError> {
+pub(crate) fn usable_operator(conn: &Connection, name: &str) -> Result<Operator, StoreError> {
     let operator = find_operator(conn, name)?.ok_or_else(|| StoreError::UnknownOperator {
         name: name.to_owned(),
     })?;
@@ -235,7 +235,7 @@ fn enabled_admin_count(conn: &Connection) -> Result<i64, StoreError> {
 
 /// Names are matched without regard to ASCII case, so "Ana" and "ana" are
 /// one operator.
-fn find_operator(conn: &Connection, name: &str) -> Result<Option<Operator>, StoreError> {
+pub(crate) fn find_operator(conn: &Connection, name: &str) -> Result<Option<Operator>, StoreError> {
     let mut statement = conn.prepare_cached("SELECT * FROM operators WHERE name = ?1")?;
     let mut rows = statement.query([name])?;
     rows.next()?.map(operator_from_row).transpose()

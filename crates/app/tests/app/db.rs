@@ -77,6 +77,7 @@ fn a_restore_puts_back_the_history_of_the_backup_and_keeps_the_replaced_file() {
         Some(ADMIN),
         RestoreParams {
             file: station.dir.path().join("copy.sqlite"),
+            pin: None,
         },
     )
     .unwrap();
@@ -99,6 +100,7 @@ fn only_an_admin_restores_and_a_broken_backup_is_refused() {
     backup(&station, "copy.sqlite", false).unwrap();
     let params = || RestoreParams {
         file: station.dir.path().join("copy.sqlite"),
+        pin: None,
     };
     let error = db::restore(&station.paths, Some("tim"), params()).unwrap_err();
     assert_eq!(error.code, ErrorCode::Refused);

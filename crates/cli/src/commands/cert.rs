@@ -211,7 +211,7 @@ fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
 
 /// The workstation for a command that records (issuing, voiding, rotating the key).
 fn open(global: &GlobalArgs, paths: &DataPaths) -> Result<Workstation, Failure> {
-    Ok(Workstation::open(paths.clone(), global.operator.clone())?)
+    super::acting(paths, global)
 }
 
 /// The workstation for a command that only reads its database.

@@ -73,6 +73,7 @@ pub fn run(command: &DbCommand, global: &GlobalArgs, paths: &DataPaths) -> Resul
                 global.operator.as_deref(),
                 RestoreParams {
                     file: args.file.clone(),
+                    pin: restore_pin(paths, global)?,
                 },
             )?;
             if global.json {
@@ -139,5 +140,22 @@ fn print_check(report: &CheckReport) {
         for mismatch in &report.records {
             println!("  - {mismatch}");
         }
+    }
+}
+
+/// The acting admin's PIN for a restore, when they have one: the restore replaces the file, so
+/// the PIN is asked (or read from REFURBDESK_PIN) before, on a workstation closed again at once.
+fn restore_pin(paths: &DataPaths, global: &GlobalArgs) -> Result<Option<String>, Failure> {
+    if !paths.database.exists() {
+        return Ok(None);
+    }
+    let needed = match Workstation::open(paths.clone(), global.operator.clone()) {
+        Ok(ws) => refurbdesk_app::session::pin_needed(&ws)?,
+        // A database that does not open cannot say who has a PIN; the restore decides.
+        Err(_) => None,
+    };
+    match needed {
+        Some(name) => super::read_pin(&name).map(Some),
+        None => Ok(None),
     }
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::Args;
 use refurbdesk_app::grade::{self, CarriedOver, GradeOutcome, GradeParams, ZonePhotoParam};
 use refurbdesk_app::grade::{parse_checks, parse_cosmetic, Outcome, Zone};
-use refurbdesk_app::{DataPaths, Workstation};
+use refurbdesk_app::DataPaths;
 use refurbdesk_domain::Lang;
 
 use super::grade_ask;
@@ -51,7 +51,7 @@ pub struct GradeArgs {
 pub fn run(args: &GradeArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
     // The command line is read before the database is touched.
     let mut params = grade_params(args)?;
-    let mut ws = Workstation::open(paths.clone(), global.operator.clone())?;
+    let mut ws = super::acting(paths, global)?;
 
     let mut told_carry_over = false;
     if args.ask {

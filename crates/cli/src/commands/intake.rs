@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use refurbdesk_app::intake::{self, IntakeParams};
-use refurbdesk_app::{DataPaths, Workstation};
+use refurbdesk_app::DataPaths;
 use refurbdesk_domain::Lang;
 
 use super::lang_from_environment;
@@ -33,7 +33,7 @@ pub struct IntakeArgs {
 }
 
 pub fn run(args: &IntakeArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
-    let mut ws = Workstation::open(paths.clone(), global.operator.clone())?;
+    let mut ws = super::acting(paths, global)?;
     let done = intake::run(
         &mut ws,
         IntakeParams {

@@ -6,6 +6,7 @@
 
 use clap::{Args, Subcommand};
 use refurbdesk_app::operators::{self, AddOperatorParams, OperatorInfo, OperatorNameParams, Role};
+use refurbdesk_app::session::{self, SetPinParams};
 use refurbdesk_app::{DataPaths, Workstation};
 
 use crate::exit::Failure;
@@ -21,6 +22,9 @@ pub enum OperatorCommand {
     Disable(NameArgs),
     /// Let a disabled operator act again
     Enable(NameArgs),
+    /// Set or change an operator's PIN (your own, or anyone's as an admin): asked twice on the
+    /// terminal, or read as two lines from standard input
+    Pin(NameArgs),
 }
 
 #[derive(Debug, Args)]
@@ -59,7 +63,7 @@ pub fn run(
             Ok(())
         }
         OperatorCommand::Add(args) => {
-            let mut ws = Workstation::open(paths.clone(), global.operator.clone())?;
+            let mut ws = super::acting(paths, global)?;
             let added = operators::add(
                 &mut ws,
                 AddOperatorParams {
@@ -77,18 +81,42 @@ pub fn run(
             done(global, &added.operator, "added")
         }
         OperatorCommand::Disable(args) => {
-            let mut ws = Workstation::open(paths.clone(), global.operator.clone())?;
+            let mut ws = super::acting(paths, global)?;
             let params = OperatorNameParams {
                 name: args.name.clone(),
             };
             done(global, &operators::disable(&mut ws, params)?, "disabled")
         }
         OperatorCommand::Enable(args) => {
-            let mut ws = Workstation::open(paths.clone(), global.operator.clone())?;
+            let mut ws = super::acting(paths, global)?;
             let params = OperatorNameParams {
                 name: args.name.clone(),
             };
             done(global, &operators::enable(&mut ws, params)?, "enabled")
+        }
+        OperatorCommand::Pin(args) => {
+            // Who sets it gives their own PIN first (if they have one), then the new one twice.
+            let mut ws = super::acting(paths, global)?;
+            let (pin, repeat) = super::read_new_pin(&args.name)?;
+            let set = session::set_pin(
+                &mut ws,
+                SetPinParams {
+                    name: args.name.clone(),
+                    pin,
+                    repeat,
+                },
+            )?;
+            if global.json {
+                println!("{}", serde_json::to_string(&set)?);
+            } else {
+                println!(
+                    "{} the PIN of {} ({})",
+                    if set.changed { "changed" } else { "set" },
+                    set.operator.name,
+                    set.operator.role
+                );
+            }
+            Ok(())
         }
     }
 }

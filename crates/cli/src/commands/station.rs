@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use refurbdesk_app::station::{self, SlotPhase, StationEvent, StationParams};
-use refurbdesk_app::{DataPaths, Workstation};
+use refurbdesk_app::DataPaths;
 
 use crate::exit::Failure;
 use crate::GlobalArgs;
@@ -45,7 +45,7 @@ pub fn run(args: &StationArgs, global: &GlobalArgs, paths: &DataPaths) -> Result
         channel: args.channel.clone(),
         until_idle: args.until_idle,
     };
-    let workstation = Workstation::open(paths.clone(), global.operator.clone())?;
+    let workstation = super::acting(paths, global)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -1,0 +1,258 @@
+//! Use-case tests: confirming an unknown lock verdict, and the re-grade that follows.
+
+use chrono::{Duration, TimeZone, Utc};
+use refurbdesk_app::grade::{self, Answer, CosmeticLevel, GradeParams, Outcome, Zone};
+use refurbdesk_app::locks::{self, ConfirmedLock, LockConfirmParams, Regrade};
+use refurbdesk_app::operators::{self, AddOperatorParams, Role};
+use refurbdesk_app::ErrorCode;
+use refurbdesk_domain::{
+    assess_battery, assess_lock, AccountLock, ActivationLock, BatteryPolicy, BatteryReading,
+    CarrierLock, CycleLimits, DeviceCategory, DeviceIdentity, Lang, LockReading, LockVerdictKind,
+    MdmState,
+};
+use refurbdesk_store::{BenchInfo, NewIntake, TestRecord};
+
+use crate::support::TestStation;
+
+const IMEI: &str = "356728114587211";
+
+const MANUAL_ITEMS: [&str; 10] = [
+    "powers_on_off",
+    "charges",
+    "touch",
+    "screen_dead_pixels",
+    "screen_burn_in",
+    "biometrics",
+    "all_features",
+    "liquid_indicators",
+    "housing_complete",
+    "genuine_parts",
+];
+
+/// A phone in good health whose MDM state the bench could not read (`mdm`), so its lock
+/// verdict is unknown when `mdm` is `Unknown`.
+fn intake(mdm: MdmState) -> NewIntake {
+    let mut identity = DeviceIdentity::new(DeviceCategory::Phone, "Apple", "iPhone 15");
+    identity.imei = Some(IMEI.to_owned());
+    identity.imei_valid = Some(true);
+    let battery = assess_battery(
+        &BatteryReading {
+            present: Some(true),
+            design_mah: Some(10_000),
+            full_mah: Some(9_500),
+            cycles: Some(100),
+            ..BatteryReading::default()
+        },
+        &identity,
+        &BatteryPolicy::default(),
+        CycleLimits::embedded(),
+    );
+    let lock = assess_lock(&LockReading {
+        activation: ActivationLock::Unlocked,
+        account: AccountLock::None,
+        mdm,
+        carrier: CarrierLock::Unlocked,
+    });
+    let started = Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0).unwrap();
+    NewIntake {
+        bench: BenchInfo {
+            serial: "PB8-0042".into(),
+            vendor: "Acme".into(),
+            model: "PB-8".into(),
+            fw: "1.4.2".into(),
+            port: "/dev/ttyACM0".into(),
+        },
+        slot: 1,
+        identity,
+        battery,
+        lock,
+        tests: vec![TestRecord {
+            name: "wifi".into(),
+            outcome: "pass".into(),
+            detail: None,
+        }],
+        evidence: Vec::new(),
+        started_at: started,
+        finished_at: started + Duration::seconds(90),
+        operator: "ana".into(),
+    }
+}
+
+fn station(mdm: MdmState) -> TestStation {
+    let station = TestStation::new();
+    let mut ws = station.open(None);
+    ws.store.record_intake(&intake(mdm)).unwrap();
+    station
+}
+
+fn complete() -> GradeParams {
+    GradeParams {
+        device: IMEI.into(),
+        checks: MANUAL_ITEMS
+            .iter()
+            .map(|item| (item.to_string(), Answer::Pass))
+            .collect(),
+        cosmetic: [Zone::Screen, Zone::Back, Zone::Frame]
+            .into_iter()
+            .map(|zone| (zone, CosmeticLevel::Flawless))
+            .collect(),
+        photos: Vec::new(),
+        policy: None,
+        partial: false,
+        explain: false,
+        lang: Lang::En,
+    }
+}
+
+fn confirm(lock: ConfirmedLock, note: &str) -> LockConfirmParams {
+    LockConfirmParams {
+        device: IMEI.into(),
+        lock,
+        note: note.into(),
+        policy: None,
+        lang: Lang::En,
+    }
+}
+
+fn outcome(regrade: &Regrade) -> Outcome {
+    match regrade {
+        Regrade::Graded { grade } => grade.report.outcome,
+        Regrade::Incomplete { .. } => panic!("not graded: {regrade:?}"),
+    }
+}
+
+#[test]
+fn confirming_an_unknown_lock_clear_lets_the_grade_proceed() {
+    let station = station(MdmState::Unknown);
+    let mut ws = station.open(None);
+    let held = grade::record(&mut ws, complete()).unwrap();
+    assert_eq!(held.report.outcome, Outcome::Hold, "an unknown lock holds");
+
+    let confirmed = locks::confirm(
+        &mut ws,
+        confirm(ConfirmedLock::Clear, "MDM console: not enrolled"),
+    )
+    .unwrap();
+    assert_eq!(confirmed.confirmation.verdict, LockVerdictKind::Clear);
+    assert_eq!(confirmed.confirmation.note, "MDM console: not enrolled");
+    assert_eq!(confirmed.confirmation.operator, refurbdesk_app::os_user());
+    assert_eq!(outcome(&confirmed.regrade), Outcome::Sellable);
+    let Regrade::Graded { grade } = &confirmed.regrade else {
+        unreachable!()
+    };
+    assert_eq!(
+        grade.report.carried_over_from,
+        Some(held.report.grade_id),
+        "the answers of the earlier grade are carried over"
+    );
+    assert!(!grade
+        .report
+        .reasons
+        .iter()
+        .any(|reason| reason.rule == "lock.unknown"));
+
+    // The history keeps it; the audit log has it.
+    let history = locks::history(&ws, IMEI).unwrap();
+    assert_eq!(history, vec![confirmed.confirmation.clone()]);
+    let actions: Vec<String> = ws
+        .store
+        .audit_entries(0, 100)
+        .unwrap()
+        .into_iter()
+        .map(|entry| entry.action)
+        .collect();
+    assert!(
+        actions.contains(&"lock.confirmed".to_owned()),
+        "{actions:?}"
+    );
+    assert!(ws.store.check().unwrap().is_ok());
+}
+
+#[test]
+fn confirming_an_unknown_lock_blocked_blocks_the_device() {
+    let station = station(MdmState::Unknown);
+    let mut ws = station.open(None);
+    grade::record(&mut ws, complete()).unwrap();
+    let confirmed = locks::confirm(
+        &mut ws,
+        confirm(ConfirmedLock::Blocked, "owner says it is a company phone"),
+    )
+    .unwrap();
+    assert_eq!(outcome(&confirmed.regrade), Outcome::Blocked);
+    // A later grade of the same intake keeps using the confirmation.
+    let again = grade::record(&mut ws, complete()).unwrap();
+    assert_eq!(again.report.outcome, Outcome::Blocked);
+    // A second confirmation replaces it for grading; both stay in the history.
+    let cleared = locks::confirm(
+        &mut ws,
+        confirm(ConfirmedLock::Clear, "owner removed the profile"),
+    )
+    .unwrap();
+    assert_eq!(outcome(&cleared.regrade), Outcome::Sellable);
+    assert_eq!(locks::history(&ws, IMEI).unwrap().len(), 2);
+}
+
+#[test]
+fn a_device_never_graded_is_confirmed_and_graded_once_its_answers_are_given() {
+    let station = station(MdmState::Unknown);
+    let mut ws = station.open(None);
+    let confirmed = locks::confirm(&mut ws, confirm(ConfirmedLock::Blocked, "portal")).unwrap();
+    match &confirmed.regrade {
+        Regrade::Incomplete { items, zones } => {
+            assert_eq!(items.len(), MANUAL_ITEMS.len());
+            assert_eq!(zones.len(), 3);
+        }
+        other => panic!("graded without answers: {other:?}"),
+    }
+    assert_eq!(
+        grade::record(&mut ws, complete()).unwrap().report.outcome,
+        Outcome::Blocked
+    );
+}
+
+#[test]
+fn only_an_unknown_verdict_is_confirmed_with_a_note_by_someone_who_grades() {
+    let read = station(MdmState::None);
+    let mut ws = read.open(None);
+    let error = locks::confirm(&mut ws, confirm(ConfirmedLock::Blocked, "x")).unwrap_err();
+    assert_eq!(error.code, ErrorCode::Refused);
+    assert!(error.message.contains("only an unknown verdict"), "{error}");
+
+    let station = station(MdmState::Unknown);
+    let mut ws = station.open(None);
+    let error = locks::confirm(&mut ws, confirm(ConfirmedLock::Clear, "  ")).unwrap_err();
+    assert_eq!(error.code, ErrorCode::Usage);
+    let error = locks::confirm(
+        &mut ws,
+        LockConfirmParams {
+            device: "000000000000000".into(),
+            ..confirm(ConfirmedLock::Clear, "x")
+        },
+    )
+    .unwrap_err();
+    assert_eq!(error.code, ErrorCode::NotFound);
+
+    operators::add(
+        &mut ws,
+        AddOperatorParams {
+            name: "boss".into(),
+            role: Role::Admin,
+        },
+    )
+    .unwrap();
+    operators::add(
+        &mut station.open(Some("boss")),
+        AddOperatorParams {
+            name: "audrey".into(),
+            role: Role::Auditor,
+        },
+    )
+    .unwrap();
+    let error = locks::confirm(
+        &mut station.open(Some("audrey")),
+        confirm(ConfirmedLock::Clear, "x"),
+    )
+    .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Refused);
+    assert!(locks::history(&ws, IMEI).unwrap().is_empty());
+}
