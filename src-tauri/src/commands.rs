@@ -410,6 +410,8 @@ pub fn stats_dashboard(
 #[tauri::command]
 pub fn serial_ports() -> Result<Vec<SerialPortView>, WindowError> {
     ports::list().map_err(window)
+}
+
 // Log in: PINs, the window's session and its idle lock; confirming an unknown lock.
 use refurbdesk_app::locks::{self, LockConfirmParams, LockConfirmationRecord, LockConfirmed};
 use refurbdesk_app::session::{

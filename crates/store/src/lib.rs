@@ -25,8 +25,8 @@ mod intake;
 mod locks;
 mod maintenance;
 mod operators;
-mod qa;
 mod pins;
+mod qa;
 mod roles;
 mod stats;
 mod store;
@@ -51,10 +51,10 @@ pub use intake::{
 pub use locks::{LockConfirmationRecord, NewLockConfirmation};
 pub use maintenance::{CheckReport, RestoreReport};
 pub use operators::Operator;
+pub use pins::{PinAttempt, PinRecord, WrongPins};
 pub use qa::{
     iso_week, NewQaDraw, NewQaResult, QaCandidate, QaCheckKind, QaOutcome, QaResult, QaSample,
 };
-pub use pins::{PinAttempt, PinRecord, WrongPins};
 pub use roles::{Action, Actor, Role, UnknownRoleError};
 pub use stats::{DashboardFigures, OperatorDay, SohBucket, TestTally, WordCount, SOH_BUCKET_PCT};
 pub use store::{Durability, Store, SCHEMA_VERSION};
