@@ -12,6 +12,9 @@ BUILD_PACKAGES=(build-essential pkg-config curl file libssl-dev libudev-dev
 # What the tests drive for real: a virtual display, WebKit's WebDriver, a D-Bus session,
 # poppler for PDFs, ZBar (zbarimg) to scan the barcodes of labels, losetup for loop devices.
 TEST_PACKAGES=(xvfb webkit2gtk-driver dbus poppler-utils util-linux zbar-tools)
+# What scripts/test-packages reads the packages with: rpm for the .rpm, dpkg-shlibdeps (dpkg-dev)
+# for the libraries the binaries load, desktop-file-validate for the desktop entry.
+PACKAGE_TEST_PACKAGES=(rpm dpkg-dev desktop-file-utils)
 
 ensure_packages() {
   local wanted=("$@") missing=() pkg
@@ -55,4 +58,10 @@ ensure_tauri_driver() {
   [ -x "$TAURI_DRIVER" ] && return 0
   step "Installing tauri-driver into target/tools"
   cargo install tauri-driver --version '^2' --locked --root "$PWD/target/tools"
+}
+
+# Where cargo puts its builds (honours CARGO_TARGET_DIR and the workspace's settings).
+cargo_target_dir() {
+  cargo metadata --format-version 1 --no-deps --offline \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])'
 }

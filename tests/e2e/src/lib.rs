@@ -5,6 +5,7 @@
 //! the test command does that. A missing prerequisite fails the test with what to install, it never skips.
 
 mod display;
+pub mod probes;
 mod webdriver;
 
 pub use display::VirtualDisplay;

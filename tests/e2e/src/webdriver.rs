@@ -245,6 +245,11 @@ impl DesktopSession {
         self.post("/execute/sync", json!({ "script": script, "args": args }))
     }
 
+    /// Runs an asynchronous script in the page: it reports its result by calling its last argument.
+    pub fn execute_async(&self, script: &str, args: Value) -> Result<Value, HarnessError> {
+        self.post("/execute/async", json!({ "script": script, "args": args }))
+    }
+
     /// Waits until the element at `css` carries `name="value"`.
     pub fn wait_for_attribute(
         &self,
