@@ -22,6 +22,8 @@ fn main() {
         let pdf = render_pdf(&facts, LabelSize::DEFAULT, lang).expect("a label");
         std::fs::write(out.join(format!("label-{}.pdf", lang.as_str())), pdf).expect("written");
     }
+    let large = render_pdf(&facts, "100x50".parse().expect("a size"), Lang::En).expect("a label");
+    std::fs::write(out.join("label-100x50.pdf"), large).expect("written");
     let zpl = render_zpl(&facts, LabelSize::DEFAULT, Lang::En).expect("a label");
     std::fs::write(out.join("label.zpl"), zpl).expect("written");
 }
