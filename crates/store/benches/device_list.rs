@@ -15,7 +15,6 @@
 //! `-- --devices 100000` for a quick run; `--help` lists the options.
 
 #[path = "../support/synthetic.rs"]
-#[allow(dead_code)]
 mod synthetic;
 
 use std::path::PathBuf;
