@@ -2,6 +2,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import packageJson from '../package.json';
 import { App } from './App';
+import { fakeApi } from './test/fakeApi';
 import { phoneBench } from './test/fixtures';
 
 const getVersion = vi.hoisted(() => vi.fn<() => Promise<string>>());
@@ -102,5 +103,62 @@ describe('App', () => {
     expect(document.documentElement.lang).toBe('en');
     expect(screen.getByTestId('nav-settings').textContent).toBe('Settings');
     window.localStorage.clear();
+  });
+
+  it('asks for a PIN once operators have one, shows the refusal, then opens the screens of the role', async () => {
+    const logins: unknown[] = [];
+    const session = {
+      operator: 'ana',
+      role: 'technician' as const,
+      info: null,
+      bootstrap: false,
+      has_pin: true,
+      screens: ['station' as const, 'device' as const, 'batches' as const],
+      idle_lock_minutes: 15,
+    };
+    const api = fakeApi({
+      sessionStatus: () =>
+        Promise.resolve({ any_pin: true, open_as: null, invite_first_admin: false, idle_lock_minutes: 15 }),
+      sessionLogin: (params) => {
+        logins.push(params);
+        return params.pin === '4821'
+          ? Promise.resolve(session)
+          : Promise.reject({ code: 'refused', message: 'wrong PIN for ana', hint: null, details: null });
+      },
+      sessionLock: () => Promise.resolve(),
+    });
+    render(<App lang="en" api={api} />);
+    fireEvent.change(await screen.findByTestId('login-name'), { target: { value: 'ana' } });
+    fireEvent.change(screen.getByTestId('login-pin'), { target: { value: '0000' } });
+    fireEvent.click(screen.getByTestId('login-submit'));
+    expect((await screen.findByTestId('error')).textContent).toContain('wrong PIN for ana');
+    expect(screen.queryByTestId('station')).toBeNull();
+    expect((screen.getByTestId('login-pin') as HTMLInputElement).value).toBe('');
+    fireEvent.change(screen.getByTestId('login-pin'), { target: { value: '4821' } });
+    fireEvent.click(screen.getByTestId('login-submit'));
+    expect(await screen.findByTestId('station')).toBeTruthy();
+    expect(logins).toEqual([
+      { name: 'ana', pin: '0000' },
+      { name: 'ana', pin: '4821' },
+    ]);
+    expect(screen.getByTestId('session-operator').textContent).toBe('ana');
+    // A technician's role opens no quality or settings screen.
+    expect(screen.queryByTestId('nav-quality')).toBeNull();
+    expect(screen.queryByTestId('nav-settings')).toBeNull();
+    expect(screen.getByTestId('nav-batches')).toBeTruthy();
+    fireEvent.click(screen.getByTestId('session-lock'));
+    expect(await screen.findByTestId('login')).toBeTruthy();
+    expect(screen.queryByTestId('station')).toBeNull();
+  });
+
+  it('opens without a PIN while nobody has one, inviting the first admin', async () => {
+    const api = fakeApi({
+      sessionStatus: () =>
+        Promise.resolve({ any_pin: false, open_as: null, invite_first_admin: true, idle_lock_minutes: 15 }),
+    });
+    render(<App lang="en" api={api} />);
+    expect(await screen.findByTestId('station')).toBeTruthy();
+    expect(screen.getByTestId('first-admin-invite')).toBeTruthy();
+    expect(screen.queryByTestId('login')).toBeNull();
   });
 });

@@ -1,8 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { tauriApi, type Api } from './api';
 import { BenchList } from './components/BenchList';
 import { detectLanguage, LANGUAGES, pickLanguage, t, type Lang, type MessageKey } from './i18n';
+import type { SessionInfo } from './bindings/SessionInfo';
 import { BatchesScreen } from './screens/BatchesScreen';
+import { FirstAdminInvite, LoginScreen } from './screens/LoginScreen';
 import { DeviceScreen } from './screens/DeviceScreen';
 import { QualityScreen } from './screens/QualityScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
@@ -28,6 +30,12 @@ export type View = { screen: NavScreen } | { screen: 'device'; device: string; f
 
 const LANG_STORAGE_KEY = 'refurbdesk.lang';
 
+/** Who is at the window: still asking, an open station (with its operator once known), or the log-in screen. */
+export type Gate =
+  | { kind: 'checking' }
+  | { kind: 'open'; session: SessionInfo | null; invite: boolean; pins: boolean }
+  | { kind: 'login'; lockedAfter: number | null };
+
 function rememberedLanguage(): Lang {
   try {
     const stored = window.localStorage.getItem(LANG_STORAGE_KEY);
@@ -51,6 +59,61 @@ interface AppProps {
 
 export function App({ benches = NO_BENCHES, lang, api = tauriApi, initialView }: AppProps) {
   const [screenLang, setScreenLang] = useState<Lang>(() => lang ?? rememberedLanguage());
+  // Outside the shell with no commands given (a plain browser, the screen's unit tests) there is no
+  // one to ask: the station opens as it always did.
+  const [gate, setGate] = useState<Gate>(() =>
+    isInsideTauri() || api !== tauriApi
+      ? { kind: 'checking' }
+      : { kind: 'open', session: null, invite: false, pins: false },
+  );
+  useEffect(() => {
+    if (gate.kind !== 'checking') return;
+    let stillMounted = true;
+    void api
+      .sessionStatus()
+      .then((status) => {
+        if (!stillMounted) return;
+        setGate(
+          status.any_pin
+            ? { kind: 'login', lockedAfter: null }
+            : { kind: 'open', session: status.open_as, invite: status.invite_first_admin, pins: false },
+        );
+      })
+      .catch(() => {
+        // The engine still refuses whatever the acting operator may not do; the window opens.
+        if (stillMounted) setGate({ kind: 'open', session: null, invite: false, pins: false });
+      });
+    return () => {
+      stillMounted = false;
+    };
+  }, [api, gate.kind]);
+
+  // Idle lock: once operators log in with PINs, the window locks after the configured idle time.
+  const lastInput = useRef(Date.now());
+  const idleMinutes = gate.kind === 'open' && gate.pins ? (gate.session?.idle_lock_minutes ?? 0) : 0;
+  useEffect(() => {
+    if (idleMinutes <= 0) return undefined;
+    const touch = () => {
+      lastInput.current = Date.now();
+    };
+    window.addEventListener('keydown', touch);
+    window.addEventListener('pointerdown', touch);
+    const timer = window.setInterval(() => {
+      if (Date.now() - lastInput.current >= idleMinutes * 60_000) {
+        void api.sessionLock().catch(() => undefined);
+        setGate({ kind: 'login', lockedAfter: idleMinutes });
+      }
+    }, 5_000);
+    return () => {
+      window.removeEventListener('keydown', touch);
+      window.removeEventListener('pointerdown', touch);
+      window.clearInterval(timer);
+    };
+  }, [api, idleMinutes]);
+  const loggedIn = useCallback((session: SessionInfo) => {
+    lastInput.current = Date.now();
+    setGate({ kind: 'open', session, invite: false, pins: session.has_pin });
+  }, []);
   const [view, setView] = useState<View>(initialView ?? { screen: 'station' });
   // Start from the build-time version so the header never flashes empty while
   // the shell is being asked.
@@ -132,7 +195,9 @@ export function App({ benches = NO_BENCHES, lang, api = tauriApi, initialView }:
       <header className="app__header">
         <h1 className="app__product">{t(screenLang, 'app.name')}</h1>
         <nav className="app__nav" aria-label={t(screenLang, 'nav.label')}>
-          {NAV_SCREENS.map((screen, index) => (
+          {NAV_SCREENS.filter(
+            (screen) => gate.kind !== 'open' || gate.session === null || gate.session.screens.includes(screen),
+          ).map((screen, index) => (
             <button
               key={screen}
               type="button"
@@ -146,6 +211,23 @@ export function App({ benches = NO_BENCHES, lang, api = tauriApi, initialView }:
             </button>
           ))}
         </nav>
+        {gate.kind === 'open' && gate.session !== null && (
+          <span className="app__operator" data-testid="session-operator">
+            {gate.session.operator}
+          </span>
+        )}
+        {gate.kind === 'open' && gate.pins && (
+          <button
+            type="button"
+            data-testid="session-lock"
+            onClick={() => {
+              void api.sessionLock().catch(() => undefined);
+              setGate({ kind: 'login', lockedAfter: null });
+            }}
+          >
+            {t(screenLang, 'login.logout')}
+          </button>
+        )}
         <label className="app__lang">
           <span className="visually-hidden">{t(screenLang, 'lang.label')}</span>
           <select
@@ -169,6 +251,22 @@ export function App({ benches = NO_BENCHES, lang, api = tauriApi, initialView }:
         </span>
       </header>
       <main className="app__body">
+        {gate.kind === 'login' && (
+          <LoginScreen lang={screenLang} api={api} lockedAfter={gate.lockedAfter} onLoggedIn={loggedIn} />
+        )}
+        {gate.kind === 'open' && gate.invite && (
+          <FirstAdminInvite lang={screenLang} api={api} onCreated={loggedIn} />
+        )}
+        {gate.kind === 'open' && screens()}
+      </main>
+    </div>
+  );
+
+  // A function called in place, not a component: a component defined here would be a new type on
+  // every render, and React would throw away the open screen's state each time.
+  function screens() {
+    return (
+      <>
         {view.screen === 'station' && (
           <section className="screen station" data-testid="station" aria-label={t(screenLang, 'station.title')}>
             <BenchList benches={shownBenches} lang={screenLang} onOpenDevice={openDevice} />
@@ -188,7 +286,7 @@ export function App({ benches = NO_BENCHES, lang, api = tauriApi, initialView }:
           <QualityScreen lang={screenLang} api={api} onOpenDevice={openDevice} />
         )}
         {view.screen === 'settings' && <SettingsScreen lang={screenLang} api={api} />}
-      </main>
-    </div>
-  );
+      </>
+    );
+  }
 }

@@ -3,6 +3,14 @@
 // shell the `tauriApi` below calls the real commands. Every failure is a `WindowError`.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import type { FirstAdminParams } from './bindings/FirstAdminParams';
+import type { LabelParams } from './bindings/LabelParams';
+import type { LabelPrinted } from './bindings/LabelPrinted';
+import type { LockConfirmParams } from './bindings/LockConfirmParams';
+import type { LockConfirmed } from './bindings/LockConfirmed';
+import type { LoginParams } from './bindings/LoginParams';
+import type { SessionInfo } from './bindings/SessionInfo';
+import type { SessionStatus } from './bindings/SessionStatus';
 import type { AddOperatorParams } from './bindings/AddOperatorParams';
 import type { DeviceDetail } from './bindings/DeviceDetail';
 import type { DeviceShowParams } from './bindings/DeviceShowParams';
@@ -81,6 +89,16 @@ export interface Api {
   statsDashboard(params: DashboardParams): Promise<Dashboard>;
   /** The serial ports found on this machine. */
   serialPorts(): Promise<SerialPortView[]>;
+  /** Whether the station asks for PINs, and who it opens as when it does not. */
+  sessionStatus(): Promise<SessionStatus>;
+  sessionLogin(params: LoginParams): Promise<SessionInfo>;
+  sessionCreateFirstAdmin(params: FirstAdminParams): Promise<SessionInfo>;
+  /** Locks the window: nobody acts until someone logs in again. */
+  sessionLock(): Promise<void>;
+  /** Prints the device's stock label to a PDF or ZPL file or a label printer. */
+  labelPrint(params: LabelParams): Promise<LabelPrinted>;
+  /** Confirms a lock the bench could not settle, and grades the device again. */
+  lockConfirm(params: LockConfirmParams): Promise<LockConfirmed>;
 }
 
 function call<T>(command: string, params?: unknown): Promise<T> {
@@ -116,6 +134,12 @@ export const tauriApi: Api = {
   documentsExportCancel: () => call('documents_export_cancel'),
   statsDashboard: (params) => call('stats_dashboard', params),
   serialPorts: () => call('serial_ports'),
+  sessionStatus: () => call('session_status'),
+  sessionLogin: (params) => call('session_login', params),
+  sessionCreateFirstAdmin: (params) => call('session_create_first_admin', params),
+  sessionLock: () => call('session_lock'),
+  labelPrint: (params) => call('label_print', params),
+  lockConfirm: (params) => call('lock_confirm', params),
 };
 
 /** True for the `{code, message, hint}` the shell sends on failure. */

@@ -54,3 +54,5 @@ device-verify = Verify
 device-valid = Valid
 device-invalid = Not valid
 device-history = History
+device-print-label = Print label
+device-label-printed = Label written to { $destination }

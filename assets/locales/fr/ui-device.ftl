@@ -54,3 +54,5 @@ device-verify = Vérifier
 device-valid = Valide
 device-invalid = Non valide
 device-history = Historique
+device-print-label = Imprimer l’étiquette
+device-label-printed = Étiquette écrite dans { $destination }

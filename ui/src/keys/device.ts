@@ -54,4 +54,6 @@ export const DEVICE_KEYS = [
   'device.valid',
   'device.invalid',
   'device.history',
+  'device.printLabel',
+  'device.labelPrinted',
 ] as const;

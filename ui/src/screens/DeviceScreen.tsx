@@ -75,6 +75,7 @@ export function DeviceScreen({ lang, api, device, onBack }: DeviceScreenProps) {
   const [error, setError] = useState<WindowError | null>(null);
   const [busy, setBusy] = useState(false);
   const [documentsDir, setDocumentsDir] = useState<string | null>(null);
+  const [label, setLabel] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -402,6 +403,34 @@ export function DeviceScreen({ lang, api, device, onBack }: DeviceScreenProps) {
         onChanged={() => void load()}
         onError={setError}
       />
+
+      <section className="card label" aria-labelledby="device-label">
+        <h3 id="device-label" className="visually-hidden">
+          {t(lang, 'device.printLabel')}
+        </h3>
+        <button
+          type="button"
+          data-testid="label-print"
+          onClick={() => {
+            setError(null);
+            const folder = documentsDir ?? '.';
+            void api
+              .labelPrint({
+                device: identity.device_id,
+                output: { kind: 'pdf', file: `${folder}/label-${identity.device_id}.pdf` },
+                size: null,
+                lang,
+              })
+              .then((printed) => setLabel(printed.destination))
+              .catch((failure: unknown) => setError(asWindowError(failure)));
+          }}
+        >
+          {t(lang, 'device.printLabel')}
+        </button>
+        {label !== null && (
+          <p data-testid="label-printed">{t(lang, 'device.labelPrinted', { destination: label })}</p>
+        )}
+      </section>
 
       <section className="card" aria-labelledby="device-history">
         <h3 id="device-history">{t(lang, 'device.history')}</h3>
