@@ -151,8 +151,8 @@ pub fn print(ws: &Workstation, params: &LabelParams) -> Result<LabelPrinted, Err
             .as_ref()
             .and_then(|intake| intake.identity.storage_gb),
         grade: grade.as_ref().map(|grade| LabelGrade {
-            listing: grade.listing_grade.clone(),
-            outcome: grade.outcome.clone(),
+            listing: grade.listing_grade.to_string(),
+            outcome: grade.outcome.to_string(),
             partial: grade.partial,
         }),
         soh_pct: intake.as_ref().and_then(|intake| intake.battery.soh_pct),
@@ -186,7 +186,7 @@ pub fn print(ws: &Workstation, params: &LabelParams) -> Result<LabelPrinted, Err
         bytes: bytes as u64,
         size: size.to_string(),
         lang: lang.as_str().to_owned(),
-        listing_grade: grade.map(|grade| grade.listing_grade),
+        listing_grade: grade.map(|grade| grade.listing_grade.to_string()),
         qr,
         qr_source,
         report_id,

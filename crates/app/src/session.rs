@@ -520,7 +520,7 @@ pub fn locked_until(in_a_row: u32, last_at: Option<DateTime<Utc>>) -> Option<Dat
 /// Whether a new PIN is acceptable and typed the same twice.
 pub fn check_new_pin(pin: &str, repeat: &str) -> Result<()> {
     let chars = pin.chars().count();
-    if chars < MIN_PIN_CHARS || chars > MAX_PIN_CHARS {
+    if !(MIN_PIN_CHARS..=MAX_PIN_CHARS).contains(&chars) {
         return Err(Error::usage(format!(
             "a PIN has {MIN_PIN_CHARS} to {MAX_PIN_CHARS} characters (digits, letters or \
              punctuation), and this one has {chars}"

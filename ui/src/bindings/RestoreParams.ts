@@ -3,4 +3,9 @@
 /**
  * The backup to restore over the station's database.
  */
-export type RestoreParams = { file: string, };
+export type RestoreParams = { file: string, 
+/**
+ * The acting admin's PIN, when they have one (the restore works on a closed file, so it
+ * is given here rather than by logging in).
+ */
+pin?: string, };

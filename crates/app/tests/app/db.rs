@@ -120,6 +120,7 @@ fn only_an_admin_restores_and_a_broken_backup_is_refused() {
         Some(ADMIN),
         RestoreParams {
             file: station.dir.path().join("absent.sqlite"),
+            pin: None,
         },
     )
     .unwrap_err();
