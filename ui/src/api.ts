@@ -11,6 +11,11 @@ import type { LockConfirmed } from './bindings/LockConfirmed';
 import type { LoginParams } from './bindings/LoginParams';
 import type { SessionInfo } from './bindings/SessionInfo';
 import type { SessionStatus } from './bindings/SessionStatus';
+import type { QaDrawParams } from './bindings/QaDrawParams';
+import type { QaDrawn } from './bindings/QaDrawn';
+import type { QaList } from './bindings/QaList';
+import type { QaVerified } from './bindings/QaVerified';
+import type { QaVerifyParams } from './bindings/QaVerifyParams';
 import type { AddOperatorParams } from './bindings/AddOperatorParams';
 import type { DeviceDetail } from './bindings/DeviceDetail';
 import type { DeviceShowParams } from './bindings/DeviceShowParams';
@@ -99,6 +104,10 @@ export interface Api {
   labelPrint(params: LabelParams): Promise<LabelPrinted>;
   /** Confirms a lock the bench could not settle, and grades the device again. */
   lockConfirm(params: LockConfirmParams): Promise<LockConfirmed>;
+  /** Verification sampling: draw a share of verified erasures, the queue, a re-check. */
+  qaDraw(params: QaDrawParams): Promise<QaDrawn>;
+  qaList(): Promise<QaList>;
+  qaVerify(params: QaVerifyParams): Promise<QaVerified>;
 }
 
 function call<T>(command: string, params?: unknown): Promise<T> {
@@ -140,6 +149,9 @@ export const tauriApi: Api = {
   sessionLock: () => call('session_lock'),
   labelPrint: (params) => call('label_print', params),
   lockConfirm: (params) => call('lock_confirm', params),
+  qaDraw: (params) => call('qa_draw', params),
+  qaList: () => call('qa_list'),
+  qaVerify: (params) => call('qa_verify', params),
 };
 
 /** True for the `{code, message, hint}` the shell sends on failure. */

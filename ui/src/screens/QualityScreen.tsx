@@ -7,6 +7,7 @@ import { DashboardPanel } from './quality/DashboardPanel';
 import { DeviceTable, reference } from './quality/DeviceTable';
 import { NO_FILTERS, useDevicePages, type DeviceFilters } from './quality/devicePages';
 import { ExportPanel } from './quality/ExportPanel';
+import { QaPanel } from './quality/QaPanel';
 import { SearchForm } from './quality/SearchForm';
 import { VoidPanel } from './quality/VoidPanel';
 import './screens.css';
@@ -56,10 +57,7 @@ export function QualityScreen({ lang, api, onOpenDevice }: QualityScreenProps) {
         <VoidPanel lang={lang} api={api} device={active === null ? null : reference(active)} />
       </div>
       <DashboardPanel lang={lang} api={api} />
-      <section className="quality-panel quality-sampling" data-testid="quality-sampling" aria-labelledby="quality-sampling-title">
-        <h2 id="quality-sampling-title">{t(lang, 'quality.sampling.title')}</h2>
-        <p>{t(lang, 'quality.sampling.placeholder')}</p>
-      </section>
+      <QaPanel lang={lang} api={api} />
     </section>
   );
 }

@@ -64,7 +64,11 @@ describe('SettingsScreen', () => {
   it('saves a changed value through the engine', async () => {
     const api = setup();
     await waitFor(() => expect(input('setting-organisation-name-input').value).toBe('Atelier Exemple SAS'));
-    fireEvent.change(input('setting-organisation-name-input'), { target: { value: 'Atelier Neuf' } });
+    // The screen may still be settling its first load on a busy machine: type until the change holds.
+    await waitFor(() => {
+      fireEvent.change(input('setting-organisation-name-input'), { target: { value: 'Atelier Neuf' } });
+      expect((screen.getByTestId('setting-organisation-name-save') as HTMLButtonElement).disabled).toBe(false);
+    });
     fireEvent.click(screen.getByTestId('setting-organisation-name-save'));
     await waitFor(() => expect(screen.getByText('Saved')).toBeTruthy());
     expect(api.settingsSet).toHaveBeenCalledWith({ key: 'organisation.name', value: 'Atelier Neuf' });

@@ -37,6 +37,15 @@ export function fakeApi(overrides: Partial<Api> = {}): Api {
     'documentsExportCancel',
     'statsDashboard',
     'serialPorts',
+    'sessionStatus',
+    'sessionLogin',
+    'sessionCreateFirstAdmin',
+    'sessionLock',
+    'labelPrint',
+    'lockConfirm',
+    'qaDraw',
+    'qaList',
+    'qaVerify',
   ];
   for (const name of names) base[name] = missing(name);
   base.onProgress = () => Promise.resolve(() => {});
