@@ -6,6 +6,8 @@
 /// own stylesheet), then undoes its changes. Returns an object:
 /// `{styleElement, styleAttribute, cssom, inlineScript, eval, ownStylesheet}`, where a forbidden
 /// attempt that was blocked reads `""`, `"blocked"` or `false`.
+/// (Tauri adds nonces to the page's script-src, so an inline script stays blocked even under a
+/// policy that says 'unsafe-inline'; the other three answers change with the policy.)
 pub const CSP_PROBE: &str = r#"
 const probe = document.createElement('div');
 probe.id = 'csp-probe';
