@@ -55,6 +55,8 @@ fn a_new_file_gets_the_whole_schema_and_a_station() {
             "login_attempts",
             "operator_pins",
             "operators",
+            "qa_draws",
+            "qa_samples",
             "settings",
             "signing_keys",
             "station"
