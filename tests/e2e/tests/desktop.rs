@@ -310,6 +310,51 @@ fn technician_day(lang: &str) {
         .screenshot(&shots.join("device-certified.png"))
         .expect("screenshot");
 
+    // Print label: a PDF label beside the documents, named in the screen's words.
+    session
+        .click(&session.wait_for(&css("label-print"), wait).unwrap())
+        .unwrap();
+    session
+        .wait_for_text(&css("label-printed"), ".pdf", wait)
+        .expect("the label is written");
+    let documents = data.join("refurbdesk/documents");
+    let labels: Vec<_> = std::fs::read_dir(&documents)
+        .expect("the documents folder")
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with("label-"))
+        .collect();
+    assert_eq!(labels.len(), 1, "one label in {}", documents.display());
+    assert!(std::fs::read(labels[0].path())
+        .unwrap()
+        .starts_with(b"%PDF"));
+
+    // The quality screen finds the device by its IMEI.
+    session
+        .click(&session.wait_for(&css("nav-quality"), wait).unwrap())
+        .unwrap();
+    let search = session.wait_for(&css("quality-search"), wait).unwrap();
+    session
+        .type_into(&search, "356728114587211\u{E007}")
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        let rows = session
+            .execute(
+                "return [...document.querySelectorAll('[data-testid=\"quality-row\"]')].map(r => r.textContent);",
+                serde_json::json!([]),
+            )
+            .unwrap();
+        let rows = rows.as_array().cloned().unwrap_or_default();
+        if rows.len() == 1 && rows[0].as_str().unwrap_or("").contains("356728114587211") {
+            break;
+        }
+        assert!(
+            start.elapsed() < wait,
+            "quality rows for the IMEI: {rows:?}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
     for screen in ["batches", "quality", "settings", "station"] {
         session
             .click(
