@@ -4,20 +4,16 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use chrono::{Duration, TimeZone, Utc};
 use refurbdesk_app::grade::{
     self, GivenAnswer, GradeParams, OpenQuestionsParams, QuestionKind, ZonePhotoParam,
 };
 use refurbdesk_app::policy::{self, PolicyCheckParams};
 use refurbdesk_app::{Door, ErrorCode, Hint, RecordKind, Workstation};
-use refurbdesk_domain::{
-    assess_battery, assess_lock, AccountLock, ActivationLock, BatteryPolicy, BatteryReading,
-    CarrierLock, CycleLimits, DeviceCategory, DeviceIdentity, Lang, LockReading, MdmState,
-};
+use refurbdesk_domain::Lang;
 use refurbdesk_grading::{Answer, CosmeticLevel, Outcome, Zone, DEFAULT_POLICY_TOML};
-use refurbdesk_store::{BenchInfo, NewIntake, Role, TestRecord};
+use refurbdesk_store::{NewIntake, Role};
 
-use crate::support::TestStation;
+use crate::support::{Phone, TestStation};
 
 const IMEI: &str = "356728114587211";
 
@@ -47,61 +43,15 @@ fn station_with_phone(soh: u32) -> TestStation {
 }
 
 fn phone_intake(soh: u32) -> NewIntake {
-    let mut identity = DeviceIdentity::new(DeviceCategory::Phone, "Apple", "iPhone 15");
-    identity.imei = Some(IMEI.to_owned());
-    identity.imei_valid = Some(true);
-    let reading = BatteryReading {
-        present: Some(true),
-        design_mah: Some(10_000),
-        full_mah: Some(soh * 100),
-        cycles: Some(200),
-        ..BatteryReading::default()
-    };
-    let battery = assess_battery(
-        &reading,
-        &identity,
-        &BatteryPolicy::default(),
-        CycleLimits::embedded(),
-    );
-    let lock = assess_lock(&LockReading {
-        activation: ActivationLock::Unlocked,
-        account: AccountLock::None,
-        mdm: MdmState::None,
-        carrier: CarrierLock::Unlocked,
-    });
-    let started = Utc
-        .with_ymd_and_hms(2025, 3, 14, 9, 0, 0)
-        .single()
-        .expect("valid date");
-    NewIntake {
-        bench: BenchInfo {
-            serial: "PB8-0042".into(),
-            vendor: "Acme".into(),
-            model: "PB-8".into(),
-            fw: "1.4.2".into(),
-            port: "/dev/ttyACM0".into(),
-        },
-        slot: 1,
-        identity,
-        battery,
-        lock,
+    Phone {
+        full_mah: soh * 100,
         tests: vec![
-            TestRecord {
-                name: "wifi".into(),
-                outcome: "pass".into(),
-                detail: None,
-            },
-            TestRecord {
-                name: "camera_rear".into(),
-                outcome: "fail".into(),
-                detail: Some("no focus".into()),
-            },
+            ("wifi", "pass", None),
+            ("camera_rear", "fail", Some("no focus")),
         ],
-        evidence: Vec::new(),
-        started_at: started,
-        finished_at: started + Duration::seconds(90),
-        operator: "ana".into(),
+        ..Phone::new(IMEI)
     }
+    .intake()
 }
 
 fn params(lang: Lang) -> GradeParams {

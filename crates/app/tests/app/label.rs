@@ -8,19 +8,14 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::process::Command;
 
-use chrono::{Duration, TimeZone, Utc};
 use refurbdesk_app::documents::{self, ReportParams, VoidParams};
 use refurbdesk_app::grade::{self, GradeParams};
 use refurbdesk_app::label::{self, LabelOutput, LabelParams, QrSource};
 use refurbdesk_app::{ErrorCode, Workstation};
-use refurbdesk_domain::{
-    assess_battery, assess_lock, AccountLock, ActivationLock, BatteryPolicy, BatteryReading,
-    CarrierLock, CycleLimits, DeviceCategory, DeviceIdentity, Lang, LockReading, MdmState,
-};
+use refurbdesk_domain::Lang;
 use refurbdesk_grading::{Answer, CosmeticLevel, Zone};
-use refurbdesk_store::{BenchInfo, NewIntake, TestRecord};
 
-use crate::support::TestStation;
+use crate::support::{Phone, TestStation};
 
 const IMEI: &str = "356728114587211";
 const SERIAL: &str = "F17XK2ABCDEF";
@@ -41,55 +36,15 @@ const MANUAL_ITEMS: [&str; 10] = [
 /// A station holding one phone read on a bench: 128 GB, battery at 91.5 %, Wi-Fi passed.
 fn station_with_phone() -> TestStation {
     let station = TestStation::new();
-    let mut identity = DeviceIdentity::new(DeviceCategory::Phone, "Apple", "iPhone 12");
-    identity.imei = Some(IMEI.to_owned());
-    identity.imei_valid = Some(true);
-    identity.serial = Some(SERIAL.to_owned());
-    identity.storage_gb = Some(128);
-    let reading = BatteryReading {
-        present: Some(true),
-        design_mah: Some(10_000),
-        full_mah: Some(9_150),
-        cycles: Some(200),
-        ..BatteryReading::default()
+    let phone = Phone {
+        model: "iPhone 12",
+        serial: Some(SERIAL.to_owned()),
+        storage_gb: Some(128),
+        ..Phone::new(IMEI)
     };
-    let battery = assess_battery(
-        &reading,
-        &identity,
-        &BatteryPolicy::default(),
-        CycleLimits::embedded(),
-    );
-    let lock = assess_lock(&LockReading {
-        activation: ActivationLock::Unlocked,
-        account: AccountLock::None,
-        mdm: MdmState::None,
-        carrier: CarrierLock::Unlocked,
-    });
-    let started = Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0).single().unwrap();
     let mut ws = station.open(None);
     ws.store
-        .record_intake(&NewIntake {
-            bench: BenchInfo {
-                serial: "PB8-0042".into(),
-                vendor: "Acme".into(),
-                model: "PB-8".into(),
-                fw: "1.4.2".into(),
-                port: "/dev/ttyACM0".into(),
-            },
-            slot: 1,
-            identity,
-            battery,
-            lock,
-            tests: vec![TestRecord {
-                name: "wifi".into(),
-                outcome: "pass".into(),
-                detail: None,
-            }],
-            evidence: Vec::new(),
-            started_at: started,
-            finished_at: started + Duration::seconds(90),
-            operator: "ana".into(),
-        })
+        .record_intake(&phone.intake())
         .expect("intake recorded");
     station
 }

@@ -1,18 +1,13 @@
 //! Use-case tests: confirming an unknown lock verdict, and the re-grade that follows.
 
-use chrono::{Duration, TimeZone, Utc};
 use refurbdesk_app::grade::{self, Answer, CosmeticLevel, GradeParams, Outcome, Zone};
 use refurbdesk_app::locks::{self, ConfirmedLock, LockConfirmParams, Regrade};
 use refurbdesk_app::operators::{self, AddOperatorParams, Role};
 use refurbdesk_app::ErrorCode;
-use refurbdesk_domain::{
-    assess_battery, assess_lock, AccountLock, ActivationLock, BatteryPolicy, BatteryReading,
-    CarrierLock, CycleLimits, DeviceCategory, DeviceIdentity, Lang, LockReading, LockVerdictKind,
-    MdmState,
-};
-use refurbdesk_store::{BenchInfo, NewIntake, TestRecord};
+use refurbdesk_domain::{Lang, LockVerdictKind, MdmState};
+use refurbdesk_store::NewIntake;
 
-use crate::support::TestStation;
+use crate::support::{Phone, TestStation};
 
 const IMEI: &str = "356728114587211";
 
@@ -32,50 +27,13 @@ const MANUAL_ITEMS: [&str; 10] = [
 /// A phone in good health whose MDM state the bench could not read (`mdm`), so its lock
 /// verdict is unknown when `mdm` is `Unknown`.
 fn intake(mdm: MdmState) -> NewIntake {
-    let mut identity = DeviceIdentity::new(DeviceCategory::Phone, "Apple", "iPhone 15");
-    identity.imei = Some(IMEI.to_owned());
-    identity.imei_valid = Some(true);
-    let battery = assess_battery(
-        &BatteryReading {
-            present: Some(true),
-            design_mah: Some(10_000),
-            full_mah: Some(9_500),
-            cycles: Some(100),
-            ..BatteryReading::default()
-        },
-        &identity,
-        &BatteryPolicy::default(),
-        CycleLimits::embedded(),
-    );
-    let lock = assess_lock(&LockReading {
-        activation: ActivationLock::Unlocked,
-        account: AccountLock::None,
+    Phone {
+        full_mah: 9_500,
+        cycles: 100,
         mdm,
-        carrier: CarrierLock::Unlocked,
-    });
-    let started = Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0).unwrap();
-    NewIntake {
-        bench: BenchInfo {
-            serial: "PB8-0042".into(),
-            vendor: "Acme".into(),
-            model: "PB-8".into(),
-            fw: "1.4.2".into(),
-            port: "/dev/ttyACM0".into(),
-        },
-        slot: 1,
-        identity,
-        battery,
-        lock,
-        tests: vec![TestRecord {
-            name: "wifi".into(),
-            outcome: "pass".into(),
-            detail: None,
-        }],
-        evidence: Vec::new(),
-        started_at: started,
-        finished_at: started + Duration::seconds(90),
-        operator: "ana".into(),
+        ..Phone::new(IMEI)
     }
+    .intake()
 }
 
 fn station(mdm: MdmState) -> TestStation {

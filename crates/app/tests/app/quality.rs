@@ -11,13 +11,10 @@ use refurbdesk_app::documents::{self, ExportParams, ReportParams};
 use refurbdesk_app::grade::{self, Answer, CosmeticLevel, GradeParams, Outcome, Zone};
 use refurbdesk_app::stats::{self, DashboardParams};
 use refurbdesk_app::{ports, ErrorCode, Progress, Running, Workstation};
-use refurbdesk_domain::{
-    assess_battery, assess_lock, AccountLock, ActivationLock, BatteryPolicy, BatteryReading,
-    CarrierLock, CycleLimits, DeviceCategory, DeviceIdentity, Lang, LockReading, MdmState,
-};
-use refurbdesk_store::{BenchInfo, NewIntake, TestRecord};
+use refurbdesk_domain::Lang;
+use refurbdesk_store::NewIntake;
 
-use crate::support::TestStation;
+use crate::support::{Phone, TestStation};
 
 /// Three phones: (IMEI, serial, state of health, operator, minutes after 9:00 on 14 March 2025).
 const PHONES: [(&str, &str, u32, &str, i64); 3] = [
@@ -46,59 +43,18 @@ fn nine() -> chrono::DateTime<Utc> {
 }
 
 fn intake(imei: &str, serial: &str, soh: u32, operator: &str, minute: i64) -> NewIntake {
-    let mut identity = DeviceIdentity::new(DeviceCategory::Phone, "Apple", "iPhone 15");
-    identity.imei = Some(imei.to_owned());
-    identity.imei_valid = Some(true);
-    identity.serial = Some(serial.to_owned());
-    let reading = BatteryReading {
-        present: Some(true),
-        design_mah: Some(10_000),
-        full_mah: Some(soh * 100),
-        cycles: Some(200),
-        ..BatteryReading::default()
-    };
-    let battery = assess_battery(
-        &reading,
-        &identity,
-        &BatteryPolicy::default(),
-        CycleLimits::embedded(),
-    );
-    let lock = assess_lock(&LockReading {
-        activation: ActivationLock::Unlocked,
-        account: AccountLock::None,
-        mdm: MdmState::None,
-        carrier: CarrierLock::Unlocked,
-    });
-    let started = nine() + Duration::minutes(minute);
-    NewIntake {
-        bench: BenchInfo {
-            serial: "PB8-0042".into(),
-            vendor: "Acme".into(),
-            model: "PB-8".into(),
-            fw: "1.4.2".into(),
-            port: "/dev/ttyACM0".into(),
-        },
-        slot: 1,
-        identity,
-        battery,
-        lock,
+    Phone {
+        serial: Some(serial.to_owned()),
+        full_mah: soh * 100,
         tests: vec![
-            TestRecord {
-                name: "wifi".into(),
-                outcome: "pass".into(),
-                detail: None,
-            },
-            TestRecord {
-                name: "camera_rear".into(),
-                outcome: if soh == 90 { "fail" } else { "pass" }.into(),
-                detail: None,
-            },
+            ("wifi", "pass", None),
+            ("camera_rear", if soh == 90 { "fail" } else { "pass" }, None),
         ],
-        evidence: Vec::new(),
-        started_at: started,
-        finished_at: started + Duration::seconds(90),
-        operator: operator.into(),
+        operator: operator.to_owned(),
+        started: nine() + Duration::minutes(minute),
+        ..Phone::new(imei)
     }
+    .intake()
 }
 
 fn graded(device: &str) -> GradeParams {
