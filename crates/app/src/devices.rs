@@ -148,6 +148,9 @@ pub struct DeviceDetail {
     pub erasures: Vec<ErasureView>,
     pub documents: Vec<DocumentSummary>,
     pub history: Vec<HistoryEntry>,
+    /// Every operator's confirmation of an unknown lock verdict, newest first: who, when, what
+    /// and how it was checked.
+    pub lock_confirmations: Vec<crate::locks::LockConfirmationRecord>,
 }
 
 /// Who the device is.
@@ -268,7 +271,7 @@ pub struct ErasureView {
 #[ts(export)]
 pub struct HistoryEntry {
     pub at: DateTime<Utc>,
-    /// `intake`, `grade`, `erasure` or `document`.
+    /// `intake`, `grade`, `erasure`, `document` or `lock` (a confirmed lock verdict).
     pub kind: String,
     /// The record's id.
     pub id: Uuid,
@@ -291,6 +294,7 @@ pub fn show(ws: &Workstation, params: DeviceShowParams) -> Result<DeviceDetail> 
             since: None,
         },
     )?;
+    let lock_confirmations = ws.store.lock_confirmations(device.id)?;
     let latest = intakes.iter().max_by_key(|intake| intake.started_at);
     let storage_gb = latest.and_then(|intake| intake.identity.storage_gb);
 
@@ -327,6 +331,18 @@ pub fn show(ws: &Workstation, params: DeviceShowParams) -> Result<DeviceDetail> 
         operator: document.issued_by.clone(),
         summary: document.kind.clone(),
     }));
+    history.extend(
+        lock_confirmations
+            .iter()
+            .rev()
+            .map(|confirmation| HistoryEntry {
+                at: confirmation.confirmed_at,
+                kind: "lock".into(),
+                id: confirmation.id,
+                operator: confirmation.operator.clone(),
+                summary: format!("{}: {}", confirmation.verdict.as_str(), confirmation.note),
+            }),
+    );
     history.sort_by_key(|entry| entry.at);
 
     Ok(DeviceDetail {
@@ -361,6 +377,7 @@ pub fn show(ws: &Workstation, params: DeviceShowParams) -> Result<DeviceDetail> 
             .collect(),
         documents,
         history,
+        lock_confirmations,
     })
 }
 

@@ -5,9 +5,15 @@ import type { GradeView } from "./GradeView";
 import type { HistoryEntry } from "./HistoryEntry";
 import type { IdentityView } from "./IdentityView";
 import type { IntakeView } from "./IntakeView";
+import type { LockConfirmationRecord } from "./LockConfirmationRecord";
 
 /**
  * Everything the device screen shows: who the device is, what its latest intake found, its
  * latest grade, its erasures, its documents and its history, newest last.
  */
-export type DeviceDetail = { identity: IdentityView, intake: IntakeView | null, grade: GradeView | null, erasures: Array<ErasureView>, documents: Array<DocumentSummary>, history: Array<HistoryEntry>, };
+export type DeviceDetail = { identity: IdentityView, intake: IntakeView | null, grade: GradeView | null, erasures: Array<ErasureView>, documents: Array<DocumentSummary>, history: Array<HistoryEntry>, 
+/**
+ * Every operator's confirmation of an unknown lock verdict, newest first: who, when, what
+ * and how it was checked.
+ */
+lock_confirmations: Array<LockConfirmationRecord>, };

@@ -5,7 +5,7 @@
  */
 export type HistoryEntry = { at: string, 
 /**
- * `intake`, `grade`, `erasure` or `document`.
+ * `intake`, `grade`, `erasure`, `document` or `lock` (a confirmed lock verdict).
  */
 kind: string, 
 /**

@@ -56,4 +56,12 @@ export const DEVICE_KEYS = [
   'device.history',
   'device.printLabel',
   'device.labelPrinted',
+  'device.lockAsk',
+  'device.lockNote',
+  'device.lockConfirmClear',
+  'device.lockConfirmBlocked',
+  'device.lockConfirmed',
+  'device.lockRegraded',
+  'device.lockRegradeIncomplete',
+  'device.lockHistory',
 ] as const;

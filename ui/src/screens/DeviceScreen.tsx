@@ -8,8 +8,8 @@ import type { Verification } from '../bindings/Verification';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { VerdictBadge } from '../components/VerdictBadge';
 import { t, type Lang, type MessageKey } from '../i18n';
-import { BATTERY_VERDICTS, LOCK_VERDICTS, type BatteryVerdict, type LockVerdict } from '../types';
-import { presentBattery, presentLock } from '../verdicts';
+import { BATTERY_VERDICTS, type BatteryVerdict } from '../types';
+import { presentBattery } from '../verdicts';
 import {
   answerForKey,
   buildChecklist,
@@ -21,6 +21,7 @@ import {
   type Level,
 } from './device/checklist';
 import { confirmationFor, type ConfirmRequest } from './device/erase';
+import { LockSection } from './device/LockSection';
 
 export interface DeviceScreenProps {
   lang: Lang;
@@ -32,10 +33,6 @@ export interface DeviceScreenProps {
 
 function batteryWord(word: string): BatteryVerdict {
   return (BATTERY_VERDICTS as readonly string[]).includes(word) ? (word as BatteryVerdict) : 'unknown';
-}
-
-function lockWord(word: string): LockVerdict {
-  return (LOCK_VERDICTS as readonly string[]).includes(word) ? (word as LockVerdict) : 'unknown';
 }
 
 function soh(value: number | null): string {
@@ -240,22 +237,16 @@ export function DeviceScreen({ lang, api, device, onBack }: DeviceScreenProps) {
           </section>
         )}
 
-        {intake !== null && (
-          <section className="card" aria-labelledby="device-lock">
-            <h3 id="device-lock">{t(lang, 'device.lock')}</h3>
-            <p data-testid="device-lock" data-verdict={intake.lock.verdict}>
-              <VerdictBadge
-                presentation={presentLock(lockWord(intake.lock.verdict))}
-                text={t(lang, presentLock(lockWord(intake.lock.verdict)).labelKey)}
-              />
-            </p>
-            <ul className="reasons">
-              {intake.lock.reasons.map((reason) => (
-                <li key={reason}>{reason}</li>
-              ))}
-            </ul>
-          </section>
-        )}
+        <LockSection
+          lang={lang}
+          api={api}
+          detail={detail}
+          onConfirmed={(confirmed) => {
+            setGraded(confirmed.regrade.status === 'graded' ? confirmed.regrade.grade : null);
+            void load();
+          }}
+          onError={setError}
+        />
       </div>
 
       {intake === null ? (

@@ -57,6 +57,7 @@ export const phoneDetail: DeviceDetail = {
   history: [
     { at: '2026-12-01T09:00:00Z', kind: 'intake', id: INTAKE_ID, operator: 'ana', summary: 'replace / clear' },
   ],
+  lock_confirmations: [],
 };
 
 export const phoneQuestions: OpenQuestions = {

@@ -148,6 +148,37 @@ fn confirming_an_unknown_lock_blocked_blocks_the_device() {
     .unwrap();
     assert_eq!(outcome(&cleared.regrade), Outcome::Sellable);
     assert_eq!(locks::history(&ws, IMEI).unwrap().len(), 2);
+    // The device screen shows both, newest first, and its history names who and when.
+    let shown = refurbdesk_app::devices::show(
+        &ws,
+        refurbdesk_app::devices::DeviceShowParams {
+            device: IMEI.into(),
+            lang: Lang::En,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        shown
+            .lock_confirmations
+            .iter()
+            .map(|confirmation| confirmation.verdict)
+            .collect::<Vec<_>>(),
+        vec![LockVerdictKind::Clear, LockVerdictKind::Blocked]
+    );
+    let locks_seen: Vec<(&str, &str)> = shown
+        .history
+        .iter()
+        .filter(|entry| entry.kind == "lock")
+        .map(|entry| (entry.summary.as_str(), entry.operator.as_str()))
+        .collect();
+    let me = refurbdesk_app::os_user();
+    assert_eq!(
+        locks_seen,
+        vec![
+            ("blocked: owner says it is a company phone", me.as_str()),
+            ("clear: owner removed the profile", me.as_str()),
+        ]
+    );
 }
 
 #[test]
