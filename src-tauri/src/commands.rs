@@ -481,3 +481,30 @@ pub fn lock_history(
 ) -> Result<Vec<LockConfirmationRecord>, WindowError> {
     at_station(&paths, |ws| locks::history(ws, &device))
 }
+
+// Opening an issued document's PDF in the system's viewer. The page names a document; the app
+// layer hands back its file inside the documents folder (checked), and the opener plugin opens
+// it from the Rust side: the window holds no opener permission, so it cannot open any path.
+use refurbdesk_app::documents::{DocumentFile, DocumentFileParams};
+use tauri_plugin_opener::OpenerExt;
+
+#[tauri::command]
+pub fn documents_open(
+    app: tauri::AppHandle,
+    paths: tauri::State<'_, DataPaths>,
+    params: DocumentFileParams,
+) -> Result<DocumentFile, WindowError> {
+    let file = at_station(&paths, |ws| documents::file(ws, &params))?;
+    app.opener()
+        .open_path(file.path.display().to_string(), None::<&str>)
+        .map_err(|error| {
+            window(refurbdesk_app::Error::new(
+                refurbdesk_app::ErrorCode::NotFound,
+                format!(
+                    "no program on this machine opened {}: {error}; open it with a PDF viewer",
+                    file.path.display()
+                ),
+            ))
+        })?;
+    Ok(file)
+}

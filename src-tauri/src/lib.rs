@@ -25,6 +25,9 @@ pub fn run() {
     // `--simulate` starts the station on the built-in simulated benches as the window opens.
     let simulate = std::env::args().skip(1).any(|arg| arg == "--simulate");
     let result = tauri::Builder::default()
+        // Used from the Rust side only (`documents_open`); the window's capabilities grant none
+        // of its commands.
+        .plugin(tauri_plugin_opener::init())
         .manage(paths)
         .manage(station::StationState::default())
         .manage(calls::RunningErase::default())
@@ -81,6 +84,7 @@ pub fn run() {
             commands::session_set_pin,
             commands::lock_confirm,
             commands::lock_history,
+            commands::documents_open,
         ])
         .setup(move |app| {
             if simulate {

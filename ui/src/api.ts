@@ -54,6 +54,8 @@ import type { Dashboard } from './bindings/Dashboard';
 import type { DashboardParams } from './bindings/DashboardParams';
 import type { ExportCancel } from './bindings/ExportCancel';
 import type { SerialPortView } from './bindings/SerialPortView';
+import type { DocumentFile } from './bindings/DocumentFile';
+import type { DocumentFileParams } from './bindings/DocumentFileParams';
 
 export type { WindowError };
 
@@ -108,6 +110,8 @@ export interface Api {
   qaDraw(params: QaDrawParams): Promise<QaDrawn>;
   qaList(): Promise<QaList>;
   qaVerify(params: QaVerifyParams): Promise<QaVerified>;
+  /** Opens an issued document's PDF (from the documents folder) in the system's viewer. */
+  documentsOpen(params: DocumentFileParams): Promise<DocumentFile>;
 }
 
 function call<T>(command: string, params?: unknown): Promise<T> {
@@ -152,6 +156,7 @@ export const tauriApi: Api = {
   qaDraw: (params) => call('qa_draw', params),
   qaList: () => call('qa_list'),
   qaVerify: (params) => call('qa_verify', params),
+  documentsOpen: (params) => call('documents_open', params),
 };
 
 /** True for the `{code, message, hint}` the shell sends on failure. */

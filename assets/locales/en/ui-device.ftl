@@ -64,3 +64,4 @@ device-lock-confirmed = Confirmed { $verdict } by { $operator } on { $at }: { $n
 device-lock-regraded = Graded again: { $outcome } { $grade }
 device-lock-regrade-incomplete = Recorded. The grade waits for the open checklist items and zones.
 device-lock-history = Lock confirmations
+device-open = Open

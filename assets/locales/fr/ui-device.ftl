@@ -64,3 +64,4 @@ device-lock-confirmed = Confirmé { $verdict } par { $operator } le { $at } : { 
 device-lock-regraded = Classé à nouveau : { $outcome } { $grade }
 device-lock-regrade-incomplete = Enregistré. Le classement attend les points de contrôle et les zones encore ouverts.
 device-lock-history = Confirmations de verrouillage
+device-open = Ouvrir

@@ -64,4 +64,5 @@ export const DEVICE_KEYS = [
   'device.lockRegraded',
   'device.lockRegradeIncomplete',
   'device.lockHistory',
+  'device.open',
 ] as const;

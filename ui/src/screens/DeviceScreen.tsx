@@ -580,7 +580,7 @@ interface DocumentsSectionProps {
   onError: (error: WindowError | null) => void;
 }
 
-/** The device's certificates and reports: issue, verify. */
+/** The device's certificates and reports: issue, open in the system's viewer, verify. */
 function DocumentsSection({ lang, api, detail, documentsDir, onChanged, onError }: DocumentsSectionProps) {
   const [verified, setVerified] = useState<Record<string, Verification>>({});
   const [paths, setPaths] = useState<Record<string, string>>({});
@@ -650,6 +650,19 @@ function DocumentsSection({ lang, api, detail, documentsDir, onChanged, onError 
                 {document.kind} · {new Date(document.issued_at).toLocaleString(lang)}
                 {document.voided && ` · ${t(lang, 'device.voided')}`}
               </span>
+              {' '}
+              <button
+                type="button"
+                data-testid="document-open"
+                onClick={() =>
+                  void attempt(async () => {
+                    const opened = await api.documentsOpen({ id: document.id });
+                    setPaths((known) => ({ ...known, [document.id]: opened.path }));
+                  })
+                }
+              >
+                {t(lang, 'device.open')}
+              </button>
               {pdf !== undefined && (
                 <>
                   {' '}

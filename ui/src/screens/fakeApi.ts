@@ -46,6 +46,7 @@ export function fakeApi(overrides: Partial<Api> = {}): Api {
     'qaDraw',
     'qaList',
     'qaVerify',
+    'documentsOpen',
   ];
   for (const name of names) base[name] = missing(name);
   base.onProgress = () => Promise.resolve(() => {});

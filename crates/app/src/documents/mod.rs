@@ -11,6 +11,7 @@ mod cases;
 mod export;
 mod files;
 mod keys;
+mod open;
 
 pub use cases::{
     destroy, issue, list, report, verify, void, DestroyParams, DocumentSummary, IssueParams,
@@ -21,6 +22,7 @@ pub use files::write_file_atomically;
 pub use keys::{
     export_key, rotate_key, show_keys, ExportKeyParams, ExportedKey, KeyInfo, Keys, RotatedKey,
 };
+pub use open::{documents_dir, file, DocumentFile, DocumentFileParams};
 
 use std::collections::BTreeMap;
 use std::path::Path;

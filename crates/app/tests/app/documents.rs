@@ -609,3 +609,65 @@ fn old_documents_verify_after_a_key_rotation() {
     assert!(!verification.valid);
     assert!(verification.problem.unwrap().contains("unknown key"));
 }
+
+#[test]
+fn a_document_opens_from_its_file_in_the_documents_folder_and_nowhere_else() {
+    use refurbdesk_app::documents::DocumentFileParams;
+
+    let station = TestStation::new();
+    let mut ws = station.open(None);
+    name_organisation(&mut ws);
+    let erasure = erase_image(&mut ws, station.dir.path(), "disk.img");
+    // Issued outside the documents folder, as the CLI's --out may do.
+    let out = station.dir.path().join("out");
+    let issued = documents::issue(&mut ws, &issue_params(erasure, &out, Lang::En)).unwrap();
+    let params = DocumentFileParams { id: issued.id };
+
+    // Missing from the folder: written there from the database, byte for byte.
+    let opened = documents::file(&ws, &params).unwrap();
+    assert!(opened.written);
+    let folder = documents::documents_dir(&ws);
+    assert_eq!(opened.path.parent(), Some(folder.as_path()));
+    let issued_bytes = std::fs::read(issued.pdf.as_deref().unwrap()).unwrap();
+    assert_eq!(std::fs::read(&opened.path).unwrap(), issued_bytes);
+    assert!(verify_file(&station, &opened.path).valid);
+    let again = documents::file(&ws, &params).unwrap();
+    assert_eq!(
+        (again.path.clone(), again.written),
+        (opened.path.clone(), false)
+    );
+
+    // An altered file is not opened.
+    let mut altered = issued_bytes.clone();
+    let last = altered.len() - 10;
+    altered[last] ^= 0x01;
+    std::fs::write(&opened.path, &altered).unwrap();
+    let error = documents::file(&ws, &params).unwrap_err();
+    assert_eq!(error.code, ErrorCode::Data, "{error:?}");
+    assert!(
+        error.message.contains("SHA-256 differs"),
+        "{}",
+        error.message
+    );
+
+    // A link leading out of the folder is not followed, even to the right bytes.
+    std::fs::remove_file(&opened.path).unwrap();
+    std::os::unix::fs::symlink(issued.pdf.as_deref().unwrap(), &opened.path).unwrap();
+    let error = documents::file(&ws, &params).unwrap_err();
+    assert_eq!(error.code, ErrorCode::Refused, "{error:?}");
+    assert!(
+        error.message.contains("outside the documents folder"),
+        "{}",
+        error.message
+    );
+
+    // An unknown document.
+    let error = documents::file(&ws, &DocumentFileParams { id: Uuid::now_v7() }).unwrap_err();
+    assert_eq!(error.code, ErrorCode::NotFound);
+    assert_eq!(
+        error.hint,
+        Some(Hint::ListRecords {
+            what: RecordKind::Certificates
+        })
+    );
+}
