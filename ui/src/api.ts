@@ -56,6 +56,10 @@ import type { ExportCancel } from './bindings/ExportCancel';
 import type { SerialPortView } from './bindings/SerialPortView';
 import type { DocumentFile } from './bindings/DocumentFile';
 import type { DocumentFileParams } from './bindings/DocumentFileParams';
+import type { ManualAnswerParams } from './bindings/ManualAnswerParams';
+import type { ManualPlan } from './bindings/ManualPlan';
+import type { ManualPlanParams } from './bindings/ManualPlanParams';
+import type { ManualReset } from './bindings/ManualReset';
 
 export type { WindowError };
 
@@ -112,6 +116,10 @@ export interface Api {
   qaVerify(params: QaVerifyParams): Promise<QaVerified>;
   /** Opens an issued document's PDF (from the documents folder) in the system's viewer. */
   documentsOpen(params: DocumentFileParams): Promise<DocumentFile>;
+  /** The steps of a phone's or tablet's factory reset by hand, in a language. */
+  eraseManualPlan(params: ManualPlanParams): Promise<ManualPlan>;
+  /** Records a manual reset from every step's answer. */
+  eraseManualAnswer(params: ManualAnswerParams): Promise<ManualReset>;
 }
 
 function call<T>(command: string, params?: unknown): Promise<T> {
@@ -157,6 +165,8 @@ export const tauriApi: Api = {
   qaList: () => call('qa_list'),
   qaVerify: (params) => call('qa_verify', params),
   documentsOpen: (params) => call('documents_open', params),
+  eraseManualPlan: (params) => call('erase_manual_plan', params),
+  eraseManualAnswer: (params) => call('erase_manual_answer', params),
 };
 
 /** True for the `{code, message, hint}` the shell sends on failure. */

@@ -22,6 +22,7 @@ import {
 } from './device/checklist';
 import { confirmationFor, type ConfirmRequest } from './device/erase';
 import { LockSection } from './device/LockSection';
+import { ManualResetSection } from './device/ManualResetSection';
 
 export interface DeviceScreenProps {
   lang: Lang;
@@ -385,6 +386,8 @@ export function DeviceScreen({ lang, api, device, onBack }: DeviceScreenProps) {
         onDone={() => void load()}
         onError={setError}
       />
+
+      <ManualResetSection lang={lang} api={api} detail={detail} onDone={() => void load()} onError={setError} />
 
       <DocumentsSection
         lang={lang}

@@ -47,6 +47,8 @@ export function fakeApi(overrides: Partial<Api> = {}): Api {
     'qaList',
     'qaVerify',
     'documentsOpen',
+    'eraseManualPlan',
+    'eraseManualAnswer',
   ];
   for (const name of names) base[name] = missing(name);
   base.onProgress = () => Promise.resolve(() => {});
