@@ -151,6 +151,8 @@ pub struct DeviceDetail {
     /// Every operator's confirmation of an unknown lock verdict, newest first: who, when, what
     /// and how it was checked.
     pub lock_confirmations: Vec<crate::locks::LockConfirmationRecord>,
+    /// Photos of the device's cosmetic zones, in the order they were taken.
+    pub photos: Vec<crate::photos::PhotoRecord>,
 }
 
 /// Who the device is.
@@ -271,7 +273,7 @@ pub struct ErasureView {
 #[ts(export)]
 pub struct HistoryEntry {
     pub at: DateTime<Utc>,
-    /// `intake`, `grade`, `erasure`, `document` or `lock` (a confirmed lock verdict).
+    /// `intake`, `grade`, `erasure`, `document`, `lock` (a confirmed lock verdict) or `photo`.
     pub kind: String,
     /// The record's id.
     pub id: Uuid,
@@ -295,6 +297,7 @@ pub fn show(ws: &Workstation, params: DeviceShowParams) -> Result<DeviceDetail> 
         },
     )?;
     let lock_confirmations = ws.store.lock_confirmations(device.id)?;
+    let photos = ws.store.photos(device.id)?;
     let latest = intakes.iter().max_by_key(|intake| intake.started_at);
     let storage_gb = latest.and_then(|intake| intake.identity.storage_gb);
 
@@ -343,6 +346,13 @@ pub fn show(ws: &Workstation, params: DeviceShowParams) -> Result<DeviceDetail> 
                 summary: format!("{}: {}", confirmation.verdict.as_str(), confirmation.note),
             }),
     );
+    history.extend(photos.iter().map(|photo| HistoryEntry {
+        at: photo.taken_at,
+        kind: "photo".into(),
+        id: photo.id,
+        operator: photo.operator.clone(),
+        summary: format!("{}: {}", photo.zone, photo.file_name),
+    }));
     history.sort_by_key(|entry| entry.at);
 
     Ok(DeviceDetail {
@@ -378,6 +388,7 @@ pub fn show(ws: &Workstation, params: DeviceShowParams) -> Result<DeviceDetail> 
         documents,
         history,
         lock_confirmations,
+        photos,
     })
 }
 

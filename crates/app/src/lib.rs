@@ -20,6 +20,7 @@ pub mod locks;
 pub mod logging;
 pub mod operators;
 pub mod paths;
+pub mod photos;
 pub mod policy;
 pub mod ports;
 pub mod progress;

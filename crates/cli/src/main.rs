@@ -87,6 +87,9 @@ enum Command {
     Settings(commands::settings::SettingsCommand),
     /// Show where this workstation keeps its database, logs and signing keys
     Paths,
+    /// Add and list photos of a device's cosmetic zones
+    #[command(subcommand)]
+    Photo(commands::photo::PhotoCommand),
 }
 
 fn main() -> ExitCode {
@@ -123,6 +126,7 @@ fn run(cli: &Cli, paths: &DataPaths) -> Result<(), Failure> {
         Command::Policy(command) => commands::policy::run(command, cli.global.json),
         Command::Cert(command) => commands::cert::run(command, &cli.global, paths),
         Command::Label(args) => commands::label::run(args, &cli.global, paths),
+        Command::Photo(command) => commands::photo::run(command, &cli.global, paths),
         Command::Settings(command) => commands::settings::run(command, &cli.global, paths),
         Command::Paths => {
             if cli.global.json {

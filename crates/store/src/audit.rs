@@ -54,10 +54,11 @@ pub(crate) enum Entity {
     OperatorPin,
     LoginAttempt,
     LockConfirmation,
+    Photo,
 }
 
 impl Entity {
-    const ALL: [Entity; 18] = [
+    const ALL: [Entity; 19] = [
         Entity::Station,
         Entity::Operator,
         Entity::Bench,
@@ -76,6 +77,7 @@ impl Entity {
         Entity::OperatorPin,
         Entity::LoginAttempt,
         Entity::LockConfirmation,
+        Entity::Photo,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -98,6 +100,7 @@ impl Entity {
             Entity::OperatorPin => "operator_pin",
             Entity::LoginAttempt => "login_attempt",
             Entity::LockConfirmation => "lock_confirmation",
+            Entity::Photo => "photo",
         }
     }
 
@@ -128,6 +131,7 @@ impl Entity {
             Entity::OperatorPin => "SELECT * FROM operator_pins WHERE operator_id = ?1",
             Entity::LoginAttempt => "SELECT * FROM login_attempts WHERE id = ?1",
             Entity::LockConfirmation => "SELECT * FROM lock_confirmations WHERE id = ?1",
+            Entity::Photo => "SELECT * FROM photos WHERE id = ?1",
         }
     }
 
@@ -151,6 +155,7 @@ impl Entity {
             Entity::OperatorPin => "SELECT operator_id FROM operator_pins ORDER BY operator_id",
             Entity::LoginAttempt => "SELECT id FROM login_attempts ORDER BY id",
             Entity::LockConfirmation => "SELECT id FROM lock_confirmations ORDER BY id",
+            Entity::Photo => "SELECT id FROM photos ORDER BY id",
         }
     }
 }

@@ -25,6 +25,7 @@ mod intake;
 mod locks;
 mod maintenance;
 mod operators;
+mod photos;
 mod pins;
 mod qa;
 mod roles;
@@ -51,6 +52,7 @@ pub use intake::{
 pub use locks::{LockConfirmationRecord, NewLockConfirmation};
 pub use maintenance::{CheckReport, RestoreReport};
 pub use operators::Operator;
+pub use photos::{NewPhoto, PhotoRecord, PHOTO_MAX_BYTES};
 pub use pins::{PinAttempt, PinRecord, WrongPins};
 pub use qa::{
     iso_week, NewQaDraw, NewQaResult, QaCandidate, QaCheckKind, QaOutcome, QaResult, QaSample,

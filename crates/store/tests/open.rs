@@ -55,6 +55,7 @@ fn a_new_file_gets_the_whole_schema_and_a_station() {
             "login_attempts",
             "operator_pins",
             "operators",
+            "photos",
             "qa_draws",
             "qa_samples",
             "settings",

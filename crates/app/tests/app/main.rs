@@ -13,6 +13,7 @@ mod intake;
 mod label;
 mod locks;
 mod operators;
+mod photos;
 mod qa;
 mod quality;
 mod session;

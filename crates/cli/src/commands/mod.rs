@@ -12,6 +12,7 @@ pub mod intake;
 pub mod label;
 pub mod lock;
 pub mod operator;
+pub mod photo;
 pub mod policy;
 pub mod qa;
 pub mod settings;
