@@ -508,3 +508,33 @@ pub fn documents_open(
         })?;
     Ok(file)
 }
+
+// Photos of a device's cosmetic zones: the window sends the bytes it read from the file chosen,
+// and reads each photo back as a data: URL for its thumbnail.
+use refurbdesk_app::photos::{
+    self, AddPhotoParams, PhotoData, PhotoListParams, PhotoReadParams, PhotoRecord,
+};
+
+#[tauri::command]
+pub fn photos_add(
+    paths: tauri::State<'_, DataPaths>,
+    params: AddPhotoParams,
+) -> Result<PhotoRecord, WindowError> {
+    at_station(&paths, |ws| photos::add(ws, params))
+}
+
+#[tauri::command]
+pub fn photos_list(
+    paths: tauri::State<'_, DataPaths>,
+    params: PhotoListParams,
+) -> Result<Vec<PhotoRecord>, WindowError> {
+    at_station(&paths, |ws| photos::list(ws, &params))
+}
+
+#[tauri::command]
+pub fn photos_read(
+    paths: tauri::State<'_, DataPaths>,
+    params: PhotoReadParams,
+) -> Result<PhotoData, WindowError> {
+    at_station(&paths, |ws| photos::read(ws, &params))
+}

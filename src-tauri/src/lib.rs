@@ -85,6 +85,9 @@ pub fn run() {
             commands::lock_confirm,
             commands::lock_history,
             commands::documents_open,
+            commands::photos_add,
+            commands::photos_list,
+            commands::photos_read,
         ])
         .setup(move |app| {
             if simulate {

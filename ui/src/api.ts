@@ -60,6 +60,11 @@ import type { ManualAnswerParams } from './bindings/ManualAnswerParams';
 import type { ManualPlan } from './bindings/ManualPlan';
 import type { ManualPlanParams } from './bindings/ManualPlanParams';
 import type { ManualReset } from './bindings/ManualReset';
+import type { AddPhotoParams } from './bindings/AddPhotoParams';
+import type { PhotoData } from './bindings/PhotoData';
+import type { PhotoListParams } from './bindings/PhotoListParams';
+import type { PhotoReadParams } from './bindings/PhotoReadParams';
+import type { PhotoRecord } from './bindings/PhotoRecord';
 
 export type { WindowError };
 
@@ -120,6 +125,11 @@ export interface Api {
   eraseManualPlan(params: ManualPlanParams): Promise<ManualPlan>;
   /** Records a manual reset from every step's answer. */
   eraseManualAnswer(params: ManualAnswerParams): Promise<ManualReset>;
+  /** Keeps a photo of a device's zone (PNG or JPEG bytes, checked by the engine). */
+  photosAdd(params: AddPhotoParams): Promise<PhotoRecord>;
+  photosList(params: PhotoListParams): Promise<PhotoRecord[]>;
+  /** A photo's bytes as a `data:` URL, for its thumbnail. */
+  photosRead(params: PhotoReadParams): Promise<PhotoData>;
 }
 
 function call<T>(command: string, params?: unknown): Promise<T> {
@@ -167,6 +177,9 @@ export const tauriApi: Api = {
   documentsOpen: (params) => call('documents_open', params),
   eraseManualPlan: (params) => call('erase_manual_plan', params),
   eraseManualAnswer: (params) => call('erase_manual_answer', params),
+  photosAdd: (params) => call('photos_add', params),
+  photosList: (params) => call('photos_list', params),
+  photosRead: (params) => call('photos_read', params),
 };
 
 /** True for the `{code, message, hint}` the shell sends on failure. */

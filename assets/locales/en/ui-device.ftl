@@ -76,3 +76,6 @@ device-manual-recording = Recording the reset…
 device-manual-stopped = Stopped before the last step: nothing was recorded.
 device-manual-verified = Reset verified ({ $platform } checklist): the certificate can be issued.
 device-manual-not-verified = The reset is recorded but not verified ({ $platform } checklist); no certificate can be issued for it.
+device-photos = Photos of the zones
+device-photos-hint = Optional: a PNG or JPEG photo of a zone (at most 10 MB), kept with the device’s records.
+device-photo-add = Add a photo of { $zone }

@@ -76,3 +76,6 @@ device-manual-recording = Enregistrement de la réinitialisation…
 device-manual-stopped = Arrêté avant la dernière étape : rien n’a été enregistré.
 device-manual-verified = Réinitialisation vérifiée (liste { $platform }) : le certificat peut être délivré.
 device-manual-not-verified = La réinitialisation est enregistrée mais non vérifiée (liste { $platform }) ; aucun certificat ne peut être délivré pour elle.
+device-photos = Photos des zones
+device-photos-hint = Facultatif : une photo PNG ou JPEG d’une zone (10 Mo au plus), conservée avec les enregistrements de l’appareil.
+device-photo-add = Ajouter une photo de { $zone }

@@ -6,6 +6,7 @@ import type { HistoryEntry } from "./HistoryEntry";
 import type { IdentityView } from "./IdentityView";
 import type { IntakeView } from "./IntakeView";
 import type { LockConfirmationRecord } from "./LockConfirmationRecord";
+import type { PhotoRecord } from "./PhotoRecord";
 
 /**
  * Everything the device screen shows: who the device is, what its latest intake found, its
@@ -16,4 +17,8 @@ export type DeviceDetail = { identity: IdentityView, intake: IntakeView | null, 
  * Every operator's confirmation of an unknown lock verdict, newest first: who, when, what
  * and how it was checked.
  */
-lock_confirmations: Array<LockConfirmationRecord>, };
+lock_confirmations: Array<LockConfirmationRecord>, 
+/**
+ * Photos of the device's cosmetic zones, in the order they were taken.
+ */
+photos: Array<PhotoRecord>, };

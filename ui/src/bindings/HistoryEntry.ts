@@ -5,7 +5,7 @@
  */
 export type HistoryEntry = { at: string, 
 /**
- * `intake`, `grade`, `erasure`, `document` or `lock` (a confirmed lock verdict).
+ * `intake`, `grade`, `erasure`, `document`, `lock` (a confirmed lock verdict) or `photo`.
  */
 kind: string, 
 /**

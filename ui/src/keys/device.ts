@@ -76,4 +76,7 @@ export const DEVICE_KEYS = [
   'device.manualStopped',
   'device.manualVerified',
   'device.manualNotVerified',
+  'device.photos',
+  'device.photosHint',
+  'device.photoAdd',
 ] as const;

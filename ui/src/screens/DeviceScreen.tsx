@@ -23,6 +23,7 @@ import {
 import { confirmationFor, type ConfirmRequest } from './device/erase';
 import { LockSection } from './device/LockSection';
 import { ManualResetSection } from './device/ManualResetSection';
+import { PhotosSection } from './device/PhotosSection';
 
 export interface DeviceScreenProps {
   lang: Lang;
@@ -377,6 +378,15 @@ export function DeviceScreen({ lang, api, device, onBack }: DeviceScreenProps) {
           )}
         </section>
       )}
+
+      <PhotosSection
+        lang={lang}
+        api={api}
+        detail={detail}
+        zones={zones.map((zone) => ({ zone: zone.zone, text: zone.text }))}
+        onAdded={() => void load()}
+        onError={setError}
+      />
 
       <EraseSection
         lang={lang}

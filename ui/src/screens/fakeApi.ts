@@ -49,6 +49,9 @@ export function fakeApi(overrides: Partial<Api> = {}): Api {
     'documentsOpen',
     'eraseManualPlan',
     'eraseManualAnswer',
+    'photosAdd',
+    'photosList',
+    'photosRead',
   ];
   for (const name of names) base[name] = missing(name);
   base.onProgress = () => Promise.resolve(() => {});

@@ -58,6 +58,7 @@ export const phoneDetail: DeviceDetail = {
     { at: '2026-12-01T09:00:00Z', kind: 'intake', id: INTAKE_ID, operator: 'ana', summary: 'replace / clear' },
   ],
   lock_confirmations: [],
+  photos: [],
 };
 
 export const phoneQuestions: OpenQuestions = {
