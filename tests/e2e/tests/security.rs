@@ -79,6 +79,16 @@ fn the_window_may_call_the_apps_commands_and_no_other_core_command() {
             "plugin:event|emit",
             serde_json::json!({"event": "station-event", "payload": null}),
         ),
+        // The opener plugin is registered for `documents_open` (Rust side only): the page
+        // cannot open a path or a URL with it.
+        (
+            "plugin:opener|open_path",
+            serde_json::json!({"path": "/etc/hostname"}),
+        ),
+        (
+            "plugin:opener|open_url",
+            serde_json::json!({"url": "https://example.org/"}),
+        ),
     ];
     let calls: Vec<_> = allowed
         .iter()
