@@ -1,0 +1,92 @@
+//! Inputs refused where they enter, on the real binary: the exit code and the first line of
+//! stderr for each kind of bad input (issue 21).
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn refurbdesk(home: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("refurbdesk").unwrap();
+    cmd.env("XDG_DATA_HOME", home.join("share"))
+        .env("HOME", home)
+        .env("REFURBDESK_DB", home.join("station.db"))
+        .env_remove("REFURBDESK_OPERATOR")
+        .env_remove("REFURBDESK_KEYS_DIR");
+    cmd
+}
+
+/// Runs the command; its exit code and the first line of its stderr.
+fn run(cmd: &mut Command) -> (i32, String) {
+    let output = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let first = stderr.lines().next().unwrap_or("").to_owned();
+    (output.status.code().unwrap_or(-1), first)
+}
+
+fn settings_set(home: &Path, key: &str, value: &str) -> (i32, String) {
+    run(refurbdesk(home).args(["settings", "set", key, value]))
+}
+
+#[test]
+fn settings_set_refuses_unknown_keys_and_bad_values_at_once() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let (code, line) = settings_set(home, "organisation.nmae", "Atelier");
+    assert_eq!(code, 2, "{line}");
+    assert!(line.contains("\"organisation.nmae\""), "{line}");
+    assert!(line.contains("certificate.signature_line"), "{line}");
+    assert!(line.contains("did you mean organisation.name?"), "{line}");
+
+    let missing = home.join("nowhere.png");
+    let (code, line) = settings_set(home, "organisation.logo", missing.to_str().unwrap());
+    assert_eq!(code, 2, "{line}");
+    assert!(
+        line.contains("organisation.logo") && line.contains("no such file"),
+        "{line}"
+    );
+    let text = home.join("logo.png");
+    std::fs::write(&text, "not an image").unwrap();
+    let (code, line) = settings_set(home, "organisation.logo", text.to_str().unwrap());
+    assert_eq!(code, 2, "{line}");
+    assert!(line.contains("not a PNG file"), "{line}");
+    let big = home.join("big.png");
+    std::fs::write(&big, vec![0_u8; 50 * 1024 * 1024]).unwrap();
+    let (code, line) = settings_set(home, "organisation.logo", big.to_str().unwrap());
+    assert_eq!(code, 2, "{line}");
+    assert!(line.contains("2 MB"), "{line}");
+    std::fs::remove_file(&big).unwrap();
+
+    for bad in ["abc", "150"] {
+        let (code, line) = settings_set(home, "channel.premium.soh_threshold_pct", bad);
+        assert_eq!(code, 2, "{line}");
+        assert!(line.contains("between 1 and 100"), "{line}");
+    }
+    let (code, line) = settings_set(home, "station.channel", "premium");
+    assert_eq!(code, 2, "{line}");
+    assert!(line.contains("the channels are backmarket"), "{line}");
+    let (code, line) = settings_set(home, "certificate.verify_url", "www.example.com/{id}");
+    assert_eq!(code, 2, "{line}");
+    assert!(line.contains("{id}, {digest}, {key}"), "{line}");
+    let (code, line) = settings_set(home, "organisation.name", "");
+    assert_eq!(code, 2, "{line}");
+    let (code, line) = settings_set(home, "organisation.name", &"N".repeat(10_000));
+    assert_eq!(code, 2, "{line}");
+    assert!(line.contains("at most 80 characters"), "{line}");
+    let (code, line) = settings_set(home, "certificate.signature_line", "maybe");
+    assert_eq!(code, 2, "{line}");
+
+    // Nothing refused was stored; good values are.
+    let (code, line) = settings_set(home, "certificate.signature_line", "true");
+    assert_eq!(code, 0, "{line}");
+    let list = refurbdesk(home)
+        .args(["settings", "list"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let list = String::from_utf8(list).unwrap();
+    assert!(list.contains("organisation.logo (not set)"), "{list}");
+    assert!(list.contains("organisation.name (not set)"), "{list}");
+    assert!(list.contains("certificate.signature_line = true"), "{list}");
+}
