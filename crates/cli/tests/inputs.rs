@@ -90,3 +90,28 @@ fn settings_set_refuses_unknown_keys_and_bad_values_at_once() {
     assert!(list.contains("organisation.name (not set)"), "{list}");
     assert!(list.contains("certificate.signature_line = true"), "{list}");
 }
+
+#[test]
+fn a_cosmetic_or_check_argument_that_names_nothing_is_refused() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    for (flag, value, needle) in [
+        ("--cosmetic", "", "names no zone"),
+        ("--cosmetic", " , ", "names no zone"),
+        ("--check", "", "names no checklist item"),
+    ] {
+        let (code, line) = run(refurbdesk(home).args([
+            "grade",
+            "--device",
+            "356938035643809",
+            "--partial",
+            flag,
+            value,
+        ]));
+        assert_eq!(code, 2, "{flag} {value:?}: {line}");
+        assert!(line.contains(needle), "{line}");
+        assert!(line.contains("nothing inspected is not a grade"), "{line}");
+    }
+    // Refused before any database is made.
+    assert!(!home.join("station.db").exists());
+}
