@@ -115,3 +115,48 @@ fn a_cosmetic_or_check_argument_that_names_nothing_is_refused() {
     // Refused before any database is made.
     assert!(!home.join("station.db").exists());
 }
+
+#[test]
+fn a_zero_or_absurd_bench_timeout_is_a_usage_error_with_the_range() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    for timeout in ["0", "99", "600001", "86400000"] {
+        let (code, line) = run(refurbdesk(home).args([
+            "intake",
+            "--port",
+            "/nonexistent/ttyACM0",
+            "--slot",
+            "1",
+            "--timeout-ms",
+            timeout,
+        ]));
+        assert_eq!(code, 2, "{timeout}: {line}");
+        assert!(line.contains(&format!("{timeout} ms")), "{line}");
+        assert!(line.contains("100 to 600000 ms"), "{line}");
+        assert!(!line.contains("cable"), "{line}");
+    }
+    let (code, line) = run(refurbdesk(home).args([
+        "erase",
+        "--port",
+        "/nonexistent/ttyACM0",
+        "--slot",
+        "1",
+        "--method",
+        "factory_reset",
+        "--timeout-ms",
+        "0",
+    ]));
+    assert_eq!(code, 2, "{line}");
+    assert!(line.contains("100 to 600000 ms"), "{line}");
+    // In range, the bench is tried (and is not there).
+    let (code, line) = run(refurbdesk(home).args([
+        "intake",
+        "--port",
+        "/nonexistent/ttyACM0",
+        "--slot",
+        "1",
+        "--timeout-ms",
+        "100",
+    ]));
+    assert_eq!(code, 3, "{line}");
+}
