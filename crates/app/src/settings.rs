@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use crate::channels::{DEFAULT_CHANNEL, STATION_CHANNEL_SETTING};
 use crate::documents::setting;
-use crate::error::{Error, ErrorCode, Hint, Result};
+use crate::error::{shorten, Error, ErrorCode, Hint, Result};
 use crate::paths::DataPaths;
 use crate::session::IDLE_LOCK_SETTING;
 use crate::workstation::{open_store, Workstation};
@@ -124,8 +124,9 @@ fn check(ws: &Workstation, key: &str, value: &str) -> Result<()> {
     if let Some((channel, suffix)) = channel_key(key) {
         return check_channel_figure(ws, channel, suffix, value);
     }
+    let shown = shorten(key);
     let mut message = format!(
-        "there is no setting {key:?}; the settings are {}, {STATION_CHANNEL_SETTING}, {}, \
+        "there is no setting {shown:?}; the settings are {}, {STATION_CHANNEL_SETTING}, {}, \
          {IDLE_LOCK_SETTING}, \
          channel.NAME.{THRESHOLD_SUFFIX} and channel.NAME.{CONSUMED_SUFFIX}",
         setting::ALL.join(", "),
@@ -145,9 +146,10 @@ pub const MAX_LOGO_BYTES: u64 = 2 * 1024 * 1024;
 pub const VERIFY_URL_PLACEHOLDERS: [&str; 3] = ["{id}", "{digest}", "{key}"];
 
 fn check_document_setting(key: &str, value: &str) -> Result<(), String> {
+    let shown = shorten(value);
     match key {
         setting::LANGUAGE if value != "en" && value != "fr" => {
-            Err(format!("{key} is en or fr, not {value:?}"))
+            Err(format!("{key} is en or fr, not {shown:?}"))
         }
         setting::WARRANTY_MONTHS => setting::warranty_months(value).map(|_| ()),
         setting::ORGANISATION_NAME => check_organisation_name(value),
@@ -155,7 +157,7 @@ fn check_document_setting(key: &str, value: &str) -> Result<(), String> {
         setting::VERIFY_URL => check_verify_url(value),
         setting::SIGNATURE_LINE if value != "true" && value != "false" => Err(format!(
             "{key} is true (certificates leave room for a handwritten signature) or false \
-             (the default), not {value:?}"
+             (the default), not {shown:?}"
         )),
         _ => Ok(()),
     }
@@ -193,7 +195,8 @@ fn check_logo(value: &str) -> Result<(), String> {
     if path.is_empty() {
         return Ok(());
     }
-    let refuse = |reason: String| Err(format!("{key} cannot be {path:?}: {reason}"));
+    let shown = shorten(path);
+    let refuse = |reason: String| Err(format!("{key} cannot be {shown:?}: {reason}"));
     let metadata = match std::fs::metadata(path) {
         Ok(metadata) => metadata,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
@@ -313,6 +316,7 @@ fn check_station_channel(ws: &Workstation, value: &str) -> Result<()> {
     if channel_known(ws, name)? {
         return Ok(());
     }
+    let name = shorten(name);
     Err(Error::usage(format!(
         "{STATION_CHANNEL_SETTING} names a sales channel, and {name:?} has no battery \
          threshold; the channels are {}; give {name:?} a threshold first, or use one of those",
@@ -329,7 +333,8 @@ fn percentage(key: &str, value: &str) -> Result<f64> {
     match value.trim().parse::<f64>() {
         Ok(pct) if (1.0..=100.0).contains(&pct) => Ok(pct),
         _ => Err(Error::usage(format!(
-            "{key} is a percentage between 1 and 100, not {value:?}"
+            "{key} is a percentage between 1 and 100, not {:?}",
+            shorten(value)
         ))),
     }
 }

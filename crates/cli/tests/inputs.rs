@@ -160,3 +160,34 @@ fn a_zero_or_absurd_bench_timeout_is_a_usage_error_with_the_range() {
     ]));
     assert_eq!(code, 3, "{line}");
 }
+
+#[test]
+fn a_long_argument_is_cut_when_a_message_echoes_it() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let long = "x".repeat(10_000);
+    let cosmetic = format!("screen={long}");
+    let photo = format!("screen{long}");
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["settings", "set", &long, "1"],
+        vec!["settings", "set", "certificate.language", &long],
+        vec!["settings", "set", "station.channel", &long],
+        vec!["grade", "--device", "1", "--cosmetic", &cosmetic],
+        vec!["grade", "--device", "1", "--photo", &photo],
+    ];
+    for args in cases {
+        let (code, line) = run(refurbdesk(home).args(&args));
+        assert_eq!(code, 2, "{}: {line}", args[..2].join(" "));
+        assert!(
+            line.len() < 1_000,
+            "{}: {} bytes",
+            args[..2].join(" "),
+            line.len()
+        );
+        assert!(line.contains("characters)"), "{line}");
+    }
+    // A device reference: not found, and cut.
+    let (code, line) = run(refurbdesk(home).args(["grade", "--device", &long, "--partial"]));
+    assert_eq!(code, 4, "{line}");
+    assert!(line.contains("…(10000 characters)"), "{line}");
+}

@@ -211,7 +211,7 @@ pub fn destroy(ws: &mut Workstation, params: &DestroyParams) -> Result<DocumentS
         Some(reference) => Some(
             ws.store
                 .find_device(reference)?
-                .ok_or_else(|| DocumentError::UnknownDevice(reference.clone()))?,
+                .ok_or_else(|| DocumentError::UnknownDevice(crate::error::shorten(reference)))?,
         ),
         None => None,
     };
@@ -432,7 +432,10 @@ pub(crate) fn certificate_filter(
             store
                 .find_device(reference)?
                 .ok_or_else(|| {
-                    Error::not_found(format!("there is no device matching {reference:?}"))
+                    Error::not_found(format!(
+                        "there is no device matching {:?}",
+                        crate::error::shorten(reference)
+                    ))
                 })?
                 .id,
         ),

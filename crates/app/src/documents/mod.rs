@@ -96,7 +96,8 @@ pub mod setting {
                  {MINIMUM_WARRANTY_MONTHS} months; set {MINIMUM_WARRANTY_MONTHS} or more"
             )),
             Err(_) => Err(format!(
-                "{WARRANTY_MONTHS} is a whole number of months (12 or more), not {value:?}"
+                "{WARRANTY_MONTHS} is a whole number of months (12 or more), not {:?}",
+                crate::error::shorten(value)
             )),
         }
     }
@@ -451,7 +452,7 @@ impl<'a> Documents<'a> {
         let device = self
             .store
             .find_device(reference)?
-            .ok_or_else(|| DocumentError::UnknownDevice(reference.to_owned()))?;
+            .ok_or_else(|| DocumentError::UnknownDevice(crate::error::shorten(reference)))?;
         let intake = self.store.latest_intake(device.id)?;
         let grade = self.store.latest_grade(device.id)?;
         let erasures = self.store.erasures_for_device(device.id)?;
