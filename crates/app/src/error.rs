@@ -141,7 +141,7 @@ impl Hint {
             (Hint::ListRecords { what }, Door::Terminal) => match what {
                 RecordKind::Devices => "`refurbdesk devices` lists them".to_owned(),
                 RecordKind::Erasures => {
-                    "`refurbdesk erase --json` prints the id of each erasure".to_owned()
+                    "`refurbdesk erase list` lists them with their ids".to_owned()
                 }
                 RecordKind::Certificates => "`refurbdesk cert list` shows them".to_owned(),
                 RecordKind::Operators => "`refurbdesk operator list` shows them".to_owned(),

@@ -174,6 +174,7 @@ fn a_long_argument_is_cut_when_a_message_echoes_it() {
         vec!["settings", "set", "station.channel", &long],
         vec!["grade", "--device", "1", "--cosmetic", &cosmetic],
         vec!["grade", "--device", "1", "--photo", &photo],
+        vec!["cert", "issue", "--out", "/tmp", "--erasure", &long],
     ];
     for args in cases {
         let (code, line) = run(refurbdesk(home).args(&args));
@@ -190,4 +191,99 @@ fn a_long_argument_is_cut_when_a_message_echoes_it() {
     let (code, line) = run(refurbdesk(home).args(["grade", "--device", &long, "--partial"]));
     assert_eq!(code, 4, "{line}");
     assert!(line.contains("…(10000 characters)"), "{line}");
+}
+
+fn json_of(cmd: &mut Command) -> serde_json::Value {
+    let output = cmd.assert().success().get_output().stdout.clone();
+    serde_json::from_slice(&output).unwrap()
+}
+
+/// Erases a small image file and returns the erasure's id.
+fn erase_image(home: &Path, name: &str) -> String {
+    let image = home.join(name);
+    std::fs::write(&image, vec![0x5a_u8; 1 << 20]).unwrap();
+    let erasure = json_of(
+        refurbdesk(home)
+            .args([
+                "erase",
+                "--method",
+                "zero",
+                "--yes-erase-image",
+                "--json",
+                "--target",
+            ])
+            .arg(&image),
+    );
+    assert_eq!(erasure["status"], "verified");
+    erasure["id"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn a_malformed_erasure_id_says_where_ids_come_from_and_erase_list_lists_them() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let (code, line) = run(refurbdesk(home).args([
+        "cert",
+        "issue",
+        "--erasure",
+        "not-a-uuid",
+        "--out",
+        home.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 2, "{line}");
+    assert!(
+        line.contains("\"not-a-uuid\" is not an erasure id"),
+        "{line}"
+    );
+    assert!(line.contains("`refurbdesk erase list`"), "{line}");
+    assert!(!line.contains("invalid character"), "{line}");
+
+    // No database yet: nothing to list.
+    let (code, line) = run(refurbdesk(home).args(["erase", "list"]));
+    assert_eq!(code, 4, "{line}");
+
+    let first = erase_image(home, "a.img");
+    let second = erase_image(home, "b.img");
+    let listed = json_of(refurbdesk(home).args(["erase", "list", "--json"]));
+    let ids: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|erasure| erasure["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [second.as_str(), first.as_str()], "newest first");
+    assert_eq!(listed[0]["status"], "verified");
+    assert_eq!(listed[0]["target_kind"], "image");
+    assert_eq!(listed[0]["certificates"], serde_json::json!([]));
+
+    let limited = json_of(refurbdesk(home).args(["erase", "list", "--limit", "1", "--json"]));
+    assert_eq!(limited.as_array().unwrap().len(), 1);
+    let none = json_of(refurbdesk(home).args(["erase", "list", "--status", "failed", "--json"]));
+    assert_eq!(none, serde_json::json!([]));
+    let future =
+        json_of(refurbdesk(home).args(["erase", "list", "--since", "2999-01-01", "--json"]));
+    assert_eq!(future, serde_json::json!([]));
+    let text = refurbdesk(home)
+        .args(["erase", "list", "--operator", "nobody-here"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(String::from_utf8(text).unwrap(), "no erasures\n");
+    let text = refurbdesk(home).args(["erase", "list"]).assert().success();
+    let text = String::from_utf8(text.get_output().stdout.clone()).unwrap();
+    assert!(text.lines().next().unwrap().starts_with(&second), "{text}");
+
+    let (code, line) = run(refurbdesk(home).args(["erase", "list", "--status", "done"]));
+    assert_eq!(code, 2, "{line}");
+    assert!(
+        line.contains("running, verified, failed, interrupted"),
+        "{line}"
+    );
+    let (code, line) = run(refurbdesk(home).args(["erase", "list", "--device", "nope"]));
+    assert_eq!(code, 4, "{line}");
+    // The list's flags are the list's: erase's own are not taken with it.
+    let (code, _) = run(refurbdesk(home).args(["erase", "list", "--method", "zero"]));
+    assert_eq!(code, 2);
 }
