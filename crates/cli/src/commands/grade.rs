@@ -162,7 +162,12 @@ fn print_grade(outcome: &GradeOutcome) {
         ""
     };
     println!("outcome:   {}", grade.outcome);
-    println!("grade:     {}{once}", grade.grade);
+    if grade.partial {
+        // An upper bound, not a grade: nothing unchecked is asserted.
+        println!("grade:     at best {}{once} (partial)", grade.grade);
+    } else {
+        println!("grade:     {}{once}", grade.grade);
+    }
     println!("trade-in:  {}", grade.buyback_grade);
     println!("CTIA:      {}", grade.ctia);
     println!("policy:    {}", grade.policy);
