@@ -287,3 +287,40 @@ fn a_malformed_erasure_id_says_where_ids_come_from_and_erase_list_lists_them() {
     let (code, _) = run(refurbdesk(home).args(["erase", "list", "--method", "zero"]));
     assert_eq!(code, 2);
 }
+
+#[test]
+fn a_second_certificate_for_an_erasure_is_refused_naming_the_first() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    assert_eq!(
+        settings_set(home, "organisation.name", "Atelier Reconditionné SAS").0,
+        0
+    );
+    let erasure = erase_image(home, "disk.img");
+    let out = home.join("out");
+    let issue = |home: &Path| {
+        let mut cmd = refurbdesk(home);
+        cmd.args(["cert", "issue", "--json", "--erasure", &erasure, "--out"])
+            .arg(&out);
+        cmd
+    };
+    let first = json_of(&mut issue(home));
+    let first_id = first["id"].as_str().unwrap();
+    let (code, line) = run(&mut issue(home));
+    assert_eq!(code, 7, "{line}");
+    assert!(line.contains("already has a certificate"), "{line}");
+    assert!(line.contains(first_id), "{line}");
+    assert!(
+        line.contains(&format!("erasure-certificate-{first_id}.pdf")),
+        "{line}"
+    );
+    let listed = json_of(refurbdesk(home).args(["cert", "list", "--json"]));
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    // Once the first is void, a new one may be issued.
+    refurbdesk(home)
+        .args(["cert", "void", first_id, "--reason", "wrong customer"])
+        .assert()
+        .success();
+    let second = json_of(&mut issue(home));
+    assert_ne!(second["id"], first["id"]);
+}
