@@ -148,8 +148,8 @@ pub fn policy_check(params: PolicyCheckParams) -> Result<PolicyCheckReport, Wind
 
 // Erasure: drives and image files, phones and tablets on a bench, guided manual resets.
 use refurbdesk_app::erase::{
-    self, BenchErasure, BenchParams, DriveErasure, DriveParams, EraseStarted, ManualAnswerParams,
-    ManualPlan, ManualPlanParams, ManualReset,
+    self, BenchErasure, BenchParams, DriveErasure, DriveParams, EraseStarted, ErasureListing,
+    ListErasuresParams, ManualAnswerParams, ManualPlan, ManualPlanParams, ManualReset,
 };
 use tauri::{Emitter, Manager};
 
@@ -217,6 +217,15 @@ pub async fn erase_manual_answer(
         })
     })
     .await
+}
+
+/// The recorded erasures, newest first, filtered as asked.
+#[tauri::command]
+pub fn erase_list(
+    paths: tauri::State<'_, DataPaths>,
+    params: ListErasuresParams,
+) -> Result<Vec<ErasureListing>, WindowError> {
+    at_station(&paths, |ws| erase::list(ws, &params))
 }
 
 #[tauri::command]

@@ -54,6 +54,7 @@ pub fn run() {
             commands::erase_bench,
             commands::erase_manual_plan,
             commands::erase_manual_answer,
+            commands::erase_list,
             commands::erase_cancel,
             commands::settings_list,
             commands::settings_get,

@@ -48,6 +48,10 @@ grade-partial = This is a partial grade: { $missing } { $count ->
        *[other] were
     } not checked yet, so the grade covers only what is known.
 
+# The last reason of a partial grade: the grade it cannot exceed, and what is
+# still to check ($missing), instead of the grade's sentence.
+grade-at-best = At best { $grade }, an upper bound and not a grade yet: not yet checked: { $missing }. Only what was checked is stated.
+
 ## What each grade of the shipped policy means.
 grade-sentence-premium = no marks at all, original parts and a battery that passes its health check.
 grade-sentence-excellent = micro-scratches at most, invisible at 20 cm, and none on the screen.

@@ -42,6 +42,10 @@ listing-grade-stallone = Stallone
 grade-reason = { $title } : { $sentence }
 grade-partial = Cette note est partielle : tout n'a pas encore été vérifié ({ $missing }), elle ne couvre donc que ce qui est connu.
 
+# La dernière raison d'une note partielle : la note qu'elle ne peut dépasser et ce
+# qui reste à vérifier ($missing), au lieu de la phrase de la note.
+grade-at-best = Au mieux { $grade }, une borne haute et pas encore une note : pas encore vérifié : { $missing }. Seul ce qui a été vérifié est affirmé.
+
 ## Ce que veut dire chaque note de la politique livrée.
 grade-sentence-premium = aucune marque, des pièces d'origine et une batterie qui réussit son contrôle de santé.
 grade-sentence-excellent = des micro-rayures au plus, invisibles à 20 cm, et aucune sur l'écran.

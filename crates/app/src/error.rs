@@ -141,7 +141,7 @@ impl Hint {
             (Hint::ListRecords { what }, Door::Terminal) => match what {
                 RecordKind::Devices => "`refurbdesk devices` lists them".to_owned(),
                 RecordKind::Erasures => {
-                    "`refurbdesk erase --json` prints the id of each erasure".to_owned()
+                    "`refurbdesk erase list` lists them with their ids".to_owned()
                 }
                 RecordKind::Certificates => "`refurbdesk cert list` shows them".to_owned(),
                 RecordKind::Operators => "`refurbdesk operator list` shows them".to_owned(),
@@ -328,6 +328,20 @@ pub struct WindowError {
     pub details: Option<serde_json::Value>,
 }
 
+/// How many characters of a long value a message echoes back.
+pub const ECHO_CHARS: usize = 60;
+
+/// A value as a message echoes it: whole when short, else its first [`ECHO_CHARS`] characters
+/// followed by `…(N characters)`, so a 10 KB argument does not flood the terminal or the window.
+pub fn shorten(value: &str) -> String {
+    let count = value.chars().count();
+    if count <= ECHO_CHARS + 20 {
+        return value.to_owned();
+    }
+    let head: String = value.chars().take(ECHO_CHARS).collect();
+    format!("{head}…({count} characters)")
+}
+
 /// `error`, then each of its causes, joined by `: ` (as the terminal always printed them).
 pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
@@ -438,6 +452,16 @@ mod tests {
         let hint = window.hint.unwrap();
         assert!(!hint.contains("refurbdesk"), "{hint}");
         assert!(hint.contains("Settings"), "{hint}");
+    }
+
+    #[test]
+    fn long_values_are_cut_when_echoed() {
+        assert_eq!(shorten("organisation.nmae"), "organisation.nmae");
+        let long = "é".repeat(10_000);
+        let short = shorten(&long);
+        assert_eq!(short, format!("{}…(10000 characters)", "é".repeat(60)));
+        // Just over the cut is not worth cutting.
+        assert_eq!(shorten(&"a".repeat(80)), "a".repeat(80));
     }
 
     #[test]

@@ -52,9 +52,28 @@ pub struct IntakeDone {
     pub report: IntakeReport,
 }
 
+/// The shortest and longest wait for one bench answer, in milliseconds: a tenth of a second to
+/// ten minutes.
+pub const TIMEOUT_MS_RANGE: std::ops::RangeInclusive<u64> = 100..=600_000;
+
+/// A wait for each bench answer that a bench can meet and a person can wait for: zero would
+/// fail every request at once (and look like a cable fault), an hour would look like a hang.
+pub fn check_timeout_ms(timeout_ms: u64) -> Result<()> {
+    if TIMEOUT_MS_RANGE.contains(&timeout_ms) {
+        return Ok(());
+    }
+    Err(Error::usage(format!(
+        "a bench answer timeout of {timeout_ms} ms cannot be used: give {} to {} ms (0.1 s to \
+         10 minutes); 2000 ms suits a bench on USB",
+        TIMEOUT_MS_RANGE.start(),
+        TIMEOUT_MS_RANGE.end()
+    )))
+}
+
 /// Reads the slot and records the reading as the workstation's operator. Blocking: it runs its
 /// own event loop for the bench link (from async code, call it on a blocking thread).
 pub fn run(ws: &mut Workstation, params: IntakeParams) -> Result<IntakeDone> {
+    check_timeout_ms(params.timeout_ms)?;
     let actor = ws.actor()?;
     let options = IntakeOptions {
         battery_policy: sales_channel(&ws.store, params.channel.as_deref())?.battery,

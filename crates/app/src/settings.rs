@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use crate::channels::{DEFAULT_CHANNEL, STATION_CHANNEL_SETTING};
 use crate::documents::setting;
-use crate::error::{Error, ErrorCode, Hint, Result};
+use crate::error::{shorten, Error, ErrorCode, Hint, Result};
 use crate::paths::DataPaths;
 use crate::session::IDLE_LOCK_SETTING;
 use crate::workstation::{open_store, Workstation};
@@ -124,8 +124,9 @@ fn check(ws: &Workstation, key: &str, value: &str) -> Result<()> {
     if let Some((channel, suffix)) = channel_key(key) {
         return check_channel_figure(ws, channel, suffix, value);
     }
+    let shown = shorten(key);
     let mut message = format!(
-        "there is no setting {key:?}; the settings are {}, {STATION_CHANNEL_SETTING}, {}, \
+        "there is no setting {shown:?}; the settings are {}, {STATION_CHANNEL_SETTING}, {}, \
          {IDLE_LOCK_SETTING}, \
          channel.NAME.{THRESHOLD_SUFFIX} and channel.NAME.{CONSUMED_SUFFIX}",
         setting::ALL.join(", "),
@@ -137,26 +138,145 @@ fn check(ws: &Workstation, key: &str, value: &str) -> Result<()> {
     Err(Error::usage(message))
 }
 
+/// The longest organisation name a document prints on one line.
+pub const MAX_ORGANISATION_NAME_CHARS: usize = 80;
+/// The largest logo file accepted, in bytes (2 MB).
+pub const MAX_LOGO_BYTES: u64 = 2 * 1024 * 1024;
+/// The placeholders a `certificate.verify_url` template may hold.
+pub const VERIFY_URL_PLACEHOLDERS: [&str; 3] = ["{id}", "{digest}", "{key}"];
+
 fn check_document_setting(key: &str, value: &str) -> Result<(), String> {
+    let shown = shorten(value);
     match key {
         setting::LANGUAGE if value != "en" && value != "fr" => {
-            Err(format!("{key} is en or fr, not {value:?}"))
+            Err(format!("{key} is en or fr, not {shown:?}"))
         }
-        setting::WARRANTY_MONTHS => {
-            let minimum = setting::MINIMUM_WARRANTY_MONTHS;
-            match value.trim().parse::<u32>() {
-                Ok(months) if months >= minimum => Ok(()),
-                Ok(months) => Err(format!(
-                    "{key} is {months}, but the marketplace asks for a warranty of at least \
-                     {minimum} months; set {minimum} or more"
-                )),
-                Err(_) => Err(format!(
-                    "{key} is a whole number of months ({minimum} or more), not {value:?}"
-                )),
-            }
-        }
+        setting::WARRANTY_MONTHS => setting::warranty_months(value).map(|_| ()),
+        setting::ORGANISATION_NAME => check_organisation_name(value),
+        setting::ORGANISATION_LOGO => check_logo(value),
+        setting::VERIFY_URL => check_verify_url(value),
+        setting::SIGNATURE_LINE if value != "true" && value != "false" => Err(format!(
+            "{key} is true (certificates leave room for a handwritten signature) or false \
+             (the default), not {shown:?}"
+        )),
         _ => Ok(()),
     }
+}
+
+fn check_organisation_name(value: &str) -> Result<(), String> {
+    let key = setting::ORGANISATION_NAME;
+    let name = value.trim();
+    if name.is_empty() {
+        return Err(format!(
+            "{key} cannot be empty: every certificate names its issuer"
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(format!(
+            "{key} is printed on one line and cannot hold a line break or other control character"
+        ));
+    }
+    let count = name.chars().count();
+    if count > MAX_ORGANISATION_NAME_CHARS {
+        return Err(format!(
+            "{key} is {count} characters long, but a document prints it on one line of at most \
+             {MAX_ORGANISATION_NAME_CHARS} characters; shorten it (the address goes in \
+             organisation.address)"
+        ));
+    }
+    Ok(())
+}
+
+/// A logo is an existing PNG file of at most [`MAX_LOGO_BYTES`] whose image decodes to a usable
+/// size; an empty value clears the logo.
+fn check_logo(value: &str) -> Result<(), String> {
+    let key = setting::ORGANISATION_LOGO;
+    let path = value.trim();
+    if path.is_empty() {
+        return Ok(());
+    }
+    let shown = shorten(path);
+    let refuse = |reason: String| Err(format!("{key} cannot be {shown:?}: {reason}"));
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return refuse("there is no such file; give the path of a PNG file".to_owned())
+        }
+        Err(error) => return refuse(format!("the file cannot be read ({error})")),
+    };
+    if !metadata.is_file() {
+        return refuse("it is not a file; give the path of a PNG file".to_owned());
+    }
+    if metadata.len() > MAX_LOGO_BYTES {
+        return refuse(format!(
+            "the file is {} bytes, and a logo is at most {MAX_LOGO_BYTES} bytes (2 MB); \
+             give a smaller PNG file",
+            metadata.len()
+        ));
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => return refuse(format!("the file cannot be read ({error})")),
+    };
+    const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n'];
+    if !bytes.starts_with(&PNG_SIGNATURE) {
+        return refuse(
+            "it is not a PNG file (it does not start with the PNG signature)".to_owned(),
+        );
+    }
+    match refurbdesk_certificate::Logo::from_png(&bytes) {
+        Ok(_) => Ok(()),
+        Err(reason) => refuse(format!("the PNG image cannot be used ({reason})")),
+    }
+}
+
+/// An `http://` or `https://` URL naming a host, with no spaces and no placeholder other than
+/// [`VERIFY_URL_PLACEHOLDERS`], among which `{id}`; an empty value clears it.
+fn check_verify_url(value: &str) -> Result<(), String> {
+    let key = setting::VERIFY_URL;
+    let template = value.trim();
+    if template.is_empty() {
+        return Ok(());
+    }
+    let allowed = VERIFY_URL_PLACEHOLDERS.join(", ");
+    let refuse = |reason: &str| {
+        Err(format!(
+            "{key} is an http:// or https:// address template whose placeholders are \
+             {allowed} (e.g. https://example.com/verify/{{id}}?sig={{digest}}): {reason}"
+        ))
+    };
+    let rest = match template
+        .strip_prefix("https://")
+        .or_else(|| template.strip_prefix("http://"))
+    {
+        Some(rest) => rest,
+        None => return refuse("it does not start with http:// or https://"),
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.contains(['{', '}']) {
+        return refuse("it names no host");
+    }
+    if template
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return refuse("it holds a space or a control character");
+    }
+    let mut rest = template;
+    while let Some(open) = rest.find(['{', '}']) {
+        let tail = &rest[open..];
+        match VERIFY_URL_PLACEHOLDERS
+            .iter()
+            .find(|placeholder| tail.starts_with(**placeholder))
+        {
+            Some(placeholder) => rest = &tail[placeholder.len()..],
+            None => return refuse("it holds a brace that is not one of the placeholders"),
+        }
+    }
+    if !template.contains("{id}") {
+        return refuse("it lacks {id}, so every certificate's code would point to the same page");
+    }
+    Ok(())
 }
 
 /// `channel.NAME.soh_threshold_pct` or `channel.NAME.consumed_below_pct`: the name and suffix.
@@ -178,14 +298,29 @@ fn channel_known(ws: &Workstation, name: &str) -> Result<bool> {
             .is_some())
 }
 
+/// The sales channels that exist: the default and every one given a battery threshold.
+fn known_channels(ws: &Workstation) -> Result<Vec<String>> {
+    let mut names = vec![DEFAULT_CHANNEL.to_owned()];
+    for (key, _) in ws.store.settings()? {
+        if let Some((name, THRESHOLD_SUFFIX)) = channel_key(&key) {
+            if !names.iter().any(|known| known == name) {
+                names.push(name.to_owned());
+            }
+        }
+    }
+    Ok(names)
+}
+
 fn check_station_channel(ws: &Workstation, value: &str) -> Result<()> {
     let name = value.trim();
     if channel_known(ws, name)? {
         return Ok(());
     }
+    let name = shorten(name);
     Err(Error::usage(format!(
         "{STATION_CHANNEL_SETTING} names a sales channel, and {name:?} has no battery \
-         threshold; give it one first, or use {DEFAULT_CHANNEL}"
+         threshold; the channels are {}; give {name:?} a threshold first, or use one of those",
+        known_channels(ws)?.join(", ")
     ))
     .with_hint(Hint::SetSetting {
         key: format!("channel.{name}.{THRESHOLD_SUFFIX}"),
@@ -198,7 +333,8 @@ fn percentage(key: &str, value: &str) -> Result<f64> {
     match value.trim().parse::<f64>() {
         Ok(pct) if (1.0..=100.0).contains(&pct) => Ok(pct),
         _ => Err(Error::usage(format!(
-            "{key} is a percentage between 1 and 100, not {value:?}"
+            "{key} is a percentage between 1 and 100, not {:?}",
+            shorten(value)
         ))),
     }
 }

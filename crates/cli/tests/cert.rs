@@ -340,7 +340,22 @@ fn old_certificates_verify_after_a_key_rotation_and_export_zips_them() {
     let (_, old_pdf) = issue(home, &erasure, "en");
     let rotated = json_of(refurbdesk(home).args(["cert", "key", "rotate", "--json"]));
     assert_ne!(rotated["active"]["key_id"], rotated["retired"]["key_id"]);
-    let (_, new_pdf) = issue(home, &erasure, "fr");
+    // One valid certificate per erasure: the second is of another erasure.
+    let image = home.join("second.img");
+    std::fs::write(&image, vec![0x5a_u8; MIB]).unwrap();
+    let second = json_of(
+        refurbdesk(home)
+            .args([
+                "erase",
+                "--method",
+                "zero",
+                "--yes-erase-image",
+                "--json",
+                "--target",
+            ])
+            .arg(&image),
+    );
+    let (_, new_pdf) = issue(home, second["id"].as_str().unwrap(), "fr");
     for pdf in [&old_pdf, &new_pdf] {
         refurbdesk(home)
             .args(["cert", "verify"])

@@ -286,7 +286,10 @@ fn partial_grades_what_is_known_and_says_so() {
         .stdout(predicate::str::contains(
             "partial:   not yet checked: powers_on_off",
         ))
-        .stdout(predicate::str::contains("zone back, zone frame"));
+        .stdout(predicate::str::contains("zone back, zone frame"))
+        // An upper bound, marked as such, and no sentence that asserts an unchecked fact.
+        .stdout(predicate::str::contains("grade:     at best "))
+        .stdout(predicate::str::contains("original parts and a battery").not());
 
     // With --lang fr, the JSON's `text` is French; `texts` has both.
     let output = partial_grade(&["--json", "--lang", "fr"])

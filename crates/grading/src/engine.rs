@@ -220,10 +220,17 @@ impl<'a> Grader<'a> {
                 template,
             ));
         }
+        // A partial grade is an upper bound: it names the grade it cannot exceed and what is
+        // still unchecked, never the grade's sentence (which asserts facts such as "original
+        // parts" that nobody checked yet).
         reasons.push(Reason {
             rule: format!("grade.{}", grade.as_str().to_ascii_lowercase()),
             inputs: Inputs::from([(Cow::Borrowed("grade"), Cow::Borrowed(grade.as_str()))]),
-            texts: self.policy.grade_reason(grade).clone(),
+            texts: if missing {
+                at_best_texts(grade, &unanswered_items, &uninspected_zones, template)
+            } else {
+                self.policy.grade_reason(grade).clone()
+            },
         });
 
         let worst = facts.worst.unwrap_or(CosmeticLevel::Flawless);
@@ -263,6 +270,31 @@ fn buyback(functional: Functional, worst: CosmeticLevel, policy: &Policy) -> Buy
     } else {
         BuybackGrade::FunctionalUsed
     }
+}
+
+/// "At best PREMIUM (an upper bound): not yet checked: …", in every language.
+fn at_best_texts(
+    grade: ListingGrade,
+    items: &[String],
+    zones: &[Zone],
+    template: &ChecklistTemplate,
+) -> Texts {
+    Lang::ALL
+        .iter()
+        .map(|&lang| {
+            let missing = lang.join(&still_to_check(
+                items.iter().map(String::as_str),
+                zones.iter().copied(),
+                template,
+                lang,
+            ));
+            let told = lang.catalogue().tell(
+                "grade-at-best",
+                &[("grade", grade.as_str()), ("missing", &missing)],
+            );
+            (lang.as_str().to_owned(), told)
+        })
+        .collect()
 }
 
 fn partial_reason(items: &[String], zones: &[Zone], template: &ChecklistTemplate) -> Reason {

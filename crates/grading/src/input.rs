@@ -18,6 +18,14 @@ pub enum InputError {
         shape: &'static str,
         example: &'static str,
     },
+    /// A list with no pair at all (`""`, `" , "`).
+    #[error("{text:?} names no {what}: give {shape} pairs, {example}; nothing inspected is not a grade (grade a partial result on purpose instead)")]
+    Empty {
+        text: String,
+        what: &'static str,
+        shape: &'static str,
+        example: &'static str,
+    },
     #[error("{piece:?}: {message}")]
     BadValue { piece: String, message: String },
     #[error("{name} is given twice ({first} and {second}); give it once")]
@@ -79,20 +87,33 @@ pub fn parse_cosmetic(
     text: &str,
     into: &mut BTreeMap<Zone, CosmeticLevel>,
 ) -> Result<(), InputError> {
-    for pair in pairs(text, "zone=level", "e.g. screen=micro,back=light") {
+    let (shape, example) = ("zone=level", "e.g. screen=micro,back=light");
+    let mut given = 0;
+    for pair in pairs(text, shape, example) {
         let (piece, zone, level) = pair?;
         insert(into, word::<Zone>(piece, zone)?, word(piece, level)?)?;
+        given += 1;
+    }
+    if given == 0 {
+        return Err(InputError::Empty {
+            text: text.to_owned(),
+            what: "zone",
+            shape,
+            example,
+        });
     }
     Ok(())
 }
 
 /// `liquid_indicators=pass,touch=fail` into answers, adding to `into`.
 pub fn parse_checks(text: &str, into: &mut BTreeMap<String, Answer>) -> Result<(), InputError> {
-    for pair in pairs(
-        text,
+    let (shape, example) = (
         "item=pass|fail|na",
         "e.g. liquid_indicators=pass,touch=fail",
-    ) {
+    );
+    let mut given = 0;
+    for pair in pairs(text, shape, example) {
+        given += 1;
         let (piece, item, answer) = pair?;
         if !is_identifier(item) {
             return Err(InputError::BadValue {
@@ -103,6 +124,14 @@ pub fn parse_checks(text: &str, into: &mut BTreeMap<String, Answer>) -> Result<(
             });
         }
         insert(into, item.to_owned(), word::<Answer>(piece, answer)?)?;
+    }
+    if given == 0 {
+        return Err(InputError::Empty {
+            text: text.to_owned(),
+            what: "checklist item",
+            shape,
+            example,
+        });
     }
     Ok(())
 }
@@ -145,6 +174,16 @@ mod tests {
             levels.clear();
             let error = parse_cosmetic(text, &mut levels).expect_err(text);
             assert!(error.to_string().contains(needle), "{text}: {error}");
+        }
+        for nothing in ["", " ", ",", " , ,"] {
+            let error = parse_cosmetic(nothing, &mut levels).expect_err("no zone");
+            assert!(error.to_string().contains("names no zone"), "{error}");
+            let mut answers = BTreeMap::new();
+            let error = parse_checks(nothing, &mut answers).expect_err("no item");
+            assert!(
+                error.to_string().contains("names no checklist item"),
+                "{error}"
+            );
         }
         let mut answers = BTreeMap::new();
         let error = parse_checks("touch=ok", &mut answers).expect_err("bad answer");

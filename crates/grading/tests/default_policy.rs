@@ -986,3 +986,61 @@ fn a_grade_records_the_catalogue_version_beside_the_policy_digest() {
     let read: refurbdesk_grading::Grade = serde_json::from_value(old).expect("reads");
     assert_eq!(read.catalogue, None);
 }
+
+#[test]
+fn a_partial_grade_states_an_upper_bound_and_no_unchecked_fact() {
+    let grader = Grader::new(Policy::embedded_default());
+    let input = device(Phone)
+        .unanswered("genuine_parts")
+        .uninspected(Zone::Back)
+        .uninspected(Zone::Frame)
+        .partial()
+        .input();
+    let grade = grader.grade(&input).expect("grades partially");
+    assert!(grade.partial);
+    assert_eq!(grade.grade, Premium);
+    let last = grade.reasons.last().expect("the grade's reason");
+    assert_eq!(last.rule, "grade.premium");
+    assert!(
+        last.text_in(Lang::En)
+            .starts_with("At best PREMIUM, an upper bound"),
+        "{}",
+        last.text_in(Lang::En)
+    );
+    assert!(
+        last.text_in(Lang::En)
+            .contains("original parts, the back zone and the frame zone"),
+        "{}",
+        last.text_in(Lang::En)
+    );
+    assert!(
+        last.text_in(Lang::Fr)
+            .starts_with("Au mieux PREMIUM, une borne haute"),
+        "{}",
+        last.text_in(Lang::Fr)
+    );
+    // Nothing told asserts what was not checked: not the Premium sentence, in either language.
+    for reason in &grade.reasons {
+        for (lang, asserted) in [
+            (Lang::En, "no marks at all, original parts"),
+            (Lang::Fr, "aucune marque, des pièces d'origine"),
+        ] {
+            let told = reason.text_in(lang);
+            assert!(!told.contains(asserted), "{}: {told}", reason.rule);
+        }
+    }
+    // Once everything is checked, the grade's sentence is told.
+    let full = grader
+        .grade(&device(Phone).answer("genuine_parts", Answer::Pass).input())
+        .expect("grades");
+    assert!(!full.partial);
+    assert!(
+        full.reasons
+            .last()
+            .unwrap()
+            .text_in(Lang::En)
+            .contains("no marks at all, original parts"),
+        "{:?}",
+        full.reasons.last()
+    );
+}

@@ -125,6 +125,19 @@ pub struct ErasureResult {
     pub throughput_mib_s: f64,
 }
 
+/// Which erasures [`Store::list_erasures`] returns; every field left `None` matches all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErasureFilter {
+    pub device_id: Option<Uuid>,
+    pub status: Option<ErasureStatus>,
+    /// The operator's name, in any case.
+    pub operator: Option<String>,
+    /// Started at or after.
+    pub since: Option<DateTime<Utc>>,
+    /// At most this many, newest first.
+    pub limit: Option<usize>,
+}
+
 /// An erasure as recorded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErasureRecord {
@@ -781,6 +794,34 @@ impl Store {
             "SELECT * FROM erasures WHERE device_id = ?1 ORDER BY started_at, id",
         )?;
         let mut rows = statement.query([id_text(device_id)])?;
+        let mut found = Vec::new();
+        while let Some(row) = rows.next()? {
+            found.push(erasure_from_row(row)?);
+        }
+        Ok(found)
+    }
+
+    /// The erasures that match `filter`, newest first, at most `filter.limit` of them (all when
+    /// it is `None`).
+    pub fn list_erasures(&self, filter: &ErasureFilter) -> Result<Vec<ErasureRecord>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT * FROM erasures
+             WHERE (?1 IS NULL OR device_id = ?1) AND (?2 IS NULL OR status = ?2)
+               AND (?3 IS NULL OR operator = ?3 COLLATE NOCASE) AND (?4 IS NULL OR started_at >= ?4)
+             ORDER BY started_at DESC, id DESC
+             LIMIT ?5",
+        )?;
+        let limit = filter
+            .limit
+            .map(|limit| i64::try_from(limit).unwrap_or(i64::MAX))
+            .unwrap_or(-1);
+        let mut rows = statement.query(rusqlite::params![
+            filter.device_id.map(id_text),
+            filter.status.map(ErasureStatus::as_str),
+            filter.operator,
+            filter.since.map(timestamp),
+            limit,
+        ])?;
         let mut found = Vec::new();
         while let Some(row) = rows.next()? {
             found.push(erasure_from_row(row)?);

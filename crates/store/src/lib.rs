@@ -39,9 +39,9 @@ pub use certificates::{
 };
 pub use erasures::{
     BenchErasureDetails, BenchErasureResult, BenchSlot, ErasureDetails, ErasureFault,
-    ErasureRecord, ErasureResult, ErasureStatus, ManualResetDetails, ManualResetResult,
-    NewBenchErasure, NewErasure, NewManualReset, OutcomeSource, PlannedStep, ResetStep, StepAnswer,
-    StepConfirmation,
+    ErasureFilter, ErasureRecord, ErasureResult, ErasureStatus, ManualResetDetails,
+    ManualResetResult, NewBenchErasure, NewErasure, NewManualReset, OutcomeSource, PlannedStep,
+    ResetStep, StepAnswer, StepConfirmation,
 };
 pub use error::StoreError;
 pub use grades::{ChecklistAnswer, GradeRecord, GradeSummary, NewGrade, ZonePhoto, ZoneRecord};

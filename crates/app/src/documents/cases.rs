@@ -103,6 +103,32 @@ pub fn issue(ws: &mut Workstation, params: &IssueParams) -> Result<DocumentSumma
         data_backed_up: params.backed_up,
         destination: params.destination.clone(),
     };
+    // One valid certificate per erasure: a second one is refused, naming the first.
+    if let Some(existing) = ws
+        .store
+        .list_certificates(&refurbdesk_store::CertificateFilter {
+            erasure_id: Some(params.erasure),
+            kind: Some("erasure_certificate".to_owned()),
+            ..Default::default()
+        })?
+        .into_iter()
+        .find(|record| record.void.is_none())
+    {
+        return Err(Error::refused(format!(
+            "erasure {} already has a certificate: {} (issued {} by {}, file {}.pdf); \
+             export it again for its PDF, or void it (a quality manager's act) before \
+             issuing a new one",
+            params.erasure,
+            existing.id,
+            existing.issued_at.format("%Y-%m-%d %H:%M"),
+            existing.issued_by,
+            super::files::file_stem(&existing),
+        ))
+        .with_details(serde_json::json!({
+            "certificate_id": existing.id,
+            "file": format!("{}.pdf", super::files::file_stem(&existing)),
+        })));
+    }
     let erasure = ws.store.erasure(params.erasure).map_err(store_error)?;
     let mut documents = Documents::new(&mut ws.store, &ws.paths.keys_dir);
     let document = documents.erasure_certificate(params.erasure, &actor.name, &details)?;
@@ -211,7 +237,7 @@ pub fn destroy(ws: &mut Workstation, params: &DestroyParams) -> Result<DocumentS
         Some(reference) => Some(
             ws.store
                 .find_device(reference)?
-                .ok_or_else(|| DocumentError::UnknownDevice(reference.clone()))?,
+                .ok_or_else(|| DocumentError::UnknownDevice(crate::error::shorten(reference)))?,
         ),
         None => None,
     };
@@ -432,7 +458,10 @@ pub(crate) fn certificate_filter(
             store
                 .find_device(reference)?
                 .ok_or_else(|| {
-                    Error::not_found(format!("there is no device matching {reference:?}"))
+                    Error::not_found(format!(
+                        "there is no device matching {:?}",
+                        crate::error::shorten(reference)
+                    ))
                 })?
                 .id,
         ),

@@ -66,7 +66,10 @@ pub mod setting {
     /// Months of warranty given with a sold device, printed on device
     /// reports; 12 when unset, the marketplace's minimum.
     pub const WARRANTY_MONTHS: &str = "sale.warranty_months";
-    pub const ALL: [&str; 9] = [
+    /// `true` or `false` (the default): whether certificates leave room for a handwritten
+    /// signature line.
+    pub const SIGNATURE_LINE: &str = "certificate.signature_line";
+    pub const ALL: [&str; 10] = [
         ORGANISATION_NAME,
         ORGANISATION_ADDRESS,
         ORGANISATION_PHONE,
@@ -76,20 +79,15 @@ pub mod setting {
         VERIFY_URL,
         LANGUAGE,
         WARRANTY_MONTHS,
+        SIGNATURE_LINE,
     ];
 
     /// The marketplace sells refurbished devices with at least this warranty.
     pub const MINIMUM_WARRANTY_MONTHS: u32 = 12;
 
-    /// Whether `value` is acceptable for the setting `key`; the reason if not.
-    pub fn check(key: &str, value: &str) -> Result<(), String> {
-        match key {
-            LANGUAGE if value != "en" && value != "fr" => {
-                Err(format!("{key} is en or fr, not {value:?}"))
-            }
-            WARRANTY_MONTHS => warranty_months(value).map(|_| ()),
-            _ => Ok(()),
-        }
+    /// Whether certificates leave room for a signature line: the stored `true`, else not.
+    pub fn signature_line(value: Option<&str>) -> bool {
+        value.map(str::trim) == Some("true")
     }
 
     pub(crate) fn warranty_months(value: &str) -> Result<u32, String> {
@@ -100,7 +98,8 @@ pub mod setting {
                  {MINIMUM_WARRANTY_MONTHS} months; set {MINIMUM_WARRANTY_MONTHS} or more"
             )),
             Err(_) => Err(format!(
-                "{WARRANTY_MONTHS} is a whole number of months (12 or more), not {value:?}"
+                "{WARRANTY_MONTHS} is a whole number of months (12 or more), not {:?}",
+                crate::error::shorten(value)
             )),
         }
     }
@@ -455,7 +454,7 @@ impl<'a> Documents<'a> {
         let device = self
             .store
             .find_device(reference)?
-            .ok_or_else(|| DocumentError::UnknownDevice(reference.to_owned()))?;
+            .ok_or_else(|| DocumentError::UnknownDevice(crate::error::shorten(reference)))?;
         let intake = self.store.latest_intake(device.id)?;
         let grade = self.store.latest_grade(device.id)?;
         let erasures = self.store.erasures_for_device(device.id)?;

@@ -87,6 +87,7 @@ pub async fn bench_async(
     progress: &Progress,
     on_started: &mut dyn FnMut(&EraseStarted),
 ) -> Result<BenchErasure, Error> {
+    crate::intake::check_timeout_ms(params.timeout_ms)?;
     let actor = ws.actor()?;
     let device_id = named_device(&ws.store, params.device.as_deref())?;
     let config = LinkConfig {

@@ -9,6 +9,7 @@
 mod bench;
 mod drive;
 pub mod finding;
+mod list;
 mod manual;
 
 use refurbdesk_bench::LinkError;
@@ -24,6 +25,9 @@ use crate::error::{Error, ErrorCode, Hint, RecordKind};
 pub use bench::{bench, bench_async, BenchErasure, BenchParams};
 pub use drive::{drive, DriveConfirmation, DriveErasure, DriveParams, StoreJournal};
 pub use finding::{tell_note, Finding};
+pub use list::{
+    list, parse_erasure_id, status_words, ErasureListing, ListErasuresParams, DEFAULT_LIMIT,
+};
 pub use manual::{
     manual_answer, manual_plan, parse_answer, words, ManualAnswerParams, ManualAnswers, ManualPlan,
     ManualPlanParams, ManualReset, PlanStep, Words,
@@ -68,7 +72,8 @@ fn named_device(store: &Store, reference: Option<&str>) -> Result<Option<Uuid>, 
     match store.find_device(reference)? {
         Some(device) => Ok(Some(device.id)),
         None => Err(Error::not_found(format!(
-            "no recorded device matches {reference:?}; check the IMEI, serial or id"
+            "no recorded device matches {:?}; check the IMEI, serial or id",
+            crate::error::shorten(reference)
         ))
         .with_hint(Hint::ListRecords {
             what: RecordKind::Devices,

@@ -112,12 +112,48 @@ impl From<GradeError> for Error {
     }
 }
 
+/// A mistake in typed answers is a usage error; the typed pieces it echoes are cut when long.
+impl From<InputError> for Error {
+    fn from(error: InputError) -> Self {
+        use crate::error::shorten;
+        let error = match error {
+            InputError::NotAPair {
+                piece,
+                shape,
+                example,
+            } => InputError::NotAPair {
+                piece: shorten(&piece),
+                shape,
+                example,
+            },
+            InputError::Empty {
+                text,
+                what,
+                shape,
+                example,
+            } => InputError::Empty {
+                text: shorten(&text),
+                what,
+                shape,
+                example,
+            },
+            InputError::BadValue { piece, message } => InputError::BadValue {
+                piece: shorten(&piece),
+                message: shorten(&message),
+            },
+            other => other,
+        };
+        Error::from_error(ErrorCode::Usage, &error)
+    }
+}
+
 /// The device a reference names.
 pub(crate) fn find_device(store: &Store, reference: &str) -> Result<DeviceRecord> {
     match store.find_device(reference) {
         Ok(Some(device)) => Ok(device),
         Ok(None) => Err(Error::not_found(format!(
-            "no device matches {reference:?}; give an IMEI, a serial, an intake id or a device id"
+            "no device matches {:?}; give an IMEI, a serial, an intake id or a device id",
+            crate::error::shorten(reference)
         ))
         .with_hint(Hint::ListRecords {
             what: RecordKind::Devices,

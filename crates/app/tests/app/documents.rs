@@ -313,7 +313,7 @@ fn document_errors_carry_hints_instead_of_commands() {
     assert_eq!(
         unknown.tell(Door::Terminal),
         format!(
-            "there is no erasure {}; `refurbdesk erase --json` prints the id of each erasure",
+            "there is no erasure {}; `refurbdesk erase list` lists them with their ids",
             Uuid::nil()
         )
     );
@@ -670,4 +670,26 @@ fn a_document_opens_from_its_file_in_the_documents_folder_and_nowhere_else() {
             what: RecordKind::Certificates
         })
     );
+}
+
+#[test]
+fn a_second_certificate_for_an_erasure_is_refused_naming_the_first() {
+    let station = TestStation::new();
+    let mut ws = station.open(None);
+    name_organisation(&mut ws);
+    let out = station.dir.path().join("issued");
+    let erasure = erase_image(&mut ws, station.dir.path(), "disk.img");
+    let first = documents::issue(&mut ws, &issue_params(erasure, &out, Lang::En)).unwrap();
+    let error = documents::issue(&mut ws, &issue_params(erasure, &out, Lang::Fr)).unwrap_err();
+    assert_eq!(error.code, ErrorCode::Refused);
+    assert!(
+        error.message.contains(&first.id.to_string()),
+        "{}",
+        error.message
+    );
+    assert_eq!(
+        error.details.as_ref().unwrap()["file"],
+        format!("erasure-certificate-{}.pdf", first.id)
+    );
+    assert_eq!(files_in(&out).len(), 1, "nothing more written");
 }

@@ -896,3 +896,77 @@ fn asked_answers_are_recorded_as_given_and_a_cancel_interrupts_the_reset() {
         .all(|report| report.task == "erase" && report.total == Some(8)));
     assert!(ws.store.check().unwrap().is_ok());
 }
+
+#[test]
+fn erasures_are_listed_newest_first_with_filters_and_their_ids_parsed_with_advice() {
+    let station = TestStation::new();
+    let mut ws = station.open(None);
+    let mut ids = Vec::new();
+    for name in ["a.img", "b.img", "c.img"] {
+        let path = image(station.dir.path(), name, MIB);
+        let (progress, _) = recording(Cancel::new());
+        let erased = erase::drive(
+            &mut ws,
+            &image_params(&path, Method::Zero),
+            &progress,
+            &mut |_| {},
+        )
+        .expect("erased");
+        ids.push(erased.record.id);
+    }
+    let listed = |params: erase::ListErasuresParams| {
+        erase::list(&ws, &params)
+            .unwrap()
+            .into_iter()
+            .map(|erasure| erasure.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        listed(Default::default()),
+        [ids[2], ids[1], ids[0]],
+        "newest first"
+    );
+    let two = erase::ListErasuresParams {
+        limit: Some(2),
+        ..Default::default()
+    };
+    assert_eq!(listed(two), [ids[2], ids[1]]);
+    let verified = erase::ListErasuresParams {
+        status: Some("Verified".into()),
+        operator: Some(ws.actor().unwrap().name.to_uppercase()),
+        ..Default::default()
+    };
+    assert_eq!(listed(verified).len(), 3);
+    let failed = erase::ListErasuresParams {
+        status: Some("failed".into()),
+        ..Default::default()
+    };
+    assert!(listed(failed).is_empty());
+
+    let error = erase::list(
+        &ws,
+        &erase::ListErasuresParams {
+            status: Some("done".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(error.code, ErrorCode::Usage);
+    assert!(error
+        .message
+        .contains("running, verified, failed, interrupted"));
+
+    assert_eq!(
+        erase::parse_erasure_id(&ids[0].to_string()).unwrap(),
+        ids[0]
+    );
+    let error = erase::parse_erasure_id("not-a-uuid").unwrap_err();
+    assert_eq!(error.code, ErrorCode::Usage);
+    assert_eq!(
+        error.hint,
+        Some(Hint::ListRecords {
+            what: refurbdesk_app::RecordKind::Erasures
+        })
+    );
+    assert!(error.tell(Door::Terminal).contains("refurbdesk erase list"));
+}

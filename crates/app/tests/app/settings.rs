@@ -189,3 +189,121 @@ fn only_quality_managers_and_admins_change_settings() {
     let mut boss = station.open(Some("boss"));
     set(&mut boss, "organisation.name", "Atelier").unwrap();
 }
+
+fn icon() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/icons/32x32.png")
+}
+
+#[test]
+fn a_logo_is_an_existing_png_of_at_most_2_mb_that_decodes() {
+    let station = TestStation::new();
+    let mut ws = station.open(None);
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.png");
+    let error = set(&mut ws, "organisation.logo", missing.to_str().unwrap()).unwrap_err();
+    assert_eq!(error.code, ErrorCode::Usage);
+    assert!(error.message.contains("no such file"), "{error}");
+
+    let jpeg = dir.path().join("logo.jpg");
+    std::fs::write(&jpeg, b"\xff\xd8\xff\xe0 not a png").unwrap();
+    let error = set(&mut ws, "organisation.logo", jpeg.to_str().unwrap()).unwrap_err();
+    assert!(error.message.contains("not a PNG file"), "{error}");
+
+    // The PNG signature, then nothing a decoder can read.
+    let truncated = dir.path().join("truncated.png");
+    std::fs::write(&truncated, &std::fs::read(icon()).unwrap()[..40]).unwrap();
+    let error = set(&mut ws, "organisation.logo", truncated.to_str().unwrap()).unwrap_err();
+    assert!(error.message.contains("cannot be used"), "{error}");
+
+    let big = dir.path().join("big.png");
+    let mut bytes = std::fs::read(icon()).unwrap();
+    bytes.resize(3 * 1024 * 1024, 0);
+    std::fs::write(&big, bytes).unwrap();
+    let error = set(&mut ws, "organisation.logo", big.to_str().unwrap()).unwrap_err();
+    assert!(
+        error.message.contains("at most 2097152 bytes (2 MB)"),
+        "{error}"
+    );
+    assert_eq!(value(&ws, "organisation.logo"), None);
+
+    set(&mut ws, "organisation.logo", icon().to_str().unwrap()).unwrap();
+    // An empty value clears the logo.
+    set(&mut ws, "organisation.logo", "").unwrap();
+}
+
+#[test]
+fn the_organisation_name_fits_one_printed_line() {
+    let station = TestStation::new();
+    let mut ws = station.open(None);
+    for bad in ["", "   ", "Two\nlines"] {
+        let error = set(&mut ws, "organisation.name", bad).unwrap_err();
+        assert_eq!(error.code, ErrorCode::Usage, "{bad:?}");
+    }
+    let error = set(&mut ws, "organisation.name", &"A".repeat(10_000)).unwrap_err();
+    assert!(error.message.contains("10000 characters"), "{error}");
+    assert!(error.message.contains("at most 80 characters"), "{error}");
+    set(&mut ws, "organisation.name", &"É".repeat(80)).unwrap();
+}
+
+#[test]
+fn the_verify_url_is_an_http_template_with_known_placeholders() {
+    let station = TestStation::new();
+    let mut ws = station.open(None);
+    for bad in [
+        "ftp://example.com/{id}",
+        "example.com/{id}",
+        "https:///{id}",
+        "https://example.com/{serial}",
+        "https://example.com/verify",
+        "https://example.com/a b/{id}",
+        "javascript:alert(1)",
+    ] {
+        let error = set(&mut ws, "certificate.verify_url", bad).unwrap_err();
+        assert_eq!(error.code, ErrorCode::Usage, "{bad}");
+        assert!(error.message.contains("{id}, {digest}, {key}"), "{error}");
+    }
+    set(
+        &mut ws,
+        "certificate.verify_url",
+        "https://verify.example.com/c/{id}?sig={digest}&key={key}",
+    )
+    .unwrap();
+    set(
+        &mut ws,
+        "certificate.verify_url",
+        "http://10.0.0.2:8080/{id}",
+    )
+    .unwrap();
+}
+
+#[test]
+fn the_signature_line_is_true_or_false_and_off_by_default() {
+    let station = TestStation::new();
+    let mut ws = station.open(None);
+    let list = settings::list(&station.paths).unwrap();
+    assert!(list.iter().any(|s| s.key == "certificate.signature_line"));
+    assert!(!refurbdesk_app::documents::setting::signature_line(None));
+    let error = set(&mut ws, "certificate.signature_line", "yes please").unwrap_err();
+    assert_eq!(error.code, ErrorCode::Usage);
+    assert!(error.message.contains("true"), "{error}");
+    set(&mut ws, "certificate.signature_line", "true").unwrap();
+    let stored = value(&ws, "certificate.signature_line");
+    assert!(refurbdesk_app::documents::setting::signature_line(
+        stored.as_deref()
+    ));
+}
+
+#[test]
+fn an_unknown_station_channel_lists_the_channels_that_exist() {
+    let station = TestStation::new();
+    let mut ws = station.open(None);
+    set(&mut ws, "channel.premium.soh_threshold_pct", "90").unwrap();
+    let error = set(&mut ws, "station.channel", "premum").unwrap_err();
+    assert_eq!(error.code, ErrorCode::Usage);
+    assert!(
+        error
+            .message
+            .contains("the channels are backmarket, premium"),
+        "{error}"
+    );
+}

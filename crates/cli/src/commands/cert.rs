@@ -51,9 +51,9 @@ pub struct OutArgs {
 
 #[derive(Debug, Args)]
 pub struct IssueArgs {
-    /// The erasure's id (printed by `refurbdesk erase`)
+    /// The erasure's id (printed by `refurbdesk erase`; `refurbdesk erase list` lists them)
     #[arg(long, value_name = "ID")]
-    erasure: Uuid,
+    erasure: String,
     #[command(flatten)]
     out: OutArgs,
     /// The organisation's asset tag of the media
@@ -200,7 +200,7 @@ fn parse_yes_no(word: &str) -> Result<bool, String> {
     }
 }
 
-fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
+pub(crate) fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
     if let Ok(moment) = DateTime::parse_from_rfc3339(text) {
         return Ok(moment.with_timezone(&Utc));
     }
@@ -236,7 +236,7 @@ pub fn run(command: &CertCommand, global: &GlobalArgs, paths: &DataPaths) -> Res
         CertCommand::Export(args) => export(args, global, paths),
         CertCommand::Issue(args) => {
             let params = IssueParams {
-                erasure: args.erasure,
+                erasure: refurbdesk_app::erase::parse_erasure_id(&args.erasure)?,
                 out: args.out.out.clone(),
                 lang: args.out.lang,
                 property_number: args.property_number.clone(),

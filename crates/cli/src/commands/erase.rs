@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::anyhow;
-use clap::{ArgGroup, Args};
+use clap::{ArgGroup, Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use refurbdesk_app::erase::{
     self, BenchParams, DriveConfirmation, DriveParams, EraseStarted, ManualAnswerParams,
@@ -29,7 +29,10 @@ use crate::GlobalArgs;
 
 #[derive(Debug, Args)]
 #[command(group(ArgGroup::new("what").required(true).args(["target", "port", "manual"])))]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct EraseArgs {
+    #[command(subcommand)]
+    command: Option<EraseCommand>,
     /// The drive (/dev/sdX, /dev/nvmeXnY, /dev/loopN) or image file to erase
     #[arg(long, value_name = "PATH")]
     target: Option<PathBuf>,
@@ -75,7 +78,35 @@ pub struct EraseArgs {
     timeout_ms: u64,
 }
 
+#[derive(Debug, Subcommand)]
+enum EraseCommand {
+    /// List the recorded erasures, newest first, with their ids and certificates
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+struct ListArgs {
+    /// Only this device's erasures (IMEI, serial, device or intake id)
+    #[arg(long, value_name = "REF")]
+    device: Option<String>,
+    /// Only erasures in this state: running, verified, failed or interrupted
+    #[arg(long, value_name = "STATUS")]
+    status: Option<String>,
+    /// Only erasures by this operator
+    #[arg(long, value_name = "NAME")]
+    operator: Option<String>,
+    /// Only erasures started on or after this date (YYYY-MM-DD or RFC 3339)
+    #[arg(long, value_name = "DATE", value_parser = super::cert::parse_since)]
+    since: Option<chrono::DateTime<chrono::Utc>>,
+    /// At most N erasures, newest first; 0 lists them all
+    #[arg(long, value_name = "N", default_value_t = erase::DEFAULT_LIMIT)]
+    limit: usize,
+}
+
 pub fn run(args: &EraseArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
+    if let Some(EraseCommand::List(list)) = &args.command {
+        return run_list(list, global, paths);
+    }
     if args.manual {
         return run_manual(args, global, paths);
     }
@@ -89,6 +120,50 @@ pub fn run(args: &EraseArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(
              on a bench), or --manual --device REF (a factory reset by hand)",
         )),
     }
+}
+
+fn run_list(args: &ListArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
+    let ws = Workstation::open_existing(paths.clone(), global.operator.clone())?;
+    let listed = erase::list(
+        &ws,
+        &erase::ListErasuresParams {
+            device: args.device.clone(),
+            status: args.status.clone(),
+            operator: args.operator.clone(),
+            since: args.since,
+            limit: Some(args.limit),
+        },
+    )?;
+    if global.json {
+        println!("{}", serde_json::to_string(&listed)?);
+        return Ok(());
+    }
+    if listed.is_empty() {
+        println!("no erasures");
+    }
+    for erasure in &listed {
+        let certificates = match erasure.certificates.as_slice() {
+            [] => String::new(),
+            ids => format!(
+                "  certificate {}",
+                ids.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        println!(
+            "{}  {:<11}  {}  {:<13}  {}  {}  {}{certificates}",
+            erasure.id,
+            erasure.status,
+            erasure.started_at.format("%Y-%m-%d %H:%M"),
+            erasure.method,
+            erasure.target_kind,
+            erasure.operator,
+            erasure.target,
+        );
+    }
+    Ok(())
 }
 
 fn usage(message: impl Into<String>) -> Failure {

@@ -94,7 +94,9 @@ fn tell_carry_over(previous: &CarriedOver) {
 
 /// Reads `--check`, `--cosmetic` and `--photo`; a mistake there is a usage error.
 fn grade_params(args: &GradeArgs) -> Result<GradeParams, Failure> {
-    let usage = |error: refurbdesk_app::grade::InputError| Failure::new(Exit::Usage, error);
+    let usage = |error: refurbdesk_app::grade::InputError| {
+        Failure::from(refurbdesk_app::Error::from(error))
+    };
     let mut params = GradeParams {
         device: args.device.clone(),
         checks: Default::default(),
@@ -115,10 +117,14 @@ fn grade_params(args: &GradeArgs) -> Result<GradeParams, Failure> {
         let Some((zone, path)) = text.split_once('=') else {
             return Err(Failure::new(
                 Exit::Usage,
-                anyhow::anyhow!("--photo {text:?} is not ZONE=PATH; write e.g. --photo screen=/photos/screen.jpg"),
+                anyhow::anyhow!(
+                    "--photo {:?} is not ZONE=PATH; write e.g. --photo screen=/photos/screen.jpg",
+                    refurbdesk_app::error::shorten(text)
+                ),
             ));
         };
         let zone: Zone = zone.trim().parse().map_err(|error| {
+            let text = refurbdesk_app::error::shorten(text);
             Failure::new(Exit::Usage, anyhow::anyhow!("--photo {text:?}: {error}"))
         })?;
         params.photos.push(ZonePhotoParam {
@@ -156,7 +162,12 @@ fn print_grade(outcome: &GradeOutcome) {
         ""
     };
     println!("outcome:   {}", grade.outcome);
-    println!("grade:     {}{once}", grade.grade);
+    if grade.partial {
+        // An upper bound, not a grade: nothing unchecked is asserted.
+        println!("grade:     at best {}{once} (partial)", grade.grade);
+    } else {
+        println!("grade:     {}{once}", grade.grade);
+    }
     println!("trade-in:  {}", grade.buyback_grade);
     println!("CTIA:      {}", grade.ctia);
     println!("policy:    {}", grade.policy);
