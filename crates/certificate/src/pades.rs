@@ -544,3 +544,81 @@ pub fn certificate_info(pem: &str) -> Result<X509Info, PadesError> {
         self_signed: tbs.subject == tbs.issuer,
     })
 }
+
+/// Checks the PDF signature whose `/Contents` is `bytes[start..end]`: its message digest is
+/// that of every other byte of the file, and its ECDSA signature over the signed attributes
+/// verifies with the certificate it carries. (Whether a reader trusts that certificate is the
+/// reader's business; Refurbdesk's trust is the seal's Ed25519 key.)
+pub(crate) fn verify(bytes: &[u8], (start, end): (usize, usize)) -> Result<(), String> {
+    use der::{Reader, SliceReader};
+    use p256::ecdsa::signature::Verifier as _;
+    use p256::ecdsa::{Signature, VerifyingKey};
+
+    let broken = |what: &str| format!("its {what} cannot be read");
+    let cms = hex::decode(&bytes[start + 1..end - 1]).map_err(|_| broken("contents"))?;
+    let mut reader = SliceReader::new(&cms).map_err(|_| broken("contents"))?;
+    let content_info: ContentInfo = reader.decode().map_err(|_| broken("CMS structure"))?;
+    if content_info.content_type != ID_SIGNED_DATA {
+        return Err("it is not CMS signed data".to_owned());
+    }
+    let signed_data: SignedData = content_info
+        .content
+        .decode_as()
+        .map_err(|_| broken("CMS structure"))?;
+    let [signer_info] = signed_data.signer_infos.0.as_slice() else {
+        return Err("it does not hold exactly one signer".to_owned());
+    };
+    let SignerIdentifier::IssuerAndSerialNumber(sid) = &signer_info.sid else {
+        return Err("it names its signer by key identifier, which is not checked here".to_owned());
+    };
+    let certificate = signed_data
+        .certificates
+        .iter()
+        .flat_map(|set| set.0.iter())
+        .find_map(|choice| match choice {
+            CertificateChoices::Certificate(certificate)
+                if certificate.tbs_certificate.serial_number == sid.serial_number
+                    && certificate.tbs_certificate.issuer == sid.issuer =>
+            {
+                Some(certificate)
+            }
+            _ => None,
+        })
+        .ok_or("it does not carry its signer's certificate")?;
+    let signed_attrs = signer_info
+        .signed_attrs
+        .as_ref()
+        .ok_or("it has no signed attributes")?;
+    let digest = signed_attrs
+        .iter()
+        .find(|attribute| attribute.oid == ID_MESSAGE_DIGEST)
+        .and_then(|attribute| attribute.values.get(0))
+        .and_then(|value| value.decode_as::<OctetString>().ok())
+        .ok_or("it has no message digest")?;
+    let mut hasher = Sha256::new();
+    hasher.update(&bytes[..start]);
+    hasher.update(&bytes[end..]);
+    if digest.as_bytes() != hasher.finalize().as_slice() {
+        return Err("the file's bytes were changed after it was signed".to_owned());
+    }
+    if signer_info.signature_algorithm.oid != ECDSA_WITH_SHA256 {
+        return Err(
+            "it is not an ECDSA P-256 signature, which is the only kind checked here".to_owned(),
+        );
+    }
+    let key = VerifyingKey::from_sec1_bytes(
+        certificate
+            .tbs_certificate
+            .subject_public_key_info
+            .subject_public_key
+            .raw_bytes(),
+    )
+    .map_err(|_| broken("certificate's key"))?;
+    let signature = Signature::from_der(signer_info.signature.as_bytes())
+        .map_err(|_| broken("signature value"))?;
+    let message = signed_attrs
+        .to_der()
+        .map_err(|_| broken("signed attributes"))?;
+    key.verify(&message, &signature)
+        .map_err(|_| "its signature does not match its signed attributes".to_owned())
+}

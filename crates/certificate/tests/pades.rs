@@ -160,7 +160,7 @@ fn every_tamper_the_seal_catches_also_breaks_the_pdf_signature() {
 }
 
 #[test]
-fn a_changed_pdf_signature_is_caught_by_pdfsig_and_the_seal_still_names_only_it() {
+fn a_changed_pdf_signature_is_caught_by_pdfsig_and_by_cert_verify() {
     let dir = tempfile::tempdir().unwrap();
     let signer = signer();
     let issued = issue(
@@ -183,6 +183,12 @@ fn a_changed_pdf_signature_is_caught_by_pdfsig_and_the_seal_still_names_only_it(
     bytes[contents] = if bytes[contents] == b'a' { b'b' } else { b'a' };
     let result = pdfsig(&write(dir.path(), "changed-signature.pdf", &bytes));
     assert!(!valid_and_total(&result), "{}", result.text);
+    // The seal leaves that hole out, but `cert verify` checks the PDF signature too.
+    let error = verify_bytes(&bytes, &trusted(&signer)).unwrap_err();
+    assert!(
+        matches!(error, refurbdesk_certificate::VerifyError::PdfSignature(_)),
+        "{error}"
+    );
     // Putting a non-hex byte in the hole the seal leaves out is refused by the seal too.
     bytes[contents] = b'z';
     assert!(verify_bytes(&bytes, &trusted(&signer)).is_err());
