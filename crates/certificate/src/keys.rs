@@ -5,7 +5,13 @@
 //!   active                  the key id that signs new documents
 //!   <key id>.key            its secret seed, hex, mode 0600 (only the active key keeps one)
 //!   <key id>.pub.json       every key's public half, kept for ever to verify old documents
+//!   pdf-certificate.pem     the X.509 certificate (and chain) the standard PDF signature names
+//!   pdf-certificate.key     its ECDSA P-256 secret, PKCS#8 PEM, mode 0600
 //! ```
+//!
+//! The X.509 certificate is self-signed, naming the organisation, when the first document
+//! needs it, unless one from a certificate authority was installed before
+//! ([`Keyring::install_pdf_signer`]).
 //!
 //! The first signature creates a key. Rotation creates a new one, marks the old one retired and
 //! deletes its secret: a retired key can no longer sign, but documents it signed still verify.
@@ -21,10 +27,14 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
+use crate::pades::{PadesError, PdfSigner, X509Info};
+
 /// The only signature algorithm documents use.
 pub const ALGORITHM: &str = "Ed25519";
 
 const ACTIVE_FILE: &str = "active";
+const PDF_CERTIFICATE_FILE: &str = "pdf-certificate.pem";
+const PDF_KEY_FILE: &str = "pdf-certificate.key";
 
 #[derive(Debug, Error)]
 pub enum KeyError {
@@ -45,6 +55,8 @@ pub enum KeyError {
         "{0} does not hold an Ed25519 public key (expected 64 hex digits or a .pub.json file)"
     )]
     NotAPublicKey(String),
+    #[error("{0}")]
+    Pdf(#[from] PadesError),
 }
 
 /// The public half of a signing key, as published and kept for verification.
@@ -311,6 +323,113 @@ impl Keyring {
         Ok(trusted)
     }
 
+    /// The signer of the standard PDF signature, creating a self-signed certificate naming
+    /// `organisation` on first use.
+    pub fn pdf_signer(&self, organisation: &str) -> Result<PdfSigner, KeyError> {
+        if let Some(signer) = self.load_pdf_signer()? {
+            return Ok(signer);
+        }
+        self.create_dir()?;
+        let created = PdfSigner::self_signed(organisation, std::time::SystemTime::now())?;
+        let key_path = self.dir.join(PDF_KEY_FILE);
+        match write_private(&key_path, created.key_pem()?.as_bytes()) {
+            Ok(()) => {
+                self.write_atomically(PDF_CERTIFICATE_FILE, &created.certificates_pem()?)?;
+                Ok(created)
+            }
+            // Another process created it at the same moment: use theirs.
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+                self.load_pdf_signer()?.ok_or_else(|| KeyError::Corrupt {
+                    path: self.dir.join(PDF_CERTIFICATE_FILE),
+                    problem: "missing beside its key".to_owned(),
+                })
+            }
+            Err(source) => Err(KeyError::Io {
+                action: "write",
+                path: key_path,
+                source,
+            }),
+        }
+    }
+
+    /// The X.509 certificate (and chain) that signs PDF files, PEM, if there is one yet.
+    pub fn pdf_certificate_pem(&self) -> Result<Option<String>, KeyError> {
+        let path = self.dir.join(PDF_CERTIFICATE_FILE);
+        match fs::read_to_string(&path) {
+            Ok(text) => Ok(Some(text)),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(KeyError::Io {
+                action: "read",
+                path,
+                source,
+            }),
+        }
+    }
+
+    /// What the X.509 certificate says, if there is one yet.
+    pub fn pdf_certificate(&self) -> Result<Option<X509Info>, KeyError> {
+        match self.pdf_certificate_pem()? {
+            Some(pem) => crate::pades::certificate_info(&pem)
+                .map(Some)
+                .map_err(|error| KeyError::Corrupt {
+                    path: self.dir.join(PDF_CERTIFICATE_FILE),
+                    problem: error.to_string(),
+                }),
+            None => Ok(None),
+        }
+    }
+
+    /// Signs PDF files with `signer` from now on (a certificate from a certificate authority),
+    /// replacing the one before; documents signed before keep their signatures.
+    pub fn install_pdf_signer(&self, signer: &PdfSigner) -> Result<(), KeyError> {
+        self.create_dir()?;
+        let key_path = self.dir.join(PDF_KEY_FILE);
+        let tmp = self.dir.join(format!("{PDF_KEY_FILE}.tmp"));
+        let _ = fs::remove_file(&tmp);
+        write_private(&tmp, signer.key_pem()?.as_bytes())
+            .and_then(|()| fs::rename(&tmp, &key_path))
+            .map_err(|source| KeyError::Io {
+                action: "write",
+                path: key_path,
+                source,
+            })?;
+        self.write_atomically(PDF_CERTIFICATE_FILE, &signer.certificates_pem()?)
+    }
+
+    fn load_pdf_signer(&self) -> Result<Option<PdfSigner>, KeyError> {
+        let key_path = self.dir.join(PDF_KEY_FILE);
+        if !key_path.exists() {
+            return Ok(None);
+        }
+        check_private_mode(&key_path)?;
+        let key = fs::read_to_string(&key_path).map_err(|source| KeyError::Io {
+            action: "read",
+            path: key_path.clone(),
+            source,
+        })?;
+        let Some(certificates) = self.pdf_certificate_pem()? else {
+            return Ok(None);
+        };
+        PdfSigner::from_pem(&certificates, &key)
+            .map(Some)
+            .map_err(|error| KeyError::Corrupt {
+                path: self.dir.join(PDF_CERTIFICATE_FILE),
+                problem: error.to_string(),
+            })
+    }
+
+    fn write_atomically(&self, file: &str, text: &str) -> Result<(), KeyError> {
+        let path = self.dir.join(file);
+        let tmp = self.dir.join(format!("{file}.tmp"));
+        fs::write(&tmp, text)
+            .and_then(|()| fs::rename(&tmp, &path))
+            .map_err(|source| KeyError::Io {
+                action: "write",
+                path,
+                source,
+            })
+    }
+
     fn active_id(&self) -> Result<Option<String>, KeyError> {
         let path = self.dir.join(ACTIVE_FILE);
         match fs::read_to_string(&path) {
@@ -489,6 +608,31 @@ mod tests {
         }
         assert_eq!(first.key_id().len(), 16);
         assert!(first.info().fingerprint.starts_with(first.key_id()));
+    }
+
+    #[test]
+    fn the_pdf_certificate_is_made_once_with_a_private_key_and_can_be_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let ring = Keyring::new(dir.path().join("keys"));
+        assert!(ring.pdf_certificate().unwrap().is_none());
+        let first = ring.pdf_signer("Atelier Nord").unwrap();
+        let again = ring.pdf_signer("Another name").unwrap();
+        assert_eq!(first.info(), again.info());
+        assert_eq!(ring.pdf_certificate().unwrap().unwrap(), first.info());
+        assert!(first.info().subject.contains("CN=Atelier Nord"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let secret = dir.path().join("keys").join(PDF_KEY_FILE);
+            let mode = fs::metadata(secret).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        let other = PdfSigner::self_signed("CA issued", std::time::SystemTime::now()).unwrap();
+        ring.install_pdf_signer(&other).unwrap();
+        assert_eq!(
+            ring.pdf_signer("Atelier Nord").unwrap().info(),
+            other.info()
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@
 pub mod document;
 pub mod keys;
 mod layout;
+pub mod pades;
 mod pdf;
 mod render;
 pub mod samples;
@@ -27,6 +28,7 @@ use thiserror::Error;
 pub use document::{Document, DocumentKind, Lang};
 pub use keys::{KeyError, Keyring, PublicKeyInfo, Signer, TrustedKeys};
 pub use layout::{Block, Logo, Sheet};
+pub use pades::{PdfSigner, X509Info};
 pub use pdf::{EMBEDDED_NAME, SEAL_FILTER};
 pub use signed::{SignatureError, SignedDocument};
 pub use verify::{verify_bytes, Verified, VerifyError};
@@ -49,6 +51,9 @@ pub struct PrintOptions {
     pub verify_url_template: Option<String>,
     /// The organisation's logo, printed above its name.
     pub logo: Option<Logo>,
+    /// The organisation's X.509 certificate and key: with one, the PDF also carries a standard
+    /// signature (PAdES) that PDF readers show.
+    pub pdf_signer: Option<PdfSigner>,
 }
 
 /// A signed document and its two files.
@@ -105,7 +110,13 @@ fn print_signed(
         document_id: &id,
         issued_at_unix: document.issued_at.timestamp(),
     };
-    Ok(pdf::write_pdf(&sheet, &meta, signed, signer)?)
+    Ok(pdf::write_pdf(
+        &sheet,
+        &meta,
+        signed,
+        signer,
+        options.pdf_signer.as_ref(),
+    )?)
 }
 
 /// The text the QR code of a signed document carries.

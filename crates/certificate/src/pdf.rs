@@ -6,6 +6,10 @@
 //! ranges, and the Ed25519 signature of every byte outside the placeholder is written into it
 //! (same length, so no offset moves). Changing any byte of the file, including the visible text,
 //! breaks the seal; appending an update does too, since the ranges must end at the file's end.
+//!
+//! With an X.509 signer the file also carries a standard PDF signature (`pades.rs`), made last:
+//! the seal then leaves out that signature's `/Contents` too (six numbers in its `/ByteRange`),
+//! and that signature covers everything else, the seal included.
 
 use std::io::Write;
 
@@ -17,6 +21,7 @@ use thiserror::Error;
 
 use crate::keys::Signer;
 use crate::layout::{layout, Sheet};
+use crate::pades::{self, PdfSigner};
 use crate::signed::SignedDocument;
 
 /// The attachment's file name inside every PDF.
@@ -55,6 +60,7 @@ pub fn write_pdf(
     meta: &PdfMeta<'_>,
     signed: &SignedDocument,
     signer: &Signer,
+    pdf_signer: Option<&PdfSigner>,
 ) -> Result<Vec<u8>, PdfError> {
     let mut pdf = layout(sheet, meta.title);
     let info = &mut pdf.metadata.info;
@@ -105,15 +111,10 @@ pub fn write_pdf(
     seal.set("Filter", Object::Name(SEAL_FILTER.as_bytes().to_vec()));
     seal.set("KeyId", Object::string_literal(signer.key_id()));
     seal.set("DocumentId", Object::string_literal(meta.document_id));
-    seal.set(
-        "ByteRange",
-        vec![
-            Object::Integer(0),
-            Object::Integer(RANGE_PLACEHOLDER),
-            Object::Integer(RANGE_PLACEHOLDER),
-            Object::Integer(RANGE_PLACEHOLDER),
-        ],
-    );
+    let range_len = if pdf_signer.is_some() { 6 } else { 4 };
+    let mut range = vec![Object::Integer(RANGE_PLACEHOLDER); range_len];
+    range[0] = Object::Integer(0);
+    seal.set("ByteRange", range);
     seal.set(
         "Contents",
         Object::String(vec![0; SIGNATURE_LEN], StringFormat::Hexadecimal),
@@ -138,6 +139,11 @@ pub fn write_pdf(
     catalog.set(SEAL_TYPE, Object::Reference(seal_id));
     // Viewers open the attachments pane, where the signed data is.
     catalog.set("PageMode", Object::Name(b"UseAttachments".to_vec()));
+    if let Some(pdf_signer) = pdf_signer {
+        let signed_at =
+            chrono::DateTime::from_timestamp(meta.issued_at_unix, 0).unwrap_or_default();
+        pades::add_field(&mut doc, pdf_signer, signed_at).map_err(PdfError::Assemble)?;
+    }
 
     for object in doc.objects.values_mut() {
         if let Object::Stream(stream) = object {
@@ -148,7 +154,15 @@ pub fn write_pdf(
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes)
         .map_err(|error| PdfError::Assemble(error.to_string()))?;
-    seal_bytes(&mut bytes, signer)?;
+    let pdf_signature = match pdf_signer {
+        Some(_) => Some(pades::reserve(&mut bytes).map_err(PdfError::Assemble)?),
+        None => None,
+    };
+    seal_bytes(&mut bytes, signer, pdf_signature)?;
+    if let (Some(pdf_signer), Some(contents)) = (pdf_signer, pdf_signature) {
+        pades::sign(&mut bytes, contents, pdf_signer)
+            .map_err(|error| PdfError::Assemble(error.to_string()))?;
+    }
     Ok(bytes)
 }
 
@@ -177,9 +191,11 @@ pub(crate) struct SealSpan {
     /// The `<...>` of `/Contents`, angle brackets included.
     pub contents_start: usize,
     pub contents_end: usize,
+    /// The PDF signature's `/Contents`, which the seal leaves out too (it is made after).
+    pub pdf_signature: Option<(usize, usize)>,
 }
 
-fn find_unique(haystack: &[u8], needle: &[u8]) -> Result<usize, usize> {
+pub(crate) fn find_unique(haystack: &[u8], needle: &[u8]) -> Result<usize, usize> {
     let mut found = memchr::memmem::find_iter(haystack, needle);
     match (found.next(), found.next()) {
         (Some(index), None) => Ok(index),
@@ -188,8 +204,15 @@ fn find_unique(haystack: &[u8], needle: &[u8]) -> Result<usize, usize> {
     }
 }
 
-fn seal_bytes(bytes: &mut [u8], signer: &Signer) -> Result<(), PdfError> {
-    let placeholder = format!("[0 {RANGE_PLACEHOLDER} {RANGE_PLACEHOLDER} {RANGE_PLACEHOLDER}]");
+fn seal_bytes(
+    bytes: &mut [u8],
+    signer: &Signer,
+    pdf_signature: Option<(usize, usize)>,
+) -> Result<(), PdfError> {
+    let placeholder = match pdf_signature {
+        None => format!("[0 {RANGE_PLACEHOLDER} {RANGE_PLACEHOLDER} {RANGE_PLACEHOLDER}]"),
+        Some(_) => format!("[0{}]", format!(" {RANGE_PLACEHOLDER}").repeat(5)),
+    };
     let range_start = find_unique(bytes, placeholder.as_bytes())
         .map_err(|_| PdfError::Assemble("the seal's byte range placeholder is missing".into()))?;
     let range_end = range_start + placeholder.len();
@@ -202,13 +225,12 @@ fn seal_bytes(bytes: &mut [u8], signer: &Signer) -> Result<(), PdfError> {
         range_end,
         contents_start,
         contents_end,
+        pdf_signature,
     };
-    let ranges = format!(
-        "[0 {} {} {}]",
-        contents_start,
-        contents_end,
-        bytes.len() - contents_end
-    );
+    let mut holes = vec![(contents_start, contents_end)];
+    holes.extend(pdf_signature);
+    holes.sort_unstable();
+    let ranges = byte_range(&holes, bytes.len());
     // Same width as the placeholder: pad inside the brackets, as PDF signers do.
     let padded = format!(
         "{}{}]",
@@ -227,11 +249,33 @@ fn seal_bytes(bytes: &mut [u8], signer: &Signer) -> Result<(), PdfError> {
 pub(crate) fn sealed_message(bytes: &[u8], span: &SealSpan) -> Vec<u8> {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
-    hasher.update(&bytes[..span.contents_start]);
-    hasher.update(&bytes[span.contents_end..]);
+    let mut holes = vec![(span.contents_start, span.contents_end)];
+    holes.extend(span.pdf_signature);
+    holes.sort_unstable();
+    let mut at = 0;
+    for (start, end) in holes {
+        hasher.update(&bytes[at..start]);
+        at = end;
+    }
+    hasher.update(&bytes[at..]);
     let mut message = SEAL_LABEL.to_vec();
     message.extend_from_slice(&hasher.finalize());
     message
+}
+
+/// A `/ByteRange` (offset and length pairs) covering `len` bytes but the sorted `holes`.
+fn byte_range(holes: &[(usize, usize)], len: usize) -> String {
+    let mut ranges = String::from("[");
+    let mut at = 0;
+    for (start, end) in holes.iter().copied().chain([(len, len)]) {
+        if at > 0 {
+            ranges.push(' ');
+        }
+        ranges.push_str(&format!("{at} {}", start - at));
+        at = end;
+    }
+    ranges.push(']');
+    ranges
 }
 
 /// Finds the seal in a file and checks that its byte ranges cover the whole file but the
@@ -268,17 +312,45 @@ pub(crate) fn read_seal(bytes: &[u8]) -> Result<(SealSpan, [u8; 64], String), St
         .map(str::parse)
         .collect::<Result<_, _>>()
         .map_err(|_| "the seal's byte range is damaged")?;
-    let [0, contents_start, contents_end, tail] = numbers[..] else {
+    // Offset and length pairs, from the file's start to its end, leaving out the seal's
+    // signature and, in files that carry one, the PDF signature's `/Contents`.
+    if !matches!(numbers.len(), 4 | 6) || numbers[0] != 0 {
         return Err("the seal's byte range is damaged".to_owned());
-    };
-    if contents_end < contents_start
-        || contents_end > bytes.len()
-        || contents_end + tail != bytes.len()
-    {
+    }
+    let mut holes = Vec::new();
+    let mut at = 0usize;
+    for pair in numbers.chunks(2) {
+        let (offset, len) = (pair[0], pair[1]);
+        if offset < at || offset.checked_add(len).is_none_or(|end| end > bytes.len()) {
+            return Err("the seal's byte range is damaged".to_owned());
+        }
+        if offset > at {
+            holes.push((at, offset));
+        }
+        at = offset + len;
+    }
+    if at != bytes.len() || holes.len() != numbers.len() / 2 - 1 {
         return Err(
             "the seal does not cover the whole file: bytes were added or removed after sealing"
                 .to_owned(),
         );
+    }
+    let is_seal = |(start, end): (usize, usize)| {
+        end - start == SIGNATURE_LEN * 2 + 2 && range_start < start && end <= dict_end + 2
+    };
+    let (contents_start, contents_end) = holes
+        .iter()
+        .copied()
+        .find(|hole| is_seal(*hole))
+        .ok_or("the seal's byte range does not point at its own signature")?;
+    let pdf_signature = holes
+        .iter()
+        .copied()
+        .find(|hole| *hole != (contents_start, contents_end));
+    if let Some((start, end)) = pdf_signature {
+        if !pades::is_signature_contents(bytes, start, end) {
+            return Err("the seal leaves out bytes that are not a PDF signature".to_owned());
+        }
     }
     let contents = &bytes[contents_start..contents_end];
     if contents.len() != SIGNATURE_LEN * 2 + 2
@@ -306,6 +378,7 @@ pub(crate) fn read_seal(bytes: &[u8]) -> Result<(SealSpan, [u8; 64], String), St
         range_end,
         contents_start,
         contents_end,
+        pdf_signature,
     };
     Ok((span, signature, key_id))
 }

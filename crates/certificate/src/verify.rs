@@ -1,5 +1,6 @@
 //! Offline verification of a PDF or a `.json` export: the byte-range seal over the file, the
-//! signature over the embedded data, and that both were made by the same trusted key.
+//! standard PDF signature when the file carries one, the signature over the embedded data, and
+//! that both were made by the same trusted key.
 
 use ed25519_dalek::{Signature, Verifier};
 use thiserror::Error;
@@ -18,6 +19,8 @@ pub enum VerifyError {
     NoEmbeddedData(String),
     #[error("the PDF's seal is broken: {0}")]
     Seal(String),
+    #[error("the PDF signature that PDF readers check is broken: {0}")]
+    PdfSignature(String),
     #[error("file signature mismatch: the PDF's bytes were changed after it was sealed")]
     FileMismatch,
     #[error("unknown key {0}: the file was sealed by a key that is not trusted here; verify it against the organisation's published public key")]
@@ -81,6 +84,9 @@ pub fn verify_pdf(bytes: &[u8], trusted: &TrustedKeys) -> Result<Verified, Verif
         &Signature::from_bytes(&signature),
     )
     .map_err(|_| VerifyError::FileMismatch)?;
+    if let Some(contents) = span.pdf_signature {
+        crate::pades::verify(bytes, contents).map_err(VerifyError::PdfSignature)?;
+    }
     let json = embedded_json(bytes).map_err(VerifyError::NoEmbeddedData)?;
     let mut verified = verify_json(&json, trusted)?;
     verified.sealed_by = Some(seal_key);

@@ -50,6 +50,7 @@ function setup(overrides: Parameters<typeof fakeApi>[0] = {}) {
         retired_at: null,
       },
       keys_dir: '/keys',
+      pdf_certificate: null,
       trusted: [],
     }),
     ...overrides,

@@ -1,9 +1,10 @@
-//! The organisation's signing key: show it, rotate it (publishing the new one), export it.
+//! The organisation's signing key: show it, rotate it (publishing the new one), export it; and
+//! the X.509 certificate the standard PDF signature is made with: show it, export it.
 
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use refurbdesk_certificate::PublicKeyInfo;
+use refurbdesk_certificate::{PublicKeyInfo, X509Info};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -62,8 +63,41 @@ pub struct Keys {
     pub active: Option<KeyInfo>,
     /// The folder the organisation's keys are kept in.
     pub keys_dir: String,
+    /// The X.509 certificate PDF files are signed with (the signature PDF readers show);
+    /// `None` until the first document is issued or a certificate is imported.
+    pub pdf_certificate: Option<PdfCertificate>,
     /// Every key this workstation trusts: its keys folder and those published to its database.
     pub trusted: Vec<KeyInfo>,
+}
+
+/// The X.509 certificate that signs PDF files, as a person reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PdfCertificate {
+    /// RFC 4514, e.g. `CN=Atelier Nord,O=Atelier Nord`.
+    pub subject: String,
+    pub issuer: String,
+    /// SHA-256 of the certificate, hex.
+    pub fingerprint: String,
+    pub not_before: DateTime<Utc>,
+    /// When it expires: import a new one before then.
+    pub not_after: DateTime<Utc>,
+    /// Made by Refurbdesk for the organisation, not issued by a certificate authority: PDF
+    /// readers show the signature valid but its signer not trusted.
+    pub self_signed: bool,
+}
+
+impl From<X509Info> for PdfCertificate {
+    fn from(info: X509Info) -> Self {
+        Self {
+            subject: info.subject,
+            issuer: info.issuer,
+            fingerprint: info.fingerprint,
+            not_before: info.not_before,
+            not_after: info.not_after,
+            self_signed: info.self_signed,
+        }
+    }
 }
 
 /// The active key and every key the workstation trusts; works without a database.
@@ -75,6 +109,7 @@ pub fn show_keys(paths: &DataPaths) -> Result<Keys, Error> {
     Ok(Keys {
         active: active.map(KeyInfo::from),
         keys_dir: paths.keys_dir.display().to_string(),
+        pdf_certificate: keyring.pdf_certificate()?.map(PdfCertificate::from),
         trusted: trusted.iter().cloned().map(KeyInfo::from).collect(),
     })
 }
@@ -127,5 +162,36 @@ pub fn export_key(paths: &DataPaths, params: &ExportKeyParams) -> Result<Exporte
     Ok(ExportedKey {
         file: params.out.display().to_string(),
         key_id: info.key_id,
+    })
+}
+
+/// The X.509 certificate written for customers or their PDF readers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ExportedCertificate {
+    pub file: String,
+    pub fingerprint: String,
+    pub subject: String,
+}
+
+/// Writes the X.509 certificate PDF files are signed with (and its chain), PEM, to
+/// `params.out`: a customer can add it to their PDF reader's trusted certificates.
+pub fn export_certificate(
+    paths: &DataPaths,
+    params: &ExportKeyParams,
+) -> Result<ExportedCertificate, Error> {
+    let keyring = refurbdesk_certificate::Keyring::new(&paths.keys_dir);
+    let (Some(pem), Some(info)) = (keyring.pdf_certificate_pem()?, keyring.pdf_certificate()?)
+    else {
+        return Err(Error::not_found(format!(
+            "there is no X.509 certificate in {} yet: the first document issued makes one",
+            paths.keys_dir.display()
+        )));
+    };
+    write_file_atomically(&params.out, pem.as_bytes())?;
+    Ok(ExportedCertificate {
+        file: params.out.display().to_string(),
+        fingerprint: info.fingerprint,
+        subject: info.subject,
     })
 }

@@ -20,7 +20,8 @@ pub use cases::{
 pub use export::{export, export_cancel, export_running, ExportCancel, ExportParams, ExportResult};
 pub use files::write_file_atomically;
 pub use keys::{
-    export_key, rotate_key, show_keys, ExportKeyParams, ExportedKey, KeyInfo, Keys, RotatedKey,
+    export_certificate, export_key, rotate_key, show_keys, ExportKeyParams, ExportedCertificate,
+    ExportedKey, KeyInfo, Keys, PdfCertificate, RotatedKey,
 };
 pub use open::{documents_dir, file, DocumentFile, DocumentFileParams};
 
@@ -273,9 +274,12 @@ impl<'a> Documents<'a> {
             }
             None => None,
         };
+        // The standard PDF signature names the organisation; its certificate is made on first use.
+        let pdf_signer = self.keyring.pdf_signer(&self.organisation()?.name)?;
         Ok(PrintOptions {
             verify_url_template: self.store.setting(setting::VERIFY_URL)?,
             logo,
+            pdf_signer: Some(pdf_signer),
         })
     }
 

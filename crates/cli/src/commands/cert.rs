@@ -185,6 +185,10 @@ pub enum KeyCommand {
     Export {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Write the X.509 certificate PDF files are signed with (PEM) instead, for PDF
+        /// readers that should trust it
+        #[arg(long)]
+        x509: bool,
     },
 }
 
@@ -435,6 +439,22 @@ fn key(command: &KeyCommand, global: &GlobalArgs, paths: &DataPaths) -> Result<(
                     keys.keys_dir
                 ),
             }
+            match &keys.pdf_certificate {
+                Some(certificate) => println!(
+                    "PDF signing certificate {} ({}), fingerprint {}, expires {}",
+                    certificate.subject,
+                    if certificate.self_signed {
+                        "self-signed".to_owned()
+                    } else {
+                        format!("issued by {}", certificate.issuer)
+                    },
+                    certificate.fingerprint,
+                    certificate.not_after.format("%Y-%m-%d")
+                ),
+                None => {
+                    println!("no PDF signing certificate yet: the first certificate creates one")
+                }
+            }
             for info in &keys.trusted {
                 println!(
                     "  {}  created {}{}",
@@ -463,7 +483,19 @@ fn key(command: &KeyCommand, global: &GlobalArgs, paths: &DataPaths) -> Result<(
             );
             Ok(())
         }
-        KeyCommand::Export { out } => {
+        KeyCommand::Export { out, x509: true } => {
+            let params = ExportKeyParams { out: out.clone() };
+            let exported = documents::export_certificate(paths, &params)?;
+            if global.json {
+                return print_json(&exported);
+            }
+            println!(
+                "wrote the PDF signing certificate {} (fingerprint {}) to {}",
+                exported.subject, exported.fingerprint, exported.file
+            );
+            Ok(())
+        }
+        KeyCommand::Export { out, x509: false } => {
             let params = ExportKeyParams { out: out.clone() };
             let exported = documents::export_key(paths, &params)?;
             if global.json {
