@@ -32,13 +32,40 @@ export function coalescePerFrame<T>(
   };
 }
 
+/**
+ * Benchmark-only switch (scripts/bench-desktop): with `localStorage['refurbdesk.benchmark.coalesce']`
+ * set to `off` when the feed starts, every station event re-renders the screen at once instead of
+ * once per frame, the peer the benchmark measures coalescing against. Off (coalescing on) by default.
+ */
+export const COALESCE_SWITCH_KEY = 'refurbdesk.benchmark.coalesce';
+
+/** How the feed hands changes to the screen: once per frame, unless the benchmark switch says off. */
+export function publisher<T>(deliver: (value: T) => void, storage: Pick<Storage, 'getItem'> | null): (value: T) => void {
+  let off = false;
+  try {
+    off = storage?.getItem(COALESCE_SWITCH_KEY) === 'off';
+  } catch {
+    // No storage: the default.
+  }
+  return off ? deliver : coalescePerFrame(deliver);
+}
+
+function localStorageOrNull(): Storage | null {
+  try {
+    return typeof window === 'undefined' ? null : window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
 export async function followStation(onChange: (benches: BenchView[]) => void): Promise<() => void> {
   let benches: BenchView[] = [];
   let erasing: ErasingSlot | null = null;
   let lastSeq = -1;
   let replayed = false;
   const early: Numbered[] = [];
-  const publish = coalescePerFrame(onChange);
+  // Read once, when the feed starts.
+  const publish = publisher(onChange, localStorageOrNull());
   const apply = (item: Numbered) => {
     if (item.seq <= lastSeq) return;
     lastSeq = item.seq;

@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use refurbdesk_bench_sim::{embedded_scenarios, Scenario, SimBench, SimError, SimOptions};
+use refurbdesk_bench_sim::{
+    embedded_scenarios, LoadSpec, LoadSpecError, Scenario, SimBench, SimError, SimOptions,
+};
 
 /// Running simulated benches; dropping this stops them and removes their links.
 pub struct SimulatedBenches {
@@ -32,12 +34,26 @@ pub enum SimulateError {
     },
     #[error(transparent)]
     Sim(#[from] SimError),
+    /// `REFURBDESK_SIM_LOAD` (benchmarks only) does not name a load.
+    #[error(transparent)]
+    Load(#[from] LoadSpecError),
 }
 
 impl SimulatedBenches {
-    /// Starts one bench per scenario (the built-in fixtures when `scenarios` is empty).
+    /// Starts one bench per scenario (the built-in fixtures when `scenarios` is empty, or, for
+    /// benchmarks, the generated load that `REFURBDESK_SIM_LOAD` names, e.g. `64x10`).
     pub fn start(scenarios: Vec<Scenario>, options: SimOptions) -> Result<Self, SimulateError> {
-        let scenarios = if scenarios.is_empty() {
+        let load = if scenarios.is_empty() {
+            LoadSpec::from_env()?
+        } else {
+            None
+        };
+        let scenarios = if let Some(load) = load {
+            load.scenarios().map_err(|source| SimulateError::Scenario {
+                name: format!("load {load}"),
+                source,
+            })?
+        } else if scenarios.is_empty() {
             embedded_scenarios()
                 .iter()
                 .map(|(name, text)| {

@@ -24,13 +24,15 @@
 
 mod bench;
 mod faults;
+mod load;
 mod pty;
 mod scenario;
 mod sim;
 
 pub use faults::{FaultKind, FaultSpec, FaultSpecError};
+pub use load::{LoadSpec, LoadSpecError, CHANGES_PER_CYCLE, LOAD_SLOTS_PER_BENCH};
 pub use scenario::{
-    BatteryFields, BenchIdentity, DeviceProfile, EraseMethod, EraseOutcome, EraseSpec,
+    BatteryFields, BenchIdentity, Churn, DeviceProfile, EraseMethod, EraseOutcome, EraseSpec,
     EraseWireFault, Expectations, ExpectedBatteryVerdict, ExpectedLockVerdict, IdentFields,
     LockFields, Scenario, ScenarioError, TestSpec, TimelineAction, TimelineStep, Timing,
 };

@@ -315,6 +315,27 @@ pub struct TimelineStep {
     pub slot: u16,
 }
 
+/// `[churn]`: every device of the bench is taken out and put back, over and over, for as long as
+/// the bench runs (a load for benchmarks). Device `i` of `n` (file order) starts its cycles at
+/// `i × period_ms / n`, so the slots' events spread over the period instead of coming together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Churn {
+    /// One cycle of a slot: its device is put in (`! INSERTED`) at the start of the cycle.
+    pub period_ms: u64,
+    /// How long the device stays in each cycle before it is taken out (`! REMOVED`).
+    pub in_ms: u64,
+}
+
+impl Churn {
+    /// When the device at `index` of `count` starts its first cycle, in scenario milliseconds.
+    pub fn offset_ms(&self, index: usize, count: usize) -> u64 {
+        if count == 0 {
+            return 0;
+        }
+        self.period_ms * index as u64 / count as u64
+    }
+}
+
 /// A validated bench scenario.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Scenario {
@@ -324,6 +345,7 @@ pub struct Scenario {
     devices: Vec<DeviceProfile>,
     /// Sorted by `at_ms`; steps at the same time keep their file order.
     timeline: Vec<TimelineStep>,
+    churn: Option<Churn>,
 }
 
 impl Scenario {
@@ -371,6 +393,11 @@ impl Scenario {
 
     pub fn timeline(&self) -> &[TimelineStep] {
         &self.timeline
+    }
+
+    /// The endless out-and-back of every device, when the scenario has a `[churn]` table.
+    pub fn churn(&self) -> Option<Churn> {
+        self.churn
     }
 
     /// The same bench under another serial number, so that many copies can run side by side.
@@ -553,6 +580,14 @@ struct RawScenario {
     devices: Vec<RawDevice>,
     #[serde(default)]
     timeline: Vec<RawStep>,
+    churn: Option<Spanned<RawChurn>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChurn {
+    period_ms: u64,
+    in_ms: u64,
 }
 
 #[derive(Deserialize)]
@@ -851,12 +886,48 @@ impl RawScenario {
             });
         }
 
+        let churn = match self.churn {
+            None => None,
+            Some(raw) => {
+                let span = raw.span();
+                let RawChurn { period_ms, in_ms } = raw.into_inner();
+                if in_ms == 0 || in_ms >= period_ms {
+                    return Err(fail(
+                        span,
+                        "churn.in_ms",
+                        format!(
+                            "in_ms = {in_ms} must be above 0 and below period_ms = {period_ms}: \
+                             each cycle puts the device in and takes it out again"
+                        ),
+                    ));
+                }
+                if !timeline.is_empty() {
+                    return Err(fail(
+                        span,
+                        "churn",
+                        "a scenario with [churn] moves every device itself; remove its \
+                         [[timeline]] steps"
+                            .to_owned(),
+                    ));
+                }
+                if devices.is_empty() {
+                    return Err(fail(
+                        span,
+                        "churn",
+                        "[churn] needs at least one [[device]] to move".to_owned(),
+                    ));
+                }
+                Some(Churn { period_ms, in_ms })
+            }
+        };
+
         Ok(Scenario {
             origin: origin.to_owned(),
             bench,
             timing,
             devices,
             timeline,
+            churn,
         })
     }
 }
@@ -1117,6 +1188,41 @@ tests = { wifi = "PASS", camera_rear = { outcome = "FAIL", detail = "no focus", 
         let text = format!("{MINIMAL}\n[[timeline]]\nat_ms = 10\naction = \"insert\"\nslot = 2\n");
         let (_, _, _, problem) = error_of(&text);
         assert!(problem.contains("no [[device]]"), "{problem}");
+    }
+
+    #[test]
+    fn churn_is_read_and_checked() {
+        let text = format!("{MINIMAL}\n[churn]\nperiod_ms = 300\nin_ms = 200\n");
+        let scenario = Scenario::from_toml(&text, "test.toml").expect("valid churn");
+        let churn = scenario.churn().expect("churn");
+        assert_eq!((churn.period_ms, churn.in_ms), (300, 200));
+        assert_eq!(
+            [
+                churn.offset_ms(0, 3),
+                churn.offset_ms(1, 3),
+                churn.offset_ms(2, 3)
+            ],
+            [0, 100, 200]
+        );
+        assert_eq!(
+            Scenario::from_toml(MINIMAL, "test.toml")
+                .expect("valid")
+                .churn(),
+            None
+        );
+
+        let text = format!("{MINIMAL}\n[churn]\nperiod_ms = 300\nin_ms = 300\n");
+        let (_, _, field, problem) = error_of(&text);
+        assert_eq!(field, "churn.in_ms");
+        assert!(problem.contains("below period_ms"), "{problem}");
+
+        let text = format!(
+            "{MINIMAL}\n[[timeline]]\nat_ms = 10\naction = \"remove\"\nslot = 1\n\
+             [churn]\nperiod_ms = 300\nin_ms = 100\n"
+        );
+        let (_, _, field, problem) = error_of(&text);
+        assert_eq!(field, "churn");
+        assert!(problem.contains("timeline"), "{problem}");
     }
 
     #[test]

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::bench::{BenchState, Scheduled, Timer};
 use crate::faults::{FaultDice, FaultKind, FaultSpec};
 use crate::pty::{place_link, remove_link, Pty};
-use crate::scenario::{EraseWireFault, Scenario, TimelineAction};
+use crate::scenario::{Churn, EraseWireFault, Scenario, TimelineAction};
 
 /// Why a simulated bench could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -318,6 +318,12 @@ enum Job {
     },
     Bench(Timer),
     Timeline(usize),
+    /// `[churn]`: the step of `slot`'s cycle number `cycle`.
+    Churn {
+        slot: u16,
+        cycle: u64,
+        action: TimelineAction,
+    },
     Delayed {
         power: u64,
         plug: u64,
@@ -372,6 +378,8 @@ struct Runner {
     pty: Option<Pty>,
     pty_quiet_until: Option<Instant>,
     splitter: LineSplitter,
+    /// When the bench started; timeline and churn times count from here.
+    started: Instant,
     queue: BinaryHeap<Entry>,
     next_seq: u64,
     /// Bumped by every reboot; work from an older power cycle is dropped.
@@ -401,6 +409,7 @@ impl Runner {
             pty: Some(pty),
             pty_quiet_until: None,
             splitter: LineSplitter::new(),
+            started: Instant::now(),
             queue: BinaryHeap::new(),
             next_seq: 0,
             power: 0,
@@ -409,10 +418,22 @@ impl Runner {
             commands,
             wake_listener,
         };
-        let started = Instant::now();
+        let started = runner.started;
         for (index, step) in scenario.timeline().iter().enumerate() {
             let at = runner.later(started, step.at_ms);
             runner.schedule_at(at, Job::Timeline(index));
+        }
+        if let Some(churn) = scenario.churn() {
+            let count = scenario.devices().len();
+            for (index, device) in scenario.devices().iter().enumerate() {
+                // A device in place at the start begins its first cycle already in.
+                let action = if device.present {
+                    TimelineAction::Remove
+                } else {
+                    TimelineAction::Insert
+                };
+                runner.schedule_churn(churn, index, count, device.slot, 0, action);
+            }
         }
         runner
     }
@@ -455,6 +476,36 @@ impl Runner {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.queue.push(Entry { at, seq, job });
+    }
+
+    /// Schedules a churn step at its place on the bench's clock (not after the previous step, so
+    /// that the cycles do not drift when the thread is late).
+    fn schedule_churn(
+        &mut self,
+        churn: Churn,
+        index: usize,
+        count: usize,
+        slot: u16,
+        cycle: u64,
+        action: TimelineAction,
+    ) {
+        let in_cycle = match action {
+            TimelineAction::Insert => 0,
+            TimelineAction::Remove => churn.in_ms,
+        };
+        let ms = churn
+            .offset_ms(index, count)
+            .saturating_add(churn.period_ms.saturating_mul(cycle))
+            .saturating_add(in_cycle);
+        let at = self.later(self.started, ms);
+        self.schedule_at(
+            at,
+            Job::Churn {
+                slot,
+                cycle,
+                action,
+            },
+        );
     }
 
     fn schedule_in(&mut self, ms: u64, job: Job) {
@@ -659,6 +710,32 @@ impl Runner {
                         tracing::debug!(%error, at_ms = step.at_ms, "timeline step skipped")
                     }
                 }
+            }
+            Job::Churn {
+                slot,
+                cycle,
+                action,
+            } => {
+                let scenario = self.state.scenario();
+                let count = scenario.devices().len();
+                let index = scenario.devices().iter().position(|d| d.slot == slot);
+                let (Some(churn), Some(index)) = (scenario.churn(), index) else {
+                    return;
+                };
+                let moved = match action {
+                    TimelineAction::Insert => self.state.insert(slot),
+                    TimelineAction::Remove => self.state.remove(slot),
+                };
+                match moved {
+                    Ok(event) => self.send(Message::Event(event), Role::Event),
+                    // A test moved the device itself in between; the cycle goes on regardless.
+                    Err(error) => tracing::debug!(%error, slot, "churn step skipped"),
+                }
+                let (cycle, action) = match action {
+                    TimelineAction::Insert => (cycle, TimelineAction::Remove),
+                    TimelineAction::Remove => (cycle + 1, TimelineAction::Insert),
+                };
+                self.schedule_churn(churn, index, count, slot, cycle, action);
             }
             Job::Delayed {
                 power,

@@ -283,6 +283,26 @@ impl DesktopSession {
         string(self.get(&format!("/element/{}/text", element.id))?)
     }
 
+    /// Presses and releases `key` (a character or a WebDriver key code such as `\u{E014}` for the
+    /// right arrow) on whatever has the focus, through the Actions API as a person's key would.
+    pub fn press_key(&self, key: char) -> Result<(), HarnessError> {
+        let key = key.to_string();
+        self.post(
+            "/actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+                {"type": "keyDown", "value": key},
+                {"type": "keyUp", "value": key}
+            ]}]}),
+        )
+        .map(|_| ())
+    }
+
+    /// The process id of the driver's process group leader (dbus-run-session); the app and
+    /// WebKit's processes are its descendants.
+    pub fn driver_pid(&self) -> u32 {
+        self.driver.id()
+    }
+
     /// Saves a PNG screenshot of the window at `path`.
     pub fn screenshot(&self, path: &Path) -> Result<(), HarnessError> {
         let encoded = string(self.get("/screenshot")?)?;
