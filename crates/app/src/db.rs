@@ -168,6 +168,7 @@ fn require_admin(paths: &DataPaths, operator: Option<&str>, pin: Option<&str>) -
         }
     };
     let actor = store.resolve_actor(operator, &os_user())?;
+    crate::workstation::check_named_bootstrap(&actor, operator)?;
     if actor.role != Role::Admin {
         return Err(Error::refused(format!(
             "operator {:?} is {} and may not restore the database; only an admin may",

@@ -1,0 +1,118 @@
+//! Messages that must be true and helpful, through the real binary: the exit code and the first
+//! line of stderr (issue 21, "Untrue or unhelpful today").
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+
+struct Station {
+    home: tempfile::TempDir,
+    db: PathBuf,
+}
+
+impl Station {
+    fn new() -> Station {
+        let home = tempfile::tempdir().expect("temporary home");
+        let db = home.path().join("station.sqlite");
+        Station { home, db }
+    }
+
+    /// The binary on this station's database, in a clean environment with no operating-system
+    /// user name in it (as in a service or a CI run).
+    fn cli(&self) -> Command {
+        let mut cmd = Command::cargo_bin("refurbdesk").expect("binary built");
+        cmd.env("XDG_DATA_HOME", self.home.path().join("share"))
+            .env("HOME", self.home.path())
+            .env_remove("USER")
+            .env_remove("LOGNAME")
+            .env_remove("USERNAME")
+            .env_remove("REFURBDESK_OPERATOR")
+            .env_remove("REFURBDESK_PIN")
+            .env_remove("NO_COLOR")
+            .env("REFURBDESK_DB", &self.db)
+            .env("LANG", "C");
+        cmd
+    }
+}
+
+/// Runs `cmd`, returning its exit code, stdout and stderr.
+fn run(cmd: &mut Command) -> (i32, String, String) {
+    let output = cmd.output().expect("runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. The name asked for is the name recorded, or the command refuses.
+
+#[test]
+fn a_named_operator_on_a_station_without_operators_is_refused_with_how_to_register_one() {
+    let station = Station::new();
+    let (code, _, stderr) = run(station.cli().env("REFURBDESK_OPERATOR", "tester").args([
+        "settings",
+        "set",
+        "organisation.name",
+        "Atelier",
+    ]));
+    assert_eq!(code, 7, "{stderr}");
+    let line = first_line(&stderr);
+    assert!(
+        line.contains("no operator is registered on this station yet, so \"tester\" cannot act"),
+        "{line}"
+    );
+    assert!(
+        line.contains("refurbdesk operator add tester --role admin"),
+        "{line}"
+    );
+
+    // That command works with the same environment, and from then on tester is recorded.
+    let (code, _, stderr) = run(station.cli().env("REFURBDESK_OPERATOR", "tester").args([
+        "operator", "add", "tester", "--role", "admin",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        !stderr.contains(" operator acts as admin"),
+        "the OS user is named, never a made-up \"operator\": {stderr}"
+    );
+    let (code, _, stderr) = run(station.cli().env("REFURBDESK_OPERATOR", "tester").args([
+        "settings",
+        "set",
+        "organisation.name",
+        "Atelier",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let conn = rusqlite::Connection::open(&station.db).expect("database");
+    let actors: Vec<String> = conn
+        .prepare("SELECT operator FROM audit_log WHERE entity = 'setting'")
+        .expect("query")
+        .query_map([], |row| row.get(0))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("actors");
+    assert_eq!(actors, ["tester"]);
+}
+
+#[test]
+fn without_user_variables_the_bootstrap_admin_is_the_account_name() {
+    let station = Station::new();
+    let (code, _, stderr) = run(station
+        .cli()
+        .args(["operator", "add", "boss", "--role", "admin"]));
+    assert_eq!(code, 0, "{stderr}");
+    let account = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .expect("id runs");
+    let account = String::from_utf8_lossy(&account.stdout).trim().to_owned();
+    assert!(
+        first_line(&stderr).contains(&format!("so {account} acts as admin")),
+        "{stderr}"
+    );
+}
