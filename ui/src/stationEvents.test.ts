@@ -26,6 +26,7 @@ function report(
       cycles: null,
       soh_source: null,
       reported_soh_pct: null,
+      soh_pct_exact: null,
       reasons: [],
       ...battery,
     },

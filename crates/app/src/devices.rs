@@ -105,6 +105,14 @@ pub fn list(ws: &Workstation, params: DevicesParams) -> Result<DevicesPage> {
             }
         }
     };
+    let rows: Vec<DeviceRow> = rows
+        .into_iter()
+        .map(|row| DeviceRow {
+            // Shown as people read it: rounded down, never better than its verdict.
+            soh_pct: row.soh_pct.map(refurbdesk_domain::soh_pct_shown),
+            ..row
+        })
+        .collect();
     let next_after = rows
         .last()
         .filter(|_| params.limit > 0 && rows.len() == params.limit as usize)
@@ -382,7 +390,7 @@ fn intake_view(intake: &IntakeRecord, lang: Lang) -> IntakeView {
             cycles: battery.reading.cycles,
             cycle_limit: battery.cycle_limit,
             // Down, never up: 84.96 % below an 85 % threshold must not show as 85.0.
-            soh_pct: battery.soh_pct.map(|soh| (soh * 10.0).floor() / 10.0),
+            soh_pct: battery.soh_pct_display(),
             verdict: battery.verdict.as_str().to_owned(),
             reasons: battery.reasons_in(lang),
         },

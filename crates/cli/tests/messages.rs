@@ -116,3 +116,59 @@ fn without_user_variables_the_bootstrap_admin_is_the_account_name() {
         "{stderr}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// 2. A state of health shown never contradicts its verdict.
+
+fn edge_cases() -> refurbdesk_bench_sim::Scenario {
+    let (name, text) = refurbdesk_bench_sim::embedded_scenarios()
+        .iter()
+        .find(|(file, _)| *file == "edge-cases.toml")
+        .expect("fixture exists");
+    refurbdesk_bench_sim::Scenario::from_toml(text, name).expect("scenario")
+}
+
+#[test]
+fn a_battery_just_under_the_threshold_shows_rounded_down_beside_replace() {
+    use refurbdesk_bench_sim::{SimBench, SimOptions};
+    let station = Station::new();
+    let link = station.home.path().join("bench");
+    let _bench = SimBench::start(edge_cases(), &link, SimOptions::default()).expect("bench");
+    let port = link.to_str().expect("utf-8 path");
+
+    // Slot 2: 2548 / 2999 mAh = 84.96 %, below the 85 % threshold.
+    let (code, stdout, stderr) = run(station
+        .cli()
+        .args(["intake", "--port", port, "--slot", "2"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("battery 84.9 % replace"),
+        "never 85.0 beside replace: {stdout}"
+    );
+    assert!(!stdout.contains("85.0"), "{stdout}");
+
+    let (code, stdout, stderr) = run(station
+        .cli()
+        .args(["intake", "--port", port, "--slot", "2", "--json"]));
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
+    assert_eq!(json["battery"]["soh_pct"], 84.9);
+    assert_eq!(json["battery"]["verdict"], "replace");
+    let exact = json["battery"]["soh_pct_exact"].as_f64().expect("exact figure");
+    assert!((exact - 2548.0 * 100.0 / 2999.0).abs() < 1e-9, "{exact}");
+
+    // Slot 1: exactly 85.0 % passes, and shows as 85.0.
+    let (code, stdout, stderr) = run(station
+        .cli()
+        .args(["intake", "--port", port, "--slot", "1", "--json"]));
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
+    assert_eq!(json["battery"]["soh_pct"], 85.0);
+    assert_eq!(json["battery"]["verdict"], "pass");
+
+    // The device list shows the same figures.
+    let (code, stdout, stderr) = run(station.cli().args(["devices"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("replace (84.9%)"), "{stdout}");
+    assert!(stdout.contains("pass (85.0%)"), "{stdout}");
+}
