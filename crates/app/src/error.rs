@@ -400,7 +400,8 @@ impl From<refurbdesk_store::StoreError> for Error {
             S::UnknownCertificate { .. } => Some(Hint::ListRecords {
                 what: RecordKind::Certificates,
             }),
-            S::Corrupt { .. } => Some(Hint::CheckDatabase),
+            S::Corrupt { .. } | S::Sqlite(_) => Some(Hint::CheckDatabase),
+            S::Damaged { .. } | S::NotADatabase { .. } => Some(Hint::RestoreBackup),
             _ => None,
         };
         let error = Error::from_error(code, &error);

@@ -172,3 +172,79 @@ fn a_battery_just_under_the_threshold_shows_rounded_down_beside_replace() {
     assert!(stdout.contains("replace (84.9%)"), "{stdout}");
     assert!(stdout.contains("pass (85.0%)"), "{stdout}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// 3. Advice that names real commands; a damaged database said to be damaged; exit codes as
+//    docs/cli.md says.
+
+/// A real station database, then its pages after the first overwritten: SQLite reads the header
+/// and finds the rest malformed.
+fn damaged_database(station: &Station, file: &std::path::Path) {
+    let (code, _, stderr) = run(station
+        .cli()
+        .env("REFURBDESK_DB", file)
+        .args(["operator", "add", "boss", "--role", "admin"]));
+    assert_eq!(code, 0, "{stderr}");
+    let mut bytes = std::fs::read(file).expect("database");
+    for byte in bytes.iter_mut().skip(4096).step_by(7) {
+        *byte = 0x55;
+    }
+    std::fs::write(file, bytes).expect("damaged");
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+    }
+}
+
+#[test]
+fn a_damaged_database_is_called_damaged_with_how_to_restore_it() {
+    let station = Station::new();
+    damaged_database(&station, &station.db);
+    let (code, _, stderr) = run(station.cli().args(["devices"]));
+    assert_eq!(code, 8, "{stderr}");
+    let line = first_line(&stderr);
+    assert!(line.contains("is a damaged Refurbdesk database"), "{line}");
+    assert!(line.contains("`refurbdesk db restore FILE`"), "{line}");
+    assert!(!line.contains("check that the folder exists"), "{line}");
+}
+
+#[test]
+fn restoring_a_damaged_or_foreign_backup_fails_its_check_with_exit_1() {
+    let station = Station::new();
+    let (code, _, stderr) = run(station
+        .cli()
+        .args(["operator", "add", "boss", "--role", "admin"]));
+    assert_eq!(code, 0, "{stderr}");
+
+    let damaged = station.home.path().join("damaged.bak");
+    damaged_database(&station, &damaged);
+    let random = station.home.path().join("random.bak");
+    std::fs::write(&random, vec![0x42_u8; 20_000]).expect("random file");
+    for backup in [&damaged, &random] {
+        let (code, _, stderr) = run(station
+            .cli()
+            .args(["--operator", "boss", "db", "restore"])
+            .arg(backup));
+        assert_eq!(code, 1, "{}: {stderr}", backup.display());
+        assert!(
+            first_line(&stderr).contains(&backup.display().to_string()),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn store_messages_name_no_command_that_does_not_exist() {
+    use refurbdesk_store::StoreError;
+    let corrupt = StoreError::Corrupt {
+        location: "intakes.tests_json".into(),
+        detail: "not JSON".into(),
+    };
+    let sqlite = StoreError::Sqlite(rusqlite::Error::InvalidQuery);
+    for error in [corrupt, sqlite] {
+        let text = error.to_string();
+        assert!(!text.contains("store check"), "{text}");
+        // The terminal's advice names the real command.
+        let told = refurbdesk_app::Error::from(error).tell(refurbdesk_app::Door::Terminal);
+        assert!(told.contains("`refurbdesk db check`"), "{told}");
+    }
+}

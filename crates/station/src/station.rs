@@ -114,6 +114,8 @@ pub enum StationEvent {
         will_retry: bool,
         /// The device left its slot: nothing to record, and nothing wrong with the station.
         removed: bool,
+        /// The bench was read, but the reading could not be written to the database.
+        unrecorded: bool,
     },
 }
 
@@ -124,6 +126,8 @@ pub struct StationSummary {
     pub benches: usize,
     pub recorded: usize,
     pub failed: usize,
+    /// Of the failed, those read from the bench but not written to the database.
+    pub unrecorded: usize,
 }
 
 /// Stops a running station.
@@ -197,9 +201,10 @@ pub async fn run_station(
                         summary.recorded += 1;
                         phases.insert((port.clone(), *slot), SlotPhase::Recorded);
                     }
-                    StationEvent::IntakeFailed { port, slot, will_retry, removed, .. } => {
+                    StationEvent::IntakeFailed { port, slot, will_retry, removed, unrecorded, .. } => {
                         if !will_retry && !removed {
                             summary.failed += 1;
+                            summary.unrecorded += usize::from(*unrecorded);
                             phases.insert((port.clone(), *slot), SlotPhase::Failed);
                         }
                     }
@@ -236,6 +241,8 @@ struct IntakeDone {
     removed: bool,
     /// The bench went away mid-intake: the slot is intaken again once it is back (`resync`).
     disconnected: bool,
+    /// The bench was read but the database did not take the reading.
+    unrecorded: bool,
 }
 
 /// Follows one bench for the station's life: connects (and keeps trying while the port is missing),
@@ -538,6 +545,7 @@ impl BenchFollower {
                                 retry: false,
                                 removed: false,
                                 disconnected: false,
+                                unrecorded: false,
                             }
                         }
                         Ok(Err(error)) => IntakeDone {
@@ -546,6 +554,7 @@ impl BenchFollower {
                             retry: false,
                             removed: false,
                             disconnected: false,
+                            unrecorded: true,
                         },
                         Err(join) => IntakeDone {
                             slot,
@@ -553,6 +562,7 @@ impl BenchFollower {
                             retry: false,
                             removed: false,
                             disconnected: false,
+                            unrecorded: true,
                         },
                     }
                 }
@@ -576,6 +586,7 @@ impl BenchFollower {
                         retry: transient && attempts_left,
                         removed,
                         disconnected,
+                        unrecorded: false,
                     }
                 }
             };
@@ -609,6 +620,7 @@ impl BenchFollower {
                     error,
                     will_retry: true,
                     removed: false,
+                    unrecorded: false,
                 });
                 self.set_phase(slot, SlotPhase::Unknown, None);
             }
@@ -623,6 +635,7 @@ impl BenchFollower {
                     error,
                     will_retry: occupied,
                     removed: true,
+                    unrecorded: false,
                 });
                 if occupied {
                     self.start_intake(slot, again, true);
@@ -638,6 +651,7 @@ impl BenchFollower {
                     error,
                     will_retry: done.retry,
                     removed: false,
+                    unrecorded: done.unrecorded,
                 });
                 if done.retry {
                     self.start_intake(slot, again, false);

@@ -9,4 +9,8 @@ export type StationEvent = { "event": "bench_waiting", port: string, reason: str
 /**
  * The device left its slot: nothing to record, and nothing wrong with the station.
  */
-removed: boolean, };
+removed: boolean, 
+/**
+ * The bench was read, but the reading could not be written to the database.
+ */
+unrecorded: boolean, };
