@@ -231,6 +231,16 @@ pub fn judge(summary: &StationSummary) -> Result<()> {
             summary.unrecorded, summary.failed
         )));
     }
+    if !summary.unreachable.is_empty() {
+        return Err(Error::new(
+            ErrorCode::BenchUnreachable,
+            format!(
+                "no bench answered at {} after every attempt; check that the bench is powered \
+                 and plugged in, and that the port is right",
+                summary.unreachable.join(", ")
+            ),
+        ));
+    }
     if summary.failed > 0 {
         return Err(Error::not_found(format!(
             "{} intake(s) failed and recorded nothing; see the lines above for each slot",
@@ -270,10 +280,16 @@ mod judge_tests {
             recorded: 0,
             failed: 3,
             unrecorded: 3,
+            unreachable: Vec::new(),
         };
         assert_eq!(judge(&summary).unwrap_err().code, ErrorCode::Data);
         summary.unrecorded = 0;
         assert_eq!(judge(&summary).unwrap_err().code, ErrorCode::NotFound);
+        summary.unreachable = vec!["/dev/ttyUSB9".to_owned()];
+        let error = judge(&summary).unwrap_err();
+        assert_eq!(error.code, ErrorCode::BenchUnreachable);
+        assert!(error.message.contains("/dev/ttyUSB9"), "{error}");
+        summary.unreachable.clear();
         summary.failed = 0;
         assert!(judge(&summary).is_ok());
     }

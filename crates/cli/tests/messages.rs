@@ -248,3 +248,21 @@ fn store_messages_name_no_command_that_does_not_exist() {
         assert!(told.contains("`refurbdesk db check`"), "{told}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 4. A station told to stop when idle stops when no bench can be reached.
+
+#[test]
+fn a_station_until_idle_with_no_bench_exits_3_naming_the_port() {
+    let station = Station::new();
+    let port = station.home.path().join("no-such-bench");
+    let (code, stdout, stderr) = run(station
+        .cli()
+        .args(["station", "--until-idle", "--port"])
+        .arg(&port));
+    assert_eq!(code, 3, "{stdout}\n{stderr}");
+    let line = first_line(&stderr);
+    assert!(line.contains("no bench answered at"), "{line}");
+    assert!(line.contains(&port.display().to_string()), "{line}");
+    assert!(stdout.contains("no longer waiting"), "{stdout}");
+}

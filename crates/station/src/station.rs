@@ -35,6 +35,9 @@ pub struct StationConfig {
     pub until_idle: bool,
     /// How often a failed intake is tried again while the device stays in its slot.
     pub intake_attempts: u32,
+    /// With `until_idle`, how often a bench that cannot be reached is tried (500 ms apart)
+    /// before the station stops waiting for it; a station that runs on waits for ever.
+    pub connect_attempts: u32,
 }
 
 impl StationConfig {
@@ -47,6 +50,7 @@ impl StationConfig {
             idle_after: Duration::from_secs(2),
             until_idle: false,
             intake_attempts: 3,
+            connect_attempts: 6,
         }
     }
 }
@@ -82,6 +86,13 @@ pub enum StationEvent {
     BenchWaiting {
         port: String,
         reason: String,
+    },
+    /// With `until_idle`: no bench answered at the port after every attempt; the station stops
+    /// waiting for it.
+    BenchUnreachable {
+        port: String,
+        reason: String,
+        attempts: u32,
     },
     BenchReady {
         port: String,
@@ -128,6 +139,8 @@ pub struct StationSummary {
     pub failed: usize,
     /// Of the failed, those read from the bench but not written to the database.
     pub unrecorded: usize,
+    /// With `until_idle`, the ports where no bench answered after every attempt.
+    pub unreachable: Vec<String>,
 }
 
 /// Stops a running station.
@@ -209,6 +222,11 @@ pub async fn run_station(
                         }
                     }
                     StationEvent::BenchWaiting { .. } => {}
+                    StationEvent::BenchUnreachable { port, .. } => {
+                        // Nothing more will come from it: idle may be reached without it.
+                        ready.insert(port.clone(), true);
+                        summary.unreachable.push(port.clone());
+                    }
                 }
                 if events.send(event).is_err() {
                     tracing::debug!("station event listener gone");
@@ -256,10 +274,20 @@ async fn follow_bench(
 ) {
     let port_name = port.display().to_string();
     let mut told_waiting = false;
+    let mut attempts = 0;
     let link = loop {
+        attempts += 1;
         match BenchLink::connect(&port, config.link).await {
             Ok((link, _hello)) => break link,
             Err(error) => {
+                if config.until_idle && attempts >= config.connect_attempts {
+                    let _ = out.send(StationEvent::BenchUnreachable {
+                        port: port_name.clone(),
+                        reason: error.to_string(),
+                        attempts,
+                    });
+                    return;
+                }
                 if !told_waiting {
                     told_waiting = true;
                     let _ = out.send(StationEvent::BenchWaiting {

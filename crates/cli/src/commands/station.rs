@@ -105,6 +105,13 @@ fn print_event(event: &StationEvent, json: bool) {
         StationEvent::BenchWaiting { port, reason } => {
             format!("{port}: waiting for the bench — {reason}")
         }
+        StationEvent::BenchUnreachable {
+            port,
+            reason,
+            attempts,
+        } => {
+            format!("{port}: no bench after {attempts} attempts, no longer waiting — {reason}")
+        }
         StationEvent::BenchReady {
             port,
             serial,
