@@ -73,9 +73,10 @@ fn a_named_operator_on_a_station_without_operators_is_refused_with_how_to_regist
     );
 
     // That command works with the same environment, and from then on tester is recorded.
-    let (code, _, stderr) = run(station.cli().env("REFURBDESK_OPERATOR", "tester").args([
-        "operator", "add", "tester", "--role", "admin",
-    ]));
+    let (code, _, stderr) = run(station
+        .cli()
+        .env("REFURBDESK_OPERATOR", "tester")
+        .args(["operator", "add", "tester", "--role", "admin"]));
     assert_eq!(code, 0, "{stderr}");
     assert!(
         !stderr.contains(" operator acts as admin"),
@@ -154,7 +155,9 @@ fn a_battery_just_under_the_threshold_shows_rounded_down_beside_replace() {
     let json: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
     assert_eq!(json["battery"]["soh_pct"], 84.9);
     assert_eq!(json["battery"]["verdict"], "replace");
-    let exact = json["battery"]["soh_pct_exact"].as_f64().expect("exact figure");
+    let exact = json["battery"]["soh_pct_exact"]
+        .as_f64()
+        .expect("exact figure");
     assert!((exact - 2548.0 * 100.0 / 2999.0).abs() < 1e-9, "{exact}");
 
     // Slot 1: exactly 85.0 % passes, and shows as 85.0.
@@ -265,4 +268,44 @@ fn a_station_until_idle_with_no_bench_exits_3_naming_the_port() {
     assert!(line.contains("no bench answered at"), "{line}");
     assert!(line.contains(&port.display().to_string()), "{line}");
     assert!(stdout.contains("no longer waiting"), "{stdout}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. cert verify says what a file is not.
+
+#[test]
+fn cert_verify_says_what_a_non_document_is_not() {
+    let station = Station::new();
+    let dir = station.home.path();
+    let plain_pdf = dir.join("letter.pdf");
+    std::fs::write(
+        &plain_pdf,
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n\
+          2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n\
+          trailer<</Root 1 0 R>>\n%%EOF\n",
+    )
+    .expect("pdf");
+    let random = dir.join("random.bin");
+    std::fs::write(
+        &random,
+        (0..4096_u32)
+            .map(|i| (i * 7919 % 251) as u8)
+            .collect::<Vec<_>>(),
+    )
+    .expect("random");
+    let text = dir.join("notes.txt");
+    std::fs::write(&text, "shopping list: bread, milk\n").expect("text");
+
+    let cases = [
+        (&plain_pdf, "this PDF carries no Refurbdesk seal"),
+        (&random, "neither a PDF nor a JSON export"),
+        (&text, "neither a PDF nor a JSON export"),
+    ];
+    for (file, says) in cases {
+        let (code, _, stderr) = run(station.cli().args(["cert", "verify"]).arg(file));
+        assert_eq!(code, 1, "{}: {stderr}", file.display());
+        let line = first_line(&stderr);
+        assert!(line.contains(says), "{}: {line}", file.display());
+        assert!(!line.contains("JSON line"), "{line}");
+    }
 }
