@@ -309,3 +309,26 @@ fn cert_verify_says_what_a_non_document_is_not() {
         assert!(!line.contains("JSON line"), "{line}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 6. Log lines carry no colour codes into a pipe; the error is the last line.
+
+#[test]
+fn log_lines_into_a_pipe_have_no_colour_and_the_error_comes_last() {
+    let station = Station::new();
+    let missing = station.home.path().join("missing.pdf");
+    let (code, _, stderr) = run(station
+        .cli()
+        .env("REFURBDESK_LOG", "debug")
+        .args(["cert", "verify"])
+        .arg(&missing));
+    assert_eq!(code, 4, "{stderr}");
+    assert!(stderr.lines().count() >= 2, "log lines first: {stderr}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no ANSI codes in a pipe: {stderr:?}"
+    );
+    let last = stderr.lines().last().unwrap_or("");
+    assert!(last.starts_with("refurbdesk: cannot read"), "{last}");
+    assert!(last.contains("missing.pdf"), "{last}");
+}
