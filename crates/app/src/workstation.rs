@@ -92,17 +92,31 @@ impl Workstation {
         })
     }
 
-    /// Opens the database of a command that only reads or checks it: a missing file is
-    /// "not found", never silently created as a new, empty station.
+    /// Opens the database of a command that reads, checks or adds to records that must already
+    /// be there: a missing file is "not found", never silently created as a new, empty station.
     pub fn open_existing(paths: DataPaths, operator: Option<String>) -> Result<Self, Error> {
         if !paths.database.exists() {
             return Err(Error::not_found(format!(
-                "there is no database at {}",
+                "there is no database at {}; this command does not create one (the first \
+                 intake, station run, erasure, operator or setting does)",
                 paths.database.display()
             ))
             .with_hint(Hint::ChooseDatabase));
         }
         Self::open(paths, operator)
+    }
+
+    /// Opens the database of a command that creates data, creating the database (and its
+    /// folder) when there is none; the flag says it was created, so the door can say so.
+    pub fn open_or_create(
+        paths: DataPaths,
+        operator: Option<String>,
+    ) -> Result<(Self, bool), Error> {
+        let created = !paths.database.exists();
+        if created {
+            paths.create_dirs()?;
+        }
+        Ok((Self::open(paths, operator)?, created))
     }
 
     /// The operator acting, checked against the store's register (enabled, known) and, when

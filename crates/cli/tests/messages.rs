@@ -49,6 +49,12 @@ fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or("")
 }
 
+/// The error a failed command printed: always the last line of stderr, after any log line or
+/// notice (such as "created a new database at …").
+fn error_line(text: &str) -> &str {
+    text.lines().last().unwrap_or("")
+}
+
 // ---------------------------------------------------------------------------------------------
 // 1. The name asked for is the name recorded, or the command refuses.
 
@@ -62,7 +68,7 @@ fn a_named_operator_on_a_station_without_operators_is_refused_with_how_to_regist
         "Atelier",
     ]));
     assert_eq!(code, 7, "{stderr}");
-    let line = first_line(&stderr);
+    let line = error_line(&stderr);
     assert!(
         line.contains("no operator is registered on this station yet, so \"tester\" cannot act"),
         "{line}"
@@ -113,7 +119,7 @@ fn without_user_variables_the_bootstrap_admin_is_the_account_name() {
         .expect("id runs");
     let account = String::from_utf8_lossy(&account.stdout).trim().to_owned();
     assert!(
-        first_line(&stderr).contains(&format!("so {account} acts as admin")),
+        stderr.contains(&format!("so {account} acts as admin")),
         "{stderr}"
     );
 }
@@ -264,7 +270,7 @@ fn a_station_until_idle_with_no_bench_exits_3_naming_the_port() {
         .args(["station", "--until-idle", "--port"])
         .arg(&port));
     assert_eq!(code, 3, "{stdout}\n{stderr}");
-    let line = first_line(&stderr);
+    let line = error_line(&stderr);
     assert!(line.contains("no bench answered at"), "{line}");
     assert!(line.contains(&port.display().to_string()), "{line}");
     assert!(stdout.contains("no longer waiting"), "{stdout}");
@@ -331,4 +337,42 @@ fn log_lines_into_a_pipe_have_no_colour_and_the_error_comes_last() {
     let last = stderr.lines().last().unwrap_or("");
     assert!(last.starts_with("refurbdesk: cannot read"), "{last}");
     assert!(last.contains("missing.pdf"), "{last}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Only commands that create data create a database, and they say so.
+
+#[test]
+fn commands_that_only_read_never_create_a_database_and_creating_ones_say_so() {
+    let station = Station::new();
+    let folder = station.home.path().join("not-yet");
+    let db = folder.join("station.sqlite");
+    for args in [
+        vec!["devices"],
+        vec!["grade", "--device", "356728114587211", "--partial"],
+        vec!["db", "check"],
+        vec!["cert", "list"],
+        vec!["qa", "list"],
+    ] {
+        let (code, _, stderr) = run(station.cli().env("REFURBDESK_DB", &db).args(&args));
+        assert_eq!(code, 4, "{args:?}: {stderr}");
+        let line = first_line(&stderr);
+        assert!(
+            line.contains(&format!("there is no database at {}", db.display())),
+            "{args:?}: {line}"
+        );
+        assert!(!folder.exists(), "{args:?} created {}", folder.display());
+    }
+
+    let set = ["settings", "set", "organisation.name", "Atelier"];
+    let (code, _, stderr) = run(station.cli().env("REFURBDESK_DB", &db).args(set));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        first_line(&stderr),
+        format!("refurbdesk: created a new database at {}", db.display())
+    );
+    assert!(db.is_file());
+    let (code, _, stderr) = run(station.cli().env("REFURBDESK_DB", &db).args(set));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("created a new database"), "{stderr}");
 }

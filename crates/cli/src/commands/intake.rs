@@ -33,7 +33,7 @@ pub struct IntakeArgs {
 }
 
 pub fn run(args: &IntakeArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
-    let mut ws = super::acting(paths, global)?;
+    let mut ws = super::acting_creating(paths, global)?;
     let done = intake::run(
         &mut ws,
         IntakeParams {
