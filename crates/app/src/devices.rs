@@ -61,7 +61,8 @@ pub use refurbdesk_store::DeviceRow;
 #[ts(export)]
 pub struct DevicesPage {
     pub rows: Vec<DeviceRow>,
-    /// When the page is full, the `after` that gives the next one.
+    /// When more devices match than the page holds, the `after` that gives the next page
+    /// (`None`: this page ends the list).
     pub next_after: Option<Uuid>,
 }
 
@@ -84,7 +85,8 @@ pub fn list(ws: &Workstation, params: DevicesParams) -> Result<DevicesPage> {
         operator: params.by,
         outcome: params.outcome.map(|outcome| outcome.as_str().to_owned()),
         listing_grade: params.grade.map(|grade| grade.as_str().to_owned()),
-        limit: (params.limit > 0).then_some(params.limit),
+        // One row more than asked tells whether more exist, without counting them all.
+        limit: (params.limit > 0).then_some(params.limit.saturating_add(1)),
         offset: params.offset,
         after,
     };
@@ -105,18 +107,21 @@ pub fn list(ws: &Workstation, params: DevicesParams) -> Result<DevicesPage> {
             }
         }
     };
+    let more = params.limit > 0 && rows.len() > params.limit as usize;
     let rows: Vec<DeviceRow> = rows
         .into_iter()
+        .take(if more {
+            params.limit as usize
+        } else {
+            usize::MAX
+        })
         .map(|row| DeviceRow {
             // Shown as people read it: rounded down, never better than its verdict.
             soh_pct: row.soh_pct.map(refurbdesk_domain::soh_pct_shown),
             ..row
         })
         .collect();
-    let next_after = rows
-        .last()
-        .filter(|_| params.limit > 0 && rows.len() == params.limit as usize)
-        .map(|last| last.last_intake_id);
+    let next_after = rows.last().filter(|_| more).map(|last| last.last_intake_id);
     Ok(DevicesPage { rows, next_after })
 }
 

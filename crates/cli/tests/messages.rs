@@ -376,3 +376,61 @@ fn commands_that_only_read_never_create_a_database_and_creating_ones_say_so() {
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("created a new database"), "{stderr}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// 8. The device list says when more devices match than it shows; its columns stay aligned
+//    with wide characters.
+
+#[test]
+fn the_device_list_says_when_more_match_and_keeps_columns_aligned_with_cjk_names() {
+    use refurbdesk_bench_sim::{SimBench, SimOptions};
+    let station = Station::new();
+    let link = station.home.path().join("bench");
+    let _bench = SimBench::start(edge_cases(), &link, SimOptions::default()).expect("bench");
+    let port = link.to_str().expect("utf-8 path");
+    // Slot 5 holds the Redmi Note 12 – 日本版.
+    for slot in ["1", "2", "5"] {
+        let (code, _, stderr) = run(station
+            .cli()
+            .args(["intake", "--port", port, "--slot", slot]));
+        assert_eq!(code, 0, "slot {slot}: {stderr}");
+    }
+
+    let (code, stdout, stderr) = run(station.cli().args(["devices", "--limit", "2", "--json"]));
+    assert_eq!(code, 0, "{stderr}");
+    let rows: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON array");
+    let rows = rows.as_array().expect("an array");
+    assert_eq!(rows.len(), 2);
+    let last = rows[1]["last_intake_id"].as_str().expect("id");
+    let line = first_line(&stderr);
+    assert!(line.contains("more match"), "{line}");
+    assert!(line.contains(&format!("--after {last}")), "{line}");
+    assert!(line.contains("--limit 0"), "{line}");
+
+    // The next page ends the list: nothing said.
+    let (code, stdout, stderr) = run(station
+        .cli()
+        .args(["devices", "--limit", "2", "--after", last]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 2, "header and one row: {stdout}");
+    assert!(!stderr.contains("more match"), "{stderr}");
+    // Exactly as many as the limit: nothing more to say either.
+    let (_, _, stderr) = run(station.cli().args(["devices", "--limit", "3"]));
+    assert!(!stderr.contains("more match"), "{stderr}");
+
+    // Every row's columns start where the header's do, counted in display columns.
+    let (code, stdout, stderr) = run(station.cli().args(["devices"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("日本版"), "{stdout}");
+    let column_of = |line: &str, byte: usize| unicode_width::UnicodeWidthStr::width(&line[..byte]);
+    let header = first_line(&stdout);
+    let battery_at = column_of(header, header.find("BATTERY").expect("header"));
+    for line in stdout.lines().skip(1) {
+        let verdict = ["pass (", "replace (", "consumed ("]
+            .iter()
+            .filter_map(|word| line.find(word))
+            .min()
+            .expect("a battery cell");
+        assert_eq!(column_of(line, verdict), battery_at, "{line}");
+    }
+}
