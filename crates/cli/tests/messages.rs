@@ -434,3 +434,52 @@ fn the_device_list_says_when_more_match_and_keeps_columns_aligned_with_cjk_names
         assert_eq!(column_of(line, verdict), battery_at, "{line}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 9. Folders of simulated ports left by killed stations are removed on the next start.
+
+#[test]
+fn a_station_start_removes_the_port_folders_of_stations_that_are_gone() {
+    let station = Station::new();
+    let temp = station.home.path().join("tmp");
+    std::fs::create_dir_all(&temp).expect("tmp");
+    // A killed station's folder, with its pid recorded and a dangling link.
+    let killed = temp.join("refurbdesk-benches-2147483646-1");
+    std::fs::create_dir_all(&killed).expect("folder");
+    std::fs::write(killed.join("pid"), "2147483646").expect("pid");
+    std::os::unix::fs::symlink("/dev/pts/999999", killed.join("bench1")).expect("link");
+    // One from before pid files: the pid is in its name.
+    let older = temp.join("refurbdesk-benches-2147483645-2");
+    std::fs::create_dir_all(&older).expect("folder");
+    // A running station's (this test process stands for it): kept.
+    let running = temp.join(format!("refurbdesk-benches-{}-3", std::process::id()));
+    std::fs::create_dir_all(&running).expect("folder");
+    std::fs::write(running.join("pid"), std::process::id().to_string()).expect("pid");
+    // Something else of the same prefix that is not a folder: kept.
+    let file = temp.join("refurbdesk-benches-notes");
+    std::fs::write(&file, "x").expect("file");
+
+    let scenario = station.home.path().join("empty.toml");
+    std::fs::write(
+        &scenario,
+        "[bench]\nvendor = \"Acme\"\nmodel = \"E-1\"\nserial = \"E1-0001\"\nfw = \"1.0\"\nslots = 1\n",
+    )
+    .expect("scenario");
+    let (code, stdout, stderr) = run(station
+        .cli()
+        .env("TMPDIR", &temp)
+        .args(["station", "--until-idle", "--scenario"])
+        .arg(&scenario));
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(!killed.exists(), "the killed station's folder stays");
+    assert!(!older.exists(), "the older folder stays");
+    assert!(running.is_dir(), "a running station's folder was removed");
+    assert!(file.is_file());
+    // And the station removed its own folder when it stopped.
+    let left: Vec<_> = std::fs::read_dir(&temp)
+        .expect("tmp")
+        .flatten()
+        .map(|entry| entry.file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "{left:?}");
+}
