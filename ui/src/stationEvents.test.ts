@@ -26,6 +26,7 @@ function report(
       cycles: null,
       soh_source: null,
       reported_soh_pct: null,
+      soh_pct_exact: null,
       reasons: [],
       ...battery,
     },
@@ -94,7 +95,7 @@ describe('applyStationEvent', () => {
   it('a failed intake leaves its message on the slot', () => {
     const [bench] = play([
       ready,
-      { event: 'intake_failed', port, bench: 'PB8-0042', slot: 2, error: 'removed during intake', will_retry: false, removed: true },
+      { event: 'intake_failed', port, bench: 'PB8-0042', slot: 2, error: 'removed during intake', will_retry: false, removed: true, unrecorded: false },
     ]);
     expect(bench?.slots.find((s) => s.slot === 2)?.message).toBe('removed during intake');
   });

@@ -60,6 +60,9 @@ export function applyStationEvent(benches: readonly BenchView[], event: StationE
   switch (event.event) {
     case 'bench_waiting':
       return withBench(benches, event.port, (b) => ({ ...b, state: 'connecting' }));
+    case 'bench_unreachable':
+      // Only a station that stops when idle gives up on a bench; the tile keeps saying so.
+      return withBench(benches, event.port, (b) => ({ ...b, state: 'connecting' }));
     case 'bench_ready':
       return withBench(benches, event.port, (b) => {
         const slots = Array.from({ length: event.slots }, (_, i) => b.slots.find((s) => s.slot === i + 1) ?? emptySlot(i + 1));

@@ -168,6 +168,7 @@ fn require_admin(paths: &DataPaths, operator: Option<&str>, pin: Option<&str>) -
         }
     };
     let actor = store.resolve_actor(operator, &os_user())?;
+    crate::workstation::check_named_bootstrap(&actor, operator)?;
     if actor.role != Role::Admin {
         return Err(Error::refused(format!(
             "operator {:?} is {} and may not restore the database; only an admin may",
@@ -205,11 +206,16 @@ fn require_admin(paths: &DataPaths, operator: Option<&str>, pin: Option<&str>) -
     Ok(())
 }
 
-/// Backup and restore errors: a bad backup is a failed check, a missing one is not found, a
-/// busy or same-file target is refused.
+/// Backup and restore errors: a bad backup (damaged, not a database, not Refurbdesk's, failing
+/// its integrity or audit check) is a failed check, exit 1 as docs/cli.md says; a missing one is
+/// not found, a busy or same-file target is refused.
 fn maintenance_error(error: StoreError) -> Error {
     let code = match &error {
-        StoreError::AuditBroken { .. } | StoreError::Corrupt { .. } => ErrorCode::CheckFailed,
+        StoreError::AuditBroken { .. }
+        | StoreError::Corrupt { .. }
+        | StoreError::Damaged { .. }
+        | StoreError::NotADatabase { .. }
+        | StoreError::ForeignDatabase { .. } => ErrorCode::CheckFailed,
         StoreError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
             ErrorCode::NotFound
         }

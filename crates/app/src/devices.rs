@@ -61,7 +61,8 @@ pub use refurbdesk_store::DeviceRow;
 #[ts(export)]
 pub struct DevicesPage {
     pub rows: Vec<DeviceRow>,
-    /// When the page is full, the `after` that gives the next one.
+    /// When more devices match than the page holds, the `after` that gives the next page
+    /// (`None`: this page ends the list).
     pub next_after: Option<Uuid>,
 }
 
@@ -84,7 +85,8 @@ pub fn list(ws: &Workstation, params: DevicesParams) -> Result<DevicesPage> {
         operator: params.by,
         outcome: params.outcome.map(|outcome| outcome.as_str().to_owned()),
         listing_grade: params.grade.map(|grade| grade.as_str().to_owned()),
-        limit: (params.limit > 0).then_some(params.limit),
+        // One row more than asked tells whether more exist, without counting them all.
+        limit: (params.limit > 0).then_some(params.limit.saturating_add(1)),
         offset: params.offset,
         after,
     };
@@ -105,10 +107,21 @@ pub fn list(ws: &Workstation, params: DevicesParams) -> Result<DevicesPage> {
             }
         }
     };
-    let next_after = rows
-        .last()
-        .filter(|_| params.limit > 0 && rows.len() == params.limit as usize)
-        .map(|last| last.last_intake_id);
+    let more = params.limit > 0 && rows.len() > params.limit as usize;
+    let rows: Vec<DeviceRow> = rows
+        .into_iter()
+        .take(if more {
+            params.limit as usize
+        } else {
+            usize::MAX
+        })
+        .map(|row| DeviceRow {
+            // Shown as people read it: rounded down, never better than its verdict.
+            soh_pct: row.soh_pct.map(refurbdesk_domain::soh_pct_shown),
+            ..row
+        })
+        .collect();
+    let next_after = rows.last().filter(|_| more).map(|last| last.last_intake_id);
     Ok(DevicesPage { rows, next_after })
 }
 
@@ -410,7 +423,7 @@ fn intake_view(intake: &IntakeRecord, lang: Lang) -> IntakeView {
             cycles: battery.reading.cycles,
             cycle_limit: battery.cycle_limit,
             // Down, never up: 84.96 % below an 85 % threshold must not show as 85.0.
-            soh_pct: battery.soh_pct.map(|soh| (soh * 10.0).floor() / 10.0),
+            soh_pct: battery.soh_pct_display(),
             verdict: battery.verdict.as_str().to_owned(),
             reasons: battery.reasons_in(lang),
         },

@@ -75,6 +75,8 @@ pub enum Hint {
     ActAs { role: String },
     /// Give this operator's PIN (the terminal reads it, the window logs in).
     GivePin { operator: String },
+    /// Register the station's first operator, an admin (none is registered yet).
+    RegisterFirstAdmin { name: String },
 }
 
 /// What confirms an erasure's target.
@@ -131,6 +133,13 @@ impl Hint {
             ),
             (Hint::RegisterOperator { .. }, Door::Window) => {
                 "ask an admin to add the operator under Settings → Operators".to_owned()
+            }
+            (Hint::RegisterFirstAdmin { name }, Door::Terminal) => format!(
+                "register the first operator, an admin, with `refurbdesk operator add {name} \
+                 --role admin`, then act as them"
+            ),
+            (Hint::RegisterFirstAdmin { .. }, Door::Window) => {
+                "add the first operator, an admin, under Settings → Operators".to_owned()
             }
             (Hint::ChooseDatabase, Door::Terminal) => {
                 "pass --db FILE (or set REFURBDESK_DB) to name the station's database".to_owned()
@@ -405,7 +414,8 @@ impl From<refurbdesk_store::StoreError> for Error {
             S::UnknownCertificate { .. } => Some(Hint::ListRecords {
                 what: RecordKind::Certificates,
             }),
-            S::Corrupt { .. } => Some(Hint::CheckDatabase),
+            S::Corrupt { .. } | S::Sqlite(_) => Some(Hint::CheckDatabase),
+            S::Damaged { .. } | S::NotADatabase { .. } => Some(Hint::RestoreBackup),
             _ => None,
         };
         let error = Error::from_error(code, &error);

@@ -16,6 +16,14 @@ pub struct LogGuard {
     _file: Option<WorkerGuard>,
 }
 
+/// Colour codes only for a person at a terminal: never into a file, a pipe or a CI log, and
+/// never when `NO_COLOR` is set to anything (https://no-color.org).
+pub fn colour_on_stderr() -> bool {
+    use std::io::IsTerminal;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+    !no_color && std::io::stderr().is_terminal()
+}
+
 /// Sets up logging once per process. `REFURBDESK_LOG` (or `RUST_LOG`) chooses the level, `stderr_default`
 /// applies when neither is set. The file always gets `info` and above, because a support case needs it
 /// after the fact. A log directory that cannot be opened only costs the file, never the program.
@@ -27,6 +35,7 @@ pub fn init(log_dir: &Path, file_prefix: &str, stderr_default: &str) -> LogGuard
         .unwrap_or_else(|| EnvFilter::new(stderr_default));
     let stderr_layer = fmt::layer()
         .with_writer(std::io::stderr)
+        .with_ansi(colour_on_stderr())
         .with_target(false)
         .with_filter(stderr_filter);
 

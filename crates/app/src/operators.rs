@@ -82,7 +82,7 @@ pub fn list(ws: &Workstation) -> Result<Vec<OperatorInfo>> {
 
 /// Registers an operator (an admin's act; the very first operator must be an admin).
 pub fn add(ws: &mut Workstation, params: AddOperatorParams) -> Result<OperatorAdded> {
-    let actor = ws.actor()?;
+    let actor = ws.actor_adding_operator()?;
     let operator = ws
         .store
         .add_operator(&params.name, params.role, &actor)

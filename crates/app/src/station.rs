@@ -220,8 +220,27 @@ fn simulated_benches(params: &StationParams) -> Result<Option<crate::SimulatedBe
     Ok(Some(crate::SimulatedBenches::start(scenarios, options)?))
 }
 
-/// A finished run is a failure when an intake failed and recorded nothing.
+/// A finished run is a failure when an intake failed and recorded nothing: a data failure when
+/// the database did not take readings (as for every command whose writes fail), else not found
+/// (the device or what it needed was not there).
 pub fn judge(summary: &StationSummary) -> Result<()> {
+    if summary.unrecorded > 0 {
+        return Err(Error::data(format!(
+            "{} reading(s) from the benches could not be written to the database, and {} intake(s) \
+             failed in all; see the lines above for each slot and the database's error",
+            summary.unrecorded, summary.failed
+        )));
+    }
+    if !summary.unreachable.is_empty() {
+        return Err(Error::new(
+            ErrorCode::BenchUnreachable,
+            format!(
+                "no bench answered at {} after every attempt; check that the bench is powered \
+                 and plugged in, and that the port is right",
+                summary.unreachable.join(", ")
+            ),
+        ));
+    }
     if summary.failed > 0 {
         return Err(Error::not_found(format!(
             "{} intake(s) failed and recorded nothing; see the lines above for each slot",
@@ -246,5 +265,32 @@ pub fn info(paths: &crate::DataPaths) -> StationInfo {
         version: crate::VERSION.to_owned(),
         database: paths.database.display().to_string(),
         documents: paths.data_dir.join("documents").display().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod judge_tests {
+    use super::*;
+    use crate::ErrorCode;
+
+    #[test]
+    fn readings_the_database_did_not_take_are_a_data_failure_others_not_found() {
+        let mut summary = StationSummary {
+            benches: 1,
+            recorded: 0,
+            failed: 3,
+            unrecorded: 3,
+            unreachable: Vec::new(),
+        };
+        assert_eq!(judge(&summary).unwrap_err().code, ErrorCode::Data);
+        summary.unrecorded = 0;
+        assert_eq!(judge(&summary).unwrap_err().code, ErrorCode::NotFound);
+        summary.unreachable = vec!["/dev/ttyUSB9".to_owned()];
+        let error = judge(&summary).unwrap_err();
+        assert_eq!(error.code, ErrorCode::BenchUnreachable);
+        assert!(error.message.contains("/dev/ttyUSB9"), "{error}");
+        summary.unreachable.clear();
+        summary.failed = 0;
+        assert!(judge(&summary).is_ok());
     }
 }

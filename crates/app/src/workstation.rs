@@ -11,12 +11,58 @@ pub fn open_store(paths: &DataPaths) -> Result<Store, StoreError> {
     Store::open(&paths.database)
 }
 
-/// The operating-system user, who acts as the local admin while a database has no operators.
+/// The operating-system user, who acts as the local admin while a database has no operators:
+/// `$USER` (or `$LOGNAME`, `$USERNAME`), else the account name of the process's user id (a
+/// service or CI run often has no `$USER`). Never a made-up name: empty when none can be told,
+/// which the store refuses as "cannot tell who is acting".
 pub fn os_user() -> String {
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|key| std::env::var(key).ok().filter(|v| !v.trim().is_empty()))
-        .unwrap_or_else(|| "operator".to_string())
+        .or_else(account_name)
+        .unwrap_or_default()
+}
+
+/// The name `/etc/passwd` gives the user id this process runs as, or `uid N` when it has none.
+#[cfg(unix)]
+fn account_name() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid();
+    let named = std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|passwd| {
+            passwd.lines().find_map(|line| {
+                let mut fields = line.split(':');
+                let name = fields.next()?;
+                let id: u32 = fields.nth(1)?.parse().ok()?;
+                (id == uid && !name.is_empty()).then(|| name.to_owned())
+            })
+        });
+    Some(named.unwrap_or_else(|| format!("uid {uid}")))
+}
+
+#[cfg(not(unix))]
+fn account_name() -> Option<String> {
+    None
+}
+
+/// While no operator is registered, the operating-system user acts as admin; a different name
+/// asked for at the door (`--operator tester`) would be recorded as someone it is not, so it is
+/// refused with the way to register the first admin.
+pub(crate) fn check_named_bootstrap(actor: &Actor, requested: Option<&str>) -> Result<(), Error> {
+    let Some(name) = requested.map(str::trim).filter(|name| !name.is_empty()) else {
+        return Ok(());
+    };
+    if !actor.bootstrap || name.eq_ignore_ascii_case(&actor.name) {
+        return Ok(());
+    }
+    Err(Error::refused(format!(
+        "no operator is registered on this station yet, so {name:?} cannot act: nothing is \
+         recorded under a name the station does not know"
+    ))
+    .with_hint(Hint::RegisterFirstAdmin {
+        name: name.to_owned(),
+    }))
 }
 
 /// One workstation, open: its paths, its store, and the operator the front end says is acting.
@@ -46,17 +92,31 @@ impl Workstation {
         })
     }
 
-    /// Opens the database of a command that only reads or checks it: a missing file is
-    /// "not found", never silently created as a new, empty station.
+    /// Opens the database of a command that reads, checks or adds to records that must already
+    /// be there: a missing file is "not found", never silently created as a new, empty station.
     pub fn open_existing(paths: DataPaths, operator: Option<String>) -> Result<Self, Error> {
         if !paths.database.exists() {
             return Err(Error::not_found(format!(
-                "there is no database at {}",
+                "there is no database at {}; this command does not create one (the first \
+                 intake, station run, erasure, operator or setting does)",
                 paths.database.display()
             ))
             .with_hint(Hint::ChooseDatabase));
         }
         Self::open(paths, operator)
+    }
+
+    /// Opens the database of a command that creates data, creating the database (and its
+    /// folder) when there is none; the flag says it was created, so the door can say so.
+    pub fn open_or_create(
+        paths: DataPaths,
+        operator: Option<String>,
+    ) -> Result<(Self, bool), Error> {
+        let created = !paths.database.exists();
+        if created {
+            paths.create_dirs()?;
+        }
+        Ok((Self::open(paths, operator)?, created))
     }
 
     /// The operator acting, checked against the store's register (enabled, known) and, when
@@ -66,10 +126,24 @@ impl Workstation {
         let actor = self
             .store
             .resolve_actor(self.operator.as_deref(), &os_user())?;
+        check_named_bootstrap(&actor, self.operator.as_deref())?;
         if !actor.bootstrap {
             crate::session::require_verified(self, &actor.name)?;
         }
         Ok(actor)
+    }
+
+    /// The admin who registers the first operator: while none is registered, the operating-system
+    /// user, whatever name was asked for (that name may be the one being registered); otherwise
+    /// as [`Workstation::actor`].
+    pub(crate) fn actor_adding_operator(&self) -> Result<Actor, Error> {
+        let actor = self
+            .store
+            .resolve_actor(self.operator.as_deref(), &os_user())?;
+        if actor.bootstrap {
+            return Ok(actor);
+        }
+        self.actor()
     }
 
     /// The operator whose PIN this workstation checked (or who has none and logged in by name).

@@ -280,6 +280,14 @@ fn byte_range(holes: &[(usize, usize)], len: usize) -> String {
 
 /// Finds the seal in a file and checks that its byte ranges cover the whole file but the
 /// signature. Returns the span, the signature and the key id the seal names.
+/// Whether the file carries a Refurbdesk seal at all (whole or damaged).
+pub(crate) fn has_seal(bytes: &[u8]) -> bool {
+    let marker = format!("/Filter/{SEAL_FILTER}");
+    bytes
+        .windows(marker.len())
+        .any(|window| window == marker.as_bytes())
+}
+
 pub(crate) fn read_seal(bytes: &[u8]) -> Result<(SealSpan, [u8; 64], String), String> {
     let marker = format!("/Filter/{SEAL_FILTER}");
     let marker_at = match find_unique(bytes, marker.as_bytes()) {

@@ -7,7 +7,7 @@ use thiserror::Error;
 
 use crate::document::Document;
 use crate::keys::TrustedKeys;
-use crate::pdf::{embedded_json, read_seal, sealed_message};
+use crate::pdf::{embedded_json, has_seal, read_seal, sealed_message};
 use crate::signed::{SignatureError, SignedDocument};
 
 /// Why a file does not verify. Every variant means "do not trust this file".
@@ -45,13 +45,29 @@ impl Verified {
     }
 }
 
-/// Verifies a PDF or a `.json` export, telling them apart by content.
+/// Verifies a PDF or a `.json` export, telling them apart by content: a PDF has its `%PDF-`
+/// header in its first 1024 bytes, a JSON export starts with `{`. Anything else is said to be
+/// neither, rather than failing as JSON at its first byte.
 pub fn verify_bytes(bytes: &[u8], trusted: &TrustedKeys) -> Result<Verified, VerifyError> {
-    if bytes.starts_with(b"%PDF-") {
+    let head = &bytes[..bytes.len().min(1024)];
+    if head.windows(5).any(|window| window == b"%PDF-") {
         verify_pdf(bytes, trusted)
-    } else {
+    } else if looks_like_json(bytes) {
         verify_json(bytes, trusted)
+    } else {
+        Err(VerifyError::NotADocument(
+            "the file is neither a PDF nor a JSON export of a signed document".to_owned(),
+        ))
     }
+}
+
+/// Whether the first character that is not white space (after a UTF-8 byte-order mark) is `{`.
+fn looks_like_json(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    bytes
+        .iter()
+        .find(|byte| !byte.is_ascii_whitespace())
+        .is_some_and(|byte| *byte == b'{')
 }
 
 pub fn verify_json(bytes: &[u8], trusted: &TrustedKeys) -> Result<Verified, VerifyError> {
@@ -72,6 +88,13 @@ pub fn verify_json(bytes: &[u8], trusted: &TrustedKeys) -> Result<Verified, Veri
 }
 
 pub fn verify_pdf(bytes: &[u8], trusted: &TrustedKeys) -> Result<Verified, VerifyError> {
+    if !has_seal(bytes) {
+        return Err(VerifyError::NotADocument(
+            "this PDF carries no Refurbdesk seal: it was not issued by Refurbdesk, or its seal \
+             was removed"
+                .to_owned(),
+        ));
+    }
     let (span, signature, seal_key) = read_seal(bytes).map_err(VerifyError::Seal)?;
     let info = trusted
         .get(&seal_key)

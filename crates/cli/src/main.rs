@@ -98,8 +98,9 @@ fn main() -> ExitCode {
         Ok(paths) => paths,
         Err(error) => return report(refurbdesk_app::Error::from(error).into()),
     };
-    // Without a log directory the command still runs; logging degrades to stderr only.
-    let _ = paths.create_dirs();
+    // Without a log directory the command still runs; logging degrades to stderr only. The
+    // database's folder is made only by a command that creates the database.
+    let _ = std::fs::create_dir_all(&paths.log_dir);
     let _log = refurbdesk_app::logging::init(&paths.log_dir, "refurbdesk-cli", "warn");
     tracing::debug!(?cli, "starting");
 

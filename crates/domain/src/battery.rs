@@ -100,9 +100,11 @@ pub struct BatteryAssessment {
 }
 
 impl BatteryAssessment {
-    /// State of health rounded to one decimal, for showing to people.
+    /// State of health to one decimal, rounded down, for showing to people: a figure shown never
+    /// reads as better than the one the verdict was taken on (84.96 shows as 84.9 beside
+    /// `replace`, never 85.0, which passes on another device).
     pub fn soh_pct_display(&self) -> Option<f64> {
-        self.soh_pct.map(round_to_tenth)
+        self.soh_pct.map(soh_pct_shown)
     }
 
     /// The reasons in `lang`: told from the findings, or as recorded (in
@@ -112,8 +114,17 @@ impl BatteryAssessment {
     }
 }
 
-fn round_to_tenth(value: f64) -> f64 {
-    (value * 10.0).round() / 10.0
+/// A state of health as people see it: the largest tenth (as the nearest `f64`) that is not
+/// above `value`, so it never reads as better than its verdict. That is the nearest tenth, or one
+/// tenth lower when the nearest is above `value`; taking the nearest first keeps a value that is
+/// a tenth in all but its last bit (85.1 computed as 85.09999…) at that tenth.
+pub fn soh_pct_shown(value: f64) -> f64 {
+    let nearest = (value * 10.0).round();
+    if nearest / 10.0 <= value {
+        nearest / 10.0
+    } else {
+        (nearest - 1.0) / 10.0
+    }
 }
 
 word_enum! {
@@ -500,10 +511,12 @@ mod tests {
             (2421, 2815, Pass, 86.0), // the spec's example
             (3000, 3000, Pass, 100.0),
             (3300, 3000, Pass, 110.0), // a new, over-capacity battery keeps its real value
-            (8497, 10000, Replace, 85.0), // 84.97 displays as 85.0 yet is below
-            (2548, 2999, Replace, 85.0), // 84.9616…
+            (8497, 10000, Replace, 84.9), // 84.97 is below: never shown as 85.0
+            (2548, 2999, Replace, 84.9), // 84.9616…
+            (8500, 10000, Pass, 85.0),
+            (851, 1000, Pass, 85.1),
             (2400, 3000, Replace, 80.0), // exactly the consumed mark is still replaceable
-            (7999, 10000, Consumed, 80.0),
+            (7999, 10000, Consumed, 79.9), // 79.99 is consumed: never shown as 80.0
             (1000, 3000, Consumed, 33.3),
             (0, 3000, Consumed, 0.0),
         ];

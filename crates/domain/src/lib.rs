@@ -45,8 +45,8 @@ mod lang;
 mod lock;
 
 pub use battery::{
-    assess_battery, BatteryAssessment, BatteryFinding, BatteryPolicy, BatteryReading,
-    BatteryVerdictKind, CapacityUnit, SohSource,
+    assess_battery, soh_pct_shown, BatteryAssessment, BatteryFinding, BatteryPolicy,
+    BatteryReading, BatteryVerdictKind, CapacityUnit, SohSource,
 };
 pub use cycle_limits::{CycleLimits, CycleMark, TableError};
 pub use destruction::{DestroyedMedia, DestructionMethod, EvidenceFile, Witness};

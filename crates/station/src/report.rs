@@ -59,8 +59,11 @@ pub struct BatteryReport {
     pub design_mwh: Option<u32>,
     pub full_mwh: Option<u32>,
     pub cycles: Option<u32>,
-    /// Rounded to one decimal for display; the verdict was taken on the unrounded value.
+    /// To one decimal, rounded down, for display: never better than the verdict, which was taken
+    /// on `soh_pct_exact` (84.96 shows as 84.9 beside `replace`, never 85.0).
     pub soh_pct: Option<f64>,
+    /// The state of health the verdict was taken on, unrounded.
+    pub soh_pct_exact: Option<f64>,
     #[cfg_attr(feature = "ts", ts(type = "\"computed\" | \"device\" | null"))]
     pub soh_source: Option<SohSource>,
     pub reported_soh_pct: Option<f64>,
@@ -113,6 +116,7 @@ impl IntakeReport {
                 full_mwh: battery.reading.full_mwh,
                 cycles: battery.reading.cycles,
                 soh_pct: battery.soh_pct_display(),
+                soh_pct_exact: battery.soh_pct,
                 soh_source: battery.soh_source,
                 reported_soh_pct: battery.reported_soh_pct,
                 verdict: battery.verdict.as_str().to_string(),

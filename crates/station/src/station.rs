@@ -35,6 +35,9 @@ pub struct StationConfig {
     pub until_idle: bool,
     /// How often a failed intake is tried again while the device stays in its slot.
     pub intake_attempts: u32,
+    /// With `until_idle`, how often a bench that cannot be reached is tried (500 ms apart)
+    /// before the station stops waiting for it; a station that runs on waits for ever.
+    pub connect_attempts: u32,
 }
 
 impl StationConfig {
@@ -47,6 +50,7 @@ impl StationConfig {
             idle_after: Duration::from_secs(2),
             until_idle: false,
             intake_attempts: 3,
+            connect_attempts: 6,
         }
     }
 }
@@ -83,6 +87,13 @@ pub enum StationEvent {
         port: String,
         reason: String,
     },
+    /// With `until_idle`: no bench answered at the port after every attempt; the station stops
+    /// waiting for it.
+    BenchUnreachable {
+        port: String,
+        reason: String,
+        attempts: u32,
+    },
     BenchReady {
         port: String,
         serial: String,
@@ -114,6 +125,8 @@ pub enum StationEvent {
         will_retry: bool,
         /// The device left its slot: nothing to record, and nothing wrong with the station.
         removed: bool,
+        /// The bench was read, but the reading could not be written to the database.
+        unrecorded: bool,
     },
 }
 
@@ -124,6 +137,10 @@ pub struct StationSummary {
     pub benches: usize,
     pub recorded: usize,
     pub failed: usize,
+    /// Of the failed, those read from the bench but not written to the database.
+    pub unrecorded: usize,
+    /// With `until_idle`, the ports where no bench answered after every attempt.
+    pub unreachable: Vec<String>,
 }
 
 /// Stops a running station.
@@ -197,13 +214,19 @@ pub async fn run_station(
                         summary.recorded += 1;
                         phases.insert((port.clone(), *slot), SlotPhase::Recorded);
                     }
-                    StationEvent::IntakeFailed { port, slot, will_retry, removed, .. } => {
+                    StationEvent::IntakeFailed { port, slot, will_retry, removed, unrecorded, .. } => {
                         if !will_retry && !removed {
                             summary.failed += 1;
+                            summary.unrecorded += usize::from(*unrecorded);
                             phases.insert((port.clone(), *slot), SlotPhase::Failed);
                         }
                     }
                     StationEvent::BenchWaiting { .. } => {}
+                    StationEvent::BenchUnreachable { port, .. } => {
+                        // Nothing more will come from it: idle may be reached without it.
+                        ready.insert(port.clone(), true);
+                        summary.unreachable.push(port.clone());
+                    }
                 }
                 if events.send(event).is_err() {
                     tracing::debug!("station event listener gone");
@@ -236,6 +259,8 @@ struct IntakeDone {
     removed: bool,
     /// The bench went away mid-intake: the slot is intaken again once it is back (`resync`).
     disconnected: bool,
+    /// The bench was read but the database did not take the reading.
+    unrecorded: bool,
 }
 
 /// Follows one bench for the station's life: connects (and keeps trying while the port is missing),
@@ -249,10 +274,20 @@ async fn follow_bench(
 ) {
     let port_name = port.display().to_string();
     let mut told_waiting = false;
+    let mut attempts = 0;
     let link = loop {
+        attempts += 1;
         match BenchLink::connect(&port, config.link).await {
             Ok((link, _hello)) => break link,
             Err(error) => {
+                if config.until_idle && attempts >= config.connect_attempts {
+                    let _ = out.send(StationEvent::BenchUnreachable {
+                        port: port_name.clone(),
+                        reason: error.to_string(),
+                        attempts,
+                    });
+                    return;
+                }
                 if !told_waiting {
                     told_waiting = true;
                     let _ = out.send(StationEvent::BenchWaiting {
@@ -538,6 +573,7 @@ impl BenchFollower {
                                 retry: false,
                                 removed: false,
                                 disconnected: false,
+                                unrecorded: false,
                             }
                         }
                         Ok(Err(error)) => IntakeDone {
@@ -546,6 +582,7 @@ impl BenchFollower {
                             retry: false,
                             removed: false,
                             disconnected: false,
+                            unrecorded: true,
                         },
                         Err(join) => IntakeDone {
                             slot,
@@ -553,6 +590,7 @@ impl BenchFollower {
                             retry: false,
                             removed: false,
                             disconnected: false,
+                            unrecorded: true,
                         },
                     }
                 }
@@ -576,6 +614,7 @@ impl BenchFollower {
                         retry: transient && attempts_left,
                         removed,
                         disconnected,
+                        unrecorded: false,
                     }
                 }
             };
@@ -609,6 +648,7 @@ impl BenchFollower {
                     error,
                     will_retry: true,
                     removed: false,
+                    unrecorded: false,
                 });
                 self.set_phase(slot, SlotPhase::Unknown, None);
             }
@@ -623,6 +663,7 @@ impl BenchFollower {
                     error,
                     will_retry: occupied,
                     removed: true,
+                    unrecorded: false,
                 });
                 if occupied {
                     self.start_intake(slot, again, true);
@@ -638,6 +679,7 @@ impl BenchFollower {
                     error,
                     will_retry: done.retry,
                     removed: false,
+                    unrecorded: done.unrecorded,
                 });
                 if done.retry {
                     self.start_intake(slot, again, false);

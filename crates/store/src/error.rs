@@ -29,6 +29,23 @@ pub enum StoreError {
     NotADatabase { path: PathBuf },
 
     #[error(
+        "{} is a damaged Refurbdesk database (SQLite: {detail}); keep it as evidence and restore \
+         the last backup that checks clean",
+        path.display()
+    )]
+    Damaged { path: PathBuf, detail: String },
+
+    #[error(
+        "cannot {operation}: the database {} is read-only for this user (the file, or the folder \
+         that holds it and its journal); make both writable, or name a database you may write",
+        path.display()
+    )]
+    ReadOnly {
+        operation: &'static str,
+        path: PathBuf,
+    },
+
+    #[error(
         "{} is an SQLite database that Refurbdesk did not create (it has tables but no Refurbdesk \
          schema version); choose another file so that it is not changed",
         path.display()
@@ -62,8 +79,8 @@ pub enum StoreError {
     },
 
     #[error(
-        "the database holds damaged data in {location}: {detail}; run the store check and \
-         restore from a backup if it fails"
+        "the database holds damaged data in {location}: {detail}; check the whole database, and \
+         restore it from a backup if the check fails"
     )]
     Corrupt { location: String, detail: String },
 
@@ -228,7 +245,7 @@ pub enum StoreError {
     #[error("the grade cannot be recorded: {field} {reason}")]
     InvalidGrade { field: String, reason: String },
 
-    #[error("database error: {0}; if it repeats, run the store check")]
+    #[error("database error: {0}; if it repeats, check the database")]
     Sqlite(#[from] rusqlite::Error),
 }
 

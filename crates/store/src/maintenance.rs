@@ -94,7 +94,9 @@ impl Store {
             });
         }
         let source = open_backup(backup)?;
-        let audit_entries = match audit::verify_chain(&source)? {
+        let chain = audit::verify_chain(&source)
+            .map_err(|error| crate::store::name_file(backup, "restore from", error))?;
+        let audit_entries = match chain {
             AuditReport::Intact { entries } => entries,
             AuditReport::Broken { problem, .. } => {
                 return Err(StoreError::AuditBroken {
@@ -145,9 +147,9 @@ fn open_backup(path: &Path) -> Result<Connection, StoreError> {
         source,
     })?;
     let version = user_version(&conn).map_err(|error| match error.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotADatabase {
-            path: path.to_owned(),
-        },
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
+            crate::store::classify_open_error(path, error)
+        }
         _ => StoreError::from(error),
     })?;
     if version > SCHEMA_VERSION {
@@ -162,7 +164,8 @@ fn open_backup(path: &Path) -> Result<Connection, StoreError> {
             path: path.to_owned(),
         });
     }
-    let integrity = integrity_check(&conn)?;
+    let integrity = integrity_check(&conn)
+        .map_err(|error| crate::store::name_file(path, "restore from", error))?;
     if integrity != ["ok"] {
         return Err(StoreError::Corrupt {
             location: path.display().to_string(),

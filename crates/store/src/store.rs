@@ -159,12 +159,13 @@ impl Store {
 
     fn open_once(path: &Path, migrations: &'static [&'static str]) -> Result<Store, StoreError> {
         let mut conn = connect(path)?;
-        migrate(&mut conn, path, migrations)?;
+        migrate(&mut conn, path, migrations).map_err(|error| name_file(path, "open", error))?;
         // After any migration (new indexes have no statistics yet) and
         // whenever the tables grew or shrank tenfold since they were last
         // analysed.
         optimize(&conn, "open");
-        let station_id = ensure_station(&mut conn)?;
+        let station_id =
+            ensure_station(&mut conn).map_err(|error| name_file(path, "open", error))?;
         let checkpointer = Checkpointer::start(connect(path)?, path)?;
         tracing::debug!(path = %path.display(), station = %station_id, "store opened");
         let mut store = Store {
@@ -252,7 +253,8 @@ impl Store {
         operation: &'static str,
         work: impl FnMut(&Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let value = write_transaction(&mut self.conn, operation, work)?;
+        let value = write_transaction(&mut self.conn, operation, work)
+            .map_err(|error| name_file(&self.path, operation, error))?;
         let written = pages_written(&self.conn);
         self.checkpointer
             .committed(i64::from(written.wrapping_sub(self.pages_written)));
@@ -345,15 +347,44 @@ pub(crate) fn optimize(conn: &Connection, when: &'static str) {
     }
 }
 
-fn classify_open_error(path: &Path, error: rusqlite::Error) -> StoreError {
+pub(crate) fn classify_open_error(path: &Path, error: rusqlite::Error) -> StoreError {
     match error.sqlite_error_code() {
         Some(rusqlite::ErrorCode::NotADatabase) => StoreError::NotADatabase {
+            path: path.to_owned(),
+        },
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) => StoreError::Damaged {
+            path: path.to_owned(),
+            detail: error.to_string(),
+        },
+        Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly {
+            operation: "open the database",
             path: path.to_owned(),
         },
         _ => StoreError::Open {
             path: path.to_owned(),
             source: error,
         },
+    }
+}
+
+/// An SQLite error that is about the file rather than the work (read-only, damaged) names the
+/// file, so the person knows which one to fix.
+pub(crate) fn name_file(path: &Path, operation: &'static str, error: StoreError) -> StoreError {
+    let StoreError::Sqlite(sqlite) = &error else {
+        return error;
+    };
+    match sqlite.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ReadOnly) => StoreError::ReadOnly {
+            operation,
+            path: path.to_owned(),
+        },
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+            StoreError::Damaged {
+                path: path.to_owned(),
+                detail: sqlite.to_string(),
+            }
+        }
+        _ => error,
     }
 }
 

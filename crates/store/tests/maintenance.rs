@@ -228,7 +228,10 @@ fn a_corrupted_backup_fails_the_integrity_check() {
 
     let error = Store::restore_from(&backup, &db.path).expect_err("refused");
     assert!(
-        matches!(error, StoreError::Corrupt { .. } | StoreError::Sqlite(_)),
+        matches!(
+            error,
+            StoreError::Corrupt { .. } | StoreError::Damaged { .. }
+        ),
         "{error:?}"
     );
     assert_eq!(intake_count(&db.path), 30, "target untouched");

@@ -2,6 +2,11 @@
 
 export type BatteryReport = { present: boolean | null, design_mah: number | null, full_mah: number | null, design_mwh: number | null, full_mwh: number | null, cycles: number | null, 
 /**
- * Rounded to one decimal for display; the verdict was taken on the unrounded value.
+ * To one decimal, rounded down, for display: never better than the verdict, which was taken
+ * on `soh_pct_exact` (84.96 shows as 84.9 beside `replace`, never 85.0).
  */
-soh_pct: number | null, soh_source: "computed" | "device" | null, reported_soh_pct: number | null, verdict: string, reasons: Array<string>, };
+soh_pct: number | null, 
+/**
+ * The state of health the verdict was taken on, unrounded.
+ */
+soh_pct_exact: number | null, soh_source: "computed" | "device" | null, reported_soh_pct: number | null, verdict: string, reasons: Array<string>, };

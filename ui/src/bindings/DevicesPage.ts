@@ -6,6 +6,7 @@ import type { DeviceRow } from "./DeviceRow";
  */
 export type DevicesPage = { rows: Array<DeviceRow>, 
 /**
- * When the page is full, the `after` that gives the next one.
+ * When more devices match than the page holds, the `after` that gives the next page
+ * (`None`: this page ends the list).
  */
 next_after: string | null, };

@@ -5,8 +5,12 @@ import type { SlotPhase } from "./SlotPhase";
 /**
  * Everything the station reports, in order, for a terminal or a window.
  */
-export type StationEvent = { "event": "bench_waiting", port: string, reason: string, } | { "event": "bench_ready", port: string, serial: string, vendor: string, model: string, slots: number, } | { "event": "bench_disconnected", port: string, } | { "event": "slot_changed", port: string, bench: string | null, slot: number, phase: SlotPhase, message: string | null, } | { "event": "intake_recorded", port: string, bench: string, slot: number, report: IntakeReport, } | { "event": "intake_failed", port: string, bench: string | null, slot: number, error: string, will_retry: boolean, 
+export type StationEvent = { "event": "bench_waiting", port: string, reason: string, } | { "event": "bench_unreachable", port: string, reason: string, attempts: number, } | { "event": "bench_ready", port: string, serial: string, vendor: string, model: string, slots: number, } | { "event": "bench_disconnected", port: string, } | { "event": "slot_changed", port: string, bench: string | null, slot: number, phase: SlotPhase, message: string | null, } | { "event": "intake_recorded", port: string, bench: string, slot: number, report: IntakeReport, } | { "event": "intake_failed", port: string, bench: string | null, slot: number, error: string, will_retry: boolean, 
 /**
  * The device left its slot: nothing to record, and nothing wrong with the station.
  */
-removed: boolean, };
+removed: boolean, 
+/**
+ * The bench was read, but the reading could not be written to the database.
+ */
+unrecorded: boolean, };

@@ -247,7 +247,7 @@ fn what_may_not_be_erased_is_refused_before_anything_is_recorded() {
 fn an_operator_who_may_not_erase_is_refused_before_anything_is_written() {
     let station = TestStation::new();
     {
-        let mut ws = station.open(Some("root"));
+        let mut ws = station.open(None);
         let admin = ws.actor().expect("bootstrap admin");
         ws.store.add_operator("boss", Role::Admin, &admin).unwrap();
         let boss = ws.store.resolve_actor(Some("boss"), "boss").unwrap();

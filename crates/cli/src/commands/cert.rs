@@ -282,7 +282,7 @@ pub fn run(command: &CertCommand, global: &GlobalArgs, paths: &DataPaths) -> Res
                 out: args.out.out.clone(),
                 lang: args.out.lang,
             };
-            let issued = documents::destroy(&mut open(global, paths)?, &params)?;
+            let issued = documents::destroy(&mut super::acting_creating(paths, global)?, &params)?;
             print_issued(&issued, global)
         }
         CertCommand::Void(args) => {

@@ -6,6 +6,7 @@ use clap::Args;
 use refurbdesk_app::devices::{self, DeviceRow, DevicesParams, ListingGrade, Outcome};
 use refurbdesk_app::{DataPaths, Workstation};
 use refurbdesk_domain::{BatteryVerdictKind, LockVerdictKind};
+use unicode_width::UnicodeWidthStr;
 use uuid::Uuid;
 
 use crate::exit::Failure;
@@ -92,14 +93,24 @@ pub fn run(args: &DevicesArgs, global: &GlobalArgs, paths: &DataPaths) -> Result
         println!("no devices match");
     } else {
         print_table(rows);
-        if let Some(next) = page.next_after {
-            eprintln!(
-                "showing {} devices; pass --after {next} for the next page or --limit 0 for all",
-                rows.len()
-            );
-        }
+    }
+    // The list is cut at --limit: say so, and how to see the rest (stderr, so JSON stays one
+    // array).
+    if let Some(next) = page.next_after {
+        eprintln!(
+            "refurbdesk: showing the first {} matching devices; more match: pass --after {next} \
+             for the next page, or --limit 0 for all",
+            rows.len()
+        );
     }
     Ok(())
+}
+
+/// `text` padded with spaces to `width` columns as a terminal shows them (a CJK character
+/// takes two).
+fn pad(text: &str, width: usize) -> String {
+    let shown = UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(shown)))
 }
 
 fn print_table(rows: &[DeviceRow]) {
@@ -110,50 +121,70 @@ fn print_table(rows: &[DeviceRow]) {
             .unwrap_or_else(|| "-".to_owned())
     };
     let device = |row: &DeviceRow| format!("{} {}", row.make, row.model);
-    let id_width = rows.iter().map(|r| identifier(r).len()).max().unwrap_or(0);
-    let device_width = rows
-        .iter()
-        .map(|r| device(r).chars().count())
-        .max()
-        .unwrap_or(0);
-    let by_width = rows
-        .iter()
-        .map(|r| r.last_operator.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(2);
+    let battery = |row: &DeviceRow| match row.soh_pct {
+        Some(pct) => format!("{} ({:.1}%)", row.battery_verdict, pct),
+        None => row.battery_verdict.to_string(),
+    };
+    let grade = |row: &DeviceRow| match (&row.outcome, &row.listing_grade) {
+        (Some(outcome), Some(grade)) => format!("{outcome} {grade}"),
+        _ => "-".to_owned(),
+    };
+    let width = |header: &str, cell: &dyn Fn(&DeviceRow) -> String| {
+        rows.iter()
+            .map(|row| UnicodeWidthStr::width(cell(row).as_str()))
+            .chain([UnicodeWidthStr::width(header)])
+            .max()
+            .unwrap_or(0)
+    };
+    let widths = [
+        16,
+        width("IMEI/SERIAL", &identifier),
+        width("DEVICE", &device),
+        width("BATTERY", &battery).max(16),
+        width("LOCK", &|row| row.lock_verdict.as_str().to_owned()).max(7),
+        width("BY", &|row| row.last_operator.clone()),
+        width("GRADE", &grade).max(20),
+    ];
+    let line = |cells: [String; 7], count: String| {
+        let mut text = String::new();
+        for (cell, width) in cells.iter().zip(widths) {
+            text.push_str(&pad(cell, width));
+            text.push_str("  ");
+        }
+        text.push_str(&count);
+        text
+    };
     println!(
-        "{:<16}  {:<id_width$}  {:<device_width$}  {:<16}  {:<7}  {:<by_width$}  {:<20}  INTAKES",
-        "LAST INTAKE",
-        "IMEI/SERIAL",
-        "DEVICE",
-        "BATTERY",
-        "LOCK",
-        "BY",
-        "GRADE",
-        id_width = id_width.max("IMEI/SERIAL".len()),
-        device_width = device_width.max("DEVICE".len()),
+        "{}",
+        line(
+            [
+                "LAST INTAKE",
+                "IMEI/SERIAL",
+                "DEVICE",
+                "BATTERY",
+                "LOCK",
+                "BY",
+                "GRADE"
+            ]
+            .map(str::to_owned),
+            "INTAKES".to_owned()
+        )
     );
     for row in rows {
-        let battery = match row.soh_pct {
-            Some(pct) => format!("{} ({:.1}%)", row.battery_verdict, pct),
-            None => row.battery_verdict.to_string(),
-        };
         println!(
-            "{:<16}  {:<id_width$}  {:<device_width$}  {:<16}  {:<7}  {:<by_width$}  {:<20}  {}",
-            row.last_intake_at.format("%Y-%m-%d %H:%M"),
-            identifier(row),
-            device(row),
-            battery,
-            row.lock_verdict.as_str(),
-            row.last_operator,
-            match (&row.outcome, &row.listing_grade) {
-                (Some(outcome), Some(grade)) => format!("{outcome} {grade}"),
-                _ => "-".to_owned(),
-            },
-            row.intake_count,
-            id_width = id_width.max("IMEI/SERIAL".len()),
-            device_width = device_width.max("DEVICE".len()),
+            "{}",
+            line(
+                [
+                    row.last_intake_at.format("%Y-%m-%d %H:%M").to_string(),
+                    identifier(row),
+                    device(row),
+                    battery(row),
+                    row.lock_verdict.as_str().to_owned(),
+                    row.last_operator.clone(),
+                    grade(row),
+                ],
+                row.intake_count.to_string()
+            )
         );
     }
 }

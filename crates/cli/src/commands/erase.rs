@@ -185,7 +185,7 @@ where
 
 /// The workstation, open as the operator the command line names.
 fn workstation(global: &GlobalArgs, paths: &DataPaths) -> Result<Workstation, Failure> {
-    super::acting(paths, global)
+    super::acting_creating(paths, global)
 }
 
 /// Ctrl-C (or a polite kill) sets `cancel` instead of ending the process: the use case stops at

@@ -35,7 +35,7 @@ pub struct IntakeArgs {
 pub fn run(args: &IntakeArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
     // A timeout no bench can meet is refused before the database is touched.
     intake::check_timeout_ms(args.timeout_ms)?;
-    let mut ws = super::acting(paths, global)?;
+    let mut ws = super::acting_creating(paths, global)?;
     let done = intake::run(
         &mut ws,
         IntakeParams {

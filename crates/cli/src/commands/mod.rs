@@ -34,14 +34,36 @@ pub(crate) fn lang_from_environment() -> Lang {
 /// The environment variable a script sets to give the acting operator's PIN.
 pub(crate) const PIN_ENV: &str = "REFURBDESK_PIN";
 
-/// The workstation for a command that records, open as the operator the command line names,
-/// with their PIN checked when they have one: from `REFURBDESK_PIN`, else asked on the
-/// terminal (without echo). Without either, the command is refused before it does anything.
+/// The workstation for a command that records on what the database already holds (a grade, a
+/// certificate, a lock confirmation), open as the operator the command line names, with their
+/// PIN checked when they have one: from `REFURBDESK_PIN`, else asked on the terminal (without
+/// echo). Without either, the command is refused before it does anything. A missing database
+/// is "not found": such a command never creates one.
 pub(crate) fn acting(
     paths: &refurbdesk_app::DataPaths,
     global: &crate::GlobalArgs,
 ) -> Result<refurbdesk_app::Workstation, crate::exit::Failure> {
-    let mut ws = refurbdesk_app::Workstation::open(paths.clone(), global.operator.clone())?;
+    let mut ws =
+        refurbdesk_app::Workstation::open_existing(paths.clone(), global.operator.clone())?;
+    unlock(&mut ws)?;
+    Ok(ws)
+}
+
+/// As [`acting`], for a command that creates data from nothing (an intake, a station run, an
+/// erasure, a destruction, an operator, a setting): it creates the database when there is none,
+/// and says so on stderr.
+pub(crate) fn acting_creating(
+    paths: &refurbdesk_app::DataPaths,
+    global: &crate::GlobalArgs,
+) -> Result<refurbdesk_app::Workstation, crate::exit::Failure> {
+    let (mut ws, created) =
+        refurbdesk_app::Workstation::open_or_create(paths.clone(), global.operator.clone())?;
+    if created {
+        eprintln!(
+            "refurbdesk: created a new database at {}",
+            paths.database.display()
+        );
+    }
     unlock(&mut ws)?;
     Ok(ws)
 }

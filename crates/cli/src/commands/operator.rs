@@ -63,7 +63,7 @@ pub fn run(
             Ok(())
         }
         OperatorCommand::Add(args) => {
-            let mut ws = super::acting(paths, global)?;
+            let mut ws = super::acting_creating(paths, global)?;
             let added = operators::add(
                 &mut ws,
                 AddOperatorParams {

@@ -60,7 +60,7 @@ enum ManualResult {
 pub fn run(command: &QaCommand, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
     match command {
         QaCommand::Draw(args) => {
-            let mut ws = Workstation::open(paths.clone(), global.operator.clone())?;
+            let mut ws = super::acting(paths, global)?;
             let drawn = qa::draw(
                 &mut ws,
                 QaDrawParams {
@@ -130,7 +130,7 @@ pub fn run(command: &QaCommand, global: &GlobalArgs, paths: &DataPaths) -> Resul
             };
             let cancel = Cancel::new();
             watch_ctrl_c(&cancel)?;
-            let mut ws = Workstation::open(paths.clone(), global.operator.clone())?;
+            let mut ws = super::acting(paths, global)?;
             let bar = progress_bar();
             let progress = {
                 let bar = bar.clone();

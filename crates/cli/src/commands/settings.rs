@@ -51,7 +51,7 @@ pub fn run(
             }
         }
         SettingsCommand::Set { key, value } => {
-            let mut ws = super::acting(paths, global)?;
+            let mut ws = super::acting_creating(paths, global)?;
             let setting = settings::set(
                 &mut ws,
                 SetSettingParams {

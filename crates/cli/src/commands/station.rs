@@ -45,7 +45,7 @@ pub fn run(args: &StationArgs, global: &GlobalArgs, paths: &DataPaths) -> Result
         channel: args.channel.clone(),
         until_idle: args.until_idle,
     };
-    let workstation = super::acting(paths, global)?;
+    let workstation = super::acting_creating(paths, global)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -104,6 +104,13 @@ fn print_event(event: &StationEvent, json: bool) {
     let line = match event {
         StationEvent::BenchWaiting { port, reason } => {
             format!("{port}: waiting for the bench — {reason}")
+        }
+        StationEvent::BenchUnreachable {
+            port,
+            reason,
+            attempts,
+        } => {
+            format!("{port}: no bench after {attempts} attempts, no longer waiting — {reason}")
         }
         StationEvent::BenchReady {
             port,
