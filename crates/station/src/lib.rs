@@ -26,5 +26,6 @@ pub use intake::{
 pub use record::{record_reading, RecordError};
 pub use report::IntakeReport;
 pub use station::{
-    run_station, SlotPhase, StationConfig, StationEvent, StationHandle, StationSummary,
+    run_station, OnDuty, SlotPhase, StationConfig, StationEvent, StationHandle, StationSummary,
+    AWAITING_OPERATOR,
 };

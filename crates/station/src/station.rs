@@ -27,8 +27,8 @@ pub struct StationConfig {
     pub ports: Vec<PathBuf>,
     pub link: LinkConfig,
     pub intake: IntakeOptions,
-    /// The operator every intake is recorded under.
-    pub operator: String,
+    /// Who each intake is recorded under, asked when it is recorded.
+    pub operator: OnDuty,
     /// With `until_idle`, the station stops once every occupied slot is settled and nothing happened
     /// for this long.
     pub idle_after: Duration,
@@ -43,13 +43,51 @@ impl StationConfig {
             ports,
             link: LinkConfig::default(),
             intake: IntakeOptions::default(),
-            operator: operator.into(),
+            operator: OnDuty::new(Some(operator.into())),
             idle_after: Duration::from_secs(2),
             until_idle: false,
             intake_attempts: 3,
         }
     }
 }
+
+/// Who the station records under: one operator for a station started at the terminal, whoever is
+/// logged in for the window's. It is asked as each reading is recorded; while nobody is on duty
+/// the reading waits, in its slot, and is recorded under the next operator who comes on duty.
+#[derive(Debug, Clone)]
+pub struct OnDuty(Arc<watch::Sender<Option<String>>>);
+
+impl OnDuty {
+    pub fn new(operator: Option<String>) -> Self {
+        Self(Arc::new(watch::channel(operator).0))
+    }
+
+    /// Puts `operator` on duty; `None`: nobody (nothing is recorded until someone is).
+    pub fn set(&self, operator: Option<String>) {
+        self.0.send_replace(operator);
+    }
+
+    pub fn current(&self) -> Option<String> {
+        self.0.borrow().clone()
+    }
+
+    /// The operator on duty, once there is one.
+    pub async fn wait(&self) -> String {
+        let mut changes = self.0.subscribe();
+        loop {
+            if let Some(operator) = changes.borrow_and_update().clone() {
+                return operator;
+            }
+            // The sender lives as long as `self`: `changed` ends only with a change.
+            if changes.changed().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+}
+
+/// What a slot's `SlotChanged` says while its reading waits for an operator to come on duty.
+pub const AWAITING_OPERATOR: &str = "read; waiting for an operator to log in to record it";
 
 /// Where a slot stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -514,10 +552,22 @@ impl BenchFollower {
         let store = self.store.clone();
         let operator = self.config.operator.clone();
         let done = done.clone();
+        let out = self.out.clone();
+        let (port, bench) = (self.port.clone(), self.bench_serial.clone());
         state.intake = Some(tokio::spawn(async move {
             let outcome = run_intake(&link, slot, &options).await;
             let message = match outcome {
                 Ok(reading) => {
+                    if operator.current().is_none() {
+                        let _ = out.send(StationEvent::SlotChanged {
+                            port,
+                            bench,
+                            slot,
+                            phase: SlotPhase::Intake,
+                            message: Some(AWAITING_OPERATOR.to_owned()),
+                        });
+                    }
+                    let operator = operator.wait().await;
                     let stored = {
                         let reading = reading.clone();
                         tokio::task::spawn_blocking(move || {

@@ -18,3 +18,4 @@ mod quality;
 mod session;
 mod settings;
 mod station;
+mod window;

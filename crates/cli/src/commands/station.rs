@@ -56,7 +56,9 @@ pub fn run(args: &StationArgs, global: &GlobalArgs, paths: &DataPaths) -> Result
         if !json {
             println!(
                 "station: {} bench(es), operator {}, database {}",
-                running.started.benches, running.started.operator, running.started.database
+                running.started.benches,
+                running.started.operator.as_deref().unwrap_or("-"),
+                running.started.database
             );
         }
         let printer = tokio::spawn(async move {
