@@ -17,7 +17,7 @@ use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::intake::{run_intake, IntakeError, IntakeOptions, IntakeReading};
+use crate::intake::{run_intake_observed, IntakeError, IntakeOptions, IntakeReading};
 use crate::record::record_reading;
 use crate::report::IntakeReport;
 
@@ -95,6 +95,11 @@ pub const AWAITING_OPERATOR: &str = "read; waiting for an operator to log in to 
 #[serde(rename_all = "snake_case")]
 pub enum SlotPhase {
     Empty,
+    /// A device is in the slot and its identity is being read (from its insertion, or the
+    /// bench's HELLO, until IDENT answers).
+    Identifying,
+    /// The device is known; its battery, locks and tests are being read (and, while nobody is
+    /// on duty, the reading waits to be recorded).
     Intake,
     Recorded,
     Failed,
@@ -540,11 +545,14 @@ impl BenchFollower {
                 state.attempts = 0;
             }
         }
-        self.set_phase(slot, SlotPhase::Intake, None);
+        self.set_phase(slot, SlotPhase::Identifying, None);
         let state = self
             .slots
             .get_mut(&slot)
             .expect("set_phase inserted the slot");
+        // The task moves the slot on to `Intake` itself, once the identity is read; the next
+        // phase this follower sets must be announced even if it is `Identifying` again.
+        state.phase = SlotPhase::Unknown;
         state.attempts += 1;
         let attempts_left = state.attempts < self.config.intake_attempts;
         let link = self.link.clone();
@@ -555,7 +563,19 @@ impl BenchFollower {
         let out = self.out.clone();
         let (port, bench) = (self.port.clone(), self.bench_serial.clone());
         state.intake = Some(tokio::spawn(async move {
-            let outcome = run_intake(&link, slot, &options).await;
+            let mut identified = {
+                let (out, port, bench) = (out.clone(), port.clone(), bench.clone());
+                move |_: &DeviceIdentity| {
+                    let _ = out.send(StationEvent::SlotChanged {
+                        port: port.clone(),
+                        bench: bench.clone(),
+                        slot,
+                        phase: SlotPhase::Intake,
+                        message: None,
+                    });
+                }
+            };
+            let outcome = run_intake_observed(&link, slot, &options, &mut identified).await;
             let message = match outcome {
                 Ok(reading) => {
                     if operator.current().is_none() {

@@ -112,7 +112,15 @@ fn the_windows_station_records_under_the_operator_who_logs_in_and_waits_while_no
         let mut running = station::start_for_window(&window, ws, params).unwrap();
         assert_eq!(running.started.operator, None);
 
-        // Slot 1 is read, and waits for an operator: nothing is recorded.
+        // Slot 1 is identified, then tested, and waits for an operator: nothing is recorded.
+        next(&mut running.events, |event| {
+            matches!(event, StationEvent::SlotChanged { slot: 1, phase: SlotPhase::Identifying, .. })
+        })
+        .await;
+        next(&mut running.events, |event| {
+            matches!(event, StationEvent::SlotChanged { slot: 1, phase: SlotPhase::Intake, message: None, .. })
+        })
+        .await;
         let waiting = next(&mut running.events, |event| {
             matches!(event, StationEvent::SlotChanged { slot: 1, phase: SlotPhase::Intake, message: Some(m), .. } if m == AWAITING_OPERATOR)
         })

@@ -129,7 +129,8 @@ fn print_event(event: &StationEvent, json: bool) {
             let who = bench.as_deref().unwrap_or(port);
             let phase = match phase {
                 SlotPhase::Empty => "empty",
-                SlotPhase::Intake => "intake started",
+                SlotPhase::Identifying => "device placed, reading its identity",
+                SlotPhase::Intake => "identified, reading battery, locks and tests",
                 SlotPhase::Recorded => "recorded",
                 SlotPhase::Failed => "failed",
                 SlotPhase::Unknown => "state unknown until the bench answers again",
