@@ -1,9 +1,7 @@
 //! How a window command reaches a use case: open the workstation as the window's operator, call,
 //! and hand any error to the window as `{code, message, hint}` with the hint in the window's terms.
 
-use std::sync::Mutex;
-
-use refurbdesk_app::session::Session;
+use refurbdesk_app::session::WindowSession;
 use refurbdesk_app::{DataPaths, Error, Progress, ProgressReport, WindowError, Workstation};
 use tauri::{AppHandle, Emitter};
 
@@ -14,26 +12,19 @@ pub fn window(error: Error) -> WindowError {
     error.for_window()
 }
 
-/// The operator logged in to the window, if any: one per window process.
-static SESSION: Mutex<Option<Session>> = Mutex::new(None);
-
-fn session() -> std::sync::MutexGuard<'static, Option<Session>> {
-    SESSION
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+/// The window's session: who is logged in, and who its station records under. One per window
+/// process.
+pub fn window_session() -> &'static WindowSession {
+    static SESSION: std::sync::LazyLock<WindowSession> =
+        std::sync::LazyLock::new(WindowSession::default);
+    &SESSION
 }
 
 /// The workstation for this call: as the operator logged in (unless their session has been idle
-/// too long: then it is locked, and the call refused), else as the operator the environment names,
-/// under the same rules as the CLI (an operator with a PIN records nothing until they log in).
+/// too long: then it is locked, and the call refused); with nobody logged in, as the operator
+/// the environment names while no operator has a PIN, else locked (nothing records).
 fn open(paths: &DataPaths) -> Result<Workstation, Error> {
-    let mut current = session();
-    match current.as_mut() {
-        Some(active) => active
-            .resume(paths.clone())
-            .inspect_err(|_| *current = None),
-        None => Workstation::open(paths.clone(), refurbdesk_app::operator_from_env()),
-    }
+    window_session().open(paths, refurbdesk_app::operator_from_env())
 }
 
 /// Runs `case` on the workstation, opened for this call.
@@ -51,7 +42,7 @@ pub fn with_session<T>(
     paths: &DataPaths,
     case: impl FnOnce(&mut Workstation) -> Result<Option<T>, Error>,
 ) -> Result<Option<T>, WindowError> {
-    if session().is_none() {
+    if !window_session().logged_in() {
         return Ok(None);
     }
     match open(paths) {
@@ -62,20 +53,19 @@ pub fn with_session<T>(
     }
 }
 
-/// Runs a log-in `case` on a fresh workstation; when it succeeds, its operator's session begins.
+/// Runs a log-in `case` on a fresh workstation; when it succeeds, its operator's session begins
+/// and the window's station records under them.
 pub fn start_session<T>(
     paths: &DataPaths,
     case: impl FnOnce(&mut Workstation) -> Result<T, Error>,
 ) -> Result<T, WindowError> {
-    let mut workstation = Workstation::open(paths.clone(), None).map_err(window)?;
-    let value = case(&mut workstation).map_err(window)?;
-    *session() = Session::of(&workstation);
-    Ok(value)
+    window_session().log_in(paths, case).map_err(window)
 }
 
-/// Ends the window's session (the lock button, or logging out).
+/// Ends the window's session (the lock button, or logging out): nothing records until someone
+/// logs in.
 pub fn end_session() {
-    *session() = None;
+    window_session().lock();
 }
 
 /// A progress that the window follows as `progress` events.

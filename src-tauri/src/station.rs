@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use refurbdesk_app::station::{
     self, EventLog, NumberedEvent, StationControl, StationParams, StationStarted,
 };
-use refurbdesk_app::{DataPaths, WindowError, Workstation};
+use refurbdesk_app::{DataPaths, WindowError};
 use tauri::{AppHandle, Emitter, Manager};
 
 /// The UI event every station event travels in.
@@ -47,10 +47,15 @@ pub fn start(
         return Ok(None);
     }
     let paths = app.state::<DataPaths>().inner().clone();
-    let opened = Workstation::open(paths, refurbdesk_app::operator_from_env())
+    // The station records under whoever is logged in to the window (nobody: readings wait).
+    let session = crate::calls::window_session();
+    let opened = session
+        .open(&paths, refurbdesk_app::operator_from_env())
         .and_then(|workstation| {
             // The station's tasks run on the window's Tokio runtime.
-            tauri::async_runtime::block_on(async { station::start(workstation, params) })
+            tauri::async_runtime::block_on(async {
+                station::start_for_window(session, workstation, params)
+            })
         })
         .map_err(|error| error.for_window())?;
     let mut events = opened.events;

@@ -3,6 +3,7 @@ import type { IntakeReport } from './bindings/IntakeReport';
 import { applyEraseProgress, applyEraseStarted, applyStationEvent, type StationEvent } from './stationEvents';
 import { coalescePerFrame } from './stationFeed';
 import type { BenchView } from './types';
+import { tileState } from './verdicts';
 
 const port = '/tmp/bench1';
 /** A whole intake report as the engine sends it, with the parts a test cares about given. */
@@ -84,6 +85,20 @@ describe('applyStationEvent', () => {
     expect(slot?.state).toBe('empty');
     expect(slot?.device).toBeNull();
     expect(slot?.batteryVerdict).toBeNull();
+  });
+
+  it('a placed device is identifying until the engine has read who it is, then testing', () => {
+    const placed = play([ready, { event: 'slot_changed', port, bench: 'PB8-0042', slot: 2, phase: 'identifying', message: null }]);
+    const identifying = placed[0]?.slots.find((s) => s.slot === 2);
+    expect(identifying?.state).toBe('identifying');
+    expect(identifying && placed[0] && tileState(placed[0], identifying)).toBe('identifying');
+    const read = play([
+      ready,
+      { event: 'slot_changed', port, bench: 'PB8-0042', slot: 2, phase: 'identifying', message: null },
+      { event: 'slot_changed', port, bench: 'PB8-0042', slot: 2, phase: 'intake', message: null },
+    ]);
+    const testing = read[0]?.slots.find((s) => s.slot === 2);
+    expect(testing && read[0] && tileState(read[0], testing)).toBe('testing');
   });
 
   it('a disconnected bench keeps its slots but marks them unknown', () => {

@@ -49,6 +49,7 @@ function withSlot(bench: BenchView, slot: number, change: (slot: SlotView) => Sl
 
 const PHASE_TO_STATE: Record<SlotPhase, SlotState> = {
   empty: 'empty',
+  identifying: 'identifying',
   intake: 'intake',
   recorded: 'recorded',
   failed: 'failed',
@@ -78,7 +79,7 @@ export function applyStationEvent(benches: readonly BenchView[], event: StationE
       return withBench(benches, event.port, (b) =>
         withSlot(b, event.slot, (s) => {
           const state = PHASE_TO_STATE[event.phase];
-          const cleared = state === 'empty' || state === 'intake';
+          const cleared = state === 'empty' || state === 'identifying' || state === 'intake';
           return {
             ...s,
             state,

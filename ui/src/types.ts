@@ -7,6 +7,7 @@ export type BenchState = (typeof BENCH_STATES)[number];
 export const SLOT_STATES = [
   'empty',
   'occupied',
+  'identifying',
   'intake',
   'recorded',
   'failed',

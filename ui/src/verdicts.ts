@@ -35,6 +35,7 @@ const lockPresentations: Readonly<Record<LockVerdict, Presentation>> = {
 const slotPresentations: Readonly<Record<SlotState, Presentation>> = {
   empty: { tone: 'muted', labelKey: 'slot.state.empty', symbol: '○' },
   occupied: { tone: 'neutral', labelKey: 'slot.state.occupied', symbol: '●' },
+  identifying: { tone: 'busy', labelKey: 'slot.state.identifying', symbol: '…' },
   intake: { tone: 'busy', labelKey: 'slot.state.intake', symbol: '…' },
   recorded: { tone: 'good', labelKey: 'slot.state.recorded', symbol: '✓' },
   failed: { tone: 'bad', labelKey: 'slot.state.failed', symbol: '✕' },
@@ -78,6 +79,7 @@ const TILE_OF_SLOT: Readonly<Record<SlotState, TileState>> = {
   // A device is there and the station is reading who it is.
   occupied: 'identifying',
   unknown: 'identifying',
+  identifying: 'identifying',
   intake: 'testing',
   recorded: 'done',
   failed: 'fault',

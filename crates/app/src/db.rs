@@ -184,6 +184,7 @@ fn require_admin(paths: &DataPaths, operator: Option<&str>, pin: Option<&str>) -
         store,
         operator: Some(actor.name.clone()),
         verified: None,
+        locked: false,
     };
     if crate::session::pin_needed(&ws)?.is_some() {
         let Some(pin) = pin else {

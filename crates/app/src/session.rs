@@ -18,6 +18,7 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{DateTime, Duration, Utc};
+use refurbdesk_station::OnDuty;
 use refurbdesk_store::{Operator, PinAttempt, Role, StoreError};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -207,6 +208,110 @@ impl Session {
         ws.verified = Some(self.verified.clone());
         Ok(ws)
     }
+}
+
+/// The window's session: at most one operator logged in, and the operator the window's station
+/// records under ([`WindowSession::on_duty`]), who is the same person: nobody while the window
+/// is locked. While no operator has a PIN the window acts, as the CLI does, as the operator the
+/// environment names (or the operating-system user, the bootstrap admin).
+#[derive(Debug)]
+pub struct WindowSession {
+    current: std::sync::Mutex<Option<Session>>,
+    on_duty: OnDuty,
+}
+
+impl Default for WindowSession {
+    fn default() -> Self {
+        Self {
+            current: std::sync::Mutex::new(None),
+            on_duty: OnDuty::new(None),
+        }
+    }
+}
+
+impl WindowSession {
+    fn held(&self) -> std::sync::MutexGuard<'_, Option<Session>> {
+        self.current
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A workstation for one call of the window: as the operator logged in (unless their
+    /// session has been idle too long: then it locks, and the call is refused). With nobody
+    /// logged in, as the operator `env_operator` names under the CLI's rules while no operator
+    /// has a PIN; once one has, the window is locked: reading works, recording is refused.
+    pub fn open(
+        &self,
+        paths: &crate::DataPaths,
+        env_operator: Option<String>,
+    ) -> Result<Workstation> {
+        let mut current = self.held();
+        if let Some(active) = current.as_mut() {
+            return active.resume(paths.clone()).inspect_err(|_| {
+                *current = None;
+                self.on_duty.set(None);
+            });
+        }
+        let mut ws = Workstation::open(paths.clone(), env_operator)?;
+        ws.locked = ws.store.any_pin()?;
+        Ok(ws)
+    }
+
+    /// Logs in on a fresh workstation with `case` ([`login`] or [`create_first_admin`]); when it
+    /// succeeds, the operator it checked is logged in to the window and on duty at its station.
+    pub fn log_in<T>(
+        &self,
+        paths: &crate::DataPaths,
+        case: impl FnOnce(&mut Workstation) -> Result<T>,
+    ) -> Result<T> {
+        let mut ws = Workstation::open(paths.clone(), None)?;
+        let value = case(&mut ws)?;
+        let session = Session::of(&ws);
+        self.on_duty.set(
+            session
+                .as_ref()
+                .map(|session| session.operator().to_owned()),
+        );
+        *self.held() = session;
+        Ok(value)
+    }
+
+    /// Locks the window (the lock button, logging out, the idle time): nobody acts, and the
+    /// station records nothing, until someone logs in.
+    pub fn lock(&self) {
+        *self.held() = None;
+        self.on_duty.set(None);
+    }
+
+    /// Whether an operator is logged in (their session may still lock at its next call).
+    pub fn logged_in(&self) -> bool {
+        self.held().is_some()
+    }
+
+    /// The operator the window's station records under.
+    pub fn on_duty(&self) -> OnDuty {
+        self.on_duty.clone()
+    }
+
+    /// Puts on duty whom the window acts as now: the operator logged in; with nobody, while no
+    /// operator has a PIN, the one `ws` (opened as the environment says) acts as; else nobody.
+    pub(crate) fn refresh_on_duty(&self, ws: &Workstation) {
+        let operator = match self.held().as_ref() {
+            Some(session) => Some(session.operator().to_owned()),
+            None => ws.actor().ok().map(|actor| actor.name),
+        };
+        self.on_duty.set(operator);
+    }
+}
+
+/// Why a locked window records nothing.
+pub(crate) fn nobody_logged_in() -> Error {
+    Error::refused(
+        "nobody is logged in to this window; nothing is recorded until an operator logs in",
+    )
+    .with_hint(Hint::ActAs {
+        role: "an operator".to_owned(),
+    })
 }
 
 /// Whether the station asks for PINs, and who it opens as while it does not.

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use refurbdesk_station::{run_station, StationConfig, StationHandle};
-pub use refurbdesk_station::{SlotPhase, StationEvent, StationSummary};
+pub use refurbdesk_station::{OnDuty, SlotPhase, StationEvent, StationSummary, AWAITING_OPERATOR};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -16,6 +16,7 @@ use ts_rs::TS;
 
 use crate::channels::sales_channel;
 use crate::error::{Error, ErrorCode, Result};
+use crate::session::WindowSession;
 use crate::workstation::Workstation;
 
 /// What to start the station on.
@@ -57,8 +58,9 @@ impl StationParams {
 pub struct StationStarted {
     /// How many benches it follows.
     pub benches: usize,
-    /// The operator every intake is recorded under.
-    pub operator: String,
+    /// The operator intakes are recorded under as it starts; `None` for a window's station while
+    /// nobody is logged in (intakes wait for someone to log in).
+    pub operator: Option<String>,
     pub database: String,
     /// The sales channel and its battery threshold, as the verdicts will use them.
     pub channel: String,
@@ -137,11 +139,32 @@ impl StationControl {
     }
 }
 
-/// Starts the station on the workstation's store. Must be called inside a Tokio runtime: the
-/// station's tasks run on it.
+/// Starts the station on the workstation's store, recording every intake under the operator it
+/// acts as. Must be called inside a Tokio runtime: the station's tasks run on it.
 pub fn start(workstation: Workstation, params: StationParams) -> Result<RunningStation> {
-    let Workstation { paths, store, .. } = &workstation;
     let actor = workstation.actor()?;
+    start_on_duty(workstation, params, OnDuty::new(Some(actor.name)))
+}
+
+/// Starts a window's station on the workstation the window opened ([`WindowSession::open`]): it
+/// records each intake under the operator logged in to the window as it is recorded (while no
+/// operator has a PIN, the one the window acts as); while nobody is, readings wait in their
+/// slots and are recorded once someone logs in. Must be called inside a Tokio runtime.
+pub fn start_for_window(
+    session: &WindowSession,
+    workstation: Workstation,
+    params: StationParams,
+) -> Result<RunningStation> {
+    session.refresh_on_duty(&workstation);
+    start_on_duty(workstation, params, session.on_duty())
+}
+
+fn start_on_duty(
+    workstation: Workstation,
+    params: StationParams,
+    on_duty: OnDuty,
+) -> Result<RunningStation> {
+    let Workstation { paths, store, .. } = &workstation;
     let channel = sales_channel(store, params.channel.as_deref())?;
 
     // The simulated benches, when this build has them, add their ports.
@@ -167,13 +190,14 @@ pub fn start(workstation: Workstation, params: StationParams) -> Result<RunningS
 
     let started = StationStarted {
         benches: ports.len(),
-        operator: actor.name.clone(),
+        operator: on_duty.current(),
         database: paths.database.display().to_string(),
         channel: channel.name.clone(),
         soh_threshold_pct: channel.battery.soh_threshold_pct,
         consumed_below_pct: channel.battery.consumed_below_pct,
     };
-    let mut config = StationConfig::new(ports, actor.name);
+    let mut config = StationConfig::new(ports, String::new());
+    config.operator = on_duty;
     config.until_idle = params.until_idle;
     config.intake.battery_policy = channel.battery;
 

@@ -78,6 +78,9 @@ pub struct Workstation {
     /// The operator whose PIN this workstation has checked ([`crate::session::login`]); an
     /// operator who has a PIN acts only once it is.
     pub(crate) verified: Option<crate::session::Verified>,
+    /// True for a window that is locked (operators have PINs and nobody is logged in): nobody
+    /// acts, whatever name the environment gives, until someone logs in.
+    pub(crate) locked: bool,
 }
 
 impl Workstation {
@@ -89,6 +92,7 @@ impl Workstation {
             store,
             operator,
             verified: None,
+            locked: false,
         })
     }
 
@@ -123,6 +127,9 @@ impl Workstation {
     /// they have a PIN, against the PIN this workstation checked: every use case that records
     /// asks for its actor here, so nothing is recorded under a PIN holder's name without it.
     pub fn actor(&self) -> Result<Actor, Error> {
+        if self.locked {
+            return Err(crate::session::nobody_logged_in());
+        }
         let actor = self
             .store
             .resolve_actor(self.operator.as_deref(), &os_user())?;

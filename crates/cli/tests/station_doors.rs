@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use assert_cmd::Command;
+use refurbdesk_app::session::WindowSession;
 use refurbdesk_app::station::{self, StationEvent, StationParams};
-use refurbdesk_app::{DataPaths, Workstation};
+use refurbdesk_app::DataPaths;
 
 fn refurbdesk(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("refurbdesk").unwrap();
@@ -77,14 +78,15 @@ fn window_verdicts(dir: &Path) -> Verdicts {
         dir.join("share/refurbdesk"),
         Some(&dir.join("station.sqlite")),
     );
-    let workstation = Workstation::open(paths, None).unwrap();
+    let window = WindowSession::default();
+    let workstation = window.open(&paths, None).unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let params = StationParams {
             until_idle: true,
             ..StationParams::simulated()
         };
-        let mut running = station::start(workstation, params).unwrap();
+        let mut running = station::start_for_window(&window, workstation, params).unwrap();
         assert_eq!(running.started.channel, "strict");
         assert_eq!(running.started.soh_threshold_pct, 90.0);
         let mut verdicts = Verdicts::new();

@@ -156,10 +156,21 @@ pub async fn run_intake(
     slot: u16,
     options: &IntakeOptions,
 ) -> Result<IntakeReading, IntakeError> {
+    run_intake_observed(link, slot, options, &mut |_| {}).await
+}
+
+/// [`run_intake`], calling `identified` as soon as the device's identity is read (IDENT
+/// answered), before its battery, locks and tests: the station's `identifying` phase ends there.
+pub async fn run_intake_observed(
+    link: &BenchLink,
+    slot: u16,
+    options: &IntakeOptions,
+    identified: &mut (dyn FnMut(&DeviceIdentity) + Send),
+) -> Result<IntakeReading, IntakeError> {
     let mut restarts = 0;
     loop {
         let mut events = link.subscribe();
-        match attempt(link, slot, options, &mut events).await {
+        match attempt(link, slot, options, &mut events, identified).await {
             Ok(reading) => return Ok(reading),
             Err(Interrupt::Fail(error)) => return Err(error),
             Err(Interrupt::Restart) => {
@@ -205,6 +216,7 @@ async fn attempt(
     slot: u16,
     options: &IntakeOptions,
     events: &mut broadcast::Receiver<LinkEvent>,
+    identified: &mut (dyn FnMut(&DeviceIdentity) + Send),
 ) -> Result<IntakeReading, Interrupt> {
     let started_at = Utc::now();
     let hello = link.hello().ok_or(Interrupt::Restart)?;
@@ -231,6 +243,7 @@ async fn attempt(
     session.identity_seen = true;
     let identity = identity_from_fields(ident.fields.iter())
         .map_err(|e| session.malformed("IDENT reply", e.into()))?;
+    identified(&identity);
     // A bench that cannot read the battery or the locks of this device leaves them unknown: the
     // verdicts then say an operator must check by hand.
     let mut unsupported = Vec::new();

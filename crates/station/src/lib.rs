@@ -20,11 +20,12 @@ pub use erase::{
     BenchEraseOptions, BenchEraseOutcome, BenchEraseRequest, Interruption,
 };
 pub use intake::{
-    run_intake, BenchIdentity, IntakeError, IntakeOptions, IntakeReading, MalformedReply,
-    TestResult,
+    run_intake, run_intake_observed, BenchIdentity, IntakeError, IntakeOptions, IntakeReading,
+    MalformedReply, TestResult,
 };
 pub use record::{record_reading, RecordError};
 pub use report::IntakeReport;
 pub use station::{
-    run_station, SlotPhase, StationConfig, StationEvent, StationHandle, StationSummary,
+    run_station, OnDuty, SlotPhase, StationConfig, StationEvent, StationHandle, StationSummary,
+    AWAITING_OPERATOR,
 };

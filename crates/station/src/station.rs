@@ -17,7 +17,7 @@ use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use crate::intake::{run_intake, IntakeError, IntakeOptions, IntakeReading};
+use crate::intake::{run_intake_observed, IntakeError, IntakeOptions, IntakeReading};
 use crate::record::record_reading;
 use crate::report::IntakeReport;
 
@@ -27,8 +27,8 @@ pub struct StationConfig {
     pub ports: Vec<PathBuf>,
     pub link: LinkConfig,
     pub intake: IntakeOptions,
-    /// The operator every intake is recorded under.
-    pub operator: String,
+    /// Who each intake is recorded under, asked when it is recorded.
+    pub operator: OnDuty,
     /// With `until_idle`, the station stops once every occupied slot is settled and nothing happened
     /// for this long.
     pub idle_after: Duration,
@@ -46,7 +46,7 @@ impl StationConfig {
             ports,
             link: LinkConfig::default(),
             intake: IntakeOptions::default(),
-            operator: operator.into(),
+            operator: OnDuty::new(Some(operator.into())),
             idle_after: Duration::from_secs(2),
             until_idle: false,
             intake_attempts: 3,
@@ -55,12 +55,55 @@ impl StationConfig {
     }
 }
 
+/// Who the station records under: one operator for a station started at the terminal, whoever is
+/// logged in for the window's. It is asked as each reading is recorded; while nobody is on duty
+/// the reading waits, in its slot, and is recorded under the next operator who comes on duty.
+#[derive(Debug, Clone)]
+pub struct OnDuty(Arc<watch::Sender<Option<String>>>);
+
+impl OnDuty {
+    pub fn new(operator: Option<String>) -> Self {
+        Self(Arc::new(watch::channel(operator).0))
+    }
+
+    /// Puts `operator` on duty; `None`: nobody (nothing is recorded until someone is).
+    pub fn set(&self, operator: Option<String>) {
+        self.0.send_replace(operator);
+    }
+
+    pub fn current(&self) -> Option<String> {
+        self.0.borrow().clone()
+    }
+
+    /// The operator on duty, once there is one.
+    pub async fn wait(&self) -> String {
+        let mut changes = self.0.subscribe();
+        loop {
+            if let Some(operator) = changes.borrow_and_update().clone() {
+                return operator;
+            }
+            // The sender lives as long as `self`: `changed` ends only with a change.
+            if changes.changed().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+}
+
+/// What a slot's `SlotChanged` says while its reading waits for an operator to come on duty.
+pub const AWAITING_OPERATOR: &str = "read; waiting for an operator to log in to record it";
+
 /// Where a slot stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum SlotPhase {
     Empty,
+    /// A device is in the slot and its identity is being read (from its insertion, or the
+    /// bench's HELLO, until IDENT answers).
+    Identifying,
+    /// The device is known; its battery, locks and tests are being read (and, while nobody is
+    /// on duty, the reading waits to be recorded).
     Intake,
     Recorded,
     Failed,
@@ -537,11 +580,14 @@ impl BenchFollower {
                 state.attempts = 0;
             }
         }
-        self.set_phase(slot, SlotPhase::Intake, None);
+        self.set_phase(slot, SlotPhase::Identifying, None);
         let state = self
             .slots
             .get_mut(&slot)
             .expect("set_phase inserted the slot");
+        // The task moves the slot on to `Intake` itself, once the identity is read; the next
+        // phase this follower sets must be announced even if it is `Identifying` again.
+        state.phase = SlotPhase::Unknown;
         state.attempts += 1;
         let attempts_left = state.attempts < self.config.intake_attempts;
         let link = self.link.clone();
@@ -549,10 +595,34 @@ impl BenchFollower {
         let store = self.store.clone();
         let operator = self.config.operator.clone();
         let done = done.clone();
+        let out = self.out.clone();
+        let (port, bench) = (self.port.clone(), self.bench_serial.clone());
         state.intake = Some(tokio::spawn(async move {
-            let outcome = run_intake(&link, slot, &options).await;
+            let mut identified = {
+                let (out, port, bench) = (out.clone(), port.clone(), bench.clone());
+                move |_: &DeviceIdentity| {
+                    let _ = out.send(StationEvent::SlotChanged {
+                        port: port.clone(),
+                        bench: bench.clone(),
+                        slot,
+                        phase: SlotPhase::Intake,
+                        message: None,
+                    });
+                }
+            };
+            let outcome = run_intake_observed(&link, slot, &options, &mut identified).await;
             let message = match outcome {
                 Ok(reading) => {
+                    if operator.current().is_none() {
+                        let _ = out.send(StationEvent::SlotChanged {
+                            port,
+                            bench,
+                            slot,
+                            phase: SlotPhase::Intake,
+                            message: Some(AWAITING_OPERATOR.to_owned()),
+                        });
+                    }
+                    let operator = operator.wait().await;
                     let stored = {
                         let reading = reading.clone();
                         tokio::task::spawn_blocking(move || {

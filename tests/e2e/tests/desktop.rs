@@ -120,25 +120,27 @@ fn css(testid: &str) -> String {
     format!("[data-testid=\"{testid}\"]")
 }
 
-/// A technician's day on one device, in the window, in `lang`: the device is read on the simulated
-/// bench, opened from its tile with the keyboard, its checklist answered with single keys and its
+/// A technician's day on one device, in the window, in `lang`: the operator logs in with their PIN
+/// (a wrong one is refused first), the device is read on the simulated bench, opened from its tile with the keyboard, its checklist answered with single keys and its
 /// zones with digits, graded with reasons; an image file of it is erased with a typed confirmation
 /// while the progress shows, its certificate issued and verified. A screenshot of every screen.
 fn technician_day(lang: &str) {
     let data = tempfile_dir();
     let db = data.join("station.sqlite");
-    let cli = target_dir().join("debug/refurbdesk");
-    // Documents need the organisation's name; the CLI sets it as a person would.
-    let set = std::process::Command::new(&cli)
-        .args(["settings", "set", "organisation.name", "Atelier Exemple"])
-        .env("XDG_DATA_HOME", &data)
-        .env("REFURBDESK_DB", &db)
-        .output()
-        .expect("run the refurbdesk CLI (built by the workspace tests)");
-    assert!(
-        set.status.success(),
-        "{}",
-        String::from_utf8_lossy(&set.stderr)
+    // Documents need the organisation's name; the first admin, with a PIN, is registered. The
+    // CLI does both as a person would (the PIN typed twice on standard input).
+    let cli = Cli {
+        data: data.clone(),
+        db: db.clone(),
+    };
+    cli.run(
+        &["settings", "set", "organisation.name", "Atelier Exemple"],
+        None,
+    );
+    cli.run(&["operator", "add", OPERATOR, "--role", "admin"], None);
+    cli.run(
+        &["--operator", OPERATOR, "operator", "pin", OPERATOR],
+        Some(&format!("{PIN}\n{PIN}\n")),
     );
     let image = data.join("disk.img");
     std::fs::write(&image, vec![0x5a_u8; 8 << 20]).expect("write an 8 MiB image file");
@@ -171,6 +173,41 @@ fn technician_day(lang: &str) {
         )
         .expect("read <html lang>");
     assert_eq!(html_lang, lang);
+
+    // An operator has a PIN: the window opens on the log-in screen. A wrong PIN is refused on
+    // screen; the right one opens the station, which records under that operator.
+    let name = session.wait_for(&css("login-name"), wait).expect("log-in");
+    session.type_into(&name, OPERATOR).unwrap();
+    let pin = session.wait_for(&css("login-pin"), wait).unwrap();
+    session.type_into(&pin, "0000").unwrap();
+    session
+        .click(&session.wait_for(&css("login-submit"), wait).unwrap())
+        .unwrap();
+    let refused = session
+        .wait_for_attribute(
+            &format!("{} {}", css("login"), css("error")),
+            "data-code",
+            "refused",
+            wait,
+        )
+        .expect("a wrong PIN is refused");
+    assert!(
+        session.text(&refused).unwrap().contains("PIN"),
+        "the refusal says why"
+    );
+    session
+        .screenshot(&shots.join("login-refused.png"))
+        .expect("screenshot");
+    session.type_into(&pin, PIN).unwrap();
+    session
+        .click(&session.wait_for(&css("login-submit"), wait).unwrap())
+        .unwrap();
+    session
+        .wait_for_text(&css("session-operator"), OPERATOR, wait)
+        .expect("logged in");
+    session
+        .wait_for(&css("station"), wait)
+        .expect("the station");
 
     // The iPhone 12 in slot 1 completes intake; its tile says done and carries its battery verdict.
     let tile = session
@@ -371,7 +408,63 @@ fn technician_day(lang: &str) {
             .expect("screenshot");
     }
     drop(session);
+
+    // What the window recorded names the operator who logged in: the intake its station made,
+    // and the certificate.
+    let devices = cli.json(&["devices", "--imei", "356728114587211"]);
+    assert_eq!(devices[0]["last_operator"], OPERATOR, "{devices}");
+    let documents = cli.json(&["cert", "list"]);
+    let documents = documents.as_array().expect("documents");
+    assert!(!documents.is_empty());
+    for document in documents {
+        assert_eq!(document["issued_by"], OPERATOR, "{document}");
+    }
     let _ = std::fs::remove_dir_all(&data);
+}
+
+/// The operator of the journey, and their PIN.
+const OPERATOR: &str = "Ana";
+const PIN: &str = "4826";
+
+/// The `refurbdesk` CLI on the journey's database, as a person at a terminal runs it.
+struct Cli {
+    data: std::path::PathBuf,
+    db: std::path::PathBuf,
+}
+
+impl Cli {
+    fn run(&self, args: &[&str], stdin: Option<&str>) -> Vec<u8> {
+        use std::io::Write as _;
+        let mut child = std::process::Command::new(target_dir().join("debug/refurbdesk"))
+            .args(args)
+            .env("XDG_DATA_HOME", &self.data)
+            .env("REFURBDESK_DB", &self.db)
+            .env_remove("REFURBDESK_OPERATOR")
+            .env_remove("REFURBDESK_PIN")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run the refurbdesk CLI (built by the workspace tests)");
+        let mut input = child.stdin.take().expect("stdin");
+        input
+            .write_all(stdin.unwrap_or("").as_bytes())
+            .expect("type into the CLI");
+        drop(input);
+        let output = child.wait_with_output().expect("the CLI ends");
+        assert!(
+            output.status.success(),
+            "refurbdesk {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    }
+
+    fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut args = args.to_vec();
+        args.push("--json");
+        serde_json::from_slice(&self.run(&args, None)).expect("JSON from the CLI")
+    }
 }
 
 #[test]

@@ -32,8 +32,10 @@ fn the_page_runs_under_a_strict_content_security_policy() {
     let _ = std::fs::remove_dir_all(&data);
 }
 
-/// src-tauri/capabilities/default.json: the app's own commands, its events and its version, and no
-/// other core command (windows, webviews, paths, menus, resources).
+/// src-tauri/capabilities/default.json: the app's own commands it names, its events and its version,
+/// and no other core command (windows, webviews, paths, menus, resources). The app declares its
+/// commands (src-tauri/build.rs), so a registered command the capability does not name
+/// (`db_restore`) is refused like an unknown one.
 #[test]
 fn the_window_may_call_the_apps_commands_and_no_other_core_command() {
     let data = std::env::temp_dir().join(format!("refurbdesk-e2e-acl-{}", std::process::id()));
@@ -54,6 +56,7 @@ fn the_window_may_call_the_apps_commands_and_no_other_core_command() {
 
     let allowed = [
         ("station_info", serde_json::json!({})),
+        ("session_status", serde_json::json!({})),
         ("plugin:app|version", serde_json::json!({})),
         (
             "plugin:event|listen",
@@ -61,6 +64,11 @@ fn the_window_may_call_the_apps_commands_and_no_other_core_command() {
         ),
     ];
     let denied = [
+        (
+            "db_restore",
+            serde_json::json!({"params": {"file": "/nonexistent.sqlite"}}),
+        ),
+        ("no_such_command", serde_json::json!({})),
         (
             "plugin:window|set_title",
             serde_json::json!({"label": "main", "value": "x"}),
@@ -109,6 +117,15 @@ fn the_window_may_call_the_apps_commands_and_no_other_core_command() {
             "{command} is refused by the capability, got {answer}"
         );
     }
+    // Refused by the ACL, which names the permission the capability would have to grant.
+    assert!(
+        seen[allowed.len()]
+            .as_str()
+            .unwrap_or_default()
+            .contains("allow-db-restore"),
+        "db_restore is refused for want of its permission, got {}",
+        seen[allowed.len()]
+    );
     assert_eq!(
         session.title().expect("read the title"),
         "Refurbdesk",

@@ -3,4 +3,4 @@
 /**
  * Where a slot stands.
  */
-export type SlotPhase = "empty" | "intake" | "recorded" | "failed" | "unknown";
+export type SlotPhase = "empty" | "identifying" | "intake" | "recorded" | "failed" | "unknown";

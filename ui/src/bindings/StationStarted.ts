@@ -9,9 +9,10 @@ export type StationStarted = {
  */
 benches: number, 
 /**
- * The operator every intake is recorded under.
+ * The operator intakes are recorded under as it starts; `None` for a window's station while
+ * nobody is logged in (intakes wait for someone to log in).
  */
-operator: string, database: string, 
+operator: string | null, database: string, 
 /**
  * The sales channel and its battery threshold, as the verdicts will use them.
  */

@@ -43,6 +43,7 @@ export const APP_KEYS = [
   'slot.noDevice',
   'slot.state.empty',
   'slot.state.occupied',
+  'slot.state.identifying',
   'slot.state.intake',
   'slot.state.recorded',
   'slot.state.failed',

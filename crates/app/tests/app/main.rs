@@ -19,3 +19,4 @@ mod quality;
 mod session;
 mod settings;
 mod station;
+mod window;

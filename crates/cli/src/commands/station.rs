@@ -56,7 +56,9 @@ pub fn run(args: &StationArgs, global: &GlobalArgs, paths: &DataPaths) -> Result
         if !json {
             println!(
                 "station: {} bench(es), operator {}, database {}",
-                running.started.benches, running.started.operator, running.started.database
+                running.started.benches,
+                running.started.operator.as_deref().unwrap_or("-"),
+                running.started.database
             );
         }
         let printer = tokio::spawn(async move {
@@ -134,7 +136,8 @@ fn print_event(event: &StationEvent, json: bool) {
             let who = bench.as_deref().unwrap_or(port);
             let phase = match phase {
                 SlotPhase::Empty => "empty",
-                SlotPhase::Intake => "intake started",
+                SlotPhase::Identifying => "device placed, reading its identity",
+                SlotPhase::Intake => "identified, reading battery, locks and tests",
                 SlotPhase::Recorded => "recorded",
                 SlotPhase::Failed => "failed",
                 SlotPhase::Unknown => "state unknown until the bench answers again",
