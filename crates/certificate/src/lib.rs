@@ -28,6 +28,7 @@ pub use document::{Document, DocumentKind, Lang};
 pub use keys::{KeyError, Keyring, PublicKeyInfo, Signer, TrustedKeys};
 pub use layout::{Block, Logo, Sheet};
 pub use pdf::{EMBEDDED_NAME, SEAL_FILTER};
+pub use render::DEFAULT_DESTINATION;
 pub use signed::{SignatureError, SignedDocument};
 pub use verify::{verify_bytes, Verified, VerifyError};
 

@@ -188,7 +188,7 @@ fn erasure_blocks(t: &Texts, body: &ErasureCertificate) -> Vec<Block> {
                 t.t("san.verification_result"),
                 t.code("result", &s.verification_result),
             ),
-            (t.t("san.destination"), body.destination.clone()),
+            (t.t("san.destination"), destination(t, &body.destination)),
         ]),
         Block::Heading(t.t("section.record")),
     ];
@@ -208,14 +208,42 @@ fn erasure_blocks(t: &Texts, body: &ErasureCertificate) -> Vec<Block> {
         (t.t("run.bytes_verified"), t.bytes(run.bytes_verified)),
         (
             t.t("run.throughput"),
-            format!("{} MiB/s", t.decimal(run.throughput_mib_s, 1)),
+            format!(
+                "{} {}/s",
+                t.decimal(run.throughput_mib_s, 1),
+                t.t("unit.mib")
+            ),
         ),
         (t.t("run.faults"), t.integer(run.fault_count)),
         (t.t("run.seed"), t.or_unset(run.seed.as_deref())),
         (t.t("run.station"), run.station_id.to_string()),
     ];
+    if let Some(bench) = &run.bench {
+        record.push((
+            t.t("run.bench"),
+            format!("{} {} ({})", bench.vendor, bench.model, bench.serial),
+        ));
+        record.push((t.t("run.slot"), bench.slot.to_string()));
+        if let Some(said) = bench.said.as_deref().filter(|said| !said.trim().is_empty()) {
+            record.push((t.t("run.bench_said"), t.quoted(said)));
+        }
+    }
+    if let Some(manual) = &run.manual {
+        record.push((
+            t.t("run.manual"),
+            t.tell(
+                "run.manual_value",
+                &[
+                    ("platform", &t.code("platform", &manual.platform)),
+                    ("version", &manual.checklist_version),
+                    ("steps", &manual.steps_confirmed.to_string()),
+                ],
+            ),
+        ));
+    }
     if let Some(detail) = &run.detail {
-        record.push((t.t("run.detail"), detail.clone()));
+        // Documents issued before the bench and the manual reset were facts: their words.
+        record.push((t.t("run.detail"), t.quoted(detail)));
     }
     if let Some(device) = run.device_id {
         record.push((t.t("run.device_id"), device.to_string()));
@@ -236,11 +264,11 @@ fn erasure_blocks(t: &Texts, body: &ErasureCertificate) -> Vec<Block> {
                 .iter()
                 .map(|fault| {
                     vec![
-                        fault.kind.clone(),
+                        t.code("fault_kind", &fault.kind),
                         fault.pass.to_string(),
                         t.integer(fault.offset),
                         t.integer(fault.length),
-                        fault.detail.clone(),
+                        t.quoted(&fault.detail),
                     ]
                 })
                 .collect(),
@@ -274,7 +302,7 @@ fn destruction_blocks(t: &Texts, body: &DestructionCertificate) -> Vec<Block> {
                 t.or_unset(body.method_details.as_deref()),
             ),
             (t.t("destruction.date"), t.datetime(&body.destroyed_at)),
-            (t.t("san.destination"), body.destination.clone()),
+            (t.t("san.destination"), destination(t, &body.destination)),
             (t.t("destruction.id"), body.destruction_id.to_string()),
         ]),
         Block::Heading(t.t("section.performed_by")),
@@ -349,7 +377,10 @@ fn report_blocks(t: &Texts, body: &DeviceReport) -> Vec<Block> {
         identity.push((t.t("media.imei"), format!("{imei}{validity}")));
     }
     if let Some(storage) = device.storage_gb {
-        identity.push((t.t("device.storage"), format!("{storage} GB")));
+        identity.push((
+            t.t("device.storage"),
+            format!("{storage} {}", t.t("unit.gb")),
+        ));
     }
     identity.push((t.t("device.id"), device.device_id.to_string()));
     identity.push((t.t("device.first_seen"), t.datetime(&device.first_seen)));
@@ -416,7 +447,7 @@ fn report_blocks(t: &Texts, body: &DeviceReport) -> Vec<Block> {
     }
     if !body.tests.is_empty() {
         blocks.push(Block::Heading(t.t("section.tests")));
-        blocks.push(checks_table(t, &body.tests, "test"));
+        blocks.push(checks_table(t, &body.tests, "test", Detail::BenchSaid));
     }
     blocks.push(Block::Heading(t.t("section.grade")));
     match &body.grade {
@@ -445,11 +476,11 @@ fn report_blocks(t: &Texts, body: &DeviceReport) -> Vec<Block> {
             push_reasons(t, &mut blocks, grade.reasons_in(t.lang));
             if !grade.checklist.is_empty() {
                 blocks.push(Block::Heading(t.t("section.checklist")));
-                blocks.push(checks_table(t, &grade.checklist, "test"));
+                blocks.push(checks_table(t, &grade.checklist, "test", Detail::Note));
             }
             if !grade.cosmetic.is_empty() {
                 blocks.push(Block::Heading(t.t("section.cosmetic")));
-                blocks.push(checks_table(t, &grade.cosmetic, "level"));
+                blocks.push(checks_table(t, &grade.cosmetic, "level", Detail::Photos));
             }
         }
         None => blocks.push(Block::Paragraph(t.t("report.no_grade"))),
@@ -541,21 +572,65 @@ fn push_reasons(t: &Texts, blocks: &mut Vec<Block>, reasons: &[String]) {
     )]));
 }
 
+/// What a check table's third column holds.
+#[derive(Clone, Copy)]
+enum Detail {
+    /// A bench's own words about its test (Bench Protocol `RESULT … detail`): quoted.
+    BenchSaid,
+    /// Words a person recorded with a checklist answer: quoted too.
+    Note,
+    /// Photos of a zone: file names and hashes.
+    Photos,
+}
+
 /// A table of checks; `outcomes` is the catalogue prefix their outcome
 /// words are told under (`test` for pass/fail, `level` for wear).
-fn checks_table(t: &Texts, checks: &[crate::document::CheckFact], outcomes: &str) -> Block {
+fn checks_table(
+    t: &Texts,
+    checks: &[crate::document::CheckFact],
+    outcomes: &str,
+    detail: Detail,
+) -> Block {
+    let header = match detail {
+        Detail::BenchSaid => "check.bench_said",
+        Detail::Note => "check.note",
+        Detail::Photos => "check.photos",
+    };
     Block::Table {
-        columns: vec![t.t("check.name"), t.t("check.outcome"), t.t("check.detail")],
+        columns: vec![t.t("check.name"), t.t("check.outcome"), t.t(header)],
         widths: vec![0.36, 0.16, 0.48],
         rows: checks
             .iter()
             .map(|check| {
+                let said = check
+                    .detail
+                    .as_deref()
+                    .filter(|said| !said.trim().is_empty());
                 vec![
                     check.label_in(t.lang).to_owned(),
                     t.code(outcomes, &check.outcome),
-                    check.detail.clone().unwrap_or_default(),
+                    match (said, detail) {
+                        (None, _) => String::new(),
+                        (Some(photos), Detail::Photos) => photos.to_owned(),
+                        (Some(said), _) => t.quoted(said),
+                    },
                 ]
             })
             .collect(),
     }
 }
+
+/// Where media goes next: the words for a known destination (and for the default that older
+/// documents hold in English), else the organisation's own words as set.
+fn destination(t: &Texts, destination: &str) -> String {
+    match destination {
+        LEGACY_DEFAULT_DESTINATION => t.t("destination.reuse_resale"),
+        other => t.code("destination", other),
+    }
+}
+
+/// What documents issued before destinations were codes say when none was set.
+const LEGACY_DEFAULT_DESTINATION: &str = "Reuse: refurbished for resale";
+
+/// The destination written into a document when the organisation set none.
+pub const DEFAULT_DESTINATION: &str = "reuse_resale";
