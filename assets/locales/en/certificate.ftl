@@ -103,7 +103,6 @@ cert-run-bytes-verified = Bytes verified
 cert-run-throughput = Throughput
 cert-run-faults = Errors
 cert-run-seed = Random seed
-cert-run-station = Station
 cert-run-detail = Detail (as recorded)
 cert-run-device-id = Device record
 
@@ -236,7 +235,7 @@ cert-seal-key-id = Key ID
 cert-seal-fingerprint = Public key fingerprint (SHA-256)
 cert-seal-digest = Signature digest
 cert-seal-how = How to verify
-cert-seal-how-value = refurbdesk cert verify <this file> — checks the signed data attached to this PDF and every byte of the file.
+cert-seal-how-value = refurbdesk cert verify <this file>: checks the signed data attached and every byte of the file.
 
 cert-role-technician = Technician
 cert-role-auditor = Auditor
@@ -283,3 +282,4 @@ cert-check-photos = Photos
 cert-destination-reuse-resale = Reuse: refurbished for resale
 cert-destination-recycling = Recycling
 cert-destination-return = Returned to the customer
+cert-validation-signature = Signature of the person validating

@@ -47,7 +47,7 @@ cert-media-source = Provenance du support
 cert-media-classification = Classification
 cert-media-backed-up = Données sauvegardées
 cert-media-size = Capacité
-cert-media-target = Chemin du périphérique ou fichier image
+cert-media-target = Périphérique ou fichier image
 
 cert-media-type-hdd = Disque dur (magnétique)
 cert-media-type-ssd = Disque SSD (SATA/SAS)
@@ -102,7 +102,6 @@ cert-run-bytes-verified = Octets vérifiés
 cert-run-throughput = Débit
 cert-run-faults = Erreurs
 cert-run-seed = Graine aléatoire
-cert-run-station = Poste
 cert-run-detail = Détail (tel qu'enregistré)
 cert-run-device-id = Fiche appareil
 
@@ -235,7 +234,7 @@ cert-seal-key-id = Identifiant de clé
 cert-seal-fingerprint = Empreinte de la clé publique (SHA-256)
 cert-seal-digest = Empreinte de la signature
 cert-seal-how = Comment vérifier
-cert-seal-how-value = refurbdesk cert verify <ce fichier> — vérifie les données signées jointes à ce PDF et chaque octet du fichier.
+cert-seal-how-value = refurbdesk cert verify <ce fichier> : vérifie les données signées jointes et chaque octet du fichier.
 
 cert-role-technician = Technicien(ne)
 cert-role-auditor = Auditeur·rice
@@ -282,3 +281,4 @@ cert-check-photos = Photos
 cert-destination-reuse-resale = Réemploi : reconditionné pour la revente
 cert-destination-recycling = Recyclage
 cert-destination-return = Restitué au client
+cert-validation-signature = Signature de la personne qui valide

@@ -50,6 +50,8 @@ pub struct PrintOptions {
     pub verify_url_template: Option<String>,
     /// The organisation's logo, printed above its name.
     pub logo: Option<Logo>,
+    /// A line for a handwritten signature under the validation of certificates.
+    pub signature_line: bool,
 }
 
 /// A signed document and its two files.
@@ -96,7 +98,14 @@ fn print_signed(
     options: &PrintOptions,
 ) -> Result<Vec<u8>, IssueError> {
     let qr = render::qr_payload(options.verify_url_template.as_deref(), document, signed);
-    let mut sheet = render::sheet(document, lang, signed, signer.info(), qr);
+    let mut sheet = render::sheet(
+        document,
+        lang,
+        signed,
+        signer.info(),
+        qr,
+        options.signature_line,
+    );
     sheet.logo = options.logo.clone();
     let id = document.id.to_string();
     let meta = pdf::PdfMeta {

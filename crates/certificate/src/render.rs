@@ -31,6 +31,7 @@ pub fn sheet(
     signed: &SignedDocument,
     key: &PublicKeyInfo,
     qr: String,
+    signature_line: bool,
 ) -> Sheet {
     let t = Texts::new(lang);
     let issuer = &document.issuer;
@@ -57,8 +58,8 @@ pub fn sheet(
         ),
     ];
     let mut blocks = match &document.body {
-        Body::ErasureCertificate(body) => erasure_blocks(&t, body),
-        Body::DestructionCertificate(body) => destruction_blocks(&t, body),
+        Body::ErasureCertificate(body) => erasure_blocks(&t, body, signature_line),
+        Body::DestructionCertificate(body) => destruction_blocks(&t, body, signature_line),
         Body::DeviceReport(body) => report_blocks(&t, body),
     };
     blocks.push(Block::Panel {
@@ -66,9 +67,8 @@ pub fn sheet(
         fields: vec![
             (t.t("seal.signed_by"), issuer.name.clone()),
             (t.t("seal.algorithm"), t.t("seal.algorithm_value")),
-            (t.t("seal.key_id"), key.key_id.clone()),
-            (t.t("seal.fingerprint"), key.fingerprint_grouped()),
             (t.t("seal.digest"), signed.signature_digest()),
+            // The key's id and fingerprint are in the footer of every page.
             (t.t("seal.how"), t.t("seal.how_value")),
         ],
     });
@@ -164,17 +164,53 @@ fn method_type(t: &Texts, kind: MethodType) -> String {
     })
 }
 
-fn erasure_blocks(t: &Texts, body: &ErasureCertificate) -> Vec<Block> {
+/// The validation section: who validated and when, and a line to sign by hand when the
+/// organisation wants one.
+fn validation_blocks(
+    t: &Texts,
+    validated_by: &Person,
+    validated_at: &chrono::DateTime<chrono::Utc>,
+    signature_line: bool,
+) -> Vec<Block> {
+    vec![
+        Block::Heading(t.t("section.validation")),
+        Block::Validation {
+            fields: vec![
+                (t.t("person.name"), validated_by.name.clone()),
+                (t.t("person.title"), title(t, validated_by)),
+                (t.t("validation.date"), t.datetime(validated_at)),
+            ],
+            signature: signature_line.then(|| t.t("validation.signature")),
+        },
+    ]
+}
+
+/// Media fields: the short ones two to a row, then the device path or file on its own row.
+fn media_blocks(t: &Texts, media: &Media) -> Vec<Block> {
+    let target = t.t("media.target");
+    let (wide, short): (Vec<_>, Vec<_>) = media_fields(t, media)
+        .into_iter()
+        .partition(|(label, _)| *label == target);
+    let mut blocks = vec![Block::Grid(short)];
+    if !wide.is_empty() {
+        blocks.push(Block::Fields(wide));
+    }
+    blocks
+}
+
+fn erasure_blocks(t: &Texts, body: &ErasureCertificate, signature_line: bool) -> Vec<Block> {
     let s = &body.sanitization;
     let run = &body.run;
     let mut blocks = vec![
         Block::Paragraph(t.t("erasure_certificate.statement")),
         Block::Heading(t.t("section.performed_by")),
-        Block::Fields(person_fields(t, &body.performed_by)),
+        Block::Grid(person_fields(t, &body.performed_by)),
         Block::Heading(t.t("section.media")),
-        Block::Fields(media_fields(t, &body.media)),
+    ];
+    blocks.extend(media_blocks(t, &body.media));
+    blocks.extend([
         Block::Heading(t.t("section.sanitization")),
-        Block::Fields(vec![
+        Block::Grid(vec![
             (t.t("san.method_type"), method_type(t, s.method_type)),
             (t.t("san.method"), t.code("method", &s.method)),
             (t.t("san.details"), t.code("method_details", &s.method)),
@@ -191,9 +227,8 @@ fn erasure_blocks(t: &Texts, body: &ErasureCertificate) -> Vec<Block> {
             (t.t("san.destination"), destination(t, &body.destination)),
         ]),
         Block::Heading(t.t("section.record")),
-    ];
-    let mut record = vec![
-        (t.t("run.erasure_id"), run.erasure_id.to_string()),
+    ]);
+    let mut figures = vec![
         (t.t("run.started_at"), t.datetime(&run.started_at)),
         (t.t("run.finished_at"), t.datetime(&run.finished_at)),
         (
@@ -204,26 +239,39 @@ fn erasure_blocks(t: &Texts, body: &ErasureCertificate) -> Vec<Block> {
             t.t("run.passes_completed"),
             format!("{} / {}", run.passes_completed, s.passes),
         ),
-        (t.t("run.bytes_written"), t.bytes(run.bytes_written)),
-        (t.t("run.bytes_verified"), t.bytes(run.bytes_verified)),
-        (
-            t.t("run.throughput"),
-            format!(
-                "{} {}/s",
-                t.decimal(run.throughput_mib_s, 1),
-                t.t("unit.mib")
-            ),
-        ),
-        (t.t("run.faults"), t.integer(run.fault_count)),
-        (t.t("run.seed"), t.or_unset(run.seed.as_deref())),
-        (t.t("run.station"), run.station_id.to_string()),
     ];
+    // Bytes and throughput are what an overwrite measures; a bench or a person resetting a
+    // phone writes nothing this station counts, so those rows do not apply.
+    let overwrite = matches!(run.target_kind.as_str(), "block" | "image") || run.bytes_written > 0;
+    if overwrite {
+        figures.extend([
+            (t.t("run.bytes_written"), t.bytes(run.bytes_written)),
+            (t.t("run.bytes_verified"), t.bytes(run.bytes_verified)),
+            (
+                t.t("run.throughput"),
+                format!(
+                    "{} {}/s",
+                    t.decimal(run.throughput_mib_s, 1),
+                    t.t("unit.mib")
+                ),
+            ),
+        ]);
+    }
+    figures.push((t.t("run.faults"), t.integer(run.fault_count)));
     if let Some(bench) = &run.bench {
-        record.push((
+        figures.push((
             t.t("run.bench"),
             format!("{} {} ({})", bench.vendor, bench.model, bench.serial),
         ));
-        record.push((t.t("run.slot"), bench.slot.to_string()));
+        figures.push((t.t("run.slot"), bench.slot.to_string()));
+    }
+    blocks.push(Block::Grid(figures));
+    let mut record = vec![(t.t("run.erasure_id"), run.erasure_id.to_string())];
+    if let Some(seed) = &run.seed {
+        record.push((t.t("run.seed"), seed.clone()));
+    }
+    // The station's id stays in the signed data: it means nothing to the customer reading.
+    if let Some(bench) = &run.bench {
         if let Some(said) = bench.said.as_deref().filter(|said| !said.trim().is_empty()) {
             record.push((t.t("run.bench_said"), t.quoted(said)));
         }
@@ -274,12 +322,12 @@ fn erasure_blocks(t: &Texts, body: &ErasureCertificate) -> Vec<Block> {
                 .collect(),
         });
     }
-    blocks.push(Block::Heading(t.t("section.validation")));
-    blocks.push(Block::Fields(vec![
-        (t.t("person.name"), body.validated_by.name.clone()),
-        (t.t("person.title"), title(t, &body.validated_by)),
-        (t.t("validation.date"), t.datetime(&body.validated_at)),
-    ]));
+    blocks.extend(validation_blocks(
+        t,
+        &body.validated_by,
+        &body.validated_at,
+        signature_line,
+    ));
     blocks
 }
 
@@ -288,11 +336,17 @@ fn verification_code(verification: &str) -> &str {
     verification.split(':').next().unwrap_or(verification)
 }
 
-fn destruction_blocks(t: &Texts, body: &DestructionCertificate) -> Vec<Block> {
+fn destruction_blocks(
+    t: &Texts,
+    body: &DestructionCertificate,
+    signature_line: bool,
+) -> Vec<Block> {
     let mut blocks = vec![
         Block::Paragraph(t.t("destruction_certificate.statement")),
         Block::Heading(t.t("section.media")),
-        Block::Fields(media_fields(t, &body.media)),
+    ];
+    blocks.extend(media_blocks(t, &body.media));
+    blocks.extend([
         Block::Heading(t.t("section.destruction")),
         Block::Fields(vec![
             (t.t("san.method_type"), method_type(t, MethodType::Destroy)),
@@ -306,9 +360,9 @@ fn destruction_blocks(t: &Texts, body: &DestructionCertificate) -> Vec<Block> {
             (t.t("destruction.id"), body.destruction_id.to_string()),
         ]),
         Block::Heading(t.t("section.performed_by")),
-        Block::Fields(person_fields(t, &body.performed_by)),
+        Block::Grid(person_fields(t, &body.performed_by)),
         Block::Heading(t.t("section.witness")),
-        Block::Fields(vec![
+        Block::Grid(vec![
             (t.t("person.name"), body.witness.name.clone()),
             (t.t("person.title"), title(t, &body.witness)),
             (
@@ -317,7 +371,7 @@ fn destruction_blocks(t: &Texts, body: &DestructionCertificate) -> Vec<Block> {
             ),
         ]),
         Block::Heading(t.t("section.evidence")),
-    ];
+    ]);
     if body.evidence.is_empty() {
         blocks.push(Block::Paragraph(t.t("evidence.none")));
     } else {
@@ -341,12 +395,12 @@ fn destruction_blocks(t: &Texts, body: &DestructionCertificate) -> Vec<Block> {
                 .collect(),
         });
     }
-    blocks.push(Block::Heading(t.t("section.validation")));
-    blocks.push(Block::Fields(vec![
-        (t.t("person.name"), body.validated_by.name.clone()),
-        (t.t("person.title"), title(t, &body.validated_by)),
-        (t.t("validation.date"), t.datetime(&body.validated_at)),
-    ]));
+    blocks.extend(validation_blocks(
+        t,
+        &body.validated_by,
+        &body.validated_at,
+        signature_line,
+    ));
     blocks
 }
 

@@ -64,7 +64,9 @@ pub mod setting {
     /// Months of warranty given with a sold device, printed on device
     /// reports; 12 when unset, the marketplace's minimum.
     pub const WARRANTY_MONTHS: &str = "sale.warranty_months";
-    pub const ALL: [&str; 9] = [
+    /// `true`: certificates leave a line for a handwritten signature under their validation.
+    pub const SIGNATURE_LINE: &str = "certificate.signature_line";
+    pub const ALL: [&str; 10] = [
         ORGANISATION_NAME,
         ORGANISATION_ADDRESS,
         ORGANISATION_PHONE,
@@ -74,6 +76,7 @@ pub mod setting {
         VERIFY_URL,
         LANGUAGE,
         WARRANTY_MONTHS,
+        SIGNATURE_LINE,
     ];
 
     /// The marketplace sells refurbished devices with at least this warranty.
@@ -272,9 +275,20 @@ impl<'a> Documents<'a> {
             }
             None => None,
         };
+        // A boolean setting (its validation lives with the other settings); unset is false.
+        let signature_line = self
+            .store
+            .setting(setting::SIGNATURE_LINE)?
+            .is_some_and(|value| {
+                matches!(
+                    value.trim().to_ascii_lowercase().as_str(),
+                    "true" | "yes" | "on" | "1"
+                )
+            });
         Ok(PrintOptions {
             verify_url_template: self.store.setting(setting::VERIFY_URL)?,
             logo,
+            signature_line,
         })
     }
 
