@@ -643,11 +643,7 @@ type Field = (String, String);
 
 /// Splits fields into those that fit on one line in half of `width` (two to a row) and the
 /// others (a whole row each), so that a wrapped value is never read across two columns.
-fn grid_split(
-    faces: &Faces,
-    fields: &[(String, String)],
-    width: f32,
-) -> (Vec<Field>, Vec<Field>) {
+fn grid_split(faces: &Faces, fields: &[(String, String)], width: f32) -> (Vec<Field>, Vec<Field>) {
     let half = (width - GRID_GAP) / 2.0;
     fields
         .iter()
