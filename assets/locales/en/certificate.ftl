@@ -103,8 +103,7 @@ cert-run-bytes-verified = Bytes verified
 cert-run-throughput = Throughput
 cert-run-faults = Errors
 cert-run-seed = Random seed
-cert-run-station = Station
-cert-run-detail = Detail
+cert-run-detail = Detail (as recorded)
 cert-run-device-id = Device record
 
 cert-fault-kind = Kind
@@ -190,7 +189,6 @@ cert-outcome-blocked = Blocked
 
 cert-check-name = Check
 cert-check-outcome = Result
-cert-check-detail = Detail
 cert-test-pass = Pass
 cert-test-fail = Fail
 cert-test-skip = Skipped
@@ -237,7 +235,7 @@ cert-seal-key-id = Key ID
 cert-seal-fingerprint = Public key fingerprint (SHA-256)
 cert-seal-digest = Signature digest
 cert-seal-how = How to verify
-cert-seal-how-value = refurbdesk cert verify <this file> — checks the signed data attached to this PDF and every byte of the file.
+cert-seal-how-value = refurbdesk cert verify <this file>: checks the signed data attached and every byte of the file.
 
 cert-role-technician = Technician
 cert-role-auditor = Auditor
@@ -256,3 +254,32 @@ cert-unit-kib = KiB
 cert-unit-mib = MiB
 cert-unit-gib = GiB
 cert-unit-tib = TiB
+
+## Words that are not ours (a bench's, a person's), quoted and never translated.
+cert-quoted = “{ $words }”
+cert-unit-gb = GB
+
+cert-run-bench = Test bench
+cert-run-slot = Slot
+cert-run-bench-said = The bench's own words
+cert-run-manual = Guided manual reset
+cert-run-manual-value = { $platform } (checklist { $version }): { $steps } steps confirmed
+cert-platform-ios = iPhone and iPad
+cert-platform-samsung = Samsung Galaxy
+cert-platform-xiaomi = Xiaomi, Redmi and POCO
+cert-platform-huawei = Huawei and Honor
+cert-platform-android = Other Android phones and tablets
+
+cert-fault-kind-write = Write
+cert-fault-kind-read = Read
+cert-fault-kind-flush = Flush
+cert-fault-kind-mismatch = Read-back differs
+
+cert-check-bench-said = The bench's own words
+cert-check-note = Note (as recorded)
+cert-check-photos = Photos
+
+cert-destination-reuse-resale = Reuse: refurbished for resale
+cert-destination-recycling = Recycling
+cert-destination-return = Returned to the customer
+cert-validation-signature = Signature of the person validating

@@ -47,7 +47,7 @@ cert-media-source = Provenance du support
 cert-media-classification = Classification
 cert-media-backed-up = Données sauvegardées
 cert-media-size = Capacité
-cert-media-target = Chemin du périphérique ou fichier image
+cert-media-target = Périphérique ou fichier image
 
 cert-media-type-hdd = Disque dur (magnétique)
 cert-media-type-ssd = Disque SSD (SATA/SAS)
@@ -102,8 +102,7 @@ cert-run-bytes-verified = Octets vérifiés
 cert-run-throughput = Débit
 cert-run-faults = Erreurs
 cert-run-seed = Graine aléatoire
-cert-run-station = Poste
-cert-run-detail = Détail
+cert-run-detail = Détail (tel qu'enregistré)
 cert-run-device-id = Fiche appareil
 
 cert-fault-kind = Type
@@ -189,7 +188,6 @@ cert-outcome-blocked = Bloqué
 
 cert-check-name = Contrôle
 cert-check-outcome = Résultat
-cert-check-detail = Détail
 cert-test-pass = Réussi
 cert-test-fail = Échec
 cert-test-skip = Non testé
@@ -236,7 +234,7 @@ cert-seal-key-id = Identifiant de clé
 cert-seal-fingerprint = Empreinte de la clé publique (SHA-256)
 cert-seal-digest = Empreinte de la signature
 cert-seal-how = Comment vérifier
-cert-seal-how-value = refurbdesk cert verify <ce fichier> — vérifie les données signées jointes à ce PDF et chaque octet du fichier.
+cert-seal-how-value = refurbdesk cert verify <ce fichier> : vérifie les données signées jointes et chaque octet du fichier.
 
 cert-role-technician = Technicien(ne)
 cert-role-auditor = Auditeur·rice
@@ -255,3 +253,32 @@ cert-unit-kib = Kio
 cert-unit-mib = Mio
 cert-unit-gib = Gio
 cert-unit-tib = Tio
+
+## Les mots qui ne sont pas les nôtres (d'un banc, d'une personne), cités et jamais traduits.
+cert-quoted = « { $words } »
+cert-unit-gb = Go
+
+cert-run-bench = Banc de test
+cert-run-slot = Emplacement
+cert-run-bench-said = Propres mots du banc
+cert-run-manual = Réinitialisation manuelle guidée
+cert-run-manual-value = { $platform } (liste { $version }) : { $steps } étapes confirmées
+cert-platform-ios = iPhone et iPad
+cert-platform-samsung = Samsung Galaxy
+cert-platform-xiaomi = Xiaomi, Redmi et POCO
+cert-platform-huawei = Huawei et Honor
+cert-platform-android = Autres téléphones et tablettes Android
+
+cert-fault-kind-write = Écriture
+cert-fault-kind-read = Lecture
+cert-fault-kind-flush = Vidage du cache
+cert-fault-kind-mismatch = Relecture différente
+
+cert-check-bench-said = Propres mots du banc
+cert-check-note = Remarque (telle qu'enregistrée)
+cert-check-photos = Photos
+
+cert-destination-reuse-resale = Réemploi : reconditionné pour la revente
+cert-destination-recycling = Recyclage
+cert-destination-return = Restitué au client
+cert-validation-signature = Signature de la personne qui valide

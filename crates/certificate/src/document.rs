@@ -175,8 +175,38 @@ pub struct ErasureRun {
     pub finished_at: DateTime<Utc>,
     pub duration_s: f64,
     pub throughput_mib_s: f64,
-    /// Bench erasures: what the bench reported; manual resets: the confirmed steps.
+    /// Bench erasures: what the bench reported; manual resets: the confirmed steps. Documents
+    /// issued before [`ErasureRun::bench`] and [`ErasureRun::manual`] existed hold these as
+    /// English words; newer ones leave it empty and state the facts below.
     pub detail: Option<String>,
+    /// The bench and slot that erased the device, and the bench's own words about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bench: Option<BenchRun>,
+    /// The guided manual reset: its checklist and how many steps were confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manual: Option<ManualRun>,
+}
+
+/// The bench an erasure ran on, as its HELLO named it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BenchRun {
+    pub vendor: String,
+    pub model: String,
+    pub serial: String,
+    pub slot: u16,
+    /// What the bench said with its result, verbatim (Bench Protocol `detail`): the bench's
+    /// words, printed quoted and never translated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub said: Option<String>,
+}
+
+/// A guided manual factory reset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManualRun {
+    /// `ios`, `android`, `samsung`, ...
+    pub platform: String,
+    pub checklist_version: String,
+    pub steps_confirmed: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -22,10 +22,14 @@ const PAGE_HEIGHT: f32 = 841.89;
 const MARGIN: f32 = 42.0;
 const CONTENT_WIDTH: f32 = PAGE_WIDTH - 2.0 * MARGIN;
 const FOOTER_TOP: f32 = 62.0;
-const LABEL_WIDTH: f32 = 168.0;
-const BODY_SIZE: f32 = 8.5;
-const LINE: f32 = 10.8;
+const LABEL_WIDTH: f32 = 150.0;
+const BODY_SIZE: f32 = 8.2;
+const LINE: f32 = 9.8;
 const QR_SIZE: f32 = 78.0;
+/// Fields two to a row: the gap between the columns and each column's label width.
+const GRID_GAP: f32 = 14.0;
+const GRID_LABEL_WIDTH: f32 = 114.0;
+const SIGNATURE_WIDTH: f32 = 200.0;
 
 /// One document laid out as data: what to print, in the chosen language.
 #[derive(Debug, Clone, Default)]
@@ -107,6 +111,13 @@ impl Logo {
 pub enum Block {
     Heading(String),
     Fields(Vec<(String, String)>),
+    /// Labelled fields two to a row, for short values (a name and a title, two dates).
+    Grid(Vec<(String, String)>),
+    /// Who validated and when, down the left half, with a line to sign on the right if any.
+    Validation {
+        fields: Vec<(String, String)>,
+        signature: Option<String>,
+    },
     Table {
         columns: Vec<String>,
         /// Each column's share of the width; they add up to 1.
@@ -554,17 +565,50 @@ fn qr_modules(payload: &str) -> Option<(usize, Vec<QrColor>)> {
 fn draw_block(w: &mut Writer, block: &Block, faces: &Faces, keep_with_next: bool) {
     match block {
         Block::Heading(text) => {
-            w.ensure(if keep_with_next { 48.0 } else { 24.0 });
-            w.y -= 8.0;
+            w.ensure(if keep_with_next { 44.0 } else { 22.0 });
+            w.y -= 6.0;
             w.fill(MARGIN, w.y - 4.0, CONTENT_WIDTH, 16.0, SHADE);
             w.fill(MARGIN, w.y - 4.0, 2.5, 16.0, ACCENT);
             w.text(MARGIN + 8.0, w.y + 0.5, text, Weight::Bold, 9.5, ACCENT);
-            w.y -= 17.0;
+            w.y -= 16.0;
         }
         Block::Fields(fields) => {
             for (label, value) in fields {
                 draw_field(w, faces, label, value, MARGIN, CONTENT_WIDTH);
             }
+        }
+        Block::Grid(fields) => draw_grid(w, faces, fields, MARGIN, CONTENT_WIDTH),
+        Block::Validation { fields, signature } => {
+            // The fields down the left half; the line to sign on the right, level with the
+            // last field, its label under it.
+            let half = (CONTENT_WIDTH - GRID_GAP) / 2.0;
+            let rows: usize = fields
+                .iter()
+                .map(|(label, value)| field_rows(faces, label, value, half, GRID_LABEL_WIDTH))
+                .sum();
+            let height =
+                (rows as f32 * (LINE + 2.0)).max(if signature.is_some() { 40.0 } else { 0.0 });
+            w.ensure(height + 12.0);
+            let top = w.y;
+            for (label, value) in fields {
+                let rows = field_rows(faces, label, value, half, GRID_LABEL_WIDTH);
+                draw_field_at(w, faces, label, value, MARGIN, half, GRID_LABEL_WIDTH, rows);
+            }
+            if let Some(label) = signature {
+                let x = PAGE_WIDTH - MARGIN - SIGNATURE_WIDTH;
+                let line_y = (top - height + LINE).min(w.y + LINE);
+                w.rule(x, line_y, PAGE_WIDTH - MARGIN, INK, 0.6);
+                w.text(
+                    x,
+                    line_y - 9.0,
+                    label,
+                    Weight::Regular,
+                    BODY_SIZE - 1.0,
+                    MUTED,
+                );
+                w.y = w.y.min(line_y - 12.0);
+            }
+            w.y -= 4.0;
         }
         Block::Table {
             columns,
@@ -581,34 +625,88 @@ fn draw_block(w: &mut Writer, block: &Block, faces: &Faces, keep_with_next: bool
         }
         Block::Panel { heading, fields } => {
             let inner = CONTENT_WIDTH - 16.0;
-            let height: f32 = 22.0
-                + fields
-                    .iter()
-                    .map(|(_, value)| field_lines(faces, value, inner).len() as f32 * LINE + 2.0)
-                    .sum::<f32>();
-            w.ensure(height + 12.0);
-            w.y -= 8.0;
+            let height: f32 = 22.0 + grid_height(faces, fields, inner);
+            w.ensure(height + 8.0);
+            w.y -= 6.0;
             let top = w.y;
             w.text(MARGIN + 8.0, w.y - 12.0, heading, Weight::Bold, 9.5, ACCENT);
-            w.y -= 26.0;
-            for (label, value) in fields {
-                draw_field(w, faces, label, value, MARGIN + 8.0, inner);
-            }
+            w.y -= 22.0;
+            draw_grid(w, faces, fields, MARGIN + 8.0, inner);
             w.frame(MARGIN, w.y + 4.0, CONTENT_WIDTH, top - w.y - 4.0, ACCENT);
             w.y -= 4.0;
         }
     }
 }
 
-fn field_lines(faces: &Faces, value: &str, width: f32) -> Vec<String> {
-    wrap(value, &faces.regular, BODY_SIZE, width - LABEL_WIDTH - 6.0)
+/// A label and its value.
+type Field = (String, String);
+
+/// Splits fields into those that fit on one line in half of `width` (two to a row) and the
+/// others (a whole row each), so that a wrapped value is never read across two columns.
+fn grid_split(faces: &Faces, fields: &[(String, String)], width: f32) -> (Vec<Field>, Vec<Field>) {
+    let half = (width - GRID_GAP) / 2.0;
+    fields
+        .iter()
+        .cloned()
+        .partition(|(label, value)| field_rows(faces, label, value, half, GRID_LABEL_WIDTH) == 1)
+}
+
+fn grid_height(faces: &Faces, fields: &[(String, String)], width: f32) -> f32 {
+    let (short, long) = grid_split(faces, fields, width);
+    let rows = short.len().div_ceil(2)
+        + long
+            .iter()
+            .map(|(label, value)| field_rows(faces, label, value, width, LABEL_WIDTH))
+            .sum::<usize>();
+    rows as f32 * LINE + (short.len().div_ceil(2) + long.len()) as f32 * 2.0
+}
+
+/// Labelled fields, the short ones two to a row, then the long ones a row each.
+fn draw_grid(w: &mut Writer, faces: &Faces, fields: &[(String, String)], x: f32, width: f32) {
+    let half = (width - GRID_GAP) / 2.0;
+    let (short, long) = grid_split(faces, fields, width);
+    for pair in short.chunks(2) {
+        w.ensure(LINE + 2.0);
+        let top = w.y;
+        for (index, (label, value)) in pair.iter().enumerate() {
+            w.y = top;
+            let column = x + index as f32 * (half + GRID_GAP);
+            draw_field_at(w, faces, label, value, column, half, GRID_LABEL_WIDTH, 1);
+        }
+    }
+    for (label, value) in &long {
+        draw_field(w, faces, label, value, x, width);
+    }
+}
+
+/// How many lines a field takes in `width` with labels `label_width` wide.
+fn field_rows(faces: &Faces, label: &str, value: &str, width: f32, label_width: f32) -> usize {
+    let lines = wrap(value, &faces.regular, BODY_SIZE, width - label_width - 6.0);
+    let labels = wrap(label, &faces.bold, BODY_SIZE - 0.5, label_width - 8.0);
+    lines.len().max(labels.len())
 }
 
 fn draw_field(w: &mut Writer, faces: &Faces, label: &str, value: &str, x: f32, width: f32) {
-    let lines = field_lines(faces, value, width);
-    let labels = wrap(label, &faces.bold, BODY_SIZE - 0.5, LABEL_WIDTH - 8.0);
-    let rows = lines.len().max(labels.len());
+    let rows = field_rows(faces, label, value, width, LABEL_WIDTH);
     w.ensure(rows as f32 * LINE + 2.0);
+    draw_field_at(w, faces, label, value, x, width, LABEL_WIDTH, rows);
+}
+
+/// Draws a field at the current height, taking `rows` lines (at least its own).
+#[allow(clippy::too_many_arguments)]
+fn draw_field_at(
+    w: &mut Writer,
+    faces: &Faces,
+    label: &str,
+    value: &str,
+    x: f32,
+    width: f32,
+    label_width: f32,
+    rows: usize,
+) {
+    let lines = wrap(value, &faces.regular, BODY_SIZE, width - label_width - 6.0);
+    let labels = wrap(label, &faces.bold, BODY_SIZE - 0.5, label_width - 8.0);
+    let rows = rows.max(lines.len()).max(labels.len());
     let top = w.y;
     for (index, piece) in labels.iter().enumerate() {
         w.text(
@@ -622,7 +720,7 @@ fn draw_field(w: &mut Writer, faces: &Faces, label: &str, value: &str, x: f32, w
     }
     for (index, piece) in lines.iter().enumerate() {
         w.text(
-            x + LABEL_WIDTH,
+            x + label_width,
             top - index as f32 * LINE,
             piece,
             Weight::Regular,

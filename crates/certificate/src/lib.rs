@@ -30,6 +30,7 @@ pub use keys::{KeyError, Keyring, PublicKeyInfo, Signer, TrustedKeys};
 pub use layout::{Block, Logo, Sheet};
 pub use pades::{PdfSigner, X509Info};
 pub use pdf::{EMBEDDED_NAME, SEAL_FILTER};
+pub use render::DEFAULT_DESTINATION;
 pub use signed::{SignatureError, SignedDocument};
 pub use verify::{verify_bytes, Verified, VerifyError};
 
@@ -54,6 +55,8 @@ pub struct PrintOptions {
     /// The organisation's X.509 certificate and key: with one, the PDF also carries a standard
     /// signature (PAdES) that PDF readers show.
     pub pdf_signer: Option<PdfSigner>,
+    /// A line for a handwritten signature under the validation of certificates.
+    pub signature_line: bool,
 }
 
 /// A signed document and its two files.
@@ -100,7 +103,14 @@ fn print_signed(
     options: &PrintOptions,
 ) -> Result<Vec<u8>, IssueError> {
     let qr = render::qr_payload(options.verify_url_template.as_deref(), document, signed);
-    let mut sheet = render::sheet(document, lang, signed, signer.info(), qr);
+    let mut sheet = render::sheet(
+        document,
+        lang,
+        signed,
+        signer.info(),
+        qr,
+        options.signature_line,
+    );
     sheet.logo = options.logo.clone();
     let id = document.id.to_string();
     let meta = pdf::PdfMeta {

@@ -31,6 +31,7 @@ pub fn sheet(
     signed: &SignedDocument,
     key: &PublicKeyInfo,
     qr: String,
+    signature_line: bool,
 ) -> Sheet {
     let t = Texts::new(lang);
     let issuer = &document.issuer;
@@ -57,8 +58,8 @@ pub fn sheet(
         ),
     ];
     let mut blocks = match &document.body {
-        Body::ErasureCertificate(body) => erasure_blocks(&t, body),
-        Body::DestructionCertificate(body) => destruction_blocks(&t, body),
+        Body::ErasureCertificate(body) => erasure_blocks(&t, body, signature_line),
+        Body::DestructionCertificate(body) => destruction_blocks(&t, body, signature_line),
         Body::DeviceReport(body) => report_blocks(&t, body),
     };
     blocks.push(Block::Panel {
@@ -66,9 +67,8 @@ pub fn sheet(
         fields: vec![
             (t.t("seal.signed_by"), issuer.name.clone()),
             (t.t("seal.algorithm"), t.t("seal.algorithm_value")),
-            (t.t("seal.key_id"), key.key_id.clone()),
-            (t.t("seal.fingerprint"), key.fingerprint_grouped()),
             (t.t("seal.digest"), signed.signature_digest()),
+            // The key's id and fingerprint are in the footer of every page.
             (t.t("seal.how"), t.t("seal.how_value")),
         ],
     });
@@ -164,17 +164,53 @@ fn method_type(t: &Texts, kind: MethodType) -> String {
     })
 }
 
-fn erasure_blocks(t: &Texts, body: &ErasureCertificate) -> Vec<Block> {
+/// The validation section: who validated and when, and a line to sign by hand when the
+/// organisation wants one.
+fn validation_blocks(
+    t: &Texts,
+    validated_by: &Person,
+    validated_at: &chrono::DateTime<chrono::Utc>,
+    signature_line: bool,
+) -> Vec<Block> {
+    vec![
+        Block::Heading(t.t("section.validation")),
+        Block::Validation {
+            fields: vec![
+                (t.t("person.name"), validated_by.name.clone()),
+                (t.t("person.title"), title(t, validated_by)),
+                (t.t("validation.date"), t.datetime(validated_at)),
+            ],
+            signature: signature_line.then(|| t.t("validation.signature")),
+        },
+    ]
+}
+
+/// Media fields: the short ones two to a row, then the device path or file on its own row.
+fn media_blocks(t: &Texts, media: &Media) -> Vec<Block> {
+    let target = t.t("media.target");
+    let (wide, short): (Vec<_>, Vec<_>) = media_fields(t, media)
+        .into_iter()
+        .partition(|(label, _)| *label == target);
+    let mut blocks = vec![Block::Grid(short)];
+    if !wide.is_empty() {
+        blocks.push(Block::Fields(wide));
+    }
+    blocks
+}
+
+fn erasure_blocks(t: &Texts, body: &ErasureCertificate, signature_line: bool) -> Vec<Block> {
     let s = &body.sanitization;
     let run = &body.run;
     let mut blocks = vec![
         Block::Paragraph(t.t("erasure_certificate.statement")),
         Block::Heading(t.t("section.performed_by")),
-        Block::Fields(person_fields(t, &body.performed_by)),
+        Block::Grid(person_fields(t, &body.performed_by)),
         Block::Heading(t.t("section.media")),
-        Block::Fields(media_fields(t, &body.media)),
+    ];
+    blocks.extend(media_blocks(t, &body.media));
+    blocks.extend([
         Block::Heading(t.t("section.sanitization")),
-        Block::Fields(vec![
+        Block::Grid(vec![
             (t.t("san.method_type"), method_type(t, s.method_type)),
             (t.t("san.method"), t.code("method", &s.method)),
             (t.t("san.details"), t.code("method_details", &s.method)),
@@ -188,12 +224,11 @@ fn erasure_blocks(t: &Texts, body: &ErasureCertificate) -> Vec<Block> {
                 t.t("san.verification_result"),
                 t.code("result", &s.verification_result),
             ),
-            (t.t("san.destination"), body.destination.clone()),
+            (t.t("san.destination"), destination(t, &body.destination)),
         ]),
         Block::Heading(t.t("section.record")),
-    ];
-    let mut record = vec![
-        (t.t("run.erasure_id"), run.erasure_id.to_string()),
+    ]);
+    let mut figures = vec![
         (t.t("run.started_at"), t.datetime(&run.started_at)),
         (t.t("run.finished_at"), t.datetime(&run.finished_at)),
         (
@@ -204,18 +239,59 @@ fn erasure_blocks(t: &Texts, body: &ErasureCertificate) -> Vec<Block> {
             t.t("run.passes_completed"),
             format!("{} / {}", run.passes_completed, s.passes),
         ),
-        (t.t("run.bytes_written"), t.bytes(run.bytes_written)),
-        (t.t("run.bytes_verified"), t.bytes(run.bytes_verified)),
-        (
-            t.t("run.throughput"),
-            format!("{} MiB/s", t.decimal(run.throughput_mib_s, 1)),
-        ),
-        (t.t("run.faults"), t.integer(run.fault_count)),
-        (t.t("run.seed"), t.or_unset(run.seed.as_deref())),
-        (t.t("run.station"), run.station_id.to_string()),
     ];
+    // Bytes and throughput are what an overwrite measures; a bench or a person resetting a
+    // phone writes nothing this station counts, so those rows do not apply.
+    let overwrite = matches!(run.target_kind.as_str(), "block" | "image") || run.bytes_written > 0;
+    if overwrite {
+        figures.extend([
+            (t.t("run.bytes_written"), t.bytes(run.bytes_written)),
+            (t.t("run.bytes_verified"), t.bytes(run.bytes_verified)),
+            (
+                t.t("run.throughput"),
+                format!(
+                    "{} {}/s",
+                    t.decimal(run.throughput_mib_s, 1),
+                    t.t("unit.mib")
+                ),
+            ),
+        ]);
+    }
+    figures.push((t.t("run.faults"), t.integer(run.fault_count)));
+    if let Some(bench) = &run.bench {
+        figures.push((
+            t.t("run.bench"),
+            format!("{} {} ({})", bench.vendor, bench.model, bench.serial),
+        ));
+        figures.push((t.t("run.slot"), bench.slot.to_string()));
+    }
+    blocks.push(Block::Grid(figures));
+    let mut record = vec![(t.t("run.erasure_id"), run.erasure_id.to_string())];
+    if let Some(seed) = &run.seed {
+        record.push((t.t("run.seed"), seed.clone()));
+    }
+    // The station's id stays in the signed data: it means nothing to the customer reading.
+    if let Some(bench) = &run.bench {
+        if let Some(said) = bench.said.as_deref().filter(|said| !said.trim().is_empty()) {
+            record.push((t.t("run.bench_said"), t.quoted(said)));
+        }
+    }
+    if let Some(manual) = &run.manual {
+        record.push((
+            t.t("run.manual"),
+            t.tell(
+                "run.manual_value",
+                &[
+                    ("platform", &t.code("platform", &manual.platform)),
+                    ("version", &manual.checklist_version),
+                    ("steps", &manual.steps_confirmed.to_string()),
+                ],
+            ),
+        ));
+    }
     if let Some(detail) = &run.detail {
-        record.push((t.t("run.detail"), detail.clone()));
+        // Documents issued before the bench and the manual reset were facts: their words.
+        record.push((t.t("run.detail"), t.quoted(detail)));
     }
     if let Some(device) = run.device_id {
         record.push((t.t("run.device_id"), device.to_string()));
@@ -236,22 +312,22 @@ fn erasure_blocks(t: &Texts, body: &ErasureCertificate) -> Vec<Block> {
                 .iter()
                 .map(|fault| {
                     vec![
-                        fault.kind.clone(),
+                        t.code("fault_kind", &fault.kind),
                         fault.pass.to_string(),
                         t.integer(fault.offset),
                         t.integer(fault.length),
-                        fault.detail.clone(),
+                        t.quoted(&fault.detail),
                     ]
                 })
                 .collect(),
         });
     }
-    blocks.push(Block::Heading(t.t("section.validation")));
-    blocks.push(Block::Fields(vec![
-        (t.t("person.name"), body.validated_by.name.clone()),
-        (t.t("person.title"), title(t, &body.validated_by)),
-        (t.t("validation.date"), t.datetime(&body.validated_at)),
-    ]));
+    blocks.extend(validation_blocks(
+        t,
+        &body.validated_by,
+        &body.validated_at,
+        signature_line,
+    ));
     blocks
 }
 
@@ -260,11 +336,17 @@ fn verification_code(verification: &str) -> &str {
     verification.split(':').next().unwrap_or(verification)
 }
 
-fn destruction_blocks(t: &Texts, body: &DestructionCertificate) -> Vec<Block> {
+fn destruction_blocks(
+    t: &Texts,
+    body: &DestructionCertificate,
+    signature_line: bool,
+) -> Vec<Block> {
     let mut blocks = vec![
         Block::Paragraph(t.t("destruction_certificate.statement")),
         Block::Heading(t.t("section.media")),
-        Block::Fields(media_fields(t, &body.media)),
+    ];
+    blocks.extend(media_blocks(t, &body.media));
+    blocks.extend([
         Block::Heading(t.t("section.destruction")),
         Block::Fields(vec![
             (t.t("san.method_type"), method_type(t, MethodType::Destroy)),
@@ -274,13 +356,13 @@ fn destruction_blocks(t: &Texts, body: &DestructionCertificate) -> Vec<Block> {
                 t.or_unset(body.method_details.as_deref()),
             ),
             (t.t("destruction.date"), t.datetime(&body.destroyed_at)),
-            (t.t("san.destination"), body.destination.clone()),
+            (t.t("san.destination"), destination(t, &body.destination)),
             (t.t("destruction.id"), body.destruction_id.to_string()),
         ]),
         Block::Heading(t.t("section.performed_by")),
-        Block::Fields(person_fields(t, &body.performed_by)),
+        Block::Grid(person_fields(t, &body.performed_by)),
         Block::Heading(t.t("section.witness")),
-        Block::Fields(vec![
+        Block::Grid(vec![
             (t.t("person.name"), body.witness.name.clone()),
             (t.t("person.title"), title(t, &body.witness)),
             (
@@ -289,7 +371,7 @@ fn destruction_blocks(t: &Texts, body: &DestructionCertificate) -> Vec<Block> {
             ),
         ]),
         Block::Heading(t.t("section.evidence")),
-    ];
+    ]);
     if body.evidence.is_empty() {
         blocks.push(Block::Paragraph(t.t("evidence.none")));
     } else {
@@ -313,12 +395,12 @@ fn destruction_blocks(t: &Texts, body: &DestructionCertificate) -> Vec<Block> {
                 .collect(),
         });
     }
-    blocks.push(Block::Heading(t.t("section.validation")));
-    blocks.push(Block::Fields(vec![
-        (t.t("person.name"), body.validated_by.name.clone()),
-        (t.t("person.title"), title(t, &body.validated_by)),
-        (t.t("validation.date"), t.datetime(&body.validated_at)),
-    ]));
+    blocks.extend(validation_blocks(
+        t,
+        &body.validated_by,
+        &body.validated_at,
+        signature_line,
+    ));
     blocks
 }
 
@@ -349,7 +431,10 @@ fn report_blocks(t: &Texts, body: &DeviceReport) -> Vec<Block> {
         identity.push((t.t("media.imei"), format!("{imei}{validity}")));
     }
     if let Some(storage) = device.storage_gb {
-        identity.push((t.t("device.storage"), format!("{storage} GB")));
+        identity.push((
+            t.t("device.storage"),
+            format!("{storage} {}", t.t("unit.gb")),
+        ));
     }
     identity.push((t.t("device.id"), device.device_id.to_string()));
     identity.push((t.t("device.first_seen"), t.datetime(&device.first_seen)));
@@ -416,7 +501,7 @@ fn report_blocks(t: &Texts, body: &DeviceReport) -> Vec<Block> {
     }
     if !body.tests.is_empty() {
         blocks.push(Block::Heading(t.t("section.tests")));
-        blocks.push(checks_table(t, &body.tests, "test"));
+        blocks.push(checks_table(t, &body.tests, "test", Detail::BenchSaid));
     }
     blocks.push(Block::Heading(t.t("section.grade")));
     match &body.grade {
@@ -445,11 +530,11 @@ fn report_blocks(t: &Texts, body: &DeviceReport) -> Vec<Block> {
             push_reasons(t, &mut blocks, grade.reasons_in(t.lang));
             if !grade.checklist.is_empty() {
                 blocks.push(Block::Heading(t.t("section.checklist")));
-                blocks.push(checks_table(t, &grade.checklist, "test"));
+                blocks.push(checks_table(t, &grade.checklist, "test", Detail::Note));
             }
             if !grade.cosmetic.is_empty() {
                 blocks.push(Block::Heading(t.t("section.cosmetic")));
-                blocks.push(checks_table(t, &grade.cosmetic, "level"));
+                blocks.push(checks_table(t, &grade.cosmetic, "level", Detail::Photos));
             }
         }
         None => blocks.push(Block::Paragraph(t.t("report.no_grade"))),
@@ -541,21 +626,65 @@ fn push_reasons(t: &Texts, blocks: &mut Vec<Block>, reasons: &[String]) {
     )]));
 }
 
+/// What a check table's third column holds.
+#[derive(Clone, Copy)]
+enum Detail {
+    /// A bench's own words about its test (Bench Protocol `RESULT … detail`): quoted.
+    BenchSaid,
+    /// Words a person recorded with a checklist answer: quoted too.
+    Note,
+    /// Photos of a zone: file names and hashes.
+    Photos,
+}
+
 /// A table of checks; `outcomes` is the catalogue prefix their outcome
 /// words are told under (`test` for pass/fail, `level` for wear).
-fn checks_table(t: &Texts, checks: &[crate::document::CheckFact], outcomes: &str) -> Block {
+fn checks_table(
+    t: &Texts,
+    checks: &[crate::document::CheckFact],
+    outcomes: &str,
+    detail: Detail,
+) -> Block {
+    let header = match detail {
+        Detail::BenchSaid => "check.bench_said",
+        Detail::Note => "check.note",
+        Detail::Photos => "check.photos",
+    };
     Block::Table {
-        columns: vec![t.t("check.name"), t.t("check.outcome"), t.t("check.detail")],
+        columns: vec![t.t("check.name"), t.t("check.outcome"), t.t(header)],
         widths: vec![0.36, 0.16, 0.48],
         rows: checks
             .iter()
             .map(|check| {
+                let said = check
+                    .detail
+                    .as_deref()
+                    .filter(|said| !said.trim().is_empty());
                 vec![
                     check.label_in(t.lang).to_owned(),
                     t.code(outcomes, &check.outcome),
-                    check.detail.clone().unwrap_or_default(),
+                    match (said, detail) {
+                        (None, _) => String::new(),
+                        (Some(photos), Detail::Photos) => photos.to_owned(),
+                        (Some(said), _) => t.quoted(said),
+                    },
                 ]
             })
             .collect(),
     }
 }
+
+/// Where media goes next: the words for a known destination (and for the default that older
+/// documents hold in English), else the organisation's own words as set.
+fn destination(t: &Texts, destination: &str) -> String {
+    match destination {
+        LEGACY_DEFAULT_DESTINATION => t.t("destination.reuse_resale"),
+        other => t.code("destination", other),
+    }
+}
+
+/// What documents issued before destinations were codes say when none was set.
+const LEGACY_DEFAULT_DESTINATION: &str = "Reuse: refurbished for resale";
+
+/// The destination written into a document when the organisation set none.
+pub const DEFAULT_DESTINATION: &str = "reuse_resale";

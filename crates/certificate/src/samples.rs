@@ -114,6 +114,8 @@ pub fn erasure_certificate(n: u64) -> Document {
                 duration_s: duration,
                 throughput_mib_s: size as f64 / 1_048_576.0 / duration,
                 detail: None,
+                bench: None,
+                manual: None,
             },
         }),
     )
@@ -230,15 +232,20 @@ pub fn device_report(n: u64) -> Document {
                 findings: vec![LockFinding::NoLocks],
             }),
             tests: vec![
-                check("wifi", "pass", None),
-                check("bluetooth", "pass", None),
-                check("microphone", "pass", None),
+                labelled(check("wifi", "pass", None), "Wi-Fi", "Wi-Fi"),
+                labelled(check("bluetooth", "pass", None), "Bluetooth", "Bluetooth"),
+                labelled(check("microphone", "pass", None), "microphone", "micro"),
                 labelled(
                     check("camera_rear", "pass", None),
                     "rear camera",
                     "appareil photo arrière",
                 ),
-                check("speaker", "fail", Some("crackle above 80 % volume")),
+                // The bench's own words, which documents quote as such in every language.
+                labelled(
+                    check("speaker", "fail", Some("crackle above 80 % volume")),
+                    "speaker",
+                    "haut-parleur",
+                ),
             ],
             grade: Some(GradeFacts {
                 grade_id: id(8, n),
@@ -266,15 +273,23 @@ pub fn device_report(n: u64) -> Document {
                         "power on and off",
                         "allumage et extinction",
                     ),
-                    check("charges", "pass", None),
-                    check("buttons", "pass", None),
-                    check("no_oxidation", "pass", None),
+                    labelled(check("charges", "pass", None), "charges", "charge"),
+                    labelled(check("buttons", "pass", None), "buttons", "boutons"),
+                    labelled(
+                        check("no_oxidation", "pass", None),
+                        "no oxidation",
+                        "aucune oxydation",
+                    ),
                 ],
                 cosmetic: vec![
-                    check(
-                        "screen",
-                        "light_scratches",
-                        Some("2 hairlines, invisible when on"),
+                    labelled(
+                        check(
+                            "screen",
+                            "light",
+                            Some("photos/screen-1.jpg sha256:2f4c9a0b7e1d3c5a"),
+                        ),
+                        "Screen",
+                        "Écran",
                     ),
                     labelled(check("back", "flawless", None), "Back", "Dos"),
                 ],
@@ -290,6 +305,39 @@ pub fn device_report(n: u64) -> Document {
             warranty_months: Some(12),
         }),
     )
+}
+
+/// A phone erased by the bench's own crypto-erase, with what the bench said.
+pub fn bench_erasure_certificate(n: u64) -> Document {
+    let mut document = erasure_certificate(n);
+    if let Body::ErasureCertificate(body) = &mut document.body {
+        body.media = Media {
+            make: Some("Apple".to_owned()),
+            model: Some("iPhone 13".to_owned()),
+            serial: Some(format!("F2LXK{:07}", n)),
+            imei: Some("356728114587211".to_owned()),
+            media_type: "phone".to_owned(),
+            size_bytes: Some(128_000_000_000),
+            target: None,
+            ..body.media.clone()
+        };
+        body.sanitization.method_type = MethodType::Purge;
+        body.sanitization.method = "crypto_erase".to_owned();
+        body.sanitization.verification = "bench".to_owned();
+        body.run.target_kind = "bench".to_owned();
+        body.run.seed = None;
+        body.run.bytes_written = 0;
+        body.run.bytes_verified = 0;
+        body.run.throughput_mib_s = 0.0;
+        body.run.bench = Some(BenchRun {
+            vendor: "Refurbdesk".to_owned(),
+            model: "PB8".to_owned(),
+            serial: "PB8-0042".to_owned(),
+            slot: 3,
+            said: Some("keys destroyed, no focus".to_owned()),
+        });
+    }
+    document
 }
 
 /// One of each kind.

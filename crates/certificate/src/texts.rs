@@ -71,6 +71,12 @@ impl Texts {
         }
     }
 
+    /// Words that are not ours (a bench's, a person's), quoted the language's way and never
+    /// translated: “no focus” / « no focus ».
+    pub fn quoted(&self, words: &str) -> String {
+        self.tell("quoted", &[("words", words.trim())])
+    }
+
     pub fn or_unset(&self, value: Option<&str>) -> String {
         match value {
             Some(text) if !text.trim().is_empty() => text.to_owned(),

@@ -826,3 +826,206 @@ fn a_report_signed_with_label_fr_and_reasons_fr_still_verifies_and_prints_in_fre
     assert!(new_shape
         .contains("\"labels\":{\"en\":\"power on and off\",\"fr\":\"allumage et extinction\"}"));
 }
+
+/// English words that a French document must not print, except inside the quotes that mark
+/// words as someone else's (a bench's own detail).
+const ENGLISH: &[&str] = &[
+    "the",
+    "and",
+    "of",
+    "for",
+    "with",
+    "on",
+    "to",
+    "not",
+    "no",
+    "yes",
+    "bytes",
+    "MiB",
+    "GiB",
+    "KiB",
+    "TiB",
+    "GB",
+    "Reuse",
+    "refurbished",
+    "resale",
+    "slot",
+    "steps",
+    "confirmed",
+    "Pass",
+    "Passed",
+    "Fail",
+    "Failed",
+    "verified",
+    "specified",
+    "reported",
+    "unknown",
+    "Detail",
+    "Scan",
+    "Page",
+    "of",
+    "Issued",
+    "Signed",
+    "Name",
+    "Title",
+    "Make",
+    "Serial",
+    "number",
+    "Media",
+    "Method",
+    "used",
+    "Duration",
+    "Throughput",
+    "Errors",
+    "Random",
+    "seed",
+    "Station",
+    "record",
+    "Bench",
+    "words",
+    "Write",
+    "Read",
+    "Battery",
+    "Checks",
+    "Result",
+    "Repair",
+    "first",
+    "months",
+    "Warranty",
+    "Cracked",
+    "Screen",
+    "speaker",
+    "crackle",
+    "above",
+    "volume",
+    "focus",
+    "keys",
+    "destroyed",
+    "Reuse",
+    "Sale",
+];
+
+/// The words of `text` outside «…» quotes.
+fn words_outside_quotes(text: &str) -> Vec<String> {
+    let mut outside = String::new();
+    let mut depth = 0usize;
+    for ch in text.chars() {
+        match ch {
+            '«' => depth += 1,
+            '»' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => outside.push(ch),
+            _ => {}
+        }
+    }
+    // Identifiers are nobody's language: rule ids (`functional.failed`), paths and file names.
+    let identifier = |token: &str| {
+        let inner = token.trim_matches(|c: char| !c.is_alphanumeric());
+        inner.contains(['.', '/', '_'])
+    };
+    outside
+        .split_whitespace()
+        .filter(|token| !identifier(token))
+        .flat_map(|token| token.split(|c: char| !c.is_alphanumeric()))
+        .filter(|word| !word.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn french_documents_print_no_english_word_outside_a_quote() {
+    let signer = signer();
+    let dir = artifacts();
+    let mut documents = samples::all(3);
+    documents.push(samples::bench_erasure_certificate(3));
+    for document in documents {
+        let name = format!("{}-{}-words", document.kind(), document.id);
+        let issued = issue(&document, Lang::Fr, &signer, &PrintOptions::default()).unwrap();
+        let pdf = dir.join(format!("{name}.pdf"));
+        std::fs::write(&pdf, &issued.pdf).unwrap();
+        let text = tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+        // Page "N sur M" is French too; "Page" is both, so only count it when followed by "of".
+        let english: Vec<String> = words_outside_quotes(&text)
+            .into_iter()
+            .filter(|word| {
+                ENGLISH
+                    .iter()
+                    .any(|english| english.eq_ignore_ascii_case(word) && *english != "Page")
+            })
+            .collect();
+        assert!(
+            english.is_empty(),
+            "{name}: English words {english:?} in:\n{text}"
+        );
+        assert!(
+            !text.contains("Page 1 of") && !text.contains("MiB") && !text.contains("GiB"),
+            "{name}:\n{text}"
+        );
+        let overwrite = matches!(&document.body, Body::ErasureCertificate(body) if body.run.target_kind == "block");
+        assert!(
+            !overwrite || text.contains("Mio/s"),
+            "{name}: no Mio/s:\n{text}"
+        );
+        // Bench words are printed, quoted and labelled as the bench's.
+        if text.contains("Propres mots du banc") {
+            assert!(text.contains("«"), "{name}:\n{text}");
+        }
+    }
+    // The bench's detail is quoted under its label.
+    let document = samples::bench_erasure_certificate(3);
+    let issued = issue(&document, Lang::Fr, &signer, &PrintOptions::default()).unwrap();
+    let pdf = dir.join("bench-erasure-fr.pdf");
+    std::fs::write(&pdf, &issued.pdf).unwrap();
+    let text = squeeze(&tool("pdftotext", &[pdf.to_str().unwrap(), "-"]));
+    assert!(
+        text.contains(&squeeze(
+            "Propres mots du banc « keys destroyed, no focus »"
+        )),
+        "{text}"
+    );
+    let report = samples::device_report(3);
+    let issued = issue(&report, Lang::Fr, &signer, &PrintOptions::default()).unwrap();
+    let pdf = dir.join("report-bench-words-fr.pdf");
+    std::fs::write(&pdf, &issued.pdf).unwrap();
+    let text = squeeze(&tool("pdftotext", &[pdf.to_str().unwrap(), "-"]));
+    assert!(
+        text.contains(&squeeze("« crackle above 80 % volume »")),
+        "{text}"
+    );
+    assert!(text.contains(&squeeze("Propres mots du banc")), "{text}");
+}
+
+#[test]
+fn a_standard_erasure_certificate_fits_on_one_page_with_or_without_a_signature_line() {
+    let signer = signer();
+    let dir = artifacts();
+    for lang in Lang::ALL {
+        for signature_line in [false, true] {
+            for (kind, document) in [
+                ("drive", samples::erasure_certificate(5)),
+                ("bench", samples::bench_erasure_certificate(5)),
+            ] {
+                let options = PrintOptions {
+                    signature_line,
+                    ..PrintOptions::default()
+                };
+                let issued = issue(&document, lang, &signer, &options).unwrap();
+                let name = format!("one-page-{kind}-{lang}-{signature_line}");
+                let pdf = dir.join(format!("{name}.pdf"));
+                std::fs::write(&pdf, &issued.pdf).unwrap();
+                let path = pdf.to_str().unwrap();
+                let info = tool("pdfinfo", &[path]);
+                assert!(
+                    info.lines()
+                        .any(|line| line.starts_with("Pages:") && line.ends_with(" 1")),
+                    "{name}: {info}"
+                );
+                let text = tool("pdftotext", &["-layout", path, "-"]);
+                let label = match lang {
+                    Lang::En => "Signature of the person validating",
+                    Lang::Fr => "Signature de la personne qui valide",
+                };
+                assert_eq!(text.contains(label), signature_line, "{name}:\n{text}");
+            }
+        }
+    }
+}

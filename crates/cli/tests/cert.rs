@@ -76,7 +76,9 @@ fn issue(home: &Path, erasure: &str, lang: &str) -> (String, PathBuf) {
 }
 
 fn pdftotext(path: &Path) -> String {
+    // In reading order row by row, label beside its value, as a person reads the page.
     let output = std::process::Command::new("pdftotext")
+        .arg("-layout")
         .arg(path)
         .arg("-")
         .output()

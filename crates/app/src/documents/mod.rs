@@ -30,9 +30,9 @@ use std::path::Path;
 
 use chrono::Utc;
 use refurbdesk_certificate::document::{
-    BatteryFacts, Body, CheckFact, DestructionCertificate, DeviceIdentity, DeviceReport,
-    ErasureCertificate, ErasureRun, ErasureSummary, Evidence, Fault, GradeFacts, LockFacts, Media,
-    MethodType, Organisation, Person, Sanitization, FORMAT,
+    BatteryFacts, BenchRun, Body, CheckFact, DestructionCertificate, DeviceIdentity, DeviceReport,
+    ErasureCertificate, ErasureRun, ErasureSummary, Evidence, Fault, GradeFacts, LockFacts,
+    ManualRun, Media, MethodType, Organisation, Person, Sanitization, FORMAT,
 };
 use refurbdesk_certificate::{
     reprint, Document, IssueError, KeyError, Keyring, Lang, PrintOptions, SignedDocument, Signer,
@@ -276,10 +276,21 @@ impl<'a> Documents<'a> {
         };
         // The standard PDF signature names the organisation; its certificate is made on first use.
         let pdf_signer = self.keyring.pdf_signer(&self.organisation()?.name)?;
+        // A boolean setting (its validation lives with the other settings); unset is false.
+        let signature_line = self
+            .store
+            .setting(setting::SIGNATURE_LINE)?
+            .is_some_and(|value| {
+                matches!(
+                    value.trim().to_ascii_lowercase().as_str(),
+                    "true" | "yes" | "on" | "1"
+                )
+            });
         Ok(PrintOptions {
             verify_url_template: self.store.setting(setting::VERIFY_URL)?,
             logo,
             pdf_signer: Some(pdf_signer),
+            signature_line,
         })
     }
 
@@ -405,7 +416,8 @@ impl<'a> Documents<'a> {
             None => self
                 .store
                 .setting(setting::DESTINATION)?
-                .unwrap_or_else(|| "Reuse: refurbished for resale".to_owned()),
+                .filter(|destination| !destination.trim().is_empty())
+                .unwrap_or_else(|| refurbdesk_certificate::DEFAULT_DESTINATION.to_owned()),
         };
         let run = erasure_run(&erasure);
         let performed_by = self.person(&erasure.operator, &organisation)?;
@@ -784,26 +796,24 @@ fn device_category(device: Option<&refurbdesk_store::DeviceRecord>) -> String {
 }
 
 fn erasure_run(erasure: &ErasureRecord) -> ErasureRun {
-    let detail = match &erasure.details {
-        Some(ErasureDetails::Bench(bench)) => Some(format!(
-            "{} {} ({}), slot {}{}",
-            bench.bench.vendor,
-            bench.bench.model,
-            bench.bench.serial,
-            bench.bench.slot,
-            bench
-                .detail
-                .as_ref()
-                .map(|detail| format!(": {detail}"))
-                .unwrap_or_default()
-        )),
-        Some(ErasureDetails::Manual(manual)) => Some(format!(
-            "{} ({}), {} steps confirmed",
-            manual.platform,
-            manual.checklist_version,
-            manual.steps.len()
-        )),
-        None => None,
+    // Facts, told in the document's language when printed; the bench's own words stay its own.
+    let bench = match &erasure.details {
+        Some(ErasureDetails::Bench(bench)) => Some(BenchRun {
+            vendor: bench.bench.vendor.clone(),
+            model: bench.bench.model.clone(),
+            serial: bench.bench.serial.clone(),
+            slot: bench.bench.slot,
+            said: bench.detail.clone(),
+        }),
+        _ => None,
+    };
+    let manual = match &erasure.details {
+        Some(ErasureDetails::Manual(manual)) => Some(ManualRun {
+            platform: manual.platform.clone(),
+            checklist_version: manual.checklist_version.clone(),
+            steps_confirmed: u32::try_from(manual.steps.len()).unwrap_or(u32::MAX),
+        }),
+        _ => None,
     };
     let finished_at = erasure.finished_at.unwrap_or(erasure.started_at);
     ErasureRun {
@@ -831,7 +841,9 @@ fn erasure_run(erasure: &ErasureRecord) -> ErasureRun {
         finished_at,
         duration_s: erasure.duration_s.unwrap_or(0.0),
         throughput_mib_s: erasure.throughput_mib_s.unwrap_or(0.0),
-        detail,
+        detail: None,
+        bench,
+        manual,
     }
 }
 
