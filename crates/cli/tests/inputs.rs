@@ -15,11 +15,16 @@ fn refurbdesk(home: &Path) -> Command {
     cmd
 }
 
-/// Runs the command; its exit code and the first line of its stderr.
+/// Runs the command; its exit code and the first line of its stderr after the notice that a
+/// command which may create the database did so (`settings set` on a new station).
 fn run(cmd: &mut Command) -> (i32, String) {
     let output = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let first = stderr.lines().next().unwrap_or("").to_owned();
+    let first = stderr
+        .lines()
+        .find(|line| !line.starts_with("refurbdesk: created a new database at "))
+        .unwrap_or("")
+        .to_owned();
     (output.status.code().unwrap_or(-1), first)
 }
 

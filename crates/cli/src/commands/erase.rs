@@ -464,6 +464,8 @@ fn run_bench(
         timeout_ms: args.timeout_ms,
         lang: Lang::En,
     };
+    // A timeout no bench can meet is refused before a database is created for it.
+    refurbdesk_app::intake::check_timeout_ms(args.timeout_ms)?;
     let mut ws = workstation(global, paths)?;
     // Watched from now on, so Ctrl-C at any point after the record is written ends it
     // `interrupted` rather than killing the process.
