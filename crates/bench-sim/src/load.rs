@@ -186,28 +186,6 @@ fn luhn_complete(digits: &str) -> String {
 mod tests {
     use super::*;
 
-    fn luhn_valid(number: &str) -> bool {
-        let sum: u32 = number
-            .bytes()
-            .rev()
-            .enumerate()
-            .map(|(index, byte)| {
-                let digit = u32::from(byte - b'0');
-                if index % 2 == 1 {
-                    let doubled = digit * 2;
-                    if doubled > 9 {
-                        doubled - 9
-                    } else {
-                        doubled
-                    }
-                } else {
-                    digit
-                }
-            })
-            .sum();
-        sum.is_multiple_of(10)
-    }
-
     #[test]
     fn a_load_reads_as_slots_and_changes_a_second() {
         let load: LoadSpec = "64x10".parse().expect("64x10");
@@ -244,7 +222,10 @@ mod tests {
             for device in scenario.devices() {
                 let imei = device.ident.imei.clone().expect("an IMEI");
                 assert_eq!(imei.len(), 15);
-                assert!(luhn_valid(&imei), "{imei} passes the Luhn check");
+                assert!(
+                    refurbdesk_domain::luhn_valid(&imei),
+                    "{imei} passes the domain's Luhn check"
+                );
                 assert!(imeis.insert(imei), "IMEIs are distinct");
             }
         }
