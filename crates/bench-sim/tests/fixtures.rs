@@ -78,31 +78,6 @@ fn fixtures_hold_at_least_twelve_devices_of_every_category() {
     }
 }
 
-fn luhn_valid(imei: &str) -> bool {
-    if imei.len() != 15 || !imei.bytes().all(|byte| byte.is_ascii_digit()) {
-        return false;
-    }
-    let sum: u32 = imei
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(index, byte)| {
-            let digit = u32::from(byte - b'0');
-            if index % 2 == 1 {
-                let doubled = digit * 2;
-                if doubled > 9 {
-                    doubled - 9
-                } else {
-                    doubled
-                }
-            } else {
-                digit
-            }
-        })
-        .sum();
-    sum.is_multiple_of(10)
-}
-
 fn pair(full: &Option<String>, design: &Option<String>) -> Option<f64> {
     let full: u64 = full.as_deref()?.parse().ok()?;
     let design: u64 = design.as_deref()?.parse().ok()?;
@@ -166,7 +141,11 @@ fn expect_tables_agree_with_the_spec_rules() {
         let expect = device.expect.clone().unwrap_or_default();
         assert_eq!(
             expect.imei_valid,
-            device.ident.imei.as_deref().map(luhn_valid),
+            device
+                .ident
+                .imei
+                .as_deref()
+                .map(refurbdesk_domain::luhn_valid),
             "{name}: imei_valid"
         );
         let computed = device.battery.as_ref().and_then(soh);
@@ -227,7 +206,13 @@ fn fixtures_cover_the_edge_cases() {
 
     let imeis: Vec<bool> = devices
         .iter()
-        .filter_map(|device| device.ident.imei.as_deref().map(luhn_valid))
+        .filter_map(|device| {
+            device
+                .ident
+                .imei
+                .as_deref()
+                .map(refurbdesk_domain::luhn_valid)
+        })
         .collect();
     assert!(imeis.iter().filter(|&&valid| valid).count() >= 5);
     assert!(imeis.contains(&false), "an IMEI failing Luhn");
