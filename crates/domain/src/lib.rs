@@ -43,6 +43,7 @@ mod grade;
 mod imei;
 mod lang;
 mod lock;
+mod tradein;
 
 pub use battery::{
     assess_battery, soh_pct_shown, BatteryAssessment, BatteryFinding, BatteryPolicy,
@@ -65,4 +66,5 @@ pub use lock::{
     assess_lock, AccountLock, ActivationLock, CarrierLock, LockAssessment, LockFinding,
     LockReading, LockVerdictKind, MdmState,
 };
+pub use tradein::Accessory;
 pub use words::UnknownWordError;

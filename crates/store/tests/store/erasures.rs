@@ -1,10 +1,8 @@
 //! Erasure records in a real database file: written once as running,
 //! finished once, never changed afterwards, every write audited.
 
-mod common;
-
+use crate::common::TestDb;
 use chrono::{Duration, Utc};
-use common::TestDb;
 use refurbdesk_store::{
     Durability, ErasureFault, ErasureResult, ErasureStatus, NewErasure, Role, StoreError,
 };

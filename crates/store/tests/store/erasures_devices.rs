@@ -2,10 +2,8 @@
 //! only by the bench's own `done=ok`, manual resets verified only when every
 //! required step was confirmed, both history once finished and audited.
 
-mod common;
-
+use crate::common::{phone, phone_intake, TestDb, IMEI};
 use chrono::{Duration, Utc};
-use common::{phone, phone_intake, TestDb, IMEI};
 use refurbdesk_store::{
     BenchErasureResult, BenchSlot, Direction, ErasureDetails, ErasureStatus, EvidenceLine,
     ManualResetResult, NewBenchErasure, NewManualReset, OutcomeSource, PlannedStep, Role,

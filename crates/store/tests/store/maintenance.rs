@@ -1,10 +1,8 @@
-mod common;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
 
-use common::{drop_append_only_triggers, phone_intake, TestDb, IMEI, OTHER_IMEI};
+use crate::common::{drop_append_only_triggers, phone_intake, TestDb, IMEI, OTHER_IMEI};
 use refurbdesk_store::{DeviceFilter, Store, StoreError};
 
 fn intake_count(path: &std::path::Path) -> i64 {

@@ -1,9 +1,7 @@
 //! `record_intakes`: many intakes in one transaction, with the same result
 //! as recording them one by one, and all or nothing.
 
-mod common;
-
-use common::{intake_of, phone, phone_intake, TestDb, IMEI, OTHER_IMEI};
+use crate::common::{intake_of, phone, phone_intake, TestDb, IMEI, OTHER_IMEI};
 use refurbdesk_store::{AuditReport, Role, Store, StoreError};
 
 /// Five intakes on one bench: two devices seen twice, one once.

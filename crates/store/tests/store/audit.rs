@@ -1,6 +1,4 @@
-mod common;
-
-use common::{drop_append_only_triggers, phone_intake, TestDb, IMEI, OTHER_IMEI};
+use crate::common::{drop_append_only_triggers, phone_intake, TestDb, IMEI, OTHER_IMEI};
 use proptest::prelude::*;
 use refurbdesk_store::{AuditProblem, AuditReport, RecordMismatch, Store, GENESIS_HASH};
 use sha2::{Digest, Sha256};

@@ -4,7 +4,7 @@
 //! and two writer processes on one file (the desktop app and the CLI) lose
 //! nothing.
 
-#[path = "../support/synthetic.rs"]
+#[path = "../../support/synthetic.rs"]
 mod synthetic;
 
 use std::collections::{HashMap, HashSet};

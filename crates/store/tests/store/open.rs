@@ -1,6 +1,4 @@
-mod common;
-
-use common::TestDb;
+use crate::common::TestDb;
 use refurbdesk_store::{Durability, Store, StoreError, SCHEMA_VERSION};
 
 fn pragma_text(conn: &rusqlite::Connection, name: &str) -> String {
@@ -297,7 +295,7 @@ fn commits_reach_the_database_file_while_the_store_stays_open() {
     let db = TestDb::new();
     let mut store = db.open();
     let intakes: Vec<_> = (0..500)
-        .map(|minute| common::phone_intake(Some(common::IMEI), None, minute))
+        .map(|minute| crate::common::phone_intake(Some(crate::common::IMEI), None, minute))
         .collect();
     // A small write alone does not call for a checkpoint.
     store.record_intakes(&intakes[..1]).expect("recorded");

@@ -1,7 +1,5 @@
-mod common;
-
+use crate::common::{at, intake_of, phone, phone_intake, TestDb, IMEI, OTHER_IMEI};
 use chrono::Duration;
-use common::{at, intake_of, phone, phone_intake, TestDb, IMEI, OTHER_IMEI};
 use refurbdesk_domain::{
     assess_lock, AccountLock, ActivationLock, BatteryVerdictKind, CarrierLock, DeviceCategory,
     DeviceIdentity, LockReading, LockVerdictKind, MdmState,

@@ -1,10 +1,8 @@
 //! Signed documents in a real database file: issued only for verified erasures, never edited,
 //! voided once by a quality manager, every write audited; destructions and settings likewise.
 
-mod common;
-
+use crate::common::TestDb;
 use chrono::Utc;
-use common::TestDb;
 use refurbdesk_domain::{DestroyedMedia, DestructionMethod, EvidenceFile, Witness};
 use refurbdesk_store::{
     CertificateFilter, ErasureResult, ErasureStatus, NewCertificate, NewDestruction, NewErasure,

@@ -1,6 +1,4 @@
-mod common;
-
-use common::{phone_intake, TestDb, IMEI};
+use crate::common::{phone_intake, TestDb, IMEI};
 use refurbdesk_store::{Action, Actor, Role, Store, StoreError};
 
 /// A store whose first admin is "root", plus that admin's actor.

@@ -1,10 +1,8 @@
-mod common;
-
 use std::collections::HashSet;
 use std::sync::{Arc, Barrier};
 use std::thread;
 
-use common::{intake_of, phone, TestDb};
+use crate::common::{intake_of, phone, TestDb};
 use refurbdesk_store::{AuditReport, Store};
 
 const PER_THREAD: usize = 200;

@@ -3,9 +3,7 @@
 //! re-grading, refused for the wrong role or bad input, and caught when
 //! changed behind the store's back.
 
-mod common;
-
-use common::{drop_append_only_triggers, phone_intake, TestDb, IMEI};
+use crate::common::{drop_append_only_triggers, phone_intake, TestDb, IMEI};
 use refurbdesk_domain::{
     Answer, BuybackGrade, CosmeticLevel, CtiaCode, Functional, ListingGrade, Outcome, Reason, Zone,
 };

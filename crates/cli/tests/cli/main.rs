@@ -1,0 +1,20 @@
+//! The `refurbdesk` command line, driven as a user drives it: the real binary on real files.
+//!
+//! One test binary with a module per area, so the build links the CLI tests once rather than
+//! once per file.
+
+mod basics;
+mod cert;
+mod erase;
+mod erase_devices;
+mod grade;
+mod inputs;
+mod intake;
+mod label;
+mod login;
+mod messages;
+mod pades;
+mod photo;
+mod qa;
+mod station_doors;
+mod store_commands;

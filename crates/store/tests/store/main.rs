@@ -1,0 +1,15 @@
+//! The store on real SQLite files: one test binary with a module per area.
+
+mod audit;
+mod batch;
+mod certificates;
+mod common;
+mod concurrency;
+mod crash;
+mod erasures;
+mod erasures_devices;
+mod grades;
+mod intake;
+mod maintenance;
+mod open;
+mod operators;
