@@ -129,6 +129,9 @@ describe('App', () => {
     });
     render(<App lang="en" api={api} />);
     fireEvent.change(await screen.findByTestId('login-name'), { target: { value: 'ana' } });
+    // Nothing but the log-in screen is reachable before logging in.
+    expect(screen.queryByTestId('nav-station')).toBeNull();
+    expect(screen.queryByTestId('nav-batches')).toBeNull();
     fireEvent.change(screen.getByTestId('login-pin'), { target: { value: '0000' } });
     fireEvent.click(screen.getByTestId('login-submit'));
     expect((await screen.findByTestId('error')).textContent).toContain('wrong PIN for ana');
@@ -149,6 +152,7 @@ describe('App', () => {
     fireEvent.click(screen.getByTestId('session-lock'));
     expect(await screen.findByTestId('login')).toBeTruthy();
     expect(screen.queryByTestId('station')).toBeNull();
+    expect(screen.queryByTestId('nav-station')).toBeNull();
   });
 
   it('opens without a PIN while nobody has one, inviting the first admin', async () => {

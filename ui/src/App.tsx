@@ -194,23 +194,26 @@ export function App({ benches = NO_BENCHES, lang, api = tauriApi, initialView }:
     <div className="app">
       <header className="app__header">
         <h1 className="app__product">{t(screenLang, 'app.name')}</h1>
-        <nav className="app__nav" aria-label={t(screenLang, 'nav.label')}>
-          {NAV_SCREENS.filter(
-            (screen) => gate.kind !== 'open' || gate.session === null || gate.session.screens.includes(screen),
-          ).map((screen, index) => (
-            <button
-              key={screen}
-              type="button"
-              className="app__nav-item"
-              data-testid={`nav-${screen}`}
-              aria-current={current === screen ? 'page' : undefined}
-              aria-keyshortcuts={`Alt+${index + 1}`}
-              onClick={() => setView({ screen })}
-            >
-              {t(screenLang, NAV_LABELS[screen])}
-            </button>
-          ))}
-        </nav>
+        {/* No screen is reachable before someone logs in, so the log-in screen shows no bar. */}
+        {gate.kind === 'open' && (
+          <nav className="app__nav" aria-label={t(screenLang, 'nav.label')}>
+            {NAV_SCREENS.filter(
+              (screen) => gate.session === null || gate.session.screens.includes(screen),
+            ).map((screen, index) => (
+              <button
+                key={screen}
+                type="button"
+                className="app__nav-item"
+                data-testid={`nav-${screen}`}
+                aria-current={current === screen ? 'page' : undefined}
+                aria-keyshortcuts={`Alt+${index + 1}`}
+                onClick={() => setView({ screen })}
+              >
+                {t(screenLang, NAV_LABELS[screen])}
+              </button>
+            ))}
+          </nav>
+        )}
         {gate.kind === 'open' && gate.session !== null && (
           <span className="app__operator" data-testid="session-operator">
             {gate.session.operator}
