@@ -3,4 +3,4 @@
 /**
  * Where the answers come from.
  */
-export type ManualAnswers = { "from": "file", path: string, } | { "from": "given", platform: string | null, answers: Record<string, "yes" | "no" | "skipped">, } | { "from": "asked" };
+export type ManualAnswers = { "from": "file", path: string, } | { "from": "given", platform: string | null, answers: Record<string, "yes" | "no" | "skipped">, } | { "from": "asked" } | { "from": "stopped", platform: string | null, answers: Record<string, "yes" | "no" | "skipped">, };

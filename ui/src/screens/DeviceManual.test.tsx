@@ -94,15 +94,18 @@ describe('DeviceScreen manual reset', () => {
     expect((await screen.findByTestId('cert-issue')).textContent).toContain('manual-ios');
   });
 
-  it('records nothing when stopped before the last step', async () => {
+  it('records the reset interrupted, with the answers given, when stopped before the last step', async () => {
     const calls: Calls = [];
     render(<DeviceScreen lang="en" api={api(calls, { shown: phoneDetail })} device={DEVICE_ID} onBack={() => undefined} />);
     fireEvent.click(await screen.findByTestId('manual-start'));
     fireEvent.click(await screen.findByTestId('manual-yes'));
     fireEvent.keyDown(screen.getByTestId('manual-step'), { key: 'q' });
-    expect(screen.getByTestId('manual-stopped')).toBeTruthy();
+    expect((await screen.findByTestId('manual-stopped')).textContent).toContain('interrupted');
     expect(screen.queryByTestId('manual-step')).toBeNull();
-    expect(calls.some((call) => call.command === 'eraseManualAnswer')).toBe(false);
+    expect(calls.find((call) => call.command === 'eraseManualAnswer')?.params).toEqual({
+      plan: { device: DEVICE_ID, platform: 'ios', lang: 'en' },
+      answers: { from: 'stopped', platform: 'ios', answers: { sign_out: 'yes' } },
+    });
   });
 
   it('shows a reset that did not verify with its reason', async () => {

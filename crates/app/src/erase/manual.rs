@@ -170,6 +170,14 @@ pub enum ManualAnswers {
     },
     /// Asked one step at a time, as each is reached.
     Asked,
+    /// The answers given before the person stopped part way (the window's Quit): each is
+    /// recorded in the checklist's order, and the reset ends `interrupted` at the first step
+    /// they leave unanswered, so a reset begun and abandoned is on record as such.
+    Stopped {
+        platform: Option<String>,
+        #[ts(type = "Record<string, \"yes\" | \"no\" | \"skipped\">")]
+        answers: BTreeMap<String, StepAnswer>,
+    },
 }
 
 /// The reset to guide, and its answers.
@@ -222,7 +230,15 @@ pub fn manual_answer(
             },
         )),
         ManualAnswers::Asked => None,
+        ManualAnswers::Stopped { platform, answers } => Some((
+            "the answers".to_owned(),
+            AnswersFile {
+                platform: platform.clone(),
+                answers: answers.clone(),
+            },
+        )),
     };
+    let stopped = matches!(params.answers, ManualAnswers::Stopped { .. });
     let actor = ws.actor()?;
     let plan = plan_for(ws, &params.plan)?;
     if let Some((source, answers)) = &given {
@@ -249,7 +265,25 @@ pub fn manual_answer(
         }
         ask(prompt).filter(|_| !progress.is_cancelled())
     };
+    if let (true, Some((source, file))) = (stopped, &given) {
+        if let Some(unknown) = file
+            .answers
+            .keys()
+            .find(|id| !plan.steps.iter().any(|step| &step.id == *id))
+        {
+            return Err(Error::data(format!(
+                "{source} name the step {unknown:?}, which the {} checklist does not have",
+                plan.platform
+            )));
+        }
+    }
+    // Stopped answers are replayed as if asked, so the engine records each one and then the stop.
+    let mut replaying = |prompt: &StepPrompt<'_>| match &given {
+        Some((_, file)) => file.answers.get(&prompt.step.id).copied(),
+        None => None,
+    };
     let answers = match &given {
+        Some(_) if stopped => Answers::Interactive(&mut replaying),
         Some((_, file)) => Answers::Given(&file.answers),
         None => Answers::Interactive(&mut asking),
     };

@@ -898,6 +898,65 @@ fn asked_answers_are_recorded_as_given_and_a_cancel_interrupts_the_reset() {
 }
 
 #[test]
+fn a_reset_stopped_part_way_in_the_window_is_recorded_interrupted_with_its_answers() {
+    let station = TestStation::new();
+    let mut ws = with_a_phone(&station);
+    let plan =
+        erase::manual_plan(&ws, &manual_params(Lang::En, ManualAnswers::Asked).plan).unwrap();
+    let given: BTreeMap<String, StepAnswer> = plan
+        .steps
+        .iter()
+        .take(2)
+        .map(|step| (step.id.clone(), StepAnswer::Yes))
+        .collect();
+    let reset = erase::manual_answer(
+        &mut ws,
+        &manual_params(
+            Lang::En,
+            ManualAnswers::Stopped {
+                platform: Some("ios".into()),
+                answers: given,
+            },
+        ),
+        &Progress::silent(),
+        &mut |_| panic!("nothing is asked"),
+    )
+    .expect("recorded");
+    assert_eq!(reset.record.status, ErasureStatus::Interrupted);
+    assert_eq!(reset.failure.unwrap().code, ErrorCode::Interrupted);
+    let Some(Finding::Device(DeviceFinding::ManualStopped { number, step, .. })) = &reset.finding
+    else {
+        panic!("stopped: {:?}", reset.finding);
+    };
+    assert_eq!((*number, step), (3, &plan.steps[2].id));
+    let details = serde_json::to_string(&reset.record.details).unwrap();
+    for answered in &plan.steps[..2] {
+        assert!(details.contains(&answered.id), "{details}");
+    }
+    assert!(ws.store.running_erasures().unwrap().is_empty());
+    assert!(ws.store.check().unwrap().is_ok());
+
+    // A step the checklist does not have is refused before anything is recorded.
+    let before = erase::list(&ws, &Default::default()).unwrap().len();
+    let error = erase::manual_answer(
+        &mut ws,
+        &manual_params(
+            Lang::En,
+            ManualAnswers::Stopped {
+                platform: None,
+                answers: [("format_the_moon".to_owned(), StepAnswer::Yes)].into(),
+            },
+        ),
+        &Progress::silent(),
+        &mut |_| None,
+    )
+    .expect_err("unknown step");
+    assert_eq!(error.code, ErrorCode::Data);
+    assert!(error.message.contains("format_the_moon"), "{error:?}");
+    assert_eq!(erase::list(&ws, &Default::default()).unwrap().len(), before);
+}
+
+#[test]
 fn erasures_are_listed_newest_first_with_filters_and_their_ids_parsed_with_advice() {
     let station = TestStation::new();
     let mut ws = station.open(None);

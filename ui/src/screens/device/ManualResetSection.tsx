@@ -1,7 +1,7 @@
 // A phone's or tablet's factory reset by hand (the bench has no drive to overwrite): the
 // engine's checklist for the device, one step at a time, each confirmed with a key; once every
 // step is answered the engine records the reset, and a verified one can be certified like a
-// drive erasure. Stopping before the end records nothing.
+// drive erasure. Stopping before the end records the reset interrupted, with the answers given.
 import { useEffect, useRef, useState } from 'react';
 import { asWindowError, type Api, type WindowError } from '../../api';
 import type { DeviceDetail } from '../../bindings/DeviceDetail';
@@ -78,12 +78,30 @@ export function ManualResetSection({ lang, api, detail, onDone, onError }: Manua
     }
   };
 
-  const answer = (given: StepAnswer | 'quit') => {
-    if (plan === null || step === undefined || busy) return;
-    if (given === 'quit') {
+  // A reset begun and abandoned is on record as interrupted: the engine replays the answers
+  // given so far and records the stop at the first step left unanswered.
+  const stop = async (shown: ManualPlan, given: Record<string, StepAnswer>) => {
+    setBusy(true);
+    try {
+      await api.eraseManualAnswer({
+        plan: { device: shown.device_id, platform: shown.platform, lang },
+        answers: { from: 'stopped', platform: shown.platform, answers: given },
+      });
       setPlan(null);
       setAnswers({});
       setStopped(true);
+      onDone();
+    } catch (failure) {
+      onError(asWindowError(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const answer = (given: StepAnswer | 'quit') => {
+    if (plan === null || step === undefined || busy) return;
+    if (given === 'quit') {
+      void stop(plan, answers);
       return;
     }
     const next = { ...answers, [step.id]: given };
