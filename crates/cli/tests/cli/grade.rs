@@ -4,14 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use chrono::{Duration, TimeZone, Utc};
 use predicates::prelude::*;
-use refurbdesk_domain::{
-    assess_battery, assess_lock, AccountLock, ActivationLock, BatteryPolicy, BatteryReading,
-    CarrierLock, CycleLimits, DeviceCategory, DeviceIdentity, LockReading, MdmState,
-};
-use refurbdesk_store::{BenchInfo, NewIntake, Role, Store, TestRecord};
-use serde_json::Value;
+use refurbdesk_store::{NewIntake, Role, Store};
+
+use crate::support::{json_of, test, Phone};
 
 const IMEI: &str = "356728114587211";
 
@@ -64,71 +60,21 @@ impl Station {
     }
 }
 
+/// An iPhone 15 whose battery is at `soh` percent, the rear camera failed on the bench.
 fn phone_intake(soh: u32) -> NewIntake {
-    let mut identity = DeviceIdentity::new(DeviceCategory::Phone, "Apple", "iPhone 15");
-    identity.imei = Some(IMEI.to_owned());
-    identity.imei_valid = Some(true);
-    let reading = BatteryReading {
-        present: Some(true),
-        design_mah: Some(10_000),
-        full_mah: Some(soh * 100),
-        cycles: Some(200),
-        ..BatteryReading::default()
-    };
-    let battery = assess_battery(
-        &reading,
-        &identity,
-        &BatteryPolicy::default(),
-        CycleLimits::embedded(),
-    );
-    let lock = assess_lock(&LockReading {
-        activation: ActivationLock::Unlocked,
-        account: AccountLock::None,
-        mdm: MdmState::None,
-        carrier: CarrierLock::Unlocked,
-    });
-    let started = Utc
-        .with_ymd_and_hms(2025, 3, 14, 9, 0, 0)
-        .single()
-        .expect("valid date");
-    NewIntake {
-        bench: BenchInfo {
-            serial: "PB8-0042".into(),
-            vendor: "Acme".into(),
-            model: "PB-8".into(),
-            fw: "1.4.2".into(),
-            port: "/dev/ttyACM0".into(),
-        },
-        slot: 1,
-        identity,
-        battery,
-        lock,
+    Phone {
+        model: "iPhone 15",
+        design_mah: 10_000,
+        full_mah: soh * 100,
+        cycles: 200,
         tests: vec![
-            TestRecord {
-                name: "wifi".into(),
-                outcome: "pass".into(),
-                detail: None,
-            },
-            TestRecord {
-                name: "camera_rear".into(),
-                outcome: "fail".into(),
-                detail: Some("no focus".into()),
-            },
+            test("wifi", "pass", None),
+            test("camera_rear", "fail", Some("no focus")),
         ],
-        evidence: Vec::new(),
-        started_at: started,
-        finished_at: started + Duration::seconds(90),
-        operator: "ana".into(),
+        seconds: 90,
+        ..Phone::default()
     }
-}
-
-fn json_of(output: &[u8]) -> Value {
-    serde_json::from_slice(output).unwrap_or_else(|error| {
-        panic!(
-            "stdout is not one JSON document ({error}): {}",
-            String::from_utf8_lossy(output)
-        )
-    })
+    .intake()
 }
 
 fn device_grades(station: &Station) -> usize {

@@ -2,53 +2,16 @@
 //! operator who has one (REFURBDESK_PIN or standard input being a terminal), the lock-out, and
 //! `lock confirm` with its re-grade. The real binary on real SQLite files.
 
-use std::path::PathBuf;
-
-use assert_cmd::Command;
-use chrono::{Duration, TimeZone, Utc};
 use predicates::prelude::*;
-use refurbdesk_domain::{
-    assess_battery, assess_lock, AccountLock, ActivationLock, BatteryPolicy, BatteryReading,
-    CarrierLock, CycleLimits, DeviceCategory, DeviceIdentity, LockReading, MdmState,
-};
-use refurbdesk_store::{BenchInfo, NewIntake, Store, TestRecord};
+use refurbdesk_domain::MdmState;
+use refurbdesk_store::{NewIntake, Store};
 use serde_json::Value;
+
+use crate::support::{Phone, Station};
 
 const IMEI: &str = "356728114587211";
 
-struct Station {
-    home: tempfile::TempDir,
-    db: PathBuf,
-}
-
 impl Station {
-    fn new() -> Station {
-        let home = tempfile::tempdir().expect("temporary home");
-        let db = home.path().join("station.sqlite");
-        Station { home, db }
-    }
-
-    /// The binary on this station, as `os-user`, with no operator or PIN from the environment
-    /// and standard input a pipe.
-    fn cli(&self) -> Command {
-        let mut cmd = Command::cargo_bin("refurbdesk").expect("binary built");
-        cmd.env("XDG_DATA_HOME", self.home.path().join("share"))
-            .env("HOME", self.home.path())
-            .env("USER", "os-user")
-            .env_remove("LOGNAME")
-            .env_remove("REFURBDESK_OPERATOR")
-            .env_remove("REFURBDESK_PIN")
-            .env("REFURBDESK_DB", &self.db)
-            .write_stdin("");
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Command {
-        let mut cmd = self.cli();
-        cmd.args(args);
-        cmd
-    }
-
     /// An admin "boss" with PIN 2468 and a technician "ana" without one.
     fn with_boss() -> Station {
         let station = Station::new();
@@ -247,50 +210,12 @@ fn five_wrong_pins_lock_the_operator_and_the_error_says_for_how_long() {
 
 /// A phone whose MDM state the bench could not read (lock verdict unknown), or read as none.
 fn phone(mdm: MdmState) -> NewIntake {
-    let mut identity = DeviceIdentity::new(DeviceCategory::Phone, "Apple", "iPhone 12");
-    identity.imei = Some(IMEI.to_owned());
-    identity.imei_valid = Some(true);
-    let battery = assess_battery(
-        &BatteryReading {
-            present: Some(true),
-            design_mah: Some(2815),
-            full_mah: Some(2700),
-            cycles: Some(100),
-            ..BatteryReading::default()
-        },
-        &identity,
-        &BatteryPolicy::default(),
-        CycleLimits::embedded(),
-    );
-    let lock = assess_lock(&LockReading {
-        activation: ActivationLock::Unlocked,
-        account: AccountLock::None,
+    Phone {
+        imei: IMEI,
         mdm,
-        carrier: CarrierLock::Unlocked,
-    });
-    let started = Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0).unwrap();
-    NewIntake {
-        bench: BenchInfo {
-            serial: "PB8-0042".to_owned(),
-            vendor: "Acme".to_owned(),
-            model: "PB-8".to_owned(),
-            fw: "1.4.2".to_owned(),
-            port: "/dev/ttyACM0".to_owned(),
-        },
-        slot: 1,
-        identity,
-        battery,
-        lock,
-        tests: vec![TestRecord {
-            name: "wifi".to_owned(),
-            outcome: "pass".to_owned(),
-            detail: None,
-        }],
-        evidence: Vec::new(),
-        started_at: started,
-        finished_at: started + Duration::seconds(60),
-        operator: "ana".to_owned(),
+        ..Phone::default()
     }
+    .intake()
 }
 
 const CHECKS: &str = "powers_on_off=pass,charges=pass,touch=pass,screen_dead_pixels=pass,\

@@ -1,36 +1,16 @@
 //! Messages that must be true and helpful, through the real binary: the exit code and the first
 //! line of stderr (issue 21, "Untrue or unhelpful today").
 
-use std::path::PathBuf;
-
 use assert_cmd::Command;
 
-struct Station {
-    home: tempfile::TempDir,
-    db: PathBuf,
-}
+use crate::support::Station;
 
 impl Station {
-    fn new() -> Station {
-        let home = tempfile::tempdir().expect("temporary home");
-        let db = home.path().join("station.sqlite");
-        Station { home, db }
-    }
-
     /// The binary on this station's database, in a clean environment with no operating-system
     /// user name in it (as in a service or a CI run).
-    fn cli(&self) -> Command {
-        let mut cmd = Command::cargo_bin("refurbdesk").expect("binary built");
-        cmd.env("XDG_DATA_HOME", self.home.path().join("share"))
-            .env("HOME", self.home.path())
-            .env_remove("USER")
-            .env_remove("LOGNAME")
-            .env_remove("USERNAME")
-            .env_remove("REFURBDESK_OPERATOR")
-            .env_remove("REFURBDESK_PIN")
-            .env_remove("NO_COLOR")
-            .env("REFURBDESK_DB", &self.db)
-            .env("LANG", "C");
+    fn bare(&self) -> Command {
+        let mut cmd = self.cli();
+        cmd.env_remove("USER");
         cmd
     }
 }
@@ -61,7 +41,7 @@ fn error_line(text: &str) -> &str {
 #[test]
 fn a_named_operator_on_a_station_without_operators_is_refused_with_how_to_register_one() {
     let station = Station::new();
-    let (code, _, stderr) = run(station.cli().env("REFURBDESK_OPERATOR", "tester").args([
+    let (code, _, stderr) = run(station.bare().env("REFURBDESK_OPERATOR", "tester").args([
         "settings",
         "set",
         "organisation.name",
@@ -80,7 +60,7 @@ fn a_named_operator_on_a_station_without_operators_is_refused_with_how_to_regist
 
     // That command works with the same environment, and from then on tester is recorded.
     let (code, _, stderr) = run(station
-        .cli()
+        .bare()
         .env("REFURBDESK_OPERATOR", "tester")
         .args(["operator", "add", "tester", "--role", "admin"]));
     assert_eq!(code, 0, "{stderr}");
@@ -88,7 +68,7 @@ fn a_named_operator_on_a_station_without_operators_is_refused_with_how_to_regist
         !stderr.contains(" operator acts as admin"),
         "the OS user is named, never a made-up \"operator\": {stderr}"
     );
-    let (code, _, stderr) = run(station.cli().env("REFURBDESK_OPERATOR", "tester").args([
+    let (code, _, stderr) = run(station.bare().env("REFURBDESK_OPERATOR", "tester").args([
         "settings",
         "set",
         "organisation.name",
@@ -110,7 +90,7 @@ fn a_named_operator_on_a_station_without_operators_is_refused_with_how_to_regist
 fn without_user_variables_the_bootstrap_admin_is_the_account_name() {
     let station = Station::new();
     let (code, _, stderr) = run(station
-        .cli()
+        .bare()
         .args(["operator", "add", "boss", "--role", "admin"]));
     assert_eq!(code, 0, "{stderr}");
     let account = std::process::Command::new("id")
@@ -145,7 +125,7 @@ fn a_battery_just_under_the_threshold_shows_rounded_down_beside_replace() {
 
     // Slot 2: 2548 / 2999 mAh = 84.96 %, below the 85 % threshold.
     let (code, stdout, stderr) = run(station
-        .cli()
+        .bare()
         .args(["intake", "--port", port, "--slot", "2"]));
     assert_eq!(code, 0, "{stderr}");
     assert!(
@@ -155,7 +135,7 @@ fn a_battery_just_under_the_threshold_shows_rounded_down_beside_replace() {
     assert!(!stdout.contains("85.0"), "{stdout}");
 
     let (code, stdout, stderr) = run(station
-        .cli()
+        .bare()
         .args(["intake", "--port", port, "--slot", "2", "--json"]));
     assert_eq!(code, 0, "{stderr}");
     let json: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
@@ -168,7 +148,7 @@ fn a_battery_just_under_the_threshold_shows_rounded_down_beside_replace() {
 
     // Slot 1: exactly 85.0 % passes, and shows as 85.0.
     let (code, stdout, stderr) = run(station
-        .cli()
+        .bare()
         .args(["intake", "--port", port, "--slot", "1", "--json"]));
     assert_eq!(code, 0, "{stderr}");
     let json: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
@@ -176,7 +156,7 @@ fn a_battery_just_under_the_threshold_shows_rounded_down_beside_replace() {
     assert_eq!(json["battery"]["verdict"], "pass");
 
     // The device list shows the same figures.
-    let (code, stdout, stderr) = run(station.cli().args(["devices"]));
+    let (code, stdout, stderr) = run(station.bare().args(["devices"]));
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("replace (84.9%)"), "{stdout}");
     assert!(stdout.contains("pass (85.0%)"), "{stdout}");
@@ -190,7 +170,7 @@ fn a_battery_just_under_the_threshold_shows_rounded_down_beside_replace() {
 /// and finds the rest malformed.
 fn damaged_database(station: &Station, file: &std::path::Path) {
     let (code, _, stderr) = run(station
-        .cli()
+        .bare()
         .env("REFURBDESK_DB", file)
         .args(["operator", "add", "boss", "--role", "admin"]));
     assert_eq!(code, 0, "{stderr}");
@@ -208,7 +188,7 @@ fn damaged_database(station: &Station, file: &std::path::Path) {
 fn a_damaged_database_is_called_damaged_with_how_to_restore_it() {
     let station = Station::new();
     damaged_database(&station, &station.db);
-    let (code, _, stderr) = run(station.cli().args(["devices"]));
+    let (code, _, stderr) = run(station.bare().args(["devices"]));
     assert_eq!(code, 8, "{stderr}");
     let line = first_line(&stderr);
     assert!(line.contains("is a damaged Refurbdesk database"), "{line}");
@@ -220,7 +200,7 @@ fn a_damaged_database_is_called_damaged_with_how_to_restore_it() {
 fn restoring_a_damaged_or_foreign_backup_fails_its_check_with_exit_1() {
     let station = Station::new();
     let (code, _, stderr) = run(station
-        .cli()
+        .bare()
         .args(["operator", "add", "boss", "--role", "admin"]));
     assert_eq!(code, 0, "{stderr}");
 
@@ -230,7 +210,7 @@ fn restoring_a_damaged_or_foreign_backup_fails_its_check_with_exit_1() {
     std::fs::write(&random, vec![0x42_u8; 20_000]).expect("random file");
     for backup in [&damaged, &random] {
         let (code, _, stderr) = run(station
-            .cli()
+            .bare()
             .args(["--operator", "boss", "db", "restore"])
             .arg(backup));
         assert_eq!(code, 1, "{}: {stderr}", backup.display());
@@ -266,7 +246,7 @@ fn a_station_until_idle_with_no_bench_exits_3_naming_the_port() {
     let station = Station::new();
     let port = station.home.path().join("no-such-bench");
     let (code, stdout, stderr) = run(station
-        .cli()
+        .bare()
         .args(["station", "--until-idle", "--port"])
         .arg(&port));
     assert_eq!(code, 3, "{stdout}\n{stderr}");
@@ -308,7 +288,7 @@ fn cert_verify_says_what_a_non_document_is_not() {
         (&text, "neither a PDF nor a JSON export"),
     ];
     for (file, says) in cases {
-        let (code, _, stderr) = run(station.cli().args(["cert", "verify"]).arg(file));
+        let (code, _, stderr) = run(station.bare().args(["cert", "verify"]).arg(file));
         assert_eq!(code, 1, "{}: {stderr}", file.display());
         let line = first_line(&stderr);
         assert!(line.contains(says), "{}: {line}", file.display());
@@ -324,7 +304,7 @@ fn log_lines_into_a_pipe_have_no_colour_and_the_error_comes_last() {
     let station = Station::new();
     let missing = station.home.path().join("missing.pdf");
     let (code, _, stderr) = run(station
-        .cli()
+        .bare()
         .env("REFURBDESK_LOG", "debug")
         .args(["cert", "verify"])
         .arg(&missing));
@@ -354,7 +334,7 @@ fn commands_that_only_read_never_create_a_database_and_creating_ones_say_so() {
         vec!["cert", "list"],
         vec!["qa", "list"],
     ] {
-        let (code, _, stderr) = run(station.cli().env("REFURBDESK_DB", &db).args(&args));
+        let (code, _, stderr) = run(station.bare().env("REFURBDESK_DB", &db).args(&args));
         assert_eq!(code, 4, "{args:?}: {stderr}");
         let line = first_line(&stderr);
         assert!(
@@ -365,14 +345,14 @@ fn commands_that_only_read_never_create_a_database_and_creating_ones_say_so() {
     }
 
     let set = ["settings", "set", "organisation.name", "Atelier"];
-    let (code, _, stderr) = run(station.cli().env("REFURBDESK_DB", &db).args(set));
+    let (code, _, stderr) = run(station.bare().env("REFURBDESK_DB", &db).args(set));
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         first_line(&stderr),
         format!("refurbdesk: created a new database at {}", db.display())
     );
     assert!(db.is_file());
-    let (code, _, stderr) = run(station.cli().env("REFURBDESK_DB", &db).args(set));
+    let (code, _, stderr) = run(station.bare().env("REFURBDESK_DB", &db).args(set));
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("created a new database"), "{stderr}");
 }
@@ -391,12 +371,12 @@ fn the_device_list_says_when_more_match_and_keeps_columns_aligned_with_cjk_names
     // Slot 5 holds the Redmi Note 12 – 日本版.
     for slot in ["1", "2", "5"] {
         let (code, _, stderr) = run(station
-            .cli()
+            .bare()
             .args(["intake", "--port", port, "--slot", slot]));
         assert_eq!(code, 0, "slot {slot}: {stderr}");
     }
 
-    let (code, stdout, stderr) = run(station.cli().args(["devices", "--limit", "2", "--json"]));
+    let (code, stdout, stderr) = run(station.bare().args(["devices", "--limit", "2", "--json"]));
     assert_eq!(code, 0, "{stderr}");
     let rows: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON array");
     let rows = rows.as_array().expect("an array");
@@ -409,17 +389,17 @@ fn the_device_list_says_when_more_match_and_keeps_columns_aligned_with_cjk_names
 
     // The next page ends the list: nothing said.
     let (code, stdout, stderr) = run(station
-        .cli()
+        .bare()
         .args(["devices", "--limit", "2", "--after", last]));
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(stdout.lines().count(), 2, "header and one row: {stdout}");
     assert!(!stderr.contains("more match"), "{stderr}");
     // Exactly as many as the limit: nothing more to say either.
-    let (_, _, stderr) = run(station.cli().args(["devices", "--limit", "3"]));
+    let (_, _, stderr) = run(station.bare().args(["devices", "--limit", "3"]));
     assert!(!stderr.contains("more match"), "{stderr}");
 
     // Every row's columns start where the header's do, counted in display columns.
-    let (code, stdout, stderr) = run(station.cli().args(["devices"]));
+    let (code, stdout, stderr) = run(station.bare().args(["devices"]));
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("日本版"), "{stdout}");
     let column_of = |line: &str, byte: usize| unicode_width::UnicodeWidthStr::width(&line[..byte]);
@@ -466,7 +446,7 @@ fn a_station_start_removes_the_port_folders_of_stations_that_are_gone() {
     )
     .expect("scenario");
     let (code, stdout, stderr) = run(station
-        .cli()
+        .bare()
         .env("TMPDIR", &temp)
         .args(["station", "--until-idle", "--scenario"])
         .arg(&scenario));

@@ -6,27 +6,13 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-struct Station {
-    home: tempfile::TempDir,
-    db: PathBuf,
-}
+use crate::support::Station;
 
 impl Station {
-    fn new() -> Station {
-        let home = tempfile::tempdir().expect("temporary home");
-        let db = home.path().join("station.sqlite");
-        Station { home, db }
-    }
-
     /// The binary acting as `operator` on this station's database.
     fn as_(&self, operator: &str) -> Command {
-        let mut cmd = Command::cargo_bin("refurbdesk").expect("binary built");
-        cmd.env("XDG_DATA_HOME", self.home.path().join("share"))
-            .env("HOME", self.home.path())
-            .env("USER", "os-user")
-            .env_remove("LOGNAME")
-            .env("REFURBDESK_OPERATOR", operator)
-            .env("REFURBDESK_DB", &self.db);
+        let mut cmd = self.cli();
+        cmd.env("REFURBDESK_OPERATOR", operator);
         cmd
     }
 

@@ -4,53 +4,18 @@
 
 use std::path::PathBuf;
 
-use assert_cmd::Command;
-use chrono::{DateTime, Duration, TimeZone, Utc};
 use predicates::prelude::*;
-use refurbdesk_domain::{
-    assess_battery, assess_lock, AccountLock, ActivationLock, BatteryPolicy, BatteryReading,
-    CarrierLock, CycleLimits, DeviceCategory, DeviceIdentity, LockReading, MdmState,
-};
-use refurbdesk_store::{BenchInfo, Direction, EvidenceLine, NewIntake, Role, Store, TestRecord};
+use refurbdesk_domain::ActivationLock;
+use refurbdesk_store::{Direction, EvidenceLine, NewIntake, Role, Store};
 use serde_json::Value;
+
+use crate::support::{at, json_of, Phone, Station};
 
 const IMEI_A: &str = "356728114587211";
 const IMEI_B: &str = "490154203237518";
 const IMEI_C: &str = "353918056287214";
 
-struct Station {
-    home: tempfile::TempDir,
-    db: PathBuf,
-}
-
 impl Station {
-    fn new() -> Station {
-        let home = tempfile::tempdir().expect("temporary home");
-        let db = home.path().join("station.sqlite");
-        Station { home, db }
-    }
-
-    /// The binary with this station's database, a clean environment and `os-user` as the
-    /// logged-in user.
-    fn cli(&self) -> Command {
-        let mut cmd = Command::cargo_bin("refurbdesk").expect("binary built");
-        cmd.env("XDG_DATA_HOME", self.home.path().join("share"))
-            .env("HOME", self.home.path())
-            .env("USER", "os-user")
-            .env_remove("LOGNAME")
-            .env_remove("REFURBDESK_OPERATOR")
-            .env("REFURBDESK_DB", &self.db);
-        cmd
-    }
-
-    fn store(&self) -> Store {
-        Store::open(&self.db).expect("store opens")
-    }
-
-    fn raw(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open(&self.db).expect("raw connection")
-    }
-
     /// A station with an admin "boss" and technicians "ana" and "ben", and intakes of three
     /// phones: A twice (passed, then worn out by ben), B (needs a battery, activation locked),
     /// C (passed).
@@ -83,77 +48,36 @@ impl Station {
     }
 }
 
-fn at(minutes: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0)
-        .single()
-        .expect("valid date")
-        + Duration::minutes(minutes)
-}
-
 /// A complete phone intake with battery health `full_mah`/2815.
-fn intake(imei: &str, full_mah: u32, minute: i64, operator: &str, locked: bool) -> NewIntake {
-    let mut identity = DeviceIdentity::new(DeviceCategory::Phone, "Apple", "iPhone 12");
-    identity.imei = Some(imei.to_owned());
-    identity.imei_valid = Some(refurbdesk_domain::luhn_valid(imei));
-    identity.serial = Some(format!("SN-{imei}"));
-    let reading = BatteryReading {
-        present: Some(true),
-        design_mah: Some(2815),
-        full_mah: Some(full_mah),
-        cycles: Some(400),
-        ..BatteryReading::default()
-    };
-    let battery = assess_battery(
-        &reading,
-        &identity,
-        &BatteryPolicy::default(),
-        CycleLimits::embedded(),
-    );
-    let lock = assess_lock(&LockReading {
+fn intake(
+    imei: &'static str,
+    full_mah: u32,
+    minute: i64,
+    operator: &'static str,
+    locked: bool,
+) -> NewIntake {
+    Phone {
+        imei,
+        serial: Some(format!("SN-{imei}")),
+        full_mah,
+        cycles: 400,
         activation: if locked {
             ActivationLock::Locked
         } else {
             ActivationLock::Unlocked
         },
-        account: AccountLock::None,
-        mdm: MdmState::None,
-        carrier: CarrierLock::Unlocked,
-    });
-    NewIntake {
-        bench: BenchInfo {
-            serial: "PB8-0042".to_owned(),
-            vendor: "Acme".to_owned(),
-            model: "PB-8".to_owned(),
-            fw: "1.4.2".to_owned(),
-            port: "/dev/ttyACM0".to_owned(),
-        },
         slot: 2,
-        identity,
-        battery,
-        lock,
-        tests: vec![TestRecord {
-            name: "wifi".to_owned(),
-            outcome: "pass".to_owned(),
-            detail: None,
-        }],
         evidence: vec![EvidenceLine {
             at: at(minute),
             direction: Direction::Bench,
             line: "3 OK present=yes*00".to_owned(),
         }],
-        started_at: at(minute),
-        finished_at: at(minute) + Duration::seconds(90),
-        operator: operator.to_owned(),
+        minute,
+        seconds: 90,
+        operator,
+        ..Phone::default()
     }
-}
-
-fn json_of(output: &[u8]) -> Value {
-    serde_json::from_slice(output).unwrap_or_else(|error| {
-        panic!(
-            "stdout is not one JSON document ({error}): {}",
-            String::from_utf8_lossy(output)
-        )
-    })
+    .intake()
 }
 
 /// Lets the tests edit history directly, as someone with the file and an SQLite shell could.
