@@ -19,4 +19,5 @@ mod quality;
 mod session;
 mod settings;
 mod station;
+mod tradein_policy;
 mod window;
