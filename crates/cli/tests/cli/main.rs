@@ -18,3 +18,4 @@ mod photo;
 mod qa;
 mod station_doors;
 mod store_commands;
+mod tradein_policy;
