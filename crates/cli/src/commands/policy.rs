@@ -1,5 +1,5 @@
-//! `refurbdesk policy`: check a grading policy file, or print the shipped
-//! one to start a policy of your own from. The checking is
+//! `refurbdesk policy`: check a grading or trade-in revision policy file, or
+//! print a shipped one to start a policy of your own from. The checking is
 //! `refurbdesk_app::policy`.
 
 use std::path::PathBuf;
@@ -11,19 +11,28 @@ use crate::exit::Failure;
 
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
-    /// Check a policy: unknown keys, bad values, rules that never fire or contradict, by line
+    /// Check a policy (grading, or trade-in with kind = "tradein"): unknown keys, bad values,
+    /// rules that never fire or contradict, by line
     Check {
         /// The policy file (TOML)
         file: PathBuf,
     },
     /// Print the shipped default policy (backmarket-default), to copy and edit
-    Default,
+    Default {
+        /// The shipped trade-in revision policy (tradein-default) instead
+        #[arg(long)]
+        tradein: bool,
+    },
 }
 
 pub fn run(command: &PolicyCommand, json: bool) -> Result<(), Failure> {
     match command {
-        PolicyCommand::Default => {
-            print!("{}", policy::default_text());
+        PolicyCommand::Default { tradein } => {
+            if *tradein {
+                print!("{}", policy::tradein_default_text());
+            } else {
+                print!("{}", policy::default_text());
+            }
             Ok(())
         }
         PolicyCommand::Check { file } => {

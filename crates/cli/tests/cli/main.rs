@@ -19,3 +19,4 @@ mod qa;
 mod station_doors;
 mod store_commands;
 mod support;
+mod tradein_policy;
