@@ -49,6 +49,11 @@ cert-media-classification = Classification
 cert-media-backed-up = Data backed up
 cert-media-size = Capacity
 cert-media-target = Device path or image file
+cert-media-file-name = File name
+cert-media-file-size = File size
+cert-media-device = Belongs to device
+cert-media-head-sha256 = SHA-256 of first MiB
+cert-media-head-sha256-when = read before the erasure
 
 cert-media-type-hdd = Hard disk drive (magnetic)
 cert-media-type-ssd = Solid-state drive (SATA/SAS)

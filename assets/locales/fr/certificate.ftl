@@ -48,6 +48,11 @@ cert-media-classification = Classification
 cert-media-backed-up = Données sauvegardées
 cert-media-size = Capacité
 cert-media-target = Périphérique ou fichier image
+cert-media-file-name = Nom du fichier
+cert-media-file-size = Taille du fichier
+cert-media-device = Appareil d'origine
+cert-media-head-sha256 = SHA-256 du premier Mio
+cert-media-head-sha256-when = lu avant l'effacement
 
 cert-media-type-hdd = Disque dur (magnétique)
 cert-media-type-ssd = Disque SSD (SATA/SAS)

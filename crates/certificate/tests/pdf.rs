@@ -937,6 +937,7 @@ fn french_documents_print_no_english_word_outside_a_quote() {
     let dir = artifacts();
     let mut documents = samples::all(3);
     documents.push(samples::bench_erasure_certificate(3));
+    documents.push(samples::image_erasure_certificate(3));
     for document in documents {
         let name = format!("{}-{}-words", document.kind(), document.id);
         let issued = issue(&document, Lang::Fr, &signer, &PrintOptions::default()).unwrap();
@@ -1003,6 +1004,7 @@ fn a_standard_erasure_certificate_fits_on_one_page_with_or_without_a_signature_l
             for (kind, document) in [
                 ("drive", samples::erasure_certificate(5)),
                 ("bench", samples::bench_erasure_certificate(5)),
+                ("image", samples::image_erasure_certificate(5)),
             ] {
                 let options = PrintOptions {
                     signature_line,
@@ -1026,6 +1028,58 @@ fn a_standard_erasure_certificate_fits_on_one_page_with_or_without_a_signature_l
                 };
                 assert_eq!(text.contains(label), signature_line, "{name}:\n{text}");
             }
+        }
+    }
+}
+
+#[test]
+fn an_image_file_erasure_names_the_file_its_first_mib_and_its_device_and_nothing_unset() {
+    let signer = signer();
+    let dir = artifacts();
+    let document = samples::image_erasure_certificate(7);
+    let Body::ErasureCertificate(body) = &document.body else {
+        unreachable!()
+    };
+    let hash = body.media.head_sha256.clone().unwrap();
+    for (lang, labels, unset) in [
+        (
+            Lang::En,
+            [
+                "File name",
+                "SHA-256 of first MiB",
+                "(read before the erasure)",
+                "Belongs to device",
+            ],
+            "Not specified",
+        ),
+        (
+            Lang::Fr,
+            [
+                "Nom du fichier",
+                "SHA-256 du premier Mio",
+                "(lu avant l'effacement)",
+                "Appareil d'origine",
+            ],
+            "Non précisé",
+        ),
+    ] {
+        let issued = issue(&document, lang, &signer, &PrintOptions::default()).unwrap();
+        let pdf = dir.join(format!("image-erasure-{lang}.pdf"));
+        std::fs::write(&pdf, &issued.pdf).unwrap();
+        let text = tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+        for label in labels {
+            assert!(text.contains(label), "{lang}: no {label:?} in:\n{text}");
+        }
+        assert!(text.contains("redmi-7.img"), "{text}");
+        assert!(text.contains(&hash), "{text}");
+        assert!(
+            squeeze(&text).contains(&squeeze("Xiaomi Redmi Note 12 · IMEI 356728114587211")),
+            "{text}"
+        );
+        assert!(!text.contains(unset), "{lang}: an unset row in:\n{text}");
+        // Rows that do not apply to a file: a make, a serial, a device path.
+        for absent in ["Make / vendor", "Marque", "Device path", "Périphérique ou"] {
+            assert!(!text.contains(absent), "{lang}: {absent:?} in:\n{text}");
         }
     }
 }

@@ -237,6 +237,14 @@ pub struct IssuedDocument {
     pub json: Vec<u8>,
 }
 
+/// A path's last part: `/tmp/x/disk.img` → `disk.img`.
+fn file_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_owned())
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -389,6 +397,7 @@ impl<'a> Documents<'a> {
                 MethodType::Clear,
             ),
         };
+        let image = erasure.target_kind == "image";
         let media = Media {
             make: device
                 .as_ref()
@@ -409,7 +418,11 @@ impl<'a> Documents<'a> {
             classification: details.classification.clone(),
             data_backed_up: details.data_backed_up,
             size_bytes: (erasure.size_bytes > 0).then_some(erasure.size_bytes),
-            target: Some(erasure.target.clone()),
+            // An image file is named by its file name: its folders on this workstation mean
+            // nothing to the reader.
+            target: (!image).then(|| erasure.target.clone()),
+            file_name: image.then(|| file_name(&erasure.target)),
+            head_sha256: image.then(|| text("head_sha256")).flatten(),
         };
         let destination = match &details.destination {
             Some(destination) => destination.clone(),
@@ -889,6 +902,8 @@ fn destruction_body(
             data_backed_up: media.data_backed_up,
             size_bytes: media.size_bytes,
             target: None,
+            file_name: None,
+            head_sha256: None,
         },
         method: destruction.method.as_str().to_owned(),
         method_details: destruction.method_details.clone(),
