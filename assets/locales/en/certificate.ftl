@@ -13,6 +13,7 @@ cert-doc-issued-at = Issued
 cert-doc-issued-by = by
 cert-doc-page = Page { $n } of { $m }
 cert-doc-qr-caption = Scan to verify
+cert-doc-qr-caption-offline = Document id and digest
 
 cert-section-performed-by = Person performing sanitization
 cert-section-media = Media information

@@ -12,6 +12,7 @@ cert-doc-issued-at = Émis le
 cert-doc-issued-by = par
 cert-doc-page = Page { $n } sur { $m }
 cert-doc-qr-caption = Scanner pour vérifier
+cert-doc-qr-caption-offline = Identifiant et empreinte
 
 cert-section-performed-by = Personne ayant réalisé l'opération
 cert-section-media = Informations sur le support

@@ -63,6 +63,19 @@ const LOGO_HEIGHT: f32 = 34.0;
 impl Logo {
     /// Decodes a PNG; transparency is flattened onto white paper.
     pub fn from_png(bytes: &[u8]) -> Result<Logo, String> {
+        let logo = Logo::decode_png(bytes, 4_000_000)?;
+        if logo.width * logo.height > 4_000_000 {
+            return Err(format!(
+                "{}×{} pixels is not a usable logo",
+                logo.width, logo.height
+            ));
+        }
+        Ok(logo)
+    }
+
+    /// Decodes a PNG of at most `max_pixels` (a logo, a scanned page); transparency is
+    /// flattened onto white paper.
+    pub(crate) fn decode_png(bytes: &[u8], max_pixels: usize) -> Result<Logo, String> {
         let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
         decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
         let mut reader = decoder.read_info().map_err(|error| error.to_string())?;
@@ -74,8 +87,8 @@ impl Logo {
             .next_frame(&mut buffer)
             .map_err(|error| error.to_string())?;
         let (width, height) = (frame.width as usize, frame.height as usize);
-        if width == 0 || height == 0 || width * height > 4_000_000 {
-            return Err(format!("{width}×{height} pixels is not a usable logo"));
+        if width == 0 || height == 0 || width * height > max_pixels {
+            return Err(format!("{width}×{height} pixels is not a usable image"));
         }
         let pixels = &buffer[..frame.buffer_size()];
         let over_white = |value: u8, alpha: u8| -> u8 {

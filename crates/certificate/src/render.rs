@@ -11,7 +11,8 @@ use crate::layout::{Block, Sheet};
 use crate::signed::SignedDocument;
 use crate::texts::Texts;
 
-/// What the QR code encodes when no verification URL is configured.
+/// What the QR code encodes: the verification URL when one is configured, else plain text
+/// naming the document (see [`crate::qr`]).
 pub fn qr_payload(template: Option<&str>, document: &Document, signed: &SignedDocument) -> String {
     let id = document.id.to_string();
     let digest = signed.signature_digest();
@@ -20,7 +21,7 @@ pub fn qr_payload(template: Option<&str>, document: &Document, signed: &SignedDo
             .replace("{id}", &id)
             .replace("{digest}", &digest)
             .replace("{key}", &signed.signature.key_id),
-        _ => format!("refurbdesk:verify?id={id}&sig={digest}"),
+        _ => crate::qr::offline_payload(document, signed),
     }
 }
 
@@ -77,7 +78,14 @@ pub fn sheet(
         title: title.clone(),
         subtitle,
         blocks,
-        qr: Some((qr, t.t("doc.qr_caption"))),
+        qr: Some({
+            let caption = if qr.starts_with(crate::qr::OFFLINE_PREFIX) {
+                t.t("doc.qr_caption_offline")
+            } else {
+                t.t("doc.qr_caption")
+            };
+            (qr, caption)
+        }),
         footer: vec![
             format!("{title} · {}", document.id),
             format!(

@@ -560,6 +560,55 @@ fn the_qr_code_carries_the_id_and_signature_digest() {
         default.contains(&document.id.to_string())
             && default.contains(&issued.signed.signature_digest())
     );
+    // The URL is what the printed code holds, read back from the PDF's image.
+    assert_eq!(
+        refurbdesk_certificate::qr::decode(&issued.pdf).unwrap(),
+        vec![url]
+    );
+}
+
+#[test]
+fn without_a_verify_url_the_qr_code_is_plain_text_read_back_from_the_pdf_and_a_scan() {
+    use refurbdesk_certificate::qr::{self, QrReference};
+    let signer = signer();
+    let dir = artifacts();
+    let document = samples::erasure_certificate(9);
+    let issued = issue(&document, Lang::Fr, &signer, &PrintOptions::default()).unwrap();
+    let digest = issued.signed.signature_digest();
+    let expected = format!(
+        "REFURBDESK erasure_certificate\nid={}\ndigest={digest}",
+        document.id
+    );
+    assert_eq!(qr::decode(&issued.pdf).unwrap(), vec![expected.clone()]);
+    let reference = QrReference::parse(&expected).unwrap();
+    assert_eq!(reference.id, document.id);
+    assert_eq!(reference.digest.as_deref(), Some(digest.as_str()));
+    let pdf = dir.join("qr-offline-fr.pdf");
+    std::fs::write(&pdf, &issued.pdf).unwrap();
+    let text = tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+    assert!(text.contains("Identifiant et empreinte"), "{text}");
+    assert!(!text.contains("Scanner pour vérifier"), "{text}");
+    // A scan of the page: rendered by poppler at 300 dpi, read by the same decoder, and by ZBar.
+    let scan = dir.join("qr-offline-fr-scan");
+    tool(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "300",
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            scan.to_str().unwrap(),
+        ],
+    );
+    let png = scan.with_extension("png");
+    assert_eq!(
+        qr::decode(&std::fs::read(&png).unwrap()).unwrap(),
+        vec![expected.clone()]
+    );
+    let zbar = tool("zbarimg", &["--quiet", "--raw", png.to_str().unwrap()]);
+    assert_eq!(zbar.trim_end(), expected);
+    assert_eq!(qr::decode(b"not a picture"), Err(qr::QrError::NotAnImage));
 }
 
 /// A 120×40 PNG with transparency: a blue bar on a clear background.

@@ -2,7 +2,7 @@
 //! report states, signs and prints it with the organisation's key, and records it. The CLI and
 //! the desktop shell both issue documents through here.
 //!
-//! The use cases — [`issue`], [`destroy`], [`report`], [`verify`], [`void`], [`list`],
+//! The use cases — [`issue`], [`destroy`], [`report`], [`verify`], [`verify_qr`], [`void`], [`list`],
 //! [`export`], [`show_keys`], [`rotate_key`] and [`export_key`] — are plain functions over a
 //! [`Workstation`](crate::Workstation) (or the [`DataPaths`](crate::DataPaths) of one, for those
 //! that also work without a database) and a params struct.
@@ -12,6 +12,7 @@ mod export;
 mod files;
 mod keys;
 mod open;
+mod qr;
 
 pub use cases::{
     destroy, issue, list, report, verify, void, DestroyParams, DocumentSummary, IssueParams,
@@ -24,6 +25,7 @@ pub use keys::{
     ExportedKey, KeyInfo, Keys, PdfCertificate, RotatedKey,
 };
 pub use open::{documents_dir, file, DocumentFile, DocumentFileParams};
+pub use qr::{verify_qr, QrVerification, VerifyQrParams};
 
 use std::collections::BTreeMap;
 use std::path::Path;
