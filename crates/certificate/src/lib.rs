@@ -29,7 +29,7 @@ use thiserror::Error;
 
 pub use document::{Document, DocumentKind, Lang};
 pub use keys::{KeyError, Keyring, PublicKeyInfo, Signer, TrustedKeys};
-pub use layout::{Block, Logo, Sheet};
+pub use layout::{missing_glyphs, Block, Logo, Sheet};
 pub use pades::{PdfSigner, X509Info};
 pub use pdf::{EMBEDDED_NAME, SEAL_FILTER};
 pub use render::DEFAULT_DESTINATION;

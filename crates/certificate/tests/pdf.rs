@@ -1132,3 +1132,43 @@ fn an_image_file_erasure_names_the_file_its_first_mib_and_its_device_and_nothing
         }
     }
 }
+
+#[test]
+fn names_in_japanese_print_in_noto_sans_cjk_and_latin_documents_do_not_carry_it() {
+    let signer = signer();
+    let dir = artifacts();
+    let mut document = samples::image_erasure_certificate(11);
+    document.issuer.name = "株式会社リファービッシュ東京".to_owned();
+    if let Body::ErasureCertificate(body) = &mut document.body {
+        body.media.model = Some("Redmi Note 12 – 日本版".to_owned());
+    }
+    assert!(
+        refurbdesk_certificate::missing_glyphs(&document.issuer.name).is_empty(),
+        "fonts-noto-cjk is installed by scripts/test"
+    );
+    let issued = issue(&document, Lang::En, &signer, &PrintOptions::default()).unwrap();
+    let pdf = dir.join("japanese-names.pdf");
+    std::fs::write(&pdf, &issued.pdf).unwrap();
+    let path = pdf.to_str().unwrap();
+    let text = tool("pdftotext", &["-layout", path, "-"]);
+    assert!(text.contains("株式会社リファービッシュ東京"), "{text}");
+    assert!(text.contains("Redmi Note 12 – 日本版"), "{text}");
+    let fonts = tool("pdffonts", &[path]);
+    assert!(
+        fonts
+            .lines()
+            .any(|line| line.contains("+NotoSansCJK") && line.contains("yes yes")),
+        "the fallback font is embedded as a subset:\n{fonts}"
+    );
+    let latin = samples::erasure_certificate(11);
+    let issued_latin = issue(&latin, Lang::En, &signer, &PrintOptions::default()).unwrap();
+    let latin_pdf = dir.join("latin-names.pdf");
+    std::fs::write(&latin_pdf, &issued_latin.pdf).unwrap();
+    let fonts = tool("pdffonts", &[latin_pdf.to_str().unwrap()]);
+    assert!(!fonts.contains("Noto"), "{fonts}");
+    // Characters no installed font has are named, so the caller can say so.
+    assert_eq!(
+        refurbdesk_certificate::missing_glyphs("ok \u{10FFFD}"),
+        vec!['\u{10FFFD}']
+    );
+}

@@ -651,6 +651,16 @@ impl<'a> Documents<'a> {
         let signer = self.signer()?;
         let issued =
             refurbdesk_certificate::issue(document, lang, &signer, &self.print_options()?)?;
+        // The signed data holds every name the page prints; the catalogue's words are covered.
+        let missing =
+            refurbdesk_certificate::missing_glyphs(&String::from_utf8_lossy(&issued.json));
+        if !missing.is_empty() {
+            let shown: String = missing.iter().take(12).collect();
+            tracing::warn!(
+                "document {}: no installed font draws {shown:?}, which print as empty boxes;                  install Noto Sans CJK (Debian package fonts-noto-cjk) or name a font file that                  has them in REFURBDESK_FALLBACK_FONT",
+                document.id
+            );
+        }
         let key = signer.info();
         let record = self.store.record_certificate(&NewCertificate {
             id: document.id,
