@@ -13,6 +13,7 @@ cert-doc-issued-at = Issued
 cert-doc-issued-by = by
 cert-doc-page = Page { $n } of { $m }
 cert-doc-qr-caption = Scan to verify
+cert-doc-qr-caption-offline = Document id and digest
 
 cert-section-performed-by = Person performing sanitization
 cert-section-media = Media information
@@ -49,6 +50,11 @@ cert-media-classification = Classification
 cert-media-backed-up = Data backed up
 cert-media-size = Capacity
 cert-media-target = Device path or image file
+cert-media-file-name = File name
+cert-media-file-size = File size
+cert-media-device = Belongs to device
+cert-media-head-sha256 = SHA-256 of first MiB
+cert-media-head-sha256-when = read before the erasure
 
 cert-media-type-hdd = Hard disk drive (magnetic)
 cert-media-type-ssd = Solid-state drive (SATA/SAS)

@@ -12,6 +12,7 @@ cert-doc-issued-at = Émis le
 cert-doc-issued-by = par
 cert-doc-page = Page { $n } sur { $m }
 cert-doc-qr-caption = Scanner pour vérifier
+cert-doc-qr-caption-offline = Identifiant et empreinte
 
 cert-section-performed-by = Personne ayant réalisé l'opération
 cert-section-media = Informations sur le support
@@ -48,6 +49,11 @@ cert-media-classification = Classification
 cert-media-backed-up = Données sauvegardées
 cert-media-size = Capacité
 cert-media-target = Périphérique ou fichier image
+cert-media-file-name = Nom du fichier
+cert-media-file-size = Taille du fichier
+cert-media-device = Appareil d'origine
+cert-media-head-sha256 = SHA-256 du premier Mio
+cert-media-head-sha256-when = lu avant l'effacement
 
 cert-media-type-hdd = Disque dur (magnétique)
 cert-media-type-ssd = Disque SSD (SATA/SAS)

@@ -121,8 +121,16 @@ pub struct Media {
     /// Whether the data was backed up before sanitization; `None`: not known to us.
     pub data_backed_up: Option<bool>,
     pub size_bytes: Option<u64>,
-    /// The device path or image file path it was reached through.
+    /// The device path it was reached through. `None` for an image file, whose path on the
+    /// workstation means nothing to the reader: [`Media::file_name`] names it instead.
     pub target: Option<String>,
+    /// An image file's name, without its folders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// The SHA-256 (hex) of the media's first MiB as read just before the erasure: what
+    /// identifies an image file's content.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head_sha256: Option<String>,
 }
 
 /// NIST SP 800-88 sanitization categories.

@@ -63,6 +63,19 @@ const LOGO_HEIGHT: f32 = 34.0;
 impl Logo {
     /// Decodes a PNG; transparency is flattened onto white paper.
     pub fn from_png(bytes: &[u8]) -> Result<Logo, String> {
+        let logo = Logo::decode_png(bytes, 4_000_000)?;
+        if logo.width * logo.height > 4_000_000 {
+            return Err(format!(
+                "{}×{} pixels is not a usable logo",
+                logo.width, logo.height
+            ));
+        }
+        Ok(logo)
+    }
+
+    /// Decodes a PNG of at most `max_pixels` (a logo, a scanned page); transparency is
+    /// flattened onto white paper.
+    pub(crate) fn decode_png(bytes: &[u8], max_pixels: usize) -> Result<Logo, String> {
         let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
         decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
         let mut reader = decoder.read_info().map_err(|error| error.to_string())?;
@@ -74,8 +87,8 @@ impl Logo {
             .next_frame(&mut buffer)
             .map_err(|error| error.to_string())?;
         let (width, height) = (frame.width as usize, frame.height as usize);
-        if width == 0 || height == 0 || width * height > 4_000_000 {
-            return Err(format!("{width}×{height} pixels is not a usable logo"));
+        if width == 0 || height == 0 || width * height > max_pixels {
+            return Err(format!("{width}×{height} pixels is not a usable image"));
         }
         let pixels = &buffer[..frame.buffer_size()];
         let over_white = |value: u8, alpha: u8| -> u8 {
@@ -141,8 +154,11 @@ struct Face {
 
 impl Face {
     fn load(bytes: &[u8]) -> Face {
-        let font = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
-            .expect("the bundled fonts in assets/fonts parse");
+        Face::parse(bytes, 0).expect("the bundled fonts in assets/fonts parse")
+    }
+
+    fn parse(bytes: &[u8], index: usize) -> Option<Face> {
+        let font = ParsedFont::from_bytes(bytes, index, &mut Vec::new())?;
         let units_per_em = f32::from(font.font_metrics.units_per_em.max(1));
         let mut face = Face {
             font,
@@ -150,14 +166,35 @@ impl Face {
             latin: Vec::new(),
         };
         face.latin = (0u32..0x250)
-            .map(|cp| face.advance_slow(char::from_u32(cp).unwrap_or(' ')))
+            .map(|cp| face.own_advance(char::from_u32(cp).unwrap_or(' ')))
             .collect();
-        face
+        Some(face)
     }
 
-    fn advance_slow(&self, ch: char) -> f32 {
+    /// Whether the font draws `ch` itself.
+    fn covers(&self, ch: char) -> bool {
+        ch.is_whitespace()
+            || self
+                .font
+                .lookup_glyph_index(ch as u32)
+                .is_some_and(|glyph| glyph != 0)
+    }
+
+    fn own_advance(&self, ch: char) -> f32 {
         let glyph = self.font.lookup_glyph_index(ch as u32).unwrap_or(0);
         f32::from(self.font.get_horizontal_advance(glyph)) / self.units_per_em
+    }
+
+    /// The advance of `ch` as printed: from the fallback font when this one lacks it.
+    fn advance_slow(&self, ch: char) -> f32 {
+        if !self.covers(ch) {
+            if let Some(fallback) = fallback_face() {
+                if fallback.covers(ch) {
+                    return fallback.own_advance(ch);
+                }
+            }
+        }
+        self.own_advance(ch)
     }
 
     /// Width of `text` at `size` points.
@@ -177,6 +214,84 @@ impl Face {
 struct Faces {
     regular: Face,
     bold: Face,
+}
+
+/// Where Debian's `fonts-noto-cjk` puts Noto Sans CJK (face 0 of the collection is the Japanese
+/// one; every face covers all CJK ideographs, kana and hangul).
+const FALLBACK_FONTS: [&str; 2] = [
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+];
+
+/// The font for characters DejaVu lacks (CJK names), found on the system at first use:
+/// `REFURBDESK_FALLBACK_FONT` names another file (a `.ttf`, `.otf` or `.ttc`, face 0).
+/// `None` when none is installed: such characters then print as boxes, and
+/// [`missing_glyphs`] says which, so the caller can say how to install it.
+fn fallback_face() -> Option<&'static Face> {
+    static FALLBACK: OnceLock<Option<Face>> = OnceLock::new();
+    FALLBACK
+        .get_or_init(|| {
+            let named = std::env::var_os("REFURBDESK_FALLBACK_FONT").map(std::path::PathBuf::from);
+            named
+                .into_iter()
+                .chain(FALLBACK_FONTS.iter().map(std::path::PathBuf::from))
+                .find_map(|path| Face::parse(&std::fs::read(path).ok()?, 0))
+        })
+        .as_ref()
+}
+
+/// The characters of `text` that neither the embedded font nor an installed fallback font
+/// draws (they print as boxes).
+pub fn missing_glyphs(text: &str) -> Vec<char> {
+    let regular = &faces().regular;
+    let mut missing: Vec<char> = text
+        .chars()
+        .filter(|&ch| {
+            !ch.is_control()
+                && !regular.covers(ch)
+                && !fallback_face().is_some_and(|fallback| fallback.covers(ch))
+        })
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    missing
+}
+
+/// Whether any text of the sheet needs the fallback font.
+fn needs_fallback(sheet: &Sheet) -> bool {
+    let regular = &faces().regular;
+    let mut texts: Vec<&str> = Vec::new();
+    texts.extend(sheet.issuer.iter().map(String::as_str));
+    texts.push(&sheet.title);
+    texts.extend(sheet.subtitle.iter().map(String::as_str));
+    texts.extend(sheet.footer.iter().map(String::as_str));
+    if let Some((_, caption)) = &sheet.qr {
+        texts.push(caption);
+    }
+    for block in &sheet.blocks {
+        match block {
+            Block::Heading(text) | Block::Paragraph(text) => texts.push(text),
+            Block::Fields(fields) | Block::Grid(fields) => {
+                texts.extend(fields.iter().flat_map(|(l, v)| [l.as_str(), v.as_str()]))
+            }
+            Block::Validation { fields, signature } => {
+                texts.extend(fields.iter().flat_map(|(l, v)| [l.as_str(), v.as_str()]));
+                texts.extend(signature.as_deref());
+            }
+            Block::Panel { heading, fields } => {
+                texts.push(heading);
+                texts.extend(fields.iter().flat_map(|(l, v)| [l.as_str(), v.as_str()]));
+            }
+            Block::Table { columns, rows, .. } => {
+                texts.extend(columns.iter().map(String::as_str));
+                texts.extend(rows.iter().flatten().map(String::as_str));
+            }
+        }
+    }
+    texts.iter().any(|text| {
+        text.chars()
+            .any(|ch| !ch.is_control() && !regular.covers(ch))
+    })
 }
 
 fn faces() -> &'static Faces {
@@ -212,13 +327,16 @@ const fn rgb(r: f32, g: f32, b: f32) -> Rgb {
 /// and only say what changed, which keeps content streams short and quick to encode.
 #[derive(Clone, Copy, PartialEq)]
 struct TextState {
-    weight: Option<(bool, f32)>,
+    /// The font (0 regular, 1 bold, 2 fallback) and size.
+    weight: Option<(u8, f32)>,
     color: Option<[f32; 3]>,
 }
 
 struct Writer {
     regular: FontId,
     bold: FontId,
+    /// The font for characters the others lack, when the sheet has any and one is installed.
+    fallback: Option<FontId>,
     pages: Vec<Vec<Op>>,
     /// Per page, the open text section's state, if one is open.
     text_state: Vec<Option<TextState>>,
@@ -263,6 +381,30 @@ impl Writer {
             return;
         }
         let bold = matches!(weight, Weight::Bold);
+        let faces = faces();
+        let face = if bold { &faces.bold } else { &faces.regular };
+        // Runs of characters the weight's font draws, and runs the fallback font draws.
+        let mut runs: Vec<(bool, String)> = Vec::new();
+        for ch in text.chars() {
+            let fallback = self.fallback.is_some() && !face.covers(ch);
+            match runs.last_mut() {
+                Some((last, run)) if *last == fallback => run.push(ch),
+                _ => runs.push((fallback, ch.to_string())),
+            }
+        }
+        let mut x = x;
+        for (fallback, run) in runs {
+            let font = match (fallback, bold) {
+                (true, _) => 2,
+                (false, true) => 1,
+                (false, false) => 0,
+            };
+            self.text_run(x, y, &run, font, size, color.clone());
+            x += face.width(&run, size);
+        }
+    }
+
+    fn text_run(&mut self, x: f32, y: f32, text: &str, font: u8, size: f32, color: Rgb) {
         let page = self.current;
         let ops = &mut self.pages[page];
         let state = self.text_state[page].get_or_insert_with(|| {
@@ -272,13 +414,17 @@ impl Writer {
                 color: None,
             }
         });
-        if state.weight != Some((bold, size)) {
-            let font = if bold { &self.bold } else { &self.regular };
+        if state.weight != Some((font, size)) {
+            let id = match font {
+                2 => self.fallback.as_ref().unwrap_or(&self.regular),
+                1 => &self.bold,
+                _ => &self.regular,
+            };
             ops.push(Op::SetFont {
-                font: PdfFontHandle::External(font.clone()),
+                font: PdfFontHandle::External(id.clone()),
                 size: Pt(size),
             });
-            state.weight = Some((bold, size));
+            state.weight = Some((font, size));
         }
         let rgb = [color.r, color.g, color.b];
         if state.color != Some(rgb) {
@@ -397,6 +543,13 @@ pub fn layout(sheet: &Sheet, title: &str) -> PdfDocument {
     let mut doc = PdfDocument::new(title);
     let regular = doc.add_font(&faces.regular.font);
     let bold = doc.add_font(&faces.bold.font);
+    // Only a sheet that needs it carries the fallback font (subset like the others), so that
+    // Latin-only documents keep their size.
+    let fallback = if needs_fallback(sheet) {
+        fallback_face().map(|face| doc.add_font(&face.font))
+    } else {
+        None
+    };
     let logo = sheet.logo.as_ref().map(|logo| {
         let id = doc.add_image(&RawImage {
             pixels: RawImageData::U8(logo.rgb.clone()),
@@ -410,6 +563,7 @@ pub fn layout(sheet: &Sheet, title: &str) -> PdfDocument {
     let mut w = Writer {
         regular,
         bold,
+        fallback,
         pages: Vec::new(),
         text_state: Vec::new(),
         current: 0,

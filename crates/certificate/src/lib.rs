@@ -8,6 +8,7 @@
 //! - `texts.rs` + `assets/locales/<lang>/certificate.ftl`: words and number formats per language.
 //! - `render.rs`: which fields each kind of document shows; `layout.rs`: A4 page layout.
 //! - `pdf.rs`: embedding the signed JSON and sealing the file's bytes; `verify.rs`: checking both.
+//! - `qr.rs`: what the QR code says, and reading it back from a PDF or a scan.
 //!
 //! No database here: the caller gathers the facts (from the store) into a [`Document`] and
 //! records what [`issue`] returns.
@@ -17,6 +18,7 @@ pub mod keys;
 mod layout;
 pub mod pades;
 mod pdf;
+pub mod qr;
 mod render;
 pub mod samples;
 pub mod signed;
@@ -27,7 +29,7 @@ use thiserror::Error;
 
 pub use document::{Document, DocumentKind, Lang};
 pub use keys::{KeyError, Keyring, PublicKeyInfo, Signer, TrustedKeys};
-pub use layout::{Block, Logo, Sheet};
+pub use layout::{missing_glyphs, Block, Logo, Sheet};
 pub use pades::{PdfSigner, X509Info};
 pub use pdf::{EMBEDDED_NAME, SEAL_FILTER};
 pub use render::DEFAULT_DESTINATION;
@@ -48,7 +50,7 @@ pub enum IssueError {
 #[derive(Debug, Clone, Default)]
 pub struct PrintOptions {
     /// A URL for the QR code, with `{id}`, `{digest}` and `{key}` filled in; without one the
-    /// QR code carries `refurbdesk:verify?id=…&sig=…`.
+    /// QR code carries plain text naming the document and its signature digest ([`qr`]).
     pub verify_url_template: Option<String>,
     /// The organisation's logo, printed above its name.
     pub logo: Option<Logo>,

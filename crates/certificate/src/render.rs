@@ -11,7 +11,8 @@ use crate::layout::{Block, Sheet};
 use crate::signed::SignedDocument;
 use crate::texts::Texts;
 
-/// What the QR code encodes when no verification URL is configured.
+/// What the QR code encodes: the verification URL when one is configured, else plain text
+/// naming the document (see [`crate::qr`]).
 pub fn qr_payload(template: Option<&str>, document: &Document, signed: &SignedDocument) -> String {
     let id = document.id.to_string();
     let digest = signed.signature_digest();
@@ -20,7 +21,7 @@ pub fn qr_payload(template: Option<&str>, document: &Document, signed: &SignedDo
             .replace("{id}", &id)
             .replace("{digest}", &digest)
             .replace("{key}", &signed.signature.key_id),
-        _ => format!("refurbdesk:verify?id={id}&sig={digest}"),
+        _ => crate::qr::offline_payload(document, signed),
     }
 }
 
@@ -77,7 +78,14 @@ pub fn sheet(
         title: title.clone(),
         subtitle,
         blocks,
-        qr: Some((qr, t.t("doc.qr_caption"))),
+        qr: Some({
+            let caption = if qr.starts_with(crate::qr::OFFLINE_PREFIX) {
+                t.t("doc.qr_caption_offline")
+            } else {
+                t.t("doc.qr_caption")
+            };
+            (qr, caption)
+        }),
         footer: vec![
             format!("{title} · {}", document.id),
             format!(
@@ -126,6 +134,9 @@ fn person_fields(t: &Texts, person: &Person) -> Vec<(String, String)> {
 }
 
 fn media_fields(t: &Texts, media: &Media) -> Vec<(String, String)> {
+    if media.media_type == "image_file" {
+        return image_fields(t, media);
+    }
     let mut fields = vec![
         (t.t("media.make"), t.or_unset(media.make.as_deref())),
         (t.t("media.model"), t.or_unset(media.model.as_deref())),
@@ -152,6 +163,67 @@ fn media_fields(t: &Texts, media: &Media) -> Vec<(String, String)> {
     }
     if let Some(target) = &media.target {
         fields.push((t.t("media.target"), target.clone()));
+    }
+    fields
+}
+
+/// An image file: what identifies it (its name, size and the hash of its first MiB), the
+/// device it belongs to, and only the rows that say something; its path on the workstation
+/// and a make or serial of its own do not apply.
+fn image_fields(t: &Texts, media: &Media) -> Vec<(String, String)> {
+    let known = |value: &Option<String>| value.clone().filter(|value| !value.trim().is_empty());
+    let mut fields = vec![(t.t("media.type"), t.code("media_type", &media.media_type))];
+    // A certificate signed before file names were facts holds the path: its last part.
+    let file_name = known(&media.file_name).or_else(|| {
+        known(&media.target).map(|path| {
+            path.rsplit(['/', '\\'])
+                .next()
+                .unwrap_or(path.as_str())
+                .to_owned()
+        })
+    });
+    if let Some(name) = file_name {
+        fields.push((t.t("media.file_name"), name));
+    }
+    if let Some(size) = media.size_bytes {
+        fields.push((t.t("media.file_size"), t.bytes(size)));
+    }
+    let device: Vec<String> = [&media.make, &media.model]
+        .into_iter()
+        .filter_map(known)
+        .collect();
+    let mut ids: Vec<String> = Vec::new();
+    if let Some(imei) = known(&media.imei) {
+        ids.push(format!("{} {imei}", t.t("media.imei")));
+    }
+    if let Some(serial) = known(&media.serial) {
+        ids.push(format!("{} {serial}", t.t("media.serial")));
+    }
+    if !device.is_empty() || !ids.is_empty() {
+        let mut line = device.join(" ");
+        if !ids.is_empty() {
+            if !line.is_empty() {
+                line.push_str(" · ");
+            }
+            line.push_str(&ids.join(" · "));
+        }
+        fields.push((t.t("media.device"), line));
+    }
+    for (key, value) in [
+        ("media.property_number", &media.property_number),
+        ("media.source", &media.source),
+        ("media.classification", &media.classification),
+    ] {
+        if let Some(value) = known(value) {
+            fields.push((t.t(key), value));
+        }
+    }
+    if media.data_backed_up.is_some() {
+        fields.push((t.t("media.backed_up"), t.yes_no(media.data_backed_up)));
+    }
+    if let Some(hash) = known(&media.head_sha256) {
+        let when = t.t("media.head_sha256_when");
+        fields.push((t.t("media.head_sha256"), format!("{hash}\n({when})")));
     }
     fields
 }
@@ -187,10 +259,10 @@ fn validation_blocks(
 
 /// Media fields: the short ones two to a row, then the device path or file on its own row.
 fn media_blocks(t: &Texts, media: &Media) -> Vec<Block> {
-    let target = t.t("media.target");
+    let wide_labels = [t.t("media.target"), t.t("media.head_sha256")];
     let (wide, short): (Vec<_>, Vec<_>) = media_fields(t, media)
         .into_iter()
-        .partition(|(label, _)| *label == target);
+        .partition(|(label, _)| wide_labels.contains(label));
     let mut blocks = vec![Block::Grid(short)];
     if !wide.is_empty() {
         blocks.push(Block::Fields(wide));

@@ -85,6 +85,8 @@ pub fn erasure_certificate(n: u64) -> Document {
                     "/dev/disk/by-id/ata-SAMSUNG_MZ7LN256HAJQ-000L7_S3TANX0K{:06}",
                     n
                 )),
+                file_name: None,
+                head_sha256: None,
             },
             sanitization: Sanitization {
                 method_type: MethodType::Clear,
@@ -149,6 +151,8 @@ pub fn destruction_certificate(n: u64) -> Document {
                 data_backed_up: None,
                 size_bytes: Some(500_107_862_016),
                 target: None,
+                file_name: None,
+                head_sha256: None,
             },
             method: "shred".to_owned(),
             method_details: Some("Broyeur HSM Powerline HDS 230, particules ≤ 20 mm".to_owned()),
@@ -305,6 +309,35 @@ pub fn device_report(n: u64) -> Document {
             warranty_months: Some(12),
         }),
     )
+}
+
+/// An image file (a phone's dumped flash) overwritten on the workstation: named by its file
+/// name and the hash of its first MiB, the device it came from, and no rows that do not apply.
+pub fn image_erasure_certificate(n: u64) -> Document {
+    let mut document = erasure_certificate(n);
+    if let Body::ErasureCertificate(body) = &mut document.body {
+        body.media = Media {
+            make: Some("Xiaomi".to_owned()),
+            model: Some("Redmi Note 12".to_owned()),
+            serial: None,
+            imei: Some("356728114587211".to_owned()),
+            property_number: None,
+            media_type: "image_file".to_owned(),
+            source: None,
+            classification: None,
+            data_backed_up: None,
+            size_bytes: Some(64 << 20),
+            target: None,
+            file_name: Some(format!("redmi-{n}.img")),
+            head_sha256: Some(
+                "30e14955ebf1352266dc2ff8067e68104607e750abb9d3b36582b8af909fcb58".to_owned(),
+            ),
+        };
+        body.run.target_kind = "image".to_owned();
+        body.run.bytes_written = 64 << 20;
+        body.run.bytes_verified = 64 << 20;
+    }
+    document
 }
 
 /// A phone erased by the bench's own crypto-erase, with what the bench said.

@@ -560,6 +560,55 @@ fn the_qr_code_carries_the_id_and_signature_digest() {
         default.contains(&document.id.to_string())
             && default.contains(&issued.signed.signature_digest())
     );
+    // The URL is what the printed code holds, read back from the PDF's image.
+    assert_eq!(
+        refurbdesk_certificate::qr::decode(&issued.pdf).unwrap(),
+        vec![url]
+    );
+}
+
+#[test]
+fn without_a_verify_url_the_qr_code_is_plain_text_read_back_from_the_pdf_and_a_scan() {
+    use refurbdesk_certificate::qr::{self, QrReference};
+    let signer = signer();
+    let dir = artifacts();
+    let document = samples::erasure_certificate(9);
+    let issued = issue(&document, Lang::Fr, &signer, &PrintOptions::default()).unwrap();
+    let digest = issued.signed.signature_digest();
+    let expected = format!(
+        "REFURBDESK erasure_certificate\nid={}\ndigest={digest}",
+        document.id
+    );
+    assert_eq!(qr::decode(&issued.pdf).unwrap(), vec![expected.clone()]);
+    let reference = QrReference::parse(&expected).unwrap();
+    assert_eq!(reference.id, document.id);
+    assert_eq!(reference.digest.as_deref(), Some(digest.as_str()));
+    let pdf = dir.join("qr-offline-fr.pdf");
+    std::fs::write(&pdf, &issued.pdf).unwrap();
+    let text = tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+    assert!(text.contains("Identifiant et empreinte"), "{text}");
+    assert!(!text.contains("Scanner pour vérifier"), "{text}");
+    // A scan of the page: rendered by poppler at 300 dpi, read by the same decoder, and by ZBar.
+    let scan = dir.join("qr-offline-fr-scan");
+    tool(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "300",
+            "-singlefile",
+            pdf.to_str().unwrap(),
+            scan.to_str().unwrap(),
+        ],
+    );
+    let png = scan.with_extension("png");
+    assert_eq!(
+        qr::decode(&std::fs::read(&png).unwrap()).unwrap(),
+        vec![expected.clone()]
+    );
+    let zbar = tool("zbarimg", &["--quiet", "--raw", png.to_str().unwrap()]);
+    assert_eq!(zbar.trim_end(), expected);
+    assert_eq!(qr::decode(b"not a picture"), Err(qr::QrError::NotAnImage));
 }
 
 /// A 120×40 PNG with transparency: a blue bar on a clear background.
@@ -937,6 +986,7 @@ fn french_documents_print_no_english_word_outside_a_quote() {
     let dir = artifacts();
     let mut documents = samples::all(3);
     documents.push(samples::bench_erasure_certificate(3));
+    documents.push(samples::image_erasure_certificate(3));
     for document in documents {
         let name = format!("{}-{}-words", document.kind(), document.id);
         let issued = issue(&document, Lang::Fr, &signer, &PrintOptions::default()).unwrap();
@@ -1003,6 +1053,7 @@ fn a_standard_erasure_certificate_fits_on_one_page_with_or_without_a_signature_l
             for (kind, document) in [
                 ("drive", samples::erasure_certificate(5)),
                 ("bench", samples::bench_erasure_certificate(5)),
+                ("image", samples::image_erasure_certificate(5)),
             ] {
                 let options = PrintOptions {
                     signature_line,
@@ -1028,4 +1079,96 @@ fn a_standard_erasure_certificate_fits_on_one_page_with_or_without_a_signature_l
             }
         }
     }
+}
+
+#[test]
+fn an_image_file_erasure_names_the_file_its_first_mib_and_its_device_and_nothing_unset() {
+    let signer = signer();
+    let dir = artifacts();
+    let document = samples::image_erasure_certificate(7);
+    let Body::ErasureCertificate(body) = &document.body else {
+        unreachable!()
+    };
+    let hash = body.media.head_sha256.clone().unwrap();
+    for (lang, labels, unset) in [
+        (
+            Lang::En,
+            [
+                "File name",
+                "SHA-256 of first MiB",
+                "(read before the erasure)",
+                "Belongs to device",
+            ],
+            "Not specified",
+        ),
+        (
+            Lang::Fr,
+            [
+                "Nom du fichier",
+                "SHA-256 du premier Mio",
+                "(lu avant l'effacement)",
+                "Appareil d'origine",
+            ],
+            "Non précisé",
+        ),
+    ] {
+        let issued = issue(&document, lang, &signer, &PrintOptions::default()).unwrap();
+        let pdf = dir.join(format!("image-erasure-{lang}.pdf"));
+        std::fs::write(&pdf, &issued.pdf).unwrap();
+        let text = tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+        for label in labels {
+            assert!(text.contains(label), "{lang}: no {label:?} in:\n{text}");
+        }
+        assert!(text.contains("redmi-7.img"), "{text}");
+        assert!(text.contains(&hash), "{text}");
+        assert!(
+            squeeze(&text).contains(&squeeze("Xiaomi Redmi Note 12 · IMEI 356728114587211")),
+            "{text}"
+        );
+        assert!(!text.contains(unset), "{lang}: an unset row in:\n{text}");
+        // Rows that do not apply to a file: a make, a serial, a device path.
+        for absent in ["Make / vendor", "Marque", "Device path", "Périphérique ou"] {
+            assert!(!text.contains(absent), "{lang}: {absent:?} in:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn names_in_japanese_print_in_noto_sans_cjk_and_latin_documents_do_not_carry_it() {
+    let signer = signer();
+    let dir = artifacts();
+    let mut document = samples::image_erasure_certificate(11);
+    document.issuer.name = "株式会社リファービッシュ東京".to_owned();
+    if let Body::ErasureCertificate(body) = &mut document.body {
+        body.media.model = Some("Redmi Note 12 – 日本版".to_owned());
+    }
+    assert!(
+        refurbdesk_certificate::missing_glyphs(&document.issuer.name).is_empty(),
+        "fonts-noto-cjk is installed by scripts/test"
+    );
+    let issued = issue(&document, Lang::En, &signer, &PrintOptions::default()).unwrap();
+    let pdf = dir.join("japanese-names.pdf");
+    std::fs::write(&pdf, &issued.pdf).unwrap();
+    let path = pdf.to_str().unwrap();
+    let text = tool("pdftotext", &["-layout", path, "-"]);
+    assert!(text.contains("株式会社リファービッシュ東京"), "{text}");
+    assert!(text.contains("Redmi Note 12 – 日本版"), "{text}");
+    let fonts = tool("pdffonts", &[path]);
+    assert!(
+        fonts
+            .lines()
+            .any(|line| line.contains("+NotoSansCJK") && line.contains("yes yes")),
+        "the fallback font is embedded as a subset:\n{fonts}"
+    );
+    let latin = samples::erasure_certificate(11);
+    let issued_latin = issue(&latin, Lang::En, &signer, &PrintOptions::default()).unwrap();
+    let latin_pdf = dir.join("latin-names.pdf");
+    std::fs::write(&latin_pdf, &issued_latin.pdf).unwrap();
+    let fonts = tool("pdffonts", &[latin_pdf.to_str().unwrap()]);
+    assert!(!fonts.contains("Noto"), "{fonts}");
+    // Characters no installed font has are named, so the caller can say so.
+    assert_eq!(
+        refurbdesk_certificate::missing_glyphs("ok \u{10FFFD}"),
+        vec!['\u{10FFFD}']
+    );
 }

@@ -212,7 +212,7 @@ impl Journal for StoreJournal<'_> {
             verify_seed: plan.recorded_sample_seed().map(|seed| seed.to_hex()),
             tool_version: start.tool_version.to_owned(),
             operator: self.operator.to_owned(),
-            drive: serde_json::to_value(identity).unwrap_or(serde_json::Value::Null),
+            drive: drive_facts(identity),
             drive_model: identity.model.clone(),
             drive_serial: identity.serial.clone(),
             size_bytes: start.size_bytes,
@@ -225,6 +225,33 @@ impl Journal for StoreJournal<'_> {
         self.store
             .finish_erasure(id, &result_of(report), self.operator)
     }
+}
+
+/// What the record keeps about the drive: its identity and, for an image file, the SHA-256 of
+/// its first MiB read now, before a byte is written (`head_sha256`), which certificates print
+/// to identify the file's content. A file that cannot be read here keeps no hash; the engine
+/// reports why it cannot erase it.
+fn drive_facts(identity: &refurbdesk_erasure::DriveIdentity) -> serde_json::Value {
+    let mut value = serde_json::to_value(identity).unwrap_or(serde_json::Value::Null);
+    if identity.kind == TargetKind::Image {
+        if let (Some(hash), Some(map)) = (head_sha256(&identity.path), value.as_object_mut()) {
+            map.insert("head_sha256".to_owned(), serde_json::Value::String(hash));
+        }
+    }
+    value
+}
+
+/// The SHA-256 (hex) of a file's first MiB, or of all of it when it is shorter.
+fn head_sha256(path: &str) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut head = Vec::with_capacity(1 << 20);
+    std::fs::File::open(path)
+        .ok()?
+        .take(1 << 20)
+        .read_to_end(&mut head)
+        .ok()?;
+    Some(hex::encode(Sha256::digest(&head)))
 }
 
 /// The store's view of an engine report; the note holds the report's finding as data.

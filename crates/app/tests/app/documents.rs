@@ -693,3 +693,28 @@ fn a_second_certificate_for_an_erasure_is_refused_naming_the_first() {
     );
     assert_eq!(files_in(&out).len(), 1, "nothing more written");
 }
+
+#[test]
+fn an_image_file_certificate_names_the_file_and_its_first_mib_as_erased_not_its_path() {
+    use sha2::{Digest, Sha256};
+    let station = TestStation::new();
+    let mut ws = station.open(None);
+    name_organisation(&mut ws);
+    let erasure = erase_image(&mut ws, station.dir.path(), "customer-dump.img");
+    // What the file held before the erasure wrote a byte (erase_image fills it with 0x5a).
+    let before = hex::encode(Sha256::digest(vec![0x5a_u8; MIB]));
+    let out = station.dir.path().join("out");
+    let mut params = issue_params(erasure, &out, Lang::En);
+    params.property_number = None;
+    params.backed_up = None;
+    let issued = documents::issue(&mut ws, &params).unwrap();
+    let text = pdftotext(Path::new(issued.pdf.as_deref().unwrap()));
+    assert!(text.contains("customer-dump.img"), "{text}");
+    assert!(text.contains(&before), "{text}");
+    let folder = station.dir.path().to_str().unwrap();
+    assert!(!text.contains(folder), "the workstation's path: {text}");
+    let media =
+        &text[text.find("Media information").unwrap()..text.find("Sanitization details").unwrap()];
+    assert!(!media.contains("Not specified"), "{media}");
+    assert!(verify_file(&station, Path::new(issued.pdf.as_deref().unwrap())).valid);
+}

@@ -9,7 +9,7 @@ use clap::{ArgGroup, Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use refurbdesk_app::documents::{
     self, DestroyParams, DocumentSummary, ExportKeyParams, ExportParams, IssueParams, ListParams,
-    ReportParams, Verification, VerifyParams, VoidParams,
+    ReportParams, Verification, VerifyParams, VerifyQrParams, VoidParams,
 };
 use refurbdesk_app::{Cancel, DataPaths, Progress, Workstation};
 use refurbdesk_domain::Lang;
@@ -130,7 +130,12 @@ pub struct ReportArgs {
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// The certificate's PDF or JSON file
-    file: PathBuf,
+    #[arg(required_unless_present = "qr", conflicts_with = "qr")]
+    file: Option<PathBuf>,
+    /// Read the QR code of a printed document from a scan or photo (PNG) or from its PDF, and
+    /// verify the document it names as kept in this workstation's database
+    #[arg(long, value_name = "IMAGE_OR_PDF", conflicts_with = "pubkey")]
+    qr: Option<PathBuf>,
     /// Trust only this public key (a .pub.json file or 64 hex digits) instead of the
     /// workstation's keys
     #[arg(long, value_name = "FILE")]
@@ -313,14 +318,34 @@ fn print_issued(issued: &DocumentSummary, global: &GlobalArgs) -> Result<(), Fai
 }
 
 fn verify(args: &VerifyArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
-    let params = VerifyParams {
-        file: args.file.clone(),
-        pubkey: args.pubkey.clone(),
+    let (verification, from_qr) = match (&args.qr, &args.file) {
+        (Some(image), _) => {
+            let found = documents::verify_qr(
+                paths,
+                &VerifyQrParams {
+                    image: image.clone(),
+                },
+            )?;
+            if global.json {
+                print_json(&found)?;
+            } else {
+                println!("QR code: {}", found.qr_text.replace('\n', " "));
+            }
+            (found.verification, Some(found.digest_checked))
+        }
+        (None, Some(file)) => {
+            let params = VerifyParams {
+                file: file.clone(),
+                pubkey: args.pubkey.clone(),
+            };
+            let verification = documents::verify(paths, &params)?;
+            if global.json {
+                print_json(&verification)?;
+            }
+            (verification, None)
+        }
+        (None, None) => unreachable!("clap requires a file or --qr"),
     };
-    let verification = documents::verify(paths, &params)?;
-    if global.json {
-        print_json(&verification)?;
-    }
     match verification {
         Verification {
             valid: true,
@@ -331,10 +356,16 @@ fn verify(args: &VerifyArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(
             ..
         } => {
             if !global.json {
-                let sealed = match &sealed_by {
-                    Some(seal) if *seal != key_id => format!(", file sealed by key {seal}"),
-                    Some(_) => ", every byte of the file sealed".to_owned(),
-                    None => ", data only (JSON)".to_owned(),
+                let sealed = match (&sealed_by, from_qr) {
+                    (_, Some(true)) => ", as issued here; the QR code's digest matches".to_owned(),
+                    (_, Some(false)) => {
+                        ", as issued here; the QR code carries no digest to compare".to_owned()
+                    }
+                    (Some(seal), None) if *seal != key_id => {
+                        format!(", file sealed by key {seal}")
+                    }
+                    (Some(_), None) => ", every byte of the file sealed".to_owned(),
+                    (None, None) => ", data only (JSON)".to_owned(),
                 };
                 println!("valid: {kind} {id} signed by key {key_id}{sealed}");
             }

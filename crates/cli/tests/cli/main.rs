@@ -5,6 +5,7 @@
 
 mod basics;
 mod cert;
+mod cert_qr;
 mod erase;
 mod erase_devices;
 mod grade;
