@@ -93,7 +93,7 @@ struct Layout {
 }
 
 impl Layout {
-    fn of(header: &Row) -> Result<(Layout, Vec<String>), Rejected> {
+    fn of(header: &Row<'_, '_>) -> Result<(Layout, Vec<String>), Rejected> {
         let columns: Vec<String> = header
             .cells
             .iter()
@@ -131,7 +131,7 @@ impl Layout {
         ))
     }
 
-    fn cell<'r>(&self, row: &'r Row, column: Column) -> Option<&'r Cell> {
+    fn cell<'r, 'a>(&self, row: &Row<'r, 'a>, column: Column) -> Option<&'r Cell<'a>> {
         self.known[column as usize]
             .and_then(|index| row.cells.get(index))
             .filter(|cell| !cell.is_blank())
@@ -141,41 +141,69 @@ impl Layout {
 /// What lines remember of earlier lines: identifiers seen and the manifest's currency.
 #[derive(Default)]
 struct Seen {
-    imeis: HashMap<String, u32>,
+    /// IMEIs as numbers (15 digits fit a u64), hashed faster than strings.
+    imeis: HashMap<u64, u32>,
     serials: HashMap<String, u32>,
     currency: Option<(Currency, u32)>,
 }
 
-/// Checks every row after the header; blank rows are skipped.
-pub(crate) fn check_rows(rows: Vec<Row>, source: Source) -> Result<Manifest, Rejected> {
-    let mut rows = rows.into_iter().filter(|row| !row.is_blank());
-    let header = rows.next().ok_or(Rejected::file(FileProblem::Empty))?;
-    let (layout, columns) = Layout::of(&header)?;
-    let mut seen = Seen::default();
-    let mut lines = Vec::new();
-    let mut problems = Vec::new();
-    for row in rows {
-        let before = problems.len();
-        let line = check_row(&row, &layout, &mut seen, &mut problems);
-        if problems.len() == before {
-            lines.push(line);
+/// Checks rows one at a time as a reader yields them: the first non-blank one is the header, the
+/// others device lines; blank rows are skipped.
+pub(crate) struct Checker {
+    header: Option<(Layout, Vec<String>)>,
+    seen: Seen,
+    lines: Vec<ManifestLine>,
+    problems: Vec<LineProblem>,
+}
+
+impl Checker {
+    pub(crate) fn new() -> Self {
+        Checker {
+            header: None,
+            seen: Seen::default(),
+            lines: Vec::new(),
+            problems: Vec::new(),
         }
     }
-    if !problems.is_empty() {
-        return Err(Rejected::from_problems(problems));
+
+    /// Takes the next row; a bad header refuses the file at once.
+    pub(crate) fn row(&mut self, row: Row<'_, '_>) -> Result<(), Rejected> {
+        if row.is_blank() {
+            return Ok(());
+        }
+        let Some((layout, _)) = &self.header else {
+            self.header = Some(Layout::of(&row)?);
+            return Ok(());
+        };
+        let line = check_row(&row, layout, &mut self.seen, &mut self.problems);
+        // Once a line is bad nothing will be imported: stop keeping lines.
+        if self.problems.is_empty() {
+            self.lines.push(line);
+        }
+        Ok(())
     }
-    if lines.is_empty() {
-        return Err(Rejected::file(FileProblem::NoLines));
+
+    /// The manifest, or every problem found.
+    pub(crate) fn finish(self, source: Source) -> Result<Manifest, Rejected> {
+        let Some((_, columns)) = self.header else {
+            return Err(Rejected::file(FileProblem::Empty));
+        };
+        if !self.problems.is_empty() {
+            return Err(Rejected::from_problems(self.problems));
+        }
+        if self.lines.is_empty() {
+            return Err(Rejected::file(FileProblem::NoLines));
+        }
+        Ok(Manifest {
+            columns,
+            lines: self.lines,
+            source,
+        })
     }
-    Ok(Manifest {
-        columns,
-        lines,
-        source,
-    })
 }
 
 fn check_row(
-    row: &Row,
+    row: &Row<'_, '_>,
     layout: &Layout,
     seen: &mut Seen,
     problems: &mut Vec<LineProblem>,
@@ -204,7 +232,8 @@ fn check_row(
 
     let imei = text(Column::Imei).and_then(|value| match check_imei(&value) {
         Ok(imei) => {
-            if let Some(first_line) = seen.imeis.get(&imei) {
+            let key: u64 = imei.parse().unwrap_or_default();
+            if let Some(first_line) = seen.imeis.get(&key) {
                 problem(
                     Some(Column::Imei),
                     ProblemKind::DuplicateImei {
@@ -213,7 +242,7 @@ fn check_row(
                     },
                 );
             } else {
-                seen.imeis.insert(imei.clone(), line);
+                seen.imeis.insert(key, line);
             }
             Some(imei)
         }
@@ -242,7 +271,7 @@ fn check_row(
     }
 
     let category = text(Column::Category).and_then(|value| {
-        word::<DeviceCategory>(&value.to_lowercase()).or_else(|| {
+        word(DeviceCategory::ALL, DeviceCategory::WORDS, &value).or_else(|| {
             problem(
                 Some(Column::Category),
                 ProblemKind::UnknownCategory {
@@ -254,14 +283,7 @@ fn check_row(
         })
     });
     let declared_grade = text(Column::DeclaredGrade).and_then(|value| {
-        let key: String = value
-            .chars()
-            .map(|c| match c {
-                ' ' | '-' => '_',
-                c => c.to_ascii_uppercase(),
-            })
-            .collect();
-        word::<BuybackGrade>(&key).or_else(|| {
+        word(BuybackGrade::ALL, BuybackGrade::WORDS, &value).or_else(|| {
             problem(
                 Some(Column::DeclaredGrade),
                 ProblemKind::UnknownGrade {
@@ -313,7 +335,7 @@ fn check_row(
         }),
     };
     match &seen.currency {
-        None => seen.currency = Some((currency.clone(), line)),
+        None => seen.currency = Some((currency, line)),
         Some((first, first_line)) if *first != currency => problem(
             Some(Column::Currency),
             ProblemKind::MixedCurrency {
@@ -330,7 +352,7 @@ fn check_row(
             if item.is_empty() {
                 continue;
             }
-            match word::<Accessory>(&item.to_lowercase()) {
+            match word(Accessory::ALL, Accessory::WORDS, item) {
                 Some(accessory) if !accessories.contains(&accessory) => accessories.push(accessory),
                 Some(_) => {}
                 None => problem(
@@ -377,8 +399,23 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-fn word<T: std::str::FromStr>(text: &str) -> Option<T> {
-    text.parse().ok()
+/// The value whose word `text` is, ignoring ASCII case and reading a space or hyphen as `_`.
+fn word<T: Copy>(all: &[T], words: &[&str], text: &str) -> Option<T> {
+    let same = |word: &str| {
+        word.len() == text.len()
+            && word.bytes().zip(text.bytes()).all(|(expected, found)| {
+                let found = if matches!(found, b' ' | b'-') {
+                    b'_'
+                } else {
+                    found
+                };
+                expected.eq_ignore_ascii_case(&found)
+            })
+    };
+    words
+        .iter()
+        .position(|word| same(word))
+        .map(|index| all[index])
 }
 
 fn words(words: &[&str]) -> Vec<String> {

@@ -31,9 +31,9 @@ const ISO_4217: &[&str] = &[
 /// assert!("EUROS".parse::<Currency>().is_err());
 /// assert_eq!(Currency::default().as_str(), "EUR");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct Currency(String);
+pub struct Currency([u8; 3]);
 
 /// A code that is not an ISO 4217 currency.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,14 +43,14 @@ pub struct UnknownCurrency(pub String);
 impl Currency {
     /// The three upper-case letters.
     pub fn as_str(&self) -> &str {
-        &self.0
+        std::str::from_utf8(&self.0).expect("a currency is three ASCII letters")
     }
 }
 
 /// EUR: the currency of a line whose manifest has no `currency` column or an empty cell.
 impl Default for Currency {
     fn default() -> Self {
-        Currency("EUR".to_owned())
+        Currency(*b"EUR")
     }
 }
 
@@ -59,11 +59,14 @@ impl FromStr for Currency {
 
     /// Accepts a code in any case, surrounding spaces trimmed.
     fn from_str(code: &str) -> Result<Self, Self::Err> {
-        let upper = code.trim().to_ascii_uppercase();
-        if ISO_4217.binary_search(&upper.as_str()).is_ok() {
+        let unknown = || UnknownCurrency(code.to_owned());
+        let letters: [u8; 3] = code.trim().as_bytes().try_into().map_err(|_| unknown())?;
+        let upper = letters.map(|letter| letter.to_ascii_uppercase());
+        let text = std::str::from_utf8(&upper).map_err(|_| unknown())?;
+        if ISO_4217.binary_search(&text).is_ok() {
             Ok(Currency(upper))
         } else {
-            Err(UnknownCurrency(code.to_owned()))
+            Err(unknown())
         }
     }
 }
@@ -77,13 +80,13 @@ impl TryFrom<String> for Currency {
 
 impl From<Currency> for String {
     fn from(currency: Currency) -> String {
-        currency.0
+        currency.as_str().to_owned()
     }
 }
 
 impl fmt::Display for Currency {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 

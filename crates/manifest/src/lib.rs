@@ -109,28 +109,26 @@ impl Format {
 /// every line (or the one reason the file could not be read at all). Identifiers are checked
 /// against each other here; against other batches, by the caller.
 pub fn read_manifest(bytes: &[u8], format: Format) -> Result<Manifest, Rejected> {
-    let (rows, source) = match format {
+    let mut checker = check::Checker::new();
+    let source = match format {
         Format::Csv => {
             let (text, encoding) = text::decode(bytes);
             let separator = text::detect_separator(&text);
-            let rows = text::csv_rows(&text, separator)?;
-            (
-                rows,
-                Source {
-                    format,
-                    encoding: Some(encoding),
-                    separator: Some(separator),
-                },
-            )
+            text::check_csv(&text, separator, &mut checker)?;
+            Source {
+                format,
+                encoding: Some(encoding),
+                separator: Some(separator),
+            }
         }
-        Format::Xlsx => (
-            xlsx::xlsx_rows(bytes)?,
+        Format::Xlsx => {
+            xlsx::check_xlsx(bytes, &mut checker)?;
             Source {
                 format,
                 encoding: None,
                 separator: None,
-            },
-        ),
+            }
+        }
     };
-    check::check_rows(rows, source)
+    checker.finish(source)
 }

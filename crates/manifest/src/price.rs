@@ -34,7 +34,14 @@ pub(crate) fn parse_cents(text: &str) -> Result<i64, PriceError> {
         Some(rest) => (true, rest.trim_start()),
         None => (false, text),
     };
-    let cleaned: String = text.chars().filter(|c| !is_group_space(*c)).collect();
+    let cleaned: std::borrow::Cow<'_, str> = if text.contains(is_group_space) {
+        text.chars()
+            .filter(|c| !is_group_space(*c))
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    };
     if cleaned.is_empty()
         || !cleaned
             .chars()

@@ -1,15 +1,15 @@
-//! Rows as read from either format, before any check.
+//! Cells as read from either format, borrowed from the reader where they can be, before any check.
 
 use std::borrow::Cow;
 
 /// A cell: text from a CSV or a spreadsheet's text cell, or a spreadsheet's number cell.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Cell {
-    Text(String),
+pub(crate) enum Cell<'a> {
+    Text(Cow<'a, str>),
     Number(f64),
 }
 
-impl Cell {
+impl Cell<'_> {
     /// The cell as text, trimmed; a whole number without decimals (`356728114587211`, `64`).
     pub(crate) fn text(&self) -> Cow<'_, str> {
         match self {
@@ -35,14 +35,13 @@ fn number_text(value: f64) -> String {
     }
 }
 
-/// A record and the line (or spreadsheet row) it starts on.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Row {
+/// A record's cells and the line (or spreadsheet row) it starts on.
+pub(crate) struct Row<'r, 'a> {
     pub line: u32,
-    pub cells: Vec<Cell>,
+    pub cells: &'r [Cell<'a>],
 }
 
-impl Row {
+impl Row<'_, '_> {
     pub(crate) fn is_blank(&self) -> bool {
         self.cells.iter().all(Cell::is_blank)
     }

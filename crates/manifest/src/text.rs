@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use encoding_rs::{Encoding, WINDOWS_1252};
 
+use crate::check::Checker;
 use crate::line::TextEncoding;
 use crate::problem::{FileProblem, Rejected};
 use crate::rows::{Cell, Row};
@@ -68,30 +69,34 @@ pub(crate) fn detect_separator(text: &str) -> char {
     best.0
 }
 
-/// Every record of the CSV text with the line it starts on, blank records included (the
-/// caller skips them).
-pub(crate) fn csv_rows(text: &str, separator: char) -> Result<Vec<Row>, Rejected> {
+/// Feeds every record of the CSV text, with the line it starts on, to `checker`.
+pub(crate) fn check_csv(
+    text: &str,
+    separator: char,
+    checker: &mut Checker,
+) -> Result<(), Rejected> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(separator as u8)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     let mut lines = LineCounter::new(text.as_bytes());
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {
                 let start = record.position().map_or(0, |position| position.byte());
-                rows.push(Row {
-                    line: lines.line_of_record_at(start),
-                    cells: record
-                        .iter()
-                        .map(|field| Cell::Text(field.to_owned()))
-                        .collect(),
-                });
+                let line = lines.line_of_record_at(start);
+                let cells: Vec<Cell<'_>> = record
+                    .iter()
+                    .map(|field| Cell::Text(Cow::Borrowed(field)))
+                    .collect();
+                checker.row(Row {
+                    line,
+                    cells: &cells,
+                })?;
             }
-            Ok(false) => return Ok(rows),
+            Ok(false) => return Ok(()),
             Err(error) => {
                 return Err(Rejected::file(FileProblem::UnreadableCsv {
                     detail: error.to_string(),
