@@ -12,10 +12,12 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use refurbdesk_domain::Lang;
-use refurbdesk_grading::{BenchTest, GradeError, GradeInput, Grader, Photo, TestOutcome};
+use refurbdesk_grading::{
+    AnswerSource, BenchTest, GradeError, GradeInput, Grader, Photo, TestOutcome,
+};
 use refurbdesk_store::{
-    ChecklistAnswer, DeviceRecord, GradeRecord, IntakeRecord, NewGrade, Store, StoreError,
-    ZonePhoto, ZoneRecord,
+    ChecklistAnswer, DeviceRecord, GradeRecord, IntakeRecord, NewChecklistOverride, NewGrade,
+    Store, StoreError, ZonePhoto, ZoneRecord,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -24,7 +26,8 @@ use crate::error::{Error, ErrorCode, Hint, RecordKind, Result};
 use crate::Workstation;
 
 pub use outcome::{
-    CarriedOver, GradeOutcome, GradeReason, GradeReport, GradeTrace, GradedDevice, TracedCondition,
+    BenchOverride, CarriedOver, GradeOutcome, GradeReason, GradeReport, GradeTrace, GradedDevice,
+    TracedCondition,
 };
 pub use questions::{
     answer_word, level_word, open_questions, questions, GivenAnswer, OpenQuestions,
@@ -299,6 +302,19 @@ pub fn record(ws: &mut Workstation, params: GradeParams) -> Result<GradeOutcome>
         (grader.grade(&input)?, None)
     };
 
+    // A technician's pass or n/a over a bench test that failed decides, and is kept beside it.
+    let overrides: Vec<BenchOverride> = grade
+        .checklist
+        .iter()
+        .filter(|item| {
+            item.bench == Some(TestOutcome::Fail) && item.source == Some(AnswerSource::Technician)
+        })
+        .filter_map(|item| {
+            let answer = *input.answers.get(&*item.id)?;
+            (answer != Answer::Fail).then(|| BenchOverride::new(&item.id, answer, params.lang))
+        })
+        .collect();
+
     let new_grade = NewGrade {
         intake_id: intake.id,
         operator: actor.name.clone(),
@@ -342,19 +358,28 @@ pub fn record(ws: &mut Workstation, params: GradeParams) -> Result<GradeOutcome>
         // The store keeps the engine's reasons as they are.
         reasons: grade.reasons.clone(),
         inputs: serde_json::to_value(&input)?,
+        overrides: overrides
+            .iter()
+            .map(|over| NewChecklistOverride {
+                item: over.item.clone(),
+                answer: over.answer,
+            })
+            .collect(),
     };
     let summary = ws.store.record_grade(&new_grade)?;
 
+    let mut report = GradeReport::new(
+        summary.grade_id,
+        device.id,
+        intake.id,
+        &grade,
+        previous.as_ref().map(|grade| grade.id),
+        trace.as_deref(),
+        params.lang,
+    );
+    report.overrides = overrides;
     Ok(GradeOutcome {
-        report: GradeReport::new(
-            summary.grade_id,
-            device.id,
-            intake.id,
-            &grade,
-            previous.as_ref().map(|grade| grade.id),
-            trace.as_deref(),
-            params.lang,
-        ),
+        report,
         device: GradedDevice::new(&device, &intake),
         carried_over: previous.as_ref().map(CarriedOver::from),
     })

@@ -720,3 +720,55 @@ fn the_device_screen_shows_identity_battery_grade_and_history_in_the_language_as
     .unwrap_err();
     assert_eq!(missing.code, ErrorCode::NotFound);
 }
+
+#[test]
+fn a_pass_over_a_failed_bench_test_is_returned_recorded_and_shown_in_the_history() {
+    use refurbdesk_app::devices::{self, DeviceShowParams};
+    let station = station_with_phone(95);
+    let mut ws = station.open(None);
+    let mut given = complete(Lang::Fr, CosmeticLevel::Flawless);
+    given.checks.insert("camera_rear".into(), Answer::Pass);
+    let outcome = grade::record(&mut ws, given).expect("graded");
+    assert_eq!(
+        outcome.report.outcome,
+        Outcome::Sellable,
+        "the answer decides"
+    );
+    let overrides = &outcome.report.overrides;
+    assert_eq!(overrides.len(), 1, "only the failed test: {overrides:?}");
+    assert_eq!(overrides[0].item, "camera_rear");
+    assert_eq!(overrides[0].bench, "fail");
+    assert_eq!(overrides[0].answer, Answer::Pass);
+    assert_eq!(
+        overrides[0].text,
+        "point de contrôle camera_rear : le banc a dit échec, vous avez répondu pass ; \
+         les deux sont conservés"
+    );
+
+    let shown = devices::show(
+        &ws,
+        DeviceShowParams {
+            device: IMEI.to_owned(),
+            lang: Lang::En,
+        },
+    )
+    .expect("shown");
+    let entry = shown
+        .history
+        .iter()
+        .find(|entry| entry.kind == "override")
+        .expect("the override is in the history");
+    assert_eq!(entry.operator, ws.actor().expect("actor").name);
+    assert!(
+        entry
+            .summary
+            .starts_with("camera_rear: bench fail, answered pass by "),
+        "{entry:?}"
+    );
+    let graded = shown
+        .history
+        .iter()
+        .find(|entry| entry.kind == "grade")
+        .expect("graded");
+    assert_eq!(entry.at, graded.at, "recorded with its grade");
+}

@@ -13,14 +13,15 @@ use refurbdesk_domain::{
 use refurbdesk_store::{BenchInfo, NewIntake, Role, Store, TestRecord};
 use serde_json::Value;
 
-const IMEI: &str = "356728114587211";
+pub(crate) const IMEI: &str = "356728114587211";
 
 /// Every manual item of the phone checklist, answered pass.
-const ALL_PASS: &str = "powers_on_off=pass,charges=pass,touch=pass,screen_dead_pixels=pass,\
+pub(crate) const ALL_PASS: &str =
+    "powers_on_off=pass,charges=pass,touch=pass,screen_dead_pixels=pass,\
 screen_burn_in=pass,biometrics=pass,all_features=pass,liquid_indicators=pass,\
 housing_complete=pass,genuine_parts=pass";
 
-struct Station {
+pub(crate) struct Station {
     home: tempfile::TempDir,
     db: PathBuf,
 }
@@ -28,7 +29,7 @@ struct Station {
 impl Station {
     /// A station whose database holds one phone intake: battery at `soh`
     /// percent, the rear camera failed on the bench, Wi-Fi passed.
-    fn with_phone(soh: u32) -> Station {
+    pub(crate) fn with_phone(soh: u32) -> Station {
         let home = tempfile::tempdir().expect("temporary home");
         let db = home.path().join("station.sqlite");
         let mut store = Store::open(&db).expect("store opens");
@@ -38,7 +39,7 @@ impl Station {
         Station { home, db }
     }
 
-    fn cli(&self) -> Command {
+    pub(crate) fn cli(&self) -> Command {
         let mut cmd = Command::cargo_bin("refurbdesk").expect("binary built");
         cmd.env("XDG_DATA_HOME", self.home.path().join("share"))
             .env("HOME", self.home.path())
@@ -53,7 +54,7 @@ impl Station {
         cmd
     }
 
-    fn store(&self) -> Store {
+    pub(crate) fn store(&self) -> Store {
         Store::open(&self.db).expect("store opens")
     }
 
@@ -122,7 +123,7 @@ fn phone_intake(soh: u32) -> NewIntake {
     }
 }
 
-fn json_of(output: &[u8]) -> Value {
+pub(crate) fn json_of(output: &[u8]) -> Value {
     serde_json::from_slice(output).unwrap_or_else(|error| {
         panic!(
             "stdout is not one JSON document ({error}): {}",

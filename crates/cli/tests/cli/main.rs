@@ -13,6 +13,7 @@ mod intake;
 mod label;
 mod login;
 mod messages;
+mod overrides;
 mod pades;
 mod photo;
 mod qa;
