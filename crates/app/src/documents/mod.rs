@@ -438,6 +438,7 @@ impl<'a> Documents<'a> {
             validated_by,
             validated_at: Utc::now(),
             run,
+            replaces: None,
         });
         self.envelope(issued_by, body)
     }
@@ -621,6 +622,11 @@ impl<'a> Documents<'a> {
         }
     }
 
+    /// The store documents are recorded in.
+    pub fn store(&self) -> &Store {
+        self.store
+    }
+
     /// The active signer, creating the organisation's first key on first use.
     pub fn signer(&self) -> Result<Signer, DocumentError> {
         Ok(self.keyring.signer()?)
@@ -637,7 +643,7 @@ impl<'a> Documents<'a> {
         let issued =
             refurbdesk_certificate::issue(document, lang, &signer, &self.print_options()?)?;
         let key = signer.info();
-        let record = self.store.record_certificate(&NewCertificate {
+        let new = NewCertificate {
             id: document.id,
             kind: document.kind().as_str().to_owned(),
             erasure_id: links.erasure_id,
@@ -650,7 +656,19 @@ impl<'a> Documents<'a> {
             pdf_sha256: sha256_hex(&issued.pdf),
             issued_at: document.issued_at,
             issued_by: document.issued_by.name.clone(),
-        })?;
+        };
+        // A reissued certificate is recorded with the one it replaces, in one transaction.
+        let record = match &document.body {
+            Body::ErasureCertificate(ErasureCertificate {
+                replaces: Some(replaces),
+                ..
+            }) => self.store.record_replacement_certificate(
+                &new,
+                replaces.certificate_id,
+                &replaces.reason,
+            )?,
+            _ => self.store.record_certificate(&new)?,
+        };
         Ok(IssuedDocument {
             record,
             pdf: issued.pdf,

@@ -17,5 +17,6 @@ mod overrides;
 mod pades;
 mod photo;
 mod qa;
+mod reissue;
 mod station_doors;
 mod store_commands;
