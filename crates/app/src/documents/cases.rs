@@ -274,19 +274,10 @@ pub struct DestroyParams {
 /// The method is checked and every evidence file hashed before anything is recorded: a missing
 /// photo stops the destruction from being recorded at all.
 pub fn destroy(ws: &mut Workstation, params: &DestroyParams) -> Result<DocumentSummary, Error> {
-    let method: DestructionMethod = params.method.parse().map_err(|_| {
-        Error::usage(format!(
-            "{:?} is not a destruction method; use {}",
-            params.method,
-            DestructionMethod::WORDS.join(", ")
-        ))
-    })?;
+    let method = destruction_method(params)?;
     let mut evidence = Vec::new();
     for file in &params.evidence {
-        let bytes = fs::read(file).map_err(|error| {
-            Error::from_error(ErrorCode::NotFound, &error)
-                .context(format!("cannot read the evidence file {}", file.display()))
-        })?;
+        let bytes = fs::read(file).map_err(|error| evidence_error(file, error))?;
         evidence.push(EvidenceFile {
             file_name: file
                 .file_name()
@@ -352,6 +343,31 @@ pub fn destroy(ws: &mut Workstation, params: &DestroyParams) -> Result<DocumentS
         device_id,
     };
     issue_and_write(&mut documents, &document, links, &params.out, params.lang)
+}
+
+/// Checks a destruction before any database is opened or created, so that a refused first
+/// command leaves no database behind: the method, and that every evidence file can be read.
+pub fn check_destroy(params: &DestroyParams) -> Result<(), Error> {
+    destruction_method(params)?;
+    for file in &params.evidence {
+        fs::File::open(file).map_err(|error| evidence_error(file, error))?;
+    }
+    Ok(())
+}
+
+fn destruction_method(params: &DestroyParams) -> Result<DestructionMethod, Error> {
+    params.method.parse().map_err(|_| {
+        Error::usage(format!(
+            "{:?} is not a destruction method; use {}",
+            crate::error::shorten(&params.method),
+            DestructionMethod::WORDS.join(", ")
+        ))
+    })
+}
+
+fn evidence_error(file: &Path, error: std::io::Error) -> Error {
+    Error::from_error(ErrorCode::NotFound, &error)
+        .context(format!("cannot read the evidence file {}", file.display()))
 }
 
 /// Signs, prints and records `document`, then writes its PDF into `out`.

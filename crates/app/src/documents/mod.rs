@@ -14,8 +14,8 @@ mod keys;
 mod open;
 
 pub use cases::{
-    destroy, issue, list, report, verify, void, DestroyParams, DocumentSummary, IssueParams,
-    ListParams, ReportParams, Verification, VerifyParams, VoidParams,
+    check_destroy, destroy, issue, list, report, verify, void, DestroyParams, DocumentSummary,
+    IssueParams, ListParams, ReplacedBy, ReportParams, Verification, VerifyParams, VoidParams,
 };
 pub use export::{export, export_cancel, export_running, ExportCancel, ExportParams, ExportResult};
 pub use files::write_file_atomically;

@@ -290,6 +290,8 @@ pub fn run(command: &CertCommand, global: &GlobalArgs, paths: &DataPaths) -> Res
                 out: args.out.out.clone(),
                 lang: args.out.lang,
             };
+            // Checked before a database is created for it.
+            documents::check_destroy(&params)?;
             let issued = documents::destroy(&mut super::acting_creating(paths, global)?, &params)?;
             print_issued(&issued, global)
         }

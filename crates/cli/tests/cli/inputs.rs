@@ -192,7 +192,9 @@ fn a_long_argument_is_cut_when_a_message_echoes_it() {
         );
         assert!(line.contains("characters)"), "{line}");
     }
-    // A device reference: not found, and cut.
+    // A device reference: not found, and cut (in a database a valid setting created: the
+    // refused commands above created none).
+    assert_eq!(settings_set(home, "organisation.name", "Atelier").0, 0);
     let (code, line) = run(refurbdesk(home).args(["grade", "--device", &long, "--partial"]));
     assert_eq!(code, 4, "{line}");
     assert!(line.contains("…(10000 characters)"), "{line}");

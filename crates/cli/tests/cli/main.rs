@@ -13,6 +13,7 @@ mod intake;
 mod label;
 mod login;
 mod messages;
+mod no_database;
 mod overrides;
 mod pades;
 mod photo;
