@@ -299,7 +299,7 @@ pub struct HistoryEntry {
 /// The device a reference names, with its latest intake, grade, erasures, documents and
 /// history.
 pub fn show(ws: &Workstation, params: DeviceShowParams) -> Result<DeviceDetail> {
-    let device = crate::grade::find_device(&ws.store, &params.device)?;
+    let device = crate::grade::find_device_in(&ws.store, &params.device, params.lang)?;
     let intakes = ws.store.intakes_for_device(device.id)?;
     let grades = ws.store.grades_for_device(device.id)?;
     let erasures = ws.store.erasures_for_device(device.id)?;

@@ -347,6 +347,12 @@ pub struct WindowError {
     pub details: Option<serde_json::Value>,
 }
 
+/// A message from the catalogue in `lang`: errors are told in the language of the person at the
+/// door (the window's language, the command line's `--lang`).
+pub fn tell(lang: refurbdesk_domain::Lang, id: &str, args: &[(&str, &str)]) -> String {
+    refurbdesk_i18n::Catalogue::for_lang(lang).tell(id, args)
+}
+
 /// How many characters of a long value a message echoes back.
 pub const ECHO_CHARS: usize = 60;
 

@@ -772,3 +772,40 @@ fn a_pass_over_a_failed_bench_test_is_returned_recorded_and_shown_in_the_history
         .expect("graded");
     assert_eq!(entry.at, graded.at, "recorded with its grade");
 }
+
+#[test]
+fn the_device_screen_tells_its_errors_in_french() {
+    use refurbdesk_app::devices::{self, DeviceShowParams};
+    let station = station_with_phone(95);
+    let mut ws = station.open(None);
+    let missing = devices::show(
+        &ws,
+        DeviceShowParams {
+            device: "000000000000000".into(),
+            lang: Lang::Fr,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(missing.code, ErrorCode::NotFound);
+    assert!(
+        missing
+            .message
+            .starts_with("aucun appareil ne correspond à \"000000000000000\""),
+        "{}",
+        missing.message
+    );
+    let incomplete = grade::record(&mut ws, params(Lang::Fr)).unwrap_err();
+    assert_eq!(incomplete.code, ErrorCode::Incomplete);
+    assert!(
+        incomplete
+            .message
+            .starts_with("évaluation impossible pour l'instant : points de contrôle sans réponse"),
+        "{}",
+        incomplete.message
+    );
+    assert!(incomplete.message.contains("zones non inspectées"));
+    let english = grade::record(&mut ws, params(Lang::En)).unwrap_err();
+    assert!(english
+        .message
+        .starts_with("cannot grade yet: checklist items not answered"));
+}
