@@ -141,8 +141,8 @@ describe('App', () => {
     fireEvent.click(screen.getByTestId('login-submit'));
     expect(await screen.findByTestId('station')).toBeTruthy();
     expect(logins).toEqual([
-      { name: 'ana', pin: '0000' },
-      { name: 'ana', pin: '4821' },
+      { name: 'ana', pin: '0000', lang: 'en' },
+      { name: 'ana', pin: '4821', lang: 'en' },
     ]);
     expect(screen.getByTestId('session-operator').textContent).toBe('ana');
     // A technician's role opens no quality or settings screen.

@@ -111,6 +111,8 @@ cert-run-faults = Errors
 cert-run-seed = Random seed
 cert-run-detail = Detail (as recorded)
 cert-run-device-id = Device record
+cert-run-replaces = Replaces certificate
+cert-run-replaces-value = { $id }, issued again because: { $reason }; the certificate replaced stays valid
 
 cert-fault-kind = Kind
 cert-fault-pass = Pass

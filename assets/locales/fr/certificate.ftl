@@ -110,6 +110,8 @@ cert-run-faults = Erreurs
 cert-run-seed = Graine aléatoire
 cert-run-detail = Détail (tel qu'enregistré)
 cert-run-device-id = Fiche appareil
+cert-run-replaces = Remplace le certificat
+cert-run-replaces-value = { $id }, émis de nouveau pour la raison suivante : { $reason } ; le certificat remplacé reste valable
 
 cert-fault-kind = Type
 cert-fault-pass = Passe

@@ -201,6 +201,7 @@ fn require_admin(paths: &DataPaths, operator: Option<&str>, pin: Option<&str>) -
             crate::session::LoginParams {
                 name: actor.name,
                 pin: Some(pin.to_owned()),
+                lang: None,
             },
         )?;
     }

@@ -286,7 +286,8 @@ pub struct ErasureView {
 #[ts(export)]
 pub struct HistoryEntry {
     pub at: DateTime<Utc>,
-    /// `intake`, `grade`, `erasure`, `document`, `lock` (a confirmed lock verdict) or `photo`.
+    /// `intake`, `grade`, `erasure`, `document`, `lock` (a confirmed lock verdict), `photo` or
+    /// `override` (a technician's answer over a bench test that failed).
     pub kind: String,
     /// The record's id.
     pub id: Uuid,
@@ -298,7 +299,7 @@ pub struct HistoryEntry {
 /// The device a reference names, with its latest intake, grade, erasures, documents and
 /// history.
 pub fn show(ws: &Workstation, params: DeviceShowParams) -> Result<DeviceDetail> {
-    let device = crate::grade::find_device(&ws.store, &params.device)?;
+    let device = crate::grade::find_device_in(&ws.store, &params.device, params.lang)?;
     let intakes = ws.store.intakes_for_device(device.id)?;
     let grades = ws.store.grades_for_device(device.id)?;
     let erasures = ws.store.erasures_for_device(device.id)?;
@@ -366,6 +367,27 @@ pub fn show(ws: &Workstation, params: DeviceShowParams) -> Result<DeviceDetail> 
         operator: photo.operator.clone(),
         summary: format!("{}: {}", photo.zone, photo.file_name),
     }));
+    // A technician's answer over a failed bench test, with who and when.
+    let catalogue = refurbdesk_i18n::Catalogue::for_lang(params.lang);
+    history.extend(
+        ws.store
+            .checklist_overrides(device.id)?
+            .iter()
+            .map(|over| HistoryEntry {
+                at: over.recorded_at,
+                kind: "override".into(),
+                id: over.id,
+                operator: over.operator.clone(),
+                summary: catalogue.tell(
+                    "grade-override-history",
+                    &[
+                        ("item", over.item.as_str()),
+                        ("answer", over.answer.as_str()),
+                        ("operator", over.operator.as_str()),
+                    ],
+                ),
+            }),
+    );
     history.sort_by_key(|entry| entry.at);
 
     Ok(DeviceDetail {

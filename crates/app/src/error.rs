@@ -77,6 +77,8 @@ pub enum Hint {
     GivePin { operator: String },
     /// Register the station's first operator, an admin (none is registered yet).
     RegisterFirstAdmin { name: String },
+    /// Issue a new certificate that replaces this one, with a reason (the first stays valid).
+    ReissueCertificate { certificate: String },
 }
 
 /// What confirms an erasure's target.
@@ -236,6 +238,14 @@ impl Hint {
                 "run the command at a terminal to be asked for {operator}'s PIN, or set \
                  REFURBDESK_PIN"
             ),
+            (Hint::ReissueCertificate { .. }, Door::Terminal) => {
+                "to issue a new one that replaces it (it stays valid), add --reissue --reason TEXT"
+                    .to_owned()
+            }
+            (Hint::ReissueCertificate { .. }, Door::Window) => {
+                "to issue a new one that replaces it (it stays valid), reissue it and say why"
+                    .to_owned()
+            }
             (Hint::GivePin { operator }, Door::Window) => {
                 format!("log in as {operator} with their PIN")
             }
@@ -335,6 +345,12 @@ pub struct WindowError {
     pub hint: Option<String>,
     #[ts(type = "unknown")]
     pub details: Option<serde_json::Value>,
+}
+
+/// A message from the catalogue in `lang`: errors are told in the language of the person at the
+/// door (the window's language, the command line's `--lang`).
+pub fn tell(lang: refurbdesk_domain::Lang, id: &str, args: &[(&str, &str)]) -> String {
+    refurbdesk_i18n::Catalogue::for_lang(lang).tell(id, args)
 }
 
 /// How many characters of a long value a message echoes back.

@@ -11,6 +11,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::paths::DataPaths;
 use crate::workstation::Workstation;
 
 /// An operator's role (`technician`, `auditor`, `quality_manager`, `admin`); parses from those
@@ -81,6 +82,24 @@ pub fn list(ws: &Workstation) -> Result<Vec<OperatorInfo>> {
 }
 
 /// Registers an operator (an admin's act; the very first operator must be an admin).
+/// Checks an operator to add before any database is opened or created, so that a refused first
+/// command leaves no database behind: the name, and, with no database yet, that the first
+/// operator is an admin. With a database, [`add`] checks everything against it.
+pub fn check_before_opening(paths: &DataPaths, params: &AddOperatorParams) -> Result<()> {
+    refurbdesk_store::check_operator_name(&params.name)
+        .map_err(|error| operator_error(error, &params.name))?;
+    if !paths.database.exists() && params.role != Role::Admin {
+        return Err(operator_error(
+            StoreError::FirstOperatorMustBeAdmin {
+                name: params.name.clone(),
+                role: params.role,
+            },
+            &params.name,
+        ));
+    }
+    Ok(())
+}
+
 pub fn add(ws: &mut Workstation, params: AddOperatorParams) -> Result<OperatorAdded> {
     let actor = ws.actor_adding_operator()?;
     let operator = ws

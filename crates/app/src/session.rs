@@ -110,6 +110,10 @@ pub struct LoginParams {
     /// The PIN; empty or absent for an operator who has none.
     #[serde(default)]
     pub pin: Option<String>,
+    /// The language refusals are told in (the window's); English when absent.
+    #[serde(default)]
+    #[ts(optional, type = "\"en\" | \"fr\"")]
+    pub lang: Option<refurbdesk_domain::Lang>,
 }
 
 /// A PIN to set, typed twice.
@@ -377,26 +381,30 @@ pub fn current(ws: &Workstation) -> Result<Option<SessionInfo>> {
 pub fn login(ws: &mut Workstation, params: LoginParams) -> Result<SessionInfo> {
     let idle_lock_minutes = idle_lock_minutes(ws)?;
     let name = params.name.trim();
+    let lang = params.lang.unwrap_or_default();
+    let quoted = |name: &str| format!("{name:?}");
     let Some((operator, pin)) = ws.store.operator_with_pin(name)? else {
-        return Err(
-            Error::refused(format!("there is no operator named {name:?}")).with_hint(
-                Hint::RegisterOperator {
-                    name: Some(name.to_owned()),
-                },
-            ),
-        );
+        return Err(Error::refused(crate::error::tell(
+            lang,
+            "error-login-no-operator",
+            &[("name", &quoted(&crate::error::shorten(name)))],
+        ))
+        .with_hint(Hint::RegisterOperator {
+            name: Some(name.to_owned()),
+        }));
     };
     if operator.disabled {
-        return Err(Error::refused(format!(
-            "operator {:?} is disabled; ask an admin to enable it again",
-            operator.name
+        return Err(Error::refused(crate::error::tell(
+            lang,
+            "error-login-disabled",
+            &[("name", &quoted(&operator.name))],
         )));
     }
     let given = params.pin.as_deref().unwrap_or("");
     let has_pin = match pin {
         None => false,
         Some(pin) => {
-            check_pin(ws, &operator, &pin.pin_hash, given, Utc::now())?;
+            check_pin(ws, &operator, &pin.pin_hash, given, Utc::now(), lang)?;
             true
         }
     };
@@ -503,6 +511,7 @@ pub fn create_first_admin(ws: &mut Workstation, params: FirstAdminParams) -> Res
         LoginParams {
             name: params.name,
             pin: Some(params.pin),
+            lang: None,
         },
     )
 }
@@ -570,18 +579,24 @@ fn check_pin(
     hash: &str,
     given: &str,
     now: DateTime<Utc>,
+    lang: refurbdesk_domain::Lang,
 ) -> Result<()> {
+    let name = format!("{:?}", operator.name);
+    let minutes = LOCKOUT_MINUTES.to_string();
     let wrong = ws.store.wrong_pins(operator.id)?;
     if let Some(until) = locked_until(wrong.in_a_row, wrong.last_at) {
         if now < until {
             ws.store
                 .record_pin_attempt(operator, PinAttempt::Locked, now)?;
-            return Err(Error::refused(format!(
-                "operator {:?} is locked for {LOCKOUT_MINUTES} minutes after {} wrong PINs in a \
-                 row, until {} UTC; try again then, or ask an admin to set a new PIN",
-                operator.name,
-                wrong.in_a_row,
-                until.format("%H:%M")
+            return Err(Error::refused(crate::error::tell(
+                lang,
+                "error-login-locked",
+                &[
+                    ("name", &name),
+                    ("minutes", &minutes),
+                    ("count", &wrong.in_a_row.to_string()),
+                    ("until", &until.format("%H:%M").to_string()),
+                ],
             ))
             .with_details(serde_json::json!({ "locked_until": until })));
         }
@@ -595,18 +610,27 @@ fn check_pin(
     let in_a_row = wrong.in_a_row + 1;
     let error = if in_a_row >= MAX_WRONG_PINS {
         let until = now + Duration::minutes(LOCKOUT_MINUTES);
-        Error::refused(format!(
-            "wrong PIN for {:?}; that is {in_a_row} wrong PINs in a row, so the operator is \
-             locked for {LOCKOUT_MINUTES} minutes, until {} UTC",
-            operator.name,
-            until.format("%H:%M")
+        Error::refused(crate::error::tell(
+            lang,
+            "error-login-wrong-pin-locked",
+            &[
+                ("name", &name),
+                ("count", &in_a_row.to_string()),
+                ("minutes", &minutes),
+                ("until", &until.format("%H:%M").to_string()),
+            ],
         ))
         .with_details(serde_json::json!({ "locked_until": until, "wrong_in_a_row": in_a_row }))
     } else {
-        Error::refused(format!(
-            "wrong PIN for {:?} ({in_a_row} of {MAX_WRONG_PINS} wrong in a row; at \
-             {MAX_WRONG_PINS} the operator is locked for {LOCKOUT_MINUTES} minutes)",
-            operator.name
+        Error::refused(crate::error::tell(
+            lang,
+            "error-login-wrong-pin",
+            &[
+                ("name", &name),
+                ("count", &in_a_row.to_string()),
+                ("max", &MAX_WRONG_PINS.to_string()),
+                ("minutes", &minutes),
+            ],
         ))
         .with_details(serde_json::json!({ "wrong_in_a_row": in_a_row }))
     };

@@ -12,6 +12,7 @@ use crate::error::{shorten, Error, ErrorCode, Hint, Result};
 use crate::paths::DataPaths;
 use crate::session::IDLE_LOCK_SETTING;
 use crate::workstation::{open_store, Workstation};
+use refurbdesk_store::Store;
 
 const THRESHOLD_SUFFIX: &str = "soh_threshold_pct";
 const CONSUMED_SUFFIX: &str = "consumed_below_pct";
@@ -89,7 +90,7 @@ pub fn get(ws: &Workstation, params: GetSettingParams) -> Result<SettingValue> {
 /// Checks the value against what the setting allows, then stores it as the acting operator
 /// (quality managers and admins; the change is audited).
 pub fn set(ws: &mut Workstation, params: SetSettingParams) -> Result<SettingValue> {
-    check(ws, &params.key, &params.value)?;
+    check(Some(&ws.store), &params.key, &params.value)?;
     let actor = ws.actor()?;
     ws.store
         .set_setting(&params.key, &params.value, &actor.name)
@@ -105,13 +106,24 @@ pub fn set(ws: &mut Workstation, params: SetSettingParams) -> Result<SettingValu
     })
 }
 
-/// Whether `value` may be stored under `key`, with the other settings as they stand.
-fn check(ws: &Workstation, key: &str, value: &str) -> Result<()> {
+/// Checks a setting before any database is opened or created: with no database yet, against
+/// the settings a new one starts with (the default channel only), so that a refused first
+/// command leaves no database behind. With a database, [`set`] checks it against its settings.
+pub fn check_before_opening(paths: &DataPaths, params: &SetSettingParams) -> Result<()> {
+    if paths.database.exists() {
+        return Ok(());
+    }
+    check(None, &params.key, &params.value)
+}
+
+/// Whether `value` may be stored under `key`, with the other settings as they stand (none, when
+/// there is no database yet).
+fn check(store: Option<&Store>, key: &str, value: &str) -> Result<()> {
     if setting::ALL.contains(&key) {
         return check_document_setting(key, value).map_err(Error::usage);
     }
     if key == STATION_CHANNEL_SETTING {
-        return check_station_channel(ws, value);
+        return check_station_channel(store, value);
     }
     if key == crate::qa::SHARE_SETTING {
         return crate::qa::check_share(value)
@@ -122,7 +134,7 @@ fn check(ws: &Workstation, key: &str, value: &str) -> Result<()> {
         return crate::session::check_idle_lock_minutes(value).map_err(Error::usage);
     }
     if let Some((channel, suffix)) = channel_key(key) {
-        return check_channel_figure(ws, channel, suffix, value);
+        return check_channel_figure(store, channel, suffix, value);
     }
     let shown = shorten(key);
     let mut message = format!(
@@ -290,18 +302,25 @@ fn channel_key(key: &str) -> Option<(&str, &str)> {
     (name_ok && (suffix == THRESHOLD_SUFFIX || suffix == CONSUMED_SUFFIX)).then_some((name, suffix))
 }
 
-fn channel_known(ws: &Workstation, name: &str) -> Result<bool> {
-    Ok(name == DEFAULT_CHANNEL
-        || ws
-            .store
+fn channel_known(store: Option<&Store>, name: &str) -> Result<bool> {
+    if name == DEFAULT_CHANNEL {
+        return Ok(true);
+    }
+    Ok(match store {
+        Some(store) => store
             .setting(&format!("channel.{name}.{THRESHOLD_SUFFIX}"))?
-            .is_some())
+            .is_some(),
+        None => false,
+    })
 }
 
 /// The sales channels that exist: the default and every one given a battery threshold.
-fn known_channels(ws: &Workstation) -> Result<Vec<String>> {
+fn known_channels(store: Option<&Store>) -> Result<Vec<String>> {
     let mut names = vec![DEFAULT_CHANNEL.to_owned()];
-    for (key, _) in ws.store.settings()? {
+    let Some(store) = store else {
+        return Ok(names);
+    };
+    for (key, _) in store.settings()? {
         if let Some((name, THRESHOLD_SUFFIX)) = channel_key(&key) {
             if !names.iter().any(|known| known == name) {
                 names.push(name.to_owned());
@@ -311,16 +330,16 @@ fn known_channels(ws: &Workstation) -> Result<Vec<String>> {
     Ok(names)
 }
 
-fn check_station_channel(ws: &Workstation, value: &str) -> Result<()> {
+fn check_station_channel(store: Option<&Store>, value: &str) -> Result<()> {
     let name = value.trim();
-    if channel_known(ws, name)? {
+    if channel_known(store, name)? {
         return Ok(());
     }
     let name = shorten(name);
     Err(Error::usage(format!(
         "{STATION_CHANNEL_SETTING} names a sales channel, and {name:?} has no battery \
          threshold; the channels are {}; give {name:?} a threshold first, or use one of those",
-        known_channels(ws)?.join(", ")
+        known_channels(store)?.join(", ")
     ))
     .with_hint(Hint::SetSetting {
         key: format!("channel.{name}.{THRESHOLD_SUFFIX}"),
@@ -339,24 +358,32 @@ fn percentage(key: &str, value: &str) -> Result<f64> {
     }
 }
 
-fn stored_percentage(ws: &Workstation, key: &str) -> Result<Option<f64>> {
-    Ok(ws
-        .store
+fn stored_percentage(store: Option<&Store>, key: &str) -> Result<Option<f64>> {
+    let Some(store) = store else {
+        return Ok(None);
+    };
+    Ok(store
         .setting(key)?
         .and_then(|value| value.trim().parse::<f64>().ok()))
 }
 
-fn check_channel_figure(ws: &Workstation, channel: &str, suffix: &str, value: &str) -> Result<()> {
+fn check_channel_figure(
+    store: Option<&Store>,
+    channel: &str,
+    suffix: &str,
+    value: &str,
+) -> Result<()> {
     let key = format!("channel.{channel}.{suffix}");
     let pct = percentage(&key, value)?;
     let defaults = BatteryPolicy::default();
     let threshold_key = format!("channel.{channel}.{THRESHOLD_SUFFIX}");
     let consumed_key = format!("channel.{channel}.{CONSUMED_SUFFIX}");
     let (threshold, consumed) = if suffix == THRESHOLD_SUFFIX {
-        let consumed = stored_percentage(ws, &consumed_key)?.unwrap_or(defaults.consumed_below_pct);
+        let consumed =
+            stored_percentage(store, &consumed_key)?.unwrap_or(defaults.consumed_below_pct);
         (Some(pct), consumed)
     } else {
-        let threshold = stored_percentage(ws, &threshold_key)?
+        let threshold = stored_percentage(store, &threshold_key)?
             .or((channel == DEFAULT_CHANNEL).then_some(defaults.soh_threshold_pct));
         (threshold, pct)
     };

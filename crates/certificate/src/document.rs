@@ -227,6 +227,18 @@ pub struct ErasureCertificate {
     pub validated_by: Person,
     pub validated_at: DateTime<Utc>,
     pub run: ErasureRun,
+    /// The certificate of the same erasure this one was issued to replace, and why; the one
+    /// replaced stays valid. Absent on a first certificate (and on every one issued before
+    /// reissuing existed, which verify as they were signed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<Replaces>,
+}
+
+/// The certificate a reissued one replaces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replaces {
+    pub certificate_id: Uuid,
+    pub reason: String,
 }
 
 /// A photo or video of a destruction, identified by its SHA-256.

@@ -368,6 +368,18 @@ fn erasure_blocks(t: &Texts, body: &ErasureCertificate, signature_line: bool) ->
     if let Some(device) = run.device_id {
         record.push((t.t("run.device_id"), device.to_string()));
     }
+    if let Some(replaces) = &body.replaces {
+        record.push((
+            t.t("run.replaces"),
+            t.tell(
+                "run.replaces_value",
+                &[
+                    ("id", &replaces.certificate_id.to_string()),
+                    ("reason", &t.quoted(&replaces.reason)),
+                ],
+            ),
+        ));
+    }
     blocks.push(Block::Fields(record));
     if !run.faults.is_empty() {
         blocks.push(Block::Table {

@@ -119,6 +119,7 @@ pub fn erasure_certificate(n: u64) -> Document {
                 bench: None,
                 manual: None,
             },
+            replaces: None,
         }),
     )
 }

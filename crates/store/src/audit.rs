@@ -55,10 +55,12 @@ pub(crate) enum Entity {
     LoginAttempt,
     LockConfirmation,
     Photo,
+    ChecklistOverride,
+    CertificateReplacement,
 }
 
 impl Entity {
-    const ALL: [Entity; 19] = [
+    const ALL: [Entity; 21] = [
         Entity::Station,
         Entity::Operator,
         Entity::Bench,
@@ -78,6 +80,8 @@ impl Entity {
         Entity::LoginAttempt,
         Entity::LockConfirmation,
         Entity::Photo,
+        Entity::ChecklistOverride,
+        Entity::CertificateReplacement,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -101,6 +105,8 @@ impl Entity {
             Entity::LoginAttempt => "login_attempt",
             Entity::LockConfirmation => "lock_confirmation",
             Entity::Photo => "photo",
+            Entity::ChecklistOverride => "checklist_override",
+            Entity::CertificateReplacement => "certificate_replacement",
         }
     }
 
@@ -132,6 +138,10 @@ impl Entity {
             Entity::LoginAttempt => "SELECT * FROM login_attempts WHERE id = ?1",
             Entity::LockConfirmation => "SELECT * FROM lock_confirmations WHERE id = ?1",
             Entity::Photo => "SELECT * FROM photos WHERE id = ?1",
+            Entity::ChecklistOverride => "SELECT * FROM checklist_overrides WHERE id = ?1",
+            Entity::CertificateReplacement => {
+                "SELECT * FROM certificate_replacements WHERE id = ?1"
+            }
         }
     }
 
@@ -156,6 +166,8 @@ impl Entity {
             Entity::LoginAttempt => "SELECT id FROM login_attempts ORDER BY id",
             Entity::LockConfirmation => "SELECT id FROM lock_confirmations ORDER BY id",
             Entity::Photo => "SELECT id FROM photos ORDER BY id",
+            Entity::ChecklistOverride => "SELECT id FROM checklist_overrides ORDER BY id",
+            Entity::CertificateReplacement => "SELECT id FROM certificate_replacements ORDER BY id",
         }
     }
 }

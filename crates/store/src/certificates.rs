@@ -237,6 +237,33 @@ impl Store {
         &mut self,
         certificate: &NewCertificate,
     ) -> Result<CertificateRecord, StoreError> {
+        self.record_certificate_inner(certificate, None)
+    }
+
+    /// Records a signed document that replaces `replaces` (a certificate of the same erasure),
+    /// with the reason, in one transaction. The replaced certificate stays valid and is
+    /// replaced at most once; only a certificate that is neither void nor replaced already can
+    /// be replaced.
+    pub fn record_replacement_certificate(
+        &mut self,
+        certificate: &NewCertificate,
+        replaces: Uuid,
+        reason: &str,
+    ) -> Result<CertificateRecord, StoreError> {
+        if reason.trim().is_empty() {
+            return Err(invalid(
+                "reason",
+                "is empty; say why the certificate is issued again",
+            ));
+        }
+        self.record_certificate_inner(certificate, Some((replaces, reason)))
+    }
+
+    fn record_certificate_inner(
+        &mut self,
+        certificate: &NewCertificate,
+        replaces: Option<(Uuid, &str)>,
+    ) -> Result<CertificateRecord, StoreError> {
         if !KINDS.contains(&certificate.kind.as_str()) {
             return Err(invalid(
                 "kind",
@@ -307,6 +334,30 @@ impl Store {
                         after: audit::record_digest(tx, Entity::Certificate, certificate.id)?,
                     },
                 )?;
+                if let Some((replaces_id, reason)) = replaces {
+                    let replaced = read_certificate(tx, replaces_id)?
+                        .ok_or(StoreError::UnknownCertificate { id: replaces_id })?;
+                    if replaced.erasure_id.is_none() || replaced.erasure_id != certificate.erasure_id {
+                        return Err(invalid(
+                            "replaces",
+                            format!("{replaces_id} is not a certificate of the same erasure"),
+                        ));
+                    }
+                    if crate::overrides::replacement_where(tx, "replaces_id", replaces_id)?.is_some() {
+                        return Err(invalid(
+                            "replaces",
+                            format!("{replaces_id} was already replaced; replace its replacement"),
+                        ));
+                    }
+                    crate::overrides::insert_replacement(
+                        tx,
+                        station_id,
+                        certificate.id,
+                        replaces_id,
+                        reason,
+                        &certificate.issued_by,
+                    )?;
+                }
                 read_certificate(tx, certificate.id)?.ok_or(StoreError::UnknownCertificate {
                     id: certificate.id,
                 })

@@ -79,6 +79,10 @@ pub struct NewGrade {
     /// input kept for the record, whose shape is the engine's of the day (nothing reads it
     /// back by key).
     pub inputs: Value,
+    /// Checklist items the bench failed and the technician answered otherwise; kept beside
+    /// the grade (both the bench's result and the answer stay on record).
+    #[serde(default)]
+    pub overrides: Vec<crate::overrides::NewChecklistOverride>,
 }
 
 /// The ids a recorded grade was given.
@@ -186,6 +190,18 @@ impl Store {
                 reasons,
                 inputs,
             ])?;
+            crate::overrides::insert_overrides(
+                tx,
+                &crate::overrides::OverrideOf {
+                    station_id,
+                    grade_id,
+                    device: common.device,
+                    intake: &common.intake,
+                    at: &now,
+                    operator: &grade.operator,
+                },
+                &grade.overrides,
+            )?;
             audit::append(
                 tx,
                 station_id,
@@ -424,6 +440,28 @@ fn validate(grade: &NewGrade) -> Result<(), StoreError> {
                     "answers {:?} a second time; give one answer per item",
                     answer.item
                 ),
+            ));
+        }
+    }
+    for (index, over) in grade.overrides.iter().enumerate() {
+        let field = format!("overrides[{index}]");
+        if over.answer == Answer::Fail {
+            return Err(invalid(
+                &field,
+                format!(
+                    "answers fail for {:?}, which agrees with the bench",
+                    over.item
+                ),
+            ));
+        }
+        if !grade
+            .answers
+            .iter()
+            .any(|answer| answer.item == over.item && answer.answer == over.answer)
+        {
+            return Err(invalid(
+                &field,
+                format!("names {:?}, but no answer gives it that answer", over.item),
             ));
         }
     }

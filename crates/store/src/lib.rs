@@ -25,6 +25,7 @@ mod intake;
 mod locks;
 mod maintenance;
 mod operators;
+mod overrides;
 mod photos;
 mod pins;
 mod qa;
@@ -51,7 +52,8 @@ pub use intake::{
 };
 pub use locks::{LockConfirmationRecord, NewLockConfirmation};
 pub use maintenance::{CheckReport, RestoreReport};
-pub use operators::Operator;
+pub use operators::{check_operator_name, Operator};
+pub use overrides::{CertificateReplacementRecord, ChecklistOverrideRecord, NewChecklistOverride};
 pub use photos::{NewPhoto, PhotoRecord, PHOTO_MAX_BYTES};
 pub use pins::{PinAttempt, PinRecord, WrongPins};
 pub use qa::{

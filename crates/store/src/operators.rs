@@ -258,7 +258,9 @@ fn operator_from_row(row: &Row<'_>) -> Result<Operator, StoreError> {
     })
 }
 
-fn check_operator_name(name: &str) -> Result<(), StoreError> {
+/// Whether `name` may name an operator (not empty, no surrounding spaces or control
+/// characters, at most 64 characters); checked again when the operator is added.
+pub fn check_operator_name(name: &str) -> Result<(), StoreError> {
     let refuse = |reason: &str| {
         Err(StoreError::InvalidOperatorName {
             name: name.to_owned(),

@@ -31,6 +31,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_verification_sampling.sql"),
     include_str!("../migrations/0010_operator_pins.sql"),
     include_str!("../migrations/0011_photos.sql"),
+    include_str!("../migrations/0012_overrides_replacements.sql"),
 ];
 
 /// The newest schema version this build can read and write.

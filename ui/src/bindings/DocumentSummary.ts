@@ -11,4 +11,12 @@ kind: string,
 /**
  * Where its PDF was written, for a document just issued.
  */
-pdf?: string, lang: string, key_id: string, pdf_sha256: string, issued_at: string, issued_by: string, erasure_id: string | null, destruction_id: string | null, device_id: string | null, voided: boolean, void_reason?: string, };
+pdf?: string, lang: string, key_id: string, pdf_sha256: string, issued_at: string, issued_by: string, erasure_id: string | null, destruction_id: string | null, device_id: string | null, voided: boolean, void_reason?: string, 
+/**
+ * The certificate this one was issued to replace (it stays valid).
+ */
+replaces?: string | null, 
+/**
+ * The certificate issued later to replace this one, which stays valid.
+ */
+replaced_by?: string | null, };

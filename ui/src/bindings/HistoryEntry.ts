@@ -5,7 +5,8 @@
  */
 export type HistoryEntry = { at: string, 
 /**
- * `intake`, `grade`, `erasure`, `document`, `lock` (a confirmed lock verdict) or `photo`.
+ * `intake`, `grade`, `erasure`, `document`, `lock` (a confirmed lock verdict), `photo` or
+ * `override` (a technician's answer over a bench test that failed).
  */
 kind: string, 
 /**

@@ -35,4 +35,10 @@ backed_up: boolean | null,
 /**
  * Where the media goes next; the `certificate.destination` setting when unset.
  */
-destination: string | null, };
+destination: string | null, 
+/**
+ * Why a new certificate is issued for an erasure that already has a valid one: the new
+ * one names the one it replaces, which stays valid. Without it, a second certificate is
+ * refused.
+ */
+reissue_reason?: string | null, };

@@ -7,4 +7,8 @@ export type LoginParams = { name: string,
 /**
  * The PIN; empty or absent for an operator who has none.
  */
-pin: string | null, };
+pin: string | null, 
+/**
+ * The language refusals are told in (the window's); English when absent.
+ */
+lang?: "en" | "fr", };

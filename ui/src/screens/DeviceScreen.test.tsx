@@ -25,6 +25,7 @@ function gradeOutcome(): GradeOutcome {
       uninspected_zones: [],
       checklist: [],
       carried_over_from: null,
+      overrides: [],
       trace: [
         { rule: 'battery.replace', line: 12, fired: true, conditions: [{ condition: 'soh_below = 85', input: 'soh_pct = 84.9', held: true }], effects: 'outcome = repair' },
       ],

@@ -23,7 +23,7 @@ export function LoginScreen({ lang, api, lockedAfter = null, onLoggedIn }: Login
     setBusy(true);
     setError(null);
     try {
-      onLoggedIn(await api.sessionLogin({ name: name.trim(), pin }));
+      onLoggedIn(await api.sessionLogin({ name: name.trim(), pin, lang }));
     } catch (failure) {
       setError(asWindowError(failure));
       setPin('');

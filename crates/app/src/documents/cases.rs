@@ -4,7 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use refurbdesk_certificate::document::Body;
+use refurbdesk_certificate::document::{Body, Replaces};
 use refurbdesk_certificate::{verify_bytes, Document, Lang, TrustedKeys, VerifyError};
 use refurbdesk_domain::{DestroyedMedia, DestructionMethod, EvidenceFile, Witness};
 use refurbdesk_store::{CertificateFilter, CertificateRecord, NewDestruction, Store};
@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::files::{create_out_dir, file_stem, write_file_atomically};
 use super::{sha256_hex, store_error, trusted_keys, DocumentError, Documents, Links, MediaDetails};
-use crate::error::{Error, ErrorCode};
+use crate::error::{Error, ErrorCode, Hint};
 use crate::paths::DataPaths;
 use crate::workstation::Workstation;
 
@@ -41,6 +41,14 @@ pub struct DocumentSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub void_reason: Option<String>,
+    /// The certificate this one was issued to replace (it stays valid).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub replaces: Option<Uuid>,
+    /// The certificate issued later to replace this one, which stays valid.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub replaced_by: Option<Uuid>,
 }
 
 impl DocumentSummary {
@@ -59,7 +67,20 @@ impl DocumentSummary {
             device_id: record.device_id,
             voided: record.void.is_some(),
             void_reason: record.void.as_ref().map(|void| void.reason.clone()),
+            replaces: None,
+            replaced_by: None,
         }
+    }
+
+    /// The same summary with the replacements the store knows of.
+    pub(crate) fn with_replacements(mut self, store: &Store) -> Result<Self, Error> {
+        self.replaces = store
+            .certificate_replaces(self.id)?
+            .map(|replacement| replacement.replaces_id);
+        self.replaced_by = store
+            .certificate_replaced_by(self.id)?
+            .map(|replacement| replacement.certificate_id);
+        Ok(self)
     }
 }
 
@@ -85,6 +106,12 @@ pub struct IssueParams {
     pub backed_up: Option<bool>,
     /// Where the media goes next; the `certificate.destination` setting when unset.
     pub destination: Option<String>,
+    /// Why a new certificate is issued for an erasure that already has a valid one: the new
+    /// one names the one it replaces, which stays valid. Without it, a second certificate is
+    /// refused.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub reissue_reason: Option<String>,
 }
 
 /// Issues the erasure certificate of `params.erasure` and writes its PDF into `params.out`.
@@ -103,8 +130,16 @@ pub fn issue(ws: &mut Workstation, params: &IssueParams) -> Result<DocumentSumma
         data_backed_up: params.backed_up,
         destination: params.destination.clone(),
     };
-    // One valid certificate per erasure: a second one is refused, naming the first.
-    if let Some(existing) = ws
+    let reissue_reason =
+        match params.reissue_reason.as_deref().map(str::trim) {
+            Some("") => return Err(Error::usage(
+                "the reason for issuing the certificate again is empty; say why it is issued again",
+            )),
+            other => other,
+        };
+    // One valid certificate per erasure: a second one is refused, naming the first, unless it
+    // is issued again on purpose, with a reason; it then replaces the latest valid one.
+    let valid: Vec<CertificateRecord> = ws
         .store
         .list_certificates(&refurbdesk_store::CertificateFilter {
             erasure_id: Some(params.erasure),
@@ -112,26 +147,55 @@ pub fn issue(ws: &mut Workstation, params: &IssueParams) -> Result<DocumentSumma
             ..Default::default()
         })?
         .into_iter()
-        .find(|record| record.void.is_none())
-    {
-        return Err(Error::refused(format!(
-            "erasure {} already has a certificate: {} (issued {} by {}, file {}.pdf); \
-             export it again for its PDF, or void it (a quality manager's act) before \
-             issuing a new one",
-            params.erasure,
-            existing.id,
-            existing.issued_at.format("%Y-%m-%d %H:%M"),
-            existing.issued_by,
-            super::files::file_stem(&existing),
-        ))
-        .with_details(serde_json::json!({
-            "certificate_id": existing.id,
-            "file": format!("{}.pdf", super::files::file_stem(&existing)),
-        })));
+        .filter(|record| record.void.is_none())
+        .collect();
+    let mut replaces = None;
+    if let Some(existing) = valid.first() {
+        let Some(reason) = reissue_reason else {
+            return Err(Error::refused(format!(
+                "erasure {} already has a certificate: {} (issued {} by {}, file {}.pdf); \
+                 export it again for its PDF, void it (a quality manager's act) before \
+                 issuing a new one, or issue one that replaces it",
+                params.erasure,
+                existing.id,
+                existing.issued_at.format("%Y-%m-%d %H:%M"),
+                existing.issued_by,
+                super::files::file_stem(existing),
+            ))
+            .with_hint(Hint::ReissueCertificate {
+                certificate: existing.id.to_string(),
+            })
+            .with_details(serde_json::json!({
+                "certificate_id": existing.id,
+                "file": format!("{}.pdf", super::files::file_stem(existing)),
+            })));
+        };
+        // The latest valid certificate not replaced yet: the head of the chain.
+        let mut head = None;
+        for record in valid.iter().rev() {
+            if ws.store.certificate_replaced_by(record.id)?.is_none() {
+                head = Some(record.id);
+                break;
+            }
+        }
+        let head = head.unwrap_or(existing.id);
+        replaces = Some(Replaces {
+            certificate_id: head,
+            reason: reason.to_owned(),
+        });
+    } else if reissue_reason.is_some() {
+        return Err(Error::usage(format!(
+            "erasure {} has no valid certificate to replace; issue its first certificate \
+             without reissuing",
+            params.erasure
+        )));
     }
     let erasure = ws.store.erasure(params.erasure).map_err(store_error)?;
     let mut documents = Documents::new(&mut ws.store, &ws.paths.keys_dir);
-    let document = documents.erasure_certificate(params.erasure, &actor.name, &details)?;
+    let mut document = documents.erasure_certificate(params.erasure, &actor.name, &details)?;
+    if let Body::ErasureCertificate(certificate) = &mut document.body {
+        certificate.replaces = replaces;
+    }
     let links = Links {
         erasure_id: Some(params.erasure),
         destruction_id: None,
@@ -210,19 +274,10 @@ pub struct DestroyParams {
 /// The method is checked and every evidence file hashed before anything is recorded: a missing
 /// photo stops the destruction from being recorded at all.
 pub fn destroy(ws: &mut Workstation, params: &DestroyParams) -> Result<DocumentSummary, Error> {
-    let method: DestructionMethod = params.method.parse().map_err(|_| {
-        Error::usage(format!(
-            "{:?} is not a destruction method; use {}",
-            params.method,
-            DestructionMethod::WORDS.join(", ")
-        ))
-    })?;
+    let method = destruction_method(params)?;
     let mut evidence = Vec::new();
     for file in &params.evidence {
-        let bytes = fs::read(file).map_err(|error| {
-            Error::from_error(ErrorCode::NotFound, &error)
-                .context(format!("cannot read the evidence file {}", file.display()))
-        })?;
+        let bytes = fs::read(file).map_err(|error| evidence_error(file, error))?;
         evidence.push(EvidenceFile {
             file_name: file
                 .file_name()
@@ -290,6 +345,31 @@ pub fn destroy(ws: &mut Workstation, params: &DestroyParams) -> Result<DocumentS
     issue_and_write(&mut documents, &document, links, &params.out, params.lang)
 }
 
+/// Checks a destruction before any database is opened or created, so that a refused first
+/// command leaves no database behind: the method, and that every evidence file can be read.
+pub fn check_destroy(params: &DestroyParams) -> Result<(), Error> {
+    destruction_method(params)?;
+    for file in &params.evidence {
+        fs::File::open(file).map_err(|error| evidence_error(file, error))?;
+    }
+    Ok(())
+}
+
+fn destruction_method(params: &DestroyParams) -> Result<DestructionMethod, Error> {
+    params.method.parse().map_err(|_| {
+        Error::usage(format!(
+            "{:?} is not a destruction method; use {}",
+            crate::error::shorten(&params.method),
+            DestructionMethod::WORDS.join(", ")
+        ))
+    })
+}
+
+fn evidence_error(file: &Path, error: std::io::Error) -> Error {
+    Error::from_error(ErrorCode::NotFound, &error)
+        .context(format!("cannot read the evidence file {}", file.display()))
+}
+
 /// Signs, prints and records `document`, then writes its PDF into `out`.
 fn issue_and_write(
     documents: &mut Documents<'_>,
@@ -306,7 +386,7 @@ fn issue_and_write(
     let issued = documents.issue(document, lang, links)?;
     let path = out.join(format!("{}.pdf", file_stem(&issued.record)));
     write_file_atomically(&path, &issued.pdf)?;
-    Ok(DocumentSummary::of(&issued.record, Some(&path)))
+    DocumentSummary::of(&issued.record, Some(&path)).with_replacements(documents.store())
 }
 
 /// Verify a certificate or report offline, from its PDF or JSON file.
@@ -335,6 +415,25 @@ pub struct Verification {
     /// The key that sealed the PDF's bytes; `None` for a JSON file.
     pub sealed_by: Option<String>,
     pub problem: Option<String>,
+    /// The certificate this one replaces, as its signed data names it.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub replaces: Option<Uuid>,
+    /// The certificate issued later to replace this one (from the workstation's database),
+    /// with when, by whom and why; this one stays valid.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub replaced_by: Option<ReplacedBy>,
+}
+
+/// A certificate that replaces the one verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ReplacedBy {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub reason: String,
 }
 
 /// Verifies a document file against the workstation's trusted keys (or only `params.pubkey`),
@@ -369,6 +468,8 @@ pub fn verify(paths: &DataPaths, params: &VerifyParams) -> Result<Verification, 
                 key_id: None,
                 sealed_by: None,
                 problem: Some(problem),
+                replaces: None,
+                replaced_by: None,
             });
         }
     };
@@ -379,8 +480,25 @@ pub fn verify(paths: &DataPaths, params: &VerifyParams) -> Result<Verification, 
         key_id: Some(verified.key_id().to_owned()),
         sealed_by: verified.sealed_by.clone(),
         problem: None,
+        replaces: match &verified.document.body {
+            Body::ErasureCertificate(certificate) => certificate
+                .replaces
+                .as_ref()
+                .map(|replaces| replaces.certificate_id),
+            _ => None,
+        },
+        replaced_by: None,
     };
     if let Some(store) = &store {
+        verification.replaced_by =
+            store
+                .certificate_replaced_by(verified.document.id)?
+                .map(|replacement| ReplacedBy {
+                    id: replacement.certificate_id,
+                    at: replacement.recorded_at,
+                    by: replacement.operator,
+                    reason: replacement.reason,
+                });
         if let Some(void) = store
             .certificate(verified.document.id)?
             .and_then(|record| record.void)
@@ -439,12 +557,11 @@ pub struct ListParams {
 /// The documents issued at this workstation, matching `params`.
 pub fn list(ws: &Workstation, params: &ListParams) -> Result<Vec<DocumentSummary>, Error> {
     let filter = certificate_filter(&ws.store, params.device.as_deref(), params.since)?;
-    Ok(ws
-        .store
+    ws.store
         .list_certificates(&filter)?
         .iter()
-        .map(|record| DocumentSummary::of(record, None))
-        .collect())
+        .map(|record| DocumentSummary::of(record, None).with_replacements(&ws.store))
+        .collect()
 }
 
 /// The store's filter for a device reference and a moment.

@@ -15,8 +15,8 @@ mod open;
 mod qr;
 
 pub use cases::{
-    destroy, issue, list, report, verify, void, DestroyParams, DocumentSummary, IssueParams,
-    ListParams, ReportParams, Verification, VerifyParams, VoidParams,
+    check_destroy, destroy, issue, list, report, verify, void, DestroyParams, DocumentSummary,
+    IssueParams, ListParams, ReplacedBy, ReportParams, Verification, VerifyParams, VoidParams,
 };
 pub use export::{export, export_cancel, export_running, ExportCancel, ExportParams, ExportResult};
 pub use files::write_file_atomically;
@@ -453,6 +453,7 @@ impl<'a> Documents<'a> {
             validated_by,
             validated_at: Utc::now(),
             run,
+            replaces: None,
         });
         self.envelope(issued_by, body)
     }
@@ -636,6 +637,11 @@ impl<'a> Documents<'a> {
         }
     }
 
+    /// The store documents are recorded in.
+    pub fn store(&self) -> &Store {
+        self.store
+    }
+
     /// The active signer, creating the organisation's first key on first use.
     pub fn signer(&self) -> Result<Signer, DocumentError> {
         Ok(self.keyring.signer()?)
@@ -662,7 +668,7 @@ impl<'a> Documents<'a> {
             );
         }
         let key = signer.info();
-        let record = self.store.record_certificate(&NewCertificate {
+        let new = NewCertificate {
             id: document.id,
             kind: document.kind().as_str().to_owned(),
             erasure_id: links.erasure_id,
@@ -675,7 +681,19 @@ impl<'a> Documents<'a> {
             pdf_sha256: sha256_hex(&issued.pdf),
             issued_at: document.issued_at,
             issued_by: document.issued_by.name.clone(),
-        })?;
+        };
+        // A reissued certificate is recorded with the one it replaces, in one transaction.
+        let record = match &document.body {
+            Body::ErasureCertificate(ErasureCertificate {
+                replaces: Some(replaces),
+                ..
+            }) => self.store.record_replacement_certificate(
+                &new,
+                replaces.certificate_id,
+                &replaces.reason,
+            )?,
+            _ => self.store.record_certificate(&new)?,
+        };
         Ok(IssuedDocument {
             record,
             pdf: issued.pdf,

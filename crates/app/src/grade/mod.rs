@@ -12,19 +12,22 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use refurbdesk_domain::Lang;
-use refurbdesk_grading::{BenchTest, GradeError, GradeInput, Grader, Photo, TestOutcome};
+use refurbdesk_grading::{
+    AnswerSource, BenchTest, GradeError, GradeInput, Grader, Photo, TestOutcome,
+};
 use refurbdesk_store::{
-    ChecklistAnswer, DeviceRecord, GradeRecord, IntakeRecord, NewGrade, Store, StoreError,
-    ZonePhoto, ZoneRecord,
+    ChecklistAnswer, DeviceRecord, GradeRecord, IntakeRecord, NewChecklistOverride, NewGrade,
+    Store, StoreError, ZonePhoto, ZoneRecord,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{Error, ErrorCode, Hint, RecordKind, Result};
+use crate::error::{tell, Error, ErrorCode, Hint, RecordKind, Result};
 use crate::Workstation;
 
 pub use outcome::{
-    CarriedOver, GradeOutcome, GradeReason, GradeReport, GradeTrace, GradedDevice, TracedCondition,
+    BenchOverride, CarriedOver, GradeOutcome, GradeReason, GradeReport, GradeTrace, GradedDevice,
+    TracedCondition,
 };
 pub use questions::{
     answer_word, level_word, open_questions, questions, GivenAnswer, OpenQuestions,
@@ -82,32 +85,46 @@ pub struct GradeParams {
 
 impl From<GradeError> for Error {
     fn from(error: GradeError) -> Self {
-        match &error {
-            GradeError::Incomplete { items, zones } => {
-                let mut missing = Vec::new();
-                if !items.is_empty() {
-                    missing.push(format!(
-                        "checklist items not answered: {}",
-                        items.join(", ")
-                    ));
-                }
-                if !zones.is_empty() {
-                    let names: Vec<&str> = zones.iter().map(|zone| zone.as_str()).collect();
-                    missing.push(format!("zones not inspected: {}", names.join(", ")));
-                }
-                Error::new(
-                    ErrorCode::Incomplete,
-                    format!("cannot grade yet: {}", missing.join("; ")),
-                )
-                .with_hint(Hint::AnswerGrading {
-                    items: !items.is_empty(),
-                    zones: !zones.is_empty(),
-                })
-                .with_details(serde_json::json!({ "items": items, "zones": zones }))
+        grade_error(error, Lang::En)
+    }
+}
+
+/// A grading engine's refusal, told in `lang`.
+pub(crate) fn grade_error(error: GradeError, lang: Lang) -> Error {
+    match &error {
+        GradeError::Incomplete { items, zones } => {
+            let mut missing = Vec::new();
+            if !items.is_empty() {
+                missing.push(tell(
+                    lang,
+                    "error-grade-items-missing",
+                    &[("items", &items.join(", "))],
+                ));
             }
-            GradeError::Checklist(_) | GradeError::ZoneNotOnCategory { .. } => {
-                Error::from_error(ErrorCode::Usage, &error)
+            if !zones.is_empty() {
+                let names: Vec<&str> = zones.iter().map(|zone| zone.as_str()).collect();
+                missing.push(tell(
+                    lang,
+                    "error-grade-zones-missing",
+                    &[("zones", &names.join(", "))],
+                ));
             }
+            Error::new(
+                ErrorCode::Incomplete,
+                tell(
+                    lang,
+                    "error-grade-incomplete",
+                    &[("missing", &missing.join("; "))],
+                ),
+            )
+            .with_hint(Hint::AnswerGrading {
+                items: !items.is_empty(),
+                zones: !zones.is_empty(),
+            })
+            .with_details(serde_json::json!({ "items": items, "zones": zones }))
+        }
+        GradeError::Checklist(_) | GradeError::ZoneNotOnCategory { .. } => {
+            Error::from_error(ErrorCode::Usage, &error)
         }
     }
 }
@@ -149,11 +166,20 @@ impl From<InputError> for Error {
 
 /// The device a reference names.
 pub(crate) fn find_device(store: &Store, reference: &str) -> Result<DeviceRecord> {
+    find_device_in(store, reference, Lang::En)
+}
+
+/// The device a reference names; not finding it is told in `lang`.
+pub(crate) fn find_device_in(store: &Store, reference: &str, lang: Lang) -> Result<DeviceRecord> {
     match store.find_device(reference) {
         Ok(Some(device)) => Ok(device),
-        Ok(None) => Err(Error::not_found(format!(
-            "no device matches {:?}; give an IMEI, a serial, an intake id or a device id",
-            crate::error::shorten(reference)
+        Ok(None) => Err(Error::not_found(tell(
+            lang,
+            "error-device-not-found",
+            &[(
+                "reference",
+                &format!("{:?}", crate::error::shorten(reference)),
+            )],
         ))
         .with_hint(Hint::ListRecords {
             what: RecordKind::Devices,
@@ -166,11 +192,15 @@ pub(crate) fn find_device(store: &Store, reference: &str) -> Result<DeviceRecord
 }
 
 /// A device's latest intake, the one graded.
-fn latest_intake(store: &Store, device: &DeviceRecord) -> Result<IntakeRecord> {
+fn latest_intake(store: &Store, device: &DeviceRecord, lang: Lang) -> Result<IntakeRecord> {
     store.latest_intake(device.id)?.ok_or_else(|| {
-        Error::not_found(format!(
-            "device {} ({} {}) has no intake to grade",
-            device.id, device.make, device.model
+        Error::not_found(tell(
+            lang,
+            "error-device-no-intake",
+            &[
+                ("device", &device.id.to_string()),
+                ("model", &format!("{} {}", device.make, device.model)),
+            ],
         ))
         .with_hint(Hint::IntakeAgain)
     })
@@ -254,8 +284,8 @@ pub fn record(ws: &mut Workstation, params: GradeParams) -> Result<GradeOutcome>
     let policy = crate::policy::load_or_default(params.policy.as_deref())?;
 
     let actor = ws.actor()?;
-    let device = find_device(&ws.store, &params.device)?;
-    let intake = latest_intake(&ws.store, &device)?;
+    let device = find_device_in(&ws.store, &params.device, params.lang)?;
+    let intake = latest_intake(&ws.store, &device, params.lang)?;
 
     // Answers recorded for this same intake are kept; the given ones override them.
     let previous = previous_grade(&ws.store, &intake)?;
@@ -273,8 +303,10 @@ pub fn record(ws: &mut Workstation, params: GradeParams) -> Result<GradeOutcome>
         .keys()
         .find(|zone| !answers.levels.contains_key(zone))
     {
-        return Err(Error::usage(format!(
-            "a photo of the {zone} zone was given, but the zone has no level"
+        return Err(Error::usage(tell(
+            params.lang,
+            "error-grade-photo-without-level",
+            &[("zone", zone.as_str())],
         ))
         .with_hint(Hint::GiveZoneLevel {
             zone: zone.to_string(),
@@ -292,12 +324,26 @@ pub fn record(ws: &mut Workstation, params: GradeParams) -> Result<GradeOutcome>
         partial: params.partial,
     };
     let grader = Grader::new(&policy);
+    let told = |error| grade_error(error, params.lang);
     let (grade, trace) = if params.explain {
-        let (grade, trace) = grader.explain(&input)?;
+        let (grade, trace) = grader.explain(&input).map_err(told)?;
         (grade, Some(trace))
     } else {
-        (grader.grade(&input)?, None)
+        (grader.grade(&input).map_err(told)?, None)
     };
+
+    // A technician's pass or n/a over a bench test that failed decides, and is kept beside it.
+    let overrides: Vec<BenchOverride> = grade
+        .checklist
+        .iter()
+        .filter(|item| {
+            item.bench == Some(TestOutcome::Fail) && item.source == Some(AnswerSource::Technician)
+        })
+        .filter_map(|item| {
+            let answer = *input.answers.get(&*item.id)?;
+            (answer != Answer::Fail).then(|| BenchOverride::new(&item.id, answer, params.lang))
+        })
+        .collect();
 
     let new_grade = NewGrade {
         intake_id: intake.id,
@@ -342,19 +388,28 @@ pub fn record(ws: &mut Workstation, params: GradeParams) -> Result<GradeOutcome>
         // The store keeps the engine's reasons as they are.
         reasons: grade.reasons.clone(),
         inputs: serde_json::to_value(&input)?,
+        overrides: overrides
+            .iter()
+            .map(|over| NewChecklistOverride {
+                item: over.item.clone(),
+                answer: over.answer,
+            })
+            .collect(),
     };
     let summary = ws.store.record_grade(&new_grade)?;
 
+    let mut report = GradeReport::new(
+        summary.grade_id,
+        device.id,
+        intake.id,
+        &grade,
+        previous.as_ref().map(|grade| grade.id),
+        trace.as_deref(),
+        params.lang,
+    );
+    report.overrides = overrides;
     Ok(GradeOutcome {
-        report: GradeReport::new(
-            summary.grade_id,
-            device.id,
-            intake.id,
-            &grade,
-            previous.as_ref().map(|grade| grade.id),
-            trace.as_deref(),
-            params.lang,
-        ),
+        report,
         device: GradedDevice::new(&device, &intake),
         carried_over: previous.as_ref().map(CarriedOver::from),
     })

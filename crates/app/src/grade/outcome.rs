@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use refurbdesk_domain::{DeviceCategory, Lang};
 use refurbdesk_grading::{
-    BuybackGrade, CtiaCode, Functional, Grade, ItemResult, ListingGrade, Outcome, Reason,
+    Answer, BuybackGrade, CtiaCode, Functional, Grade, ItemResult, ListingGrade, Outcome, Reason,
     RuleTrace, Zone,
 };
 use refurbdesk_store::{DeviceRecord, GradeRecord, IntakeRecord};
@@ -70,10 +70,41 @@ pub struct GradeReport {
     pub checklist: Vec<ItemResult>,
     /// The earlier grade of the same intake whose answers were carried over.
     pub carried_over_from: Option<Uuid>,
+    /// Checklist items the bench failed and the technician answered otherwise; both are kept.
+    pub overrides: Vec<BenchOverride>,
     /// Every rule as evaluated, in policy order (when the trace was asked for).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub trace: Option<Vec<GradeTrace>>,
+}
+
+/// A checklist item the bench failed and the technician answered `pass` or `na`: the answer
+/// decided, and the record keeps both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct BenchOverride {
+    pub item: String,
+    /// What the bench said: `fail`.
+    pub bench: String,
+    #[ts(type = "\"pass\" | \"na\"")]
+    pub answer: Answer,
+    /// The sentence that says so, in the language asked.
+    pub text: String,
+}
+
+impl BenchOverride {
+    pub(crate) fn new(item: &str, answer: Answer, lang: Lang) -> Self {
+        let text = refurbdesk_i18n::Catalogue::for_lang(lang).tell(
+            "grade-override",
+            &[("item", item), ("answer", answer.as_str())],
+        );
+        Self {
+            item: item.to_owned(),
+            bench: "fail".to_owned(),
+            answer,
+            text,
+        }
+    }
 }
 
 /// One reason behind a grade: the rule that fired, the inputs it looked at, and its sentence in
@@ -179,6 +210,7 @@ impl GradeReport {
             uninspected_zones: grade.uninspected_zones.clone(),
             checklist: grade.checklist.clone(),
             carried_over_from,
+            overrides: Vec::new(),
             trace: trace.map(|steps| steps.iter().map(GradeTrace::from).collect()),
         }
     }

@@ -12,7 +12,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::{
-    bench_tests, carried_over, find_device, latest_intake, previous_grade, Answers, CarriedOver,
+    bench_tests, carried_over, find_device_in, latest_intake, previous_grade, Answers, CarriedOver,
     GradeParams,
 };
 use crate::error::Result;
@@ -254,8 +254,8 @@ pub fn questions(
 pub fn open_questions(ws: &Workstation, params: OpenQuestionsParams) -> Result<OpenQuestions> {
     // Only a known, enabled operator is asked anything.
     ws.actor()?;
-    let device = find_device(&ws.store, &params.device)?;
-    let intake = latest_intake(&ws.store, &device)?;
+    let device = find_device_in(&ws.store, &params.device, params.lang)?;
+    let intake = latest_intake(&ws.store, &device, params.lang)?;
     let previous = previous_grade(&ws.store, &intake)?;
     let mut answers = match &previous {
         Some(grade) => carried_over(grade),

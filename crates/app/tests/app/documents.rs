@@ -59,6 +59,7 @@ fn issue_params(erasure: Uuid, out: &Path, lang: Lang) -> IssueParams {
         classification: None,
         backed_up: Some(false),
         destination: None,
+        reissue_reason: None,
     }
 }
 

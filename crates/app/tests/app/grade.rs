@@ -720,3 +720,92 @@ fn the_device_screen_shows_identity_battery_grade_and_history_in_the_language_as
     .unwrap_err();
     assert_eq!(missing.code, ErrorCode::NotFound);
 }
+
+#[test]
+fn a_pass_over_a_failed_bench_test_is_returned_recorded_and_shown_in_the_history() {
+    use refurbdesk_app::devices::{self, DeviceShowParams};
+    let station = station_with_phone(95);
+    let mut ws = station.open(None);
+    let mut given = complete(Lang::Fr, CosmeticLevel::Flawless);
+    given.checks.insert("camera_rear".into(), Answer::Pass);
+    let outcome = grade::record(&mut ws, given).expect("graded");
+    assert_eq!(
+        outcome.report.outcome,
+        Outcome::Sellable,
+        "the answer decides"
+    );
+    let overrides = &outcome.report.overrides;
+    assert_eq!(overrides.len(), 1, "only the failed test: {overrides:?}");
+    assert_eq!(overrides[0].item, "camera_rear");
+    assert_eq!(overrides[0].bench, "fail");
+    assert_eq!(overrides[0].answer, Answer::Pass);
+    assert_eq!(
+        overrides[0].text,
+        "point de contrôle camera_rear : le banc a dit échec, vous avez répondu pass ; \
+         les deux sont conservés"
+    );
+
+    let shown = devices::show(
+        &ws,
+        DeviceShowParams {
+            device: IMEI.to_owned(),
+            lang: Lang::En,
+        },
+    )
+    .expect("shown");
+    let entry = shown
+        .history
+        .iter()
+        .find(|entry| entry.kind == "override")
+        .expect("the override is in the history");
+    assert_eq!(entry.operator, ws.actor().expect("actor").name);
+    assert!(
+        entry
+            .summary
+            .starts_with("camera_rear: bench fail, answered pass by "),
+        "{entry:?}"
+    );
+    let graded = shown
+        .history
+        .iter()
+        .find(|entry| entry.kind == "grade")
+        .expect("graded");
+    assert_eq!(entry.at, graded.at, "recorded with its grade");
+}
+
+#[test]
+fn the_device_screen_tells_its_errors_in_french() {
+    use refurbdesk_app::devices::{self, DeviceShowParams};
+    let station = station_with_phone(95);
+    let mut ws = station.open(None);
+    let missing = devices::show(
+        &ws,
+        DeviceShowParams {
+            device: "000000000000000".into(),
+            lang: Lang::Fr,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(missing.code, ErrorCode::NotFound);
+    assert!(
+        missing
+            .message
+            .starts_with("aucun appareil ne correspond à \"000000000000000\""),
+        "{}",
+        missing.message
+    );
+    let incomplete = grade::record(&mut ws, params(Lang::Fr)).unwrap_err();
+    assert_eq!(incomplete.code, ErrorCode::Incomplete);
+    assert!(
+        incomplete
+            .message
+            .starts_with("évaluation impossible pour l'instant : points de contrôle sans réponse"),
+        "{}",
+        incomplete.message
+    );
+    assert!(incomplete.message.contains("zones non inspectées"));
+    let english = grade::record(&mut ws, params(Lang::En)).unwrap_err();
+    assert!(english
+        .message
+        .starts_with("cannot grade yet: checklist items not answered"));
+}

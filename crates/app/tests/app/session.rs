@@ -45,6 +45,7 @@ fn login(
         LoginParams {
             name: name.into(),
             pin: Some(pin.into()),
+            lang: None,
         },
     )
 }
@@ -150,6 +151,7 @@ fn an_operator_with_a_pin_records_nothing_until_it_is_given() {
         LoginParams {
             name: "ana".into(),
             pin: None,
+            lang: None,
         },
     )
     .unwrap();
@@ -318,6 +320,7 @@ fn an_unknown_or_disabled_operator_cannot_log_in() {
         LoginParams {
             name: "ana".into(),
             pin: None,
+            lang: None,
         },
     )
     .unwrap_err();
@@ -353,4 +356,48 @@ fn restoring_the_database_needs_the_admins_pin() {
     let error = db::restore(&station.paths, Some("boss"), params(Some("0000"))).unwrap_err();
     assert!(error.message.contains("wrong PIN"), "{error}");
     db::restore(&station.paths, Some("boss"), params(Some("2468"))).unwrap();
+}
+
+#[test]
+fn the_login_screen_tells_its_refusals_in_the_windows_language() {
+    let station = TestStation::new();
+    let mut ws = station.open(None);
+    session::create_first_admin(
+        &mut ws,
+        FirstAdminParams {
+            name: "boss".into(),
+            pin: "2468".into(),
+            repeat: "2468".into(),
+        },
+    )
+    .unwrap();
+    let french = |name: &str, pin: &str| {
+        session::login(
+            &mut station.open(None),
+            LoginParams {
+                name: name.into(),
+                pin: Some(pin.into()),
+                lang: Some(refurbdesk_domain::Lang::Fr),
+            },
+        )
+        .unwrap_err()
+    };
+    let error = french("nobody", "1234");
+    assert_eq!(error.message, "aucun opérateur ne s'appelle \"nobody\"");
+    let error = french("boss", "0000");
+    assert_eq!(error.code, refurbdesk_app::ErrorCode::Refused);
+    assert!(
+        error
+            .message
+            .starts_with("code PIN erroné pour \"boss\" (1 sur "),
+        "{}",
+        error.message
+    );
+    // In English when no language is given, as before.
+    let error = login(&mut station.open(None), "boss", "0000").unwrap_err();
+    assert!(
+        error.message.starts_with("wrong PIN for \"boss\" (2 of "),
+        "{}",
+        error.message
+    );
 }

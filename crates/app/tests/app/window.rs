@@ -49,6 +49,7 @@ fn log_in(window: &WindowSession, station: &TestStation, name: &str, pin: &str) 
                 LoginParams {
                     name: name.into(),
                     pin: Some(pin.into()),
+                    lang: None,
                 },
             )
         })

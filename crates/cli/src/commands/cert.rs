@@ -71,6 +71,13 @@ pub struct IssueArgs {
     /// Where the media goes next [default: the certificate.destination setting]
     #[arg(long, value_name = "TEXT")]
     destination: Option<String>,
+    /// Issue a new certificate for an erasure that already has one; it names the one it
+    /// replaces, which stays valid (needs --reason)
+    #[arg(long, requires = "reason")]
+    reissue: bool,
+    /// Why the certificate is issued again (with --reissue)
+    #[arg(long, value_name = "TEXT", requires = "reissue")]
+    reason: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -253,6 +260,7 @@ pub fn run(command: &CertCommand, global: &GlobalArgs, paths: &DataPaths) -> Res
                 classification: args.classification.clone(),
                 backed_up: args.backed_up,
                 destination: args.destination.clone(),
+                reissue_reason: args.reason.clone().filter(|_| args.reissue),
             };
             let issued = documents::issue(&mut open(global, paths)?, &params)?;
             print_issued(&issued, global)
@@ -287,6 +295,8 @@ pub fn run(command: &CertCommand, global: &GlobalArgs, paths: &DataPaths) -> Res
                 out: args.out.out.clone(),
                 lang: args.out.lang,
             };
+            // Checked before a database is created for it.
+            documents::check_destroy(&params)?;
             let issued = documents::destroy(&mut super::acting_creating(paths, global)?, &params)?;
             print_issued(&issued, global)
         }
@@ -311,6 +321,9 @@ fn print_issued(issued: &DocumentSummary, global: &GlobalArgs) -> Result<(), Fai
         return print_json(issued);
     }
     println!("issued {} {}", issued.kind, issued.id);
+    if let Some(replaced) = issued.replaces {
+        println!("replaces certificate {replaced}, which stays valid");
+    }
     if let Some(pdf) = &issued.pdf {
         println!("{pdf}");
     }
@@ -353,6 +366,8 @@ fn verify(args: &VerifyArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(
             kind: Some(kind),
             key_id: Some(key_id),
             sealed_by,
+            replaces,
+            replaced_by,
             ..
         } => {
             if !global.json {
@@ -368,6 +383,18 @@ fn verify(args: &VerifyArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(
                     (None, None) => ", data only (JSON)".to_owned(),
                 };
                 println!("valid: {kind} {id} signed by key {key_id}{sealed}");
+                if let Some(replaced) = replaces {
+                    println!("replaces certificate {replaced}, which stays valid");
+                }
+                if let Some(by) = replaced_by {
+                    println!(
+                        "replaced by certificate {} (issued {} by {}: {}); this one stays valid",
+                        by.id,
+                        by.at.format("%Y-%m-%d %H:%M UTC"),
+                        by.by,
+                        by.reason
+                    );
+                }
             }
             Ok(())
         }
@@ -403,6 +430,12 @@ fn list(args: &ListArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), F
                 None => String::new(),
             }
         );
+        if let Some(replaced) = document.replaces {
+            println!("    replaces {replaced}");
+        }
+        if let Some(by) = document.replaced_by {
+            println!("    replaced by {by}");
+        }
     }
     Ok(())
 }

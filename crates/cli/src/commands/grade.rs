@@ -75,6 +75,10 @@ pub fn run(args: &GradeArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(
     if global.json {
         println!("{}", serde_json::to_string(&outcome.report)?);
     } else {
+        // An answer over a failed bench test is said before the grade it decided.
+        for over in &outcome.report.overrides {
+            println!("{}", over.text);
+        }
         print_grade(&outcome);
         if outcome.report.trace.is_some() {
             print_trace(&outcome);

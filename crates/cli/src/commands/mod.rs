@@ -80,6 +80,7 @@ pub(crate) fn unlock(ws: &mut refurbdesk_app::Workstation) -> Result<(), crate::
         LoginParams {
             name,
             pin: Some(pin),
+            lang: Some(lang_from_environment()),
         },
     )?;
     Ok(())

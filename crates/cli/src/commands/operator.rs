@@ -63,14 +63,14 @@ pub fn run(
             Ok(())
         }
         OperatorCommand::Add(args) => {
+            let params = AddOperatorParams {
+                name: args.name.clone(),
+                role: args.role,
+            };
+            // A refused operator creates no database.
+            operators::check_before_opening(paths, &params)?;
             let mut ws = super::acting_creating(paths, global)?;
-            let added = operators::add(
-                &mut ws,
-                AddOperatorParams {
-                    name: args.name.clone(),
-                    role: args.role,
-                },
-            )?;
+            let added = operators::add(&mut ws, params)?;
             if let Some(os_user) = &added.bootstrap_admin {
                 eprintln!(
                     "no operators are registered yet, so {os_user} acts as admin to add the first \

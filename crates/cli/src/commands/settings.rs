@@ -51,14 +51,14 @@ pub fn run(
             }
         }
         SettingsCommand::Set { key, value } => {
+            let params = SetSettingParams {
+                key: key.clone(),
+                value: value.clone(),
+            };
+            // A refused setting creates no database.
+            settings::check_before_opening(paths, &params)?;
             let mut ws = super::acting_creating(paths, global)?;
-            let setting = settings::set(
-                &mut ws,
-                SetSettingParams {
-                    key: key.clone(),
-                    value: value.clone(),
-                },
-            )?;
+            let setting = settings::set(&mut ws, params)?;
             if global.json {
                 println!("{}", serde_json::to_string(&setting)?);
             } else {

@@ -9,14 +9,15 @@ use refurbdesk_store::{NewIntake, Role, Store};
 
 use crate::support::{json_of, test, Phone};
 
-const IMEI: &str = "356728114587211";
+pub(crate) const IMEI: &str = "356728114587211";
 
 /// Every manual item of the phone checklist, answered pass.
-const ALL_PASS: &str = "powers_on_off=pass,charges=pass,touch=pass,screen_dead_pixels=pass,\
+pub(crate) const ALL_PASS: &str =
+    "powers_on_off=pass,charges=pass,touch=pass,screen_dead_pixels=pass,\
 screen_burn_in=pass,biometrics=pass,all_features=pass,liquid_indicators=pass,\
 housing_complete=pass,genuine_parts=pass";
 
-struct Station {
+pub(crate) struct Station {
     home: tempfile::TempDir,
     db: PathBuf,
 }
@@ -24,7 +25,7 @@ struct Station {
 impl Station {
     /// A station whose database holds one phone intake: battery at `soh`
     /// percent, the rear camera failed on the bench, Wi-Fi passed.
-    fn with_phone(soh: u32) -> Station {
+    pub(crate) fn with_phone(soh: u32) -> Station {
         let home = tempfile::tempdir().expect("temporary home");
         let db = home.path().join("station.sqlite");
         let mut store = Store::open(&db).expect("store opens");
@@ -34,7 +35,7 @@ impl Station {
         Station { home, db }
     }
 
-    fn cli(&self) -> Command {
+    pub(crate) fn cli(&self) -> Command {
         let mut cmd = Command::cargo_bin("refurbdesk").expect("binary built");
         cmd.env("XDG_DATA_HOME", self.home.path().join("share"))
             .env("HOME", self.home.path())
@@ -49,7 +50,7 @@ impl Station {
         cmd
     }
 
-    fn store(&self) -> Store {
+    pub(crate) fn store(&self) -> Store {
         Store::open(&self.db).expect("store opens")
     }
 

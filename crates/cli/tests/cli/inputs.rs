@@ -5,7 +5,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-fn refurbdesk(home: &Path) -> Command {
+pub(crate) fn refurbdesk(home: &Path) -> Command {
     let mut cmd = Command::cargo_bin("refurbdesk").unwrap();
     cmd.env("XDG_DATA_HOME", home.join("share"))
         .env("HOME", home)
@@ -17,7 +17,7 @@ fn refurbdesk(home: &Path) -> Command {
 
 /// Runs the command; its exit code and the first line of its stderr after the notice that a
 /// command which may create the database did so (`settings set` on a new station).
-fn run(cmd: &mut Command) -> (i32, String) {
+pub(crate) fn run(cmd: &mut Command) -> (i32, String) {
     let output = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     let first = stderr
@@ -28,7 +28,7 @@ fn run(cmd: &mut Command) -> (i32, String) {
     (output.status.code().unwrap_or(-1), first)
 }
 
-fn settings_set(home: &Path, key: &str, value: &str) -> (i32, String) {
+pub(crate) fn settings_set(home: &Path, key: &str, value: &str) -> (i32, String) {
     run(refurbdesk(home).args(["settings", "set", key, value]))
 }
 
@@ -192,19 +192,21 @@ fn a_long_argument_is_cut_when_a_message_echoes_it() {
         );
         assert!(line.contains("characters)"), "{line}");
     }
-    // A device reference: not found, and cut.
+    // A device reference: not found, and cut (in a database a valid setting created: the
+    // refused commands above created none).
+    assert_eq!(settings_set(home, "organisation.name", "Atelier").0, 0);
     let (code, line) = run(refurbdesk(home).args(["grade", "--device", &long, "--partial"]));
     assert_eq!(code, 4, "{line}");
     assert!(line.contains("…(10000 characters)"), "{line}");
 }
 
-fn json_of(cmd: &mut Command) -> serde_json::Value {
+pub(crate) fn json_of(cmd: &mut Command) -> serde_json::Value {
     let output = cmd.assert().success().get_output().stdout.clone();
     serde_json::from_slice(&output).unwrap()
 }
 
 /// Erases a small image file and returns the erasure's id.
-fn erase_image(home: &Path, name: &str) -> String {
+pub(crate) fn erase_image(home: &Path, name: &str) -> String {
     let image = home.join(name);
     std::fs::write(&image, vec![0x5a_u8; 1 << 20]).unwrap();
     let erasure = json_of(

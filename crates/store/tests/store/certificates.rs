@@ -10,7 +10,7 @@ use refurbdesk_store::{
 };
 use uuid::Uuid;
 
-fn erasure(store: &mut Store, status: ErasureStatus) -> Uuid {
+pub(crate) fn erasure(store: &mut Store, status: ErasureStatus) -> Uuid {
     let id = store
         .start_erasure(&NewErasure {
             target: "/tmp/disk.img".to_owned(),
@@ -67,7 +67,7 @@ fn key(n: u8) -> SigningKeyRecord {
     }
 }
 
-fn certificate(erasure_id: Uuid, issued_by: &str) -> NewCertificate {
+pub(crate) fn certificate(erasure_id: Uuid, issued_by: &str) -> NewCertificate {
     NewCertificate {
         id: Uuid::now_v7(),
         kind: "erasure_certificate".to_owned(),
@@ -85,7 +85,7 @@ fn certificate(erasure_id: Uuid, issued_by: &str) -> NewCertificate {
 }
 
 /// A store with an admin, a technician (tim), a quality manager (quinn) and an auditor (olga).
-fn staffed(db: &TestDb) -> Store {
+pub(crate) fn staffed(db: &TestDb) -> Store {
     let mut store = db.open();
     let root = store
         .resolve_actor(Some("root"), "root")

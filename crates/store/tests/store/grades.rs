@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 const SHA: &str = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 
-fn new_grade(intake_id: Uuid, operator: &str) -> NewGrade {
+pub(crate) fn new_grade(intake_id: Uuid, operator: &str) -> NewGrade {
     NewGrade {
         intake_id,
         operator: operator.to_owned(),
@@ -69,10 +69,11 @@ fn new_grade(intake_id: Uuid, operator: &str) -> NewGrade {
             texts: [("en".into(), "…".into())].into(),
         }],
         inputs: json!({"cosmetic": {"screen": "micro"}}),
+        overrides: Vec::new(),
     }
 }
 
-fn recorded_intake(store: &mut Store) -> Uuid {
+pub(crate) fn recorded_intake(store: &mut Store) -> Uuid {
     store
         .record_intake(&phone_intake(Some(IMEI), Some("F2LXK0ABC"), 0))
         .expect("intake records")

@@ -13,3 +13,4 @@ mod intake;
 mod maintenance;
 mod open;
 mod operators;
+mod overrides;

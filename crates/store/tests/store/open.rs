@@ -38,8 +38,10 @@ fn a_new_file_gets_the_whole_schema_and_a_station() {
         [
             "audit_log",
             "benches",
+            "certificate_replacements",
             "certificates",
             "checklist_answers",
+            "checklist_overrides",
             "checklists",
             "cosmetic_inspections",
             "cosmetic_photos",
