@@ -480,25 +480,11 @@ pub fn verify(paths: &DataPaths, params: &VerifyParams) -> Result<Verification, 
         key_id: Some(verified.key_id().to_owned()),
         sealed_by: verified.sealed_by.clone(),
         problem: None,
-        replaces: match &verified.document.body {
-            Body::ErasureCertificate(certificate) => certificate
-                .replaces
-                .as_ref()
-                .map(|replaces| replaces.certificate_id),
-            _ => None,
-        },
+        replaces: replaces_of(&verified.document),
         replaced_by: None,
     };
     if let Some(store) = &store {
-        verification.replaced_by =
-            store
-                .certificate_replaced_by(verified.document.id)?
-                .map(|replacement| ReplacedBy {
-                    id: replacement.certificate_id,
-                    at: replacement.recorded_at,
-                    by: replacement.operator,
-                    reason: replacement.reason,
-                });
+        verification.replaced_by = replaced_by(store, verified.document.id)?;
         if let Some(void) = store
             .certificate(verified.document.id)?
             .and_then(|record| record.void)
@@ -513,6 +499,29 @@ pub fn verify(paths: &DataPaths, params: &VerifyParams) -> Result<Verification, 
         }
     }
     Ok(verification)
+}
+
+/// The certificate a document replaces, as its signed data names it.
+pub(crate) fn replaces_of(document: &Document) -> Option<Uuid> {
+    match &document.body {
+        Body::ErasureCertificate(certificate) => certificate
+            .replaces
+            .as_ref()
+            .map(|replaces| replaces.certificate_id),
+        _ => None,
+    }
+}
+
+/// The certificate issued later to replace `id`, when the database knows one.
+pub(crate) fn replaced_by(store: &Store, id: Uuid) -> Result<Option<ReplacedBy>, Error> {
+    Ok(store
+        .certificate_replaced_by(id)?
+        .map(|replacement| ReplacedBy {
+            id: replacement.certificate_id,
+            at: replacement.recorded_at,
+            by: replacement.operator,
+            reason: replacement.reason,
+        }))
 }
 
 /// The workstation's database when it has one; never creates it.

@@ -86,6 +86,8 @@ pub fn verify_qr(paths: &DataPaths, params: &VerifyQrParams) -> Result<QrVerific
             key_id: None,
             sealed_by: None,
             problem: Some(problem),
+            replaces: None,
+            replaced_by: None,
         },
     };
     let Some(record) = store.certificate(reference.id)? else {
@@ -129,6 +131,8 @@ pub fn verify_qr(paths: &DataPaths, params: &VerifyQrParams) -> Result<QrVerific
         key_id: Some(verified.key_id().to_owned()),
         sealed_by: verified.sealed_by.clone(),
         problem: None,
+        replaces: super::cases::replaces_of(&verified.document),
+        replaced_by: super::cases::replaced_by(&store, verified.document.id)?,
     };
     if let Some(void) = record.void {
         verification.valid = false;
