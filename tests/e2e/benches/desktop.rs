@@ -5,8 +5,10 @@
 //!    painted frame where the station screen shows a tile that takes the keyboard focus.
 //! 2. Input latency under load: 64 simulated slots each changing state ten times a second
 //!    (`REFURBDESK_SIM_LOAD`), an arrow key pressed on a tile through WebDriver, timed in the page
-//!    from the key event to the frame after the focus moved; with the station feed's per-frame
-//!    coalescing on, and off as the peer (`refurbdesk.benchmark.coalesce`).
+//!    from the key event to the frame after the focus moved; with coalescing on (the shell sends
+//!    one batch of changed slots per interval, the page renders once per frame), and off as the
+//!    peer (`REFURBDESK_BENCHMARK_COALESCE=off` for the shell: one message per station event;
+//!    `refurbdesk.benchmark.coalesce` for the page: one render per message).
 //! 3. Memory: proportional set size (`/proc/PID/smaps_rollup`) of the app and every process
 //!    under it (WebKit's web and network processes), after the load has run.
 //!
@@ -331,12 +333,14 @@ fn load_run(app: &Path, options: &Options, coalesced: bool) -> LoadRun {
         if coalesced {
             "the app as shipped"
         } else {
-            "peer: every event re-renders the screen"
+            "peer: one message and one render per station event"
         }
     );
     let data = scratch_dir(&format!("load-{name}"));
     let db = data.join("station.sqlite");
     let load = std::ffi::OsString::from(&options.load);
+    // The shell's side of the switch: one batch per station event when off.
+    let shell_switch = Path::new(if coalesced { "on" } else { "off" });
     let session = DesktopSession::start(
         app,
         &["--simulate"],
@@ -344,6 +348,7 @@ fn load_run(app: &Path, options: &Options, coalesced: bool) -> LoadRun {
             ("XDG_DATA_HOME", data.as_path()),
             ("REFURBDESK_DB", db.as_path()),
             ("REFURBDESK_SIM_LOAD", Path::new(&load)),
+            ("REFURBDESK_BENCHMARK_COALESCE", shell_switch),
         ],
     )
     .expect("start the desktop app with the simulated load");
