@@ -106,6 +106,10 @@ fn main() {
         .unwrap_or_else(|_| panic!("no desktop app at {}", options.app.display()));
     println!("desktop benchmark: {}", app.display());
     println!("machine: {}", machine());
+    println!(
+        "compositing: {} (REFURBDESK_COMPOSITING; auto: off without a GPU, as shipped)",
+        compositing().display()
+    );
 
     let cold = cold_starts(&app, options.cold_runs);
     let mut loaded = Vec::new();
@@ -214,6 +218,7 @@ fn cold_starts(app: &Path, runs: usize) -> Vec<ColdStart> {
             &[
                 ("XDG_DATA_HOME", data.as_path()),
                 ("REFURBDESK_DB", db.as_path()),
+                ("REFURBDESK_COMPOSITING", compositing().as_path()),
             ],
         )
         .expect("start the desktop app under WebDriver");
@@ -319,6 +324,13 @@ if (bench.samples.length > wanted) answer();
 else bench.notify = answer;
 "#;
 
+/// The app's compositing choice as shipped (`auto`: off without a GPU), unless the environment
+/// names one (`REFURBDESK_COMPOSITING=on` measures the app with WebKit's compositing on). The
+/// end-to-end harness keeps it on by default, for its screenshots.
+fn compositing() -> PathBuf {
+    PathBuf::from(std::env::var_os("REFURBDESK_COMPOSITING").unwrap_or_else(|| "auto".into()))
+}
+
 fn load_run(app: &Path, options: &Options, coalesced: bool) -> LoadRun {
     let name = if coalesced {
         "coalesced"
@@ -349,6 +361,7 @@ fn load_run(app: &Path, options: &Options, coalesced: bool) -> LoadRun {
             ("REFURBDESK_DB", db.as_path()),
             ("REFURBDESK_SIM_LOAD", Path::new(&load)),
             ("REFURBDESK_BENCHMARK_COALESCE", shell_switch),
+            ("REFURBDESK_COMPOSITING", compositing().as_path()),
         ],
     )
     .expect("start the desktop app with the simulated load");
