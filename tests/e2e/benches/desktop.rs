@@ -351,8 +351,12 @@ fn load_run(app: &Path, options: &Options, coalesced: bool) -> LoadRun {
     let data = scratch_dir(&format!("load-{name}"));
     let db = data.join("station.sqlite");
     let load = std::ffi::OsString::from(&options.load);
-    // The shell's side of the switch: one batch per station event when off.
-    let shell_switch = Path::new(if coalesced { "on" } else { "off" });
+    // The shell's side of the switch: one batch per station event when off; coalesced, the
+    // environment's value (milliseconds between batches) when it names one, else the default.
+    let shell_switch = PathBuf::from(match std::env::var_os("REFURBDESK_BENCHMARK_COALESCE") {
+        Some(value) if coalesced => value,
+        _ => (if coalesced { "on" } else { "off" }).into(),
+    });
     let session = DesktopSession::start(
         app,
         &["--simulate"],
@@ -360,7 +364,7 @@ fn load_run(app: &Path, options: &Options, coalesced: bool) -> LoadRun {
             ("XDG_DATA_HOME", data.as_path()),
             ("REFURBDESK_DB", db.as_path()),
             ("REFURBDESK_SIM_LOAD", Path::new(&load)),
-            ("REFURBDESK_BENCHMARK_COALESCE", shell_switch),
+            ("REFURBDESK_BENCHMARK_COALESCE", shell_switch.as_path()),
             ("REFURBDESK_COMPOSITING", compositing().as_path()),
         ],
     )

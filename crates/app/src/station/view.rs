@@ -23,14 +23,19 @@ pub const BATCH_INTERVAL: Duration = Duration::from_millis(33);
 
 /// Benchmark-only switch (`scripts/bench-desktop`'s peer): with this variable set to `off`, every
 /// station event is sent at once in a batch of its own, as the window was sent events before
-/// batching. Unset (batching on) everywhere else.
+/// batching; set to a number of milliseconds (1–1000), batches go at that interval instead of
+/// [`BATCH_INTERVAL`], to measure another rate. Unset (batching every 33 ms) everywhere else.
 pub const BATCHING_SWITCH: &str = "REFURBDESK_BENCHMARK_COALESCE";
 
-/// The interval batches are sent at: [`BATCH_INTERVAL`], or `None` (one batch per event) when
-/// the benchmark switch says `off`.
+/// The interval batches are sent at: [`BATCH_INTERVAL`], or what the benchmark switch says
+/// (`None`: one batch per event).
 pub fn batch_interval_from_env() -> Option<Duration> {
-    match std::env::var(BATCHING_SWITCH) {
-        Ok(value) if value == "off" => None,
+    let value = std::env::var(BATCHING_SWITCH).unwrap_or_default();
+    if value == "off" {
+        return None;
+    }
+    match value.parse::<u64>() {
+        Ok(ms) if (1..=1000).contains(&ms) => Some(Duration::from_millis(ms)),
         _ => Some(BATCH_INTERVAL),
     }
 }
