@@ -1,7 +1,7 @@
 //! Typed commands the UI invokes: one line each over `refurbdesk_app`; every result is plain
 //! serialisable data and every error a `WindowError {code, message, hint}`.
 
-use refurbdesk_app::station::{NumberedEvent, StationInfo, StationParams, StationStarted};
+use refurbdesk_app::station::{StationBatch, StationInfo, StationParams, StationStarted};
 use refurbdesk_app::{DataPaths, WindowError};
 
 use crate::station::{self, StationState};
@@ -11,10 +11,11 @@ pub fn station_info(paths: tauri::State<'_, DataPaths>) -> StationInfo {
     refurbdesk_app::station::info(&paths)
 }
 
-/// Every station event so far, numbered; the UI replays them before following live ones.
+/// The station as it stands (every bench and slot in its latest state), numbered as the last
+/// batch sent; the UI applies it, then the live batches numbered after it.
 #[tauri::command]
-pub fn station_history(state: tauri::State<'_, StationState>) -> Vec<NumberedEvent> {
-    state.history()
+pub fn station_history(state: tauri::State<'_, StationState>) -> StationBatch {
+    state.snapshot()
 }
 
 #[tauri::command]

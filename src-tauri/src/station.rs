@@ -1,20 +1,21 @@
 //! The station running inside the window: started through `refurbdesk_app::station` (the same
-//! use case as `refurbdesk station`), its events numbered, kept and forwarded as `station-event`.
+//! use case as `refurbdesk station`), its events folded into the station's current state
+//! (`StationView`) and forwarded as `station-event` batches, at most one per interval.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use refurbdesk_app::station::{
-    self, EventLog, NumberedEvent, StationControl, StationParams, StationStarted,
+    self, StationBatch, StationControl, StationParams, StationStarted, StationView,
 };
 use refurbdesk_app::{DataPaths, WindowError};
 use tauri::{AppHandle, Emitter, Manager};
 
-/// The UI event every station event travels in.
+/// The UI event every batch of station changes travels in.
 pub const STATION_EVENT: &str = "station-event";
 
 #[derive(Default)]
 pub struct StationState {
-    log: Mutex<EventLog>,
+    view: Arc<Mutex<StationView>>,
     running: Mutex<Option<StationControl>>,
 }
 
@@ -25,8 +26,9 @@ fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl StationState {
-    pub fn history(&self) -> Vec<NumberedEvent> {
-        locked(&self.log).all()
+    /// The station as it stands, for a window that opens (or reloads) while it runs.
+    pub fn snapshot(&self) -> StationBatch {
+        locked(&self.view).snapshot()
     }
 
     pub fn stop(&self) {
@@ -58,16 +60,18 @@ pub fn start(
             })
         })
         .map_err(|error| error.for_window())?;
-    let mut events = opened.events;
+    let events = opened.events;
     *running = Some(opened.control);
+    let view = Arc::clone(&state.view);
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        while let Some(event) = events.recv().await {
-            let numbered = locked(&app.state::<StationState>().log).push(event);
-            if let Err(error) = app.emit(STATION_EVENT, numbered) {
-                tracing::warn!(%error, "station event not delivered to the window");
+        // One message per batch: the webview's main thread evaluates each one.
+        station::forward_batches(events, view, station::batch_interval_from_env(), |batch| {
+            if let Err(error) = app.emit(STATION_EVENT, batch) {
+                tracing::warn!(%error, "station changes not delivered to the window");
             }
-        }
+        })
+        .await;
     });
     Ok(Some(opened.started))
 }

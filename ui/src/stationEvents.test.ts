@@ -1,144 +1,128 @@
 import { describe, expect, it } from 'vitest';
-import type { IntakeReport } from './bindings/IntakeReport';
-import { applyEraseProgress, applyEraseStarted, applyStationEvent, type StationEvent } from './stationEvents';
+import type { BenchTile } from './bindings/BenchTile';
+import type { SlotTile } from './bindings/SlotTile';
+import { applyEraseProgress, applyEraseStarted, applyStationBatch, type StationBatch } from './stationEvents';
 import { coalescePerFrame } from './stationFeed';
 import type { BenchView } from './types';
 import { tileState } from './verdicts';
 
 const port = '/tmp/bench1';
-/** A whole intake report as the engine sends it, with the parts a test cares about given. */
-function report(
-  device: { make: string; model: string; imei: string | null; serial: string | null },
-  battery: { verdict: string; soh_pct: number | null },
-  lock: string,
-): IntakeReport {
-  return {
-    intake_id: null,
-    device_id: null,
-    bench: { serial: 'PB8-0042', vendor: 'Acme', model: 'PB-8', port },
-    slot: 1,
-    device: { category: 'phone', model_code: null, imei_valid: null, storage_gb: null, reasons: [], ...device },
-    battery: {
-      present: true,
-      design_mah: null,
-      full_mah: null,
-      design_mwh: null,
-      full_mwh: null,
-      cycles: null,
-      soh_source: null,
-      reported_soh_pct: null,
-      soh_pct_exact: null,
-      reasons: [],
-      ...battery,
-    },
-    lock: { activation: 'off', account: 'none', mdm: 'none', carrier: 'unlocked', verdict: lock, reasons: [] },
-    tests: {},
-  };
+
+const readyBench: BenchTile = { port, serial: 'PB8-0042', model: 'Acme PB-8', state: 'ready', slots: 8 };
+
+/** A slot tile as the shell sends it, with the parts a test cares about given. */
+function slot(n: number, given: Partial<SlotTile> = {}): SlotTile {
+  return { port, slot: n, phase: 'unknown', device: null, battery_verdict: null, lock_verdict: null, message: null, ...given };
 }
 
-const ready: StationEvent = { event: 'bench_ready', port, serial: 'PB8-0042', vendor: 'Acme', model: 'PB-8', slots: 8 };
+/** A bench that introduced itself: its tile and all its slots, as the shell's first batch carries them. */
+const ready: StationBatch = { seq: 1, benches: [readyBench], slots: [1, 2, 3, 4, 5, 6, 7, 8].map((n) => slot(n)) };
 
-function play(events: StationEvent[]): BenchView[] {
-  return events.reduce<BenchView[]>((benches, e) => applyStationEvent(benches, e), []);
+function play(batches: Array<Omit<StationBatch, 'seq'>>): BenchView[] {
+  return batches.reduce<BenchView[]>((benches, b, i) => applyStationBatch(benches, { seq: i + 1, ...b }), []);
 }
 
-describe('applyStationEvent', () => {
+const iPhone = { make: 'Apple', model: 'iPhone 12', id: '356728114587211', soh_pct: 86, device_ref: 'dev-1' };
+
+describe('applyStationBatch', () => {
   it('a ready bench shows all its slots', () => {
     const [bench] = play([ready]);
     expect(bench?.serial).toBe('PB8-0042');
+    expect(bench?.model).toBe('Acme PB-8');
     expect(bench?.state).toBe('ready');
     expect(bench?.slots.map((s) => s.slot)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
-  it('a recorded intake shows the device and its verdicts', () => {
+  it('a recorded slot shows the device and its verdicts', () => {
     const [bench] = play([
       ready,
-      { event: 'slot_changed', port, bench: 'PB8-0042', slot: 3, phase: 'intake', message: null },
-      {
-        event: 'intake_recorded',
-        port,
-        bench: 'PB8-0042',
-        slot: 3,
-        report: report({ make: 'Apple', model: 'iPhone 12', imei: '356728114587211', serial: null }, { verdict: 'pass', soh_pct: 86 }, 'clear'),
-      },
+      { benches: [], slots: [slot(3, { phase: 'recorded', device: iPhone, battery_verdict: 'pass', lock_verdict: 'clear' })] },
     ]);
-    const slot = bench?.slots.find((s) => s.slot === 3);
-    expect(slot?.state).toBe('recorded');
-    expect(slot?.device).toBe('Apple iPhone 12 (356728114587211) · 86.0 %');
-    expect(slot?.batteryVerdict).toBe('pass');
-    expect(slot?.lockVerdict).toBe('clear');
+    const shown = bench?.slots.find((s) => s.slot === 3);
+    expect(shown?.state).toBe('recorded');
+    expect(shown?.device).toBe('Apple iPhone 12 (356728114587211) · 86.0 %');
+    expect(shown?.batteryVerdict).toBe('pass');
+    expect(shown?.lockVerdict).toBe('clear');
+    expect(shown?.deviceRef).toBe('dev-1');
   });
 
-  it('removing a device clears what was shown for it', () => {
+  it('one batch changes many slots at once and leaves the others as they were', () => {
+    const before = play([ready]);
+    const after = applyStationBatch(before, {
+      seq: 2,
+      benches: [],
+      slots: [slot(2, { phase: 'identifying' }), slot(7, { phase: 'empty', message: 'removed' })],
+    });
+    expect(after[0]?.slots.map((s) => s.state)).toEqual(['unknown', 'identifying', 'unknown', 'unknown', 'unknown', 'unknown', 'empty', 'unknown']);
+    expect(after[0]?.slots[6]?.message).toBe('removed');
+    expect(after[0]?.slots[0]).toBe(before[0]?.slots[0]);
+    // The benches before are not changed in place.
+    expect(before[0]?.slots[1]?.state).toBe('unknown');
+  });
+
+  it('an emptied slot shows nothing of the device that left it', () => {
     const [bench] = play([
       ready,
-      {
-        event: 'intake_recorded',
-        port,
-        bench: 'PB8-0042',
-        slot: 1,
-        report: report({ make: 'Apple', model: 'iPhone 12', imei: null, serial: 'F17' }, { verdict: 'replace', soh_pct: 84 }, 'blocked'),
-      },
-      { event: 'slot_changed', port, bench: 'PB8-0042', slot: 1, phase: 'empty', message: null },
+      { benches: [], slots: [slot(1, { phase: 'recorded', device: iPhone, battery_verdict: 'replace', lock_verdict: 'blocked' })] },
+      { benches: [], slots: [slot(1, { phase: 'empty' })] },
     ]);
-    const slot = bench?.slots.find((s) => s.slot === 1);
-    expect(slot?.state).toBe('empty');
-    expect(slot?.device).toBeNull();
-    expect(slot?.batteryVerdict).toBeNull();
+    const shown = bench?.slots.find((s) => s.slot === 1);
+    expect(shown?.state).toBe('empty');
+    expect(shown?.device).toBeNull();
+    expect(shown?.batteryVerdict).toBeNull();
+    expect(shown?.deviceRef).toBeNull();
   });
 
   it('a placed device is identifying until the engine has read who it is, then testing', () => {
-    const placed = play([ready, { event: 'slot_changed', port, bench: 'PB8-0042', slot: 2, phase: 'identifying', message: null }]);
+    const placed = play([ready, { benches: [], slots: [slot(2, { phase: 'identifying' })] }]);
     const identifying = placed[0]?.slots.find((s) => s.slot === 2);
     expect(identifying?.state).toBe('identifying');
     expect(identifying && placed[0] && tileState(placed[0], identifying)).toBe('identifying');
-    const read = play([
-      ready,
-      { event: 'slot_changed', port, bench: 'PB8-0042', slot: 2, phase: 'identifying', message: null },
-      { event: 'slot_changed', port, bench: 'PB8-0042', slot: 2, phase: 'intake', message: null },
-    ]);
+    const read = play([ready, { benches: [], slots: [slot(2, { phase: 'intake' })] }]);
     const testing = read[0]?.slots.find((s) => s.slot === 2);
     expect(testing && read[0] && tileState(read[0], testing)).toBe('testing');
   });
 
-  it('a disconnected bench keeps its slots but marks them unknown', () => {
-    const [bench] = play([ready, { event: 'bench_disconnected', port }]);
-    expect(bench?.state).toBe('disconnected');
-    expect(bench?.slots.every((s) => s.state === 'unknown')).toBe(true);
+  it('a bench with fewer slots than before drops the ones above', () => {
+    const [bench] = play([ready, { benches: [{ ...readyBench, slots: 4 }], slots: [] }]);
+    expect(bench?.slots.map((s) => s.slot)).toEqual([1, 2, 3, 4]);
   });
 
-  it('a failed intake leaves its message on the slot', () => {
+  it('a disconnected bench keeps its slots, as the shell marks them unknown', () => {
     const [bench] = play([
       ready,
-      { event: 'intake_failed', port, bench: 'PB8-0042', slot: 2, error: 'removed during intake', will_retry: false, removed: true, unrecorded: false },
+      { benches: [], slots: [slot(1, { phase: 'recorded', device: iPhone })] },
+      { benches: [{ ...readyBench, state: 'disconnected' }], slots: [slot(1, { phase: 'unknown', device: iPhone })] },
     ]);
+    expect(bench?.state).toBe('disconnected');
+    expect(bench?.slots.every((s) => s.state === 'unknown')).toBe(true);
+    expect(bench?.slots[0]?.device).toContain('iPhone 12');
+  });
+
+  it('a slot of a bench not seen yet adds the bench, still connecting', () => {
+    const [bench] = play([{ benches: [], slots: [slot(2, { message: 'removed during intake' })] }]);
+    expect(bench?.state).toBe('connecting');
     expect(bench?.slots.find((s) => s.slot === 2)?.message).toBe('removed during intake');
   });
 });
 
 describe('verdict words from the engine', () => {
   it('shows a word this screen does not know as unknown, never as another verdict', () => {
-    const [bench] = [ready, {
-      event: 'intake_recorded' as const,
-      port,
-      bench: 'PB8-0042',
-      slot: 2,
-      report: report({ make: 'Acme', model: 'X', imei: null, serial: 'S1' }, { verdict: 'refurbished', soh_pct: 90 }, 'frozen'),
-    }].reduce<BenchView[]>((benches, e) => applyStationEvent(benches, e), []);
-    const slot = bench?.slots.find((s) => s.slot === 2);
-    expect(slot?.batteryVerdict).toBe('unknown');
-    expect(slot?.lockVerdict).toBe('unknown');
+    const [bench] = play([
+      ready,
+      { benches: [], slots: [slot(2, { phase: 'recorded', device: { ...iPhone, id: 'S1' }, battery_verdict: 'refurbished', lock_verdict: 'frozen' })] },
+    ]);
+    const shown = bench?.slots.find((s) => s.slot === 2);
+    expect(shown?.batteryVerdict).toBe('unknown');
+    expect(shown?.lockVerdict).toBe('unknown');
   });
 });
 
 describe('erasures on the station screen', () => {
-  const ready: BenchView[] = applyStationEvent([], {
-    event: 'bench_ready',
-    port,
-    serial: 'PB8-0042',
-    vendor: 'Acme',
-    model: 'PB-8',
-    slots: 2,
+  const ready: BenchView[] = applyStationBatch([], {
+    seq: 1,
+    benches: [{ ...readyBench, slots: 2 }],
+    slots: [slot(1), slot(2)],
   });
 
   it('shows a bench erasure on its tile from start to end, and ignores other tasks', () => {

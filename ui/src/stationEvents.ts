@@ -1,6 +1,8 @@
-// The station engine's events (serde: tagged by `event`, snake_case) and how each one changes the
+// How the station's batches (the latest state of each bench and slot that changed, folded from the
+// engine's events in Rust: crates/app/src/station/view.rs) and the erasures' events change the
 // benches on screen. Pure, so it is unit-tested without a window.
-import type { StationEvent } from './bindings/StationEvent';
+import type { StationBatch } from './bindings/StationBatch';
+import type { SlotTile } from './bindings/SlotTile';
 import type { EraseStarted } from './bindings/EraseStarted';
 import type { ProgressReport } from './bindings/ProgressReport';
 import type { SlotPhase } from './bindings/SlotPhase';
@@ -8,7 +10,7 @@ import type { BenchView, SlotState, SlotView } from './types';
 import { BATTERY_VERDICTS, LOCK_VERDICTS, type BatteryVerdict, type LockVerdict } from './types';
 
 // The engine's types, generated from Rust (ui/src/bindings); re-exported for the screen's code.
-export type { StationEvent };
+export type { StationBatch };
 
 // The engine tells verdicts as words; a word this screen does not know yet shows as unknown
 // rather than as a wrong colour.
@@ -56,63 +58,71 @@ const PHASE_TO_STATE: Record<SlotPhase, SlotState> = {
   unknown: 'unknown',
 };
 
-/** The benches after one event. */
-export function applyStationEvent(benches: readonly BenchView[], event: StationEvent): BenchView[] {
-  switch (event.event) {
-    case 'bench_waiting':
-      return withBench(benches, event.port, (b) => ({ ...b, state: 'connecting' }));
-    case 'bench_unreachable':
-      // Only a station that stops when idle gives up on a bench; the tile keeps saying so.
-      return withBench(benches, event.port, (b) => ({ ...b, state: 'connecting' }));
-    case 'bench_ready':
-      return withBench(benches, event.port, (b) => {
-        const slots = Array.from({ length: event.slots }, (_, i) => b.slots.find((s) => s.slot === i + 1) ?? emptySlot(i + 1));
-        return { ...b, serial: event.serial, model: `${event.vendor} ${event.model}`, state: 'ready', slots };
-      });
-    case 'bench_disconnected':
-      return withBench(benches, event.port, (b) => ({
-        ...b,
-        state: 'disconnected',
-        slots: b.slots.map((s) => ({ ...s, state: 'unknown' })),
-      }));
-    case 'slot_changed':
-      return withBench(benches, event.port, (b) =>
-        withSlot(b, event.slot, (s) => {
-          const state = PHASE_TO_STATE[event.phase];
-          const cleared = state === 'empty' || state === 'identifying' || state === 'intake';
-          return {
-            ...s,
-            state,
-            device: state === 'empty' ? null : s.device,
-            batteryVerdict: cleared ? null : s.batteryVerdict,
-            lockVerdict: cleared ? null : s.lockVerdict,
-            message: event.message,
-          };
-        }),
-      );
-    case 'intake_recorded':
-      return withBench(benches, event.port, (b) =>
-        withSlot(b, event.slot, () => {
-          const { device, battery, lock } = event.report;
-          const id = device.imei ?? device.serial;
-          const soh = battery.soh_pct === null ? '' : ` · ${battery.soh_pct.toFixed(1)} %`;
-          return {
-            slot: event.slot,
-            state: 'recorded',
-            device: `${device.make} ${device.model}${id === null ? '' : ` (${id})`}${soh}`,
-            batteryVerdict: batteryVerdict(battery.verdict),
-            lockVerdict: lockVerdict(lock.verdict),
-            message: null,
-            deviceRef: event.report.device_id ?? id,
-            progress: null,
-          };
-        }),
-      );
-    case 'intake_failed':
-      return withBench(benches, event.port, (b) =>
-        withSlot(b, event.slot, (s) => ({ ...s, message: event.error })),
-      );
+function slotView(tile: SlotTile): SlotView {
+  const device = tile.device;
+  let line: string | null = null;
+  if (device !== null) {
+    const soh = device.soh_pct === null ? '' : ` · ${device.soh_pct.toFixed(1)} %`;
+    line = `${device.make} ${device.model}${device.id === null ? '' : ` (${device.id})`}${soh}`;
   }
+  return {
+    slot: tile.slot,
+    state: PHASE_TO_STATE[tile.phase],
+    device: line,
+    batteryVerdict: tile.battery_verdict === null ? null : batteryVerdict(tile.battery_verdict),
+    lockVerdict: tile.lock_verdict === null ? null : lockVerdict(tile.lock_verdict),
+    message: tile.message,
+    deviceRef: device?.device_ref ?? null,
+    progress: null,
+  };
+}
+
+/**
+ * The benches after one batch (or the snapshot a window starts from): each bench and slot it
+ * carries replaces what was shown for it; the rest stays as it was. One pass, one new array.
+ */
+export function applyStationBatch(benches: readonly BenchView[], batch: StationBatch): BenchView[] {
+  const next = [...benches];
+  const at = (port: string): number => {
+    const index = next.findIndex((b) => b.port === port);
+    if (index >= 0) return index;
+    next.push({ port, serial: null, model: null, state: 'connecting', slots: [] });
+    return next.length - 1;
+  };
+  for (const tile of batch.benches) {
+    const index = at(tile.port);
+    const bench = next[index]!;
+    next[index] = {
+      port: tile.port,
+      serial: tile.serial,
+      model: tile.model,
+      state: tile.state,
+      slots: bench.slots.filter((s) => s.slot <= tile.slots),
+    };
+  }
+  const byPort = new Map<string, SlotTile[]>();
+  for (const tile of batch.slots) {
+    const tiles = byPort.get(tile.port);
+    if (tiles === undefined) byPort.set(tile.port, [tile]);
+    else tiles.push(tile);
+  }
+  for (const [port, tiles] of byPort) {
+    const index = at(port);
+    const bench = next[index]!;
+    const slots = [...bench.slots];
+    let added = false;
+    for (const tile of tiles) {
+      const i = slots.findIndex((s) => s.slot === tile.slot);
+      if (i >= 0) slots[i] = slotView(tile);
+      else {
+        slots.push(slotView(tile));
+        added = true;
+      }
+    }
+    if (added) slots.sort((a, b) => a.slot - b.slot);
+    next[index] = { ...bench, slots };
+  }
+  return next;
 }
 
 /** Where a bench erasure runs, so its progress lands on the right tile. */

@@ -1,14 +1,16 @@
-// Follows the desktop shell's station: replays what happened before the window listened, then applies
-// each new event. Every event carries a sequence number, so none is applied twice or lost in between.
-// Changes are handed to the screen at most once per animation frame: 64 slots changing ten times a
-// second must not re-render the screen 640 times a second.
+// Follows the desktop shell's station: starts from the station as it stands (a snapshot), then applies
+// each batch the shell sends. The shell folds the engine's events into the latest state of each bench
+// and slot and sends at most one batch per interval (about two frames), carrying only what changed
+// (crates/app/src/station/view.rs); batches are numbered, so one the snapshot already holds is
+// skipped and none is lost in between. The screen is re-rendered at most once per animation frame:
+// 64 slots changing ten times a second must not re-render it 640 times a second.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type { EraseStarted } from './bindings/EraseStarted';
-import type { NumberedEvent as Numbered } from './bindings/NumberedEvent';
 import type { ProgressReport } from './bindings/ProgressReport';
+import type { StationBatch } from './bindings/StationBatch';
 import type { StationStarted } from './bindings/StationStarted';
-import { applyEraseProgress, applyEraseStarted, applyStationEvent, type ErasingSlot } from './stationEvents';
+import { applyEraseProgress, applyEraseStarted, applyStationBatch, type ErasingSlot } from './stationEvents';
 import type { BenchView } from './types';
 
 /** Calls `deliver` once per frame with the latest value, however often `push` is called. */
@@ -34,8 +36,10 @@ export function coalescePerFrame<T>(
 
 /**
  * Benchmark-only switch (scripts/bench-desktop): with `localStorage['refurbdesk.benchmark.coalesce']`
- * set to `off` when the feed starts, every station event re-renders the screen at once instead of
- * once per frame, the peer the benchmark measures coalescing against. Off (coalescing on) by default.
+ * set to `off` when the feed starts, every batch re-renders the screen at once instead of once per
+ * frame. The benchmark's peer sets it together with the shell's `REFURBDESK_BENCHMARK_COALESCE=off`
+ * (one batch per station event), so that "coalescing off" means what the window did before
+ * batching: one message and one render per event. Off (coalescing on) by default.
  */
 export const COALESCE_SWITCH_KEY = 'refurbdesk.benchmark.coalesce';
 
@@ -63,15 +67,15 @@ export async function followStation(onChange: (benches: BenchView[]) => void): P
   let erasing: ErasingSlot | null = null;
   let lastSeq = -1;
   let replayed = false;
-  const early: Numbered[] = [];
+  const early: StationBatch[] = [];
   // Read once, when the feed starts.
   const publish = publisher(onChange, localStorageOrNull());
-  const apply = (item: Numbered) => {
-    if (item.seq <= lastSeq) return;
-    lastSeq = item.seq;
-    benches = applyStationEvent(benches, item.event);
+  const apply = (batch: StationBatch) => {
+    if (batch.seq <= lastSeq) return;
+    lastSeq = batch.seq;
+    benches = applyStationBatch(benches, batch);
   };
-  const unlisten = await listen<Numbered>('station-event', ({ payload }) => {
+  const unlisten = await listen<StationBatch>('station-event', ({ payload }) => {
     if (!replayed) {
       early.push(payload);
       return;
@@ -90,8 +94,8 @@ export async function followStation(onChange: (benches: BenchView[]) => void): P
     benches = applyEraseProgress(benches, erasing, payload);
     publish(benches);
   });
-  const history = await invoke<Numbered[]>('station_history');
-  history.forEach(apply);
+  // The snapshot holds everything of the batches numbered up to its own number.
+  apply(await invoke<StationBatch>('station_history'));
   early.sort((a, b) => a.seq - b.seq).forEach(apply);
   replayed = true;
   onChange(benches);

@@ -19,6 +19,12 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::session::WindowSession;
 use crate::workstation::Workstation;
 
+mod view;
+pub use view::{
+    batch_interval_from_env, forward_batches, BenchTile, BenchTileState, SlotDevice, SlotTile,
+    StationBatch, StationView, BATCHING_SWITCH, BATCH_INTERVAL,
+};
+
 /// What to start the station on.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -66,38 +72,6 @@ pub struct StationStarted {
     pub channel: String,
     pub soh_threshold_pct: f64,
     pub consumed_below_pct: f64,
-}
-
-/// A station event with its place in the sequence, so a window can replay what it missed and then
-/// follow live events without losing or repeating one.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct NumberedEvent {
-    #[ts(type = "number")]
-    pub seq: u64,
-    pub event: StationEvent,
-}
-
-/// Every event of a station so far, numbered in arrival order.
-#[derive(Debug, Default)]
-pub struct EventLog {
-    events: Vec<NumberedEvent>,
-}
-
-impl EventLog {
-    /// Keeps `event` and returns it numbered.
-    pub fn push(&mut self, event: StationEvent) -> NumberedEvent {
-        let numbered = NumberedEvent {
-            seq: self.events.len() as u64,
-            event,
-        };
-        self.events.push(numbered.clone());
-        numbered
-    }
-
-    pub fn all(&self) -> Vec<NumberedEvent> {
-        self.events.clone()
-    }
 }
 
 /// A running station: its controls and the stream of what happens.
