@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { t, type Lang } from '../i18n';
 import type { BenchView, SlotView } from '../types';
 import { presentBattery, presentLock, presentSlotState, tileState } from '../verdicts';
@@ -13,7 +14,7 @@ interface SlotTileProps {
   onOpen?: (deviceRef: string) => void;
 }
 
-export function SlotTile({ bench, benchKey, slot, lang, onOpen }: SlotTileProps) {
+function SlotTileView({ bench, benchKey, slot, lang, onOpen }: SlotTileProps) {
   const state = presentSlotState(slot.state);
   const battery = presentBattery(slot.batteryVerdict);
   const lock = presentLock(slot.lockVerdict);
@@ -82,3 +83,18 @@ export function SlotTile({ bench, benchKey, slot, lang, onOpen }: SlotTileProps)
     </li>
   );
 }
+
+/**
+ * A tile renders again only when its own slot, its bench's state (a disconnected bench greys every
+ * tile), the language or the open handler changed: under a full station most batches touch a few
+ * slots, and the batch keeps every unchanged slot the same object, so the others are skipped.
+ */
+export const SlotTile = memo(
+  SlotTileView,
+  (before, after) =>
+    before.slot === after.slot &&
+    before.bench.state === after.bench.state &&
+    before.benchKey === after.benchKey &&
+    before.lang === after.lang &&
+    before.onOpen === after.onOpen,
+);
