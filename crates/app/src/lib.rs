@@ -7,6 +7,7 @@
 //! door-neutral ([`Hint`]) and told by the door ([`Door`]).
 
 pub mod audit;
+pub mod calendar;
 pub mod channels;
 pub mod db;
 pub mod devices;
