@@ -1,0 +1,3 @@
+//! The manifest reader's tests, one binary: a module per subject.
+
+mod csv;
