@@ -55,10 +55,13 @@ pub(crate) enum Entity {
     LoginAttempt,
     LockConfirmation,
     Photo,
+    Customer,
+    Batch,
+    BatchReceipt,
 }
 
 impl Entity {
-    const ALL: [Entity; 19] = [
+    const ALL: [Entity; 22] = [
         Entity::Station,
         Entity::Operator,
         Entity::Bench,
@@ -78,6 +81,9 @@ impl Entity {
         Entity::LoginAttempt,
         Entity::LockConfirmation,
         Entity::Photo,
+        Entity::Customer,
+        Entity::Batch,
+        Entity::BatchReceipt,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -101,6 +107,9 @@ impl Entity {
             Entity::LoginAttempt => "login_attempt",
             Entity::LockConfirmation => "lock_confirmation",
             Entity::Photo => "photo",
+            Entity::Customer => "customer",
+            Entity::Batch => "batch",
+            Entity::BatchReceipt => "batch_receipt",
         }
     }
 
@@ -132,6 +141,11 @@ impl Entity {
             Entity::LoginAttempt => "SELECT * FROM login_attempts WHERE id = ?1",
             Entity::LockConfirmation => "SELECT * FROM lock_confirmations WHERE id = ?1",
             Entity::Photo => "SELECT * FROM photos WHERE id = ?1",
+            // The pseudonym row only: the personal data (customer_contacts) is outside the
+            // chain, so forgetting it leaves every digest as it was.
+            Entity::Customer => "SELECT * FROM customers WHERE id = ?1",
+            Entity::Batch => "SELECT * FROM batches WHERE id = ?1",
+            Entity::BatchReceipt => "SELECT * FROM batch_receipts WHERE id = ?1",
         }
     }
 
@@ -156,6 +170,9 @@ impl Entity {
             Entity::LoginAttempt => "SELECT id FROM login_attempts ORDER BY id",
             Entity::LockConfirmation => "SELECT id FROM lock_confirmations ORDER BY id",
             Entity::Photo => "SELECT id FROM photos ORDER BY id",
+            Entity::Customer => "SELECT id FROM customers ORDER BY id",
+            Entity::Batch => "SELECT id FROM batches ORDER BY id",
+            Entity::BatchReceipt => "SELECT id FROM batch_receipts ORDER BY id",
         }
     }
 }
@@ -228,6 +245,19 @@ pub(crate) fn record_json(
                 ]
                 .into_iter()
                 .collect(),
+            )))
+        }
+        // A batch is written and audited with its declared lines.
+        Entity::Batch => {
+            let lines = rows_to_json(
+                conn,
+                "SELECT * FROM batch_lines WHERE batch_id = ?1 ORDER BY line",
+                id,
+            )?;
+            Ok(Some(sorted_object(
+                [("batch", row), ("lines", Value::from(lines))]
+                    .into_iter()
+                    .collect(),
             )))
         }
         Entity::Intake if row["record_format"] == INTAKE_FORMAT_ROWS => {

@@ -31,6 +31,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0009_verification_sampling.sql"),
     include_str!("../migrations/0010_operator_pins.sql"),
     include_str!("../migrations/0011_photos.sql"),
+    // 0012 is another branch's; the lead orders them when merging.
+    include_str!("../migrations/0013_batches.sql"),
 ];
 
 /// The newest schema version this build can read and write.
