@@ -78,12 +78,13 @@ pub(crate) fn csv_rows(text: &str, separator: char) -> Result<Vec<Row>, Rejected
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
+    let mut lines = LineCounter::new(text.as_bytes());
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {
-                let line = record.position().map_or(0, |position| position.line());
+                let start = record.position().map_or(0, |position| position.byte());
                 rows.push(Row {
-                    line: u32::try_from(line).unwrap_or(u32::MAX),
+                    line: lines.line_of_record_at(start),
                     cells: record
                         .iter()
                         .map(|field| Cell::Text(field.to_owned()))
@@ -97,6 +98,45 @@ pub(crate) fn csv_rows(text: &str, separator: char) -> Result<Vec<Row>, Rejected
                 }))
             }
         }
+    }
+}
+
+/// Editor line numbers of records. The csv crate's own line count is off after a CRLF, a blank
+/// line or a newline inside quotes: its record positions point at the line ending before a
+/// record. So count the `\n`s before the record's first byte ourselves, moving forward only.
+struct LineCounter<'t> {
+    text: &'t [u8],
+    offset: usize,
+    line: u32,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t [u8]) -> Self {
+        LineCounter {
+            text,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the record the csv reader placed at byte `position` (records come in order).
+    fn line_of_record_at(&mut self, position: u64) -> u32 {
+        let mut start = usize::try_from(position)
+            .unwrap_or(usize::MAX)
+            .clamp(self.offset, self.text.len());
+        // A record never starts with a line ending: the csv reader skips empty lines.
+        while matches!(self.text.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let newlines = self.text[self.offset..start]
+            .iter()
+            .filter(|byte| **byte == b'\n')
+            .count();
+        self.line = self
+            .line
+            .saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        self.offset = start;
+        self.line
     }
 }
 

@@ -1,3 +1,6 @@
 //! The manifest reader's tests, one binary: a module per subject.
 
 mod csv;
+mod fixtures;
+mod problems;
+mod xlsx;
