@@ -75,6 +75,14 @@ const COMMANDS: &[&str] = &[
     "photos_add",
     "photos_list",
     "photos_read",
+    "customers_add",
+    "customers_list",
+    "customers_forget",
+    "batches_import",
+    "batches_receive",
+    "batches_status",
+    "batches_list",
+    "batches_requote",
 ];
 
 /// Commands registered but deliberately not allowed to the page, with why.

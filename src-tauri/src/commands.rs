@@ -548,3 +548,71 @@ pub fn photos_read(
 ) -> Result<PhotoData, WindowError> {
     at_station(&paths, |ws| photos::read(ws, &params))
 }
+
+// Trade-in customers and batches: the Batches screen imports the manifest the file dialog or a
+// drop read (as bytes), receives the scanner's codes and shows the status.
+use refurbdesk_app::batches::{
+    self, BatchRef, BatchStatus, BatchSummary, ImportBatchParams, ImportedBatch, Receipt,
+    ReceiveParams, RequoteParams,
+};
+use refurbdesk_app::customers::{self, AddCustomerParams, CustomerRecord, ForgetCustomerParams};
+
+#[tauri::command]
+pub fn customers_add(
+    paths: tauri::State<'_, DataPaths>,
+    params: AddCustomerParams,
+) -> Result<CustomerRecord, WindowError> {
+    at_station(&paths, |ws| customers::add(ws, params))
+}
+
+#[tauri::command]
+pub fn customers_list(
+    paths: tauri::State<'_, DataPaths>,
+) -> Result<Vec<CustomerRecord>, WindowError> {
+    at_station(&paths, |ws| customers::list(ws))
+}
+
+#[tauri::command]
+pub fn customers_forget(
+    paths: tauri::State<'_, DataPaths>,
+    params: ForgetCustomerParams,
+) -> Result<CustomerRecord, WindowError> {
+    at_station(&paths, |ws| customers::forget(ws, params))
+}
+
+#[tauri::command]
+pub fn batches_import(
+    paths: tauri::State<'_, DataPaths>,
+    params: ImportBatchParams,
+) -> Result<ImportedBatch, WindowError> {
+    at_station(&paths, |ws| batches::import(ws, params))
+}
+
+#[tauri::command]
+pub fn batches_receive(
+    paths: tauri::State<'_, DataPaths>,
+    params: ReceiveParams,
+) -> Result<Receipt, WindowError> {
+    at_station(&paths, |ws| batches::receive(ws, params))
+}
+
+#[tauri::command]
+pub fn batches_status(
+    paths: tauri::State<'_, DataPaths>,
+    params: BatchRef,
+) -> Result<BatchStatus, WindowError> {
+    at_station(&paths, |ws| batches::status(ws, &params))
+}
+
+#[tauri::command]
+pub fn batches_list(paths: tauri::State<'_, DataPaths>) -> Result<Vec<BatchSummary>, WindowError> {
+    at_station(&paths, |ws| batches::list(ws))
+}
+
+#[tauri::command]
+pub fn batches_requote(
+    paths: tauri::State<'_, DataPaths>,
+    params: RequoteParams,
+) -> Result<BatchStatus, WindowError> {
+    at_station(&paths, |ws| batches::requote(ws, params))
+}

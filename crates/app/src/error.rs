@@ -103,6 +103,8 @@ pub enum RecordKind {
     Erasures,
     Certificates,
     Operators,
+    Customers,
+    Batches,
 }
 
 /// Where a person reads a hint.
@@ -156,12 +158,20 @@ impl Hint {
                 }
                 RecordKind::Certificates => "`refurbdesk cert list` shows them".to_owned(),
                 RecordKind::Operators => "`refurbdesk operator list` shows them".to_owned(),
+                RecordKind::Customers => {
+                    "`refurbdesk customer list` shows them with their ids".to_owned()
+                }
+                RecordKind::Batches => {
+                    "`refurbdesk batch list` shows them with their ids".to_owned()
+                }
             },
             (Hint::ListRecords { what }, Door::Window) => match what {
                 RecordKind::Devices => "the Devices screen lists them".to_owned(),
                 RecordKind::Erasures => "each device's Erasure panel lists them".to_owned(),
                 RecordKind::Certificates => "the Certificates screen lists them".to_owned(),
                 RecordKind::Operators => "Settings → Operators lists them".to_owned(),
+                RecordKind::Customers => "the Batches screen lists the customers".to_owned(),
+                RecordKind::Batches => "the Batches screen lists them".to_owned(),
             },
             (Hint::IntakeAgain, Door::Terminal) => {
                 "read it on a bench first with `refurbdesk intake` or `refurbdesk station`"

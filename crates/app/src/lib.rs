@@ -7,7 +7,10 @@
 //! door-neutral ([`Hint`]) and told by the door ([`Door`]).
 
 pub mod audit;
+pub mod batches;
+pub mod calendar;
 pub mod channels;
+pub mod customers;
 pub mod db;
 pub mod devices;
 pub mod documents;

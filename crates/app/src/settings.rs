@@ -6,6 +6,7 @@ use refurbdesk_domain::BatteryPolicy;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::calendar;
 use crate::channels::{DEFAULT_CHANNEL, STATION_CHANNEL_SETTING};
 use crate::documents::setting;
 use crate::error::{shorten, Error, ErrorCode, Hint, Result};
@@ -133,16 +134,21 @@ fn check(store: Option<&Store>, key: &str, value: &str) -> Result<()> {
     if key == IDLE_LOCK_SETTING {
         return crate::session::check_idle_lock_minutes(value).map_err(Error::usage);
     }
+    if key == calendar::COUNTRY_SETTING || key == calendar::CLOSED_DAYS_SETTING {
+        return calendar::check_setting(key, value).map_err(Error::usage);
+    }
     if let Some((channel, suffix)) = channel_key(key) {
         return check_channel_figure(store, channel, suffix, value);
     }
     let shown = shorten(key);
     let mut message = format!(
         "there is no setting {shown:?}; the settings are {}, {STATION_CHANNEL_SETTING}, {}, \
-         {IDLE_LOCK_SETTING}, \
+         {IDLE_LOCK_SETTING}, {}, {}, \
          channel.NAME.{THRESHOLD_SUFFIX} and channel.NAME.{CONSUMED_SUFFIX}",
         setting::ALL.join(", "),
-        crate::qa::SHARE_SETTING
+        crate::qa::SHARE_SETTING,
+        calendar::COUNTRY_SETTING,
+        calendar::CLOSED_DAYS_SETTING
     );
     if let Some(closest) = closest_key(key) {
         message.push_str(&format!("; did you mean {closest}?"));
@@ -403,6 +409,8 @@ fn closest_key(key: &str) -> Option<String> {
     candidates.push(STATION_CHANNEL_SETTING.to_owned());
     candidates.push(crate::qa::SHARE_SETTING.to_owned());
     candidates.push(IDLE_LOCK_SETTING.to_owned());
+    candidates.push(calendar::COUNTRY_SETTING.to_owned());
+    candidates.push(calendar::CLOSED_DAYS_SETTING.to_owned());
     if let Some(rest) = key.strip_prefix("channel.") {
         if let Some((name, _)) = rest.rsplit_once('.') {
             for suffix in [THRESHOLD_SUFFIX, CONSUMED_SUFFIX] {

@@ -90,6 +90,12 @@ enum Command {
     /// Add and list photos of a device's cosmetic zones
     #[command(subcommand)]
     Photo(commands::photo::PhotoCommand),
+    /// Trade-in customers: add, list, forget
+    #[command(subcommand)]
+    Customer(commands::customer::CustomerCommand),
+    /// Trade-in batches: import a manifest, receive by scan, status, list, re-quote
+    #[command(subcommand)]
+    Batch(commands::batch::BatchCommand),
 }
 
 fn main() -> ExitCode {
@@ -128,6 +134,8 @@ fn run(cli: &Cli, paths: &DataPaths) -> Result<(), Failure> {
         Command::Cert(command) => commands::cert::run(command, &cli.global, paths),
         Command::Label(args) => commands::label::run(args, &cli.global, paths),
         Command::Photo(command) => commands::photo::run(command, &cli.global, paths),
+        Command::Customer(command) => commands::customer::run(command, &cli.global, paths),
+        Command::Batch(command) => commands::batch::run(command, &cli.global, paths),
         Command::Settings(command) => commands::settings::run(command, &cli.global, paths),
         Command::Paths => {
             if cli.global.json {

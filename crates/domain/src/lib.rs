@@ -34,6 +34,7 @@
 mod words;
 
 mod battery;
+mod calendar;
 mod cycle_limits;
 mod destruction;
 mod device;
@@ -48,6 +49,9 @@ mod tradein;
 pub use battery::{
     assess_battery, soh_pct_shown, BatteryAssessment, BatteryFinding, BatteryPolicy,
     BatteryReading, BatteryVerdictKind, CapacityUnit, SohSource,
+};
+pub use calendar::{
+    easter_sunday, parse_closed_days, public_holidays, BusinessCalendar, Country, Holiday,
 };
 pub use cycle_limits::{CycleLimits, CycleMark, TableError};
 pub use destruction::{DestroyedMedia, DestructionMethod, EvidenceFile, Witness};

@@ -57,10 +57,13 @@ pub(crate) enum Entity {
     Photo,
     ChecklistOverride,
     CertificateReplacement,
+    Customer,
+    Batch,
+    BatchReceipt,
 }
 
 impl Entity {
-    const ALL: [Entity; 21] = [
+    const ALL: [Entity; 24] = [
         Entity::Station,
         Entity::Operator,
         Entity::Bench,
@@ -82,6 +85,9 @@ impl Entity {
         Entity::Photo,
         Entity::ChecklistOverride,
         Entity::CertificateReplacement,
+        Entity::Customer,
+        Entity::Batch,
+        Entity::BatchReceipt,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -107,6 +113,9 @@ impl Entity {
             Entity::Photo => "photo",
             Entity::ChecklistOverride => "checklist_override",
             Entity::CertificateReplacement => "certificate_replacement",
+            Entity::Customer => "customer",
+            Entity::Batch => "batch",
+            Entity::BatchReceipt => "batch_receipt",
         }
     }
 
@@ -142,6 +151,11 @@ impl Entity {
             Entity::CertificateReplacement => {
                 "SELECT * FROM certificate_replacements WHERE id = ?1"
             }
+            // The pseudonym row only: the personal data (customer_contacts) is outside the
+            // chain, so forgetting it leaves every digest as it was.
+            Entity::Customer => "SELECT * FROM customers WHERE id = ?1",
+            Entity::Batch => "SELECT * FROM batches WHERE id = ?1",
+            Entity::BatchReceipt => "SELECT * FROM batch_receipts WHERE id = ?1",
         }
     }
 
@@ -168,6 +182,9 @@ impl Entity {
             Entity::Photo => "SELECT id FROM photos ORDER BY id",
             Entity::ChecklistOverride => "SELECT id FROM checklist_overrides ORDER BY id",
             Entity::CertificateReplacement => "SELECT id FROM certificate_replacements ORDER BY id",
+            Entity::Customer => "SELECT id FROM customers ORDER BY id",
+            Entity::Batch => "SELECT id FROM batches ORDER BY id",
+            Entity::BatchReceipt => "SELECT id FROM batch_receipts ORDER BY id",
         }
     }
 }
@@ -240,6 +257,19 @@ pub(crate) fn record_json(
                 ]
                 .into_iter()
                 .collect(),
+            )))
+        }
+        // A batch is written and audited with its declared lines.
+        Entity::Batch => {
+            let lines = rows_to_json(
+                conn,
+                "SELECT * FROM batch_lines WHERE batch_id = ?1 ORDER BY line",
+                id,
+            )?;
+            Ok(Some(sorted_object(
+                [("batch", row), ("lines", Value::from(lines))]
+                    .into_iter()
+                    .collect(),
             )))
         }
         Entity::Intake if row["record_format"] == INTAKE_FORMAT_ROWS => {

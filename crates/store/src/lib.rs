@@ -15,9 +15,11 @@
 
 mod audit;
 mod batch;
+mod batches;
 mod certificates;
 mod checkpoint;
 mod codec;
+mod customers;
 mod erasures;
 mod error;
 mod grades;
@@ -34,10 +36,12 @@ mod stats;
 mod store;
 
 pub use audit::{AuditEntry, AuditProblem, AuditReport, RecordMismatch, GENESIS_HASH};
+pub use batches::{BatchLine, BatchRecord, NewBatch, OpenDuplicate, ReceiptRecord, Received};
 pub use certificates::{
     CertificateFilter, CertificateRecord, DestructionRecord, NewCertificate, NewDestruction,
     SigningKeyRecord, VoidRecord,
 };
+pub use customers::{CustomerRecord, NewCustomer};
 pub use erasures::{
     BenchErasureDetails, BenchErasureResult, BenchSlot, ErasureDetails, ErasureFault,
     ErasureFilter, ErasureRecord, ErasureResult, ErasureStatus, ManualResetDetails,

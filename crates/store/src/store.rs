@@ -32,6 +32,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0010_operator_pins.sql"),
     include_str!("../migrations/0011_photos.sql"),
     include_str!("../migrations/0012_overrides_replacements.sql"),
+    include_str!("../migrations/0013_batches.sql"),
 ];
 
 /// The newest schema version this build can read and write.

@@ -3,4 +3,4 @@
 /**
  * The kinds of record a hint can point to.
  */
-export type RecordKind = "devices" | "erasures" | "certificates" | "operators";
+export type RecordKind = "devices" | "erasures" | "certificates" | "operators" | "customers" | "batches";

@@ -4,6 +4,7 @@
 mod support;
 
 mod audit;
+mod batches;
 mod db;
 mod devices;
 mod documents;

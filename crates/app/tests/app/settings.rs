@@ -307,3 +307,41 @@ fn an_unknown_station_channel_lists_the_channels_that_exist() {
         "{error}"
     );
 }
+
+#[test]
+fn the_calendar_settings_are_checked_and_give_the_business_calendar() {
+    use chrono::NaiveDate;
+    use refurbdesk_app::calendar::business_calendar;
+    use refurbdesk_domain::Country;
+
+    let station = TestStation::new();
+    let mut ws = station.open(None);
+    // France with no closed day until something is set.
+    let calendar = business_calendar(&ws).unwrap();
+    assert_eq!(calendar.country, Country::France);
+    assert!(calendar.closed_days.is_empty());
+
+    let wrong = set(&mut ws, "calendar.country", "de").unwrap_err();
+    assert_eq!(wrong.code, ErrorCode::Usage);
+    assert!(
+        wrong.message.contains("fr (France) or be (Belgium)"),
+        "{}",
+        wrong.message
+    );
+    let wrong = set(&mut ws, "calendar.closed_days", "2026-05-15, 15/08/2026").unwrap_err();
+    assert_eq!(wrong.code, ErrorCode::Usage);
+    assert!(
+        wrong.message.contains("\"15/08/2026\""),
+        "{}",
+        wrong.message
+    );
+    assert_eq!(value(&ws, "calendar.closed_days"), None);
+
+    set(&mut ws, "calendar.country", "be").unwrap();
+    set(&mut ws, "calendar.closed_days", "2026-07-22, 2026-07-23").unwrap();
+    let calendar = business_calendar(&ws).unwrap();
+    assert_eq!(calendar.country, Country::Belgium);
+    let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    // Mon 20 July + 1: 21 July is Belgium's national day, 22 and 23 are closed.
+    assert_eq!(calendar.add_business_days(day(7, 20), 1), day(7, 24));
+}

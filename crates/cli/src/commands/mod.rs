@@ -2,7 +2,9 @@
 //! printing. Each returns `Result<(), Failure>`; no command decides anything the window would need.
 
 pub mod audit;
+pub mod batch;
 pub mod cert;
+pub mod customer;
 pub mod db;
 pub mod devices;
 pub mod erase;

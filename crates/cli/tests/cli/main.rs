@@ -4,6 +4,7 @@
 //! once per file.
 
 mod basics;
+mod batches;
 mod cert;
 mod cert_qr;
 mod erase;

@@ -37,6 +37,9 @@ fn a_new_file_gets_the_whole_schema_and_a_station() {
         object_names(&raw, "table"),
         [
             "audit_log",
+            "batch_lines",
+            "batch_receipts",
+            "batches",
             "benches",
             "certificate_replacements",
             "certificates",
@@ -46,6 +49,8 @@ fn a_new_file_gets_the_whole_schema_and_a_station() {
             "cosmetic_inspections",
             "cosmetic_photos",
             "cosmetic_zones",
+            "customer_contacts",
+            "customers",
             "destructions",
             "devices",
             "erasures",

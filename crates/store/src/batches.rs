@@ -1,0 +1,471 @@
+//! Trade-in batches: what a customer declared in their manifest (one row per device line),
+//! the scans at receiving, and the quote dates. A batch's audit digest covers its row and its
+//! lines; each receipt is a record of its own.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditWrite, Entity};
+use crate::codec::{
+    id_text, optional_text_column, parse_timestamp, parse_uuid, text_column, timestamp,
+};
+use crate::error::{corrupt, StoreError};
+use crate::operators::authorize;
+use crate::roles::{Action, Actor};
+use crate::store::Store;
+
+/// One declared device, as the manifest's checked line gives it (words as the domain writes
+/// them: `phone`, `FUNCTIONAL_GOOD`, `charger`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BatchLine {
+    /// The manifest's line number, as a text editor counts it (the header is line 1).
+    pub line: u32,
+    pub imei: Option<String>,
+    pub serial: Option<String>,
+    pub category: Option<String>,
+    pub make: Option<String>,
+    pub model: Option<String>,
+    pub storage_gb: Option<u32>,
+    pub declared_grade: Option<String>,
+    /// The quote, in cents of the batch's currency.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub quoted_cents: Option<i64>,
+    pub accessories: Vec<String>,
+    pub customer_ref: Option<String>,
+    /// The manifest's other columns, by header name.
+    pub extra: BTreeMap<String, String>,
+}
+
+/// A batch to import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewBatch {
+    pub customer_id: Uuid,
+    pub quote_date: NaiveDate,
+    pub quote_expiry: NaiveDate,
+    /// The manifest's file name, and the SHA-256 of its bytes.
+    pub source_name: String,
+    pub source_sha256: String,
+    /// The ISO 4217 code every quote of the batch is in.
+    pub currency: String,
+    pub lines: Vec<BatchLine>,
+}
+
+/// A batch as recorded, with its counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BatchRecord {
+    pub id: Uuid,
+    pub customer_id: Uuid,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub quote_date: NaiveDate,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub quote_expiry: NaiveDate,
+    pub source_name: String,
+    pub source_sha256: String,
+    pub currency: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub imported_at: DateTime<Utc>,
+    pub operator: String,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub closed_at: Option<DateTime<Utc>>,
+    pub station_id: Uuid,
+    /// How many devices the manifest declares.
+    pub declared: u32,
+    /// The sum of the declared lines' quotes, in cents.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub quoted_cents: i64,
+}
+
+/// One scan at receiving.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReceiptRecord {
+    pub id: Uuid,
+    pub batch_id: Uuid,
+    /// The declared line the scan matched; `None` for a device the manifest does not declare.
+    pub line: Option<u32>,
+    /// The code as scanned (trimmed).
+    pub code: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub received_at: DateTime<Utc>,
+    pub operator: String,
+}
+
+/// What a scan did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Received {
+    /// Recorded now.
+    New(ReceiptRecord),
+    /// This device was received before (by this code, or by the other identifier of the same
+    /// line): nothing new is recorded.
+    Already(ReceiptRecord),
+}
+
+/// An identifier already declared in an open batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenDuplicate {
+    pub batch_id: Uuid,
+    pub line: u32,
+}
+
+const BATCH_SELECT: &str = "SELECT b.*,
+        (SELECT count(*) FROM batch_lines l WHERE l.batch_id = b.id) AS declared,
+        (SELECT coalesce(sum(l.quoted_cents), 0) FROM batch_lines l WHERE l.batch_id = b.id)
+            AS quoted_total
+    FROM batches b";
+
+impl Store {
+    /// Imports a batch and every declared line in one transaction (someone who may run
+    /// batches); audited as `batch.imported`, the digest covering the lines.
+    pub fn import_batch(
+        &mut self,
+        new: &NewBatch,
+        acting: &Actor,
+    ) -> Result<BatchRecord, StoreError> {
+        let station_id = self.station_id;
+        self.write("import a batch", |tx| {
+            authorize(tx, &acting.name, Action::RunBatch)?;
+            let id = Uuid::now_v7();
+            tx.execute(
+                "INSERT INTO batches (id, customer_id, quote_date, quote_expiry, source_name,
+                    source_sha256, currency, imported_at, operator, closed_at, station_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, NULL, ?10)",
+                rusqlite::params![
+                    id_text(id),
+                    id_text(new.customer_id),
+                    new.quote_date.to_string(),
+                    new.quote_expiry.to_string(),
+                    new.source_name,
+                    new.source_sha256,
+                    new.currency,
+                    timestamp(Utc::now()),
+                    acting.name,
+                    id_text(station_id)
+                ],
+            )?;
+            let batch_id = id_text(id);
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO batch_lines (batch_id, line, imei, serial, category, make, model,
+                    storage_gb, declared_grade, quoted_cents, accessories, customer_ref,
+                    extra_json)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?;
+            for line in &new.lines {
+                let extra = serde_json::to_string(&line.extra)
+                    .map_err(|error| corrupt("batch_lines.extra_json", error))?;
+                insert.execute(rusqlite::params![
+                    batch_id,
+                    line.line,
+                    line.imei,
+                    line.serial,
+                    line.category,
+                    line.make,
+                    line.model,
+                    line.storage_gb,
+                    line.declared_grade,
+                    line.quoted_cents,
+                    line.accessories.join(";"),
+                    line.customer_ref,
+                    extra
+                ])?;
+            }
+            audit::append(
+                tx,
+                station_id,
+                AuditWrite {
+                    operator: &acting.name,
+                    action: "batch.imported",
+                    entity: Entity::Batch,
+                    entity_id: id,
+                    before: None,
+                    after: audit::record_digest(tx, Entity::Batch, id)?,
+                },
+            )?;
+            batch_in(tx, id)?.ok_or_else(|| corrupt("batches", "a new batch vanished"))
+        })
+    }
+
+    /// Where `imei` (or, when `None`, `serial`, compared ignoring case) is declared in a batch
+    /// that is still open.
+    pub fn open_batch_declaring(
+        &self,
+        imei: Option<&str>,
+        serial: Option<&str>,
+    ) -> Result<Option<OpenDuplicate>, StoreError> {
+        let (sql, value) = match (imei, serial) {
+            (Some(imei), _) => (
+                "SELECT l.batch_id, l.line FROM batch_lines l JOIN batches b ON b.id = l.batch_id
+                 WHERE l.imei = ?1 AND b.closed_at IS NULL LIMIT 1",
+                imei,
+            ),
+            (None, Some(serial)) => (
+                "SELECT l.batch_id, l.line FROM batch_lines l JOIN batches b ON b.id = l.batch_id
+                 WHERE l.serial = ?1 COLLATE NOCASE AND b.closed_at IS NULL LIMIT 1",
+                serial,
+            ),
+            (None, None) => return Ok(None),
+        };
+        let found: Option<(String, u32)> = self
+            .conn
+            .prepare_cached(sql)?
+            .query_row([value], |row| Ok((row.get(0)?, row.get(1)?)))
+            .optional()?;
+        found
+            .map(|(batch, line)| {
+                Ok(OpenDuplicate {
+                    batch_id: parse_uuid(&batch, "batch_lines.batch_id")?,
+                    line,
+                })
+            })
+            .transpose()
+    }
+
+    /// Every batch, newest first.
+    pub fn batches(&self) -> Result<Vec<BatchRecord>, StoreError> {
+        let mut statement = self.conn.prepare_cached(&format!(
+            "{BATCH_SELECT} ORDER BY b.imported_at DESC, b.id DESC"
+        ))?;
+        let mut rows = statement.query([])?;
+        let mut list = Vec::new();
+        while let Some(row) = rows.next()? {
+            list.push(batch_from_row(row)?);
+        }
+        Ok(list)
+    }
+
+    /// One batch, `None` when there is no such batch.
+    pub fn batch(&self, id: Uuid) -> Result<Option<BatchRecord>, StoreError> {
+        batch_in(&self.conn, id)
+    }
+
+    /// A batch's declared lines, in manifest order.
+    pub fn batch_lines(&self, id: Uuid) -> Result<Vec<BatchLine>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT * FROM batch_lines WHERE batch_id = ?1 ORDER BY line")?;
+        let mut rows = statement.query([id_text(id)])?;
+        let mut list = Vec::new();
+        while let Some(row) = rows.next()? {
+            list.push(line_from_row(row)?);
+        }
+        Ok(list)
+    }
+
+    /// A batch's receipts, in the order they were scanned.
+    pub fn batch_receipts(&self, id: Uuid) -> Result<Vec<ReceiptRecord>, StoreError> {
+        receipts_in(&self.conn, id)
+    }
+
+    /// How many of a batch's received, declared devices have been graded since they were
+    /// received (the device found by the line's IMEI, else its serial).
+    pub fn batch_audited(&self, id: Uuid) -> Result<u32, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM batch_receipts r
+             JOIN batch_lines l ON l.batch_id = r.batch_id AND l.line = r.line
+             WHERE r.batch_id = ?1 AND EXISTS (
+                SELECT 1 FROM devices d JOIN grades g ON g.device_id = d.id
+                WHERE (d.imei = l.imei OR (l.imei IS NULL AND d.serial = l.serial))
+                  AND g.graded_at >= r.received_at)",
+            )?
+            .query_row([id_text(id)], |row| row.get(0))?)
+    }
+
+    /// Records the scan of `code` at the batch's receiving: the declared line whose IMEI is the
+    /// code (or whose serial is, ignoring case), else an extra device. A device received
+    /// before is not recorded again. Audited as `batch.received`. `None` when there is no such
+    /// batch.
+    pub fn receive(
+        &mut self,
+        batch_id: Uuid,
+        code: &str,
+        acting: &Actor,
+    ) -> Result<Option<Received>, StoreError> {
+        let station_id = self.station_id;
+        self.write("record a receipt", |tx| {
+            authorize(tx, &acting.name, Action::RunBatch)?;
+            if batch_in(tx, batch_id)?.is_none() {
+                return Ok(None);
+            }
+            let batch = id_text(batch_id);
+            let line: Option<u32> = tx
+                .prepare_cached(
+                    "SELECT line FROM batch_lines WHERE batch_id = ?1
+                     AND (imei = ?2 OR serial = ?2 COLLATE NOCASE) ORDER BY line LIMIT 1",
+                )?
+                .query_row([&batch, code], |row| row.get(0))
+                .optional()?;
+            let earlier: Option<String> = tx
+                .prepare_cached(
+                    "SELECT id FROM batch_receipts WHERE batch_id = ?1
+                     AND (code = ?2 COLLATE NOCASE OR (?3 IS NOT NULL AND line = ?3)) LIMIT 1",
+                )?
+                .query_row(rusqlite::params![batch, code, line], |row| row.get(0))
+                .optional()?;
+            if let Some(earlier) = earlier {
+                let earlier = parse_uuid(&earlier, "batch_receipts.id")?;
+                let receipt = receipts_in(tx, batch_id)?
+                    .into_iter()
+                    .find(|receipt| receipt.id == earlier)
+                    .ok_or_else(|| corrupt("batch_receipts", "a receipt vanished"))?;
+                return Ok(Some(Received::Already(receipt)));
+            }
+            let id = Uuid::now_v7();
+            tx.execute(
+                "INSERT INTO batch_receipts (id, batch_id, line, code, received_at, operator,
+                    station_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                rusqlite::params![
+                    id_text(id),
+                    batch,
+                    line,
+                    code,
+                    timestamp(Utc::now()),
+                    acting.name,
+                    id_text(station_id)
+                ],
+            )?;
+            audit::append(
+                tx,
+                station_id,
+                AuditWrite {
+                    operator: &acting.name,
+                    action: "batch.received",
+                    entity: Entity::BatchReceipt,
+                    entity_id: id,
+                    before: None,
+                    after: audit::record_digest(tx, Entity::BatchReceipt, id)?,
+                },
+            )?;
+            let receipt = receipts_in(tx, batch_id)?
+                .into_iter()
+                .find(|receipt| receipt.id == id)
+                .ok_or_else(|| corrupt("batch_receipts", "a new receipt vanished"))?;
+            Ok(Some(Received::New(receipt)))
+        })
+    }
+
+    /// Gives a batch a new quote date and expiry (someone who may run batches); audited as
+    /// `batch.requoted`. `None` when there is no such batch.
+    pub fn requote_batch(
+        &mut self,
+        id: Uuid,
+        quote_date: NaiveDate,
+        quote_expiry: NaiveDate,
+        acting: &Actor,
+    ) -> Result<Option<BatchRecord>, StoreError> {
+        let station_id = self.station_id;
+        self.write("re-quote a batch", |tx| {
+            authorize(tx, &acting.name, Action::RunBatch)?;
+            if batch_in(tx, id)?.is_none() {
+                return Ok(None);
+            }
+            let before = audit::record_digest(tx, Entity::Batch, id)?;
+            tx.execute(
+                "UPDATE batches SET quote_date = ?2, quote_expiry = ?3 WHERE id = ?1",
+                [
+                    id_text(id),
+                    quote_date.to_string(),
+                    quote_expiry.to_string(),
+                ],
+            )?;
+            audit::append(
+                tx,
+                station_id,
+                AuditWrite {
+                    operator: &acting.name,
+                    action: "batch.requoted",
+                    entity: Entity::Batch,
+                    entity_id: id,
+                    before,
+                    after: audit::record_digest(tx, Entity::Batch, id)?,
+                },
+            )?;
+            batch_in(tx, id)
+        })
+    }
+}
+
+fn batch_in(conn: &Connection, id: Uuid) -> Result<Option<BatchRecord>, StoreError> {
+    let mut statement = conn.prepare_cached(&format!("{BATCH_SELECT} WHERE b.id = ?1"))?;
+    let mut rows = statement.query([id_text(id)])?;
+    match rows.next()? {
+        Some(row) => Ok(Some(batch_from_row(row)?)),
+        None => Ok(None),
+    }
+}
+
+fn receipts_in(conn: &Connection, batch_id: Uuid) -> Result<Vec<ReceiptRecord>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT * FROM batch_receipts WHERE batch_id = ?1 ORDER BY received_at, id",
+    )?;
+    let mut rows = statement.query([id_text(batch_id)])?;
+    let mut list = Vec::new();
+    while let Some(row) = rows.next()? {
+        let text = |column: &str| text_column(row, column, "batch_receipts");
+        list.push(ReceiptRecord {
+            id: parse_uuid(&text("id")?, "batch_receipts.id")?,
+            batch_id: parse_uuid(&text("batch_id")?, "batch_receipts.batch_id")?,
+            line: row.get("line")?,
+            code: text("code")?,
+            received_at: parse_timestamp(&text("received_at")?, "batch_receipts.received_at")?,
+            operator: text("operator")?,
+        });
+    }
+    Ok(list)
+}
+
+fn date(text: &str, location: &str) -> Result<NaiveDate, StoreError> {
+    text.parse().map_err(|error| corrupt(location, error))
+}
+
+fn batch_from_row(row: &Row<'_>) -> Result<BatchRecord, StoreError> {
+    let text = |column: &str| text_column(row, column, "batches");
+    Ok(BatchRecord {
+        id: parse_uuid(&text("id")?, "batches.id")?,
+        customer_id: parse_uuid(&text("customer_id")?, "batches.customer_id")?,
+        quote_date: date(&text("quote_date")?, "batches.quote_date")?,
+        quote_expiry: date(&text("quote_expiry")?, "batches.quote_expiry")?,
+        source_name: text("source_name")?,
+        source_sha256: text("source_sha256")?,
+        currency: text("currency")?,
+        imported_at: parse_timestamp(&text("imported_at")?, "batches.imported_at")?,
+        operator: text("operator")?,
+        closed_at: optional_text_column(row, "closed_at", "batches")?
+            .map(|at| parse_timestamp(&at, "batches.closed_at"))
+            .transpose()?,
+        station_id: parse_uuid(&text("station_id")?, "batches.station_id")?,
+        declared: row.get("declared")?,
+        quoted_cents: row.get("quoted_total")?,
+    })
+}
+
+fn line_from_row(row: &Row<'_>) -> Result<BatchLine, StoreError> {
+    let optional = |column: &str| optional_text_column(row, column, "batch_lines");
+    let accessories = text_column(row, "accessories", "batch_lines")?;
+    let extra = text_column(row, "extra_json", "batch_lines")?;
+    Ok(BatchLine {
+        line: row.get("line")?,
+        imei: optional("imei")?,
+        serial: optional("serial")?,
+        category: optional("category")?,
+        make: optional("make")?,
+        model: optional("model")?,
+        storage_gb: row.get("storage_gb")?,
+        declared_grade: optional("declared_grade")?,
+        quoted_cents: row.get("quoted_cents")?,
+        accessories: accessories
+            .split(';')
+            .filter(|word| !word.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        customer_ref: optional("customer_ref")?,
+        extra: serde_json::from_str(&extra)
+            .map_err(|error| corrupt("batch_lines.extra_json", error))?,
+    })
+}
