@@ -170,8 +170,17 @@ pub fn layout(width_mm: f32, height_mm: f32, content: &Content<'_>) -> Result<La
         what,
     };
 
-    let qr_code = QrCode::with_error_correction_level(content.qr.as_bytes(), EcLevel::M)
-        .map_err(|error| too_small(format!("the QR code ({error})")))?;
+    // The fewer modules, the larger each is drawn on a small label, and a module's size is what
+    // decides whether a scanner reads a thermal print: error correction M, unless L needs a
+    // smaller symbol (a report's plain-text reference is just past what version 5-M holds).
+    let qr_code = [EcLevel::M, EcLevel::L]
+        .into_iter()
+        .map(|level| QrCode::with_error_correction_level(content.qr.as_bytes(), level))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| too_small(format!("the QR code ({error})")))?
+        .into_iter()
+        .min_by_key(QrCode::width)
+        .expect("two levels tried");
     let qr_side = qr_code.width();
     let qr_dark: Vec<bool> = qr_code
         .to_colors()

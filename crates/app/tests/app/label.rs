@@ -100,11 +100,18 @@ fn scan(pdf: &Path) -> Vec<String> {
         .arg(png.with_extension("scan.png"))
         .output()
         .expect("zbarimg (zbar-tools) is installed by scripts/test");
-    let mut symbols: Vec<String> = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect();
+    // zbarimg prints one symbol a line, "TYPE:data", but a QR code's data may hold line breaks
+    // (a document's plain-text reference): a line without a known type continues the symbol.
+    let mut symbols: Vec<String> = Vec::new();
+    for line in String::from_utf8(output.stdout).unwrap().lines() {
+        match symbols.last_mut() {
+            Some(symbol) if !line.starts_with("QR-Code:") && !line.starts_with("CODE-128:") => {
+                symbol.push('\n');
+                symbol.push_str(line);
+            }
+            _ => symbols.push(line.to_owned()),
+        }
+    }
     symbols.sort();
     symbols
 }
