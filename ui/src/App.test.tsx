@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import packageJson from '../package.json';
 import { App } from './App';
@@ -84,7 +84,7 @@ describe('App', () => {
     expect(screen.queryByTestId('station')).toBeNull();
     expect(screen.getByTestId('nav-quality').getAttribute('aria-current')).toBe('page');
     fireEvent.keyDown(window, { key: '2', altKey: true });
-    expect(screen.getByTestId('batches').textContent).toContain('No trade-in batch yet.');
+    expect(within(screen.getByTestId('batches')).getByTestId('batch-import')).toBeTruthy();
     fireEvent.keyDown(window, { key: '4', altKey: true });
     expect(screen.getByTestId('settings')).toBeTruthy();
     fireEvent.click(screen.getByTestId('nav-station'));

@@ -65,6 +65,16 @@ import type { PhotoData } from './bindings/PhotoData';
 import type { PhotoListParams } from './bindings/PhotoListParams';
 import type { PhotoReadParams } from './bindings/PhotoReadParams';
 import type { PhotoRecord } from './bindings/PhotoRecord';
+import type { AddCustomerParams } from './bindings/AddCustomerParams';
+import type { BatchRef } from './bindings/BatchRef';
+import type { BatchStatus } from './bindings/BatchStatus';
+import type { BatchSummary } from './bindings/BatchSummary';
+import type { CustomerRecord } from './bindings/CustomerRecord';
+import type { ImportBatchParams } from './bindings/ImportBatchParams';
+import type { ImportedBatch } from './bindings/ImportedBatch';
+import type { Receipt } from './bindings/Receipt';
+import type { ReceiveParams } from './bindings/ReceiveParams';
+import type { RequoteParams } from './bindings/RequoteParams';
 
 export type { WindowError };
 
@@ -127,6 +137,13 @@ export interface Api {
   eraseManualAnswer(params: ManualAnswerParams): Promise<ManualReset>;
   /** Keeps a photo of a device's zone (PNG or JPEG bytes, checked by the engine). */
   photosAdd(params: AddPhotoParams): Promise<PhotoRecord>;
+  customersAdd(params: AddCustomerParams): Promise<CustomerRecord>;
+  customersList(): Promise<CustomerRecord[]>;
+  batchesImport(params: ImportBatchParams): Promise<ImportedBatch>;
+  batchesReceive(params: ReceiveParams): Promise<Receipt>;
+  batchesStatus(params: BatchRef): Promise<BatchStatus>;
+  batchesList(): Promise<BatchSummary[]>;
+  batchesRequote(params: RequoteParams): Promise<BatchStatus>;
   photosList(params: PhotoListParams): Promise<PhotoRecord[]>;
   /** A photo's bytes as a `data:` URL, for its thumbnail. */
   photosRead(params: PhotoReadParams): Promise<PhotoData>;
@@ -178,6 +195,13 @@ export const tauriApi: Api = {
   eraseManualPlan: (params) => call('erase_manual_plan', params),
   eraseManualAnswer: (params) => call('erase_manual_answer', params),
   photosAdd: (params) => call('photos_add', params),
+  customersAdd: (params) => call('customers_add', params),
+  customersList: () => call('customers_list'),
+  batchesImport: (params) => call('batches_import', params),
+  batchesReceive: (params) => call('batches_receive', params),
+  batchesStatus: (params) => call('batches_status', params),
+  batchesList: () => call('batches_list'),
+  batchesRequote: (params) => call('batches_requote', params),
   photosList: (params) => call('photos_list', params),
   photosRead: (params) => call('photos_read', params),
 };

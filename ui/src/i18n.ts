@@ -10,6 +10,7 @@
 
 import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle';
 import { APP_KEYS } from './keys/app';
+import { BATCHES_KEYS } from './keys/batches';
 import { DEVICE_KEYS } from './keys/device';
 import { QUALITY_KEYS } from './keys/quality';
 import { SETTINGS_KEYS } from './keys/settings';
@@ -24,9 +25,16 @@ export const KEYS_BY_FILE = {
   'ui-device.ftl': DEVICE_KEYS,
   'ui-quality.ftl': QUALITY_KEYS,
   'ui-settings.ftl': SETTINGS_KEYS,
+  'ui-batches.ftl': BATCHES_KEYS,
 } as const;
 
-export const MESSAGE_KEYS = [...APP_KEYS, ...DEVICE_KEYS, ...QUALITY_KEYS, ...SETTINGS_KEYS] as const;
+export const MESSAGE_KEYS = [
+  ...APP_KEYS,
+  ...DEVICE_KEYS,
+  ...QUALITY_KEYS,
+  ...SETTINGS_KEYS,
+  ...BATCHES_KEYS,
+] as const;
 
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 

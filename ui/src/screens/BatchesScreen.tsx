@@ -1,14 +1,343 @@
+// Trade-in batches: import a customer's manifest (file chooser or drop), receive devices with a
+// barcode scanner, and follow the batch's counts, missing and extra devices and totals. Every
+// rule (manifest checks, matching a scan, due dates, quote expiry) is the application layer's;
+// the screen shows what it answers.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { asWindowError, type Api, type WindowError } from '../api';
+import type { BatchStatus } from '../bindings/BatchStatus';
+import type { BatchSummary } from '../bindings/BatchSummary';
+import type { Receipt } from '../bindings/Receipt';
+import type { ToldProblem } from '../bindings/ToldProblem';
+import { ErrorNotice } from '../components/ErrorNotice';
 import { t, type Lang } from '../i18n';
+import { readBase64 } from './device/PhotosSection';
 
-/** Trade-in batches: the screen exists with its empty state until batches are received. */
-export function BatchesScreen({ lang }: { lang: Lang }) {
+export interface BatchesScreenProps {
+  lang: Lang;
+  api: Api;
+}
+
+/** The problems a refused manifest lists in its error's details, if it says any. */
+export function manifestProblems(error: WindowError | null): ToldProblem[] {
+  const details = error?.details as { problems?: unknown } | null | undefined;
+  return Array.isArray(details?.problems) ? (details.problems as ToldProblem[]) : [];
+}
+
+/** Whether a key press lands in a field of its own (then a scanner's burst is not redirected). */
+function typesIntoAField(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+export function BatchesScreen({ lang, api }: BatchesScreenProps) {
+  const [batches, setBatches] = useState<BatchSummary[] | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  const [status, setStatus] = useState<BatchStatus | null>(null);
+  const [error, setError] = useState<WindowError | null>(null);
+  const [customer, setCustomer] = useState('');
+  const [quoteDate, setQuoteDate] = useState('');
+  const [importing, setImporting] = useState(false);
+  const [imported, setImported] = useState<number | null>(null);
+  const [code, setCode] = useState('');
+  const [receipt, setReceipt] = useState<Receipt | null>(null);
+  const receiveRef = useRef<HTMLInputElement>(null);
+
+  const reload = useCallback(
+    async (batch: string | null) => {
+      try {
+        setBatches(await api.batchesList());
+        setStatus(batch === null ? null : await api.batchesStatus({ batch }));
+      } catch (failure) {
+        setError(asWindowError(failure));
+      }
+    },
+    [api],
+  );
+
+  useEffect(() => {
+    void reload(open);
+  }, [reload, open]);
+
+  // A scanner types its code and Enter wherever the focus is: outside a field of its own, the
+  // keys go to the receiving field, so no scan is lost to a button that happened to have focus.
+  useEffect(() => {
+    if (open === null) return undefined;
+    const onKey = (event: KeyboardEvent) => {
+      if (typesIntoAField(event.target) || event.altKey || event.ctrlKey || event.metaKey) return;
+      const field = receiveRef.current;
+      if (field === null) return;
+      if (event.key.length === 1) {
+        event.preventDefault();
+        field.focus();
+        setCode((typed) => typed + event.key);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [open]);
+
+  const importFile = async (file: File) => {
+    setError(null);
+    setImported(null);
+    setImporting(true);
+    try {
+      const base64 = await readBase64(file);
+      const batch = await api.batchesImport({
+        manifest: { from: 'bytes', name: file.name, base64 },
+        customer: customer.trim(),
+        quote_date: quoteDate === '' ? null : quoteDate,
+        lang,
+      });
+      setImported(batch.lines);
+      setOpen(batch.id);
+      await reload(batch.id);
+    } catch (failure) {
+      setError(asWindowError(failure));
+    } finally {
+      setImporting(false);
+    }
+  };
+
+  const receive = async () => {
+    const scanned = code.trim();
+    if (open === null || scanned === '') return;
+    setError(null);
+    try {
+      const answer = await api.batchesReceive({ batch: open, code: scanned });
+      setReceipt(answer);
+      setCode('');
+      await reload(open);
+    } catch (failure) {
+      setError(asWindowError(failure));
+    }
+  };
+
+  const requote = async () => {
+    if (open === null) return;
+    setError(null);
+    try {
+      setStatus(await api.batchesRequote({ batch: open, date: new Date().toISOString().slice(0, 10) }));
+      setBatches(await api.batchesList());
+    } catch (failure) {
+      setError(asWindowError(failure));
+    }
+  };
+
+  const problems = manifestProblems(error);
+
   return (
     <section className="screen batches" data-testid="batches" aria-labelledby="batches-title">
       <h2 id="batches-title">{t(lang, 'batches.title')}</h2>
-      <div className="empty-state">
-        <p className="empty-state__title">{t(lang, 'batches.emptyTitle')}</p>
-        <p className="empty-state__hint">{t(lang, 'batches.emptyHint')}</p>
-      </div>
+      <ErrorNotice error={error} lang={lang} onDismiss={() => setError(null)} />
+      {problems.length > 0 && (
+        <div className="card" data-testid="batch-problems">
+          <p>{t(lang, 'batches.problems', { count: problems.length })}</p>
+          <ul>
+            {problems.map((problem) => (
+              <li key={`${problem.line}-${problem.column ?? ''}-${problem.text}`} data-line={problem.line}>
+                {problem.text}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+
+      <form
+        className="card batches__import"
+        data-testid="batch-import"
+        onSubmit={(event) => event.preventDefault()}
+        onDragOver={(event) => event.preventDefault()}
+        onDrop={(event) => {
+          event.preventDefault();
+          const file = event.dataTransfer.files[0];
+          if (file !== undefined) void importFile(file);
+        }}
+      >
+        <h3>{t(lang, 'batches.importTitle')}</h3>
+        <label>
+          {t(lang, 'batches.importCustomer')}
+          <input
+            data-testid="batch-import-customer"
+            value={customer}
+            onChange={(event) => setCustomer(event.target.value)}
+          />
+        </label>
+        <label>
+          {t(lang, 'batches.importQuoteDate')}
+          <input
+            type="date"
+            data-testid="batch-import-date"
+            value={quoteDate}
+            onChange={(event) => setQuoteDate(event.target.value)}
+          />
+        </label>
+        <label>
+          {t(lang, 'batches.importFile')}
+          <input
+            type="file"
+            data-testid="batch-import-file"
+            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            disabled={importing}
+            onChange={(event) => {
+              const file = event.target.files?.[0];
+              if (file !== undefined) void importFile(file);
+              event.target.value = '';
+            }}
+          />
+        </label>
+        <p className="hint">{t(lang, 'batches.importDrop')}</p>
+        {importing && <p role="status">{t(lang, 'batches.importing')}</p>}
+        {imported !== null && (
+          <p role="status" data-testid="batch-imported">
+            {t(lang, 'batches.imported', { lines: imported })}
+          </p>
+        )}
+      </form>
+
+      {batches !== null && batches.length === 0 && (
+        <div className="empty-state">
+          <p className="empty-state__title">{t(lang, 'batches.emptyTitle')}</p>
+          <p className="empty-state__hint">{t(lang, 'batches.emptyHint')}</p>
+        </div>
+      )}
+      {batches !== null && batches.length > 0 && (
+        <table className="batches__list" data-testid="batch-list" aria-label={t(lang, 'batches.list')}>
+          <thead>
+            <tr>
+              <th>{t(lang, 'batches.customer')}</th>
+              <th>{t(lang, 'batches.declared')}</th>
+              <th>{t(lang, 'batches.received')}</th>
+              <th>{t(lang, 'batches.quoted')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {batches.map((batch) => (
+              <tr key={batch.id} data-testid="batch-row" data-batch={batch.id} aria-selected={batch.id === open}>
+                <td>
+                  {batch.customer} · {t(lang, `batches.stage.${batch.stage}`)}
+                </td>
+                <td>{batch.declared}</td>
+                <td>{batch.received}</td>
+                <td>
+                  {batch.quoted_total} {batch.currency}
+                </td>
+                <td>
+                  <button type="button" onClick={() => setOpen(batch.id)}>
+                    {t(lang, 'batches.open')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      {status !== null && (
+        <div className="batches__open" data-batch={status.id}>
+          <h3>
+            {status.customer} · {t(lang, `batches.stage.${status.stage}`)}
+          </h3>
+          <form
+            className="card"
+            onSubmit={(event) => {
+              event.preventDefault();
+              void receive();
+            }}
+          >
+            <label>
+              {t(lang, 'batches.receiveLabel')}
+              <input
+                ref={receiveRef}
+                data-testid="batch-receive"
+                value={code}
+                autoComplete="off"
+                onChange={(event) => setCode(event.target.value)}
+              />
+            </label>
+            <p className="hint">{t(lang, 'batches.receiveHint')}</p>
+            {receipt !== null && (
+              <p role="status" data-testid="batch-scan" data-outcome={receipt.outcome}>
+                {receipt.outcome === 'matched' &&
+                  t(lang, 'batches.scanMatched', { code: receipt.code, line: receipt.device?.line ?? 0 })}
+                {receipt.outcome === 'extra' && t(lang, 'batches.scanExtra', { code: receipt.code })}
+                {receipt.outcome === 'already_received' && t(lang, 'batches.scanAgain', { code: receipt.code })}
+              </p>
+            )}
+          </form>
+
+          <dl className="card batches__totals" data-testid="batch-totals">
+            <dt>{t(lang, 'batches.declared')}</dt>
+            <dd data-count="declared">{status.declared}</dd>
+            <dt>{t(lang, 'batches.received')}</dt>
+            <dd data-count="received">{status.received}</dd>
+            <dt>{t(lang, 'batches.missing')}</dt>
+            <dd data-count="missing">{status.missing}</dd>
+            <dt>{t(lang, 'batches.extra')}</dt>
+            <dd data-count="extra">{status.extra}</dd>
+            <dt>{t(lang, 'batches.audited')}</dt>
+            <dd data-count="audited">{status.audited}</dd>
+            <dt>{t(lang, 'batches.quoted')}</dt>
+            <dd data-total="quoted">
+              {status.quoted_total} {status.currency}
+            </dd>
+            <dt>{t(lang, 'batches.revised')}</dt>
+            <dd data-total="revised">
+              {status.revised_total === null
+                ? t(lang, 'batches.revisedPending')
+                : `${status.revised_total} ${status.currency}`}
+            </dd>
+            <dt>{t(lang, 'batches.quoteExpiry')}</dt>
+            <dd>{status.quote_expiry}</dd>
+            {status.due_date !== null && (
+              <>
+                <dt>{t(lang, 'batches.due')}</dt>
+                <dd>
+                  {status.due_estimated
+                    ? t(lang, 'batches.dueEstimated', { date: status.due_date })
+                    : status.due_date}
+                </dd>
+              </>
+            )}
+          </dl>
+          {status.quote_expired && (
+            <p className="card" role="alert" data-testid="batch-quote-expired">
+              {t(lang, 'batches.quoteExpired', { date: status.quote_expiry })}{' '}
+              <button type="button" onClick={() => void requote()}>
+                {t(lang, 'batches.requote')}
+              </button>
+            </p>
+          )}
+
+          <section className="card" data-testid="batch-missing" aria-label={t(lang, 'batches.missingTitle')}>
+            <h4>{t(lang, 'batches.missingTitle')}</h4>
+            {status.missing_devices.length === 0 ? (
+              <p>{t(lang, 'batches.none')}</p>
+            ) : (
+              <ul>
+                {status.missing_devices.map((device) => (
+                  <li key={device.line} data-line={device.line}>
+                    {t(lang, 'batches.line', { line: device.line })} · {device.imei ?? device.serial}
+                    {device.model !== null && ` · ${device.make ?? ''} ${device.model}`}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <section className="card" data-testid="batch-extra" aria-label={t(lang, 'batches.extraTitle')}>
+            <h4>{t(lang, 'batches.extraTitle')}</h4>
+            {status.extra_devices.length === 0 ? (
+              <p>{t(lang, 'batches.none')}</p>
+            ) : (
+              <ul>
+                {status.extra_devices.map((device) => (
+                  <li key={device.id}>{device.code}</li>
+                ))}
+              </ul>
+            )}
+          </section>
+        </div>
+      )}
     </section>
   );
 }

@@ -1,0 +1,45 @@
+# The trade-in batches screen.
+batches-list = Batches
+batches-open = Open
+batches-customer = Customer
+batches-stage-awaiting = Awaiting devices
+batches-stage-receiving = Receiving
+batches-stage-received = All received
+batches-stage-closed = Closed
+batches-import-title = Import a manifest
+batches-import-customer = Customer (name)
+batches-import-quote-date = Quote date
+batches-import-file = Manifest file (CSV or XLSX)
+batches-import-drop = or drop the file here
+batches-importing = Importing…
+batches-imported = { $lines ->
+        [one] Imported one device.
+       *[other] Imported { $lines } devices.
+    }
+batches-problems = The manifest was not imported: { $count ->
+        [one] one problem
+       *[other] { $count } problems
+    }.
+batches-receive-label = Scan an IMEI or serial
+batches-receive-hint = A scanner can type anywhere on this screen: its code lands here.
+batches-scan-matched = { $code }: declared on line { $line }.
+batches-scan-extra = { $code }: not in the manifest, recorded as an extra device.
+batches-scan-again = { $code } was already received.
+batches-totals = Totals
+batches-declared = Declared
+batches-received = Received
+batches-missing = Missing
+batches-extra = Extra
+batches-audited = Audited
+batches-quoted = Quoted total
+batches-revised = Revised total
+batches-revised-pending = not revised yet
+batches-due = Audit due
+batches-due-estimated = { $date } (estimate)
+batches-quote-expiry = Quote valid until
+batches-quote-expired = The quote expired on { $date }: re-quote before sending results.
+batches-requote = Re-quote today
+batches-missing-title = Missing devices
+batches-extra-title = Extra devices
+batches-none = None.
+batches-line = line { $line }

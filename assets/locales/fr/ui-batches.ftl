@@ -1,0 +1,45 @@
+# L’écran des lots de reprise.
+batches-list = Lots
+batches-open = Ouvrir
+batches-customer = Client
+batches-stage-awaiting = En attente des appareils
+batches-stage-receiving = Réception en cours
+batches-stage-received = Tout est reçu
+batches-stage-closed = Clos
+batches-import-title = Importer un manifeste
+batches-import-customer = Client (nom)
+batches-import-quote-date = Date du devis
+batches-import-file = Fichier du manifeste (CSV ou XLSX)
+batches-import-drop = ou déposez le fichier ici
+batches-importing = Import en cours…
+batches-imported = { $lines ->
+        [one] Un appareil importé.
+       *[other] { $lines } appareils importés.
+    }
+batches-problems = Le manifeste n’a pas été importé : { $count ->
+        [one] un problème
+       *[other] { $count } problèmes
+    }.
+batches-receive-label = Scanner un IMEI ou un numéro de série
+batches-receive-hint = Une douchette peut saisir n’importe où sur cet écran : son code arrive ici.
+batches-scan-matched = { $code } : déclaré ligne { $line }.
+batches-scan-extra = { $code } : absent du manifeste, enregistré comme appareil en plus.
+batches-scan-again = { $code } a déjà été reçu.
+batches-totals = Totaux
+batches-declared = Déclarés
+batches-received = Reçus
+batches-missing = Manquants
+batches-extra = En plus
+batches-audited = Audités
+batches-quoted = Total du devis
+batches-revised = Total révisé
+batches-revised-pending = pas encore révisé
+batches-due = Audit attendu le
+batches-due-estimated = { $date } (estimation)
+batches-quote-expiry = Devis valable jusqu’au
+batches-quote-expired = Le devis a expiré le { $date } : refaites le devis avant d’envoyer les résultats.
+batches-requote = Refaire le devis aujourd’hui
+batches-missing-title = Appareils manquants
+batches-extra-title = Appareils en plus
+batches-none = Aucun.
+batches-line = ligne { $line }
