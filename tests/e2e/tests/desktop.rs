@@ -137,6 +137,24 @@ fn technician_day(lang: &str) {
         &["settings", "set", "organisation.name", "Atelier Exemple"],
         None,
     );
+    // A trade-in batch imported at the terminal, to be received in the window further on.
+    let manifest = data.join("acme.csv");
+    std::fs::write(
+        &manifest,
+        "imei;model;declared_grade;quoted_price\n\
+         490154203237518;iPhone 12;FUNCTIONAL_GOOD;265,00\n\
+         353918056287218;iPhone 13;FUNCTIONAL_USED;310,50\n",
+    )
+    .unwrap();
+    cli.run(&["customer", "add", "Acme Leasing"], None);
+    let batch = cli.json(&[
+        "batch",
+        "import",
+        manifest.to_str().unwrap(),
+        "--customer",
+        "Acme Leasing",
+    ]);
+    let batch = batch["id"].as_str().expect("the batch's id").to_owned();
     cli.run(&["operator", "add", OPERATOR, "--role", "admin"], None);
     cli.run(
         &["--operator", OPERATOR, "operator", "pin", OPERATOR],
@@ -391,6 +409,49 @@ fn technician_day(lang: &str) {
         );
         std::thread::sleep(Duration::from_millis(200));
     }
+
+    // A scanner receives the batch's first device: its keys, typed while the Open button has
+    // the focus, land in the receiving field, and Enter records the scan.
+    session
+        .click(&session.wait_for(&css("nav-batches"), wait).unwrap())
+        .unwrap();
+    let open = session
+        .wait_for(&format!("[data-batch=\"{batch}\"] button"), wait)
+        .expect("the imported batch is listed");
+    session.click(&open).unwrap();
+    session
+        .wait_for_text(
+            "[data-testid=\"batch-totals\"] [data-count=\"declared\"]",
+            "2",
+            wait,
+        )
+        .expect("the batch opens with its two declared devices");
+    for key in "490154203237518".chars() {
+        session.press_key(key).unwrap();
+    }
+    session.press_key('\u{E007}').unwrap();
+    session
+        .wait_for(
+            "[data-testid=\"batch-scan\"][data-outcome=\"matched\"]",
+            wait,
+        )
+        .expect("the scan matches the manifest's line 2");
+    session
+        .wait_for_text(
+            "[data-testid=\"batch-totals\"] [data-count=\"received\"]",
+            "1",
+            wait,
+        )
+        .expect("one device received");
+    session
+        .wait_for_text(&css("batch-missing"), "353918056287218", wait)
+        .expect("the other device is missing");
+    let status = cli.json(&["batch", "status", &batch]);
+    assert_eq!(
+        (&status["received"], &status["missing"]),
+        (&serde_json::json!(1), &serde_json::json!(1)),
+        "{status}"
+    );
 
     for screen in ["batches", "quality", "settings", "station"] {
         session
