@@ -22,7 +22,7 @@ use cms::signed_data::{
 };
 use const_oid::ObjectIdentifier;
 use der::asn1::{OctetString, SetOfVec, Utf8StringRef};
-use der::{Any, Decode, DecodePem, Encode, EncodePem, Sequence};
+use der::{Any, Decode, Encode, EncodePem, Sequence};
 use lopdf::{Dictionary, Object, StringFormat};
 use p256::ecdsa::signature::Signer as _;
 use p256::ecdsa::{DerSignature, SigningKey};
@@ -54,6 +54,8 @@ const ID_MESSAGE_DIGEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.84
 const ID_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
 const ID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
+const ID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+const ID_RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 const ECDSA_WITH_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2");
 const ID_COMMON_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
 const ID_CE_BASIC_CONSTRAINTS: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.19");
@@ -70,6 +72,8 @@ pub enum PadesError {
     KeyMismatch,
     #[error("the PDF signature cannot be made: {0}")]
     Sign(String),
+    #[error("the PKCS#12 file cannot be read: {0}")]
+    Pkcs12(String),
 }
 
 /// ESSCertIDv2 (RFC 5035) with the default hash algorithm, SHA-256, left out.
@@ -220,6 +224,50 @@ impl PdfSigner {
         Self::new(key, certificate, certificates.collect())
     }
 
+    /// A signer from a PKCS#12 file (`.p12`, `.pfx`) as certificate authorities deliver them:
+    /// its private key, the certificate of that key, and the authority's chain. Only ECDSA
+    /// P-256 keys are taken (see docs/certificates.md for why not RSA).
+    pub fn from_pkcs12(bytes: &[u8], password: &str) -> Result<Self, PadesError> {
+        use p12_keystore::error::Error as P12Error;
+        let store = p12_keystore::KeyStore::from_pkcs12(bytes, password).map_err(|error| {
+            PadesError::Pkcs12(match error {
+                P12Error::MacError(_) => {
+                    "the password is wrong: the file's integrity check fails with it".to_owned()
+                }
+                P12Error::DerError(_) | P12Error::InvalidVersion => {
+                    "it is not a PKCS#12 file (.p12 or .pfx)".to_owned()
+                }
+                other => other.to_string(),
+            })
+        })?;
+        let (_, chain) = store
+            .private_key_chain()
+            .ok_or_else(|| PadesError::Pkcs12("it holds no private key".to_owned()))?;
+        let key = pkcs12_key(chain.key())?;
+        let mut certificates = chain
+            .chain()
+            .iter()
+            .map(|certificate| Certificate::from_der(certificate.as_der()).map_err(der_error))
+            .collect::<Result<Vec<_>, _>>()?;
+        // The certificate of the key first, whatever order the file keeps them in.
+        let ours = key
+            .verifying_key()
+            .to_public_key_der()
+            .map_err(|error| PadesError::PrivateKey(error.to_string()))?;
+        let leaf = certificates
+            .iter()
+            .position(|certificate| {
+                certificate
+                    .tbs_certificate
+                    .subject_public_key_info
+                    .to_der()
+                    .is_ok_and(|der| der.as_slice() == ours.as_bytes())
+            })
+            .ok_or(PadesError::KeyMismatch)?;
+        let certificate = certificates.remove(leaf);
+        Self::new(key, certificate, certificates)
+    }
+
     /// A signer from a key and its certificate, checked to match.
     pub fn new(
         key: SigningKey,
@@ -350,6 +398,24 @@ impl PdfSigner {
         }
         .to_der()
         .map_err(sign_error)
+    }
+}
+
+/// The ECDSA P-256 key of a PKCS#12 file's PKCS#8 bytes, or why another kind is refused.
+fn pkcs12_key(pkcs8: &[u8]) -> Result<SigningKey, PadesError> {
+    let info = p256::pkcs8::PrivateKeyInfo::try_from(pkcs8)
+        .map_err(|error| PadesError::PrivateKey(error.to_string()))?;
+    let refused = |kind: &str| {
+        PadesError::PrivateKey(format!(
+            "it is {kind}; only ECDSA P-256 (prime256v1) keys sign PDF files here: ask the \
+             certificate authority for a P-256 certificate"
+        ))
+    };
+    match info.algorithm.oid {
+        ID_RSA_ENCRYPTION => Err(refused("an RSA key")),
+        ID_EC_PUBLIC_KEY => SigningKey::try_from(info)
+            .map_err(|_| refused("an elliptic-curve key on another curve than P-256")),
+        other => Err(refused(&format!("a key of algorithm {other}"))),
     }
 }
 
@@ -533,7 +599,12 @@ pub(crate) fn is_signature_contents(bytes: &[u8], start: usize, end: usize) -> b
 
 /// Reads a certificate back from PEM, for tests and `cert key show`.
 pub fn certificate_info(pem: &str) -> Result<X509Info, PadesError> {
-    let certificate = Certificate::from_pem(pem.as_bytes()).map_err(der_error)?;
+    // The signer's certificate comes first; an authority's chain may follow it.
+    let certificate = Certificate::load_pem_chain(pem.as_bytes())
+        .map_err(der_error)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| PadesError::Certificate("no certificate in the file".to_owned()))?;
     let tbs = &certificate.tbs_certificate;
     Ok(X509Info {
         subject: tbs.subject.to_string(),

@@ -195,3 +195,79 @@ pub fn export_certificate(
         subject: info.subject,
     })
 }
+
+/// A PKCS#12 file (`.p12`, `.pfx`) a certificate authority issued to the organisation, and
+/// the password it was exported with.
+#[derive(Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportX509Params {
+    #[ts(type = "string")]
+    pub file: PathBuf,
+    pub password: String,
+}
+
+impl std::fmt::Debug for ImportX509Params {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The password never reaches a log.
+        f.debug_struct("ImportX509Params")
+            .field("file", &self.file)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Signs PDF files from now on with the organisation's certificate from a certificate
+/// authority, so PDF readers show who signed and trust it through the authority. An admin's
+/// decision; documents signed before keep their signatures, and the Ed25519 seal that
+/// `cert verify` checks is unchanged. Refused, with nothing changed, for a wrong password, a
+/// key other than ECDSA P-256, or a certificate outside its validity.
+pub fn import_x509(
+    ws: &mut Workstation,
+    params: &ImportX509Params,
+) -> Result<PdfCertificate, Error> {
+    use refurbdesk_store::{Action, StoreError};
+    let actor = ws.actor()?;
+    if !actor.role.can(Action::ManageSettings) {
+        return Err(StoreError::NotAllowed {
+            operator: actor.name,
+            role: actor.role,
+            action: Action::ManageSettings,
+        }
+        .into());
+    }
+    let file = params.file.display().to_string();
+    let bytes = std::fs::read(&params.file).map_err(|error| {
+        let code = if error.kind() == std::io::ErrorKind::NotFound {
+            crate::error::ErrorCode::NotFound
+        } else {
+            crate::error::ErrorCode::Data
+        };
+        Error::new(code, format!("cannot read {file}: {error}"))
+    })?;
+    let signer = refurbdesk_certificate::PdfSigner::from_pkcs12(&bytes, &params.password)
+        .map_err(|error| Error::data(format!("{file}: {error}")))?;
+    let info = signer.info();
+    let now = Utc::now();
+    if info.not_after <= now {
+        return Err(Error::data(format!(
+            "{file}: its certificate ({}) expired on {}; ask the certificate authority for a new one",
+            info.subject,
+            info.not_after.format("%Y-%m-%d")
+        )));
+    }
+    if info.not_before > now {
+        return Err(Error::data(format!(
+            "{file}: its certificate ({}) is not valid before {}; import it from that day",
+            info.subject,
+            info.not_before.format("%Y-%m-%d %H:%M UTC")
+        )));
+    }
+    ws.keyring().install_pdf_signer(&signer)?;
+    tracing::info!(
+        operator = %actor.name,
+        subject = %info.subject,
+        issuer = %info.issuer,
+        fingerprint = %info.fingerprint,
+        "PDF files are now signed with an imported X.509 certificate"
+    );
+    Ok(info.into())
+}

@@ -21,8 +21,8 @@ pub use cases::{
 pub use export::{export, export_cancel, export_running, ExportCancel, ExportParams, ExportResult};
 pub use files::write_file_atomically;
 pub use keys::{
-    export_certificate, export_key, rotate_key, show_keys, ExportKeyParams, ExportedCertificate,
-    ExportedKey, KeyInfo, Keys, PdfCertificate, RotatedKey,
+    export_certificate, export_key, import_x509, rotate_key, show_keys, ExportKeyParams,
+    ExportedCertificate, ExportedKey, ImportX509Params, KeyInfo, Keys, PdfCertificate, RotatedKey,
 };
 pub use open::{documents_dir, file, DocumentFile, DocumentFileParams};
 pub use qr::{verify_qr, QrVerification, VerifyQrParams};

@@ -8,8 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::{ArgGroup, Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use refurbdesk_app::documents::{
-    self, DestroyParams, DocumentSummary, ExportKeyParams, ExportParams, IssueParams, ListParams,
-    ReportParams, Verification, VerifyParams, VerifyQrParams, VoidParams,
+    self, DestroyParams, DocumentSummary, ExportKeyParams, ExportParams, ImportX509Params,
+    IssueParams, ListParams, ReportParams, Verification, VerifyParams, VerifyQrParams, VoidParams,
 };
 use refurbdesk_app::{Cancel, DataPaths, Progress, Workstation};
 use refurbdesk_domain::Lang;
@@ -202,6 +202,35 @@ pub enum KeyCommand {
         #[arg(long)]
         x509: bool,
     },
+    /// Sign PDF files from now on with the organisation's certificate from a certificate
+    /// authority (a PKCS#12 .p12/.pfx file with an ECDSA P-256 key). The password is read from
+    /// REFURBDESK_P12_PASSWORD, else asked on the terminal, else read as one line of standard input
+    #[command(name = "import-x509")]
+    ImportX509 {
+        #[arg(value_name = "FILE.p12")]
+        file: PathBuf,
+    },
+}
+
+/// Where `cert key import-x509` reads the PKCS#12 file's password first.
+const P12_PASSWORD_ENV: &str = "REFURBDESK_P12_PASSWORD";
+
+/// The PKCS#12 file's password: from the environment, else asked on the terminal without echo,
+/// else one line of standard input (a script's pipe).
+fn read_p12_password(file: &std::path::Path) -> Result<String, Failure> {
+    use std::io::{BufRead, IsTerminal};
+    if let Ok(password) = std::env::var(P12_PASSWORD_ENV) {
+        return Ok(password);
+    }
+    if std::io::stdin().is_terminal() {
+        return Ok(rpassword::prompt_password(format!(
+            "password of {}: ",
+            file.display()
+        ))?);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
 }
 
 fn parse_lang(word: &str) -> Result<Lang, String> {
@@ -556,6 +585,25 @@ fn key(command: &KeyCommand, global: &GlobalArgs, paths: &DataPaths) -> Result<(
             println!(
                 "wrote the PDF signing certificate {} (fingerprint {}) to {}",
                 exported.subject, exported.fingerprint, exported.file
+            );
+            Ok(())
+        }
+        KeyCommand::ImportX509 { file } => {
+            let mut ws = open(global, paths)?;
+            let params = ImportX509Params {
+                file: file.clone(),
+                password: read_p12_password(file)?,
+            };
+            let imported = documents::import_x509(&mut ws, &params)?;
+            if global.json {
+                return print_json(&imported);
+            }
+            println!(
+                "PDF files are now signed with {} issued by {} (fingerprint {}, valid until {})",
+                imported.subject,
+                imported.issuer,
+                imported.fingerprint,
+                imported.not_after.format("%Y-%m-%d")
             );
             Ok(())
         }

@@ -25,3 +25,4 @@ mod station_doors;
 mod store_commands;
 mod support;
 mod tradein_policy;
+mod x509_import;
