@@ -113,6 +113,25 @@ impl StationControl {
     }
 }
 
+/// What can be refused before a database is opened or created: a station with no bench, and a
+/// sales channel that cannot exist yet because there is no database to define it in. So a
+/// refused first run leaves no empty database behind.
+pub fn check_before_opening(paths: &crate::DataPaths, params: &StationParams) -> Result<()> {
+    if params.ports.is_empty() && !params.simulate && params.scenarios.is_empty() {
+        return Err(Error::usage(
+            "the station needs at least one bench: name its port, or start the simulated benches",
+        ));
+    }
+    if !paths.database.exists() {
+        if let Some(name) = params.channel.as_deref() {
+            if name != crate::channels::DEFAULT_CHANNEL {
+                return Err(crate::channels::ChannelError::Unknown(name.to_owned()).into());
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Starts the station on the workstation's store, recording every intake under the operator it
 /// acts as. Must be called inside a Tokio runtime: the station's tasks run on it.
 pub fn start(workstation: Workstation, params: StationParams) -> Result<RunningStation> {

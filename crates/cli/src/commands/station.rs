@@ -45,6 +45,7 @@ pub fn run(args: &StationArgs, global: &GlobalArgs, paths: &DataPaths) -> Result
         channel: args.channel.clone(),
         until_idle: args.until_idle,
     };
+    station::check_before_opening(paths, &params)?;
     let workstation = super::acting_creating(paths, global)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -166,3 +166,18 @@ fn a_refused_destruction_intake_or_erase_creates_no_database() {
         "melt",
     );
 }
+
+#[test]
+fn a_station_refused_for_its_channel_creates_no_database() {
+    refused_without_database(
+        &[
+            "station",
+            "--simulate",
+            "--channel",
+            "ebay-pro",
+            "--until-idle",
+        ],
+        2,
+        "ebay-pro",
+    );
+}
