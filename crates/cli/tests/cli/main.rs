@@ -24,5 +24,6 @@ mod reissue;
 mod station_doors;
 mod store_commands;
 mod support;
+mod tradein;
 mod tradein_policy;
 mod x509_import;
