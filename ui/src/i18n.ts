@@ -12,6 +12,7 @@ import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundl
 import { APP_KEYS } from './keys/app';
 import { BATCHES_KEYS } from './keys/batches';
 import { DEVICE_KEYS } from './keys/device';
+import { HINTS_KEYS } from './keys/hints';
 import { QUALITY_KEYS } from './keys/quality';
 import { SETTINGS_KEYS } from './keys/settings';
 
@@ -26,6 +27,7 @@ export const KEYS_BY_FILE = {
   'ui-quality.ftl': QUALITY_KEYS,
   'ui-settings.ftl': SETTINGS_KEYS,
   'ui-batches.ftl': BATCHES_KEYS,
+  'ui-hints.ftl': HINTS_KEYS,
 } as const;
 
 export const MESSAGE_KEYS = [
@@ -34,6 +36,7 @@ export const MESSAGE_KEYS = [
   ...QUALITY_KEYS,
   ...SETTINGS_KEYS,
   ...BATCHES_KEYS,
+  ...HINTS_KEYS,
 ] as const;
 
 export type MessageKey = (typeof MESSAGE_KEYS)[number];

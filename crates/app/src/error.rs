@@ -341,6 +341,7 @@ impl Error {
             code: self.code,
             message: self.message.clone(),
             hint: self.hint.as_ref().map(|hint| hint.tell(Door::Window)),
+            hint_data: self.hint.clone(),
             details: self.details.clone(),
         }
     }
@@ -352,7 +353,12 @@ impl Error {
 pub struct WindowError {
     pub code: ErrorCode,
     pub message: String,
+    /// The hint in the window's terms, in English.
     pub hint: Option<String>,
+    /// The same hint as data, which the window tells in its own language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub hint_data: Option<Hint>,
     #[ts(type = "unknown")]
     pub details: Option<serde_json::Value>,
 }

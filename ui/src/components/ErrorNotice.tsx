@@ -1,4 +1,5 @@
 import type { WindowError } from '../api';
+import { errorHint } from '../hints';
 import { t, type Lang } from '../i18n';
 
 interface ErrorNoticeProps {
@@ -11,12 +12,13 @@ interface ErrorNoticeProps {
 /** A failed command as the engine told it: what went wrong, and the next step a person can take. */
 export function ErrorNotice({ error, lang, onDismiss }: ErrorNoticeProps) {
   if (error === null) return null;
+  const hint = errorHint(lang, error);
   return (
     <div className="error-notice" role="alert" data-testid="error" data-code={error.code}>
       <p className="error-notice__message">{error.message}</p>
-      {error.hint !== null && error.hint !== '' && (
+      {hint !== null && (
         <p className="error-notice__hint" data-testid="error-hint">
-          {error.hint}
+          {hint}
         </p>
       )}
       {onDismiss !== undefined && (

@@ -285,14 +285,16 @@ describe('BatchesScreen', () => {
     expect(screen.getByTestId('batch-audit-progress').textContent).toBe('1 of 2 received devices audited');
     const rows = within(section).getAllByTestId('batch-audit-row');
     expect(rows.map((row) => row.getAttribute('data-state'))).toEqual(['audited', 'received']);
-    expect(rows[0].querySelector('[data-disposition]')?.textContent).toBe('Quote readjusted');
-    expect(rows[0].querySelector('[data-rule="grade.step"]')?.textContent).toContain('−39.75 EUR');
-    expect(rows[0].textContent).toContain('225.25 of 265.00 EUR');
-    expect(rows[0].textContent).toContain('box not recorded');
+    const first = rows[0];
+    if (first === undefined) throw new Error('no audited row');
+    expect(first.querySelector('[data-disposition]')?.textContent).toBe('Quote readjusted');
+    expect(first.querySelector('[data-rule="grade.step"]')?.textContent).toContain('−39.75 EUR');
+    expect(first.textContent).toContain('225.25 of 265.00 EUR');
+    expect(first.textContent).toContain('box not recorded');
     expect(
       screen.getByTestId('batch-totals').querySelector('[data-total="revised"]')?.textContent,
     ).toBe('not final: 225.25 EUR so far (1 still to audit)');
-    fireEvent.click(within(rows[0]).getByRole('button'));
+    fireEvent.click(within(first).getByRole('button'));
     expect(opened).toEqual([DEVICE]);
   });
 });

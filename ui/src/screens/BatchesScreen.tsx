@@ -422,7 +422,7 @@ export function BatchesScreen({ lang, api, onOpenDevice }: BatchesScreenProps) {
 interface AuditSectionProps {
   audit: BatchAudit;
   lang: Lang;
-  onOpenDevice?: (device: string) => void;
+  onOpenDevice?: ((device: string) => void) | undefined;
 }
 
 /** Each declared device: declared vs found, its revised price and the reasons, and its audit state. */
