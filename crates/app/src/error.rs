@@ -341,7 +341,7 @@ impl Error {
             code: self.code,
             message: self.message.clone(),
             hint: self.hint.as_ref().map(|hint| hint.tell(Door::Window)),
-            hint_data: self.hint.clone(),
+            hint_data: self.hint.clone().map(Box::new),
             details: self.details.clone(),
         }
     }
@@ -358,7 +358,7 @@ pub struct WindowError {
     /// The same hint as data, which the window tells in its own language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub hint_data: Option<Hint>,
+    pub hint_data: Option<Box<Hint>>,
     #[ts(type = "unknown")]
     pub details: Option<serde_json::Value>,
 }
