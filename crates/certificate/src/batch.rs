@@ -417,7 +417,10 @@ fn device_row(t: &Texts, line: &BatchLine, currency: &str) -> Vec<String> {
     if let Some(grade) = &declared.grade {
         declared_cell.push(t.code("buyback", grade));
     }
-    declared_cell.push(accessories(t, &declared.accessories));
+    // Accessories only where there are some to compare: most phones come without any.
+    if !declared.accessories.is_empty() {
+        declared_cell.push(accessories(t, &declared.accessories));
+    }
 
     let (found_cell, revised, mut reasons) = match (&line.received_at, &line.found) {
         (None, _) => (
@@ -444,7 +447,9 @@ fn device_row(t: &Texts, line: &BatchLine, currency: &str) -> Vec<String> {
                         t.code("lock_verdict", lock)
                     ));
                 }
-                cell.push(accessories(t, &found.accessories));
+                if !found.accessories.is_empty() || !declared.accessories.is_empty() {
+                    cell.push(accessories(t, &found.accessories));
+                }
             } else {
                 cell.push(t.t("batch.received_only"));
             }

@@ -38,6 +38,11 @@ const SEAL_LABEL: &[u8] = b"refurbdesk-pdf-seal/1 sha256:";
 /// zlib-rs's fast strategy: within a few per cent of level 6 on these streams, at well under
 /// half the time (docs/performance.md, Certificates).
 const DEFLATE_LEVEL: u32 = 2;
+/// Above this many bytes of streams (a certificate has about 150 KB), streams are deflated at
+/// [`LARGE_DEFLATE_LEVEL`]: a 10,000-device batch report's 30 MB shrink by a fifth more
+/// (docs/performance.md, Batch report).
+const LARGE_DOCUMENT_BYTES: usize = 4 << 20;
+const LARGE_DEFLATE_LEVEL: u32 = 6;
 
 #[derive(Debug, Error)]
 pub enum PdfError {
@@ -145,9 +150,24 @@ pub fn write_pdf(
         pades::add_field(&mut doc, pdf_signer, signed_at).map_err(PdfError::Assemble)?;
     }
 
+    // A long document (a batch report of hundreds of pages) is worth zlib's default level:
+    // about a fifth smaller for a few tenths of a second, where a certificate keeps the fast one.
+    let stream_bytes: usize = doc
+        .objects
+        .values()
+        .map(|object| match object {
+            Object::Stream(stream) => stream.content.len(),
+            _ => 0,
+        })
+        .sum();
+    let level = if stream_bytes > LARGE_DOCUMENT_BYTES {
+        LARGE_DEFLATE_LEVEL
+    } else {
+        DEFLATE_LEVEL
+    };
     for object in doc.objects.values_mut() {
         if let Object::Stream(stream) = object {
-            deflate(stream).map_err(|error| PdfError::Assemble(error.to_string()))?;
+            deflate(stream, level).map_err(|error| PdfError::Assemble(error.to_string()))?;
         }
     }
 
@@ -166,11 +186,11 @@ pub fn write_pdf(
     Ok(bytes)
 }
 
-fn deflate(stream: &mut Stream) -> std::io::Result<()> {
+fn deflate(stream: &mut Stream, level: u32) -> std::io::Result<()> {
     if stream.dict.get(b"Filter").is_ok() || stream.content.len() < 64 {
         return Ok(());
     }
-    let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(DEFLATE_LEVEL));
+    let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(level));
     encoder.write_all(&stream.content)?;
     let compressed = encoder.finish()?;
     if compressed.len() < stream.content.len() {
