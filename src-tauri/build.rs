@@ -83,6 +83,9 @@ const COMMANDS: &[&str] = &[
     "batches_status",
     "batches_list",
     "batches_requote",
+    "batches_audit",
+    "batches_accessories",
+    "batches_close",
 ];
 
 /// Commands registered but deliberately not allowed to the page, with why.

@@ -552,8 +552,9 @@ pub fn photos_read(
 // Trade-in customers and batches: the Batches screen imports the manifest the file dialog or a
 // drop read (as bytes), receives the scanner's codes and shows the status.
 use refurbdesk_app::batches::{
-    self, BatchRef, BatchStatus, BatchSummary, ImportBatchParams, ImportedBatch, Receipt,
-    ReceiveParams, RequoteParams,
+    self, AccessoriesParams, AccessoriesRecorded, AuditParams, BatchAudit, BatchRef, BatchStatus,
+    BatchSummary, CloseParams, ImportBatchParams, ImportedBatch, Receipt, ReceiveParams,
+    RequoteParams,
 };
 use refurbdesk_app::customers::{self, AddCustomerParams, CustomerRecord, ForgetCustomerParams};
 
@@ -615,4 +616,28 @@ pub fn batches_requote(
     params: RequoteParams,
 ) -> Result<BatchStatus, WindowError> {
     at_station(&paths, |ws| batches::requote(ws, params))
+}
+
+#[tauri::command]
+pub fn batches_audit(
+    paths: tauri::State<'_, DataPaths>,
+    params: AuditParams,
+) -> Result<BatchAudit, WindowError> {
+    at_station(&paths, |ws| batches::audit(ws, &params))
+}
+
+#[tauri::command]
+pub fn batches_accessories(
+    paths: tauri::State<'_, DataPaths>,
+    params: AccessoriesParams,
+) -> Result<AccessoriesRecorded, WindowError> {
+    at_station(&paths, |ws| batches::record_accessories(ws, params))
+}
+
+#[tauri::command]
+pub fn batches_close(
+    paths: tauri::State<'_, DataPaths>,
+    params: CloseParams,
+) -> Result<BatchStatus, WindowError> {
+    at_station(&paths, |ws| batches::close(ws, params))
 }

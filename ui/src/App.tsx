@@ -284,7 +284,7 @@ export function App({ benches = NO_BENCHES, lang, api = tauriApi, initialView }:
             onBack={() => setView({ screen: view.from })}
           />
         )}
-        {view.screen === 'batches' && <BatchesScreen lang={screenLang} api={api} />}
+        {view.screen === 'batches' && <BatchesScreen lang={screenLang} api={api} onOpenDevice={openDevice} />}
         {view.screen === 'quality' && (
           <QualityScreen lang={screenLang} api={api} onOpenDevice={openDevice} />
         )}

@@ -66,7 +66,12 @@ import type { PhotoListParams } from './bindings/PhotoListParams';
 import type { PhotoReadParams } from './bindings/PhotoReadParams';
 import type { PhotoRecord } from './bindings/PhotoRecord';
 import type { AddCustomerParams } from './bindings/AddCustomerParams';
+import type { AccessoriesParams } from './bindings/AccessoriesParams';
+import type { AccessoriesRecorded } from './bindings/AccessoriesRecorded';
+import type { AuditParams } from './bindings/AuditParams';
+import type { BatchAudit } from './bindings/BatchAudit';
 import type { BatchRef } from './bindings/BatchRef';
+import type { CloseParams } from './bindings/CloseParams';
 import type { BatchStatus } from './bindings/BatchStatus';
 import type { BatchSummary } from './bindings/BatchSummary';
 import type { CustomerRecord } from './bindings/CustomerRecord';
@@ -144,6 +149,9 @@ export interface Api {
   batchesStatus(params: BatchRef): Promise<BatchStatus>;
   batchesList(): Promise<BatchSummary[]>;
   batchesRequote(params: RequoteParams): Promise<BatchStatus>;
+  batchesAudit(params: AuditParams): Promise<BatchAudit>;
+  batchesAccessories(params: AccessoriesParams): Promise<AccessoriesRecorded>;
+  batchesClose(params: CloseParams): Promise<BatchStatus>;
   photosList(params: PhotoListParams): Promise<PhotoRecord[]>;
   /** A photo's bytes as a `data:` URL, for its thumbnail. */
   photosRead(params: PhotoReadParams): Promise<PhotoData>;
@@ -202,6 +210,9 @@ export const tauriApi: Api = {
   batchesStatus: (params) => call('batches_status', params),
   batchesList: () => call('batches_list'),
   batchesRequote: (params) => call('batches_requote', params),
+  batchesAudit: (params) => call('batches_audit', params),
+  batchesAccessories: (params) => call('batches_accessories', params),
+  batchesClose: (params) => call('batches_close', params),
   photosList: (params) => call('photos_list', params),
   photosRead: (params) => call('photos_read', params),
 };

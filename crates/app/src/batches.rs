@@ -7,8 +7,10 @@
 //!   day the first device of the batch is received: 5 business days for a batch of fewer than
 //!   500 devices; for 500 or more, an estimate of 5 days plus one per started hundred devices
 //!   beyond 499 (500 → 6, 1,000 → 11), marked as an estimate.
-//! - Revised total: `null` until the quote revision rules have revised the batch's devices (a
-//!   later piece of work); the quoted total is the sum of the declared lines' quotes.
+//! - Quoted total: the sum of the declared lines' quotes. Revised total: the audit's
+//!   ([`audit()`], docs/tradein-audit.md): `null` while a received device is not audited yet.
+//! - Closing ([`close`]) ends a batch: it receives nothing more, and its identifiers no longer
+//!   count as declared in an open batch.
 
 use std::fs;
 use std::io::ErrorKind;
@@ -16,7 +18,7 @@ use std::path::PathBuf;
 
 use base64::Engine;
 use chrono::{Months, NaiveDate, Utc};
-use refurbdesk_domain::Lang;
+use refurbdesk_domain::{Accessory, Lang};
 use refurbdesk_i18n::{FluentArgs, FluentValue};
 use refurbdesk_manifest::{
     read_manifest, FileProblem, Format, LineProblem, Manifest, ManifestLine, ProblemKind, Rejected,
@@ -31,6 +33,14 @@ use crate::calendar::business_calendar;
 use crate::customers;
 use crate::error::{shorten, Error, Hint, RecordKind, Result};
 use crate::workstation::Workstation;
+
+mod audit;
+
+pub use audit::{
+    audit, tradein_policy, AdjustmentView, AuditLine, AuditParams, AuditPolicy, AuditTotals,
+    BatchAudit, ErasureFound, ExtraDevice, FoundDevice, LineState, ReceiptView, RevisionView,
+    TRADEIN_POLICY_SETTING,
+};
 
 /// Batches of this many devices or more get an estimated due date.
 pub const ESTIMATE_FROM_DEVICES: u32 = 500;
@@ -100,6 +110,50 @@ pub struct ReceiveParams {
     pub batch: String,
     /// What the scanner typed: an IMEI or a serial number.
     pub code: String,
+    /// What came in the box with the device (`charger`, `cable`…), recorded with the receipt
+    /// when given (an empty list: an empty box).
+    #[serde(default)]
+    #[ts(optional)]
+    pub accessories: Option<Vec<String>>,
+}
+
+/// What came in the box with a received device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AccessoriesParams {
+    pub batch: String,
+    /// The device's IMEI or serial, as scanned at receiving (or the other identifier of its
+    /// manifest line).
+    pub code: String,
+    /// The domain's words: `charger`, `cable`, `box`, `stylus`, `keyboard`, `mouse`; an empty
+    /// list for an empty box.
+    pub accessories: Vec<String>,
+}
+
+/// The accessories recorded for a received device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AccessoriesRecorded {
+    pub batch_id: Uuid,
+    pub receipt_id: Uuid,
+    pub code: String,
+    /// The declared line, `None` for an extra device.
+    pub line: Option<u32>,
+    pub accessories: Vec<String>,
+    #[ts(type = "string")]
+    pub recorded_at: chrono::DateTime<Utc>,
+}
+
+/// A batch to close.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CloseParams {
+    pub batch: String,
+    /// Close it although received devices are not audited yet, for this reason (kept with the
+    /// closure).
+    #[serde(default)]
+    #[ts(optional)]
+    pub force_reason: Option<String>,
 }
 
 /// What a scan matched.
@@ -179,11 +233,19 @@ pub struct BatchStatus {
     pub extra: u32,
     /// Received declared devices graded since they were received.
     pub audited: u32,
+    /// Received declared devices not audited yet.
+    pub unaudited: u32,
     pub currency: String,
     /// The sum of the declared quotes, a decimal with two places (`"1234.50"`).
     pub quoted_total: String,
-    /// The revised total: `null` until the revision rules have revised the batch.
+    /// The revised total: `null` while any received declared device is not audited yet (see
+    /// docs/tradein-audit.md); missing devices count 0.
     pub revised_total: Option<String>,
+    /// The revised prices of the devices audited so far, summed.
+    pub revised_so_far: String,
+    /// When the batch was closed.
+    #[ts(type = "string | null")]
+    pub closed_at: Option<chrono::DateTime<Utc>>,
     /// The declared devices not received yet, in manifest order.
     pub missing_devices: Vec<BatchLine>,
     /// The devices received that the manifest does not declare.
@@ -311,6 +373,11 @@ pub fn import(ws: &mut Workstation, params: ImportBatchParams) -> Result<Importe
 pub fn receive(ws: &mut Workstation, params: ReceiveParams) -> Result<Receipt> {
     let batch = find(ws, &params.batch)?;
     let code = scanned_code(&params.code)?;
+    let accessories = params
+        .accessories
+        .as_deref()
+        .map(accessory_words)
+        .transpose()?;
     let actor = ws.actor()?;
     let received = ws
         .store
@@ -321,6 +388,11 @@ pub fn receive(ws: &mut Workstation, params: ReceiveParams) -> Result<Receipt> {
         Received::New(receipt) => (ScanOutcome::Extra, receipt),
         Received::Already(receipt) => (ScanOutcome::AlreadyReceived, receipt),
     };
+    if let Some(words) = &accessories {
+        ws.store
+            .record_accessories(batch.id, receipt.id, words, &actor)?
+            .ok_or_else(|| not_found(ws, &params.batch))?;
+    }
     let lines = ws.store.batch_lines(batch.id)?;
     let receipts = ws.store.batch_receipts(batch.id)?;
     let counts = Counts::of(&lines, &receipts);
@@ -356,6 +428,14 @@ pub fn status(ws: &Workstation, params: &BatchRef) -> Result<BatchStatus> {
     };
     let received_lines: std::collections::HashSet<u32> =
         receipts.iter().filter_map(|receipt| receipt.line).collect();
+    let audited = audit(
+        ws,
+        &AuditParams {
+            batch: batch.id.to_string(),
+            lang: Lang::En,
+        },
+    )?
+    .totals;
     Ok(BatchStatus {
         id: batch.id,
         customer_id: batch.customer_id,
@@ -371,10 +451,13 @@ pub fn status(ws: &Workstation, params: &BatchRef) -> Result<BatchStatus> {
         received: counts.received,
         missing: counts.missing,
         extra: counts.extra,
-        audited: ws.store.batch_audited(batch.id)?,
+        audited: audited.audited,
+        unaudited: audited.unaudited,
         currency: batch.currency.clone(),
         quoted_total: money(batch.quoted_cents),
-        revised_total: None,
+        revised_total: audited.revised_total,
+        revised_so_far: audited.revised_so_far,
+        closed_at: batch.closed_at,
         missing_devices: lines
             .into_iter()
             .filter(|line| !received_lines.contains(&line.line))
@@ -439,6 +522,129 @@ pub fn requote(ws: &mut Workstation, params: RequoteParams) -> Result<BatchStatu
             batch: batch.id.to_string(),
         },
     )
+}
+
+/// Records what came in the box with a received device (someone who may run batches): the
+/// newest record counts. The device is named by the code scanned at receiving or by the other
+/// identifier of its manifest line.
+pub fn record_accessories(
+    ws: &mut Workstation,
+    params: AccessoriesParams,
+) -> Result<AccessoriesRecorded> {
+    let batch = find(ws, &params.batch)?;
+    let code = scanned_code(&params.code)?;
+    let words = accessory_words(&params.accessories)?;
+    let lines = ws.store.batch_lines(batch.id)?;
+    let receipts = ws.store.batch_receipts(batch.id)?;
+    let same = |value: &Option<String>| {
+        value
+            .as_deref()
+            .is_some_and(|value| value.eq_ignore_ascii_case(&code))
+    };
+    let line = lines
+        .iter()
+        .find(|line| same(&line.imei) || same(&line.serial))
+        .map(|line| line.line);
+    let receipt = receipts
+        .iter()
+        .find(|receipt| {
+            receipt.code.eq_ignore_ascii_case(&code) || (line.is_some() && receipt.line == line)
+        })
+        .ok_or_else(|| {
+            Error::not_found(format!(
+                "{} was not received in batch {}: receive it first",
+                shorten(&code),
+                batch.id
+            ))
+        })?;
+    let actor = ws.actor()?;
+    let record = ws
+        .store
+        .record_accessories(batch.id, receipt.id, &words, &actor)?
+        .ok_or_else(|| not_found(ws, &params.batch))?;
+    Ok(AccessoriesRecorded {
+        batch_id: batch.id,
+        receipt_id: receipt.id,
+        code: receipt.code.clone(),
+        line: receipt.line,
+        accessories: record.accessories,
+        recorded_at: record.recorded_at,
+    })
+}
+
+/// Closes a batch (someone who may run batches): it receives nothing more and its identifiers
+/// no longer count as declared in an open batch. Refused while received devices are not
+/// audited yet, unless forced with a reason (kept with the closure); a closed batch cannot be
+/// closed again.
+pub fn close(ws: &mut Workstation, params: CloseParams) -> Result<BatchStatus> {
+    let batch = find(ws, &params.batch)?;
+    let reason = params
+        .force_reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|reason| !reason.is_empty());
+    let totals = audit(
+        ws,
+        &AuditParams {
+            batch: batch.id.to_string(),
+            lang: Lang::En,
+        },
+    )?
+    .totals;
+    if totals.unaudited > 0 && reason.is_none() {
+        return Err(Error::refused(format!(
+            "batch {} still has {} received device{} not audited (graded since its receipt); \
+             its revised total is not final, so it stays open",
+            batch.id,
+            totals.unaudited,
+            if totals.unaudited == 1 { "" } else { "s" }
+        ))
+        .with_hint(Hint::say(
+            "grade the devices still to audit, or close the batch anyway giving the reason",
+        )));
+    }
+    let actor = ws.actor()?;
+    ws.store
+        .close_batch(batch.id, totals.unaudited, reason, &actor)?
+        .ok_or_else(|| not_found(ws, &params.batch))?;
+    status(
+        ws,
+        &BatchRef {
+            batch: batch.id.to_string(),
+        },
+    )
+}
+
+/// Accessory words as the domain writes them, checked; an unknown one is refused with the
+/// words allowed.
+fn accessory_words(words: &[String]) -> Result<Vec<String>> {
+    let mut checked = Vec::new();
+    for word in words
+        .iter()
+        .flat_map(|word| word.split([',', ';']))
+        .map(str::trim)
+        .filter(|word| !word.is_empty())
+    {
+        let accessory = word
+            .to_ascii_lowercase()
+            .parse::<Accessory>()
+            .map_err(|_| {
+                Error::usage(format!(
+                    "{:?} is not an accessory; the accessories are {}",
+                    shorten(word),
+                    Accessory::ALL
+                        .iter()
+                        .map(|accessory| accessory.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+        let word = accessory.as_str().to_owned();
+        if !checked.contains(&word) {
+            checked.push(word);
+        }
+    }
+    Ok(checked)
 }
 
 struct Counts {

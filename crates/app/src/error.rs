@@ -427,9 +427,10 @@ impl From<refurbdesk_store::StoreError> for Error {
     fn from(error: refurbdesk_store::StoreError) -> Self {
         use refurbdesk_store::StoreError as S;
         let code = match &error {
-            S::NotAllowed { .. } | S::UnknownOperator { .. } | S::DisabledOperator { .. } => {
-                ErrorCode::Refused
-            }
+            S::NotAllowed { .. }
+            | S::UnknownOperator { .. }
+            | S::DisabledOperator { .. }
+            | S::BatchClosed { .. } => ErrorCode::Refused,
             _ => ErrorCode::Data,
         };
         let hint = match &error {

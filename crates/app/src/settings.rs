@@ -137,18 +137,23 @@ fn check(store: Option<&Store>, key: &str, value: &str) -> Result<()> {
     if key == calendar::COUNTRY_SETTING || key == calendar::CLOSED_DAYS_SETTING {
         return calendar::check_setting(key, value).map_err(Error::usage);
     }
+    if key == crate::batches::TRADEIN_POLICY_SETTING {
+        // A trade-in revision policy the check accepts, or the batch audit could not run.
+        return crate::policy::load_tradein(Some(std::path::Path::new(value))).map(|_| ());
+    }
     if let Some((channel, suffix)) = channel_key(key) {
         return check_channel_figure(store, channel, suffix, value);
     }
     let shown = shorten(key);
     let mut message = format!(
         "there is no setting {shown:?}; the settings are {}, {STATION_CHANNEL_SETTING}, {}, \
-         {IDLE_LOCK_SETTING}, {}, {}, \
+         {IDLE_LOCK_SETTING}, {}, {}, {}, \
          channel.NAME.{THRESHOLD_SUFFIX} and channel.NAME.{CONSUMED_SUFFIX}",
         setting::ALL.join(", "),
         crate::qa::SHARE_SETTING,
         calendar::COUNTRY_SETTING,
-        calendar::CLOSED_DAYS_SETTING
+        calendar::CLOSED_DAYS_SETTING,
+        crate::batches::TRADEIN_POLICY_SETTING
     );
     if let Some(closest) = closest_key(key) {
         message.push_str(&format!("; did you mean {closest}?"));
@@ -411,6 +416,7 @@ fn closest_key(key: &str) -> Option<String> {
     candidates.push(IDLE_LOCK_SETTING.to_owned());
     candidates.push(calendar::COUNTRY_SETTING.to_owned());
     candidates.push(calendar::CLOSED_DAYS_SETTING.to_owned());
+    candidates.push(crate::batches::TRADEIN_POLICY_SETTING.to_owned());
     if let Some(rest) = key.strip_prefix("channel.") {
         if let Some((name, _)) = rest.rsplit_once('.') {
             for suffix in [THRESHOLD_SUFFIX, CONSUMED_SUFFIX] {

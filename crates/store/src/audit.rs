@@ -60,10 +60,12 @@ pub(crate) enum Entity {
     Customer,
     Batch,
     BatchReceipt,
+    BatchAccessories,
+    BatchClosure,
 }
 
 impl Entity {
-    const ALL: [Entity; 24] = [
+    const ALL: [Entity; 26] = [
         Entity::Station,
         Entity::Operator,
         Entity::Bench,
@@ -88,6 +90,8 @@ impl Entity {
         Entity::Customer,
         Entity::Batch,
         Entity::BatchReceipt,
+        Entity::BatchAccessories,
+        Entity::BatchClosure,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -116,6 +120,8 @@ impl Entity {
             Entity::Customer => "customer",
             Entity::Batch => "batch",
             Entity::BatchReceipt => "batch_receipt",
+            Entity::BatchAccessories => "batch_accessories",
+            Entity::BatchClosure => "batch_closure",
         }
     }
 
@@ -156,6 +162,8 @@ impl Entity {
             Entity::Customer => "SELECT * FROM customers WHERE id = ?1",
             Entity::Batch => "SELECT * FROM batches WHERE id = ?1",
             Entity::BatchReceipt => "SELECT * FROM batch_receipts WHERE id = ?1",
+            Entity::BatchAccessories => "SELECT * FROM batch_accessories WHERE id = ?1",
+            Entity::BatchClosure => "SELECT * FROM batch_closures WHERE id = ?1",
         }
     }
 
@@ -185,6 +193,8 @@ impl Entity {
             Entity::Customer => "SELECT id FROM customers ORDER BY id",
             Entity::Batch => "SELECT id FROM batches ORDER BY id",
             Entity::BatchReceipt => "SELECT id FROM batch_receipts ORDER BY id",
+            Entity::BatchAccessories => "SELECT id FROM batch_accessories ORDER BY id",
+            Entity::BatchClosure => "SELECT id FROM batch_closures ORDER BY id",
         }
     }
 }

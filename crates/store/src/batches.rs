@@ -106,6 +106,32 @@ pub enum Received {
     Already(ReceiptRecord),
 }
 
+/// What came in the box with a received device, as the auditor recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AccessoriesRecord {
+    pub id: Uuid,
+    pub receipt_id: Uuid,
+    /// The domain's words (`charger`, `cable`…); empty for an empty box.
+    pub accessories: Vec<String>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub recorded_at: DateTime<Utc>,
+    pub operator: String,
+}
+
+/// Who closed a batch, when, and why when forced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ClosureRecord {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub closed_at: DateTime<Utc>,
+    pub operator: String,
+    /// Received lines still unaudited when it was closed.
+    pub unaudited: u32,
+    /// The reason given to close it with unaudited lines.
+    pub force_reason: Option<String>,
+}
+
 /// An identifier already declared in an open batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenDuplicate {
@@ -290,8 +316,18 @@ impl Store {
         let station_id = self.station_id;
         self.write("record a receipt", |tx| {
             authorize(tx, &acting.name, Action::RunBatch)?;
-            if batch_in(tx, batch_id)?.is_none() {
-                return Ok(None);
+            match batch_in(tx, batch_id)? {
+                None => return Ok(None),
+                Some(BatchRecord {
+                    closed_at: Some(closed_at),
+                    ..
+                }) => {
+                    return Err(StoreError::BatchClosed {
+                        id: batch_id,
+                        closed_at: closed_at.to_rfc3339(),
+                    })
+                }
+                Some(_) => {}
             }
             let batch = id_text(batch_id);
             let line: Option<u32> = tx
@@ -388,6 +424,197 @@ impl Store {
             )?;
             batch_in(tx, id)
         })
+    }
+}
+
+impl Store {
+    /// Records what came in the box with a received device (someone who may run batches):
+    /// `accessories` as the domain writes them (`charger`), none for an empty box. Append-only:
+    /// the newest record for a receipt is the one that counts. Audited as
+    /// `batch.accessories`. `None` when the batch has no such receipt; refused when the batch
+    /// is closed.
+    pub fn record_accessories(
+        &mut self,
+        batch_id: Uuid,
+        receipt_id: Uuid,
+        accessories: &[String],
+        acting: &Actor,
+    ) -> Result<Option<AccessoriesRecord>, StoreError> {
+        let station_id = self.station_id;
+        self.write("record a device's accessories", |tx| {
+            authorize(tx, &acting.name, Action::RunBatch)?;
+            let known: Option<String> = tx
+                .prepare_cached("SELECT id FROM batch_receipts WHERE id = ?1 AND batch_id = ?2")?
+                .query_row([id_text(receipt_id), id_text(batch_id)], |row| row.get(0))
+                .optional()?;
+            if known.is_none() {
+                return Ok(None);
+            }
+            if let Some(closed_at) = batch_in(tx, batch_id)?.and_then(|batch| batch.closed_at) {
+                return Err(StoreError::BatchClosed {
+                    id: batch_id,
+                    closed_at: closed_at.to_rfc3339(),
+                });
+            }
+            let id = Uuid::now_v7();
+            let recorded_at = Utc::now();
+            tx.execute(
+                "INSERT INTO batch_accessories (id, batch_id, receipt_id, accessories,
+                    recorded_at, operator, station_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                rusqlite::params![
+                    id_text(id),
+                    id_text(batch_id),
+                    id_text(receipt_id),
+                    accessories.join(";"),
+                    timestamp(recorded_at),
+                    acting.name,
+                    id_text(station_id)
+                ],
+            )?;
+            audit::append(
+                tx,
+                station_id,
+                AuditWrite {
+                    operator: &acting.name,
+                    action: "batch.accessories",
+                    entity: Entity::BatchAccessories,
+                    entity_id: id,
+                    before: None,
+                    after: audit::record_digest(tx, Entity::BatchAccessories, id)?,
+                },
+            )?;
+            Ok(Some(AccessoriesRecord {
+                id,
+                receipt_id,
+                accessories: accessories.to_vec(),
+                recorded_at,
+                operator: acting.name.clone(),
+            }))
+        })
+    }
+
+    /// The accessories recorded for each receipt of a batch: the newest record per receipt.
+    pub fn batch_accessories(
+        &self,
+        batch_id: Uuid,
+    ) -> Result<BTreeMap<Uuid, AccessoriesRecord>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id, receipt_id, accessories, recorded_at, operator FROM batch_accessories
+             WHERE batch_id = ?1 ORDER BY recorded_at, id",
+        )?;
+        let mut rows = statement.query([id_text(batch_id)])?;
+        let mut newest = BTreeMap::new();
+        while let Some(row) = rows.next()? {
+            let text = |column: &str| text_column(row, column, "batch_accessories");
+            let record = AccessoriesRecord {
+                id: parse_uuid(&text("id")?, "batch_accessories.id")?,
+                receipt_id: parse_uuid(&text("receipt_id")?, "batch_accessories.receipt_id")?,
+                accessories: text("accessories")?
+                    .split(';')
+                    .filter(|word| !word.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                recorded_at: parse_timestamp(
+                    &text("recorded_at")?,
+                    "batch_accessories.recorded_at",
+                )?,
+                operator: text("operator")?,
+            };
+            newest.insert(record.receipt_id, record);
+        }
+        Ok(newest)
+    }
+
+    /// Closes a batch (someone who may run batches): sets its `closed_at` and records who
+    /// closed it, with how many received lines were still unaudited and the reason given to
+    /// force it (required when any were). Audited as `batch.closed`. `None` when there is no
+    /// such batch; a batch already closed is refused.
+    pub fn close_batch(
+        &mut self,
+        id: Uuid,
+        unaudited: u32,
+        force_reason: Option<&str>,
+        acting: &Actor,
+    ) -> Result<Option<BatchRecord>, StoreError> {
+        let station_id = self.station_id;
+        self.write("close a batch", |tx| {
+            authorize(tx, &acting.name, Action::RunBatch)?;
+            let Some(batch) = batch_in(tx, id)? else {
+                return Ok(None);
+            };
+            if let Some(closed_at) = batch.closed_at {
+                return Err(StoreError::BatchClosed {
+                    id,
+                    closed_at: closed_at.to_rfc3339(),
+                });
+            }
+            let closed_at = timestamp(Utc::now());
+            let before = audit::record_digest(tx, Entity::Batch, id)?;
+            tx.execute(
+                "UPDATE batches SET closed_at = ?2 WHERE id = ?1",
+                [id_text(id), closed_at.clone()],
+            )?;
+            let closure = Uuid::now_v7();
+            tx.execute(
+                "INSERT INTO batch_closures (id, batch_id, closed_at, operator, unaudited,
+                    force_reason, station_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                rusqlite::params![
+                    id_text(closure),
+                    id_text(id),
+                    closed_at,
+                    acting.name,
+                    unaudited,
+                    force_reason,
+                    id_text(station_id)
+                ],
+            )?;
+            audit::append(
+                tx,
+                station_id,
+                AuditWrite {
+                    operator: &acting.name,
+                    action: "batch.closed",
+                    entity: Entity::Batch,
+                    entity_id: id,
+                    before,
+                    after: audit::record_digest(tx, Entity::Batch, id)?,
+                },
+            )?;
+            audit::append(
+                tx,
+                station_id,
+                AuditWrite {
+                    operator: &acting.name,
+                    action: "batch.closed",
+                    entity: Entity::BatchClosure,
+                    entity_id: closure,
+                    before: None,
+                    after: audit::record_digest(tx, Entity::BatchClosure, closure)?,
+                },
+            )?;
+            batch_in(tx, id)
+        })
+    }
+
+    /// Who closed a batch and why, `None` while it is open.
+    pub fn batch_closure(&self, batch_id: Uuid) -> Result<Option<ClosureRecord>, StoreError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT closed_at, operator, unaudited, force_reason FROM batch_closures
+             WHERE batch_id = ?1",
+        )?;
+        let mut rows = statement.query([id_text(batch_id)])?;
+        let Some(row) = rows.next()? else {
+            return Ok(None);
+        };
+        Ok(Some(ClosureRecord {
+            closed_at: parse_timestamp(
+                &text_column(row, "closed_at", "batch_closures")?,
+                "batch_closures.closed_at",
+            )?,
+            operator: text_column(row, "operator", "batch_closures")?,
+            unaudited: row.get("unaudited")?,
+            force_reason: optional_text_column(row, "force_reason", "batch_closures")?,
+        }))
     }
 }
 

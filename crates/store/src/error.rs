@@ -245,6 +245,11 @@ pub enum StoreError {
     #[error("the grade cannot be recorded: {field} {reason}")]
     InvalidGrade { field: String, reason: String },
 
+    #[error(
+        "batch {id} was closed on {closed_at}: it is evidence as closed and takes no more changes"
+    )]
+    BatchClosed { id: uuid::Uuid, closed_at: String },
+
     #[error("database error: {0}; if it repeats, check the database")]
     Sqlite(#[from] rusqlite::Error),
 }

@@ -36,7 +36,10 @@ mod stats;
 mod store;
 
 pub use audit::{AuditEntry, AuditProblem, AuditReport, RecordMismatch, GENESIS_HASH};
-pub use batches::{BatchLine, BatchRecord, NewBatch, OpenDuplicate, ReceiptRecord, Received};
+pub use batches::{
+    AccessoriesRecord, BatchLine, BatchRecord, ClosureRecord, NewBatch, OpenDuplicate,
+    ReceiptRecord, Received,
+};
 pub use certificates::{
     CertificateFilter, CertificateRecord, DestructionRecord, NewCertificate, NewDestruction,
     SigningKeyRecord, VoidRecord,

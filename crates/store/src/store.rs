@@ -33,6 +33,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0011_photos.sql"),
     include_str!("../migrations/0012_overrides_replacements.sql"),
     include_str!("../migrations/0013_batches.sql"),
+    include_str!("../migrations/0014_batch_audit.sql"),
 ];
 
 /// The newest schema version this build can read and write.

@@ -31,15 +31,28 @@ due_estimated: boolean, declared: number, received: number, missing: number, ext
 /**
  * Received declared devices graded since they were received.
  */
-audited: number, currency: string, 
+audited: number, 
+/**
+ * Received declared devices not audited yet.
+ */
+unaudited: number, currency: string, 
 /**
  * The sum of the declared quotes, a decimal with two places (`"1234.50"`).
  */
 quoted_total: string, 
 /**
- * The revised total: `null` until the revision rules have revised the batch.
+ * The revised total: `null` while any received declared device is not audited yet (see
+ * docs/tradein-audit.md); missing devices count 0.
  */
 revised_total: string | null, 
+/**
+ * The revised prices of the devices audited so far, summed.
+ */
+revised_so_far: string, 
+/**
+ * When the batch was closed.
+ */
+closed_at: string | null, 
 /**
  * The declared devices not received yet, in manifest order.
  */

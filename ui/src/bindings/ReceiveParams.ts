@@ -7,4 +7,9 @@ export type ReceiveParams = { batch: string,
 /**
  * What the scanner typed: an IMEI or a serial number.
  */
-code: string, };
+code: string, 
+/**
+ * What came in the box with the device (`charger`, `cable`…), recorded with the receipt
+ * when given (an empty list: an empty box).
+ */
+accessories?: Array<string>, };

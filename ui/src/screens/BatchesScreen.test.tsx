@@ -1,10 +1,12 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import type { AuditTotals } from '../bindings/AuditTotals';
+import type { BatchAudit } from '../bindings/BatchAudit';
 import type { BatchStatus } from '../bindings/BatchStatus';
 import type { BatchSummary } from '../bindings/BatchSummary';
 import type { Receipt } from '../bindings/Receipt';
 import { fakeApi, type Calls } from '../test/fakeApi';
-import { BatchesScreen } from './BatchesScreen';
+import { auditProgress, BatchesScreen } from './BatchesScreen';
 
 const BATCH = '99999999-9999-4999-8999-999999999999';
 
@@ -56,11 +58,111 @@ const status = (received: number): BatchStatus => ({
   missing: 2 - received,
   extra: 0,
   audited: 0,
+  unaudited: received,
   currency: 'EUR',
   quoted_total: '530.00',
   revised_total: null,
+  revised_so_far: '0.00',
+  closed_at: null,
   missing_devices: received === 2 ? [] : [line(3, '490154203237518')],
   extra_devices: [],
+});
+
+const totals = (received: number, audited: number): AuditTotals => ({
+  declared: 2,
+  received,
+  missing: 2 - received,
+  extra: 0,
+  audited,
+  unaudited: received - audited,
+  accepted: 0,
+  readjusted: audited,
+  returned: 0,
+  held: 0,
+  requote: 0,
+  currency: 'EUR',
+  quoted_total: '530.00',
+  revised_total: received === audited && received > 0 ? '225.25' : null,
+  revised_so_far: audited > 0 ? '225.25' : '0.00',
+  quoted_audited: audited > 0 ? '265.00' : '0.00',
+});
+
+const DEVICE = '55555555-5555-4555-8555-555555555555';
+
+const audit = (received: number, audited = 0): BatchAudit => ({
+  batch_id: BATCH,
+  customer_id: '77777777-7777-4777-8777-777777777777',
+  customer: 'Acme Leasing',
+  stage: received === 2 ? 'received' : 'receiving',
+  closed_at: null,
+  policy: { name: 'tradein-default', version: '1.0.0', sha256: 'ab'.repeat(32) },
+  lines: [
+    {
+      declared: line(2, '356728114587211'),
+      state: audited > 0 ? 'audited' : 'received',
+      receipt: { receipt_id: '44444444-4444-4444-8444-444444444444', code: '356728114587211', received_at: '2026-11-25T10:00:00Z', operator: 'aude' },
+      found: {
+        device_id: DEVICE,
+        category: 'phone',
+        make: 'Apple',
+        model: 'iPhone 12',
+        imei: '356728114587211',
+        serial: null,
+        storage_gb: 128,
+        grade_id: null,
+        graded_at: null,
+        buyback_grade: audited > 0 ? 'FUNCTIONAL_USED' : null,
+        listing_grade: null,
+        lock: 'clear',
+        battery: 'pass',
+        failed: [],
+        accessories: [],
+        accessories_recorded: false,
+      },
+      erasure: null,
+      revision:
+        audited > 0
+          ? {
+              quoted_cents: 26500,
+              revised_cents: 22525,
+              quoted: '265.00',
+              revised: '225.25',
+              disposition: 'readjusted',
+              requote: false,
+              adjustments: [
+                {
+                  rule: 'grade.step',
+                  amount_cents: 3975,
+                  asked_cents: 3975,
+                  amount: '39.75',
+                  basis: '{ percent = 15 }',
+                  inputs: {},
+                  requote: false,
+                  text: 'Declared FUNCTIONAL_GOOD, found FUNCTIONAL_USED: one grade step at 15 % each: −39.75 EUR',
+                },
+              ],
+            }
+          : null,
+    },
+    {
+      declared: line(3, '490154203237518'),
+      state: received === 2 ? 'received' : 'missing',
+      receipt: null,
+      found: null,
+      erasure: null,
+      revision: null,
+    },
+  ],
+  extra: [],
+  totals: totals(received, audited),
+});
+
+describe('auditProgress', () => {
+  it('counts the received devices audited, rounding the percentage down', () => {
+    expect(auditProgress(totals(2, 1))).toEqual({ audited: 1, received: 2, percent: 50 });
+    expect(auditProgress({ ...totals(2, 2), audited: 2, unaudited: 1 })).toEqual({ audited: 2, received: 3, percent: 66 });
+    expect(auditProgress(totals(0, 0))).toEqual({ audited: 0, received: 0, percent: 0 });
+  });
 });
 
 describe('BatchesScreen', () => {
@@ -120,6 +222,7 @@ describe('BatchesScreen', () => {
       {
         batchesList: () => Promise.resolve([summary]),
         batchesStatus: () => Promise.resolve(status(received)),
+        batchesAudit: () => Promise.resolve(audit(received)),
         batchesReceive: (params) => {
           received = 2;
           const receipt: Receipt = {
@@ -166,5 +269,30 @@ describe('BatchesScreen', () => {
       expect(screen.getByTestId('batch-totals').querySelector('[data-count="missing"]')?.textContent).toBe('0'),
     );
     expect(field.value).toBe('');
+  });
+
+  it('shows each device’s audit with its reasons, the total so far, and opens the device', async () => {
+    const opened: string[] = [];
+    const api = fakeApi({
+      batchesList: () => Promise.resolve([summary]),
+      batchesStatus: () =>
+        Promise.resolve({ ...status(2), audited: 1, unaudited: 1, revised_total: null, revised_so_far: '225.25' }),
+      batchesAudit: () => Promise.resolve(audit(2, 1)),
+    });
+    render(<BatchesScreen lang="en" api={api} onOpenDevice={(device) => opened.push(device)} />);
+    fireEvent.click(within(await screen.findByTestId('batch-row')).getByRole('button'));
+    const section = await screen.findByTestId('batch-audit');
+    expect(screen.getByTestId('batch-audit-progress').textContent).toBe('1 of 2 received devices audited');
+    const rows = within(section).getAllByTestId('batch-audit-row');
+    expect(rows.map((row) => row.getAttribute('data-state'))).toEqual(['audited', 'received']);
+    expect(rows[0].querySelector('[data-disposition]')?.textContent).toBe('Quote readjusted');
+    expect(rows[0].querySelector('[data-rule="grade.step"]')?.textContent).toContain('−39.75 EUR');
+    expect(rows[0].textContent).toContain('225.25 of 265.00 EUR');
+    expect(rows[0].textContent).toContain('box not recorded');
+    expect(
+      screen.getByTestId('batch-totals').querySelector('[data-total="revised"]')?.textContent,
+    ).toBe('not final: 225.25 EUR so far (1 still to audit)');
+    fireEvent.click(within(rows[0]).getByRole('button'));
+    expect(opened).toEqual([DEVICE]);
   });
 });

@@ -1,9 +1,12 @@
 // Trade-in batches: import a customer's manifest (file chooser or drop), receive devices with a
-// barcode scanner, and follow the batch's counts, missing and extra devices and totals. Every
-// rule (manifest checks, matching a scan, due dates, quote expiry) is the application layer's;
-// the screen shows what it answers.
+// barcode scanner (and what came in the box), follow the batch's counts, missing and extra
+// devices, each device's audit (declared vs found, the revised price and its reasons) and the
+// totals, and close the batch. Every rule (manifest checks, matching a scan, due dates, quote
+// expiry, the revision) is the application layer's; the screen shows what it answers.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { asWindowError, type Api, type WindowError } from '../api';
+import type { AuditTotals } from '../bindings/AuditTotals';
+import type { BatchAudit } from '../bindings/BatchAudit';
 import type { BatchStatus } from '../bindings/BatchStatus';
 import type { BatchSummary } from '../bindings/BatchSummary';
 import type { Receipt } from '../bindings/Receipt';
@@ -15,6 +18,15 @@ import { readBase64 } from './device/PhotosSection';
 export interface BatchesScreenProps {
   lang: Lang;
   api: Api;
+  /** Opens a device's screen (its id). */
+  onOpenDevice?: (device: string) => void;
+}
+
+/** How far the audit has gone: received declared devices audited, as a whole percentage. */
+export function auditProgress(totals: AuditTotals): { audited: number; received: number; percent: number } {
+  const received = totals.audited + totals.unaudited;
+  const percent = received === 0 ? 0 : Math.floor((totals.audited * 100) / received);
+  return { audited: totals.audited, received, percent };
 }
 
 /** The problems a refused manifest lists in its error's details, if it says any. */
@@ -29,7 +41,7 @@ function typesIntoAField(target: EventTarget | null): boolean {
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
-export function BatchesScreen({ lang, api }: BatchesScreenProps) {
+export function BatchesScreen({ lang, api, onOpenDevice }: BatchesScreenProps) {
   const [batches, setBatches] = useState<BatchSummary[] | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const [status, setStatus] = useState<BatchStatus | null>(null);
@@ -40,6 +52,9 @@ export function BatchesScreen({ lang, api }: BatchesScreenProps) {
   const [imported, setImported] = useState<number | null>(null);
   const [code, setCode] = useState('');
   const [receipt, setReceipt] = useState<Receipt | null>(null);
+  const [accessories, setAccessories] = useState('');
+  const [audit, setAudit] = useState<BatchAudit | null>(null);
+  const [closeReason, setCloseReason] = useState('');
   const receiveRef = useRef<HTMLInputElement>(null);
 
   const reload = useCallback(
@@ -47,11 +62,12 @@ export function BatchesScreen({ lang, api }: BatchesScreenProps) {
       try {
         setBatches(await api.batchesList());
         setStatus(batch === null ? null : await api.batchesStatus({ batch }));
+        setAudit(batch === null ? null : await api.batchesAudit({ batch, lang }));
       } catch (failure) {
         setError(asWindowError(failure));
       }
     },
-    [api],
+    [api, lang],
   );
 
   useEffect(() => {
@@ -103,9 +119,13 @@ export function BatchesScreen({ lang, api }: BatchesScreenProps) {
     if (open === null || scanned === '') return;
     setError(null);
     try {
-      const answer = await api.batchesReceive({ batch: open, code: scanned });
+      const box = accessories.trim();
+      const answer = await api.batchesReceive(
+        box === '' ? { batch: open, code: scanned } : { batch: open, code: scanned, accessories: [box] },
+      );
       setReceipt(answer);
       setCode('');
+      setAccessories('');
       await reload(open);
     } catch (failure) {
       setError(asWindowError(failure));
@@ -118,6 +138,19 @@ export function BatchesScreen({ lang, api }: BatchesScreenProps) {
     try {
       setStatus(await api.batchesRequote({ batch: open, date: new Date().toISOString().slice(0, 10) }));
       setBatches(await api.batchesList());
+    } catch (failure) {
+      setError(asWindowError(failure));
+    }
+  };
+
+  const close = async () => {
+    if (open === null) return;
+    setError(null);
+    const reason = closeReason.trim();
+    try {
+      setStatus(await api.batchesClose(reason === '' ? { batch: open } : { batch: open, force_reason: reason }));
+      setCloseReason('');
+      await reload(open);
     } catch (failure) {
       setError(asWindowError(failure));
     }
@@ -255,6 +288,15 @@ export function BatchesScreen({ lang, api }: BatchesScreenProps) {
                 onChange={(event) => setCode(event.target.value)}
               />
             </label>
+            <label>
+              {t(lang, 'batches.accessoriesLabel')}
+              <input
+                data-testid="batch-accessories"
+                value={accessories}
+                autoComplete="off"
+                onChange={(event) => setAccessories(event.target.value)}
+              />
+            </label>
             <p className="hint">{t(lang, 'batches.receiveHint')}</p>
             {receipt !== null && (
               <p role="status" data-testid="batch-scan" data-outcome={receipt.outcome}>
@@ -283,9 +325,15 @@ export function BatchesScreen({ lang, api }: BatchesScreenProps) {
             </dd>
             <dt>{t(lang, 'batches.revised')}</dt>
             <dd data-total="revised">
-              {status.revised_total === null
-                ? t(lang, 'batches.revisedPending')
-                : `${status.revised_total} ${status.currency}`}
+              {status.revised_total !== null
+                ? `${status.revised_total} ${status.currency}`
+                : status.audited === 0
+                  ? t(lang, 'batches.revisedPending')
+                  : t(lang, 'batches.revisedSoFar', {
+                      amount: status.revised_so_far,
+                      currency: status.currency,
+                      count: status.unaudited,
+                    })}
             </dd>
             <dt>{t(lang, 'batches.quoteExpiry')}</dt>
             <dd>{status.quote_expiry}</dd>
@@ -336,8 +384,138 @@ export function BatchesScreen({ lang, api }: BatchesScreenProps) {
               </ul>
             )}
           </section>
+          {audit !== null && audit.batch_id === status.id && (
+            <AuditSection audit={audit} lang={lang} onOpenDevice={onOpenDevice} />
+          )}
+          {status.closed_at !== null ? (
+            <p className="card" data-testid="batch-closed">
+              {t(lang, 'batches.closedOn', { date: status.closed_at.slice(0, 10) })}
+            </p>
+          ) : (
+            <form
+              className="card"
+              data-testid="batch-close"
+              onSubmit={(event) => {
+                event.preventDefault();
+                void close();
+              }}
+            >
+              {status.unaudited > 0 && (
+                <label>
+                  {t(lang, 'batches.closeReason')}
+                  <input
+                    data-testid="batch-close-reason"
+                    value={closeReason}
+                    onChange={(event) => setCloseReason(event.target.value)}
+                  />
+                </label>
+              )}
+              <button type="submit">{t(lang, 'batches.close')}</button>
+            </form>
+          )}
         </div>
       )}
+    </section>
+  );
+}
+
+interface AuditSectionProps {
+  audit: BatchAudit;
+  lang: Lang;
+  onOpenDevice?: (device: string) => void;
+}
+
+/** Each declared device: declared vs found, its revised price and the reasons, and its audit state. */
+function AuditSection({ audit, lang, onOpenDevice }: AuditSectionProps) {
+  const progress = auditProgress(audit.totals);
+  const currency = audit.totals.currency;
+  return (
+    <section className="card" data-testid="batch-audit" aria-label={t(lang, 'batches.auditTitle')}>
+      <h4>{t(lang, 'batches.auditTitle')}</h4>
+      <p data-testid="batch-audit-progress" data-percent={progress.percent}>
+        {t(lang, 'batches.auditProgress', { audited: progress.audited, received: progress.received })}
+      </p>
+      <progress max={100} value={progress.percent} />
+      <table className="batches__audit">
+        <thead>
+          <tr>
+            <th>{t(lang, 'batches.line', { line: '' }).trim()}</th>
+            <th>{t(lang, 'batches.declaredAs')}</th>
+            <th>{t(lang, 'batches.foundAs')}</th>
+            <th>{t(lang, 'batches.revised')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {audit.lines.map((row) => {
+            const declared = row.declared;
+            const found = row.found;
+            const revision = row.revision;
+            const box =
+              found === null
+                ? null
+                : !found.accessories_recorded
+                  ? t(lang, 'batches.boxNotRecorded')
+                  : t(lang, 'batches.box', {
+                      accessories: found.accessories.length === 0 ? t(lang, 'batches.boxEmpty') : found.accessories.join(', '),
+                    });
+            return (
+              <tr key={declared.line} data-testid="batch-audit-row" data-line={declared.line} data-state={row.state}>
+                <td>
+                  {declared.line} · {declared.imei ?? declared.serial}
+                </td>
+                <td>
+                  {[declared.make, declared.model].filter((part) => part !== null).join(' ')}
+                  {declared.storage_gb !== null && ` · ${declared.storage_gb} GB`}
+                  {declared.declared_grade !== null && ` · ${declared.declared_grade}`}
+                </td>
+                <td>
+                  {row.state === 'missing' && t(lang, 'batches.state.missing')}
+                  {found !== null && found.device_id === null && t(lang, 'batches.notAtIntake')}
+                  {found !== null && found.device_id !== null && (
+                    <>
+                      {[found.make, found.model].filter((part) => part !== null).join(' ')}
+                      {found.storage_gb !== null && ` · ${found.storage_gb} GB`}
+                      {found.buyback_grade !== null && ` · ${found.buyback_grade}`}
+                      {box !== null && ` · ${box}`}
+                    </>
+                  )}
+                </td>
+                <td data-revised={revision?.revised ?? ''}>
+                  {revision === null ? (
+                    t(lang, `batches.state.${row.state}`)
+                  ) : (
+                    <>
+                      <span data-disposition={revision.disposition}>
+                        {t(lang, `batches.disposition.${revision.disposition as 'accept'}`)}
+                        {revision.requote && ` · ${t(lang, 'batches.requoteFlag')}`}
+                      </span>
+                      <br />
+                      {t(lang, 'batches.price', { revised: revision.revised, quoted: revision.quoted, currency })}
+                      {revision.adjustments.length > 0 && (
+                        <ul>
+                          {revision.adjustments.map((adjustment, index) => (
+                            <li key={`${adjustment.rule}-${index}`} data-rule={adjustment.rule}>
+                              {adjustment.text}
+                            </li>
+                          ))}
+                        </ul>
+                      )}
+                    </>
+                  )}
+                </td>
+                <td>
+                  {found?.device_id != null && onOpenDevice !== undefined && (
+                    <button type="button" onClick={() => onOpenDevice(found.device_id as string)}>
+                      {t(lang, 'batches.openDevice')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
     </section>
   );
 }

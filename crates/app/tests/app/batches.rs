@@ -61,6 +61,7 @@ fn scan(ws: &mut Workstation, batch: &str, code: &str) -> batches::Receipt {
         ReceiveParams {
             batch: batch.into(),
             code: code.into(),
+            accessories: None,
         },
     )
     .unwrap()

@@ -24,4 +24,5 @@ mod reissue;
 mod station_doors;
 mod store_commands;
 mod support;
+mod tradein;
 mod tradein_policy;

@@ -2,6 +2,7 @@
 
 mod audit;
 mod batch;
+mod batch_audit;
 mod certificates;
 mod common;
 mod concurrency;

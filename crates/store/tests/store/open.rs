@@ -37,6 +37,8 @@ fn a_new_file_gets_the_whole_schema_and_a_station() {
         object_names(&raw, "table"),
         [
             "audit_log",
+            "batch_accessories",
+            "batch_closures",
             "batch_lines",
             "batch_receipts",
             "batches",
