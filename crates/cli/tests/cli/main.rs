@@ -25,4 +25,5 @@ mod station_doors;
 mod store_commands;
 mod support;
 mod tradein;
+mod tradein_documents;
 mod tradein_policy;
