@@ -24,6 +24,10 @@ use crate::layout::{layout, Sheet};
 use crate::pades::{self, PdfSigner};
 use crate::signed::SignedDocument;
 
+/// The most the embedded data may inflate to: a decompression bomb stops here, while a
+/// 10,000-device batch report's signed JSON (about 14 MB) fits.
+const MAX_EMBEDDED_BYTES: usize = 64 << 20;
+
 /// The attachment's file name inside every PDF.
 pub const EMBEDDED_NAME: &str = "refurbdesk-document.json";
 /// The seal dictionary's `/Type`.
@@ -440,7 +444,7 @@ pub(crate) fn embedded_json(bytes: &[u8]) -> Result<Vec<u8>, String> {
     let (_, object) = doc.dereference(file).map_err(|_| missing())?;
     let stream = object.as_stream().map_err(|_| missing())?;
     stream
-        .decompressed_content_with_limit(4 << 20)
+        .decompressed_content_with_limit(MAX_EMBEDDED_BYTES)
         .or_else(|_| {
             if stream.dict.get(b"Filter").is_err() {
                 Ok(stream.content.clone())
