@@ -194,7 +194,10 @@ pub(crate) fn issued_exported_and_zipped(home: &Path, batch: &str, refurbdesk: C
     assert_eq!(gathered["count"], 3);
     let archive = std::fs::File::open(gathered["zip"].as_str().unwrap()).unwrap();
     let mut archive = zip::ZipArchive::new(archive).unwrap();
-    let mut names: Vec<String> = archive.file_names().map(str::to_owned).collect();
+    let mut names: Vec<String> = archive
+        .file_names()
+        .map(|name| name.unwrap().into_owned())
+        .collect();
     names.sort();
     let mut expected: Vec<String> = certificates
         .iter()
