@@ -441,3 +441,144 @@ fn a_batch_of_500_devices_or_more_has_an_estimated_due_date() {
     assert_eq!(batches::money(123_450), "1234.50");
     assert_eq!(batches::money(5), "0.05");
 }
+
+#[test]
+fn the_audit_uses_the_tradein_policy_setting_and_a_batch_closes_only_when_audited_or_forced() {
+    let station = TestStation::new();
+    let mut ws = station.open(None);
+    add_customer(&mut ws, "Acme Leasing");
+    let a = imei(35672811458721);
+    let manifest = format!(
+        "imei,serial,category,make,model,declared_grade,quoted_price,currency\n\
+         {a},,phone,Apple,iPhone 12,FUNCTIONAL_GOOD,120,EUR\n\
+         ,SN-1,laptop,Dell,Latitude 7490,FUNCTIONAL_GOOD,300,EUR\n"
+    );
+    let batch = import(&station, &mut ws, "lot.csv", &manifest, Lang::En)
+        .unwrap()
+        .id
+        .to_string();
+    let audit_of = |ws: &Workstation| {
+        batches::audit(
+            ws,
+            &batches::AuditParams {
+                batch: batch.clone(),
+                lang: Lang::Fr,
+            },
+        )
+    };
+    let audit = audit_of(&ws).unwrap();
+    assert_eq!(audit.policy.name, "tradein-default");
+    assert_eq!(audit.totals.revised_total, None, "nothing received yet");
+
+    // A policy file the check refuses cannot be set; one it accepts is used.
+    let set = |ws: &mut Workstation, value: &str| {
+        refurbdesk_app::settings::set(
+            ws,
+            refurbdesk_app::settings::SetSettingParams {
+                key: batches::TRADEIN_POLICY_SETTING.into(),
+                value: value.into(),
+            },
+        )
+    };
+    let bad = station.dir.path().join("bad.toml");
+    std::fs::write(&bad, "[policy]\nkind = \"tradein\"\n").unwrap();
+    assert_eq!(
+        set(&mut ws, bad.to_str().unwrap()).unwrap_err().code,
+        ErrorCode::Data
+    );
+    let own = station.dir.path().join("own.toml");
+    let text = refurbdesk_app::policy::tradein_default_text()
+        .replace("name = \"tradein-default\"", "name = \"acme-tradein\"");
+    std::fs::write(&own, &text).unwrap();
+    set(&mut ws, own.to_str().unwrap()).unwrap();
+    assert_eq!(audit_of(&ws).unwrap().policy.name, "acme-tradein");
+    // A policy in another currency cannot revise these quotes.
+    std::fs::write(
+        &own,
+        text.replace("currency = \"EUR\"", "currency = \"CHF\""),
+    )
+    .unwrap();
+    let refused = audit_of(&ws).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Data);
+    assert!(refused.message.contains("CHF"), "{}", refused.message);
+    std::fs::write(&own, &text).unwrap();
+
+    // Received, never taken in: unaudited, found nothing yet.
+    let receipt = batches::receive(
+        &mut ws,
+        ReceiveParams {
+            batch: batch.clone(),
+            code: a.clone(),
+            accessories: Some(vec!["charger; box".into()]),
+        },
+    )
+    .unwrap();
+    assert_eq!(receipt.outcome, ScanOutcome::Matched);
+    let audit = audit_of(&ws).unwrap();
+    let line = &audit.lines[0];
+    assert_eq!(line.state, batches::LineState::Received);
+    let found = line.found.as_ref().unwrap();
+    assert_eq!(found.device_id, None);
+    assert_eq!(found.accessories, ["charger", "box"]);
+    assert_eq!(audit.lines[1].state, batches::LineState::Missing);
+    assert_eq!(audit.totals.unaudited, 1);
+    assert_eq!(audit.totals.revised_total, None);
+    assert_eq!(audit.totals.revised_so_far, "0.00");
+    assert_eq!(
+        batches::record_accessories(
+            &mut ws,
+            batches::AccessoriesParams {
+                batch: batch.clone(),
+                code: a.clone(),
+                accessories: vec!["charger".into(), "plug".into()],
+            },
+        )
+        .unwrap_err()
+        .code,
+        ErrorCode::Usage
+    );
+    assert_eq!(
+        batches::record_accessories(
+            &mut ws,
+            batches::AccessoriesParams {
+                batch: batch.clone(),
+                code: "SN-1".into(),
+                accessories: vec![],
+            },
+        )
+        .unwrap_err()
+        .code,
+        ErrorCode::NotFound,
+        "not received"
+    );
+
+    // Closing: refused while a received device is unaudited, unless forced with a reason.
+    let close = |ws: &mut Workstation, reason: Option<&str>| {
+        batches::close(
+            ws,
+            batches::CloseParams {
+                batch: batch.clone(),
+                force_reason: reason.map(str::to_owned),
+            },
+        )
+    };
+    assert_eq!(close(&mut ws, None).unwrap_err().code, ErrorCode::Refused);
+    assert_eq!(
+        close(&mut ws, Some("  ")).unwrap_err().code,
+        ErrorCode::Refused
+    );
+    let closed = close(&mut ws, Some("the customer withdrew the batch")).unwrap();
+    assert_eq!(closed.stage, BatchStage::Closed);
+    assert!(closed.closed_at.is_some());
+    assert_eq!(closed.unaudited, 1);
+    assert_eq!(
+        closed.revised_total, None,
+        "still not final: one device unaudited"
+    );
+    assert_eq!(
+        close(&mut ws, Some("again")).unwrap_err().code,
+        ErrorCode::Refused
+    );
+    drop(ws);
+    assert_clean(&station);
+}
