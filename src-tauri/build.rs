@@ -86,6 +86,9 @@ const COMMANDS: &[&str] = &[
     "batches_audit",
     "batches_accessories",
     "batches_close",
+    "batches_report",
+    "batches_export",
+    "batches_certificates",
 ];
 
 /// Commands registered but deliberately not allowed to the page, with why.

@@ -641,3 +641,33 @@ pub fn batches_close(
 ) -> Result<BatchStatus, WindowError> {
     at_station(&paths, |ws| batches::close(ws, params))
 }
+
+// A batch's documents: the signed audit report, the CSV/XLSX export and the certificates ZIP
+// (the Batches screen's report and export buttons).
+use refurbdesk_app::documents::{
+    BatchCertificates, BatchCertificatesParams, BatchExportParams, BatchExported, BatchReportParams,
+};
+
+#[tauri::command]
+pub fn batches_report(
+    paths: tauri::State<'_, DataPaths>,
+    params: BatchReportParams,
+) -> Result<DocumentSummary, WindowError> {
+    at_station(&paths, |ws| documents::batch_report(ws, &params))
+}
+
+#[tauri::command]
+pub fn batches_export(
+    paths: tauri::State<'_, DataPaths>,
+    params: BatchExportParams,
+) -> Result<BatchExported, WindowError> {
+    at_station(&paths, |ws| documents::batch_export(ws, &params))
+}
+
+#[tauri::command]
+pub fn batches_certificates(
+    paths: tauri::State<'_, DataPaths>,
+    params: BatchCertificatesParams,
+) -> Result<BatchCertificates, WindowError> {
+    at_station(&paths, |ws| documents::batch_certificates(ws, &params))
+}

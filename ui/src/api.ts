@@ -80,6 +80,11 @@ import type { ImportedBatch } from './bindings/ImportedBatch';
 import type { Receipt } from './bindings/Receipt';
 import type { ReceiveParams } from './bindings/ReceiveParams';
 import type { RequoteParams } from './bindings/RequoteParams';
+import type { BatchCertificates } from './bindings/BatchCertificates';
+import type { BatchCertificatesParams } from './bindings/BatchCertificatesParams';
+import type { BatchExported } from './bindings/BatchExported';
+import type { BatchExportParams } from './bindings/BatchExportParams';
+import type { BatchReportParams } from './bindings/BatchReportParams';
 
 export type { WindowError };
 
@@ -152,6 +157,9 @@ export interface Api {
   batchesAudit(params: AuditParams): Promise<BatchAudit>;
   batchesAccessories(params: AccessoriesParams): Promise<AccessoriesRecorded>;
   batchesClose(params: CloseParams): Promise<BatchStatus>;
+  batchesReport(params: BatchReportParams): Promise<DocumentSummary>;
+  batchesExport(params: BatchExportParams): Promise<BatchExported>;
+  batchesCertificates(params: BatchCertificatesParams): Promise<BatchCertificates>;
   photosList(params: PhotoListParams): Promise<PhotoRecord[]>;
   /** A photo's bytes as a `data:` URL, for its thumbnail. */
   photosRead(params: PhotoReadParams): Promise<PhotoData>;
@@ -213,6 +221,9 @@ export const tauriApi: Api = {
   batchesAudit: (params) => call('batches_audit', params),
   batchesAccessories: (params) => call('batches_accessories', params),
   batchesClose: (params) => call('batches_close', params),
+  batchesReport: (params) => call('batches_report', params),
+  batchesExport: (params) => call('batches_export', params),
+  batchesCertificates: (params) => call('batches_certificates', params),
   photosList: (params) => call('photos_list', params),
   photosRead: (params) => call('photos_read', params),
 };

@@ -11,6 +11,10 @@ use refurbdesk_domain::{tell_reasons, BatteryFinding, LockFinding};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use crate::batch::{
+    BatchLine, BatchReport, BatchTotals, DeclaredFacts, ExtraDevice, FoundFacts,
+};
+
 /// The format name and version written into every document.
 pub const FORMAT: &str = "refurbdesk.document/1";
 
@@ -46,6 +50,7 @@ impl Document {
             Body::ErasureCertificate(_) => DocumentKind::ErasureCertificate,
             Body::DestructionCertificate(_) => DocumentKind::DestructionCertificate,
             Body::DeviceReport(_) => DocumentKind::DeviceReport,
+            Body::BatchReport(_) => DocumentKind::BatchReport,
         }
     }
 }
@@ -56,6 +61,7 @@ pub enum DocumentKind {
     ErasureCertificate,
     DestructionCertificate,
     DeviceReport,
+    BatchReport,
 }
 
 impl DocumentKind {
@@ -64,6 +70,7 @@ impl DocumentKind {
             DocumentKind::ErasureCertificate => "erasure_certificate",
             DocumentKind::DestructionCertificate => "destruction_certificate",
             DocumentKind::DeviceReport => "device_report",
+            DocumentKind::BatchReport => "batch_report",
         }
     }
 
@@ -72,6 +79,7 @@ impl DocumentKind {
             DocumentKind::ErasureCertificate,
             DocumentKind::DestructionCertificate,
             DocumentKind::DeviceReport,
+            DocumentKind::BatchReport,
         ]
         .into_iter()
         .find(|kind| kind.as_str() == word)
@@ -93,6 +101,8 @@ pub enum Body {
     ErasureCertificate(ErasureCertificate),
     DestructionCertificate(DestructionCertificate),
     DeviceReport(DeviceReport),
+    /// A trade-in batch's audit against its declaration ([`crate::batch`]).
+    BatchReport(BatchReport),
 }
 
 /// A person named on a document (NIST SP 800-88 Appendix G asks for all of these).

@@ -143,6 +143,8 @@ pub enum Block {
         heading: String,
         fields: Vec<(String, String)>,
     },
+    /// What follows starts on a new page (a report's summary page ends here).
+    PageBreak,
 }
 
 struct Face {
@@ -286,6 +288,7 @@ fn needs_fallback(sheet: &Sheet) -> bool {
                 texts.extend(columns.iter().map(String::as_str));
                 texts.extend(rows.iter().flatten().map(String::as_str));
             }
+            Block::PageBreak => {}
         }
     }
     texts.iter().any(|text| {
@@ -789,6 +792,7 @@ fn draw_block(w: &mut Writer, block: &Block, faces: &Faces, keep_with_next: bool
             w.frame(MARGIN, w.y + 4.0, CONTENT_WIDTH, top - w.y - 4.0, ACCENT);
             w.y -= 4.0;
         }
+        Block::PageBreak => w.new_page(),
     }
 }
 

@@ -3,6 +3,7 @@
 //! verified offline from the PDF or its JSON alone.
 //!
 //! - `document.rs`: what a document says (plain data; this is what is signed).
+//! - `batch.rs`: the batch audit report's facts and its pages (summary, per-device table).
 //! - `signed.rs`: the RFC 8785 canonical form and the Ed25519 envelope.
 //! - `keys.rs`: the organisation's keys on disk, rotation, trusted public keys.
 //! - `texts.rs` + `assets/locales/<lang>/certificate.ftl`: words and number formats per language.
@@ -13,6 +14,7 @@
 //! No database here: the caller gathers the facts (from the store) into a [`Document`] and
 //! records what [`issue`] returns.
 
+pub mod batch;
 pub mod document;
 pub mod keys;
 mod layout;

@@ -24,6 +24,10 @@ use crate::layout::{layout, Sheet};
 use crate::pades::{self, PdfSigner};
 use crate::signed::SignedDocument;
 
+/// The most the embedded data may inflate to: a decompression bomb stops here, while a
+/// 10,000-device batch report's signed JSON (about 14 MB) fits.
+const MAX_EMBEDDED_BYTES: usize = 64 << 20;
+
 /// The attachment's file name inside every PDF.
 pub const EMBEDDED_NAME: &str = "refurbdesk-document.json";
 /// The seal dictionary's `/Type`.
@@ -38,6 +42,11 @@ const SEAL_LABEL: &[u8] = b"refurbdesk-pdf-seal/1 sha256:";
 /// zlib-rs's fast strategy: within a few per cent of level 6 on these streams, at well under
 /// half the time (docs/performance.md, Certificates).
 const DEFLATE_LEVEL: u32 = 2;
+/// Above this many bytes of streams (a certificate has about 150 KB), streams are deflated at
+/// [`LARGE_DEFLATE_LEVEL`]: a 10,000-device batch report's 30 MB shrink by a fifth more
+/// (docs/performance.md, Batch report).
+const LARGE_DOCUMENT_BYTES: usize = 4 << 20;
+const LARGE_DEFLATE_LEVEL: u32 = 6;
 
 #[derive(Debug, Error)]
 pub enum PdfError {
@@ -145,9 +154,24 @@ pub fn write_pdf(
         pades::add_field(&mut doc, pdf_signer, signed_at).map_err(PdfError::Assemble)?;
     }
 
+    // A long document (a batch report of hundreds of pages) is worth zlib's default level:
+    // about a fifth smaller for a few tenths of a second, where a certificate keeps the fast one.
+    let stream_bytes: usize = doc
+        .objects
+        .values()
+        .map(|object| match object {
+            Object::Stream(stream) => stream.content.len(),
+            _ => 0,
+        })
+        .sum();
+    let level = if stream_bytes > LARGE_DOCUMENT_BYTES {
+        LARGE_DEFLATE_LEVEL
+    } else {
+        DEFLATE_LEVEL
+    };
     for object in doc.objects.values_mut() {
         if let Object::Stream(stream) = object {
-            deflate(stream).map_err(|error| PdfError::Assemble(error.to_string()))?;
+            deflate(stream, level).map_err(|error| PdfError::Assemble(error.to_string()))?;
         }
     }
 
@@ -166,11 +190,11 @@ pub fn write_pdf(
     Ok(bytes)
 }
 
-fn deflate(stream: &mut Stream) -> std::io::Result<()> {
+fn deflate(stream: &mut Stream, level: u32) -> std::io::Result<()> {
     if stream.dict.get(b"Filter").is_ok() || stream.content.len() < 64 {
         return Ok(());
     }
-    let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(DEFLATE_LEVEL));
+    let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(level));
     encoder.write_all(&stream.content)?;
     let compressed = encoder.finish()?;
     if compressed.len() < stream.content.len() {
@@ -420,7 +444,7 @@ pub(crate) fn embedded_json(bytes: &[u8]) -> Result<Vec<u8>, String> {
     let (_, object) = doc.dereference(file).map_err(|_| missing())?;
     let stream = object.as_stream().map_err(|_| missing())?;
     stream
-        .decompressed_content_with_limit(4 << 20)
+        .decompressed_content_with_limit(MAX_EMBEDDED_BYTES)
         .or_else(|_| {
             if stream.dict.get(b"Filter").is_err() {
                 Ok(stream.content.clone())

@@ -62,17 +62,26 @@ pub fn sheet(
         Body::ErasureCertificate(body) => erasure_blocks(&t, body, signature_line),
         Body::DestructionCertificate(body) => destruction_blocks(&t, body, signature_line),
         Body::DeviceReport(body) => report_blocks(&t, body),
+        Body::BatchReport(body) => crate::batch::blocks(&t, body),
     };
-    blocks.push(Block::Panel {
-        heading: t.t("seal.heading"),
-        fields: vec![
-            (t.t("seal.signed_by"), issuer.name.clone()),
-            (t.t("seal.algorithm"), t.t("seal.algorithm_value")),
-            (t.t("seal.digest"), signed.signature_digest()),
-            // The key's id and fingerprint are in the footer of every page.
-            (t.t("seal.how"), t.t("seal.how_value")),
-        ],
-    });
+    // The seal closes the document, or its summary page when the rest is a long table.
+    let seal_at = blocks
+        .iter()
+        .position(|block| matches!(block, Block::PageBreak))
+        .unwrap_or(blocks.len());
+    blocks.insert(
+        seal_at,
+        Block::Panel {
+            heading: t.t("seal.heading"),
+            fields: vec![
+                (t.t("seal.signed_by"), issuer.name.clone()),
+                (t.t("seal.algorithm"), t.t("seal.algorithm_value")),
+                (t.t("seal.digest"), signed.signature_digest()),
+                // The key's id and fingerprint are in the footer of every page.
+                (t.t("seal.how"), t.t("seal.how_value")),
+            ],
+        },
+    );
     Sheet {
         issuer: issuer_lines,
         title: title.clone(),

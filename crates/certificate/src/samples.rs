@@ -374,6 +374,146 @@ pub fn bench_erasure_certificate(n: u64) -> Document {
     document
 }
 
+/// A trade-in batch of `devices` declared devices, audited under the default revision policy:
+/// phones and laptops, some graded below their declaration, some laptops without their
+/// charger, one locked phone, the last line never received, one extra device received, and
+/// an erasure certificate for every audited device.
+pub fn batch_report(devices: u64) -> Document {
+    use refurbdesk_domain::{
+        Accessory, BuybackGrade, DeviceCategory, DeviceIdentity, LockVerdictKind,
+    };
+    use refurbdesk_revision::{revise, Declared, Found, TradeinPolicy};
+
+    let policy = TradeinPolicy::embedded_default();
+    let grades = [
+        BuybackGrade::FunctionalFlawless,
+        BuybackGrade::FunctionalGood,
+        BuybackGrade::FunctionalUsed,
+        BuybackGrade::FunctionalCracked,
+    ];
+    let mut lines = Vec::with_capacity(devices as usize);
+    for n in 0..devices {
+        let laptop = n % 3 == 2;
+        let (category, make, model, storage, quoted) = if laptop {
+            (DeviceCategory::Laptop, "Dell", "Latitude 7490", 256, 21_000)
+        } else {
+            (
+                DeviceCategory::Phone,
+                "Apple",
+                "iPhone 12",
+                128,
+                25_000 + (n % 5) * 1_000,
+            )
+        };
+        let declared_grade = grades[(n % 2) as usize];
+        let declared = Declared {
+            category,
+            make: Some(make.to_owned()),
+            model: model.to_owned(),
+            storage_gb: Some(storage),
+            grade: Some(declared_grade),
+            accessories: if laptop {
+                vec![Accessory::Charger]
+            } else {
+                Vec::new()
+            },
+        };
+        let imei = (!laptop).then(|| format!("35{:013}", 209_900_000_000 + n));
+        let serial = laptop.then(|| format!("CN0{:07}", 4_000_000 + n));
+        let facts = DeclaredFacts {
+            imei: imei.clone(),
+            serial: serial.clone(),
+            category: Some(category.as_str().to_owned()),
+            make: Some(make.to_owned()),
+            model: Some(model.to_owned()),
+            storage_gb: Some(storage),
+            grade: Some(declared_grade.as_str().to_owned()),
+            accessories: declared
+                .accessories
+                .iter()
+                .map(|a| a.as_str().to_owned())
+                .collect(),
+        };
+        let missing = n + 1 == devices && devices > 1;
+        let mut line = BatchLine {
+            line: n as u32 + 2,
+            customer_ref: Some(format!("PO-7781/{}", n + 1)),
+            declared: facts,
+            received_at: None,
+            found: None,
+            quoted_cents: Some(quoted),
+            revision: None,
+            certificates: Vec::new(),
+        };
+        if !missing {
+            let mut identity = DeviceIdentity::new(category, make, model);
+            identity.storage_gb = Some(storage);
+            let mut found = Found::from_identity(&identity);
+            // Every seventh device one grade below its declaration.
+            found.grade = Some(if n % 7 == 3 {
+                grades[(n % 2) as usize + 1]
+            } else {
+                declared_grade
+            });
+            found.lock = if n == 4 {
+                LockVerdictKind::Blocked
+            } else {
+                LockVerdictKind::Clear
+            };
+            // Every fourth laptop came without its charger.
+            if laptop && n % 4 != 1 {
+                found.accessories = vec![Accessory::Charger];
+            }
+            let revision = revise(&declared, &found, quoted, policy);
+            line.received_at = Some(at(n) + Duration::days(2));
+            line.found = Some(FoundFacts {
+                device_id: Some(id(3, n)),
+                make: Some(found.make.clone()),
+                model: Some(found.model.clone()),
+                storage_gb: found.storage_gb,
+                grade: found.grade.map(|grade| grade.as_str().to_owned()),
+                lock: Some(found.lock.as_str().to_owned()),
+                accessories: found
+                    .accessories
+                    .iter()
+                    .map(|a| a.as_str().to_owned())
+                    .collect(),
+            });
+            line.revision = Some(revision);
+            line.certificates = vec![id(1, n)];
+        }
+        lines.push(line);
+    }
+    let extras = vec![ExtraDevice {
+        code: "356938035643809".to_owned(),
+        received_at: at(devices) + Duration::days(2),
+        device_id: Some(id(3, devices + 1)),
+        make: Some("Samsung".to_owned()),
+        model: Some("Galaxy S21".to_owned()),
+        certificates: Vec::new(),
+    }];
+    let totals = BatchTotals::of(&lines, &extras);
+    envelope(
+        6,
+        devices,
+        Body::BatchReport(BatchReport {
+            batch_id: id(7, devices),
+            customer: "Banque Régionale du Rhône".to_owned(),
+            manifest: Some("lot-B-2026-118.csv".to_owned()),
+            quote_date: at(0).date_naive(),
+            quote_expiry: at(0).date_naive() + Duration::days(30),
+            audit_due: Some(at(0).date_naive() + Duration::days(9)),
+            policy_name: policy.id.name.clone(),
+            policy_version: policy.id.version.clone(),
+            policy_sha256: None,
+            currency: policy.currency.clone(),
+            lines,
+            extras,
+            totals,
+        }),
+    )
+}
+
 /// One of each kind.
 pub fn all(n: u64) -> Vec<Document> {
     vec![

@@ -1,6 +1,9 @@
 //! Every document kind in both languages, printed to real PDF files and read back with poppler
 //! (`pdftotext`, `pdffonts`, `pdfinfo`, `pdftoppm`), then verified and tampered with.
 
+#[path = "pdf/batch.rs"]
+mod batch;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -118,6 +121,8 @@ fn expected_values(document: &Document, lang: Lang) -> Vec<String> {
                 body.erasures[0].erasure_id.to_string(),
             ]);
         }
+        // Checked on its own in `batch`.
+        Body::BatchReport(_) => unreachable!("samples::all has no batch report"),
     }
     values
 }
@@ -250,6 +255,7 @@ fn expected_labels(document: &Document, lang: Lang) -> Vec<&'static str> {
         (Body::DestructionCertificate(_), Lang::Fr) => destruction_fr.to_vec(),
         (Body::DeviceReport(_), Lang::En) => report_en.to_vec(),
         (Body::DeviceReport(_), Lang::Fr) => report_fr.to_vec(),
+        (Body::BatchReport(_), _) => unreachable!("samples::all has no batch report"),
     }
 }
 

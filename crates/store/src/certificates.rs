@@ -32,7 +32,7 @@ pub struct SigningKeyRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewCertificate {
     pub id: Uuid,
-    /// `erasure_certificate`, `destruction_certificate` or `device_report`.
+    /// `erasure_certificate`, `destruction_certificate`, `device_report` or `batch_report`.
     pub kind: String,
     pub erasure_id: Option<Uuid>,
     pub destruction_id: Option<Uuid>,
@@ -113,10 +113,11 @@ pub struct DestructionRecord {
     pub recorded_at: DateTime<Utc>,
 }
 
-const KINDS: [&str; 3] = [
+const KINDS: [&str; 4] = [
     "erasure_certificate",
     "destruction_certificate",
     "device_report",
+    "batch_report",
 ];
 
 const CERTIFICATE_COLUMNS: &str =
@@ -268,7 +269,8 @@ impl Store {
             return Err(invalid(
                 "kind",
                 format!(
-                    "is {:?}; use erasure_certificate, destruction_certificate or device_report",
+                    "is {:?}; use erasure_certificate, destruction_certificate, device_report or \
+                     batch_report",
                     certificate.kind
                 ),
             ));
@@ -282,7 +284,12 @@ impl Store {
         let station_id = self.station_id;
         self.with_full_durability(|store| {
             store.write("record a certificate", |tx| {
-                authorize(tx, &certificate.issued_by, Action::IssueCertificate)?;
+                // A batch's audit report is the batch auditor's document.
+                let action = match certificate.kind.as_str() {
+                    "batch_report" => Action::RunBatch,
+                    _ => Action::IssueCertificate,
+                };
+                authorize(tx, &certificate.issued_by, action)?;
                 if let Some(erasure_id) = certificate.erasure_id {
                     certifiable_erasure(tx, erasure_id)?;
                 }

@@ -61,4 +61,11 @@ export const BATCHES_KEYS = [
   'batches.close',
   'batches.closeReason',
   'batches.closedOn',
+  // The report and exports panel (screens/batches/BatchDocuments.tsx).
+  'batches.documents',
+  'batches.report',
+  'batches.exportFormat',
+  'batches.export',
+  'batches.certificates',
+  'batches.written',
 ] as const;

@@ -14,6 +14,7 @@ import type { ToldProblem } from '../bindings/ToldProblem';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { t, type Lang } from '../i18n';
 import { readBase64 } from './device/PhotosSection';
+import { BatchDocuments } from './batches/BatchDocuments';
 
 export interface BatchesScreenProps {
   lang: Lang;
@@ -348,6 +349,7 @@ export function BatchesScreen({ lang, api, onOpenDevice }: BatchesScreenProps) {
               </>
             )}
           </dl>
+          <BatchDocuments lang={lang} api={api} batch={status.id} onError={setError} />
           {status.quote_expired && (
             <p className="card" role="alert" data-testid="batch-quote-expired">
               {t(lang, 'batches.quoteExpired', { date: status.quote_expiry })}{' '}

@@ -161,6 +161,11 @@ pub struct RevisionView {
     /// The quote must be made again (another model or less storage, under a policy that says so).
     pub requote: bool,
     pub adjustments: Vec<AdjustmentView>,
+    /// The revision as computed (rules, amounts, inputs), which the signed batch report keeps
+    /// and tells in its own language; not sent to the window.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub computed: Option<Revision>,
 }
 
 /// One declared line: declared vs found, and the revision once audited.
@@ -663,5 +668,6 @@ fn revision_view(revision: &Revision, currency: &str, lang: Lang) -> RevisionVie
                 text: adjustment.tell(lang, currency),
             })
             .collect(),
+        computed: Some(revision.clone()),
     }
 }

@@ -163,7 +163,7 @@ pub fn export_cancel(running: &Running) -> ExportCancel {
 }
 
 /// One export's archive, being written.
-struct Zip {
+pub(crate) struct Zip {
     writer: zip::ZipWriter<fs::File>,
     path: PathBuf,
 }
@@ -174,6 +174,11 @@ impl Zip {
             "refurbdesk-documents-{}.zip",
             Utc::now().format("%Y%m%dT%H%M%SZ")
         );
+        Self::create_named(dir, &name)
+    }
+
+    /// An archive named `name` in `dir`.
+    pub(crate) fn create_named(dir: &Path, name: &str) -> Result<Self, Error> {
         let path = dir.join(name);
         let file = fs::File::create(&path).map_err(|error| {
             Error::from_error(ErrorCode::Data, &error)
@@ -185,7 +190,7 @@ impl Zip {
         })
     }
 
-    fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), Error> {
+    pub(crate) fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), Error> {
         let options = zip::write::SimpleFileOptions::default();
         self.writer
             .start_file(name, options)
@@ -193,7 +198,7 @@ impl Zip {
             .map_err(|error| Error::data(format!("cannot write the zip: {error}")))
     }
 
-    fn finish(self) -> Result<PathBuf, Error> {
+    pub(crate) fn finish(self) -> Result<PathBuf, Error> {
         self.writer
             .finish()
             .map_err(|error| Error::data(format!("cannot finish the zip: {error}")))?;

@@ -7,6 +7,8 @@
 //! [`Workstation`](crate::Workstation) (or the [`DataPaths`](crate::DataPaths) of one, for those
 //! that also work without a database) and a params struct.
 
+mod batch;
+mod batch_export;
 mod cases;
 mod export;
 mod files;
@@ -14,6 +16,11 @@ mod keys;
 mod open;
 mod qr;
 
+pub use batch::{
+    batch_certificates, batch_export, batch_report, BatchCertificates, BatchCertificatesParams,
+    BatchExportParams, BatchExported, BatchReportParams, SheetFormat,
+};
+pub use batch_export::COLUMNS as BATCH_EXPORT_COLUMNS;
 pub use cases::{
     check_destroy, destroy, issue, list, report, verify, void, DestroyParams, DocumentSummary,
     IssueParams, ListParams, ReplacedBy, ReportParams, Verification, VerifyParams, VoidParams,

@@ -87,10 +87,22 @@ pub enum BatchCommand {
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: NaiveDate,
     },
+    /// Issue the batch's signed audit report (every received device audited); prints the PDF's
+    /// path
+    Report(super::batch_docs::ReportArgs),
+    /// Write the batch's audit as CSV or XLSX, one row per declared line then per extra device
+    Export(super::batch_docs::ExportArgs),
+    /// Write every erasure and destruction certificate of the batch's devices, or one ZIP
+    Certificates(super::batch_docs::CertificatesArgs),
 }
 
 pub fn run(command: &BatchCommand, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
     match command {
+        BatchCommand::Report(args) => return super::batch_docs::report(args, global, paths),
+        BatchCommand::Export(args) => return super::batch_docs::export(args, global, paths),
+        BatchCommand::Certificates(args) => {
+            return super::batch_docs::certificates(args, global, paths)
+        }
         BatchCommand::Import {
             file,
             customer,

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod batch;
+mod batch_docs;
 pub mod cert;
 pub mod customer;
 pub mod db;

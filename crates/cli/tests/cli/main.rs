@@ -25,5 +25,6 @@ mod station_doors;
 mod store_commands;
 mod support;
 mod tradein;
+mod tradein_documents;
 mod tradein_policy;
 mod x509_import;

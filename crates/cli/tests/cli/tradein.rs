@@ -400,6 +400,7 @@ fn a_batch_of_30_devices_is_audited_against_its_declaration_and_closed() {
         .assert()
         .code(7)
         .stderr(predicate::str::contains("29 received devices not audited"));
+    crate::tradein_documents::refused_while_unaudited(home, &batch, refurbdesk);
 
     // Grading and erasing, at the bench.
     for device in devices.iter().filter(|device| device.slot.is_some()) {
@@ -551,6 +552,8 @@ fn a_batch_of_30_devices_is_audited_against_its_declaration_and_closed() {
                 .and(predicate::str::contains("[accessory.mandatory]"))
                 .and(predicate::str::contains("chargeur")),
         );
+
+    crate::tradein_documents::issued_exported_and_zipped(home, &batch, refurbdesk);
 
     // Closing: a technician may not; the auditor may, now that every received device is
     // audited. A closed batch receives nothing more, and its identifiers may be declared again.

@@ -3,6 +3,7 @@
 mod audit;
 mod batch;
 mod batch_audit;
+mod batch_reports;
 mod certificates;
 mod common;
 mod concurrency;
