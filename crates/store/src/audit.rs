@@ -60,10 +60,11 @@ pub(crate) enum Entity {
     Customer,
     Batch,
     BatchReceipt,
+    OutboxAction,
 }
 
 impl Entity {
-    const ALL: [Entity; 24] = [
+    const ALL: [Entity; 25] = [
         Entity::Station,
         Entity::Operator,
         Entity::Bench,
@@ -88,6 +89,7 @@ impl Entity {
         Entity::Customer,
         Entity::Batch,
         Entity::BatchReceipt,
+        Entity::OutboxAction,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -116,6 +118,7 @@ impl Entity {
             Entity::Customer => "customer",
             Entity::Batch => "batch",
             Entity::BatchReceipt => "batch_receipt",
+            Entity::OutboxAction => "outbox_action",
         }
     }
 
@@ -156,6 +159,7 @@ impl Entity {
             Entity::Customer => "SELECT * FROM customers WHERE id = ?1",
             Entity::Batch => "SELECT * FROM batches WHERE id = ?1",
             Entity::BatchReceipt => "SELECT * FROM batch_receipts WHERE id = ?1",
+            Entity::OutboxAction => "SELECT * FROM outbox_actions WHERE id = ?1",
         }
     }
 
@@ -185,6 +189,7 @@ impl Entity {
             Entity::Customer => "SELECT id FROM customers ORDER BY id",
             Entity::Batch => "SELECT id FROM batches ORDER BY id",
             Entity::BatchReceipt => "SELECT id FROM batch_receipts ORDER BY id",
+            Entity::OutboxAction => "SELECT id FROM outbox_actions ORDER BY id",
         }
     }
 }

@@ -33,6 +33,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0011_photos.sql"),
     include_str!("../migrations/0012_overrides_replacements.sql"),
     include_str!("../migrations/0013_batches.sql"),
+    // 0014 is another branch's; the lead numbers them in order when merging.
+    include_str!("../migrations/0015_outbox.sql"),
 ];
 
 /// The newest schema version this build can read and write.

@@ -13,4 +13,5 @@ mod intake;
 mod maintenance;
 mod open;
 mod operators;
+mod outbox;
 mod overrides;
