@@ -21,6 +21,9 @@ pub mod intake;
 pub mod label;
 pub mod locks;
 pub mod logging;
+pub mod marketplace;
+#[cfg(feature = "simulate")]
+pub mod marketplace_sim;
 pub mod operators;
 pub mod paths;
 pub mod photos;
@@ -36,6 +39,7 @@ pub mod sim;
 mod simulate;
 pub mod station;
 pub mod stats;
+pub mod sync;
 mod workstation;
 
 pub use error::{ConfirmWith, Door, Error, ErrorCode, Hint, RecordKind, Result, WindowError};

@@ -96,6 +96,11 @@ enum Command {
     /// Trade-in batches: import a manifest, receive by scan, status, list, re-quote
     #[command(subcommand)]
     Batch(commands::batch::BatchCommand),
+    /// The marketplace connection: its URL, who we are to it, the token
+    #[command(subcommand)]
+    Marketplace(commands::marketplace::MarketplaceCommand),
+    /// Send the outbox to the marketplace (--once: what is due, then exit); status, retry, cancel
+    Sync(commands::marketplace::SyncArgs),
 }
 
 fn main() -> ExitCode {
@@ -136,6 +141,10 @@ fn run(cli: &Cli, paths: &DataPaths) -> Result<(), Failure> {
         Command::Photo(command) => commands::photo::run(command, &cli.global, paths),
         Command::Customer(command) => commands::customer::run(command, &cli.global, paths),
         Command::Batch(command) => commands::batch::run(command, &cli.global, paths),
+        Command::Marketplace(command) => {
+            commands::marketplace::run_marketplace(command, &cli.global, paths)
+        }
+        Command::Sync(args) => commands::marketplace::run_sync(args, &cli.global, paths),
         Command::Settings(command) => commands::settings::run(command, &cli.global, paths),
         Command::Paths => {
             if cli.global.json {

@@ -62,10 +62,11 @@ pub(crate) enum Entity {
     BatchReceipt,
     BatchAccessories,
     BatchClosure,
+    OutboxAction,
 }
 
 impl Entity {
-    const ALL: [Entity; 26] = [
+    const ALL: [Entity; 27] = [
         Entity::Station,
         Entity::Operator,
         Entity::Bench,
@@ -92,6 +93,7 @@ impl Entity {
         Entity::BatchReceipt,
         Entity::BatchAccessories,
         Entity::BatchClosure,
+        Entity::OutboxAction,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -122,6 +124,7 @@ impl Entity {
             Entity::BatchReceipt => "batch_receipt",
             Entity::BatchAccessories => "batch_accessories",
             Entity::BatchClosure => "batch_closure",
+            Entity::OutboxAction => "outbox_action",
         }
     }
 
@@ -164,6 +167,7 @@ impl Entity {
             Entity::BatchReceipt => "SELECT * FROM batch_receipts WHERE id = ?1",
             Entity::BatchAccessories => "SELECT * FROM batch_accessories WHERE id = ?1",
             Entity::BatchClosure => "SELECT * FROM batch_closures WHERE id = ?1",
+            Entity::OutboxAction => "SELECT * FROM outbox_actions WHERE id = ?1",
         }
     }
 
@@ -195,6 +199,7 @@ impl Entity {
             Entity::BatchReceipt => "SELECT id FROM batch_receipts ORDER BY id",
             Entity::BatchAccessories => "SELECT id FROM batch_accessories ORDER BY id",
             Entity::BatchClosure => "SELECT id FROM batch_closures ORDER BY id",
+            Entity::OutboxAction => "SELECT id FROM outbox_actions ORDER BY id",
         }
     }
 }

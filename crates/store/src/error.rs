@@ -252,6 +252,13 @@ pub enum StoreError {
 
     #[error("database error: {0}; if it repeats, check the database")]
     Sqlite(#[from] rusqlite::Error),
+
+    #[error("outbox entry {id} is {state}: only a pending or failed entry can be {done}")]
+    OutboxEntryClosed {
+        id: uuid::Uuid,
+        state: String,
+        done: &'static str,
+    },
 }
 
 impl StoreError {

@@ -27,6 +27,7 @@ mod intake;
 mod locks;
 mod maintenance;
 mod operators;
+mod outbox;
 mod overrides;
 mod photos;
 mod pins;
@@ -60,6 +61,7 @@ pub use intake::{
 pub use locks::{LockConfirmationRecord, NewLockConfirmation};
 pub use maintenance::{CheckReport, RestoreReport};
 pub use operators::{check_operator_name, Operator};
+pub use outbox::{NewOutboxEntry, OutboxCounts, OutboxDecision, OutboxEntry, OutboxState};
 pub use overrides::{CertificateReplacementRecord, ChecklistOverrideRecord, NewChecklistOverride};
 pub use photos::{NewPhoto, PhotoRecord, PHOTO_MAX_BYTES};
 pub use pins::{PinAttempt, PinRecord, WrongPins};

@@ -34,7 +34,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0012_overrides_replacements.sql"),
     include_str!("../migrations/0013_batches.sql"),
     include_str!("../migrations/0014_batch_audit.sql"),
-    // 0015 is another branch's (the marketplace outbox); the lead puts it before this one.
+    include_str!("../migrations/0015_outbox.sql"),
     include_str!("../migrations/0016_batch_reports.sql"),
 ];
 

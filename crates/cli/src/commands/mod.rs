@@ -14,6 +14,7 @@ mod grade_ask;
 pub mod intake;
 pub mod label;
 pub mod lock;
+pub mod marketplace;
 pub mod operator;
 pub mod photo;
 pub mod policy;

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use refurbdesk_app::marketplace_sim::{self, SimMarketplaceParams};
 use refurbdesk_app::sim::{self, FaultSpec, SimBenchParams};
 use refurbdesk_app::Cancel;
 
@@ -15,6 +16,33 @@ use crate::exit::Failure;
 pub enum SimCommand {
     /// Serve Bench Protocol v1 from a scenario file on a new pseudo-terminal linked at PATH, until Ctrl-C
     Bench(SimBenchArgs),
+    /// Serve a simulated marketplace (the Back Market seller API) on 127.0.0.1:PORT, until Ctrl-C
+    Marketplace(SimMarketplaceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SimMarketplaceArgs {
+    /// The port on 127.0.0.1 (0: any free port, printed at start)
+    #[arg(long, value_name = "PORT")]
+    port: u16,
+    /// Faults to inject: none, or a list like 500:0.2,slow:0.1,timeout-after-apply:0.05,drop:0.05,duplicate:0.05,seed:7 (docs/marketplace.md)
+    #[arg(long, value_name = "SPEC", default_value = "none")]
+    faults: String,
+    /// Keep the marketplace's state in this JSON file between runs
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Run every limit's clock N times faster than the wall's (60: an hour's budget in a minute)
+    #[arg(long, value_name = "N", default_value_t = 1.0)]
+    time_factor: f64,
+    /// The API token it expects
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "REFURBDESK_SIM_MARKETPLACE_TOKEN",
+        default_value = "sim-token",
+        hide_env_values = true
+    )]
+    token: String,
 }
 
 #[derive(Debug, Args)]
@@ -37,7 +65,10 @@ pub struct SimBenchArgs {
 }
 
 pub fn run(command: &SimCommand, json: bool) -> Result<(), Failure> {
-    let SimCommand::Bench(args) = command;
+    let args = match command {
+        SimCommand::Bench(args) => args,
+        SimCommand::Marketplace(args) => return run_marketplace(args, json),
+    };
     let params = SimBenchParams {
         scenario: args.scenario.clone(),
         link: args.link.clone(),
@@ -79,6 +110,45 @@ pub fn run(command: &SimCommand, json: bool) -> Result<(), Failure> {
         eprintln!(
             "stopped: {} requests answered, {} lines sent, {} faults injected",
             stopped.requests_answered, stopped.lines_sent, stopped.faults_injected
+        );
+    }
+    Ok(())
+}
+
+fn run_marketplace(args: &SimMarketplaceArgs, json: bool) -> Result<(), Failure> {
+    let params = SimMarketplaceParams {
+        port: args.port,
+        faults: args.faults.clone(),
+        state: args.state.clone(),
+        time_factor: args.time_factor,
+        token: args.token.clone(),
+    };
+    let cancel = Cancel::new();
+    let stop = cancel.clone();
+    signal_hook::flag::register(signal_hook::consts::SIGINT, stop.flag())?;
+    signal_hook::flag::register(signal_hook::consts::SIGTERM, stop.flag())?;
+    let stopped = marketplace_sim::serve_marketplace(params, &cancel, |serving| {
+        if json {
+            println!("{}", serde_json::json!({"serving": serving.url}));
+        } else {
+            println!(
+                "simulated marketplace serving {} (Ctrl-C stops it)",
+                serving.url
+            );
+        }
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+    })?;
+    if json {
+        println!("{}", serde_json::to_string(&stopped)?);
+    } else {
+        eprintln!(
+            "stopped: {} requests, {} rate limited, {} faults injected, {} listing updates, {} catalog rows",
+            stopped.requests,
+            stopped.rate_limited,
+            stopped.faults_injected,
+            stopped.listing_updates,
+            stopped.catalog_rows
         );
     }
     Ok(())

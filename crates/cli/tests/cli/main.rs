@@ -14,6 +14,7 @@ mod inputs;
 mod intake;
 mod label;
 mod login;
+mod marketplace;
 mod messages;
 mod no_database;
 mod overrides;

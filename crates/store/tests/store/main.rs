@@ -15,4 +15,5 @@ mod intake;
 mod maintenance;
 mod open;
 mod operators;
+mod outbox;
 mod overrides;

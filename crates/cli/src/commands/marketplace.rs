@@ -1,0 +1,208 @@
+//! `refurbdesk marketplace configure` and `refurbdesk sync`: the marketplace connection and its
+//! outbox (docs/marketplace.md).
+
+use std::io::Read;
+
+use clap::{Args, Subcommand};
+use refurbdesk_app::marketplace::{self, ConfigureMarketplaceParams, MarketplaceSettings};
+use refurbdesk_app::sync::{self, SyncParams, SyncReport};
+use refurbdesk_app::{DataPaths, Workstation};
+
+use crate::exit::{Exit, Failure};
+use crate::GlobalArgs;
+
+#[derive(Debug, Subcommand)]
+pub enum MarketplaceCommand {
+    /// Record the marketplace's URL and who we are to it; the token is read from
+    /// REFURBDESK_MARKETPLACE_TOKEN or standard input, kept in a 0600 file, never shown
+    Configure(ConfigureArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigureArgs {
+    /// The seller API's base URL, e.g. https://www.backmarket.fr
+    #[arg(long, value_name = "URL")]
+    url: String,
+    #[arg(long, value_name = "C")]
+    company: String,
+    #[arg(long, value_name = "I")]
+    integration: String,
+    #[arg(long, value_name = "E")]
+    email: String,
+    /// Accept-Language, e.g. fr-fr
+    #[arg(long, value_name = "LANG", default_value = "fr-fr")]
+    lang: String,
+    /// The marketplace's clock speed (a simulator's --time-factor; 1 for the real one)
+    #[arg(long, value_name = "N", default_value_t = 1.0)]
+    time_factor: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    #[command(subcommand)]
+    command: Option<SyncCommand>,
+    /// Send what is due, then exit: 0 the outbox is empty, 3 the marketplace could not be
+    /// reached, 1 entries remain failed after the marketplace refused them
+    #[arg(long)]
+    once: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// The outbox: counts and open entries (pending, in flight, failed with the marketplace's message)
+    Status,
+    /// Make a failed or waiting entry due now (quality managers and admins; audited)
+    Retry { id: String },
+    /// Give up an entry not sent yet (quality managers and admins; audited)
+    Cancel { id: String },
+}
+
+pub fn run_marketplace(
+    command: &MarketplaceCommand,
+    global: &GlobalArgs,
+    paths: &DataPaths,
+) -> Result<(), Failure> {
+    let MarketplaceCommand::Configure(args) = command;
+    let token = match std::env::var("REFURBDESK_MARKETPLACE_TOKEN") {
+        Ok(token) if !token.trim().is_empty() => token,
+        _ => {
+            let mut token = String::new();
+            std::io::stdin().read_to_string(&mut token)?;
+            token
+        }
+    };
+    let ws = super::acting_creating(paths, global)?;
+    let configured = marketplace::configure(
+        &ws,
+        &ConfigureMarketplaceParams {
+            settings: MarketplaceSettings {
+                url: args.url.clone(),
+                company: args.company.clone(),
+                integration: args.integration.clone(),
+                email: args.email.clone(),
+                lang: args.lang.clone(),
+                time_factor: args.time_factor,
+            },
+            token,
+        },
+    )?;
+    if global.json {
+        println!("{}", serde_json::to_string(&configured)?);
+    } else {
+        println!(
+            "marketplace {} as {} (token in {})",
+            configured.url, configured.user_agent, configured.token_file
+        );
+    }
+    Ok(())
+}
+
+pub fn run_sync(args: &SyncArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
+    match &args.command {
+        Some(SyncCommand::Status) => {
+            let ws = Workstation::open_existing(paths.clone(), global.operator.clone())?;
+            let status = marketplace::status(&ws)?;
+            if global.json {
+                println!("{}", serde_json::to_string(&status)?);
+            } else {
+                println!(
+                    "{}: {} pending, {} in flight, {} failed, {} sent, {} cancelled",
+                    status
+                        .url
+                        .as_deref()
+                        .unwrap_or("marketplace not configured"),
+                    status.pending,
+                    status.in_flight,
+                    status.failed,
+                    status.sent,
+                    status.cancelled
+                );
+                for entry in &status.entries {
+                    println!(
+                        "{}  {:<9} {} {} (attempts {}){}",
+                        entry.id,
+                        entry.state,
+                        entry.kind,
+                        entry.resource,
+                        entry.attempts,
+                        entry
+                            .last_error
+                            .as_deref()
+                            .map(|error| format!(": {error}"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+            Ok(())
+        }
+        Some(SyncCommand::Retry { id }) | Some(SyncCommand::Cancel { id }) => {
+            let mut ws = super::acting(paths, global)?;
+            let entry = match &args.command {
+                Some(SyncCommand::Retry { .. }) => marketplace::retry(&mut ws, id)?,
+                _ => marketplace::cancel(&mut ws, id)?,
+            };
+            if global.json {
+                println!("{}", serde_json::to_string(&entry)?);
+            } else {
+                println!(
+                    "{} {} {}: {}",
+                    entry.id, entry.kind, entry.resource, entry.state
+                );
+            }
+            Ok(())
+        }
+        None => {
+            let mut ws = Workstation::open_existing(paths.clone(), global.operator.clone())?;
+            let params = SyncParams::default();
+            loop {
+                let report = sync::sync_once(&mut ws, &params)?;
+                print_report(&report, global.json)?;
+                if args.once {
+                    return exit_of(&report);
+                }
+                std::thread::sleep(std::time::Duration::from_secs(5));
+            }
+        }
+    }
+}
+
+fn print_report(report: &SyncReport, json: bool) -> Result<(), Failure> {
+    if json {
+        println!("{}", serde_json::to_string(report)?);
+    } else {
+        println!(
+            "{} sent, {} already there, {} refused, {} waiting, {} failed ({} requests, {} catalog uploads)",
+            report.sent,
+            report.already_there,
+            report.refused,
+            report.waiting,
+            report.failed,
+            report.requests,
+            report.catalog_uploads
+        );
+    }
+    Ok(())
+}
+
+fn exit_of(report: &SyncReport) -> Result<(), Failure> {
+    if report.failed > 0 {
+        return Err(Failure::new(
+            Exit::CheckFailed,
+            anyhow::anyhow!(
+                "{} outbox entries failed after the marketplace refused them",
+                report.failed
+            ),
+        ));
+    }
+    if report.waiting > 0 {
+        return Err(Failure::new(
+            Exit::BenchUnreachable,
+            anyhow::anyhow!(
+                "the marketplace could not be reached; {} entries wait: {}",
+                report.waiting,
+                report.unreachable_error.as_deref().unwrap_or("no answer")
+            ),
+        ));
+    }
+    Ok(())
+}

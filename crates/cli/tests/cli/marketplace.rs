@@ -1,0 +1,399 @@
+//! `refurbdesk sim marketplace`: the simulated seller API served by the real binary on a real port.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+use crate::support::Station;
+
+fn http(addr: &str, request: &str) -> String {
+    let mut stream = TcpStream::connect(addr).expect("the simulator listens");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+#[test]
+fn the_simulated_marketplace_serves_checks_auth_and_keeps_its_state() {
+    let station = Station::new();
+    let state = station.home.path().join("market.json");
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("refurbdesk"))
+        .args([
+            "sim",
+            "marketplace",
+            "--port",
+            "0",
+            "--json",
+            "--token",
+            "t0k",
+        ])
+        .arg("--state")
+        .arg(&state)
+        .env("HOME", station.home.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let serving: Value = serde_json::from_str(&first).expect("a JSON line");
+    let url = serving["serving"].as_str().expect("its URL").to_owned();
+    let addr = url.trim_start_matches("http://").to_owned();
+
+    let refused = http(
+        &addr,
+        "GET /ws/listings/1 HTTP/1.1\r\nHost: sim\r\nConnection: close\r\n\r\n",
+    );
+    assert!(refused.starts_with("HTTP/1.1 401"), "{refused}");
+    assert!(refused.contains("Invalid token."), "{refused}");
+    let missing = http(
+        &addr,
+        "GET /ws/listings/1 HTTP/1.1\r\nHost: sim\r\nAuthorization: Basic t0k\r\nAccept-Language: fr-fr\r\nConnection: close\r\n\r\n",
+    );
+    assert!(missing.starts_with("HTTP/1.1 404"), "{missing}");
+    assert!(missing.contains("\"error\""), "{missing}");
+    let door = http(
+        &addr,
+        "GET /_sim/state HTTP/1.1\r\nHost: sim\r\nConnection: close\r\n\r\n",
+    );
+    assert!(door.starts_with("HTTP/1.1 200"), "{door}");
+    assert!(
+        door.contains("\"last_accept_language\":\"fr-fr\""),
+        "{door}"
+    );
+
+    let terminated = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(terminated.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    let stopped: Value = serde_json::from_str(rest.trim()).expect("the counters");
+    assert_eq!(stopped["requests"], 2);
+    let kept: Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    assert_eq!(kept["stats"]["unauthorized"], 1);
+}
+
+#[test]
+fn a_bad_fault_spec_is_a_usage_error() {
+    let station = Station::new();
+    station
+        .run(&[
+            "sim",
+            "marketplace",
+            "--port",
+            "0",
+            "--faults",
+            "500:0.7,drop:0.5",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("more than 1"));
+    station
+        .run(&["sim", "marketplace", "--port", "0", "--faults", "fire:0.1"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown fault 'fire'"));
+}
+
+// ----- marketplace configure, sync -----
+
+mod sync {
+    use std::net::SocketAddr;
+    use std::process::{Command, Stdio};
+
+    use refurbdesk_marketplace_sim::{
+        spawn, FaultSpec, Listing, Orderline, RunningSim, SimConfig, SimState,
+    };
+    use refurbdesk_store::{NewOutboxEntry, Store};
+    use serde_json::{json, Value};
+
+    use crate::support::{json_of, Station};
+
+    const TOKEN: &str = "s3cret-token";
+
+    fn market(faults: &str) -> RunningSim {
+        let sim = spawn(
+            SimConfig {
+                token: TOKEN.to_owned(),
+                faults: faults.parse::<FaultSpec>().unwrap(),
+                time_factor: 60.0,
+                state_file: None,
+            },
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+        )
+        .unwrap();
+        let mut state = SimState::default();
+        for n in 0..30 {
+            let id = format!("{}", 1000 + n);
+            state.listings.insert(
+                id.clone(),
+                Listing {
+                    listing_id: id,
+                    sku: format!("SKU-{n}"),
+                    ..Listing::default()
+                },
+            );
+        }
+        state.orderlines.insert(
+            "OL-1".to_owned(),
+            Orderline {
+                id: "OL-1".to_owned(),
+                ..Orderline::default()
+            },
+        );
+        sim.marketplace().replace_state(state);
+        sim
+    }
+
+    fn configure(station: &Station, url: &str) {
+        station
+            .run(&[
+                "marketplace",
+                "configure",
+                "--url",
+                url,
+                "--company",
+                "Refurbix",
+                "--integration",
+                "Refurbdesk",
+                "--email",
+                "ops@refurbix.example",
+                "--lang",
+                "fr-fr",
+                "--time-factor",
+                "60",
+            ])
+            .env("REFURBDESK_MARKETPLACE_TOKEN", TOKEN)
+            .assert()
+            .success()
+            .stdout(predicates::str::contains(TOKEN).not());
+    }
+
+    fn enqueue(station: &Station, entries: &[Value]) -> Vec<uuid::Uuid> {
+        let mut store = Store::open(&station.db).unwrap();
+        entries
+            .iter()
+            .map(|payload| {
+                let kind = if payload.get("orderline").is_some() {
+                    "orderline_identity"
+                } else {
+                    "listing_quantity"
+                };
+                let resource = format!(
+                    "{kind}:{}",
+                    payload.get("listing").or(payload.get("orderline")).unwrap()
+                );
+                store
+                    .enqueue_outbox(&NewOutboxEntry {
+                        kind: kind.to_owned(),
+                        resource,
+                        payload: payload.clone(),
+                    })
+                    .unwrap()
+            })
+            .collect()
+    }
+
+    fn status(station: &Station) -> Value {
+        let output = station.run(&["sync", "status", "--json"]).output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+        json_of(&output.stdout)
+    }
+
+    use predicates::prelude::PredicateBooleanExt;
+
+    #[test]
+    fn sync_sends_the_outbox_once_and_keeps_the_token_private() {
+        let sim = market("none");
+        let station = Station::new();
+        configure(&station, &sim.url());
+        let token_file = station.db.parent().unwrap().join("marketplace.token");
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(&token_file).unwrap().permissions(),
+        );
+        assert_eq!(mode & 0o777, 0o600);
+        enqueue(
+            &station,
+            &[
+                json!({"listing": "SKU-1", "quantity": 1}),
+                json!({"listing": "SKU-1", "quantity": 2}),
+                json!({"listing": "SKU-2", "quantity": 1}),
+                json!({"orderline": "OL-1", "imei": "356938035643809"}),
+            ],
+        );
+        let output = station.run(&["sync", "--once", "--json"]).output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+        let report = json_of(&output.stdout);
+        assert_eq!(report["sent"], 4);
+        let state = sim.marketplace().state();
+        assert_eq!(
+            state.listings["1001"].quantity, 2,
+            "in order: the later entry last"
+        );
+        assert_eq!(state.listings["1002"].quantity, 1);
+        assert_eq!(state.orderlines["OL-1"].sets, 1);
+        assert_eq!(
+            state.stats.last_user_agent.as_deref(),
+            Some("BM-Refurbix-Refurbdesk;ops@refurbix.example")
+        );
+        let status = status(&station);
+        assert_eq!(
+            (status["sent"].as_u64(), status["pending"].as_u64()),
+            (Some(4), Some(0))
+        );
+        // Nothing left: a second run sends nothing.
+        station.run(&["sync", "--once"]).assert().success();
+        assert_eq!(sim.marketplace().state().stats.listing_updates, 3);
+        // The token is in no output and no log.
+        let logs = station.home.path().join("share/refurbdesk/logs");
+        for entry in std::fs::read_dir(&logs).into_iter().flatten().flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            assert!(!text.contains(TOKEN), "{}", entry.path().display());
+        }
+    }
+
+    #[test]
+    fn a_marketplace_down_keeps_the_changes_queued_until_it_returns() {
+        let port = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        let station = Station::new();
+        configure(&station, &format!("http://127.0.0.1:{port}"));
+        enqueue(
+            &station,
+            &[
+                json!({"listing": "SKU-3", "quantity": 5}),
+                json!({"listing": "SKU-4", "quantity": 1}),
+            ],
+        );
+        station
+            .run(&["sync", "--once"])
+            .assert()
+            .code(3)
+            .stderr(predicates::str::contains("could not be reached"));
+        let waiting = status(&station);
+        assert_eq!(waiting["pending"], 2);
+        assert!(waiting["entries"][0]["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be reached"));
+
+        let sim = market("none");
+        configure(&station, &sim.url());
+        // The postponed entries are made due by an operator's retry (audited).
+        for entry in waiting["entries"].as_array().unwrap() {
+            station
+                .run(&["sync", "retry", entry["id"].as_str().unwrap()])
+                .assert()
+                .success();
+        }
+        station.run(&["sync", "--once"]).assert().success();
+        let state = sim.marketplace().state();
+        assert_eq!(state.listings["1003"].quantity, 5);
+        assert_eq!(state.listings["1004"].quantity, 1);
+    }
+
+    #[test]
+    fn a_refusal_fails_the_entry_with_the_marketplace_s_message_until_cancelled() {
+        let sim = market("none");
+        let station = Station::new();
+        configure(&station, &sim.url());
+        enqueue(
+            &station,
+            &[json!({"listing": "NO-SUCH-SKU", "quantity": 1})],
+        );
+        station.run(&["sync", "--once"]).assert().code(1);
+        let failed = status(&station);
+        assert_eq!(failed["failed"], 1);
+        let entry = &failed["entries"][0];
+        assert_eq!(entry["state"], "failed");
+        assert_eq!(entry["last_error"], "Listing NO-SUCH-SKU does not exist.");
+        station
+            .run(&["sync", "cancel", entry["id"].as_str().unwrap()])
+            .assert()
+            .success();
+        station.run(&["sync", "--once"]).assert().success();
+        assert_eq!(status(&station)["cancelled"], 1);
+    }
+
+    #[test]
+    fn many_listing_updates_go_through_the_catalog_path() {
+        let sim = market("none");
+        let station = Station::new();
+        configure(&station, &sim.url());
+        let entries: Vec<Value> = (0..25)
+            .map(|n| json!({"listing": format!("SKU-{n}"), "quantity": n + 1}))
+            .collect();
+        enqueue(&station, &entries);
+        let output = station.run(&["sync", "--once", "--json"]).output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+        let report = json_of(&output.stdout);
+        assert_eq!(report["catalog_uploads"], 1);
+        assert_eq!(report["sent"], 25);
+        let state = sim.marketplace().state();
+        assert_eq!(state.stats.catalog_rows, 25);
+        assert_eq!(state.stats.listing_updates, 0);
+        assert_eq!(state.listings["1024"].quantity, 25);
+    }
+
+    #[test]
+    fn a_worker_killed_mid_send_loses_nothing_and_sends_nothing_twice() {
+        // The first change is applied, then its answer hangs: the worker is killed while waiting.
+        let sim = market("timeout-after-apply:1*1,hang-ms:60000");
+        let station = Station::new();
+        configure(&station, &sim.url());
+        enqueue(
+            &station,
+            &[
+                json!({"listing": "SKU-7", "quantity": 3}),
+                json!({"listing": "SKU-8", "quantity": 4}),
+            ],
+        );
+        let mut worker = Command::new(assert_cmd::cargo::cargo_bin("refurbdesk"))
+            .args(["sync", "--once"])
+            .env("REFURBDESK_DB", &station.db)
+            .env("HOME", station.home.path())
+            .env("XDG_DATA_HOME", station.home.path().join("share"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until the marketplace has applied the change (the worker now waits for its answer).
+        while sim.marketplace().state().stats.listing_updates == 0 {
+            assert!(
+                worker.try_wait().unwrap().is_none(),
+                "the worker ended early"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        worker.kill().unwrap();
+        worker.wait().unwrap();
+        let stuck = status(&station);
+        assert_eq!(stuck["in_flight"], 1, "{stuck}");
+
+        station.run(&["sync", "--once"]).assert().success();
+        let state = sim.marketplace().state();
+        assert_eq!(state.listings["1007"].quantity, 3);
+        assert_eq!(
+            state.listings["1007"].updates, 1,
+            "read back, not sent again"
+        );
+        assert_eq!(state.listings["1008"].quantity, 4);
+        let done = status(&station);
+        assert_eq!(
+            (done["sent"].as_u64(), done["in_flight"].as_u64()),
+            (Some(2), Some(0))
+        );
+    }
+}

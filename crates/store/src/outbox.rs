@@ -1,0 +1,412 @@
+//! The marketplace outbox (schema version 15): what is to be sent, written in the same
+//! transaction as the change that causes it, and what became of each sending.
+//!
+//! States: `pending` (waiting for its next attempt time), `in_flight` (a worker claimed it and
+//! may be sending it: found at start, its fate is settled by reading the marketplace back),
+//! `sent`, `failed` (the marketplace refused it; an operator retries or cancels it) and
+//! `cancelled`. Entries of one resource go in order: the oldest unfinished entry of a resource
+//! holds back the later ones.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, Row};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::audit::{self, AuditWrite, Entity};
+use crate::codec::{id_text, parse_timestamp, parse_uuid, timestamp};
+use crate::error::{corrupt, StoreError};
+use crate::operators::authorize;
+use crate::roles::{Action, Actor};
+use crate::store::Store;
+
+/// Where an outbox entry stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxState {
+    Pending,
+    InFlight,
+    Sent,
+    Failed,
+    Cancelled,
+}
+
+impl OutboxState {
+    pub const ALL: [OutboxState; 5] = [
+        OutboxState::Pending,
+        OutboxState::InFlight,
+        OutboxState::Sent,
+        OutboxState::Failed,
+        OutboxState::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxState::Pending => "pending",
+            OutboxState::InFlight => "in_flight",
+            OutboxState::Sent => "sent",
+            OutboxState::Failed => "failed",
+            OutboxState::Cancelled => "cancelled",
+        }
+    }
+
+    fn from_word(word: &str) -> Option<OutboxState> {
+        OutboxState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == word)
+    }
+
+    /// Whether it still has to reach the marketplace.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            OutboxState::Pending | OutboxState::InFlight | OutboxState::Failed
+        )
+    }
+}
+
+/// A change to send.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewOutboxEntry {
+    /// What kind of request it becomes, e.g. `listing_quantity`, `orderline_identity`,
+    /// `buyback_decision`.
+    pub kind: String,
+    /// The marketplace resource it changes, e.g. `listing:SKU`; entries of one resource go in order.
+    pub resource: String,
+    pub payload: Value,
+}
+
+/// An outbox entry as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub id: Uuid,
+    pub seq: i64,
+    pub kind: String,
+    pub resource: String,
+    pub payload: Value,
+    pub state: OutboxState,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub next_attempt_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// How many entries are in each state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxCounts {
+    pub pending: u64,
+    pub in_flight: u64,
+    pub sent: u64,
+    pub failed: u64,
+    pub cancelled: u64,
+}
+
+/// What an operator may do to an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboxDecision {
+    /// A failed (or waiting) entry is due again now, its attempts counted from zero.
+    Retry,
+    /// An entry that has not been sent never will be.
+    Cancel,
+}
+
+const COLUMNS: &str = "id, seq, kind, resource, payload_json, state, attempts, last_error,
+    next_attempt_at, created_at, updated_at";
+
+fn entry_of(row: &Row<'_>) -> Result<OutboxEntry, StoreError> {
+    let text = |index: usize| row.get::<_, String>(index);
+    let payload: String = text(4)?;
+    let state: String = text(5)?;
+    Ok(OutboxEntry {
+        id: parse_uuid(&text(0)?, "outbox.id")?,
+        seq: row.get(1)?,
+        kind: text(2)?,
+        resource: text(3)?,
+        payload: serde_json::from_str(&payload)
+            .map_err(|error| corrupt("outbox.payload_json", error))?,
+        state: OutboxState::from_word(&state)
+            .ok_or_else(|| corrupt("outbox.state", format!("unknown state {state}")))?,
+        attempts: row.get(6)?,
+        last_error: row.get(7)?,
+        next_attempt_at: parse_timestamp(&text(8)?, "outbox.next_attempt_at")?,
+        created_at: parse_timestamp(&text(9)?, "outbox.created_at")?,
+        updated_at: parse_timestamp(&text(10)?, "outbox.updated_at")?,
+    })
+}
+
+fn query(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<OutboxEntry>, StoreError> {
+    let mut statement = conn.prepare_cached(sql)?;
+    let mut rows = statement.query(params)?;
+    let mut entries = Vec::new();
+    while let Some(row) = rows.next()? {
+        entries.push(entry_of(row)?);
+    }
+    Ok(entries)
+}
+
+/// Writes an entry inside the caller's transaction: the change and its outbox entry commit
+/// together or not at all.
+pub(crate) fn enqueue(
+    tx: &Connection,
+    station_id: Uuid,
+    entry: &NewOutboxEntry,
+    now: DateTime<Utc>,
+) -> Result<Uuid, StoreError> {
+    let id = Uuid::now_v7();
+    let seq: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox", [], |row| {
+        row.get(0)
+    })?;
+    let at = timestamp(now);
+    tx.prepare_cached(
+        "INSERT INTO outbox (id, seq, kind, resource, payload_json, state, attempts,
+            next_attempt_at, created_at, updated_at, station_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'pending', 0, ?6, ?6, ?6, ?7)",
+    )?
+    .execute(rusqlite::params![
+        id_text(id),
+        seq,
+        entry.kind,
+        entry.resource,
+        entry.payload.to_string(),
+        at,
+        id_text(station_id),
+    ])?;
+    Ok(id)
+}
+
+impl Store {
+    /// Writes an outbox entry in a transaction of its own (for a change made elsewhere; a store
+    /// write that causes one calls `outbox::enqueue` inside its own transaction).
+    pub fn enqueue_outbox(&mut self, entry: &NewOutboxEntry) -> Result<Uuid, StoreError> {
+        let station_id = self.station_id();
+        self.write("enqueue outbox entry", |tx| {
+            enqueue(tx, station_id, entry, Utc::now())
+        })
+    }
+
+    /// One entry.
+    pub fn outbox_entry(&self, id: Uuid) -> Result<Option<OutboxEntry>, StoreError> {
+        Ok(query(
+            &self.conn,
+            &format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"),
+            [id_text(id)],
+        )?
+        .into_iter()
+        .next())
+    }
+
+    /// Entries in `states` (all when empty), oldest first.
+    pub fn outbox_entries(&self, states: &[OutboxState]) -> Result<Vec<OutboxEntry>, StoreError> {
+        let all = query(
+            &self.conn,
+            &format!("SELECT {COLUMNS} FROM outbox ORDER BY seq"),
+            [],
+        )?;
+        Ok(all
+            .into_iter()
+            .filter(|entry| states.is_empty() || states.contains(&entry.state))
+            .collect())
+    }
+
+    /// How many entries are in each state.
+    pub fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
+        let mut counts = OutboxCounts::default();
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT state, COUNT(*) FROM outbox GROUP BY state")?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            let state: String = row.get(0)?;
+            let count: i64 = row.get(1)?;
+            let count = count as u64;
+            match OutboxState::from_word(&state) {
+                Some(OutboxState::Pending) => counts.pending = count,
+                Some(OutboxState::InFlight) => counts.in_flight = count,
+                Some(OutboxState::Sent) => counts.sent = count,
+                Some(OutboxState::Failed) => counts.failed = count,
+                Some(OutboxState::Cancelled) => counts.cancelled = count,
+                None => return Err(corrupt("outbox.state", format!("unknown state {state}"))),
+            }
+        }
+        Ok(counts)
+    }
+
+    /// What may be sent at `now`: for each resource, its oldest open entry, if that one is
+    /// pending and due (an in-flight or failed entry holds its resource back), oldest first.
+    pub fn outbox_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        let heads = query(
+            &self.conn,
+            &format!(
+                "SELECT {COLUMNS} FROM outbox o
+                 WHERE o.state IN ('pending', 'in_flight', 'failed')
+                   AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.resource = o.resource
+                                   AND e.seq < o.seq AND e.state IN ('pending', 'in_flight', 'failed'))
+                 ORDER BY o.seq"
+            ),
+            [],
+        )?;
+        Ok(heads
+            .into_iter()
+            .filter(|entry| entry.state == OutboxState::Pending && entry.next_attempt_at <= now)
+            .take(limit)
+            .collect())
+    }
+
+    /// Claims a pending entry for sending: `in_flight`, one more attempt. False when it is no
+    /// longer pending (another worker, an operator).
+    pub fn outbox_claim(&mut self, id: Uuid) -> Result<bool, StoreError> {
+        self.write("claim outbox entry", |tx| {
+            let changed = tx.execute(
+                "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1, updated_at = ?2
+                 WHERE id = ?1 AND state = 'pending'",
+                rusqlite::params![id_text(id), timestamp(Utc::now())],
+            )?;
+            Ok(changed == 1)
+        })
+    }
+
+    /// The marketplace has it.
+    pub fn outbox_sent(&mut self, id: Uuid) -> Result<(), StoreError> {
+        self.outbox_settle(id, OutboxState::Sent, None, None)
+    }
+
+    /// It did not get through this time: pending again, due at `next_attempt_at`.
+    pub fn outbox_postpone(
+        &mut self,
+        id: Uuid,
+        error: &str,
+        next_attempt_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.outbox_settle(id, OutboxState::Pending, Some(error), Some(next_attempt_at))
+    }
+
+    /// The marketplace refused it: failed until an operator retries or cancels it.
+    pub fn outbox_failed(&mut self, id: Uuid, error: &str) -> Result<(), StoreError> {
+        self.outbox_settle(id, OutboxState::Failed, Some(error), None)
+    }
+
+    fn outbox_settle(
+        &mut self,
+        id: Uuid,
+        state: OutboxState,
+        error: Option<&str>,
+        next_attempt_at: Option<DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
+        self.write("settle outbox entry", |tx| {
+            let now = timestamp(Utc::now());
+            let next = next_attempt_at.map(timestamp);
+            tx.execute(
+                "UPDATE outbox SET state = ?2, last_error = COALESCE(?3, last_error),
+                    next_attempt_at = COALESCE(?4, next_attempt_at), updated_at = ?5
+                 WHERE id = ?1 AND state = 'in_flight'",
+                rusqlite::params![id_text(id), state.as_str(), error, next, now],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// An operator who may change the settings retries or cancels an entry; audited as
+    /// `outbox.retry` / `outbox.cancel`.
+    /// `None` when there is no such entry; refused when the entry is sent or cancelled, or (to
+    /// cancel) in flight.
+    pub fn decide_outbox(
+        &mut self,
+        id: Uuid,
+        decision: OutboxDecision,
+        acting: &Actor,
+    ) -> Result<Option<OutboxEntry>, StoreError> {
+        let station_id = self.station_id();
+        let found = self.write("decide outbox entry", |tx| {
+            authorize(tx, &acting.name, Action::ManageSettings)?;
+            let Some(entry) = query(
+                tx,
+                &format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"),
+                [id_text(id)],
+            )?
+            .into_iter()
+            .next() else {
+                return Ok(None);
+            };
+            let allowed = match decision {
+                OutboxDecision::Retry => {
+                    matches!(entry.state, OutboxState::Failed | OutboxState::Pending)
+                }
+                OutboxDecision::Cancel => {
+                    matches!(entry.state, OutboxState::Failed | OutboxState::Pending)
+                }
+            };
+            if !allowed {
+                return Err(StoreError::OutboxEntryClosed {
+                    id,
+                    state: entry.state.as_str().to_owned(),
+                    done: match decision {
+                        OutboxDecision::Retry => "retried",
+                        OutboxDecision::Cancel => "cancelled",
+                    },
+                });
+            }
+            let now = timestamp(Utc::now());
+            let (action, word) = match decision {
+                OutboxDecision::Retry => {
+                    tx.execute(
+                        "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?2,
+                            updated_at = ?2 WHERE id = ?1",
+                        rusqlite::params![id_text(id), now],
+                    )?;
+                    ("outbox.retry", "retry")
+                }
+                OutboxDecision::Cancel => {
+                    tx.execute(
+                        "UPDATE outbox SET state = 'cancelled', updated_at = ?2 WHERE id = ?1",
+                        rusqlite::params![id_text(id), now],
+                    )?;
+                    ("outbox.cancel", "cancel")
+                }
+            };
+            let action_id = Uuid::now_v7();
+            tx.execute(
+                "INSERT INTO outbox_actions (id, entry_id, action, operator, at, station_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                rusqlite::params![
+                    id_text(action_id),
+                    id_text(id),
+                    word,
+                    acting.name,
+                    now,
+                    id_text(station_id)
+                ],
+            )?;
+            audit::append(
+                tx,
+                station_id,
+                AuditWrite {
+                    operator: &acting.name,
+                    action,
+                    entity: Entity::OutboxAction,
+                    entity_id: action_id,
+                    before: None,
+                    after: audit::record_digest(tx, Entity::OutboxAction, action_id)?,
+                },
+            )?;
+            let entry = query(
+                tx,
+                &format!("SELECT {COLUMNS} FROM outbox WHERE id = ?1"),
+                [id_text(id)],
+            )?
+            .into_iter()
+            .next();
+            Ok(entry)
+        })?;
+        Ok(found)
+    }
+}
