@@ -1,0 +1,7 @@
+//! The site database against a real PostgreSQL server (Debian's `postgresql`, started by
+//! `refurbdesk-pg-test`) and real station stores in temporary folders.
+
+mod check;
+mod replication;
+mod schema;
+mod support;
