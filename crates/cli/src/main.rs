@@ -40,6 +40,16 @@ pub struct GlobalArgs {
     /// Print one JSON document on stdout; messages go to stderr
     #[arg(long, global = true)]
     pub json: bool,
+    /// The site database (PostgreSQL) for `site` commands and site-level reads, as
+    /// postgres://USER@HOST/DATABASE; its password is never shown
+    #[arg(
+        long,
+        global = true,
+        env = "REFURBDESK_SITE",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub site: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +106,9 @@ enum Command {
     /// Trade-in batches: import a manifest, receive by scan, status, list, re-quote
     #[command(subcommand)]
     Batch(commands::batch::BatchCommand),
+    /// The site database (PostgreSQL) every station replicates into: init, push, status
+    #[command(subcommand)]
+    Site(commands::site::SiteCommand),
 }
 
 fn main() -> ExitCode {
@@ -136,6 +149,7 @@ fn run(cli: &Cli, paths: &DataPaths) -> Result<(), Failure> {
         Command::Photo(command) => commands::photo::run(command, &cli.global, paths),
         Command::Customer(command) => commands::customer::run(command, &cli.global, paths),
         Command::Batch(command) => commands::batch::run(command, &cli.global, paths),
+        Command::Site(command) => commands::site::run(command, &cli.global, paths),
         Command::Settings(command) => commands::settings::run(command, &cli.global, paths),
         Command::Paths => {
             if cli.global.json {
