@@ -266,6 +266,48 @@ pub fn status(ws: &Workstation, params: &SiteParams) -> Result<SiteStatus> {
     })
 }
 
+/// A station role made by [`add_station`]: its password is shown this once, kept nowhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StationRoleAdded {
+    pub site: String,
+    pub station_name: String,
+    /// The PostgreSQL role the station logs in as.
+    pub role: String,
+    pub password: String,
+}
+
+/// Creates the PostgreSQL role of the station called `name` (a site administrator's act): it
+/// may write its own station's rows only, bound to the station by its first push.
+pub fn add_station(params: &SiteParams, name: &str) -> Result<StationRoleAdded> {
+    let mut site = params.connect()?;
+    let role = site.add_station(name)?;
+    Ok(StationRoleAdded {
+        site: site.shown().to_owned(),
+        station_name: role.station_name,
+        role: role.role,
+        password: role.password,
+    })
+}
+
+/// A station role disabled by [`remove_station`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StationRoleRemoved {
+    pub site: String,
+    pub station_name: String,
+    pub role: String,
+}
+
+/// Disables the station's role: it can no longer log in or write; its rows stay on the site.
+pub fn remove_station(params: &SiteParams, name: &str) -> Result<StationRoleRemoved> {
+    let mut site = params.connect()?;
+    let role = site.remove_station(name)?;
+    Ok(StationRoleRemoved {
+        site: site.shown().to_owned(),
+        station_name: name.to_owned(),
+        role,
+    })
+}
+
 /// Verifies every station's audit chain on the site and every replicated record against the
 /// digest its latest entry holds.
 pub fn check(params: &SiteParams) -> Result<SiteCheck> {
@@ -351,6 +393,8 @@ impl From<SiteError> for Error {
                 Error::refused(message).with_hint(Hint::InitSite)
             }
             SiteError::NewerSchema { .. } | SiteError::Diverged { .. } => Error::refused(message),
+            SiteError::StationName { .. } => Error::usage(message),
+            SiteError::UnknownStation { .. } => Error::not_found(message),
             SiteError::Store(store) => store.into(),
         }
     }

@@ -13,6 +13,7 @@
 
 mod check;
 mod push;
+mod roles;
 mod schema;
 
 use std::str::FromStr;
@@ -20,6 +21,7 @@ use std::time::Duration;
 
 pub use check::{SiteCheck, SiteMismatch, SiteMismatchKind, StationChain};
 pub use push::{PushOptions, PushProgress, PushReport, StationState};
+pub use roles::NewStationRole;
 pub use schema::{InitReport, SCHEMA_VERSION};
 
 /// What went wrong with the site.
@@ -68,6 +70,12 @@ pub enum SiteError {
         site_mark: i64,
         detail: String,
     },
+    /// A station's name the site cannot make a role of.
+    #[error("a station's name is 1 to 40 letters, digits, - or _, not {name:?}")]
+    StationName { name: String },
+    /// No station of that name has a role on the site.
+    #[error("the site database at {site} has no station called {name:?}")]
+    UnknownStation { site: String, name: String },
     /// The station's store could not be read.
     #[error(transparent)]
     Store(#[from] refurbdesk_store::StoreError),

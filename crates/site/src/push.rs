@@ -86,6 +86,10 @@ impl Site {
         let head = store.audit_head()?;
         let shown = self.shown.clone();
         let e = |error| classify(&shown, error);
+        // A station role may write for its own station only (bound by its first push).
+        self.client
+            .execute("SELECT site_claim_station($1)", &[&station])
+            .map_err(e)?;
         self.client
             .execute(
                 "INSERT INTO site_stations (station_id) VALUES ($1) ON CONFLICT DO NOTHING",

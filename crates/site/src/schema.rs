@@ -4,10 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Site, SiteError};
+use crate::{classify, Site, SiteError};
 
 /// The migrations, in order: version `n` is `MIGRATIONS[n - 1]`.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_site.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_site.sql"),
+    include_str!("../migrations/0002_station_roles.sql"),
+];
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -104,5 +107,3 @@ impl Site {
         }
     }
 }
-
-use crate::classify;

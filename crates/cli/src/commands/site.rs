@@ -20,6 +20,17 @@ pub enum SiteCommand {
     Push(PushArgs),
     /// How far this station is behind the site, per table, with the last push and last error
     Status,
+    /// Create the PostgreSQL role of station NAME (a site admin's act) and print its connection
+    /// settings, password included, this once
+    AddStation(StationArgs),
+    /// Disable station NAME's role: it can no longer log in or write; its rows stay
+    RemoveStation(StationArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StationArgs {
+    /// The station's name: letters, digits, - or _
+    name: String,
 }
 
 #[derive(Debug, Args)]
@@ -108,6 +119,35 @@ pub fn run(command: &SiteCommand, global: &GlobalArgs, paths: &DataPaths) -> Res
                     Err(error) => eprintln!("refurbdesk: {error} (trying again)"),
                 },
             )?;
+            Ok(())
+        }
+        SiteCommand::AddStation(args) => {
+            let added = site::add_station(&site, &args.name)?;
+            if global.json {
+                println!("{}", serde_json::to_string(&added)?);
+            } else {
+                println!(
+                    "station {} logs in to {} as PostgreSQL role {} with password {}",
+                    added.station_name, added.site, added.role, added.password
+                );
+                println!(
+                    "on that station: REFURBDESK_SITE=postgres://{}:{}@HOST/DATABASE \
+                     (the password is not shown again)",
+                    added.role, added.password
+                );
+            }
+            Ok(())
+        }
+        SiteCommand::RemoveStation(args) => {
+            let removed = site::remove_station(&site, &args.name)?;
+            if global.json {
+                println!("{}", serde_json::to_string(&removed)?);
+            } else {
+                println!(
+                    "station {}'s role {} is disabled on {}; its rows stay",
+                    removed.station_name, removed.role, removed.site
+                );
+            }
             Ok(())
         }
         SiteCommand::Status => {

@@ -33,7 +33,7 @@ fn init_push_and_status_round_trip_and_a_second_push_sends_nothing() {
         .success();
     let init = json_of(&init.get_output().stdout);
     assert_eq!(init["from_version"], 0);
-    assert_eq!(init["to_version"], 1);
+    assert_eq!(init["to_version"], 2);
 
     // The site named by the environment, as a station's service would.
     let first = station
@@ -181,4 +181,41 @@ fn site_commands_without_a_site_say_how_to_name_one() {
         .code(7);
     let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
     assert!(stderr.contains("refurbdesk site init"), "{stderr}");
+}
+
+#[test]
+fn add_station_prints_a_role_the_station_pushes_with_and_remove_station_disables_it() {
+    let (station, url) = station_and_site();
+    station
+        .run(&["site", "init", "--site", &url])
+        .assert()
+        .success();
+    let name = format!("cli-{}", std::process::id());
+    let added = station
+        .run(&["site", "add-station", &name, "--site", &url, "--json"])
+        .assert()
+        .success();
+    let added = json_of(&added.get_output().stdout);
+    let role = added["role"].as_str().expect("role").to_owned();
+    let password = added["password"].as_str().expect("password").to_owned();
+    assert_eq!(password.len(), 48);
+    let role_url = url.replacen("postgres@", &format!("{role}:{password}@"), 1);
+    station
+        .run(&["site", "push", "--once", "--site", &role_url])
+        .assert()
+        .success();
+    station
+        .run(&["site", "remove-station", &name, "--site", &url])
+        .assert()
+        .success();
+    let refused = station
+        .run(&["site", "push", "--once", "--site", &role_url])
+        .assert()
+        .code(8);
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(!stderr.contains(&password), "{stderr}");
+    station
+        .run(&["site", "remove-station", &name, "--site", &url])
+        .assert()
+        .code(4);
 }

@@ -4,4 +4,5 @@
 mod check;
 mod replication;
 mod schema;
+mod security;
 mod support;
