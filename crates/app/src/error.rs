@@ -79,6 +79,10 @@ pub enum Hint {
     RegisterFirstAdmin { name: String },
     /// Issue a new certificate that replaces this one, with a reason (the first stays valid).
     ReissueCertificate { certificate: String },
+    /// Name the site database (a PostgreSQL URL).
+    NameSite,
+    /// Create or upgrade the site database's schema (a site admin's act).
+    InitSite,
 }
 
 /// What confirms an erasure's target.
@@ -258,6 +262,19 @@ impl Hint {
             }
             (Hint::GivePin { operator }, Door::Window) => {
                 format!("log in as {operator} with their PIN")
+            }
+            (Hint::NameSite, Door::Terminal) => {
+                "pass --site postgres://USER@HOST/DATABASE (or set REFURBDESK_SITE)".to_owned()
+            }
+            (Hint::NameSite, Door::Window) => {
+                "start Refurbdesk with REFURBDESK_SITE naming the site database".to_owned()
+            }
+            (Hint::InitSite, Door::Terminal) => {
+                "a site admin creates or upgrades it with `refurbdesk site init --site URL`"
+                    .to_owned()
+            }
+            (Hint::InitSite, Door::Window) => {
+                "ask the site's admin to create or upgrade the site database".to_owned()
             }
         }
     }

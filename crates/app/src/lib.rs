@@ -37,6 +37,7 @@ pub mod settings;
 pub mod sim;
 #[cfg(feature = "simulate")]
 mod simulate;
+pub mod site;
 pub mod station;
 pub mod stats;
 pub mod sync;

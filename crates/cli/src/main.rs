@@ -40,6 +40,16 @@ pub struct GlobalArgs {
     /// Print one JSON document on stdout; messages go to stderr
     #[arg(long, global = true)]
     pub json: bool,
+    /// The site database (PostgreSQL) for `site` commands and site-level reads, as
+    /// postgres://USER@HOST/DATABASE; its password is never shown
+    #[arg(
+        long,
+        global = true,
+        env = "REFURBDESK_SITE",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
+    pub site: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,6 +111,9 @@ enum Command {
     Marketplace(commands::marketplace::MarketplaceCommand),
     /// Send the outbox to the marketplace (--once: what is due, then exit); status, retry, cancel
     Sync(commands::marketplace::SyncArgs),
+    /// The site database (PostgreSQL) every station replicates into: init, push, status
+    #[command(subcommand)]
+    Site(commands::site::SiteCommand),
 }
 
 fn main() -> ExitCode {
@@ -145,6 +158,7 @@ fn run(cli: &Cli, paths: &DataPaths) -> Result<(), Failure> {
             commands::marketplace::run_marketplace(command, &cli.global, paths)
         }
         Command::Sync(args) => commands::marketplace::run_sync(args, &cli.global, paths),
+        Command::Site(command) => commands::site::run(command, &cli.global, paths),
         Command::Settings(command) => commands::settings::run(command, &cli.global, paths),
         Command::Paths => {
             if cli.global.json {

@@ -128,7 +128,7 @@ impl Entity {
         }
     }
 
-    fn from_word(word: &str) -> Option<Entity> {
+    pub(crate) fn from_word(word: &str) -> Option<Entity> {
         Entity::ALL
             .into_iter()
             .find(|entity| entity.as_str() == word)
@@ -435,6 +435,26 @@ fn entry_hash(prev_hash: &str, fields: &EntryFields<'_>) -> String {
         fields.after_digest,
     );
     sha256_hex_of_json(prev_hash.as_bytes(), &canonical)
+}
+
+/// The hash an entry replicated to a site must carry, from its fields as stored and the
+/// `prev_hash` it names.
+pub(crate) fn replica_entry_hash(entry: &crate::replica::ReplicaEntry) -> String {
+    entry_hash(
+        &entry.prev_hash,
+        &EntryFields {
+            seq: entry.seq,
+            id: &entry.id,
+            at: &entry.at,
+            station_id: &entry.station_id,
+            operator: &entry.operator,
+            action: &entry.action,
+            entity: &entry.entity,
+            entity_id: &entry.entity_id,
+            before_digest: entry.before_digest.as_deref(),
+            after_digest: entry.after_digest.as_deref(),
+        },
+    )
 }
 
 /// The end of the chain as one write transaction sees it. Read once per

@@ -32,6 +32,7 @@ mod overrides;
 mod photos;
 mod pins;
 mod qa;
+mod replica;
 mod roles;
 mod stats;
 mod store;
@@ -67,6 +68,9 @@ pub use photos::{NewPhoto, PhotoRecord, PHOTO_MAX_BYTES};
 pub use pins::{PinAttempt, PinRecord, WrongPins};
 pub use qa::{
     iso_week, NewQaDraw, NewQaResult, QaCandidate, QaCheckKind, QaOutcome, QaResult, QaSample,
+};
+pub use replica::{
+    replica_entry_hash, replicated_digest, EntityLag, ReplicaEntry, ReplicaItem, NOT_REPLICATED,
 };
 pub use roles::{Action, Actor, Role, UnknownRoleError};
 pub use stats::{DashboardFigures, OperatorDay, SohBucket, TestTally, WordCount, SOH_BUCKET_PCT};

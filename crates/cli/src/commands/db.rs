@@ -18,7 +18,7 @@ pub enum DbCommand {
     /// Replace the --db database with the backup in FILE, after checking the backup (admins only)
     Restore(RestoreArgs),
     /// Check the file (SQLite integrity, references), the audit chain and every record against it;
-    /// exit 1 on a problem
+    /// with --site, every station's chain and record on the site; exit 1 on a problem
     Check,
 }
 
@@ -91,6 +91,8 @@ pub fn run(command: &DbCommand, global: &GlobalArgs, paths: &DataPaths) -> Resul
             }
             Ok(())
         }
+        // With --site, the site's check: every station's chain and every replicated record.
+        DbCommand::Check if global.site.is_some() => super::site::db_check(global),
         DbCommand::Check => {
             let ws = Workstation::open_existing(paths.clone(), global.operator.clone())?;
             let checked = db::check(&ws)?;

@@ -21,6 +21,7 @@ pub mod policy;
 pub mod qa;
 pub mod settings;
 pub mod sim;
+pub mod site;
 pub mod station;
 
 use refurbdesk_domain::Lang;

@@ -22,6 +22,7 @@ mod pades;
 mod photo;
 mod qa;
 mod reissue;
+mod site;
 mod station_doors;
 mod store_commands;
 mod support;

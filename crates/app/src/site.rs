@@ -1,0 +1,401 @@
+//! The site database: creating its schema, replicating this station into it, how far behind
+//! the station is, and the site-wide check of every station's records.
+//!
+//! The station works the same whether the site is reachable or not: a push that fails leaves
+//! the station's store untouched, keeps the failure next to the database (`<database>.site.json`)
+//! and on the site when it can, and the next push resumes from the site's high-water mark.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use refurbdesk_site::{PushOptions, Site, SiteError};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::{Error, ErrorCode, Hint, Result};
+use crate::progress::{Progress, ProgressReport};
+use crate::workstation::Workstation;
+
+pub use refurbdesk_site::{SiteCheck, SiteMismatch, SiteMismatchKind, StationChain};
+
+/// The environment variable that names the site database, for both doors.
+pub const SITE_ENV: &str = "REFURBDESK_SITE";
+
+/// Which site database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteParams {
+    /// A `postgres://` URL (or `key=value` settings); its password is never shown or logged.
+    pub url: Option<String>,
+}
+
+impl SiteParams {
+    fn url(&self) -> Result<&str> {
+        self.url
+            .as_deref()
+            .filter(|url| !url.trim().is_empty())
+            .ok_or_else(|| Error::usage("no site database is named").with_hint(Hint::NameSite))
+    }
+
+    fn connect(&self) -> Result<Site> {
+        Ok(Site::connect(self.url()?)?)
+    }
+}
+
+/// The site's schema after `init`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteInitDone {
+    /// The site's URL, without its password.
+    pub site: String,
+    /// The schema version found (0: an empty database).
+    pub from_version: i32,
+    pub to_version: i32,
+}
+
+/// Creates the site's schema, or upgrades it; refuses a schema newer than this build's.
+pub fn init(params: &SiteParams) -> Result<SiteInitDone> {
+    let report = params.connect()?.init()?;
+    Ok(SiteInitDone {
+        site: report.site,
+        from_version: report.from_version,
+        to_version: report.to_version,
+    })
+}
+
+/// A push.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SitePushParams {
+    pub site: SiteParams,
+    /// Audit entries per batch (one transaction on the site each); the default when `None`.
+    pub batch: Option<u32>,
+}
+
+/// What one push did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SitePushDone {
+    pub site: String,
+    pub station_id: Uuid,
+    /// The site's mark for this station before and after (the seq of the last entry applied).
+    pub from_mark: i64,
+    pub to_mark: i64,
+    /// Audit entries applied, records sent with them, and batches (transactions).
+    pub entries: u64,
+    pub records: u64,
+    pub batches: u64,
+}
+
+/// Sends every record the site does not hold yet, in order, until the site has the station's
+/// whole log as it was when the push began. Reports after each batch; stops between batches
+/// when cancelled (what was sent stays sent).
+pub fn push(
+    ws: &Workstation,
+    params: &SitePushParams,
+    progress: &Progress,
+) -> Result<SitePushDone> {
+    let url = params.site.url()?;
+    let state_file = state_path(&ws.paths.database);
+    let station = ws.store.station_id();
+    let outcome = (|| -> Result<SitePushDone, SiteError> {
+        let mut site = Site::connect(url)?;
+        let options = PushOptions {
+            batch: params.batch.unwrap_or(PushOptions::default().batch),
+        };
+        let result = site.push(&ws.store, options, &mut |step| {
+            progress.report(ProgressReport {
+                task: "site_push".to_owned(),
+                done: step.mark.max(0) as u64,
+                total: Some(step.head.max(0) as u64),
+                stage: None,
+            });
+            !progress.is_cancelled()
+        });
+        match result {
+            Ok(report) => Ok(SitePushDone {
+                site: report.site,
+                station_id: report.station_id,
+                from_mark: report.from_mark,
+                to_mark: report.to_mark,
+                entries: report.entries,
+                records: report.records,
+                batches: report.batches,
+            }),
+            Err(error) => {
+                // Kept on the site too when the site is what is still answering.
+                let _ = site.record_error(station, &error.to_string());
+                Err(error)
+            }
+        }
+    })();
+    let mut state = LocalState::read(&state_file);
+    state.site = Some(refurbdesk_site::redact(url));
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    match &outcome {
+        Ok(done) => {
+            state.mark = Some(done.to_mark);
+            state.last_push_at = Some(now);
+            state.last_error = None;
+            state.last_error_at = None;
+        }
+        Err(error) => {
+            state.last_error = Some(error.to_string());
+            state.last_error_at = Some(now);
+        }
+    }
+    state.write(&state_file);
+    Ok(outcome?)
+}
+
+/// Pushes, then waits `interval` and pushes again, until cancelled: the station's background
+/// replication. A push that fails is reported (and kept for `status`) and tried again at the
+/// next turn; `each` hears every outcome.
+pub fn push_continuously(
+    ws: &Workstation,
+    params: &SitePushParams,
+    interval: Duration,
+    progress: &Progress,
+    each: &mut dyn FnMut(&Result<SitePushDone>),
+) -> Result<()> {
+    params.site.url()?;
+    while !progress.is_cancelled() {
+        let outcome = push(ws, params, &Progress::silent());
+        each(&outcome);
+        // Wait in small steps so a cancel is heard at once.
+        let mut waited = Duration::ZERO;
+        while waited < interval && !progress.is_cancelled() {
+            let step = Duration::from_millis(100).min(interval - waited);
+            std::thread::sleep(step);
+            waited += step;
+        }
+    }
+    Ok(())
+}
+
+/// How far one kind of record is behind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableLag {
+    /// The entity (a table of the station: device, intake, grade, certificate...).
+    pub entity: String,
+    /// Audit entries about it on the station.
+    pub on_station: i64,
+    /// Of those, the ones not yet on the site.
+    pub behind: i64,
+}
+
+/// Where replication stands for this station.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteStatus {
+    /// The site's URL, without its password.
+    pub site: String,
+    pub station_id: Uuid,
+    /// Whether the site answered now.
+    pub reachable: bool,
+    /// Why not, when it did not.
+    pub unreachable_because: Option<String>,
+    /// The site's mark for this station (the last one known here when the site is unreachable).
+    pub mark: i64,
+    /// The station's last audit entry.
+    pub head: i64,
+    /// Entries not yet on the site.
+    pub behind: i64,
+    /// Per entity, with entries.
+    pub tables: Vec<TableLag>,
+    pub last_push_at: Option<String>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<String>,
+}
+
+/// The lag per table, the last push and the last error, from the site when it answers, else
+/// from what this station last knew.
+pub fn status(ws: &Workstation, params: &SiteParams) -> Result<SiteStatus> {
+    let url = params.url()?;
+    let station = ws.store.station_id();
+    let local = LocalState::read(&state_path(&ws.paths.database));
+    let remote = Site::connect(url).and_then(|mut site| site.station_state(station));
+    let (reachable, unreachable_because, mark, last_push_at, last_error, last_error_at) =
+        match remote {
+            Ok(Some(state)) => (
+                true,
+                None,
+                state.mark,
+                state.last_push_at,
+                state.last_error,
+                state.last_error_at,
+            ),
+            Ok(None) => (true, None, 0, None, None, None),
+            Err(
+                error @ (SiteError::NotInitialised { .. }
+                | SiteError::NewerSchema { .. }
+                | SiteError::OlderSchema { .. }
+                | SiteError::Url(_)),
+            ) => return Err(error.into()),
+            Err(error) => (
+                false,
+                Some(error.to_string()),
+                local.mark.unwrap_or(0),
+                local.last_push_at,
+                local.last_error,
+                local.last_error_at,
+            ),
+        };
+    let head = ws.store.audit_head()?;
+    let behind_by_entity = ws.store.audit_lag(mark)?;
+    let tables = ws
+        .store
+        .audit_lag(0)?
+        .into_iter()
+        .map(|all| TableLag {
+            behind: behind_by_entity
+                .iter()
+                .find(|lag| lag.entity == all.entity)
+                .map_or(0, |lag| lag.entries),
+            entity: all.entity,
+            on_station: all.entries,
+        })
+        .collect();
+    Ok(SiteStatus {
+        site: refurbdesk_site::redact(url),
+        station_id: station,
+        reachable,
+        unreachable_because,
+        mark,
+        head,
+        behind: (head - mark).max(0),
+        tables,
+        last_push_at,
+        last_error,
+        last_error_at,
+    })
+}
+
+/// A station role made by [`add_station`]: its password is shown this once, kept nowhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StationRoleAdded {
+    pub site: String,
+    pub station_name: String,
+    /// The PostgreSQL role the station logs in as.
+    pub role: String,
+    pub password: String,
+}
+
+/// Creates the PostgreSQL role of the station called `name` (a site administrator's act): it
+/// may write its own station's rows only, bound to the station by its first push.
+pub fn add_station(params: &SiteParams, name: &str) -> Result<StationRoleAdded> {
+    let mut site = params.connect()?;
+    let role = site.add_station(name)?;
+    Ok(StationRoleAdded {
+        site: site.shown().to_owned(),
+        station_name: role.station_name,
+        role: role.role,
+        password: role.password,
+    })
+}
+
+/// A station role disabled by [`remove_station`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StationRoleRemoved {
+    pub site: String,
+    pub station_name: String,
+    pub role: String,
+}
+
+/// Disables the station's role: it can no longer log in or write; its rows stay on the site.
+pub fn remove_station(params: &SiteParams, name: &str) -> Result<StationRoleRemoved> {
+    let mut site = params.connect()?;
+    let role = site.remove_station(name)?;
+    Ok(StationRoleRemoved {
+        site: site.shown().to_owned(),
+        station_name: name.to_owned(),
+        role,
+    })
+}
+
+/// Verifies every station's audit chain on the site and every replicated record against the
+/// digest its latest entry holds.
+pub fn check(params: &SiteParams) -> Result<SiteCheck> {
+    Ok(params.connect()?.check()?)
+}
+
+impl SiteCheckVerdict for SiteCheck {
+    fn into_verdict(self) -> Result<SiteCheck> {
+        if self.ok() {
+            return Ok(self);
+        }
+        let mut problems: Vec<String> = self
+            .stations
+            .iter()
+            .filter_map(|chain| chain.problem.clone())
+            .collect();
+        problems.extend(self.mismatches.iter().map(ToString::to_string));
+        let details = serde_json::to_value(&self).ok();
+        let error = Error::new(
+            ErrorCode::CheckFailed,
+            format!(
+                "the site database failed its check: {}",
+                problems.join("; ")
+            ),
+        );
+        Err(match details {
+            Some(details) => error.with_details(details),
+            None => error,
+        })
+    }
+}
+
+/// A site check as a result: the check when all is well, a `check_failed` error naming each
+/// station and record otherwise (the whole report in its details).
+pub trait SiteCheckVerdict {
+    fn into_verdict(self) -> Result<SiteCheck>;
+}
+
+/// What this station last knew of its site, kept next to its database.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct LocalState {
+    site: Option<String>,
+    mark: Option<i64>,
+    last_push_at: Option<String>,
+    last_error: Option<String>,
+    last_error_at: Option<String>,
+}
+
+impl LocalState {
+    fn read(path: &Path) -> LocalState {
+        std::fs::read(path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// Best effort: the state is a convenience for `status`, never a reason to fail a push.
+    fn write(&self, path: &Path) {
+        let Ok(text) = serde_json::to_vec_pretty(self) else {
+            return;
+        };
+        let temporary = path.with_extension("json.tmp");
+        if std::fs::write(&temporary, text).is_ok() {
+            let _ = std::fs::rename(&temporary, path);
+        }
+    }
+}
+
+/// `<database>.site.json`.
+fn state_path(database: &Path) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".site.json");
+    PathBuf::from(name)
+}
+
+impl From<SiteError> for Error {
+    fn from(error: SiteError) -> Self {
+        let message = error.to_string();
+        match error {
+            SiteError::Url(_) => Error::usage(message).with_hint(Hint::NameSite),
+            SiteError::Unreachable { .. } | SiteError::Database { .. } => Error::data(message),
+            SiteError::NotInitialised { .. } | SiteError::OlderSchema { .. } => {
+                Error::refused(message).with_hint(Hint::InitSite)
+            }
+            SiteError::NewerSchema { .. } | SiteError::Diverged { .. } => Error::refused(message),
+            SiteError::StationName { .. } => Error::usage(message),
+            SiteError::UnknownStation { .. } => Error::not_found(message),
+            SiteError::Store(store) => store.into(),
+        }
+    }
+}
