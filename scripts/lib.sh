@@ -12,7 +12,8 @@ BUILD_PACKAGES=(build-essential pkg-config curl file libssl-dev libudev-dev
 # What the tests drive for real: a virtual display, WebKit's WebDriver, a D-Bus session,
 # poppler for PDFs, ZBar (zbarimg) to scan the barcodes of labels, losetup for loop devices.
 # fonts-noto-cjk: the fallback font documents print CJK names with (the app needs it at run time).
-TEST_PACKAGES=(xvfb webkit2gtk-driver dbus poppler-utils util-linux zbar-tools fonts-noto-cjk)
+# adb: Debian's Android Debug Bridge, whose real server the ADB tests read simulated phones through.
+TEST_PACKAGES=(xvfb webkit2gtk-driver dbus poppler-utils util-linux zbar-tools fonts-noto-cjk adb)
 # What scripts/test-packages reads the packages with: rpm for the .rpm, dpkg-shlibdeps (dpkg-dev)
 # for the libraries the binaries load, desktop-file-validate for the desktop entry.
 PACKAGE_TEST_PACKAGES=(rpm dpkg-dev desktop-file-utils)
