@@ -6,6 +6,7 @@
 //! Long work reports through a [`Progress`] and stops when it is cancelled. Hints in errors are
 //! door-neutral ([`Hint`]) and told by the door ([`Door`]).
 
+pub mod adb;
 pub mod audit;
 pub mod batches;
 pub mod calendar;
