@@ -14,6 +14,8 @@
 //! - [`sim`]: a simulated phone speaking the device protocol over TCP from a [`Transcript`] of a
 //!   real device's shell answers, so the real `adb` tool can `adb connect` to it.
 //! - [`android`]: reading a phone's identity, battery and locks through the server.
+//! - [`usb`]: what is on the USB buses, and whether each device is an Android phone with USB
+//!   debugging on, an Apple device, a bench on a USB serial link, or a phone without debugging.
 //!
 //! ```
 //! use refurbdesk_adb::{Banner, Command, Decoder, Message, VERSION_SKIP_CHECKSUM};
@@ -37,6 +39,7 @@ pub mod host;
 pub mod message;
 pub mod sim;
 mod transcript;
+pub mod usb;
 
 pub use banner::Banner;
 pub use message::{

@@ -14,6 +14,7 @@ pub mod channels;
 pub mod customers;
 pub mod db;
 pub mod devices;
+pub mod direct_usb;
 pub mod documents;
 pub mod erase;
 pub mod error;

@@ -96,6 +96,9 @@ enum Command {
     /// Trade-in batches: import a manifest, receive by scan, status, list, re-quote
     #[command(subcommand)]
     Batch(commands::batch::BatchCommand),
+    /// Devices on the USB ports: phones to read over ADB, Apple devices, benches
+    #[command(subcommand)]
+    Usb(commands::usb::UsbCommand),
 }
 
 fn main() -> ExitCode {
@@ -136,6 +139,7 @@ fn run(cli: &Cli, paths: &DataPaths) -> Result<(), Failure> {
         Command::Photo(command) => commands::photo::run(command, &cli.global, paths),
         Command::Customer(command) => commands::customer::run(command, &cli.global, paths),
         Command::Batch(command) => commands::batch::run(command, &cli.global, paths),
+        Command::Usb(command) => commands::usb::run(command, cli.global.json),
         Command::Settings(command) => commands::settings::run(command, &cli.global, paths),
         Command::Paths => {
             if cli.global.json {

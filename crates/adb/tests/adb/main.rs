@@ -6,3 +6,4 @@ mod reading;
 mod real_adb;
 mod sim;
 mod support;
+mod usb;

@@ -20,6 +20,7 @@ pub mod qa;
 pub mod settings;
 pub mod sim;
 pub mod station;
+pub mod usb;
 
 use refurbdesk_domain::Lang;
 

@@ -26,3 +26,4 @@ mod station_doors;
 mod store_commands;
 mod support;
 mod tradein_policy;
+mod usb;
