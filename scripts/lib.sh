@@ -6,14 +6,16 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
 
-# Debian packages for building the engine and the WebKitGTK 4.1 desktop shell.
-BUILD_PACKAGES=(build-essential pkg-config curl file libssl-dev libudev-dev
+# Debian packages for building the engine and the WebKitGTK 4.1 desktop shell (libusb: USB
+# discovery of phones and benches, crates/adb).
+BUILD_PACKAGES=(build-essential pkg-config curl file libssl-dev libudev-dev libusb-1.0-0-dev
   libwebkit2gtk-4.1-dev libxdo-dev librsvg2-dev libayatana-appindicator3-dev fonts-noto-cjk)
 # What the tests drive for real: a virtual display, WebKit's WebDriver, a D-Bus session,
 # poppler for PDFs, ZBar (zbarimg) to scan the barcodes of labels, losetup for loop devices.
 # fonts-noto-cjk: the fallback font documents print CJK names with (the app needs it at run time).
 # postgresql: the site database's tests start a real server (initdb, pg_ctl) per test binary.
-TEST_PACKAGES=(xvfb webkit2gtk-driver dbus poppler-utils util-linux zbar-tools fonts-noto-cjk postgresql)
+# adb: Debian's Android Debug Bridge, whose real server the ADB tests read simulated phones through.
+TEST_PACKAGES=(xvfb webkit2gtk-driver dbus poppler-utils util-linux zbar-tools fonts-noto-cjk postgresql adb)
 # What scripts/test-packages reads the packages with: rpm for the .rpm, dpkg-shlibdeps (dpkg-dev)
 # for the libraries the binaries load, desktop-file-validate for the desktop entry.
 PACKAGE_TEST_PACKAGES=(rpm dpkg-dev desktop-file-utils)

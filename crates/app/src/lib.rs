@@ -6,6 +6,7 @@
 //! Long work reports through a [`Progress`] and stops when it is cancelled. Hints in errors are
 //! door-neutral ([`Hint`]) and told by the door ([`Door`]).
 
+pub mod adb;
 pub mod audit;
 pub mod batches;
 pub mod calendar;
@@ -13,6 +14,7 @@ pub mod channels;
 pub mod customers;
 pub mod db;
 pub mod devices;
+pub mod direct_usb;
 pub mod documents;
 pub mod erase;
 pub mod error;

@@ -114,6 +114,9 @@ enum Command {
     /// The site database (PostgreSQL) every station replicates into: init, push, status
     #[command(subcommand)]
     Site(commands::site::SiteCommand),
+    /// Devices on the USB ports: phones to read over ADB, Apple devices, benches
+    #[command(subcommand)]
+    Usb(commands::usb::UsbCommand),
 }
 
 fn main() -> ExitCode {
@@ -159,6 +162,7 @@ fn run(cli: &Cli, paths: &DataPaths) -> Result<(), Failure> {
         }
         Command::Sync(args) => commands::marketplace::run_sync(args, &cli.global, paths),
         Command::Site(command) => commands::site::run(command, &cli.global, paths),
+        Command::Usb(command) => commands::usb::run(command, cli.global.json),
         Command::Settings(command) => commands::settings::run(command, &cli.global, paths),
         Command::Paths => {
             if cli.global.json {

@@ -1,9 +1,10 @@
-//! `refurbdesk intake`: one slot of one bench, read and recorded.
+//! `refurbdesk intake`: one slot of one bench, or one Android phone over ADB, read and recorded.
 
 use std::path::PathBuf;
 
 use clap::Args;
-use refurbdesk_app::intake::{self, IntakeParams};
+use refurbdesk_app::adb::{self, AdbIntakeParams};
+use refurbdesk_app::intake::{self, IntakeDone, IntakeParams};
 use refurbdesk_app::DataPaths;
 use refurbdesk_domain::Lang;
 
@@ -14,11 +15,28 @@ use crate::GlobalArgs;
 #[derive(Debug, Args)]
 pub struct IntakeArgs {
     /// The bench's serial port, e.g. /dev/ttyACM0
-    #[arg(long, value_name = "PATH")]
-    port: PathBuf,
+    #[arg(
+        long,
+        value_name = "PATH",
+        required_unless_present = "adb",
+        requires = "slot"
+    )]
+    port: Option<PathBuf>,
     /// The slot holding the device (from 1)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    slot: u16,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..), requires = "port")]
+    slot: Option<u16>,
+    /// Read an Android phone over ADB instead of a bench slot: its serial as `adb devices`
+    /// lists it (USB debugging on, this computer accepted on the phone)
+    #[arg(long, value_name = "SERIAL", conflicts_with_all = ["port", "slot"])]
+    adb: Option<String>,
+    /// The adb server as host:port [default: 127.0.0.1 on ANDROID_ADB_SERVER_PORT, else 5037]
+    #[arg(
+        long,
+        value_name = "HOST:PORT",
+        env = "REFURBDESK_ADB_SERVER",
+        requires = "adb"
+    )]
+    adb_server: Option<String>,
     /// The sales channel whose battery threshold applies [default: the station.channel setting,
     /// else backmarket (85 %)]
     #[arg(long, value_name = "NAME")]
@@ -35,17 +53,32 @@ pub struct IntakeArgs {
 pub fn run(args: &IntakeArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
     // A timeout no bench can meet is refused before the database is touched.
     intake::check_timeout_ms(args.timeout_ms)?;
+    let lang = args.lang.unwrap_or_else(lang_from_environment);
     let mut ws = super::acting_creating(paths, global)?;
-    let done = intake::run(
-        &mut ws,
-        IntakeParams {
-            port: args.port.clone(),
-            slot: args.slot,
-            channel: args.channel.clone(),
-            timeout_ms: args.timeout_ms,
-            lang: args.lang.unwrap_or_else(lang_from_environment),
-        },
-    )?;
+    let done: IntakeDone = match (&args.adb, &args.port, args.slot) {
+        (Some(serial), _, _) => adb::run(
+            &mut ws,
+            AdbIntakeParams {
+                serial: serial.clone(),
+                server: args.adb_server.clone(),
+                channel: args.channel.clone(),
+                timeout_ms: args.timeout_ms,
+                lang,
+            },
+        )?,
+        (None, Some(port), Some(slot)) => intake::run(
+            &mut ws,
+            IntakeParams {
+                port: port.clone(),
+                slot,
+                channel: args.channel.clone(),
+                timeout_ms: args.timeout_ms,
+                lang,
+            },
+        )?,
+        // clap requires --adb, or --port with --slot.
+        _ => unreachable!("clap checks the intake's arguments"),
+    };
     if global.json {
         println!("{}", serde_json::to_string(&done.report)?);
     } else {

@@ -23,6 +23,7 @@ pub mod settings;
 pub mod sim;
 pub mod site;
 pub mod station;
+pub mod usb;
 
 use refurbdesk_domain::Lang;
 

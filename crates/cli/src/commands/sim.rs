@@ -1,4 +1,6 @@
-//! `refurbdesk sim bench`: a simulated bench on a pseudo-terminal, for development and tests.
+//! `refurbdesk sim bench`: a simulated bench on a pseudo-terminal; `refurbdesk sim marketplace`: a
+//! simulated marketplace over HTTP; `refurbdesk sim adb`: a simulated Android phone on a TCP port;
+//! for development and tests.
 //! Only in builds with the simulators (the `simulate` feature, on by default).
 
 #![cfg(feature = "simulate")]
@@ -6,6 +8,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use refurbdesk_app::adb::{self, SimAdbParams};
 use refurbdesk_app::marketplace_sim::{self, SimMarketplaceParams};
 use refurbdesk_app::sim::{self, FaultSpec, SimBenchParams};
 use refurbdesk_app::Cancel;
@@ -18,6 +21,19 @@ pub enum SimCommand {
     Bench(SimBenchArgs),
     /// Serve a simulated marketplace (the Back Market seller API) on 127.0.0.1:PORT, until Ctrl-C
     Marketplace(SimMarketplaceArgs),
+    /// Serve a simulated Android phone over the ADB device protocol on 127.0.0.1:PORT (reach it
+    /// with `adb connect 127.0.0.1:PORT`), answering from a transcript, until Ctrl-C or unplugged
+    Adb(SimAdbArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SimAdbArgs {
+    /// The TCP port to listen on (0 picks a free one, printed on stderr)
+    #[arg(long, value_name = "PORT")]
+    port: u16,
+    /// The phone's transcript (see fixtures/adb/README.md)
+    #[arg(long, value_name = "FILE")]
+    device: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -68,6 +84,7 @@ pub fn run(command: &SimCommand, json: bool) -> Result<(), Failure> {
     let args = match command {
         SimCommand::Bench(args) => args,
         SimCommand::Marketplace(args) => return run_marketplace(args, json),
+        SimCommand::Adb(args) => return run_adb(args, json),
     };
     let params = SimBenchParams {
         scenario: args.scenario.clone(),
@@ -149,6 +166,42 @@ fn run_marketplace(args: &SimMarketplaceArgs, json: bool) -> Result<(), Failure>
             stopped.faults_injected,
             stopped.listing_updates,
             stopped.catalog_rows
+        );
+    }
+    Ok(())
+}
+
+fn run_adb(args: &SimAdbArgs, json: bool) -> Result<(), Failure> {
+    let params = SimAdbParams {
+        port: args.port,
+        device: args.device.clone(),
+    };
+    // Ctrl-C or SIGTERM unplugs the phone.
+    let cancel = Cancel::new();
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, cancel.flag())?;
+    }
+    let stopped = adb::serve_sim(params, &cancel, |serving| {
+        eprintln!(
+            "simulated Android phone {} listening on {} (adb connect {}; Ctrl-C stops it)",
+            serving.device.display(),
+            serving.address,
+            serving.address
+        );
+    })?;
+    if json {
+        println!("{}", serde_json::to_string(&stopped)?);
+    } else {
+        eprintln!(
+            "stopped{}: {} connections, {} commands answered, {} services refused",
+            if stopped.unplugged {
+                " (unplugged)"
+            } else {
+                ""
+            },
+            stopped.connections,
+            stopped.commands_answered,
+            stopped.services_refused
         );
     }
     Ok(())

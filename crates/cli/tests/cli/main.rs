@@ -3,6 +3,7 @@
 //! One test binary with a module per area, so the build links the CLI tests once rather than
 //! once per file.
 
+mod adb;
 mod basics;
 mod batches;
 mod cert;
@@ -29,4 +30,5 @@ mod support;
 mod tradein;
 mod tradein_documents;
 mod tradein_policy;
+mod usb;
 mod x509_import;
