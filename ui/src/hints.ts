@@ -64,6 +64,10 @@ export function tellHint(lang: Lang, hint: Hint): string | null {
       return t(lang, 'hint.givePin', { operator: hint.operator });
     case 'reissue_certificate':
       return t(lang, 'hint.reissueCertificate');
+    case 'name_site':
+      return t(lang, 'hint.nameSite');
+    case 'init_site':
+      return t(lang, 'hint.initSite');
   }
 }
 

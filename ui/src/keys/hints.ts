@@ -25,6 +25,8 @@ export const HINTS_KEYS = [
   'hint.actAs',
   'hint.givePin',
   'hint.reissueCertificate',
+  'hint.nameSite',
+  'hint.initSite',
   'hint.role.technician',
   'hint.role.auditor',
   'hint.role.qualityManager',
