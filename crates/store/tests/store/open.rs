@@ -62,6 +62,8 @@ fn a_new_file_gets_the_whole_schema_and_a_station() {
             "login_attempts",
             "operator_pins",
             "operators",
+            "outbox",
+            "outbox_actions",
             "photos",
             "qa_draws",
             "qa_samples",
