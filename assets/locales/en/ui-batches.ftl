@@ -22,6 +22,7 @@ batches-problems = The manifest was not imported: { $count ->
     }.
 batches-receive-label = Scan an IMEI or serial
 batches-receive-hint = A scanner can type anywhere on this screen: its code lands here.
+batches-receive-submit = Receive
 batches-scan-matched = { $code }: declared on line { $line }.
 batches-scan-extra = { $code }: not in the manifest, recorded as an extra device.
 batches-scan-again = { $code } was already received.

@@ -22,6 +22,7 @@ batches-problems = Le manifeste n’a pas été importé : { $count ->
     }.
 batches-receive-label = Scanner un IMEI ou un numéro de série
 batches-receive-hint = Une douchette peut saisir n’importe où sur cet écran : son code arrive ici.
+batches-receive-submit = Réceptionner
 batches-scan-matched = { $code } : déclaré ligne { $line }.
 batches-scan-extra = { $code } : absent du manifeste, enregistré comme appareil en plus.
 batches-scan-again = { $code } a déjà été reçu.

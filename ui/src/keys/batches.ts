@@ -17,6 +17,7 @@ export const BATCHES_KEYS = [
   'batches.problems',
   'batches.receiveLabel',
   'batches.receiveHint',
+  'batches.receiveSubmit',
   'batches.scanMatched',
   'batches.scanExtra',
   'batches.scanAgain',

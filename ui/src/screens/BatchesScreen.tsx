@@ -298,6 +298,10 @@ export function BatchesScreen({ lang, api, onOpenDevice }: BatchesScreenProps) {
                 onChange={(event) => setAccessories(event.target.value)}
               />
             </label>
+            {/* With two fields, Enter submits the form only when it has a submit button. */}
+            <button type="submit" data-testid="batch-receive-submit">
+              {t(lang, 'batches.receiveSubmit')}
+            </button>
             <p className="hint">{t(lang, 'batches.receiveHint')}</p>
             {receipt !== null && (
               <p role="status" data-testid="batch-scan" data-outcome={receipt.outcome}>
