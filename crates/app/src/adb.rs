@@ -9,7 +9,7 @@ use chrono::Utc;
 use refurbdesk_adb::android::{read_device, AndroidReading, ReadError};
 use refurbdesk_adb::host::{HostClient, HostError, DEFAULT_SERVER_PORT};
 use refurbdesk_domain::{assess_battery, assess_lock, CycleLimits, Direction, EvidenceLine, Lang};
-use refurbdesk_station::{record_reading, BenchIdentity, IntakeReading, IntakeReport};
+use refurbdesk_station::{BenchIdentity, IntakeReading};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -81,24 +81,7 @@ pub fn run(ws: &mut Workstation, params: AdbIntakeParams) -> Result<IntakeDone> 
     let android = read_device(&client, &params.serial)
         .map_err(|error| read_error(error, address, params.lang))?;
     let reading = intake_reading(android, address, version, started_at, &policy);
-    let summary = record_reading(&mut ws.store, &reading, &actor.name)
-        .map_err(|error| Error::from(error.source))?;
-    let report = IntakeReport::new(&reading, Some((summary.intake_id, summary.device_id)));
-    let reasons = report
-        .device
-        .reasons
-        .iter()
-        .cloned()
-        .chain(reading.battery.reasons_in(params.lang))
-        .chain(reading.lock.reasons_in(params.lang))
-        .collect();
-    Ok(IntakeDone {
-        intake_id: summary.intake_id,
-        device_id: summary.device_id,
-        summary: report.summary_line(),
-        reasons,
-        report,
-    })
+    crate::intake::record(ws, &reading, &actor.name, params.lang)
 }
 
 /// A phone's reading as an intake: judged like a bench's, each command and each line of its

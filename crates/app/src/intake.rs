@@ -92,16 +92,27 @@ pub fn run(ws: &mut Workstation, params: IntakeParams) -> Result<IntakeDone> {
         link.close().await;
         reading.map_err(Error::from)
     })?;
-    let summary = record_reading(&mut ws.store, &reading, &actor.name)
+    record(ws, &reading, &actor.name, params.lang)
+}
+
+/// Records a reading taken by any door (a bench, a phone over ADB) under `operator`, and
+/// tells what was recorded with its reasons in `lang`.
+pub(crate) fn record(
+    ws: &mut Workstation,
+    reading: &refurbdesk_station::IntakeReading,
+    operator: &str,
+    lang: Lang,
+) -> Result<IntakeDone> {
+    let summary = record_reading(&mut ws.store, reading, operator)
         .map_err(|error| Error::from(error.source))?;
-    let report = IntakeReport::new(&reading, Some((summary.intake_id, summary.device_id)));
+    let report = IntakeReport::new(reading, Some((summary.intake_id, summary.device_id)));
     let reasons = report
         .device
         .reasons
         .iter()
         .cloned()
-        .chain(reading.battery.reasons_in(params.lang))
-        .chain(reading.lock.reasons_in(params.lang))
+        .chain(reading.battery.reasons_in(lang))
+        .chain(reading.lock.reasons_in(lang))
         .collect();
     Ok(IntakeDone {
         intake_id: summary.intake_id,
