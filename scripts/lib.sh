@@ -1,7 +1,8 @@
 # Shared by scripts/run and scripts/test: installs only what is missing, so a second run installs nothing.
 # shellcheck shell=bash
 
-step() { printf '\n==> %s\n' "$*" >&2; }
+# Each step says how long its script had run when it began, so a CI log shows where the time goes.
+step() { printf '\n==> [%d s] %s\n' "$SECONDS" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=(); else SUDO=(sudo); fi
