@@ -52,9 +52,24 @@ ensure_ui_deps() {
   fi
 }
 
+# Vite rewrites every file of ui/dist even when nothing changed, and the desktop app's build watches
+# ui/dist: an unneeded UI build would cost a rebuild of the app (the release one included). So the UI
+# is built only when its inputs differ from those ui/dist was built from: ui/ (sources, configuration,
+# locked dependencies) and the message catalogues it imports (assets/locales).
+ui_inputs_digest() {
+  find ui assets/locales \( -path ui/node_modules -o -path ui/dist \) -prune -o -type f -print0 \
+    | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1
+}
 build_ui() {
+  local stamp=ui/dist/.inputs.sha256 digest
+  digest=$(ui_inputs_digest)
+  if [ -f ui/dist/index.html ] && [ "$(cat "$stamp" 2>/dev/null)" = "$digest" ]; then
+    step "The UI is built (ui/dist matches its inputs)"
+    return 0
+  fi
   step "Building the UI (ui/dist, embedded in the desktop app)"
   (cd ui && npm run build)
+  printf '%s\n' "$digest" >"$stamp"
 }
 
 # tauri-driver goes into the clone (target/tools), not the user's cargo home.

@@ -19,7 +19,7 @@ pub enum HarnessError {
         install: &'static str,
         detail: String,
     },
-    #[error("the desktop app binary {0} does not exist; build it first: cargo build -p refurbdesk-desktop")]
+    #[error("the desktop app binary {0} does not exist; build it first: cargo build --release -p refurbdesk-desktop -p refurbdesk-cli (or set REFURBDESK_E2E_PROFILE=debug for a debug build)")]
     NoApp(PathBuf),
     #[error("WebDriver call {call} failed: {detail}")]
     Call { call: String, detail: String },

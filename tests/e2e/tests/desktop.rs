@@ -2,11 +2,7 @@
 
 use std::time::Duration;
 
-use refurbdesk_e2e::{artifacts_dir, target_dir, DesktopSession};
-
-fn app_binary() -> std::path::PathBuf {
-    target_dir().join("debug/refurbdesk-desktop")
-}
+use refurbdesk_e2e::{app_binary, artifacts_dir, cli_binary, DesktopSession};
 
 #[test]
 fn the_window_opens_on_the_station_screen_with_the_app_version() {
@@ -496,7 +492,7 @@ struct Cli {
 impl Cli {
     fn run(&self, args: &[&str], stdin: Option<&str>) -> Vec<u8> {
         use std::io::Write as _;
-        let mut child = std::process::Command::new(target_dir().join("debug/refurbdesk"))
+        let mut child = std::process::Command::new(cli_binary())
             .args(args)
             .env("XDG_DATA_HOME", &self.data)
             .env("REFURBDESK_DB", &self.db)

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use refurbdesk_e2e::probes::{assert_csp_holds, CSP_PROBE, INVOKE_PROBE};
-use refurbdesk_e2e::{target_dir, DesktopSession};
+use refurbdesk_e2e::{app_binary, DesktopSession};
 
 #[test]
 fn the_page_runs_under_a_strict_content_security_policy() {
@@ -12,7 +12,7 @@ fn the_page_runs_under_a_strict_content_security_policy() {
     std::fs::create_dir_all(&data).expect("create a temporary data directory");
     let db = data.join("station.sqlite");
     let session = DesktopSession::start(
-        &target_dir().join("debug/refurbdesk-desktop"),
+        &app_binary(),
         &[],
         &[
             ("XDG_DATA_HOME", data.as_path()),
@@ -42,7 +42,7 @@ fn the_window_may_call_the_apps_commands_and_no_other_core_command() {
     std::fs::create_dir_all(&data).expect("create a temporary data directory");
     let db = data.join("station.sqlite");
     let session = DesktopSession::start(
-        &target_dir().join("debug/refurbdesk-desktop"),
+        &app_binary(),
         &[],
         &[
             ("XDG_DATA_HOME", data.as_path()),
