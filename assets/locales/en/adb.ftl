@@ -10,3 +10,22 @@ adb-bad-server = "{ $value }" names no adb server; give host:port, e.g. 127.0.0.
 ## Listing the USB devices (direct devices).
 usb-permission = { $count } USB devices could not be opened: this user has no permission on /dev/bus/usb. Install the udev rule { $rule }: sudo cp { $rule } /etc/udev/rules.d/ && sudo udevadm control --reload && sudo udevadm trigger, then unplug and plug the devices again (docs/direct-usb.md)
 usb-unavailable = the USB buses cannot be listed on this machine ({ $reason }); without /dev/bus/usb (as in a container) no device is seen
+
+## Direct USB devices as station slots (the slot's note to the operator).
+usb-slot-unauthorized = accept the USB debugging prompt on the phone (tick "Always allow from this computer"); it is read as soon as it is accepted
+usb-slot-waiting = the adb server says { $state }; waiting for the phone to come online (unlock it, check its cable)
+usb-slot-no-debugging = a { $vendor } phone without USB debugging: turn on USB debugging (Settings, Developer options) to read it
+usb-slot-apple = an Apple device: the station does not read iPhones and iPads in its slots; read it on its own with an iOS intake
+usb-slot-no-server = an Android phone with USB debugging, but no adb server answers on { $address }: start one with "adb start-server"
+usb-slot-permission = this device cannot be opened: no permission on /dev/bus/usb; install the udev rule { $rule }, then plug it again
+usb-slot-gave-up = could not be read after { $attempts } attempts: { $reason }; unplug it and plug it again to try again
+
+## The laptop agent's intake files.
+agent-no-file = there is no intake file { $file }; write it on the laptop with the agent, then copy it here
+agent-bad-file = this intake file cannot be recorded: { $reason }
+agent-no-identity = the laptop of { $file } gave neither its make nor its model (DMI unreadable); nothing was recorded
+
+## iPhones and iPads through libimobiledevice's tools.
+ios-no-tools = { $tool } is not installed: install the package { $package } (apt-get install { $package }), plug the device in, unlock it and trust this computer, then start again
+ios-tool-failed = { $tool } could not read the device: { $reason }; check that it is plugged in, unlocked and trusts this computer; nothing was recorded
+ios-unreadable = what the device { $udid } answered cannot be read ({ $reason }); nothing was recorded

@@ -10,3 +10,22 @@ adb-bad-server = « { $value } » ne désigne aucun serveur adb ; donnez hôte:p
 ## La liste des appareils USB (appareils en direct).
 usb-permission = { $count } appareils USB n'ont pas pu être ouverts : cet utilisateur n'a pas de droits sur /dev/bus/usb. Installez la règle udev { $rule } : sudo cp { $rule } /etc/udev/rules.d/ && sudo udevadm control --reload && sudo udevadm trigger, puis débranchez et rebranchez les appareils (docs/direct-usb.md)
 usb-unavailable = les bus USB ne peuvent pas être listés sur cette machine ({ $reason }) ; sans /dev/bus/usb (comme dans un conteneur), aucun appareil n'est vu
+
+## Appareils USB en direct dans les emplacements du poste (la note de l'emplacement à l'opérateur).
+usb-slot-unauthorized = acceptez l'invite de débogage USB sur le téléphone (cochez « Toujours autoriser sur cet ordinateur ») ; il est lu dès qu'elle est acceptée
+usb-slot-waiting = le serveur adb indique { $state } ; en attente du téléphone (déverrouillez-le, vérifiez son câble)
+usb-slot-no-debugging = un téléphone { $vendor } sans débogage USB : activez le débogage USB (Paramètres, Options pour les développeurs) pour le lire
+usb-slot-apple = un appareil Apple : le poste ne lit pas les iPhone et iPad dans ses emplacements ; lisez-le à part par une réception iOS
+usb-slot-no-server = un téléphone Android en débogage USB, mais aucun serveur adb ne répond sur { $address } : démarrez-en un avec « adb start-server »
+usb-slot-permission = cet appareil ne peut pas être ouvert : pas de droits sur /dev/bus/usb ; installez la règle udev { $rule }, puis rebranchez-le
+usb-slot-gave-up = n'a pas pu être lu après { $attempts } essais : { $reason } ; débranchez-le et rebranchez-le pour réessayer
+
+## Les fichiers de réception de l'agent des ordinateurs portables.
+agent-no-file = il n'y a pas de fichier de réception { $file } ; écrivez-le sur l'ordinateur portable avec l'agent, puis copiez-le ici
+agent-bad-file = ce fichier de réception ne peut pas être enregistré : { $reason }
+agent-no-identity = l'ordinateur portable de { $file } n'a donné ni sa marque ni son modèle (DMI illisible) ; rien n'a été enregistré
+
+## Les iPhone et iPad, par les outils de libimobiledevice.
+ios-no-tools = { $tool } n'est pas installé : installez le paquet { $package } (apt-get install { $package }), branchez l'appareil, déverrouillez-le et faites confiance à cet ordinateur, puis recommencez
+ios-tool-failed = { $tool } n'a pas pu lire l'appareil : { $reason } ; vérifiez qu'il est branché, déverrouillé et qu'il fait confiance à cet ordinateur ; rien n'a été enregistré
+ios-unreadable = la réponse de l'appareil { $udid } est illisible ({ $reason }) ; rien n'a été enregistré

@@ -16,6 +16,7 @@
 //! - [`android`]: reading a phone's identity, battery and locks through the server.
 //! - [`usb`]: what is on the USB buses, and whether each device is an Android phone with USB
 //!   debugging on, an Apple device, a bench on a USB serial link, or a phone without debugging.
+//! - [`ios`]: reading an iPhone's identity and battery from what libimobiledevice's tools print.
 //!
 //! ```
 //! use refurbdesk_adb::{Banner, Command, Decoder, Message, VERSION_SKIP_CHECKSUM};
@@ -36,6 +37,7 @@
 pub mod android;
 mod banner;
 pub mod host;
+pub mod ios;
 pub mod message;
 pub mod sim;
 mod transcript;

@@ -86,7 +86,7 @@ pub fn run(ws: &mut Workstation, params: AdbIntakeParams) -> Result<IntakeDone> 
 
 /// A phone's reading as an intake: judged like a bench's, each command and each line of its
 /// output kept as evidence, no bench tests.
-fn intake_reading(
+pub(crate) fn intake_reading(
     android: AndroidReading,
     address: SocketAddr,
     server_version: u32,
@@ -133,7 +133,7 @@ fn intake_reading(
     }
 }
 
-fn read_error(error: ReadError, address: SocketAddr, lang: Lang) -> Error {
+pub(crate) fn read_error(error: ReadError, address: SocketAddr, lang: Lang) -> Error {
     let address_text = address.to_string();
     match &error {
         ReadError::Unauthorized { serial } => Error::new(
@@ -160,7 +160,7 @@ fn read_error(error: ReadError, address: SocketAddr, lang: Lang) -> Error {
     }
 }
 
-fn host_error(error: &HostError, address: SocketAddr, lang: Lang) -> Error {
+pub(crate) fn host_error(error: &HostError, address: SocketAddr, lang: Lang) -> Error {
     let address = address.to_string();
     match error {
         HostError::NoServer { .. } => Error::new(

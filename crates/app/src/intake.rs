@@ -103,8 +103,18 @@ pub(crate) fn record(
     operator: &str,
     lang: Lang,
 ) -> Result<IntakeDone> {
-    let summary = record_reading(&mut ws.store, reading, operator)
-        .map_err(|error| Error::from(error.source))?;
+    record_in(&mut ws.store, reading, operator, lang)
+}
+
+/// [`record`] on a store shared with a running station (a direct USB slot records here).
+pub(crate) fn record_in(
+    store: &mut refurbdesk_store::Store,
+    reading: &refurbdesk_station::IntakeReading,
+    operator: &str,
+    lang: Lang,
+) -> Result<IntakeDone> {
+    let summary =
+        record_reading(store, reading, operator).map_err(|error| Error::from(error.source))?;
     let report = IntakeReport::new(reading, Some((summary.intake_id, summary.device_id)));
     let reasons = report
         .device

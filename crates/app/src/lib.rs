@@ -7,6 +7,7 @@
 //! door-neutral ([`Hint`]) and told by the door ([`Door`]).
 
 pub mod adb;
+pub mod agent;
 pub mod audit;
 pub mod batches;
 pub mod calendar;
@@ -20,6 +21,7 @@ pub mod erase;
 pub mod error;
 pub mod grade;
 pub mod intake;
+pub mod ios;
 pub mod label;
 pub mod locks;
 pub mod logging;

@@ -7,7 +7,8 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use refurbdesk_station::{run_station, StationConfig, StationHandle};
+use refurbdesk_domain::Lang;
+use refurbdesk_station::{run_station_with, StationConfig, StationHandle};
 pub use refurbdesk_station::{OnDuty, SlotPhase, StationEvent, StationSummary, AWAITING_OPERATOR};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
@@ -19,6 +20,8 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::session::WindowSession;
 use crate::workstation::Workstation;
 
+mod direct;
+pub use direct::{DIRECT_PORT, POLL_INTERVAL as DIRECT_POLL_INTERVAL};
 mod view;
 pub use view::{
     batch_interval_from_env, forward_batches, BenchTile, BenchTileState, SlotDevice, SlotTile,
@@ -45,18 +48,36 @@ pub struct StationParams {
     pub channel: Option<String>,
     /// Stop once every occupied slot is settled and nothing happened for two seconds.
     pub until_idle: bool,
+    /// Also show the devices on the workstation's own USB ports as slots (port `usb`): Android
+    /// phones read through the adb server, and the phones it cannot read, with what to do.
+    pub usb: bool,
+    /// The adb server as host:port; when `None`, 127.0.0.1 on `ANDROID_ADB_SERVER_PORT` or 5037.
+    pub adb_server: Option<String>,
 }
 
 impl StationParams {
-    /// The station the window opens with `--simulate`: the built-in benches, the station's own
-    /// channel, running until stopped.
+    /// The station the window opens with `--simulate`: the built-in benches and the devices on
+    /// the workstation's own USB ports (shown once one is seen), the station's own channel,
+    /// running until stopped.
     pub fn simulated() -> Self {
         Self {
             simulate: true,
+            usb: true,
             ..Self::default()
         }
     }
+
+    /// Whether the USB buses are listed for direct slots: off when the test switch
+    /// [`DIRECT_BUSES_SWITCH`] is `off` (a test's station must not show the machine's own
+    /// devices).
+    fn usb_buses() -> bool {
+        std::env::var(DIRECT_BUSES_SWITCH).map_or(true, |v| v != "off")
+    }
 }
+
+/// Test switch: with this variable set to `off`, direct slots come from the adb server only,
+/// not from the USB buses.
+pub const DIRECT_BUSES_SWITCH: &str = "REFURBDESK_DIRECT_USB_BUSES";
 
 /// What a started station says about itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -117,7 +138,7 @@ impl StationControl {
 /// sales channel that cannot exist yet because there is no database to define it in. So a
 /// refused first run leaves no empty database behind.
 pub fn check_before_opening(paths: &crate::DataPaths, params: &StationParams) -> Result<()> {
-    if params.ports.is_empty() && !params.simulate && params.scenarios.is_empty() {
+    if params.ports.is_empty() && !params.simulate && params.scenarios.is_empty() && !params.usb {
         return Err(Error::usage(
             "the station needs at least one bench: name its port, or start the simulated benches",
         ));
@@ -175,7 +196,7 @@ fn start_on_duty(
             "this build of Refurbdesk has no simulated benches; name the benches' ports",
         ));
     }
-    if ports.is_empty() {
+    if ports.is_empty() && !params.usb {
         return Err(Error::usage(
             "the station needs at least one bench: name its port, or start the simulated benches",
         ));
@@ -197,7 +218,18 @@ fn start_on_duty(
     let (events_tx, events) = mpsc::unbounded_channel();
     let (handle, stop) = StationHandle::new();
     let store = Arc::new(Mutex::new(workstation.store));
-    let task = tokio::spawn(run_station(config, store, events_tx, stop));
+    let mut sources = Vec::new();
+    if params.usb {
+        sources.push(direct::source(direct::DirectOptions {
+            server: crate::adb::server_address(params.adb_server.as_deref(), Lang::En)?,
+            usb_buses: StationParams::usb_buses(),
+            poll: direct::POLL_INTERVAL,
+            policy: config.intake.battery_policy.clone(),
+            operator: config.operator.clone(),
+            store: store.clone(),
+        }));
+    }
+    let task = tokio::spawn(run_station_with(config, store, events_tx, stop, sources));
     Ok(RunningStation {
         started,
         control: StationControl {

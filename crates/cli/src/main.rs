@@ -117,6 +117,8 @@ enum Command {
     /// Devices on the USB ports: phones to read over ADB, Apple devices, benches
     #[command(subcommand)]
     Usb(commands::usb::UsbCommand),
+    /// On a laptop under test: read its battery, identity and drives into an intake file
+    Agent(commands::agent::AgentArgs),
 }
 
 fn main() -> ExitCode {
@@ -163,6 +165,7 @@ fn run(cli: &Cli, paths: &DataPaths) -> Result<(), Failure> {
         Command::Sync(args) => commands::marketplace::run_sync(args, &cli.global, paths),
         Command::Site(command) => commands::site::run(command, &cli.global, paths),
         Command::Usb(command) => commands::usb::run(command, cli.global.json),
+        Command::Agent(args) => commands::agent::run(args, cli.global.json),
         Command::Settings(command) => commands::settings::run(command, &cli.global, paths),
         Command::Paths => {
             if cli.global.json {

@@ -26,6 +26,6 @@ pub use intake::{
 pub use record::{record_reading, RecordError};
 pub use report::IntakeReport;
 pub use station::{
-    run_station, OnDuty, SlotPhase, StationConfig, StationEvent, StationHandle, StationSummary,
-    AWAITING_OPERATOR,
+    run_station, run_station_with, OnDuty, SlotPhase, SlotSource, SourceContext, StationConfig,
+    StationEvent, StationHandle, StationSummary, AWAITING_OPERATOR,
 };

@@ -203,12 +203,35 @@ impl StationHandle {
     }
 }
 
+/// What a slot source is started with: where its events go (as a bench's would) and the
+/// station's stop signal.
+pub struct SourceContext {
+    pub out: mpsc::UnboundedSender<StationEvent>,
+    pub stop: watch::Receiver<bool>,
+}
+
+/// Slots that are not on a bench's serial port (devices on the workstation's own USB ports):
+/// started with the station, they report their slots with the same events as a bench, under a
+/// port name of their own, so whoever shows the station shows them as any slot.
+pub type SlotSource = Box<dyn FnOnce(SourceContext) -> JoinHandle<()> + Send>;
+
 /// Runs the station until `stop` turns true, or, with `until_idle`, until all is quiet.
 pub async fn run_station(
     config: StationConfig,
     store: Arc<Mutex<Store>>,
     events: mpsc::UnboundedSender<StationEvent>,
+    stop: watch::Receiver<bool>,
+) -> StationSummary {
+    run_station_with(config, store, events, stop, Vec::new()).await
+}
+
+/// [`run_station`], with `sources` of slots beside the benches.
+pub async fn run_station_with(
+    config: StationConfig,
+    store: Arc<Mutex<Store>>,
+    events: mpsc::UnboundedSender<StationEvent>,
     mut stop: watch::Receiver<bool>,
+    sources: Vec<SlotSource>,
 ) -> StationSummary {
     let (internal_tx, mut internal_rx) = mpsc::unbounded_channel::<StationEvent>();
     let config = Arc::new(config);
@@ -221,6 +244,12 @@ pub async fn run_station(
             internal_tx.clone(),
             stop.clone(),
         )));
+    }
+    for source in sources {
+        benches.push(source(SourceContext {
+            out: internal_tx.clone(),
+            stop: stop.clone(),
+        }));
     }
     drop(internal_tx);
 

@@ -32,4 +32,13 @@ channel: string | null,
 /**
  * Stop once every occupied slot is settled and nothing happened for two seconds.
  */
-until_idle: boolean, };
+until_idle: boolean, 
+/**
+ * Also show the devices on the workstation's own USB ports as slots (port `usb`): Android
+ * phones read through the adb server, and the phones it cannot read, with what to do.
+ */
+usb: boolean, 
+/**
+ * The adb server as host:port; when `None`, 127.0.0.1 on `ANDROID_ADB_SERVER_PORT` or 5037.
+ */
+adb_server: string | null, };

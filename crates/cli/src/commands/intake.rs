@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use refurbdesk_app::adb::{self, AdbIntakeParams};
+use refurbdesk_app::agent::{self, ImportParams};
 use refurbdesk_app::intake::{self, IntakeDone, IntakeParams};
+use refurbdesk_app::ios::{self, IosIntakeParams};
 use refurbdesk_app::DataPaths;
 use refurbdesk_domain::Lang;
 
@@ -18,7 +20,7 @@ pub struct IntakeArgs {
     #[arg(
         long,
         value_name = "PATH",
-        required_unless_present = "adb",
+        required_unless_present_any = ["adb", "import", "ios"],
         requires = "slot"
     )]
     port: Option<PathBuf>,
@@ -37,6 +39,13 @@ pub struct IntakeArgs {
         requires = "adb"
     )]
     adb_server: Option<String>,
+    /// Record the intake file the laptop agent wrote (`refurbdesk agent --out FILE`)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["port", "slot", "adb"])]
+    import: Option<PathBuf>,
+    /// Read an iPhone or iPad instead of a bench slot, with libimobiledevice's tools: its UDID
+    /// as `idevice_id -l` lists it (unlocked, this computer trusted)
+    #[arg(long, value_name = "UDID", conflicts_with_all = ["port", "slot", "adb", "import"])]
+    ios: Option<String>,
     /// The sales channel whose battery threshold applies [default: the station.channel setting,
     /// else backmarket (85 %)]
     #[arg(long, value_name = "NAME")]
@@ -56,6 +65,22 @@ pub fn run(args: &IntakeArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<
     let lang = args.lang.unwrap_or_else(lang_from_environment);
     let mut ws = super::acting_creating(paths, global)?;
     let done: IntakeDone = match (&args.adb, &args.port, args.slot) {
+        _ if args.ios.is_some() => ios::run(
+            &mut ws,
+            IosIntakeParams {
+                udid: args.ios.clone().unwrap_or_default(),
+                channel: args.channel.clone(),
+                lang,
+            },
+        )?,
+        _ if args.import.is_some() => agent::import(
+            &mut ws,
+            ImportParams {
+                file: args.import.clone().unwrap_or_default(),
+                channel: args.channel.clone(),
+                lang,
+            },
+        )?,
         (Some(serial), _, _) => adb::run(
             &mut ws,
             AdbIntakeParams {

@@ -1,6 +1,7 @@
 //! One module per subcommand: clap arguments → a parameter struct → a `refurbdesk_app` function →
 //! printing. Each returns `Result<(), Failure>`; no command decides anything the window would need.
 
+pub mod agent;
 pub mod audit;
 pub mod batch;
 mod batch_docs;

@@ -12,7 +12,7 @@ use crate::GlobalArgs;
 #[derive(Debug, Args)]
 pub struct StationArgs {
     /// A bench's serial port (repeat for each bench)
-    #[arg(long = "port", value_name = "PATH", required_unless_present_any = ["simulate", "scenario"])]
+    #[arg(long = "port", value_name = "PATH", required_unless_present_any = ["simulate", "scenario", "usb"])]
     ports: Vec<PathBuf>,
     /// Start simulated benches from the built-in fixtures instead of (or beside) real ones
     #[arg(long)]
@@ -33,6 +33,14 @@ pub struct StationArgs {
     /// Exit once every occupied slot is recorded (or failed) and nothing happened for 2 s
     #[arg(long)]
     until_idle: bool,
+    /// Also follow the devices on this computer's USB ports as slots of the bench `usb`:
+    /// Android phones with USB debugging are read through the adb server and recorded
+    #[arg(long)]
+    usb: bool,
+    /// The adb server for --usb as host:port [default: 127.0.0.1 on ANDROID_ADB_SERVER_PORT,
+    /// else 5037]
+    #[arg(long, value_name = "HOST:PORT", env = "REFURBDESK_ADB_SERVER")]
+    adb_server: Option<String>,
 }
 
 pub fn run(args: &StationArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
@@ -44,6 +52,8 @@ pub fn run(args: &StationArgs, global: &GlobalArgs, paths: &DataPaths) -> Result
         seed: args.seed,
         channel: args.channel.clone(),
         until_idle: args.until_idle,
+        usb: args.usb,
+        adb_server: args.adb_server.clone(),
     };
     station::check_before_opening(paths, &params)?;
     let workstation = super::acting_creating(paths, global)?;

@@ -234,3 +234,106 @@ fn without_an_adb_server_the_intake_says_how_to_start_one() {
         .assert()
         .code(2);
 }
+
+/// `refurbdesk station --usb --json` on this station's database, with the adb server given and
+/// the machine's own USB buses left out; its JSON lines on a pipe.
+fn direct_station(station: &Station, server: &AdbServer) -> Child {
+    Command::new(assert_cmd::cargo::cargo_bin("refurbdesk"))
+        .args(["station", "--usb", "--json"])
+        .env("XDG_DATA_HOME", station.home.path().join("share"))
+        .env("HOME", station.home.path())
+        .env("USER", "os-user")
+        .env_remove("REFURBDESK_OPERATOR")
+        .env_remove("REFURBDESK_PIN")
+        .env_remove("REFURBDESK_ADB_SERVER")
+        .env("LANG", "C")
+        .env("REFURBDESK_DB", &station.db)
+        .env("ANDROID_ADB_SERVER_PORT", server.port.to_string())
+        .env("REFURBDESK_DIRECT_USB_BUSES", "off")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("refurbdesk station starts")
+}
+
+/// The next station event on `lines` that `wanted` accepts .
+fn next_event(
+    lines: &mut impl Iterator<Item = std::io::Result<String>>,
+    wanted: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    for line in lines.by_ref() {
+        let line = line.expect("station output");
+        let event: serde_json::Value = serde_json::from_str(&line).expect("a JSON line");
+        if wanted(&event) {
+            return event;
+        }
+    }
+    panic!("the station stopped before the event awaited");
+}
+
+#[test]
+fn the_station_shows_phones_as_direct_slots_records_each_once_and_empties_a_slot_unplugged() {
+    let station = Station::new();
+    let server = AdbServer::start();
+    let unauthorised = SimPhone::start("samsung-s10-unauthorized.txt");
+    let mut phone = SimPhone::start("samsung-s21-healthy.txt");
+    server.connect(&unauthorised);
+    server.connect(&phone);
+    let mut child = direct_station(&station, &server);
+    let pid = child.id().to_string();
+    // A guard, not a measure: a station that never says what is awaited is stopped, and the
+    // test fails on its closed output instead of hanging.
+    let (finished, guard) = std::sync::mpsc::channel::<()>();
+    let guard_pid = pid.clone();
+    let watchdog = std::thread::spawn(move || {
+        if guard
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .is_err()
+        {
+            let _ = Command::new("kill").arg(&guard_pid).status();
+        }
+    });
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+
+    let ready = next_event(&mut lines, |e| {
+        e["event"] == "bench_ready" && e["port"] == "usb"
+    });
+    assert_eq!(ready["serial"], "usb");
+    let prompt = next_event(&mut lines, |e| {
+        e["event"] == "slot_changed" && e["port"] == "usb" && e["phase"] == "failed"
+    });
+    assert!(
+        prompt["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("accept the USB debugging prompt on the phone")),
+        "{prompt}"
+    );
+    let recorded = next_event(&mut lines, |e| {
+        e["event"] == "intake_recorded" && e["port"] == "usb"
+    });
+    assert_eq!(recorded["bench"], "usb");
+    assert_eq!(recorded["report"]["device"]["serial"], "R5CR20ABCDE");
+    assert_eq!(recorded["report"]["battery"]["verdict"], "pass");
+    assert_ne!(recorded["slot"], prompt["slot"], "one slot per phone");
+
+    // The phone is unplugged: its slot empties, and nothing more is recorded.
+    let _ = phone.child.kill();
+    let _ = phone.child.wait();
+    let _ = server.adb(&["disconnect", &phone.address]);
+    let slot = recorded["slot"].clone();
+    next_event(&mut lines, |e| {
+        e["event"] == "slot_changed"
+            && e["port"] == "usb"
+            && e["slot"] == slot
+            && e["phase"] == "empty"
+    });
+
+    let _ = Command::new("kill").arg(&pid).status();
+    let summary = next_event(&mut lines, |e| e["event"] == "summary");
+    let _ = child.wait();
+    let _ = finished.send(());
+    let _ = watchdog.join();
+    assert_eq!(summary["summary"]["recorded"], 1, "{summary}");
+    assert_eq!(intakes(&station), 1, "the phone recorded once");
+}

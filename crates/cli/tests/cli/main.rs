@@ -4,6 +4,7 @@
 //! once per file.
 
 mod adb;
+mod agent;
 mod basics;
 mod batches;
 mod cert;
@@ -13,6 +14,7 @@ mod erase_devices;
 mod grade;
 mod inputs;
 mod intake;
+mod ios;
 mod label;
 mod login;
 mod marketplace;
