@@ -35,6 +35,10 @@ pub struct ConfigureArgs {
     /// The marketplace's clock speed (a simulator's --time-factor; 1 for the real one)
     #[arg(long, value_name = "N", default_value_t = 1.0)]
     time_factor: f64,
+    /// How a listing's SKU is made, from {model}, {storage}, {colour} and {grade}; the default
+    /// is {model}-{storage}-{colour}-{grade}
+    #[arg(long, value_name = "TEMPLATE")]
+    sku_template: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -82,6 +86,7 @@ pub fn run_marketplace(
                 email: args.email.clone(),
                 lang: args.lang.clone(),
                 time_factor: args.time_factor,
+                sku_template: args.sku_template.clone(),
             },
             token,
         },

@@ -396,4 +396,101 @@ mod sync {
             (Some(2), Some(0))
         );
     }
+
+    /// A phone of 128 GB in black read on the bench (IMEI `imei`), recorded as intake does.
+    fn bench_phone(station: &Station, imei: &'static str, minute: i64) {
+        let mut intake = crate::support::Phone {
+            imei,
+            minute,
+            ..crate::support::Phone::default()
+        }
+        .intake();
+        intake.identity.storage_gb = Some(128);
+        intake.identity.color = Some("Black".to_owned());
+        station.store().record_intake(&intake).unwrap();
+    }
+
+    fn grade(station: &Station, imei: &str, extra: &[&str]) {
+        station
+            .run(&["grade", "--device", imei, "--check", crate::grade::ALL_PASS])
+            .args(["--cosmetic", "screen=flawless,back=flawless,frame=flawless"])
+            .args(extra)
+            .assert()
+            .success();
+    }
+
+    const PREMIUM: &str = "IPHONE-12-128GB-BLACK-PREMIUM";
+
+    #[test]
+    fn grading_a_device_sellable_raises_its_listing_once_and_unsellable_lowers_it() {
+        let sim = market("none");
+        let mut seeded = sim.marketplace().state();
+        seeded.listings.insert(
+            "2001".to_owned(),
+            Listing {
+                listing_id: "2001".to_owned(),
+                sku: PREMIUM.to_owned(),
+                ..Listing::default()
+            },
+        );
+        sim.marketplace().replace_state(seeded);
+        let station = Station::new();
+        bench_phone(&station, "356728114587211", 0);
+        bench_phone(&station, "356938035643809", 5);
+        bench_phone(&station, "356938035643817", 10);
+
+        // No marketplace yet: a grade sends nothing.
+        grade(&station, "356728114587211", &[]);
+        assert_eq!(status(&station)["entries"].as_array().unwrap().len(), 0);
+
+        configure(&station, &sim.url());
+        grade(&station, "356938035643809", &[]);
+        grade(&station, "356938035643817", &[]);
+        // Regraded the same: it stays in its listing, no quantity changes.
+        grade(&station, "356938035643817", &[]);
+        let queued = status(&station);
+        let quantities: Vec<(Value, Value)> = queued["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|entry| (entry["resource"].clone(), entry["kind"].clone()))
+            .collect();
+        assert_eq!(
+            quantities,
+            vec![
+                (
+                    json!(format!("listing:{PREMIUM}")),
+                    json!("listing_quantity")
+                ),
+                (
+                    json!(format!("listing:{PREMIUM}")),
+                    json!("listing_quantity")
+                ),
+            ]
+        );
+        assert_eq!(station.store().stocked(PREMIUM).unwrap(), 2);
+
+        station.run(&["sync", "--once"]).assert().success();
+        let door = super::http(
+            sim.url().trim_start_matches("http://"),
+            "GET /_sim/state HTTP/1.1\r\nHost: sim\r\nConnection: close\r\n\r\n",
+        );
+        let body: Value = serde_json::from_str(door.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+        assert_eq!(body["listings"]["2001"]["quantity"], 2, "{body}");
+        assert_eq!(body["listings"]["2001"]["updates"], 2, "each quantity once");
+
+        // A later grade finds the liquid indicators tripped: it leaves the listing.
+        let tripped =
+            crate::grade::ALL_PASS.replace("liquid_indicators=pass", "liquid_indicators=fail");
+        station
+            .run(&["grade", "--device", "356938035643817", "--check", &tripped])
+            .assert()
+            .success();
+        station.run(&["sync", "--once"]).assert().success();
+        station.run(&["sync", "--once"]).assert().success();
+        let state = sim.marketplace().state();
+        assert_eq!(state.listings["2001"].quantity, 1);
+        assert_eq!(state.listings["2001"].updates, 3, "nothing sent twice");
+        assert_eq!(status(&station)["sent"], 3);
+    }
 }
