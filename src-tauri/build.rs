@@ -89,6 +89,9 @@ const COMMANDS: &[&str] = &[
     "batches_report",
     "batches_export",
     "batches_certificates",
+    "sync_status",
+    "sync_retry",
+    "sync_cancel",
 ];
 
 /// Commands registered but deliberately not allowed to the page, with why.

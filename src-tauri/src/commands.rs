@@ -671,3 +671,28 @@ pub fn batches_certificates(
 ) -> Result<BatchCertificates, WindowError> {
     at_station(&paths, |ws| documents::batch_certificates(ws, &params))
 }
+
+// The marketplace outbox (the Settings screen's sync section): what waits, what failed with the
+// marketplace's own message, and an operator's retry or cancel.
+use refurbdesk_app::marketplace::{self, SyncEntry, SyncEntryParams, SyncStatus};
+
+#[tauri::command]
+pub fn sync_status(paths: tauri::State<'_, DataPaths>) -> Result<SyncStatus, WindowError> {
+    at_station(&paths, |ws| marketplace::status(ws))
+}
+
+#[tauri::command]
+pub fn sync_retry(
+    paths: tauri::State<'_, DataPaths>,
+    params: SyncEntryParams,
+) -> Result<SyncEntry, WindowError> {
+    at_station(&paths, |ws| marketplace::retry(ws, &params.id))
+}
+
+#[tauri::command]
+pub fn sync_cancel(
+    paths: tauri::State<'_, DataPaths>,
+    params: SyncEntryParams,
+) -> Result<SyncEntry, WindowError> {
+    at_station(&paths, |ws| marketplace::cancel(ws, &params.id))
+}

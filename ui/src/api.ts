@@ -85,6 +85,9 @@ import type { BatchCertificatesParams } from './bindings/BatchCertificatesParams
 import type { BatchExported } from './bindings/BatchExported';
 import type { BatchExportParams } from './bindings/BatchExportParams';
 import type { BatchReportParams } from './bindings/BatchReportParams';
+import type { SyncEntry } from './bindings/SyncEntry';
+import type { SyncEntryParams } from './bindings/SyncEntryParams';
+import type { SyncStatus } from './bindings/SyncStatus';
 
 export type { WindowError };
 
@@ -163,6 +166,10 @@ export interface Api {
   photosList(params: PhotoListParams): Promise<PhotoRecord[]>;
   /** A photo's bytes as a `data:` URL, for its thumbnail. */
   photosRead(params: PhotoReadParams): Promise<PhotoData>;
+  /** The marketplace outbox: counts and open entries. */
+  syncStatus(): Promise<SyncStatus>;
+  syncRetry(params: SyncEntryParams): Promise<SyncEntry>;
+  syncCancel(params: SyncEntryParams): Promise<SyncEntry>;
 }
 
 function call<T>(command: string, params?: unknown): Promise<T> {
@@ -226,6 +233,9 @@ export const tauriApi: Api = {
   batchesCertificates: (params) => call('batches_certificates', params),
   photosList: (params) => call('photos_list', params),
   photosRead: (params) => call('photos_read', params),
+  syncStatus: () => call('sync_status'),
+  syncRetry: (params) => call('sync_retry', params),
+  syncCancel: (params) => call('sync_cancel', params),
 };
 
 /** True for the `{code, message, hint}` the shell sends on failure. */

@@ -15,6 +15,7 @@ import { DEVICE_KEYS } from './keys/device';
 import { HINTS_KEYS } from './keys/hints';
 import { QUALITY_KEYS } from './keys/quality';
 import { SETTINGS_KEYS } from './keys/settings';
+import { SYNC_KEYS } from './keys/sync';
 
 export const LANGUAGES = ['en', 'fr'] as const;
 export type Lang = (typeof LANGUAGES)[number];
@@ -28,6 +29,7 @@ export const KEYS_BY_FILE = {
   'ui-settings.ftl': SETTINGS_KEYS,
   'ui-batches.ftl': BATCHES_KEYS,
   'ui-hints.ftl': HINTS_KEYS,
+  'ui-sync.ftl': SYNC_KEYS,
 } as const;
 
 export const MESSAGE_KEYS = [
@@ -37,6 +39,7 @@ export const MESSAGE_KEYS = [
   ...SETTINGS_KEYS,
   ...BATCHES_KEYS,
   ...HINTS_KEYS,
+  ...SYNC_KEYS,
 ] as const;
 
 export type MessageKey = (typeof MESSAGE_KEYS)[number];

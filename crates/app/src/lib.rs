@@ -26,6 +26,7 @@ pub mod label;
 pub mod locks;
 pub mod logging;
 pub mod marketplace;
+pub mod marketplace_orders;
 #[cfg(feature = "simulate")]
 pub mod marketplace_sim;
 pub mod operators;

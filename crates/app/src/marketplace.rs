@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use refurbdesk_marketplace::Credentials;
-use refurbdesk_store::{OutboxDecision, OutboxEntry, OutboxState};
+use refurbdesk_marketplace::{Credentials, SkuFacts, SkuTemplate};
+use refurbdesk_store::{OutboxDecision, OutboxEntry, OutboxState, Stocking};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
@@ -28,6 +28,10 @@ pub struct MarketplaceSettings {
     /// The marketplace's clock speed: 1 for the real one; a simulator's `--time-factor`.
     #[serde(default = "one")]
     pub time_factor: f64,
+    /// How a listing's SKU is made from (model, storage, colour, grade), e.g.
+    /// `RD-{model}-{storage}-{colour}-{grade}`; `None` is `{model}-{storage}-{colour}-{grade}`.
+    #[serde(default)]
+    pub sku_template: Option<String>,
 }
 
 fn one() -> f64 {
@@ -119,6 +123,7 @@ pub fn configure(
     if settings.time_factor.is_nan() || settings.time_factor <= 0.0 {
         return Err(Error::usage("the time factor must be more than 0"));
     }
+    sku_template(settings)?;
     let dir = folder(&ws.paths);
     std::fs::create_dir_all(&dir).map_err(|error| io_error("create", &dir, error))?;
     let path = token_file(&ws.paths);
@@ -263,6 +268,14 @@ pub fn status(ws: &Workstation) -> Result<SyncStatus> {
     })
 }
 
+/// Which outbox entry an operator retries or cancels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SyncEntryParams {
+    /// The entry's id (a UUID), as `status` lists it.
+    pub id: String,
+}
+
 fn parse_id(id: &str) -> Result<Uuid> {
     Uuid::parse_str(id.trim())
         .map_err(|_| Error::usage(format!("{id} is not an outbox entry id (a UUID)")))
@@ -289,4 +302,51 @@ pub fn retry(ws: &mut Workstation, id: &str) -> Result<SyncEntry> {
 /// An operator gives up an entry not sent yet; audited.
 pub fn cancel(ws: &mut Workstation, id: &str) -> Result<SyncEntry> {
     decide(ws, id, OutboxDecision::Cancel)
+}
+
+/// The configured SKU template (the standard one when none was given).
+fn sku_template(settings: &MarketplaceSettings) -> Result<SkuTemplate> {
+    match &settings.sku_template {
+        None => Ok(SkuTemplate::standard()),
+        Some(text) => text.parse().map_err(|error| {
+            Error::usage(format!("the SKU template {text} is not usable: {error}"))
+        }),
+    }
+}
+
+/// The SKU of the listing a device graded `grade` sells under: the template over its model,
+/// storage (`128GB`), colour and listing grade (`VERY_GOOD`), e.g. `IPHONE-12-128GB-BLACK-VERY-GOOD`.
+pub fn sku_of(
+    template: &SkuTemplate,
+    identity: &refurbdesk_domain::DeviceIdentity,
+    grade: refurbdesk_domain::ListingGrade,
+) -> String {
+    template.render(&SkuFacts {
+        model: identity.model.clone(),
+        storage: identity
+            .storage_gb
+            .map(|gb| format!("{gb}GB"))
+            .unwrap_or_default(),
+        colour: identity.color.clone().unwrap_or_default(),
+        grade: grade.as_str().to_owned(),
+    })
+}
+
+/// What a grade does to the marketplace stock: `None` when no marketplace is configured (nothing
+/// is sent); else the SKU the device now stocks when the grade makes it sellable, or no SKU when
+/// it does not (a device that stocked one leaves it). The store writes the listing quantities
+/// this changes to the outbox in the grade's own transaction.
+pub(crate) fn stocking(
+    ws: &Workstation,
+    identity: &refurbdesk_domain::DeviceIdentity,
+    outcome: refurbdesk_domain::Outcome,
+    grade: refurbdesk_domain::ListingGrade,
+) -> Result<Option<Stocking>> {
+    let Some((settings, _)) = load(&ws.paths)? else {
+        return Ok(None);
+    };
+    let sku = (outcome == refurbdesk_domain::Outcome::Sellable)
+        .then(|| sku_template(&settings).map(|template| sku_of(&template, identity, grade)))
+        .transpose()?;
+    Ok(Some(Stocking { sku }))
 }

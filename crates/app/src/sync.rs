@@ -81,6 +81,11 @@ pub struct SyncReport {
     /// Entries failed after the marketplace refused them, waiting for an operator.
     #[ts(type = "number")]
     pub failed: u64,
+    /// Trade-in orders the marketplace lists as RECEIVED.
+    #[ts(type = "number")]
+    pub orders_received: u64,
+    /// Batches made in this round from orders not taken in before (their ids).
+    pub new_batches: Vec<String>,
 }
 
 /// Whether an error is the marketplace not being there, as opposed to it answering.
@@ -221,12 +226,36 @@ pub fn sync_once(ws: &mut Workstation, params: &SyncParams) -> Result<SyncReport
         .build()
         .map_err(|error| Error::from_error(ErrorCode::Data, &error))?;
     let mut report = SyncReport::default();
-    runtime.block_on(round(ws, &client, params, &mut report))?;
+    runtime.block_on(async {
+        round(ws, &client, params, &mut report).await?;
+        if !report.unreachable {
+            pull(ws, &client, &mut report).await?;
+        }
+        Ok::<(), Error>(())
+    })?;
     report.requests = client.requests_sent();
     let counts = ws.store.outbox_counts()?;
     report.waiting = counts.pending + counts.in_flight;
     report.failed = counts.failed;
     Ok(report)
+}
+
+/// Trade-in orders the marketplace received become batches, once each.
+async fn pull(ws: &mut Workstation, client: &Client, report: &mut SyncReport) -> Result<()> {
+    // Trade-in orders the marketplace received become batches, once each.
+    match crate::marketplace_orders::pull(ws, client).await? {
+        Ok(pulled) => {
+            report.orders_received = pulled.received;
+            report.new_batches = pulled.new_batches;
+        }
+        Err(error) if is_unreachable(&error) => {
+            report.unreachable = true;
+            report.unreachable_error = Some(error.to_string());
+        }
+        // Refused or failing now: the orders are asked for again next round.
+        Err(_) => {}
+    }
+    Ok(())
 }
 
 async fn round(

@@ -126,6 +126,17 @@ impl Store {
     /// cosmetic inspection with its photos and the grade, each with its
     /// audit entry. The operator must be allowed to grade.
     pub fn record_grade(&mut self, grade: &NewGrade) -> Result<GradeSummary, StoreError> {
+        self.record_grade_stocking(grade, None)
+    }
+
+    /// [`Store::record_grade`], and when a marketplace is configured (`stock` is given) the
+    /// device's place in the marketplace stock with the listing quantities it changes written to
+    /// the outbox, in the same transaction (`crate::outbox::restock`).
+    pub fn record_grade_stocking(
+        &mut self,
+        grade: &NewGrade,
+        stock: Option<&crate::outbox::Stocking>,
+    ) -> Result<GradeSummary, StoreError> {
         validate(grade)?;
         let station_id = self.station_id;
         let reasons = serde_json::to_string(&grade.reasons)
@@ -202,6 +213,9 @@ impl Store {
                 },
                 &grade.overrides,
             )?;
+            if let Some(stock) = stock {
+                crate::outbox::restock(tx, station_id, device_id, grade_id, stock)?;
+            }
             audit::append(
                 tx,
                 station_id,

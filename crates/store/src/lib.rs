@@ -62,7 +62,9 @@ pub use intake::{
 pub use locks::{LockConfirmationRecord, NewLockConfirmation};
 pub use maintenance::{CheckReport, RestoreReport};
 pub use operators::{check_operator_name, Operator};
-pub use outbox::{NewOutboxEntry, OutboxCounts, OutboxDecision, OutboxEntry, OutboxState};
+pub use outbox::{
+    NewOutboxEntry, OutboxCounts, OutboxDecision, OutboxEntry, OutboxState, Stocking,
+};
 pub use overrides::{CertificateReplacementRecord, ChecklistOverrideRecord, NewChecklistOverride};
 pub use photos::{NewPhoto, PhotoRecord, PHOTO_MAX_BYTES};
 pub use pins::{PinAttempt, PinRecord, WrongPins};

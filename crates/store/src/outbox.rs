@@ -180,7 +180,99 @@ pub(crate) fn enqueue(
     Ok(id)
 }
 
+/// A grade's place in the marketplace stock (docs/marketplace.md): the SKU of the listing the
+/// device now stocks, or `None` when the grade made it unsellable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stocking {
+    pub sku: Option<String>,
+}
+
+/// The outbox entry that brings a listing to `quantity` (an absolute value: a repeat does no
+/// harm). Its resource is `listing:SKU`, so a listing's quantities go in the order written.
+pub fn listing_quantity(sku: &str, quantity: u64) -> NewOutboxEntry {
+    NewOutboxEntry {
+        kind: "listing_quantity".to_owned(),
+        resource: format!("listing:{sku}"),
+        payload: serde_json::json!({ "listing": sku, "quantity": quantity }),
+    }
+}
+
+/// Inside a grade's transaction: moves the device to the SKU it now stocks (or out of stock)
+/// and writes the new quantity of each listing that changed, the one it left and the one it
+/// joined. A grade that keeps the device in the same listing changes no quantity and writes
+/// nothing to send.
+pub(crate) fn restock(
+    tx: &Connection,
+    station_id: Uuid,
+    device_id: Uuid,
+    grade_id: Uuid,
+    stock: &Stocking,
+) -> Result<Vec<Uuid>, StoreError> {
+    use rusqlite::OptionalExtension;
+    let device = id_text(device_id);
+    let now = Utc::now();
+    let before: Option<String> = tx
+        .query_row(
+            "SELECT sku FROM marketplace_stock WHERE device_id = ?1",
+            [&device],
+            |row| row.get(0),
+        )
+        .optional()?;
+    match &stock.sku {
+        Some(sku) => {
+            tx.prepare_cached(
+                "INSERT INTO marketplace_stock (device_id, sku, grade_id, listed_at, station_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (device_id) DO UPDATE SET sku = excluded.sku,
+                    grade_id = excluded.grade_id, listed_at = excluded.listed_at,
+                    station_id = excluded.station_id",
+            )?
+            .execute(rusqlite::params![
+                device,
+                sku,
+                id_text(grade_id),
+                timestamp(now),
+                id_text(station_id)
+            ])?;
+        }
+        None => {
+            tx.execute(
+                "DELETE FROM marketplace_stock WHERE device_id = ?1",
+                [&device],
+            )?;
+        }
+    }
+    if before == stock.sku {
+        return Ok(Vec::new());
+    }
+    let mut written = Vec::new();
+    for sku in [before, stock.sku.clone()].into_iter().flatten() {
+        let quantity: i64 = tx.query_row(
+            "SELECT COUNT(*) FROM marketplace_stock WHERE sku = ?1",
+            [&sku],
+            |row| row.get(0),
+        )?;
+        written.push(enqueue(
+            tx,
+            station_id,
+            &listing_quantity(&sku, quantity.max(0) as u64),
+            now,
+        )?);
+    }
+    Ok(written)
+}
+
 impl Store {
+    /// How many devices stock the listing of `sku` (what its quantity was last set to).
+    pub fn stocked(&self, sku: &str) -> Result<u64, StoreError> {
+        let count: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM marketplace_stock WHERE sku = ?1",
+            [sku],
+            |row| row.get(0),
+        )?;
+        Ok(count.max(0) as u64)
+    }
+
     /// Writes an outbox entry in a transaction of its own (for a change made elsewhere; a store
     /// write that causes one calls `outbox::enqueue` inside its own transaction).
     pub fn enqueue_outbox(&mut self, entry: &NewOutboxEntry) -> Result<Uuid, StoreError> {

@@ -36,6 +36,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0014_batch_audit.sql"),
     include_str!("../migrations/0015_outbox.sql"),
     include_str!("../migrations/0016_batch_reports.sql"),
+    include_str!("../migrations/0017_marketplace_stock.sql"),
 ];
 
 /// The newest schema version this build can read and write.

@@ -15,4 +15,9 @@ lang: string,
 /**
  * The marketplace's clock speed: 1 for the real one; a simulator's `--time-factor`.
  */
-time_factor: number, };
+time_factor: number, 
+/**
+ * How a listing's SKU is made from (model, storage, colour, grade), e.g.
+ * `RD-{model}-{storage}-{colour}-{grade}`; `None` is `{model}-{storage}-{colour}-{grade}`.
+ */
+sku_template: string | null, };

@@ -31,4 +31,12 @@ waiting: number,
 /**
  * Entries failed after the marketplace refused them, waiting for an operator.
  */
-failed: number, };
+failed: number, 
+/**
+ * Trade-in orders the marketplace lists as RECEIVED.
+ */
+orders_received: number, 
+/**
+ * Batches made in this round from orders not taken in before (their ids).
+ */
+new_batches: Array<string>, };

@@ -8,6 +8,7 @@ import { channelKey, channelNames, CONSUMED, STATION_CHANNEL, THRESHOLD } from '
 import { KeySection } from './settings/KeySection';
 import { OperatorsSection } from './settings/OperatorsSection';
 import { SettingField } from './settings/SettingField';
+import { SyncSection } from './settings/SyncSection';
 import './screens.css';
 
 export interface SettingsScreenProps {
@@ -110,6 +111,7 @@ export function SettingsScreen({ lang, api }: SettingsScreenProps) {
           </section>
 
           <KeySection lang={lang} api={api} />
+          <SyncSection lang={lang} api={api} />
         </>
       )}
     </section>

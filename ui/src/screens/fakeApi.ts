@@ -52,6 +52,9 @@ export function fakeApi(overrides: Partial<Api> = {}): Api {
     'photosAdd',
     'photosList',
     'photosRead',
+    'syncStatus',
+    'syncRetry',
+    'syncCancel',
   ];
   for (const name of names) base[name] = missing(name);
   base.onProgress = () => Promise.resolve(() => {});

@@ -396,7 +396,9 @@ pub fn record(ws: &mut Workstation, params: GradeParams) -> Result<GradeOutcome>
             })
             .collect(),
     };
-    let summary = ws.store.record_grade(&new_grade)?;
+    // A marketplace's listing quantities follow the grade, in the grade's own transaction.
+    let stock = crate::marketplace::stocking(ws, &intake.identity, grade.outcome, grade.grade)?;
+    let summary = ws.store.record_grade_stocking(&new_grade, stock.as_ref())?;
 
     let mut report = GradeReport::new(
         summary.grade_id,

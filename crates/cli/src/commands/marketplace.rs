@@ -5,6 +5,7 @@ use std::io::Read;
 
 use clap::{Args, Subcommand};
 use refurbdesk_app::marketplace::{self, ConfigureMarketplaceParams, MarketplaceSettings};
+use refurbdesk_app::marketplace_orders::{self, Verdict, VerdictParams};
 use refurbdesk_app::sync::{self, SyncParams, SyncReport};
 use refurbdesk_app::{DataPaths, Workstation};
 
@@ -16,6 +17,34 @@ pub enum MarketplaceCommand {
     /// Record the marketplace's URL and who we are to it; the token is read from
     /// REFURBDESK_MARKETPLACE_TOKEN or standard input, kept in a 0600 file, never shown
     Configure(ConfigureArgs),
+    /// Send the verdict on a trade-in order pulled from the marketplace, once its batch is
+    /// audited: validate, counter-offer (the revised total and the signed batch report) or
+    /// suspend (e.g. an account-locked device); queued in the outbox, sent by `sync`
+    Verdict(VerdictArgs),
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum VerdictWord {
+    Validate,
+    CounterOffer,
+    Suspend,
+}
+
+#[derive(Debug, Args)]
+pub struct VerdictArgs {
+    /// The batch made from the order (its id, as `batch list` shows)
+    batch: String,
+    #[arg(value_enum)]
+    verdict: VerdictWord,
+    /// Told to the customer (at most 200 characters)
+    #[arg(long, value_name = "TEXT")]
+    comment: Option<String>,
+    /// Why (a counter-offer or a suspension needs one; repeat for more)
+    #[arg(long = "reason", value_name = "TEXT")]
+    reasons: Vec<String>,
+    /// Where the batch report PDF is written
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    out: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -35,6 +64,10 @@ pub struct ConfigureArgs {
     /// The marketplace's clock speed (a simulator's --time-factor; 1 for the real one)
     #[arg(long, value_name = "N", default_value_t = 1.0)]
     time_factor: f64,
+    /// How a listing's SKU is made, from {model}, {storage}, {colour} and {grade}; the default
+    /// is {model}-{storage}-{colour}-{grade}
+    #[arg(long, value_name = "TEMPLATE")]
+    sku_template: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -62,7 +95,10 @@ pub fn run_marketplace(
     global: &GlobalArgs,
     paths: &DataPaths,
 ) -> Result<(), Failure> {
-    let MarketplaceCommand::Configure(args) = command;
+    let args = match command {
+        MarketplaceCommand::Configure(args) => args,
+        MarketplaceCommand::Verdict(args) => return run_verdict(args, global, paths),
+    };
     let token = match std::env::var("REFURBDESK_MARKETPLACE_TOKEN") {
         Ok(token) if !token.trim().is_empty() => token,
         _ => {
@@ -82,6 +118,7 @@ pub fn run_marketplace(
                 email: args.email.clone(),
                 lang: args.lang.clone(),
                 time_factor: args.time_factor,
+                sku_template: args.sku_template.clone(),
             },
             token,
         },
@@ -92,6 +129,45 @@ pub fn run_marketplace(
         println!(
             "marketplace {} as {} (token in {})",
             configured.url, configured.user_agent, configured.token_file
+        );
+    }
+    Ok(())
+}
+
+fn run_verdict(args: &VerdictArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
+    let mut ws = super::acting(paths, global)?;
+    let queued = marketplace_orders::verdict(
+        &mut ws,
+        &VerdictParams {
+            batch: args.batch.clone(),
+            verdict: match args.verdict {
+                VerdictWord::Validate => Verdict::Validate,
+                VerdictWord::CounterOffer => Verdict::CounterOffer,
+                VerdictWord::Suspend => Verdict::Suspend,
+            },
+            comment: args.comment.clone(),
+            reasons: args.reasons.clone(),
+            out: args.out.clone(),
+        },
+    )?;
+    if global.json {
+        println!("{}", serde_json::to_string(&queued)?);
+    } else {
+        println!(
+            "order {} ({:?}) queued as outbox entry {}{}{}",
+            queued.order,
+            queued.verdict,
+            queued.entry,
+            queued
+                .price
+                .as_deref()
+                .map(|price| format!(", price {price}"))
+                .unwrap_or_default(),
+            queued
+                .report
+                .as_deref()
+                .map(|pdf| format!(", report {pdf}"))
+                .unwrap_or_default()
         );
     }
     Ok(())
@@ -171,12 +247,13 @@ fn print_report(report: &SyncReport, json: bool) -> Result<(), Failure> {
         println!("{}", serde_json::to_string(report)?);
     } else {
         println!(
-            "{} sent, {} already there, {} refused, {} waiting, {} failed ({} requests, {} catalog uploads)",
+            "{} sent, {} already there, {} refused, {} waiting, {} failed, {} new trade-in batches ({} requests, {} catalog uploads)",
             report.sent,
             report.already_there,
             report.refused,
             report.waiting,
             report.failed,
+            report.new_batches.len(),
             report.requests,
             report.catalog_uploads
         );
@@ -194,7 +271,7 @@ fn exit_of(report: &SyncReport) -> Result<(), Failure> {
             ),
         ));
     }
-    if report.waiting > 0 {
+    if report.waiting > 0 || report.unreachable {
         return Err(Failure::new(
             Exit::BenchUnreachable,
             anyhow::anyhow!(

@@ -396,4 +396,259 @@ mod sync {
             (Some(2), Some(0))
         );
     }
+
+    /// A phone of 128 GB in black read on the bench (IMEI `imei`), recorded as intake does.
+    fn bench_phone(station: &Station, imei: &'static str, minute: i64) {
+        let mut intake = crate::support::Phone {
+            imei,
+            minute,
+            ..crate::support::Phone::default()
+        }
+        .intake();
+        intake.identity.storage_gb = Some(128);
+        intake.identity.color = Some("Black".to_owned());
+        station.store().record_intake(&intake).unwrap();
+    }
+
+    fn grade(station: &Station, imei: &str, extra: &[&str]) {
+        station
+            .run(&["grade", "--device", imei, "--check", crate::grade::ALL_PASS])
+            .args(["--cosmetic", "screen=flawless,back=flawless,frame=flawless"])
+            .args(extra)
+            .assert()
+            .success();
+    }
+
+    const PREMIUM: &str = "IPHONE-12-128GB-BLACK-PREMIUM";
+
+    #[test]
+    fn grading_a_device_sellable_raises_its_listing_once_and_unsellable_lowers_it() {
+        let sim = market("none");
+        let mut seeded = sim.marketplace().state();
+        seeded.listings.insert(
+            "2001".to_owned(),
+            Listing {
+                listing_id: "2001".to_owned(),
+                sku: PREMIUM.to_owned(),
+                ..Listing::default()
+            },
+        );
+        sim.marketplace().replace_state(seeded);
+        let station = Station::new();
+        bench_phone(&station, "356728114587211", 0);
+        bench_phone(&station, "356938035643809", 5);
+        bench_phone(&station, "356938035643817", 10);
+
+        // No marketplace yet: a grade sends nothing.
+        grade(&station, "356728114587211", &[]);
+        assert_eq!(status(&station)["entries"].as_array().unwrap().len(), 0);
+
+        configure(&station, &sim.url());
+        grade(&station, "356938035643809", &[]);
+        grade(&station, "356938035643817", &[]);
+        // Regraded the same: it stays in its listing, no quantity changes.
+        grade(&station, "356938035643817", &[]);
+        let queued = status(&station);
+        let quantities: Vec<(Value, Value)> = queued["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|entry| (entry["resource"].clone(), entry["kind"].clone()))
+            .collect();
+        assert_eq!(
+            quantities,
+            vec![
+                (
+                    json!(format!("listing:{PREMIUM}")),
+                    json!("listing_quantity")
+                ),
+                (
+                    json!(format!("listing:{PREMIUM}")),
+                    json!("listing_quantity")
+                ),
+            ]
+        );
+        assert_eq!(station.store().stocked(PREMIUM).unwrap(), 2);
+
+        station.run(&["sync", "--once"]).assert().success();
+        let door = super::http(
+            sim.url().trim_start_matches("http://"),
+            "GET /_sim/state HTTP/1.1\r\nHost: sim\r\nConnection: close\r\n\r\n",
+        );
+        let body: Value = serde_json::from_str(door.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+        assert_eq!(body["listings"]["2001"]["quantity"], 2, "{body}");
+        assert_eq!(body["listings"]["2001"]["updates"], 2, "each quantity once");
+
+        // A later grade finds the liquid indicators tripped: it leaves the listing.
+        let tripped =
+            crate::grade::ALL_PASS.replace("liquid_indicators=pass", "liquid_indicators=fail");
+        station
+            .run(&["grade", "--device", "356938035643817", "--check", &tripped])
+            .assert()
+            .success();
+        station.run(&["sync", "--once"]).assert().success();
+        station.run(&["sync", "--once"]).assert().success();
+        let state = sim.marketplace().state();
+        assert_eq!(state.listings["2001"].quantity, 1);
+        assert_eq!(state.listings["2001"].updates, 3, "nothing sent twice");
+        assert_eq!(status(&station)["sent"], 3);
+    }
+
+    fn order(id: &str, imei: &str, price: &str) -> refurbdesk_marketplace_sim::BuybackOrder {
+        refurbdesk_marketplace_sim::BuybackOrder {
+            id: id.to_owned(),
+            status: "RECEIVED".to_owned(),
+            product: "iPhone 12 128 GB".to_owned(),
+            imei: Some(imei.to_owned()),
+            price: price.to_owned(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn trade_in_orders_become_batches_once_and_their_verdicts_reach_the_marketplace() {
+        let sim = market("none");
+        let mut seeded = sim.marketplace().state();
+        for order in [
+            order("BB-1", "356728114587211", "200.00"),
+            order("BB-2", "356938035643809", "150.00"),
+        ] {
+            seeded.buyback_orders.insert(order.id.clone(), order);
+        }
+        sim.marketplace().replace_state(seeded);
+        let station = Station::new();
+        configure(&station, &sim.url());
+        station
+            .run(&[
+                "settings",
+                "set",
+                "organisation.name",
+                "Atelier Reprise SAS",
+            ])
+            .assert()
+            .success();
+
+        let output = station.run(&["sync", "--once", "--json"]).output().unwrap();
+        assert!(output.status.success(), "{output:?}");
+        let pulled = json_of(&output.stdout);
+        assert_eq!(pulled["orders_received"], 2);
+        let batches: Vec<String> = pulled["new_batches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|id| id.as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(batches.len(), 2);
+        // Pulled again: the orders were taken in already.
+        let again = json_of(
+            &station
+                .run(&["sync", "--once", "--json"])
+                .output()
+                .unwrap()
+                .stdout,
+        );
+        assert_eq!(again["new_batches"], json!([]));
+        assert_eq!(station.store().batches().unwrap().len(), 2);
+
+        // The devices arrive: read on the bench (the second one locked to its owner's
+        // account), received against their order's batch, graded.
+        station
+            .store()
+            .record_intake(&crate::support::Phone::default().intake())
+            .unwrap();
+        station
+            .store()
+            .record_intake(
+                &crate::support::Phone {
+                    imei: "356938035643809",
+                    activation: refurbdesk_domain::ActivationLock::Locked,
+                    minute: 5,
+                    ..crate::support::Phone::default()
+                }
+                .intake(),
+            )
+            .unwrap();
+        for (batch, imei) in batches.iter().zip(["356728114587211", "356938035643809"]) {
+            station
+                .run(&["batch", "receive", batch, "--scan", imei])
+                .assert()
+                .success();
+            station
+                .run(&["grade", "--device", imei, "--check", crate::grade::ALL_PASS])
+                .args(["--cosmetic", "screen=visible,back=flawless,frame=flawless"])
+                .assert()
+                .success();
+        }
+
+        let reports = station.home.path().join("reports");
+        let countered = json_of(
+            &station
+                .run(&[
+                    "marketplace",
+                    "verdict",
+                    &batches[0],
+                    "counter-offer",
+                    "--json",
+                ])
+                .args([
+                    "--reason",
+                    "screen scratched",
+                    "--comment",
+                    "Revised after our audit",
+                ])
+                .arg("--out")
+                .arg(&reports)
+                .output()
+                .unwrap()
+                .stdout,
+        );
+        assert_eq!(countered["order"], "BB-1");
+        let price = countered["price"]
+            .as_str()
+            .expect("the revised price")
+            .to_owned();
+        assert!(countered["report"].as_str().unwrap().ends_with(".pdf"));
+        let suspended = station
+            .run(&["marketplace", "verdict", &batches[1], "suspend", "--json"])
+            .args(["--reason", "account-locked device"])
+            .arg("--out")
+            .arg(&reports)
+            .output()
+            .unwrap();
+        assert!(suspended.status.success(), "{suspended:?}");
+        // A verdict without a reason is refused before anything is queued.
+        station
+            .run(&["marketplace", "verdict", &batches[1], "suspend"])
+            .assert()
+            .code(2);
+
+        // Exit 1: the trade-in device graded sellable joined the stock, and the marketplace has
+        // no listing for its SKU yet (failed with its message; the seller creates the listing).
+        station.run(&["sync", "--once"]).assert().code(1);
+        let after = status(&station);
+        assert_eq!(after["failed"], 1, "{after}");
+        assert_eq!(after["entries"][0]["kind"], "listing_quantity");
+        assert!(after["entries"][0]["last_error"]
+            .as_str()
+            .unwrap()
+            .ends_with("does not exist."));
+        let state = sim.marketplace().state();
+        let first = &state.buyback_orders["BB-1"];
+        assert_eq!(first.status, "COUNTER_PROPOSAL");
+        assert_eq!(first.counter_offers.len(), 1);
+        assert_eq!(
+            first.counter_offers[0].price.as_deref(),
+            Some(price.as_str())
+        );
+        assert_eq!(first.counter_offers[0].files.len(), 1);
+        assert!(first.counter_offers[0].files[0].pdf, "the signed report");
+        let second = &state.buyback_orders["BB-2"];
+        assert_eq!(second.status, "SUSPENDED");
+        assert_eq!(
+            second.suspensions[0].reasons,
+            vec!["account-locked device".to_owned()]
+        );
+        // A later pull does not take them in again (they are no longer RECEIVED anyway).
+        assert_eq!(station.store().batches().unwrap().len(), 2);
+    }
 }

@@ -60,6 +60,7 @@ fn a_new_file_gets_the_whole_schema_and_a_station() {
             "intakes",
             "lock_confirmations",
             "login_attempts",
+            "marketplace_stock",
             "operator_pins",
             "operators",
             "outbox",

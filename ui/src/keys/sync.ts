@@ -1,0 +1,22 @@
+// The keys of assets/locales/<lang>/ui-sync.ftl: the Settings screen's marketplace sync section.
+export const SYNC_KEYS = [
+  'sync.title',
+  'sync.notConfigured',
+  'sync.configured',
+  'sync.counts',
+  'sync.empty',
+  'sync.refresh',
+  'sync.state',
+  'sync.change',
+  'sync.attempts',
+  'sync.message',
+  'sync.state.pending',
+  'sync.state.inFlight',
+  'sync.state.failed',
+  'sync.kind.listingQuantity',
+  'sync.kind.orderlineIdentity',
+  'sync.kind.buybackDecision',
+  'sync.kind.other',
+  'sync.retry',
+  'sync.cancel',
+] as const;
