@@ -13,6 +13,10 @@ pub fn run() {
     // First, while this is the only thread: WebKit reads it as the window opens.
     #[cfg(target_os = "linux")]
     software_rendering_without_gpu();
+    #[cfg(target_os = "linux")]
+    fewer_malloc_arenas();
+    #[cfg(target_os = "linux")]
+    compact_javascript_heap();
     let database_override = std::env::var_os("REFURBDESK_DB").map(std::path::PathBuf::from);
     let paths = match DataPaths::resolve(database_override.as_deref()) {
         Ok(paths) => paths,
@@ -38,6 +42,8 @@ pub fn run() {
         // Every command of build.rs's COMMANDS list (src/commands.rs), and no other.
         .invoke_handler(include!(concat!(env!("OUT_DIR"), "/handlers.rs")))
         .setup(move |app| {
+            #[cfg(target_os = "linux")]
+            webkit_memory(app);
             if simulate {
                 // Off the main thread: opening the database (and migrating it) and starting the
                 // benches run while the window and its page load, instead of before.
@@ -83,5 +89,61 @@ fn software_rendering_without_gpu() {
         .unwrap_or(false);
     if !has_gpu {
         std::env::set_var(WEBKIT, "1");
+    }
+}
+
+/// glibc gives each thread that allocates under contention an arena of its own (up to eight per
+/// core) and keeps what those arenas freed: under the station's load the app's many threads (tokio,
+/// the benches, SQLite) held memory that no tile needed. Two arenas are plenty for a desktop app.
+/// `MALLOC_ARENA_MAX`, set before WebKit starts its processes, gives them the same limit (glibc reads
+/// it as a process starts; this process is already running, so it is told through `mallopt`). A value
+/// already in the environment is kept. Figures in docs/performance.md ("Desktop window").
+#[cfg(target_os = "linux")]
+fn fewer_malloc_arenas() {
+    const ARENAS: &str = "MALLOC_ARENA_MAX";
+    let arenas = match std::env::var(ARENAS)
+        .ok()
+        .and_then(|value| value.parse::<i32>().ok())
+    {
+        Some(arenas) => arenas,
+        None => {
+            std::env::set_var(ARENAS, "2");
+            2
+        }
+    };
+    // SAFETY: mallopt only adjusts glibc's allocator settings; it is called while this is the
+    // only thread, before any other starts allocating.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, arenas);
+    }
+}
+
+/// JavaScriptCore's "mini VM" mode for the web process (read from the environment WebKit passes on
+/// to it): the JavaScript heap grows by a smaller factor before each collection. The station screen
+/// makes a new benches array for every batch, and with the default heuristics (sized for a browser
+/// on a 24 GiB machine) the web process held about 100 MiB of anonymous memory after 25 s of the
+/// 64-slot load; with this, about 70 MiB (docs/performance.md, "Desktop window"). A
+/// `JSC_forceMiniVMMode` already in the environment is kept.
+#[cfg(target_os = "linux")]
+fn compact_javascript_heap() {
+    const MINI_VM: &str = "JSC_forceMiniVMMode";
+    if std::env::var_os(MINI_VM).is_none() {
+        std::env::set_var(MINI_VM, "true");
+    }
+}
+
+/// WebKit's caches sized for a single-page app: `DocumentViewer` keeps no back/forward pages and the
+/// smallest memory cache (the window loads its page once, from the binary), instead of the web
+/// browser's model that wry's context starts with.
+#[cfg(target_os = "linux")]
+fn webkit_memory(app: &tauri::App) {
+    use tauri::Manager;
+    use webkit2gtk::{CacheModel, WebContextExt, WebViewExt};
+    for window in app.webview_windows().into_values() {
+        let _ = window.with_webview(|webview| {
+            if let Some(context) = webview.inner().context() {
+                context.set_cache_model(CacheModel::DocumentViewer);
+            }
+        });
     }
 }

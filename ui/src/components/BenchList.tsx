@@ -58,8 +58,14 @@ export function BenchList({ benches, lang, onOpenDevice }: BenchListProps) {
         const to = nextTile(tiles, from, event.key);
         if (to >= 0) {
           event.preventDefault();
-          tiles.forEach((tile, index) => tile.setAttribute('tabindex', index === to ? '0' : '-1'));
-          tiles[to]!.focus();
+          // Only the tile that held the tab stop and the one that takes it change: touching all
+          // 64 would make the key's frame restyle every tile.
+          const target = tiles[to]!;
+          tiles.forEach((tile) => {
+            if (tile !== target && tile.getAttribute('tabindex') !== '-1') tile.setAttribute('tabindex', '-1');
+          });
+          target.setAttribute('tabindex', '0');
+          target.focus();
         }
       }}
     >
