@@ -36,6 +36,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0014_batch_audit.sql"),
     include_str!("../migrations/0015_outbox.sql"),
     include_str!("../migrations/0016_batch_reports.sql"),
+    // 0017 and 0018 are other branches' numbers; the lead orders them when merging.
+    include_str!("../migrations/0019_site_attachment.sql"),
 ];
 
 /// The newest schema version this build can read and write.
