@@ -68,6 +68,8 @@ export function tellHint(lang: Lang, hint: Hint): string | null {
       return t(lang, 'hint.nameSite');
     case 'init_site':
       return t(lang, 'hint.initSite');
+    case 'change_on_site':
+      return t(lang, 'hint.changeOnSite', { site: hint.site });
   }
 }
 

@@ -25,6 +25,7 @@ hint-give-pin = log in as { $operator } with their PIN
 hint-reissue-certificate = to issue a new one that replaces it (it stays valid), reissue it and say why
 hint-name-site = start Refurbdesk with REFURBDESK_SITE naming the site database
 hint-init-site = ask the site's admin to create or upgrade the site database
+hint-change-on-site = ask the admin of the site database { $site } to change it there
 hint-role-technician = a technician
 hint-role-auditor = an auditor
 hint-role-quality-manager = a quality manager

@@ -25,6 +25,7 @@ hint-give-pin = connectez-vous en tant que { $operator } avec son code PIN
 hint-reissue-certificate = pour en émettre un nouveau qui le remplace (il reste valide), réémettez-le et dites pourquoi
 hint-name-site = lancez Refurbdesk avec REFURBDESK_SITE nommant la base de données du site
 hint-init-site = demandez à l'administrateur du site de créer ou de mettre à jour la base de données du site
+hint-change-on-site = demandez à l'administrateur de la base de données du site { $site } de le modifier là-bas
 hint-role-technician = technicien
 hint-role-auditor = auditeur
 hint-role-quality-manager = responsable qualité

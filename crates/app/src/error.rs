@@ -83,6 +83,8 @@ pub enum Hint {
     NameSite,
     /// Create or upgrade the site database's schema (a site admin's act).
     InitSite,
+    /// Change it on the site database this station is attached to (a site admin's act).
+    ChangeOnSite { site: String },
 }
 
 /// What confirms an erasure's target.
@@ -275,6 +277,14 @@ impl Hint {
             }
             (Hint::InitSite, Door::Window) => {
                 "ask the site's admin to create or upgrade the site database".to_owned()
+            }
+            (Hint::ChangeOnSite { site }, Door::Terminal) => format!(
+                "a site admin changes it with `refurbdesk site set KEY VALUE --site {site}` (or \
+                 `refurbdesk site operator NAME ROLE --site {site}`); `refurbdesk site pull` \
+                 brings it here"
+            ),
+            (Hint::ChangeOnSite { site }, Door::Window) => {
+                format!("ask the admin of the site database {site} to change it there")
             }
         }
     }

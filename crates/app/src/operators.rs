@@ -101,6 +101,7 @@ pub fn check_before_opening(paths: &DataPaths, params: &AddOperatorParams) -> Re
 }
 
 pub fn add(ws: &mut Workstation, params: AddOperatorParams) -> Result<OperatorAdded> {
+    crate::site::refuse_local_operators(&ws.store)?;
     let actor = ws.actor_adding_operator()?;
     let operator = ws
         .store
@@ -114,6 +115,7 @@ pub fn add(ws: &mut Workstation, params: AddOperatorParams) -> Result<OperatorAd
 
 /// Stops an operator from acting; their records stay as they are.
 pub fn disable(ws: &mut Workstation, params: OperatorNameParams) -> Result<OperatorInfo> {
+    crate::site::refuse_local_operators(&ws.store)?;
     let actor = ws.actor()?;
     let operator = ws
         .store
@@ -124,6 +126,7 @@ pub fn disable(ws: &mut Workstation, params: OperatorNameParams) -> Result<Opera
 
 /// Lets a disabled operator act again.
 pub fn enable(ws: &mut Workstation, params: OperatorNameParams) -> Result<OperatorInfo> {
+    crate::site::refuse_local_operators(&ws.store)?;
     let actor = ws.actor()?;
     let operator = ws
         .store

@@ -91,6 +91,7 @@ pub fn get(ws: &Workstation, params: GetSettingParams) -> Result<SettingValue> {
 /// Checks the value against what the setting allows, then stores it as the acting operator
 /// (quality managers and admins; the change is audited).
 pub fn set(ws: &mut Workstation, params: SetSettingParams) -> Result<SettingValue> {
+    crate::site::refuse_site_owned_setting(&ws.store, &params.key)?;
     check(Some(&ws.store), &params.key, &params.value)?;
     let actor = ws.actor()?;
     ws.store
@@ -115,6 +116,12 @@ pub fn check_before_opening(paths: &DataPaths, params: &SetSettingParams) -> Res
         return Ok(());
     }
     check(None, &params.key, &params.value)
+}
+
+/// Whether `value` may be stored under `key` on its own (the site's settings, checked before
+/// they go to the site).
+pub(crate) fn check_value(key: &str, value: &str) -> Result<()> {
+    check(None, key, value)
 }
 
 /// Whether `value` may be stored under `key`, with the other settings as they stand (none, when

@@ -16,7 +16,9 @@ use crate::error::{Error, ErrorCode, Hint, Result};
 use crate::progress::{Progress, ProgressReport};
 use crate::workstation::Workstation;
 
-pub use refurbdesk_site::{SiteCheck, SiteMismatch, SiteMismatchKind, StationChain};
+pub use refurbdesk_site::{
+    SiteCheck, SiteDevice, SiteDeviceRow, SiteIntake, SiteMismatch, SiteMismatchKind, StationChain,
+};
 
 /// The environment variable that names the site database, for both doors.
 pub const SITE_ENV: &str = "REFURBDESK_SITE";
@@ -398,4 +400,175 @@ impl From<SiteError> for Error {
             SiteError::Store(store) => store.into(),
         }
     }
+}
+
+/// Whether the site owns this setting while the station is attached: the organisation's
+/// details and what its documents print, the sales channels' thresholds, and the policies
+/// (trade-in, verification sampling, warranty). Everything else (the station's own channel,
+/// its benches, ports, printer, idle lock, calendar) stays the station's.
+pub fn site_owned_setting(key: &str) -> bool {
+    const PREFIXES: [&str; 5] = [
+        "organisation.",
+        "certificate.",
+        "channel.",
+        "tradein.",
+        "sale.",
+    ];
+    PREFIXES.iter().any(|prefix| key.starts_with(prefix)) || key == crate::qa::SHARE_SETTING
+}
+
+/// Refuses a local change to a site-owned setting while the station is attached to a site,
+/// naming the site.
+pub(crate) fn refuse_site_owned_setting(store: &refurbdesk_store::Store, key: &str) -> Result<()> {
+    if !site_owned_setting(key) {
+        return Ok(());
+    }
+    match store.site_attachment()? {
+        Some(attachment) => Err(Error::refused(format!(
+            "{key} belongs to the site database {}, which this station is attached to: it is \
+             changed there, for every station",
+            attachment.site
+        ))
+        .with_hint(Hint::ChangeOnSite {
+            site: attachment.site,
+        })),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a local change to the operators while the station is attached to a site, naming
+/// the site.
+pub(crate) fn refuse_local_operators(store: &refurbdesk_store::Store) -> Result<()> {
+    match store.site_attachment()? {
+        Some(attachment) => Err(Error::refused(format!(
+            "the operators belong to the site database {}, which this station is attached to: \
+             they are changed there, for every station",
+            attachment.site
+        ))
+        .with_hint(Hint::ChangeOnSite {
+            site: attachment.site,
+        })),
+        None => Ok(()),
+    }
+}
+
+/// What a pull changed at this station.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SitePulled {
+    /// The site's URL, without its password.
+    pub site: String,
+    pub settings_changed: u32,
+    pub operators_changed: u32,
+    pub keys_added: u32,
+    /// What the site owns now, as taken: settings, operators, signing keys.
+    pub settings: usize,
+    pub operators: usize,
+    pub keys: usize,
+}
+
+/// Attaches this station to the site (if it is not yet) and takes what the site owns:
+/// operators and roles, organisation-wide settings, every station's published signing keys.
+/// From then on a local change to a site-owned setting, or to the operators, is refused.
+pub fn pull(ws: &mut Workstation, params: &SiteParams) -> Result<SitePulled> {
+    let mut site = params.connect()?;
+    let owned = site.pull()?;
+    let shown = site.shown().to_owned();
+    let applied = ws.store.apply_site_pull(&shown, &owned)?;
+    Ok(SitePulled {
+        site: shown,
+        settings_changed: applied.settings_changed,
+        operators_changed: applied.operators_changed,
+        keys_added: applied.keys_added,
+        settings: owned.settings.len(),
+        operators: owned.operators.len(),
+        keys: owned.keys.len(),
+    })
+}
+
+/// An organisation-wide setting set on the site (a site administrator's act).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteSettingSet {
+    pub site: String,
+    pub key: String,
+    pub value: String,
+}
+
+/// Sets an organisation-wide setting on the site, checked as a station checks it; stations
+/// take it at their next pull. Station-local settings are refused: each station keeps its own.
+pub fn set_site_setting(params: &SiteParams, key: &str, value: &str) -> Result<SiteSettingSet> {
+    if !site_owned_setting(key) {
+        return Err(Error::usage(format!(
+            "{key} is a station's own setting, not the site's: set it at each station"
+        )));
+    }
+    crate::settings::check_value(key, value)?;
+    let mut site = params.connect()?;
+    let by = std::env::var("USER").unwrap_or_else(|_| "site admin".to_owned());
+    site.set_setting(key, value, &by)?;
+    Ok(SiteSettingSet {
+        site: site.shown().to_owned(),
+        key: key.to_owned(),
+        value: value.to_owned(),
+    })
+}
+
+/// An operator of the site as set (a site administrator's act).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteOperatorSet {
+    pub site: String,
+    pub name: String,
+    pub role: refurbdesk_store::Role,
+    pub disabled: bool,
+}
+
+/// Adds an operator to the site, or changes its role or disabling; stations take it at their
+/// next pull.
+pub fn set_site_operator(
+    params: &SiteParams,
+    name: &str,
+    role: refurbdesk_store::Role,
+    disabled: bool,
+) -> Result<SiteOperatorSet> {
+    refurbdesk_store::check_operator_name(name)?;
+    let mut site = params.connect()?;
+    site.set_operator(name, role, disabled)?;
+    Ok(SiteOperatorSet {
+        site: site.shown().to_owned(),
+        name: name.to_owned(),
+        role,
+        disabled,
+    })
+}
+
+/// The site's devices with this IMEI or serial: each one device however many stations read it,
+/// with every station's intakes.
+pub fn find_devices(params: &SiteParams, imei_or_serial: &str) -> Result<Vec<SiteDevice>> {
+    Ok(params.connect()?.find_devices(imei_or_serial)?)
+}
+
+/// Verifies a document file as [`crate::documents::verify`] does (against this station's keys,
+/// which a pull fills with every station's), then asks the site whether the certificate,
+/// issued at any station, was voided.
+pub fn verify(
+    paths: &crate::DataPaths,
+    params: &crate::documents::VerifyParams,
+    site: &SiteParams,
+) -> Result<crate::documents::Verification> {
+    let mut verification = crate::documents::verify(paths, params)?;
+    let Some(id) = verification.id.filter(|_| verification.valid) else {
+        return Ok(verification);
+    };
+    let mut site = site.connect()?;
+    if let Some(void) = site.certificate_void(&id.hyphenated().to_string())? {
+        verification.valid = false;
+        verification.problem = Some(format!(
+            "voided on {} by {}: {} (at station {}, as the site database {} holds it)",
+            void.voided_at,
+            void.voided_by,
+            void.reason,
+            void.station_id,
+            site.shown()
+        ));
+    }
+    Ok(verification)
 }

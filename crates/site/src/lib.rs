@@ -12,6 +12,8 @@
 //! upgrades it and every other call refuses a site whose schema is newer than this build's.
 
 mod check;
+mod devices;
+mod owned;
 mod push;
 mod roles;
 mod schema;
@@ -20,6 +22,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub use check::{SiteCheck, SiteMismatch, SiteMismatchKind, StationChain};
+pub use devices::{SiteDevice, SiteDeviceRow, SiteIntake, SiteVoid};
 pub use push::{PushOptions, PushProgress, PushReport, StationState};
 pub use roles::NewStationRole;
 pub use schema::{InitReport, SCHEMA_VERSION};

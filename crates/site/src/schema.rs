@@ -10,6 +10,8 @@ use crate::{classify, Site, SiteError};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_site.sql"),
     include_str!("../migrations/0002_station_roles.sql"),
+    include_str!("../migrations/0003_site_devices.sql"),
+    include_str!("../migrations/0004_site_owned.sql"),
 ];
 
 /// The schema version this build writes and reads.

@@ -181,7 +181,7 @@ fn read_certificate(conn: &Connection, id: Uuid) -> Result<Option<CertificateRec
 }
 
 /// Inserts a public key, or checks that the one already recorded under its id is the same.
-fn publish_key(
+pub(crate) fn publish_key(
     tx: &Connection,
     station_id: Uuid,
     key: &SigningKeyRecord,

@@ -34,6 +34,7 @@ mod pins;
 mod qa;
 mod replica;
 mod roles;
+mod site_owned;
 mod stats;
 mod store;
 
@@ -75,5 +76,8 @@ pub use replica::{
     replica_entry_hash, replicated_digest, EntityLag, ReplicaEntry, ReplicaItem, NOT_REPLICATED,
 };
 pub use roles::{Action, Actor, Role, UnknownRoleError};
+pub use site_owned::{
+    SiteAttachment, SiteKey, SiteOperator, SitePull, SitePullApplied, SITE_OPERATOR,
+};
 pub use stats::{DashboardFigures, OperatorDay, SohBucket, TestTally, WordCount, SOH_BUCKET_PCT};
 pub use store::{Durability, Store, SCHEMA_VERSION};

@@ -37,6 +37,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0015_outbox.sql"),
     include_str!("../migrations/0016_batch_reports.sql"),
     include_str!("../migrations/0017_marketplace_stock.sql"),
+    include_str!("../migrations/0018_site_attachment.sql"),
 ];
 
 /// The newest schema version this build can read and write.

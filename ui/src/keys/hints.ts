@@ -27,6 +27,7 @@ export const HINTS_KEYS = [
   'hint.reissueCertificate',
   'hint.nameSite',
   'hint.initSite',
+  'hint.changeOnSite',
   'hint.role.technician',
   'hint.role.auditor',
   'hint.role.qualityManager',

@@ -380,7 +380,18 @@ fn verify(args: &VerifyArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(
                 file: file.clone(),
                 pubkey: args.pubkey.clone(),
             };
-            let verification = documents::verify(paths, &params)?;
+            // With a site named, the void state is the site's: a certificate voided at any
+            // station.
+            let verification = match &global.site {
+                Some(url) => refurbdesk_app::site::verify(
+                    paths,
+                    &params,
+                    &refurbdesk_app::site::SiteParams {
+                        url: Some(url.clone()),
+                    },
+                )?,
+                None => documents::verify(paths, &params)?,
+            };
             if global.json {
                 print_json(&verification)?;
             }

@@ -25,6 +25,40 @@ pub enum SiteCommand {
     AddStation(StationArgs),
     /// Disable station NAME's role: it can no longer log in or write; its rows stay
     RemoveStation(StationArgs),
+    /// Attach this station to the site and take what the site owns: operators and roles,
+    /// organisation-wide settings, every station's published signing keys
+    Pull,
+    /// Set an organisation-wide setting on the site (a site admin's act); stations take it
+    /// at their next pull
+    Set(SetArgs),
+    /// Add an operator to the site, or change its role (a site admin's act); stations take it
+    /// at their next pull
+    Operator(OperatorArgs),
+    /// One device across every station of the site, by IMEI or serial, with every intake
+    Device(DeviceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    /// The setting, e.g. organisation.name
+    key: String,
+    value: String,
+}
+
+#[derive(Debug, Args)]
+pub struct OperatorArgs {
+    name: String,
+    /// technician, auditor, quality_manager or admin
+    role: refurbdesk_app::operators::Role,
+    /// The operator may no longer act, at any station
+    #[arg(long)]
+    disabled: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DeviceArgs {
+    /// The device's IMEI or serial number
+    imei_or_serial: String,
 }
 
 #[derive(Debug, Args)]
@@ -147,6 +181,83 @@ pub fn run(command: &SiteCommand, global: &GlobalArgs, paths: &DataPaths) -> Res
                     "station {}'s role {} is disabled on {}; its rows stay",
                     removed.station_name, removed.role, removed.site
                 );
+            }
+            Ok(())
+        }
+        SiteCommand::Pull => {
+            let mut ws = Workstation::open_existing(paths.clone(), global.operator.clone())?;
+            let pulled = site::pull(&mut ws, &site)?;
+            if global.json {
+                println!("{}", serde_json::to_string(&pulled)?);
+            } else {
+                println!(
+                    "attached to {}: {} settings, {} operators and {} signing keys owned by the \
+                     site; {} settings and {} operators changed here, {} keys added",
+                    pulled.site,
+                    pulled.settings,
+                    pulled.operators,
+                    pulled.keys,
+                    pulled.settings_changed,
+                    pulled.operators_changed,
+                    pulled.keys_added
+                );
+            }
+            Ok(())
+        }
+        SiteCommand::Set(args) => {
+            let set = site::set_site_setting(&site, &args.key, &args.value)?;
+            if global.json {
+                println!("{}", serde_json::to_string(&set)?);
+            } else {
+                println!(
+                    "{} = {} on {}; stations take it at their next pull",
+                    set.key, set.value, set.site
+                );
+            }
+            Ok(())
+        }
+        SiteCommand::Operator(args) => {
+            let set = site::set_site_operator(&site, &args.name, args.role, args.disabled)?;
+            if global.json {
+                println!("{}", serde_json::to_string(&set)?);
+            } else {
+                println!(
+                    "operator {} is {}{} on {}; stations take it at their next pull",
+                    set.name,
+                    set.role.as_str(),
+                    if set.disabled { " (disabled)" } else { "" },
+                    set.site
+                );
+            }
+            Ok(())
+        }
+        SiteCommand::Device(args) => {
+            let devices = site::find_devices(&site, &args.imei_or_serial)?;
+            if global.json {
+                println!("{}", serde_json::to_string(&devices)?);
+                return Ok(());
+            }
+            if devices.is_empty() {
+                println!("no device of the site has this IMEI or serial");
+            }
+            for device in &devices {
+                println!(
+                    "{} {} {} ({}), seen at {} station(s)",
+                    device.device_key,
+                    device.make,
+                    device.model,
+                    device.category,
+                    device.rows.len()
+                );
+                for intake in &device.intakes {
+                    println!(
+                        "  intake {} at station {}, {} by {}",
+                        intake.intake_id,
+                        intake.station_id,
+                        intake.started_at.as_deref().unwrap_or("?"),
+                        intake.operator.as_deref().unwrap_or("?")
+                    );
+                }
             }
             Ok(())
         }

@@ -2,6 +2,8 @@
 //! `refurbdesk-pg-test`) and real station stores in temporary folders.
 
 mod check;
+mod devices;
+mod owned;
 mod replication;
 mod schema;
 mod security;

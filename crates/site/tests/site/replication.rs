@@ -67,18 +67,24 @@ fn pushing_twice_sends_nothing_twice_and_a_third_push_sends_only_what_is_new() {
 }
 
 #[test]
-fn a_site_stopped_mid_push_loses_nothing_and_repeats_nothing_once_it_is_back() {
+fn three_stations_into_one_site_stopped_mid_push_lose_nothing_and_repeat_nothing() {
     // A server of its own: stopping the shared one would fail the other tests.
     let server = PgServer::start();
     let url = server.fresh_database();
     let mut site = Site::connect(&url).expect("connects");
     site.init().expect("init");
-    let mut station = Station::new();
-    station.intakes(1, 30);
-    let head = station.store.audit_head().expect("head");
+    let mut one = Station::new();
+    let mut two = Station::new();
+    let mut three = Station::new();
+    one.intakes(1, 30);
+    two.intakes(100, 10);
+    three.intakes(200, 10);
+    two.push(&mut site);
+    three.push(&mut site);
+    let head = one.store.audit_head().expect("head");
 
     let mut batches = 0;
-    let cut = site.push(&station.store, PushOptions { batch: 7 }, &mut |_| {
+    let cut = site.push(&one.store, PushOptions { batch: 7 }, &mut |_| {
         batches += 1;
         if batches == 2 {
             server.stop();
@@ -89,15 +95,17 @@ fn a_site_stopped_mid_push_loses_nothing_and_repeats_nothing_once_it_is_back() {
         matches!(cut, Err(SiteError::Unreachable { .. })),
         "the third batch finds no server: {cut:?}"
     );
-    // The station works on while the site is down.
-    station.intakes(31, 2);
-    let head_now = station.store.audit_head().expect("head");
-    assert!(head_now > head);
+    // The stations work on while the site is down.
+    one.intakes(31, 2);
+    two.intakes(110, 3);
+    three.intakes(210, 1);
+    assert!(one.store.audit_head().expect("head") > head);
 
     server.start_again();
     let mut site = Site::connect(&url).expect("connects again");
+    let head_now = one.store.audit_head().expect("head");
     let resumed = site
-        .push(&station.store, PushOptions { batch: 7 }, &mut |_| true)
+        .push(&one.store, PushOptions { batch: 7 }, &mut |_| true)
         .expect("push resumes");
     assert_eq!(
         resumed.from_mark, 14,
@@ -105,27 +113,51 @@ fn a_site_stopped_mid_push_loses_nothing_and_repeats_nothing_once_it_is_back() {
     );
     assert_eq!(resumed.to_mark, head_now);
     assert_eq!(resumed.entries, (head_now - 14) as u64);
+    two.push(&mut site);
+    three.push(&mut site);
+
     let mut client = raw(&url);
-    assert_eq!(
-        count(&mut client, "SELECT count(*) FROM audit_log"),
-        head_now
-    );
-    assert_eq!(
-        count(&mut client, "SELECT count(DISTINCT seq) FROM audit_log"),
-        head_now
-    );
-    assert_eq!(
-        count(&mut client, "SELECT sum(entries)::bigint FROM site_marks"),
-        head_now
-    );
-    assert_eq!(
-        count(
-            &mut client,
-            "SELECT count(*) FROM records WHERE entity = 'intake'"
-        ),
-        32
-    );
-    assert!(site.check().expect("check").ok());
+    for (station, intakes) in [(&one, 32), (&two, 13), (&three, 11)] {
+        let id = station.store.station_id();
+        let head = station.store.audit_head().expect("head");
+        let one_of = |client: &mut postgres::Client, sql: &str| -> i64 {
+            client.query_one(sql, &[&id]).expect("count").get(0)
+        };
+        assert_eq!(
+            one_of(
+                &mut client,
+                "SELECT count(*) FROM audit_log WHERE station_id = $1"
+            ),
+            head,
+            "every entry once"
+        );
+        assert_eq!(
+            one_of(
+                &mut client,
+                "SELECT count(DISTINCT id) FROM audit_log WHERE station_id = $1"
+            ),
+            head
+        );
+        assert_eq!(
+            one_of(
+                &mut client,
+                "SELECT sum(entries)::bigint FROM site_marks WHERE station_id = $1"
+            ),
+            head,
+            "the per-table marks count every entry once"
+        );
+        assert_eq!(
+            one_of(
+                &mut client,
+                "SELECT count(*) FROM records WHERE station_id = $1 AND entity = 'intake'"
+            ),
+            intakes
+        );
+        assert_eq!(site.mark(id).expect("mark"), head);
+    }
+    let check = site.check().expect("check");
+    assert!(check.ok(), "{check:?}");
+    assert_eq!(check.stations.len(), 3);
 }
 
 #[test]

@@ -70,6 +70,7 @@ fn a_new_file_gets_the_whole_schema_and_a_station() {
             "qa_samples",
             "settings",
             "signing_keys",
+            "site_attachment",
             "station"
         ]
     );
