@@ -21,7 +21,7 @@ use chrono::{Months, NaiveDate, Utc};
 use refurbdesk_domain::{Accessory, Lang};
 use refurbdesk_i18n::{FluentArgs, FluentValue};
 use refurbdesk_manifest::{
-    read_manifest, FileProblem, Format, LineProblem, Manifest, ManifestLine, ProblemKind, Rejected,
+    check_manifest, FileProblem, Format, LineProblem, ManifestLine, ProblemKind, Refusal, Rejected,
     Source,
 };
 use refurbdesk_store::{BatchLine, BatchRecord, NewBatch, ReceiptRecord, Received};
@@ -332,13 +332,39 @@ pub fn import(ws: &mut Workstation, params: ImportBatchParams) -> Result<Importe
     let actor = ws.actor()?;
     let (name, bytes) = read_input(&params.manifest)?;
     let format = Format::detect(&name, &bytes);
-    let manifest = read_manifest(&bytes, format)
-        .map_err(|rejected| refused_manifest(&name, &rejected, params.lang))?;
-    let duplicates = open_duplicates(ws, &manifest)?;
-    if !duplicates.is_empty() {
-        let rejected = Rejected::from_problems(duplicates);
-        return Err(refused_manifest(&name, &rejected, params.lang));
-    }
+    let manifest = match check_manifest(&bytes, format) {
+        Ok(manifest) => {
+            let duplicates = open_duplicates(
+                ws,
+                manifest
+                    .lines
+                    .iter()
+                    .map(|line| (line.line, line.imei.as_deref(), line.serial.as_deref())),
+            )?;
+            if !duplicates.is_empty() {
+                let rejected = Rejected::from_problems(duplicates);
+                return Err(refused_manifest(&name, &rejected, params.lang));
+            }
+            manifest
+        }
+        // Refused for its lines: the identifiers already declared in an open batch are
+        // problems too, listed with the others in the one refusal.
+        Err(Refusal {
+            rejected,
+            identifiers,
+        }) if rejected.file.is_none() => {
+            let mut problems = rejected.problems;
+            problems.extend(open_duplicates(
+                ws,
+                identifiers
+                    .iter()
+                    .map(|ids| (ids.line, ids.imei.as_deref(), ids.serial.as_deref())),
+            )?);
+            let rejected = Rejected::from_problems(problems);
+            return Err(refused_manifest(&name, &rejected, params.lang));
+        }
+        Err(refusal) => return Err(refused_manifest(&name, &refusal.rejected, params.lang)),
+    };
     let quote_date = params.quote_date.unwrap_or_else(|| Utc::now().date_naive());
     let currency = manifest
         .lines
@@ -750,35 +776,34 @@ fn batch_line(line: &ManifestLine) -> BatchLine {
     }
 }
 
-/// Every identifier of the manifest already declared in an open batch.
-fn open_duplicates(ws: &Workstation, manifest: &Manifest) -> Result<Vec<LineProblem>> {
+/// Every identifier of these manifest lines (line, IMEI, serial) already declared in an open
+/// batch: two queries for the whole manifest, not two a line.
+fn open_duplicates<'a>(
+    ws: &Workstation,
+    lines: impl Iterator<Item = (u32, Option<&'a str>, Option<&'a str>)> + Clone,
+) -> Result<Vec<LineProblem>> {
+    let imeis: Vec<&str> = lines.clone().filter_map(|(_, imei, _)| imei).collect();
+    let serials: Vec<&str> = lines.clone().filter_map(|(_, _, serial)| serial).collect();
+    let open = ws.store.open_batches_declaring(&imeis, &serials)?;
+    if open.imeis.is_empty() && open.serials.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut problems = Vec::new();
-    for line in &manifest.lines {
-        let imei = line.imei.as_deref();
-        let serial = line.serial.as_deref();
-        for (column, found, value) in [
-            (
-                "imei",
-                imei.map(|imei| ws.store.open_batch_declaring(Some(imei), None)),
-                imei,
-            ),
-            (
-                "serial",
-                serial.map(|serial| ws.store.open_batch_declaring(None, Some(serial))),
-                serial,
-            ),
+    for (line, imei, serial) in lines {
+        for (column, value, declared) in [
+            ("imei", imei, &open.imeis),
+            ("serial", serial, &open.serials),
         ] {
-            if let (Some(found), Some(value)) = (found, value) {
-                if let Some(duplicate) = found? {
-                    problems.push(LineProblem {
-                        line: line.line,
-                        column: Some(column.to_owned()),
-                        kind: ProblemKind::DuplicateInOpenBatch {
-                            value: value.to_owned(),
-                            batch: duplicate.batch_id.to_string(),
-                        },
-                    });
-                }
+            let Some(value) = value else { continue };
+            if let Some(duplicate) = declared.get(value) {
+                problems.push(LineProblem {
+                    line,
+                    column: Some(column.to_owned()),
+                    kind: ProblemKind::DuplicateInOpenBatch {
+                        value: value.to_owned(),
+                        batch: duplicate.batch_id.to_string(),
+                    },
+                });
             }
         }
     }

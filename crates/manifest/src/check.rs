@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use refurbdesk_domain::{luhn_valid, Accessory, BuybackGrade, DeviceCategory};
 
 use crate::currency::Currency;
-use crate::line::{Manifest, ManifestLine, Source};
+use crate::line::{LineIdentifiers, Manifest, ManifestLine, Source};
 use crate::price::{cents_of_number, parse_cents, PriceError};
-use crate::problem::{FileProblem, LineProblem, ProblemKind, Rejected};
+use crate::problem::{FileProblem, LineProblem, ProblemKind, Refusal, Rejected};
 use crate::rows::{Cell, Row};
 
 /// The columns the reader knows, by their documented names.
@@ -153,6 +153,8 @@ pub(crate) struct Checker {
     header: Option<(Layout, Vec<String>)>,
     seen: Seen,
     lines: Vec<ManifestLine>,
+    /// The identifiers of the lines not kept (from the first bad line on).
+    identifiers: Vec<LineIdentifiers>,
     problems: Vec<LineProblem>,
 }
 
@@ -162,6 +164,7 @@ impl Checker {
             header: None,
             seen: Seen::default(),
             lines: Vec::new(),
+            identifiers: Vec::new(),
             problems: Vec::new(),
         }
     }
@@ -176,23 +179,43 @@ impl Checker {
             return Ok(());
         };
         let line = check_row(&row, layout, &mut self.seen, &mut self.problems);
-        // Once a line is bad nothing will be imported: stop keeping lines.
+        // Once a line is bad nothing will be imported: stop keeping lines, only their
+        // well-formed identifiers (the caller checks them against its records too).
         if self.problems.is_empty() {
             self.lines.push(line);
+        } else {
+            self.identifiers.push(LineIdentifiers {
+                line: line.line,
+                imei: line.imei,
+                serial: line.serial,
+            });
         }
         Ok(())
     }
 
-    /// The manifest, or every problem found.
-    pub(crate) fn finish(self, source: Source) -> Result<Manifest, Rejected> {
+    /// The manifest, or every problem found with every line's well-formed identifiers.
+    pub(crate) fn finish(self, source: Source) -> Result<Manifest, Refusal> {
         let Some((_, columns)) = self.header else {
-            return Err(Rejected::file(FileProblem::Empty));
+            return Err(Rejected::file(FileProblem::Empty).into());
         };
         if !self.problems.is_empty() {
-            return Err(Rejected::from_problems(self.problems));
+            let mut identifiers: Vec<LineIdentifiers> = self
+                .lines
+                .into_iter()
+                .map(|line| LineIdentifiers {
+                    line: line.line,
+                    imei: line.imei,
+                    serial: line.serial,
+                })
+                .collect();
+            identifiers.extend(self.identifiers);
+            return Err(Refusal {
+                rejected: Rejected::from_problems(self.problems),
+                identifiers,
+            });
         }
         if self.lines.is_empty() {
-            return Err(Rejected::file(FileProblem::NoLines));
+            return Err(Rejected::file(FileProblem::NoLines).into());
         }
         Ok(Manifest {
             columns,

@@ -57,8 +57,8 @@ mod xlsx;
 
 pub use check::KNOWN_COLUMNS;
 pub use currency::{Currency, UnknownCurrency};
-pub use line::{Format, Manifest, ManifestLine, Source, TextEncoding};
-pub use problem::{FileProblem, LineProblem, ProblemKind, Rejected};
+pub use line::{Format, LineIdentifiers, Manifest, ManifestLine, Source, TextEncoding};
+pub use problem::{FileProblem, LineProblem, ProblemKind, Refusal, Rejected};
 
 /// How every XLSX (a ZIP archive) begins.
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
@@ -107,8 +107,28 @@ impl Format {
 ///
 /// Returns every line, typed, when all are good; otherwise [`Rejected`] with every problem of
 /// every line (or the one reason the file could not be read at all). Identifiers are checked
-/// against each other here; against other batches, by the caller.
+/// against each other here; against other batches, by the caller (see [`check_manifest`]).
 pub fn read_manifest(bytes: &[u8], format: Format) -> Result<Manifest, Rejected> {
+    check_manifest(bytes, format).map_err(|refusal| refusal.rejected)
+}
+
+/// [`read_manifest`], and when the manifest is refused for its lines, the well-formed
+/// identifiers of every device line too, so the caller can check them against its own records
+/// (another open batch) and list those problems with the others in one refusal.
+///
+/// ```
+/// use refurbdesk_manifest::{check_manifest, Format};
+/// let bad = "imei,serial,declared_grade\n356728114587211,A1,MINT\n356728114587212,B2,\n";
+/// let refusal = check_manifest(bad.as_bytes(), Format::Csv).unwrap_err();
+/// assert_eq!(refusal.rejected.problems.len(), 2);
+/// let ids: Vec<_> = refusal
+///     .identifiers
+///     .iter()
+///     .map(|ids| (ids.line, ids.imei.as_deref(), ids.serial.as_deref()))
+///     .collect();
+/// assert_eq!(ids, [(2, Some("356728114587211"), Some("A1")), (3, None, Some("B2"))]);
+/// ```
+pub fn check_manifest(bytes: &[u8], format: Format) -> Result<Manifest, Refusal> {
     let mut checker = check::Checker::new();
     let source = match format {
         Format::Csv => {

@@ -96,3 +96,13 @@ pub struct ManifestLine {
     /// The columns the reader does not know, by header name as read, with their cells as written.
     pub extra: BTreeMap<String, String>,
 }
+
+/// The identifiers of one manifest line, as far as they are well formed (an IMEI failing its
+/// checks is `None`): what a refused manifest still tells its caller, so that identifiers
+/// already declared elsewhere are listed with the other problems.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineIdentifiers {
+    pub line: u32,
+    pub imei: Option<String>,
+    pub serial: Option<String>,
+}

@@ -131,6 +131,24 @@ impl Rejected {
     }
 }
 
+/// A refused manifest as [`check_manifest`](crate::check_manifest) gives it: the problems, and
+/// the well-formed identifiers of every device line (empty when the file could not be read at
+/// all), for the caller's own checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub rejected: Rejected,
+    pub identifiers: Vec<crate::LineIdentifiers>,
+}
+
+impl From<Rejected> for Refusal {
+    fn from(rejected: Rejected) -> Self {
+        Refusal {
+            rejected,
+            identifiers: Vec::new(),
+        }
+    }
+}
+
 impl fmt::Display for Rejected {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(file) = &self.file {

@@ -2,18 +2,25 @@
 //! the scans at receiving, and the quote dates. A batch's audit digest covers its row and its
 //! lines; each receipt is a record of its own.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use refurbdesk_domain::{
+    Answer, BatteryAssessment, BatteryVerdictKind, BuybackGrade, DeviceIdentity, ListingGrade,
+    LockAssessment, LockVerdictKind,
+};
+
 use crate::audit::{self, AuditWrite, Entity};
 use crate::codec::{
     id_text, optional_text_column, parse_timestamp, parse_uuid, text_column, timestamp,
 };
+use crate::erasures::ErasureStatus;
 use crate::error::{corrupt, StoreError};
+use crate::intake::DeviceRecord;
 use crate::operators::authorize;
 use crate::roles::{Action, Actor};
 use crate::store::Store;
@@ -139,6 +146,16 @@ pub struct OpenDuplicate {
     pub line: u32,
 }
 
+/// The identifiers already declared in open batches, as asked for (see
+/// [`Store::open_batches_declaring`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenDeclarations {
+    /// By IMEI.
+    pub imeis: HashMap<String, OpenDuplicate>,
+    /// By serial, as given (the declared one may differ in case).
+    pub serials: HashMap<String, OpenDuplicate>,
+}
+
 const BATCH_SELECT: &str = "SELECT b.*,
         (SELECT count(*) FROM batch_lines l WHERE l.batch_id = b.id) AS declared,
         (SELECT coalesce(sum(l.quoted_cents), 0) FROM batch_lines l WHERE l.batch_id = b.id)
@@ -251,6 +268,57 @@ impl Store {
             .transpose()
     }
 
+    /// Which of `imeis` and `serials` (serials compared ignoring case) are declared in a batch
+    /// that is still open, in a query for each kind however many are asked: each found value,
+    /// as given, with the first batch and line declaring it (batches in id order, then lines).
+    pub fn open_batches_declaring(
+        &self,
+        imeis: &[&str],
+        serials: &[&str],
+    ) -> Result<OpenDeclarations, StoreError> {
+        let mut found = OpenDeclarations::default();
+        for (values, sql, into) in [
+            (
+                imeis,
+                "SELECT j.value, l.batch_id, l.line FROM json_each(?1) j
+                 CROSS JOIN batch_lines l ON l.imei = j.value AND l.imei IS NOT NULL
+                 JOIN batches b ON b.id = l.batch_id
+                 WHERE b.closed_at IS NULL ORDER BY l.batch_id DESC, l.line DESC",
+                &mut found.imeis,
+            ),
+            (
+                serials,
+                "SELECT j.value, l.batch_id, l.line FROM json_each(?1) j
+                 CROSS JOIN batch_lines l
+                    ON l.serial = j.value COLLATE NOCASE AND l.serial IS NOT NULL
+                 JOIN batches b ON b.id = l.batch_id
+                 WHERE b.closed_at IS NULL ORDER BY l.batch_id DESC, l.line DESC",
+                &mut found.serials,
+            ),
+        ] {
+            if values.is_empty() {
+                continue;
+            }
+            let json = serde_json::to_string(values)
+                .map_err(|error| corrupt("open batch identifiers", error))?;
+            let mut statement = self.conn.prepare_cached(sql)?;
+            let mut rows = statement.query([json])?;
+            while let Some(row) = rows.next()? {
+                let value: String = row.get(0)?;
+                let batch: String = row.get(1)?;
+                // Rows come last first: the first batch and line declaring a value win.
+                into.insert(
+                    value,
+                    OpenDuplicate {
+                        batch_id: parse_uuid(&batch, "batch_lines.batch_id")?,
+                        line: row.get(2)?,
+                    },
+                );
+            }
+        }
+        Ok(found)
+    }
+
     /// Every batch, newest first.
     pub fn batches(&self) -> Result<Vec<BatchRecord>, StoreError> {
         let mut statement = self.conn.prepare_cached(&format!(
@@ -346,9 +414,7 @@ impl Store {
                 .optional()?;
             if let Some(earlier) = earlier {
                 let earlier = parse_uuid(&earlier, "batch_receipts.id")?;
-                let receipt = receipts_in(tx, batch_id)?
-                    .into_iter()
-                    .find(|receipt| receipt.id == earlier)
+                let receipt = receipt_in(tx, earlier)?
                     .ok_or_else(|| corrupt("batch_receipts", "a receipt vanished"))?;
                 return Ok(Some(Received::Already(receipt)));
             }
@@ -378,9 +444,7 @@ impl Store {
                     after: audit::record_digest(tx, Entity::BatchReceipt, id)?,
                 },
             )?;
-            let receipt = receipts_in(tx, batch_id)?
-                .into_iter()
-                .find(|receipt| receipt.id == id)
+            let receipt = receipt_in(tx, id)?
                 .ok_or_else(|| corrupt("batch_receipts", "a new receipt vanished"))?;
             Ok(Some(Received::New(receipt)))
         })
@@ -634,17 +698,28 @@ fn receipts_in(conn: &Connection, batch_id: Uuid) -> Result<Vec<ReceiptRecord>, 
     let mut rows = statement.query([id_text(batch_id)])?;
     let mut list = Vec::new();
     while let Some(row) = rows.next()? {
-        let text = |column: &str| text_column(row, column, "batch_receipts");
-        list.push(ReceiptRecord {
-            id: parse_uuid(&text("id")?, "batch_receipts.id")?,
-            batch_id: parse_uuid(&text("batch_id")?, "batch_receipts.batch_id")?,
-            line: row.get("line")?,
-            code: text("code")?,
-            received_at: parse_timestamp(&text("received_at")?, "batch_receipts.received_at")?,
-            operator: text("operator")?,
-        });
+        list.push(receipt_from_row(row)?);
     }
     Ok(list)
+}
+
+/// One receipt, read alone (a scan need not read the batch's others).
+fn receipt_in(conn: &Connection, id: Uuid) -> Result<Option<ReceiptRecord>, StoreError> {
+    let mut statement = conn.prepare_cached("SELECT * FROM batch_receipts WHERE id = ?1")?;
+    let mut rows = statement.query([id_text(id)])?;
+    rows.next()?.map(receipt_from_row).transpose()
+}
+
+fn receipt_from_row(row: &Row<'_>) -> Result<ReceiptRecord, StoreError> {
+    let text = |column: &str| text_column(row, column, "batch_receipts");
+    Ok(ReceiptRecord {
+        id: parse_uuid(&text("id")?, "batch_receipts.id")?,
+        batch_id: parse_uuid(&text("batch_id")?, "batch_receipts.batch_id")?,
+        line: row.get("line")?,
+        code: text("code")?,
+        received_at: parse_timestamp(&text("received_at")?, "batch_receipts.received_at")?,
+        operator: text("operator")?,
+    })
 }
 
 fn date(text: &str, location: &str) -> Result<NaiveDate, StoreError> {
@@ -695,4 +770,320 @@ fn line_from_row(row: &Row<'_>) -> Result<BatchLine, StoreError> {
         extra: serde_json::from_str(&extra)
             .map_err(|error| corrupt("batch_lines.extra_json", error))?,
     })
+}
+
+/// A grade as a batch's audit reads it.
+#[derive(Debug, Clone)]
+pub struct GradeFacts {
+    pub id: Uuid,
+    pub intake_id: Uuid,
+    pub graded_at: DateTime<Utc>,
+    pub buyback_grade: BuybackGrade,
+    pub listing_grade: ListingGrade,
+    /// The checklist items answered `fail`, by id, in checklist order.
+    pub failed: Vec<String>,
+}
+
+/// An intake as a batch's audit reads it.
+#[derive(Debug, Clone)]
+pub struct IntakeFacts {
+    pub id: Uuid,
+    pub storage_gb: Option<u32>,
+    pub battery: BatteryVerdictKind,
+    /// The intake's lock verdict, or the newest operator confirmation of it.
+    pub lock: LockVerdictKind,
+}
+
+/// An erasure as a batch's audit reads it, with its newest certificate that is not void.
+#[derive(Debug, Clone)]
+pub struct ErasureFacts {
+    pub id: Uuid,
+    pub method: String,
+    pub status: ErasureStatus,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub certificate_id: Option<Uuid>,
+}
+
+/// What the records hold about the devices a batch's identifiers name, read in a handful of
+/// queries whatever the batch's size ([`Store::audit_sources`]).
+#[derive(Debug, Clone, Default)]
+pub struct AuditSources {
+    /// Each reference asked for, with the device it names as [`Store::find_device`] finds it
+    /// (`None`: no device, or several sharing that serial).
+    pub found: HashMap<String, Option<Uuid>>,
+    pub devices: HashMap<Uuid, DeviceRecord>,
+    /// Each device's grades, oldest first (by time, then id).
+    pub grades: HashMap<Uuid, Vec<GradeFacts>>,
+    /// The intakes of the devices, by intake id.
+    pub intakes: HashMap<Uuid, IntakeFacts>,
+    /// Each device's latest intake (by start time, then id).
+    pub latest_intake: HashMap<Uuid, Uuid>,
+    /// Each device's erasures, oldest first (by start time, then id).
+    pub erasures: HashMap<Uuid, Vec<ErasureFacts>>,
+}
+
+impl Store {
+    /// The records a batch's audit compares with the declaration, for the devices that
+    /// `references` (IMEIs, serials, scanned codes) name: the devices, their grades with their
+    /// failed checklist items, their intakes with their lock confirmations, their erasures with
+    /// their certificates. Seven queries however many references, in one snapshot.
+    pub fn audit_sources(&self, references: &[&str]) -> Result<AuditSources, StoreError> {
+        let snapshot = self.conn.unchecked_transaction()?;
+        let conn: &Connection = &snapshot;
+        let mut sources = AuditSources::default();
+        let text = |row: &Row<'_>, column: &str, table: &str| text_column(row, column, table);
+
+        // Devices by IMEI or serial, as find_device looks them up.
+        let mut plain: Vec<String> = Vec::new();
+        let mut by_id: Vec<&str> = Vec::new();
+        for reference in references {
+            let trimmed = reference.trim();
+            if trimmed.is_empty() {
+                sources.found.insert((*reference).to_owned(), None);
+            } else if Uuid::parse_str(trimmed).is_ok() {
+                by_id.push(*reference);
+            } else {
+                plain.push(trimmed.to_owned());
+            }
+        }
+        plain.sort();
+        plain.dedup();
+        let mut by_imei: HashMap<String, Uuid> = HashMap::new();
+        let mut by_serial: HashMap<String, Vec<Uuid>> = HashMap::new();
+        if !plain.is_empty() {
+            let mut statement = conn.prepare_cached(
+                // CROSS JOIN: the references are the outer loop, each looked up by index.
+                "SELECT d.* FROM json_each(?1) j
+                    CROSS JOIN devices d ON d.imei = j.value AND d.imei IS NOT NULL
+                 UNION
+                 SELECT d.* FROM json_each(?1) j
+                    CROSS JOIN devices d ON d.serial = j.value AND d.serial IS NOT NULL
+                 ORDER BY first_seen, id",
+            )?;
+            let mut rows = statement.query([json_list(&plain)?])?;
+            while let Some(row) = rows.next()? {
+                let device = crate::intake::device_from_row(row)?;
+                if let Some(imei) = &device.imei {
+                    by_imei.entry(imei.clone()).or_insert(device.id);
+                }
+                if let Some(serial) = &device.serial {
+                    by_serial.entry(serial.clone()).or_default().push(device.id);
+                }
+                sources.devices.insert(device.id, device);
+            }
+        }
+        for reference in references {
+            let trimmed = reference.trim();
+            if trimmed.is_empty() || Uuid::parse_str(trimmed).is_ok() {
+                continue;
+            }
+            let device = by_imei.get(trimmed).copied().or_else(|| {
+                match by_serial.get(trimmed).map(Vec::as_slice) {
+                    Some([one]) => Some(*one),
+                    _ => None,
+                }
+            });
+            sources.found.insert((*reference).to_owned(), device);
+        }
+        // A reference shaped as an id (rare: a code that is a UUID) is looked up as
+        // find_device does, by intake or device id first.
+        for reference in by_id {
+            let device = match self.find_device(reference) {
+                Ok(device) => device,
+                Err(StoreError::AmbiguousReference { .. }) => None,
+                Err(error) => return Err(error),
+            };
+            sources.found.insert(
+                reference.to_owned(),
+                device.as_ref().map(|device| device.id),
+            );
+            if let Some(device) = device {
+                sources.devices.insert(device.id, device);
+            }
+        }
+        if sources.devices.is_empty() {
+            return Ok(sources);
+        }
+        let devices: Vec<String> = sources.devices.keys().map(|id| id_text(*id)).collect();
+        let devices = json_list(&devices)?;
+
+        // Grades, and the failed items of their checklists.
+        let mut checklists: HashMap<String, (Uuid, usize)> = HashMap::new();
+        {
+            let mut statement = conn.prepare_cached(
+                "SELECT id, device_id, intake_id, checklist_id, graded_at, buyback_grade,
+                    listing_grade FROM grades
+                 WHERE device_id IN (SELECT value FROM json_each(?1)) ORDER BY graded_at, id",
+            )?;
+            let mut rows = statement.query([&devices])?;
+            while let Some(row) = rows.next()? {
+                let field = |column: &str| text(row, column, "grades");
+                let device = parse_uuid(&field("device_id")?, "grades.device_id")?;
+                let grades = sources.grades.entry(device).or_default();
+                checklists.insert(field("checklist_id")?, (device, grades.len()));
+                grades.push(GradeFacts {
+                    id: parse_uuid(&field("id")?, "grades.id")?,
+                    intake_id: parse_uuid(&field("intake_id")?, "grades.intake_id")?,
+                    graded_at: parse_timestamp(&field("graded_at")?, "grades.graded_at")?,
+                    buyback_grade: field("buyback_grade")?
+                        .parse()
+                        .map_err(|error| corrupt("grades.buyback_grade", error))?,
+                    listing_grade: field("listing_grade")?
+                        .parse()
+                        .map_err(|error| corrupt("grades.listing_grade", error))?,
+                    failed: Vec::new(),
+                });
+            }
+        }
+        if !checklists.is_empty() {
+            let ids: Vec<String> = checklists.keys().cloned().collect();
+            let mut statement = conn.prepare_cached(
+                "SELECT checklist_id, item, answer FROM checklist_answers
+                 WHERE checklist_id IN (SELECT value FROM json_each(?1)) ORDER BY checklist_id, seq",
+            )?;
+            let mut rows = statement.query([json_list(&ids)?])?;
+            while let Some(row) = rows.next()? {
+                let checklist: String = row.get(0)?;
+                let answer: Answer = text(row, "answer", "checklist_answers")?
+                    .parse()
+                    .map_err(|error| corrupt("checklist_answers.answer", error))?;
+                if answer != Answer::Fail {
+                    continue;
+                }
+                if let Some((device, index)) = checklists.get(&checklist) {
+                    if let Some(grade) = sources
+                        .grades
+                        .get_mut(device)
+                        .and_then(|grades| grades.get_mut(*index))
+                    {
+                        grade.failed.push(row.get(1)?);
+                    }
+                }
+            }
+        }
+
+        // Intakes, each device's latest first, then the newest confirmation of each lock.
+        {
+            let mut statement = conn.prepare_cached(
+                "SELECT id, device_id, identity_json, battery_json, lock_json FROM intakes
+                 WHERE device_id IN (SELECT value FROM json_each(?1))
+                 ORDER BY device_id, started_at DESC, id DESC",
+            )?;
+            let mut rows = statement.query([&devices])?;
+            while let Some(row) = rows.next()? {
+                let field = |column: &str| text(row, column, "intakes");
+                let id = parse_uuid(&field("id")?, "intakes.id")?;
+                let device = parse_uuid(&field("device_id")?, "intakes.device_id")?;
+                let identity: DeviceIdentity =
+                    json_column(&field("identity_json")?, "identity_json")?;
+                let battery: BatteryAssessment =
+                    json_column(&field("battery_json")?, "battery_json")?;
+                let lock: LockAssessment = json_column(&field("lock_json")?, "lock_json")?;
+                sources.latest_intake.entry(device).or_insert(id);
+                sources.intakes.insert(
+                    id,
+                    IntakeFacts {
+                        id,
+                        storage_gb: identity.storage_gb,
+                        battery: battery.verdict,
+                        lock: lock.verdict,
+                    },
+                );
+            }
+        }
+        {
+            let mut statement = conn.prepare_cached(
+                "SELECT intake_id, verdict FROM lock_confirmations
+                 WHERE device_id IN (SELECT value FROM json_each(?1))
+                 ORDER BY intake_id, confirmed_at DESC, id DESC",
+            )?;
+            let mut rows = statement.query([&devices])?;
+            let mut seen: Option<Uuid> = None;
+            while let Some(row) = rows.next()? {
+                let intake = parse_uuid(
+                    &text(row, "intake_id", "lock_confirmations")?,
+                    "lock_confirmations.intake_id",
+                )?;
+                if seen == Some(intake) {
+                    continue;
+                }
+                seen = Some(intake);
+                let verdict: LockVerdictKind = text(row, "verdict", "lock_confirmations")?
+                    .parse()
+                    .map_err(|error| corrupt("lock_confirmations.verdict", error))?;
+                if let Some(facts) = sources.intakes.get_mut(&intake) {
+                    facts.lock = verdict;
+                }
+            }
+        }
+
+        // Erasures, and the newest certificate of each that is not void.
+        let mut erasures: HashMap<Uuid, (Uuid, usize)> = HashMap::new();
+        {
+            let mut statement = conn.prepare_cached(
+                "SELECT id, device_id, method, status, started_at, finished_at FROM erasures
+                 WHERE device_id IS NOT NULL AND device_id IN (SELECT value FROM json_each(?1))
+                 ORDER BY started_at, id",
+            )?;
+            let mut rows = statement.query([&devices])?;
+            while let Some(row) = rows.next()? {
+                let field = |column: &str| text(row, column, "erasures");
+                let id = parse_uuid(&field("id")?, "erasures.id")?;
+                let device = parse_uuid(&field("device_id")?, "erasures.device_id")?;
+                let status = field("status")?;
+                let list = sources.erasures.entry(device).or_default();
+                erasures.insert(id, (device, list.len()));
+                list.push(ErasureFacts {
+                    id,
+                    method: field("method")?,
+                    status: ErasureStatus::from_word(&status).ok_or_else(|| {
+                        corrupt("erasures.status", format!("unknown status {status:?}"))
+                    })?,
+                    started_at: parse_timestamp(&field("started_at")?, "erasures.started_at")?,
+                    finished_at: optional_text_column(row, "finished_at", "erasures")?
+                        .map(|at| parse_timestamp(&at, "erasures.finished_at"))
+                        .transpose()?,
+                    certificate_id: None,
+                });
+            }
+        }
+        if !erasures.is_empty() {
+            let ids: Vec<String> = erasures.keys().map(|id| id_text(*id)).collect();
+            let mut statement = conn.prepare_cached(
+                "SELECT id, erasure_id FROM certificates
+                 WHERE erasure_id IS NOT NULL AND erasure_id IN (SELECT value FROM json_each(?1))
+                   AND voided_at IS NULL
+                 ORDER BY issued_at, id",
+            )?;
+            let mut rows = statement.query([json_list(&ids)?])?;
+            while let Some(row) = rows.next()? {
+                let id = parse_uuid(&text(row, "id", "certificates")?, "certificates.id")?;
+                let erasure = parse_uuid(
+                    &text(row, "erasure_id", "certificates")?,
+                    "certificates.erasure_id",
+                )?;
+                // Oldest first: the newest one is written last.
+                if let Some((device, index)) = erasures.get(&erasure) {
+                    if let Some(facts) = sources
+                        .erasures
+                        .get_mut(device)
+                        .and_then(|list| list.get_mut(*index))
+                    {
+                        facts.certificate_id = Some(id);
+                    }
+                }
+            }
+        }
+        Ok(sources)
+    }
+}
+
+fn json_column<T: serde::de::DeserializeOwned>(text: &str, column: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|error| corrupt(format!("intakes.{column}"), error))
+}
+
+/// Values as one JSON array, for `json_each(?)`.
+fn json_list(values: &[String]) -> Result<String, StoreError> {
+    serde_json::to_string(values).map_err(|error| corrupt("a list of values", error))
 }

@@ -60,7 +60,7 @@ impl ErasureStatus {
         }
     }
 
-    fn from_word(word: &str) -> Option<ErasureStatus> {
+    pub(crate) fn from_word(word: &str) -> Option<ErasureStatus> {
         ErasureStatus::ALL
             .into_iter()
             .find(|status| status.as_str() == word)

@@ -1015,7 +1015,7 @@ fn read_intake(conn: &Connection, id: &str) -> Result<Option<IntakeRecord>, Stor
     }))
 }
 
-fn device_from_row(row: &Row<'_>) -> Result<DeviceRecord, StoreError> {
+pub(crate) fn device_from_row(row: &Row<'_>) -> Result<DeviceRecord, StoreError> {
     let text = |column: &str| text_column(row, column, "devices");
     let optional = |column: &str| optional_text_column(row, column, "devices");
     let category = text("category")?;

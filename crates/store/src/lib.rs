@@ -40,8 +40,8 @@ mod store;
 
 pub use audit::{AuditEntry, AuditProblem, AuditReport, RecordMismatch, GENESIS_HASH};
 pub use batches::{
-    AccessoriesRecord, BatchLine, BatchRecord, ClosureRecord, NewBatch, OpenDuplicate,
-    ReceiptRecord, Received,
+    AccessoriesRecord, AuditSources, BatchLine, BatchRecord, ClosureRecord, ErasureFacts,
+    GradeFacts, IntakeFacts, NewBatch, OpenDeclarations, OpenDuplicate, ReceiptRecord, Received,
 };
 pub use certificates::{
     CertificateFilter, CertificateRecord, DestructionRecord, NewCertificate, NewDestruction,

@@ -271,6 +271,95 @@ describe('BatchesScreen', () => {
     expect(field.value).toBe('');
   });
 
+  it('imports a manifest dropped anywhere on the screen and lists its problems', async () => {
+    const calls: Calls = [];
+    const api = fakeApi(
+      {
+        batchesList: () => Promise.resolve([]),
+        batchesImport: () =>
+          Promise.reject({
+            code: 'data',
+            message: 'the manifest lot.csv was not imported: 1 problem',
+            hint: null,
+            details: {
+              file: 'lot.csv',
+              problem: null,
+              problems: [
+                {
+                  line: 3,
+                  column: 'serial',
+                  kind: { kind: 'duplicate_in_open_batch' },
+                  text: 'line 3, column serial: sn-1 is already declared in open batch 0193',
+                },
+              ],
+            },
+          }),
+      },
+      calls,
+    );
+    render(<BatchesScreen lang="en" api={api} />);
+    await screen.findByText('No trade-in batch yet.');
+    const file = new File(['serial\nsn-1\n'], 'lot.csv', { type: 'text/csv' });
+    fireEvent.drop(screen.getByTestId('batches'), { dataTransfer: { files: [file] } });
+    const problems = await screen.findByTestId('batch-problems');
+    expect(within(problems).getByRole('listitem').textContent).toBe(
+      'line 3, column serial: sn-1 is already declared in open batch 0193',
+    );
+    expect(calls.filter((call) => call.command === 'batchesImport')).toHaveLength(1);
+  });
+
+  it('takes a scanner’s burst typed into another field back out of it and receives it', async () => {
+    const calls: Calls = [];
+    const api = fakeApi(
+      {
+        batchesList: () => Promise.resolve([summary]),
+        batchesStatus: () => Promise.resolve(status(1)),
+        batchesAudit: () => Promise.resolve(audit(1)),
+        batchesReceive: (params) =>
+          Promise.resolve({
+            outcome: 'matched',
+            batch_id: BATCH,
+            code: (params as { code: string }).code,
+            device: line(3, '490154203237518'),
+            received_at: '2026-11-25T10:00:00Z',
+            declared: 2,
+            received: 2,
+            missing: 0,
+            extra: 0,
+          } satisfies Receipt),
+      },
+      calls,
+    );
+    // A scanner's keys come 5 ms apart; a person's, 200 ms.
+    let time = 0;
+    let gap = 5;
+    const clock = () => (time += gap);
+    render(<BatchesScreen lang="en" api={api} clock={clock} />);
+    fireEvent.click(within(await screen.findByTestId('batch-row')).getByRole('button'));
+    await screen.findByTestId('batch-totals');
+    const customer = screen.getByTestId('batch-import-customer') as HTMLInputElement;
+
+    // A person types a name and Enter: the field keeps it, nothing is received.
+    gap = 200;
+    fireEvent.change(customer, { target: { value: 'Acme' } });
+    for (const key of 'Acme') fireEvent.keyDown(customer, { key });
+    fireEvent.keyDown(customer, { key: 'Enter' });
+    expect(customer.value).toBe('Acme');
+    expect(calls.some((call) => call.command === 'batchesReceive')).toBe(false);
+
+    // The scanner's burst lands in the same field (the browser typed it there).
+    gap = 5;
+    fireEvent.change(customer, { target: { value: 'Acme490154203237518' } });
+    for (const key of '490154203237518') fireEvent.keyDown(customer, { key });
+    fireEvent.keyDown(customer, { key: 'Enter' });
+    expect(customer.value).toBe('Acme');
+    expect((await screen.findByTestId('batch-scan')).getAttribute('data-outcome')).toBe('matched');
+    expect(calls.find((call) => call.command === 'batchesReceive')?.params).toEqual({
+      batch: BATCH,
+      code: '490154203237518',
+    });
+  });
+
   it('shows each device’s audit with its reasons, the total so far, and opens the device', async () => {
     const opened: string[] = [];
     const api = fakeApi({

@@ -15,12 +15,15 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { t, type Lang } from '../i18n';
 import { readBase64 } from './device/PhotosSection';
 import { BatchDocuments } from './batches/BatchDocuments';
+import { ScanBurst, withoutBurst } from './batches/scanBurst';
 
 export interface BatchesScreenProps {
   lang: Lang;
   api: Api;
   /** Opens a device's screen (its id). */
   onOpenDevice?: (device: string) => void;
+  /** The time of a key press in milliseconds, to tell a scanner's burst from typing (tests give their own). */
+  clock?: () => number;
 }
 
 /** How far the audit has gone: received declared devices audited, as a whole percentage. */
@@ -36,13 +39,28 @@ export function manifestProblems(error: WindowError | null): ToldProblem[] {
   return Array.isArray(details?.problems) ? (details.problems as ToldProblem[]) : [];
 }
 
-/** Whether a key press lands in a field of its own (then a scanner's burst is not redirected). */
+/** Whether a key press lands in a field of its own (then the keys are its own, unless a scanner's burst). */
 function typesIntoAField(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
-export function BatchesScreen({ lang, api, onOpenDevice }: BatchesScreenProps) {
+/** Takes a scanner's burst back out of the text field it was typed into, as if typed away. */
+function takeBack(target: EventTarget | null, burst: string) {
+  if (!(target instanceof HTMLInputElement) && !(target instanceof HTMLTextAreaElement)) return;
+  const caret = target.selectionStart ?? target.value.length;
+  const restored = withoutBurst(target.value, burst, caret);
+  if (restored.value === target.value) return;
+  // Through the native setter, so React's controlled field hears the change.
+  const prototype = target instanceof HTMLInputElement ? HTMLInputElement.prototype : HTMLTextAreaElement.prototype;
+  Object.getOwnPropertyDescriptor(prototype, 'value')?.set?.call(target, restored.value);
+  target.dispatchEvent(new Event('input', { bubbles: true }));
+  target.setSelectionRange?.(restored.caret, restored.caret);
+}
+
+const now = () => performance.now();
+
+export function BatchesScreen({ lang, api, onOpenDevice, clock = now }: BatchesScreenProps) {
   const [batches, setBatches] = useState<BatchSummary[] | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const [status, setStatus] = useState<BatchStatus | null>(null);
@@ -57,6 +75,7 @@ export function BatchesScreen({ lang, api, onOpenDevice }: BatchesScreenProps) {
   const [audit, setAudit] = useState<BatchAudit | null>(null);
   const [closeReason, setCloseReason] = useState('');
   const receiveRef = useRef<HTMLInputElement>(null);
+  const accessoriesRef = useRef<HTMLInputElement>(null);
 
   const reload = useCallback(
     async (batch: string | null) => {
@@ -75,23 +94,42 @@ export function BatchesScreen({ lang, api, onOpenDevice }: BatchesScreenProps) {
     void reload(open);
   }, [reload, open]);
 
-  // A scanner types its code and Enter wherever the focus is: outside a field of its own, the
-  // keys go to the receiving field, so no scan is lost to a button that happened to have focus.
+  // A scanner types its code and Enter wherever the focus is. Outside a field of its own, the
+  // keys go to the receiving field, so no scan is lost to a button that happened to have focus;
+  // in another field (the customer's name, the box's accessories…), a burst ending in Enter is
+  // taken back out of that field and received as a scan.
+  const receiveLatest = useRef<(scan?: { code: string; box: string }) => Promise<void>>(async () => undefined);
   useEffect(() => {
     if (open === null) return undefined;
+    const burst = new ScanBurst();
     const onKey = (event: KeyboardEvent) => {
-      if (typesIntoAField(event.target) || event.altKey || event.ctrlKey || event.metaKey) return;
+      if (event.altKey || event.ctrlKey || event.metaKey) return;
       const field = receiveRef.current;
       if (field === null) return;
-      if (event.key.length === 1) {
+      const scanned = burst.key(event.key, clock());
+      // The receiving field's own form receives its Enter.
+      if (event.target === field) return;
+      if (typesIntoAField(event.target)) {
+        if (scanned === null) return;
+        event.preventDefault();
+        event.stopPropagation();
+        takeBack(event.target, scanned);
+        setCode('');
+        void receiveLatest.current({ code: scanned, box: accessoriesRef.current?.value ?? '' });
+        return;
+      }
+      if (event.key === 'Enter' && scanned !== null) {
+        event.preventDefault();
+        void receiveLatest.current({ code: scanned, box: accessoriesRef.current?.value ?? '' });
+      } else if (event.key.length === 1) {
         event.preventDefault();
         field.focus();
         setCode((typed) => typed + event.key);
       }
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [open]);
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [open, clock]);
 
   const importFile = async (file: File) => {
     setError(null);
@@ -115,12 +153,12 @@ export function BatchesScreen({ lang, api, onOpenDevice }: BatchesScreenProps) {
     }
   };
 
-  const receive = async () => {
-    const scanned = code.trim();
+  const receive = async (scan?: { code: string; box: string }) => {
+    const scanned = (scan?.code ?? code).trim();
     if (open === null || scanned === '') return;
     setError(null);
     try {
-      const box = accessories.trim();
+      const box = (scan?.box ?? accessories).trim();
       const answer = await api.batchesReceive(
         box === '' ? { batch: open, code: scanned } : { batch: open, code: scanned, accessories: [box] },
       );
@@ -132,6 +170,7 @@ export function BatchesScreen({ lang, api, onOpenDevice }: BatchesScreenProps) {
       setError(asWindowError(failure));
     }
   };
+  receiveLatest.current = receive;
 
   const requote = async () => {
     if (open === null) return;
@@ -160,7 +199,19 @@ export function BatchesScreen({ lang, api, onOpenDevice }: BatchesScreenProps) {
   const problems = manifestProblems(error);
 
   return (
-    <section className="screen batches" data-testid="batches" aria-labelledby="batches-title">
+    <section
+      className="screen batches"
+      data-testid="batches"
+      aria-labelledby="batches-title"
+      // A manifest dropped anywhere on the screen is imported (a drop outside would otherwise
+      // open the file in the window instead).
+      onDragOver={(event) => event.preventDefault()}
+      onDrop={(event) => {
+        event.preventDefault();
+        const file = event.dataTransfer.files[0];
+        if (file !== undefined) void importFile(file);
+      }}
+    >
       <h2 id="batches-title">{t(lang, 'batches.title')}</h2>
       <ErrorNotice error={error} lang={lang} onDismiss={() => setError(null)} />
       {problems.length > 0 && (
@@ -180,12 +231,6 @@ export function BatchesScreen({ lang, api, onOpenDevice }: BatchesScreenProps) {
         className="card batches__import"
         data-testid="batch-import"
         onSubmit={(event) => event.preventDefault()}
-        onDragOver={(event) => event.preventDefault()}
-        onDrop={(event) => {
-          event.preventDefault();
-          const file = event.dataTransfer.files[0];
-          if (file !== undefined) void importFile(file);
-        }}
       >
         <h3>{t(lang, 'batches.importTitle')}</h3>
         <label>
@@ -292,6 +337,7 @@ export function BatchesScreen({ lang, api, onOpenDevice }: BatchesScreenProps) {
             <label>
               {t(lang, 'batches.accessoriesLabel')}
               <input
+                ref={accessoriesRef}
                 data-testid="batch-accessories"
                 value={accessories}
                 autoComplete="off"

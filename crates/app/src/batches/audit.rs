@@ -17,7 +17,7 @@
 //! - The policy: the file the `tradein.policy` setting names, else the shipped
 //!   tradein-default.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -26,8 +26,8 @@ use refurbdesk_domain::{
 };
 use refurbdesk_revision::{revise, Declared, Found, Revision, TradeinPolicy};
 use refurbdesk_store::{
-    AccessoriesRecord, BatchLine, CertificateFilter, DeviceRecord, GradeRecord, IntakeRecord,
-    ReceiptRecord, StoreError,
+    AccessoriesRecord, AuditSources, BatchLine, DeviceRecord, GradeFacts, IntakeFacts,
+    ReceiptRecord,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -282,12 +282,30 @@ pub fn audit(ws: &Workstation, params: &AuditParams) -> Result<BatchAudit> {
     let counts = Counts::of(&lines, &receipts);
     let lang = params.lang;
 
+    // Every record the audit reads, in a handful of queries for the whole batch.
+    let mut references: Vec<&str> = Vec::new();
+    // The first scan of each declared line (scan order).
+    let mut received: HashMap<u32, &ReceiptRecord> = HashMap::new();
+    for receipt in &receipts {
+        if let Some(line) = receipt.line {
+            received.entry(line).or_insert(receipt);
+        }
+    }
+    for line in &lines {
+        if let Some(receipt) = received.get(&line.line) {
+            references.extend(line.imei.as_deref());
+            references.extend(line.serial.as_deref());
+            references.push(&receipt.code);
+        }
+    }
+    for receipt in receipts.iter().filter(|receipt| receipt.line.is_none()) {
+        references.push(&receipt.code);
+    }
+    let sources = ws.store.audit_sources(&references)?;
+
     let mut audited_lines = Vec::with_capacity(lines.len());
     for line in lines {
-        let receipt = receipts
-            .iter()
-            .find(|receipt| receipt.line == Some(line.line));
-        let Some(receipt) = receipt else {
+        let Some(receipt) = received.get(&line.line).copied() else {
             audited_lines.push(AuditLine {
                 declared: line,
                 state: LineState::Missing,
@@ -298,8 +316,8 @@ pub fn audit(ws: &Workstation, params: &AuditParams) -> Result<BatchAudit> {
             });
             continue;
         };
-        let device = line_device(ws, &line, &receipt.code)?;
-        let records = Records::of(ws, device, receipt, accessories.get(&receipt.id))?;
+        let device = line_device(&sources, &line, &receipt.code);
+        let records = Records::of(ws, &sources, device, receipt, accessories.get(&receipt.id))?;
         let revision = match &records.grade {
             Some(grade) => Some(revise_line(
                 &line,
@@ -320,19 +338,19 @@ pub fn audit(ws: &Workstation, params: &AuditParams) -> Result<BatchAudit> {
             declared: line,
             receipt: Some(receipt_view(receipt)),
             found: Some(records.found_view()),
-            erasure: records.erasure(ws)?,
+            erasure: records.erasure(&sources),
             revision,
         });
     }
 
     let mut extra = Vec::new();
     for receipt in receipts.iter().filter(|receipt| receipt.line.is_none()) {
-        let device = find_device(ws, &receipt.code)?;
-        let records = Records::of(ws, device, receipt, accessories.get(&receipt.id))?;
+        let device = find_device(&sources, &receipt.code);
+        let records = Records::of(ws, &sources, device, receipt, accessories.get(&receipt.id))?;
         extra.push(ExtraDevice {
             receipt: receipt_view(receipt),
             found: Some(records.found_view()),
-            erasure: records.erasure(ws)?,
+            erasure: records.erasure(&sources),
         });
     }
 
@@ -418,25 +436,25 @@ fn totals(
 }
 
 /// The device a declared line names: by its IMEI, else its serial, else the scanned code.
-fn line_device(ws: &Workstation, line: &BatchLine, code: &str) -> Result<Option<DeviceRecord>> {
-    for reference in [line.imei.as_deref(), line.serial.as_deref(), Some(code)]
+fn line_device<'s>(
+    sources: &'s AuditSources,
+    line: &BatchLine,
+    code: &str,
+) -> Option<&'s DeviceRecord> {
+    [line.imei.as_deref(), line.serial.as_deref(), Some(code)]
         .into_iter()
         .flatten()
-    {
-        if let Some(device) = find_device(ws, reference)? {
-            return Ok(Some(device));
-        }
-    }
-    Ok(None)
+        .find_map(|reference| find_device(sources, reference))
 }
 
 /// The device an IMEI or serial names; none when several devices share a serial.
-fn find_device(ws: &Workstation, reference: &str) -> Result<Option<DeviceRecord>> {
-    match ws.store.find_device(reference) {
-        Ok(device) => Ok(device),
-        Err(StoreError::AmbiguousReference { .. }) => Ok(None),
-        Err(error) => Err(error.into()),
-    }
+fn find_device<'s>(sources: &'s AuditSources, reference: &str) -> Option<&'s DeviceRecord> {
+    sources
+        .found
+        .get(reference)
+        .copied()
+        .flatten()
+        .and_then(|id| sources.devices.get(&id))
 }
 
 fn receipt_view(receipt: &ReceiptRecord) -> ReceiptView {
@@ -451,16 +469,16 @@ fn receipt_view(receipt: &ReceiptRecord) -> ReceiptView {
 /// A received device's records that the audit reads.
 struct Records {
     device: Option<DeviceRecord>,
-    grade: Option<GradeRecord>,
-    intake: Option<IntakeRecord>,
-    lock: Option<LockVerdictKind>,
+    grade: Option<GradeFacts>,
+    intake: Option<IntakeFacts>,
     accessories: Option<Vec<Accessory>>,
 }
 
 impl Records {
     fn of(
         ws: &Workstation,
-        device: Option<DeviceRecord>,
+        sources: &AuditSources,
+        device: Option<&DeviceRecord>,
         receipt: &ReceiptRecord,
         accessories: Option<&AccessoriesRecord>,
     ) -> Result<Records> {
@@ -468,7 +486,6 @@ impl Records {
             device: None,
             grade: None,
             intake: None,
-            lock: None,
             accessories: accessories.map(|record| {
                 record
                     .accessories
@@ -480,25 +497,27 @@ impl Records {
         let Some(device) = device else {
             return Ok(records);
         };
-        records.grade = ws
-            .store
-            .grades_for_device(device.id)?
+        records.grade = sources
+            .grades
+            .get(&device.id)
             .into_iter()
+            .flatten()
             .filter(|grade| grade.graded_at >= receipt.received_at)
-            .max_by_key(|grade| grade.graded_at);
-        records.intake = match &records.grade {
-            Some(grade) => ws.store.intake(grade.intake_id)?,
-            None => ws.store.latest_intake(device.id)?,
+            .max_by_key(|grade| grade.graded_at)
+            .cloned();
+        let intake_id = match &records.grade {
+            Some(grade) => Some(grade.intake_id),
+            None => sources.latest_intake.get(&device.id).copied(),
         };
-        if let Some(intake) = &records.intake {
-            records.lock = Some(
-                ws.store
-                    .lock_confirmation(intake.id)?
-                    .map(|confirmation| confirmation.verdict)
-                    .unwrap_or(intake.lock.verdict),
-            );
-        }
-        records.device = Some(device);
+        records.intake = match intake_id {
+            Some(id) => match sources.intakes.get(&id) {
+                Some(intake) => Some(intake.clone()),
+                // A grade made on another device's intake: read it on its own.
+                None => other_intake(ws, id)?,
+            },
+            None => None,
+        };
+        records.device = Some(device.clone());
         Ok(records)
     }
 
@@ -506,9 +525,7 @@ impl Records {
         let mut failed: Vec<String> = self
             .grade
             .iter()
-            .flat_map(|grade| grade.answers.iter())
-            .filter(|answer| answer.answer == refurbdesk_domain::Answer::Fail)
-            .map(|answer| answer.item.clone())
+            .flat_map(|grade| grade.failed.iter().cloned())
             .collect();
         failed.sort();
         failed.dedup();
@@ -524,10 +541,7 @@ impl Records {
             model: device.map(|device| device.model.clone()),
             imei: device.and_then(|device| device.imei.clone()),
             serial: device.and_then(|device| device.serial.clone()),
-            storage_gb: self
-                .intake
-                .as_ref()
-                .and_then(|intake| intake.identity.storage_gb),
+            storage_gb: self.intake.as_ref().and_then(|intake| intake.storage_gb),
             grade_id: self.grade.as_ref().map(|grade| grade.id),
             graded_at: self.grade.as_ref().map(|grade| grade.graded_at),
             buyback_grade: self
@@ -538,11 +552,14 @@ impl Records {
                 .grade
                 .as_ref()
                 .map(|grade| grade.listing_grade.as_str().to_owned()),
-            lock: self.lock.map(|lock| lock.as_str().to_owned()),
+            lock: self
+                .intake
+                .as_ref()
+                .map(|intake| intake.lock.as_str().to_owned()),
             battery: self
                 .intake
                 .as_ref()
-                .map(|intake| intake.battery.verdict.as_str().to_owned()),
+                .map(|intake| intake.battery.as_str().to_owned()),
             failed: self.failed(),
             accessories: self
                 .accessories
@@ -554,36 +571,39 @@ impl Records {
         }
     }
 
-    fn erasure(&self, ws: &Workstation) -> Result<Option<ErasureFound>> {
-        let Some(device) = &self.device else {
-            return Ok(None);
-        };
-        let Some(erasure) = ws
-            .store
-            .erasures_for_device(device.id)?
-            .into_iter()
-            .max_by_key(|erasure| erasure.started_at)
-        else {
-            return Ok(None);
-        };
-        let certificate_id = ws
-            .store
-            .list_certificates(&CertificateFilter {
-                erasure_id: Some(erasure.id),
-                ..CertificateFilter::default()
-            })?
-            .into_iter()
-            .rev()
-            .find(|certificate| certificate.void.is_none())
-            .map(|certificate| certificate.id);
-        Ok(Some(ErasureFound {
+    fn erasure(&self, sources: &AuditSources) -> Option<ErasureFound> {
+        let device = self.device.as_ref()?;
+        let erasure = sources
+            .erasures
+            .get(&device.id)?
+            .iter()
+            .max_by_key(|erasure| erasure.started_at)?;
+        Some(ErasureFound {
             erasure_id: erasure.id,
             method: erasure.method.clone(),
             status: erasure.status.as_str().to_owned(),
             finished_at: erasure.finished_at,
-            certificate_id,
-        }))
+            certificate_id: erasure.certificate_id,
+        })
     }
+}
+
+/// An intake that is not among the batch's devices' own, read on its own.
+fn other_intake(ws: &Workstation, id: Uuid) -> Result<Option<IntakeFacts>> {
+    let Some(intake) = ws.store.intake(id)? else {
+        return Ok(None);
+    };
+    let lock = ws
+        .store
+        .lock_confirmation(intake.id)?
+        .map(|confirmation| confirmation.verdict)
+        .unwrap_or(intake.lock.verdict);
+    Ok(Some(IntakeFacts {
+        id: intake.id,
+        storage_gb: intake.identity.storage_gb,
+        battery: intake.battery.verdict,
+        lock,
+    }))
 }
 
 /// What a manifest line declares, as the revision compares it; what the manifest leaves out is
@@ -613,7 +633,7 @@ fn declared(line: &BatchLine, found: &Found) -> Declared {
 fn revise_line(
     line: &BatchLine,
     records: &Records,
-    grade: &GradeRecord,
+    grade: &GradeFacts,
     policy: &TradeinPolicy,
     currency: &str,
     lang: Lang,
@@ -626,16 +646,17 @@ fn revise_line(
         category: device.category,
         make: device.make.clone(),
         model: device.model.clone(),
-        storage_gb: records
+        storage_gb: records.intake.as_ref().and_then(|intake| intake.storage_gb),
+        grade: Some(grade.buyback_grade),
+        lock: records
             .intake
             .as_ref()
-            .and_then(|intake| intake.identity.storage_gb),
-        grade: Some(grade.buyback_grade),
-        lock: records.lock.unwrap_or(LockVerdictKind::Unknown),
+            .map(|intake| intake.lock)
+            .unwrap_or(LockVerdictKind::Unknown),
         battery: records
             .intake
             .as_ref()
-            .map(|intake| intake.battery.verdict)
+            .map(|intake| intake.battery)
             .filter(|verdict| *verdict != BatteryVerdictKind::Unknown),
         failed: records.failed(),
         accessories: records.accessories.clone().unwrap_or_default(),

@@ -202,3 +202,73 @@ fn a_bad_manifest_exits_8_with_every_problem_by_line_and_imports_nothing() {
         .assert()
         .code(4);
 }
+
+#[test]
+fn a_manifest_with_bad_lines_lists_its_identifiers_already_in_an_open_batch_too() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    refurbdesk(home)
+        .args(["customer", "add", "Acme Leasing"])
+        .assert()
+        .success();
+    let first = home.join("first.csv");
+    std::fs::write(&first, format!("imei,serial\n{IPHONE},\n,SN-1\n")).unwrap();
+    let first = json_of(
+        refurbdesk(home)
+            .arg("batch")
+            .arg("import")
+            .arg(&first)
+            .args(["--customer", "Acme Leasing", "--json"]),
+    );
+    let open = first["id"].as_str().unwrap().to_owned();
+
+    // Every problem at once: the lines' own and the identifiers the open batch declares, on
+    // bad lines and good ones alike.
+    let second = home.join("second.csv");
+    std::fs::write(
+        &second,
+        format!(
+            "imei;serial;declared_grade;quoted_price\n\
+             {IPHONE};;MINT;10\n\
+             ;sn-1;;abc\n\
+             {PIXEL};NEW-1;;20\n\
+             356728114587212;;;\n"
+        ),
+    )
+    .unwrap();
+    let output = refurbdesk(home)
+        .arg("batch")
+        .arg("import")
+        .arg(&second)
+        .args(["--customer", "Acme Leasing"])
+        .assert()
+        .code(8)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8(output).unwrap();
+    let told: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.starts_with("line "))
+        .collect();
+    let expected = [
+        "line 2, column declared_grade: \"MINT\" is not a declared grade".to_owned(),
+        format!("line 2, column imei: {IPHONE} is already declared in open batch {open}"),
+        "line 3, column quoted_price: \"abc\" is not a price".to_owned(),
+        format!("line 3, column serial: sn-1 is already declared in open batch {open}"),
+        "line 5, column imei: IMEI 356728114587212 fails its check digit".to_owned(),
+    ];
+    assert_eq!(told.len(), expected.len(), "{stderr}");
+    for (told, expected) in told.iter().zip(&expected) {
+        assert!(
+            told.starts_with(expected.as_str()),
+            "{told:?} ≠ {expected:?}\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.contains("the manifest second.csv was not imported: 5 problems"),
+        "{stderr}"
+    );
+    let batches = json_of(refurbdesk(home).args(["batch", "list", "--json"]));
+    assert_eq!(batches.as_array().unwrap().len(), 1, "nothing imported");
+}
