@@ -61,10 +61,23 @@ fn making_the_certificates_table_again_keeps_every_row_replacement_and_the_audit
         .list_certificates(&CertificateFilter::default())
         .unwrap();
     drop(store);
-    // The file as it was before batch reports: migration 0016 runs again over these rows.
-    db.raw()
-        .pragma_update(None, "user_version", SCHEMA_VERSION - 1)
-        .unwrap();
+    // The file as it was before batch reports: migration 0016 runs again over these rows. The
+    // migrations after it are undone first (they run again too), each named here.
+    const UNDO_AFTER_0016: &[&str] = &[
+        "DROP TABLE marketplace_stock", // 0017
+        "DROP TABLE site_attachment",   // 0018
+    ];
+    assert_eq!(
+        SCHEMA_VERSION as usize,
+        16 + UNDO_AFTER_0016.len(),
+        "a migration was added after 0018: undo it here too"
+    );
+    let raw = db.raw();
+    for sql in UNDO_AFTER_0016 {
+        raw.execute_batch(sql).unwrap();
+    }
+    raw.pragma_update(None, "user_version", 15).unwrap();
+    drop(raw);
     let mut store = db.open();
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     let after = store
