@@ -26,8 +26,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::codec::{
-    digest_json, id_text, optional_text_column, parse_timestamp, parse_uuid, row_digest,
-    rows_to_json, sha256_hex_of_json, sorted_object, text_column, timestamp,
+    digest_head_and_rows, digest_json, id_text, optional_text_column, parse_timestamp, parse_uuid,
+    row_digest, rows_to_json, sha256_hex_of_json, sorted_object, text_column, timestamp,
 };
 use crate::error::StoreError;
 
@@ -276,11 +276,7 @@ pub(crate) fn record_json(
         }
         // A batch is written and audited with its declared lines.
         Entity::Batch => {
-            let lines = rows_to_json(
-                conn,
-                "SELECT * FROM batch_lines WHERE batch_id = ?1 ORDER BY line",
-                id,
-            )?;
+            let lines = rows_to_json(conn, BATCH_LINES_SELECT, id)?;
             Ok(Some(sorted_object(
                 [("batch", row), ("lines", Value::from(lines))]
                     .into_iter()
@@ -393,8 +389,22 @@ fn current_digest(
             return Ok(Some(row_digest(columns)));
         }
     }
+    if entity == Entity::Batch {
+        // The same digest as the JSON record's, streamed: a batch can have 100,000 lines.
+        let Some(batch) = rows_to_json(conn, entity.select_one(), id)?
+            .into_iter()
+            .next()
+        else {
+            return Ok(None);
+        };
+        return digest_head_and_rows(conn, ("batch", &batch), "lines", BATCH_LINES_SELECT, id)
+            .map(Some);
+    }
     Ok(record_json(conn, entity, id)?.map(|json| digest_json(&json)))
 }
+
+/// A batch's declared lines, as its record and digest hold them.
+const BATCH_LINES_SELECT: &str = "SELECT * FROM batch_lines WHERE batch_id = ?1 ORDER BY line";
 
 /// One write to be logged.
 pub(crate) struct AuditWrite<'a> {

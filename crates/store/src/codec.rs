@@ -120,16 +120,6 @@ pub(crate) fn digest_json(value: &Value) -> String {
 /// sha256 of `prefix` followed by a value's compact JSON, as lowercase hex,
 /// streamed into the hash without building the text.
 pub(crate) fn sha256_hex_of_json<T: Serialize + ?Sized>(prefix: &[u8], value: &T) -> String {
-    struct Hashing(Sha256);
-    impl std::io::Write for Hashing {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.update(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
     let mut hashing = Hashing(Sha256::new());
     hashing.0.update(prefix);
     // Writing into a hash cannot fail, and neither can serialising the
@@ -138,6 +128,95 @@ pub(crate) fn sha256_hex_of_json<T: Serialize + ?Sized>(prefix: &[u8], value: &T
         tracing::error!(%error, "a record could not be serialised for its digest");
     }
     hex::encode(hashing.0.finalize())
+}
+
+/// One SQLite value serialised exactly as [`row_to_json`] turns it into JSON.
+struct JsonCell<'a>(ValueRef<'a>);
+
+impl Serialize for JsonCell<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            ValueRef::Null => serializer.serialize_unit(),
+            ValueRef::Integer(number) => serializer.serialize_i64(number),
+            // serde_json's Value holds no NaN or infinity: it makes them null.
+            ValueRef::Real(number) if number.is_finite() => serializer.serialize_f64(number),
+            ValueRef::Real(_) => serializer.serialize_unit(),
+            ValueRef::Text(text) => serializer.serialize_str(&String::from_utf8_lossy(text)),
+            ValueRef::Blob(bytes) => serializer.serialize_str(&hex::encode(bytes)),
+        }
+    }
+}
+
+/// A row serialised exactly as [`row_to_json`]'s object (keys in sorted order), without building it.
+struct JsonRow<'a>(Vec<(&'a str, ValueRef<'a>)>);
+
+impl Serialize for JsonRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, &JsonCell(*value))?;
+        }
+        map.end()
+    }
+}
+
+/// The digest [`digest_json`] gives the object `{head_key: head, rows_key: [rows…]}` (with
+/// `head_key` < `rows_key`), where `head` is a value and the rows are what `rows_sql` returns
+/// for `key`, each as [`row_to_json`] makes it, but streamed into the hash row by row: a batch
+/// of 100,000 lines would otherwise become a tree of a million allocations first.
+pub(crate) fn digest_head_and_rows(
+    conn: &Connection,
+    (head_key, head): (&str, &Value),
+    rows_key: &str,
+    rows_sql: &str,
+    key: &str,
+) -> Result<String, StoreError> {
+    debug_assert!(head_key < rows_key, "keys must be in sorted order");
+    let mut hashing = Hashing(Sha256::new());
+    let hash_err = |error: serde_json::Error| corrupt("digest", error);
+    hashing.0.update(b"{");
+    serde_json::to_writer(&mut hashing, head_key).map_err(hash_err)?;
+    hashing.0.update(b":");
+    serde_json::to_writer(&mut hashing, head).map_err(hash_err)?;
+    hashing.0.update(b",");
+    serde_json::to_writer(&mut hashing, rows_key).map_err(hash_err)?;
+    hashing.0.update(b":[");
+    let mut statement = conn.prepare_cached(rows_sql)?;
+    let names: Vec<String> = statement
+        .column_names()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by(|a, b| names[*a].cmp(&names[*b]));
+    let mut rows = statement.query([key])?;
+    let mut first = true;
+    while let Some(row) = rows.next()? {
+        if !first {
+            hashing.0.update(b",");
+        }
+        first = false;
+        let mut cells = Vec::with_capacity(order.len());
+        for &index in &order {
+            cells.push((names[index].as_str(), row.get_ref(index)?));
+        }
+        serde_json::to_writer(&mut hashing, &JsonRow(cells)).map_err(hash_err)?;
+    }
+    hashing.0.update(b"]}");
+    Ok(hex::encode(hashing.0.finalize()))
+}
+
+struct Hashing(Sha256);
+
+impl std::io::Write for Hashing {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// sha256 of a row given as its columns, in a fixed order, each written as
@@ -195,6 +274,34 @@ pub(crate) fn optional_text_column(
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn a_streamed_head_and_rows_digest_is_the_json_records_digest() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE t (owner TEXT, z INTEGER, a TEXT, m REAL, b BLOB, line INTEGER);
+             INSERT INTO t VALUES ('k', 1, 'plain', 1.5, x'00ff', 1);
+             INSERT INTO t VALUES ('k', -9, 'quote \" back\\ slash \n é 😀', 1e300, NULL, 2);
+             INSERT INTO t VALUES ('k', NULL, NULL, 0.1, x'', 3);
+             INSERT INTO t VALUES ('other', 5, 'not mine', 2.0, NULL, 4);",
+        )
+        .unwrap();
+        let sql = "SELECT * FROM t WHERE owner = ?1 ORDER BY line";
+        let head = serde_json::json!({"id": "k", "n": 3, "nested": {"b": [1, null], "a": "x"}});
+        for key in ["k", "nobody"] {
+            let rows = rows_to_json(&conn, sql, key).unwrap();
+            let whole = sorted_object(
+                [("batch", head.clone()), ("lines", Value::from(rows))]
+                    .into_iter()
+                    .collect(),
+            );
+            assert_eq!(
+                digest_head_and_rows(&conn, ("batch", &head), "lines", sql, key).unwrap(),
+                digest_json(&whole),
+                "rows of {key}"
+            );
+        }
+    }
 
     #[test]
     fn timestamps_sort_as_text_and_keep_nanoseconds() {
