@@ -378,7 +378,7 @@ pub fn import(ws: &mut Workstation, params: ImportBatchParams) -> Result<Importe
         source_name: file_name(&name),
         source_sha256: crate::documents::sha256_hex(&bytes),
         currency,
-        lines: manifest.lines.iter().map(batch_line).collect(),
+        lines: manifest.lines.into_iter().map(batch_line).collect(),
     };
     let batch = ws.store.import_batch(&new, &actor)?;
     Ok(ImportedBatch {
@@ -755,14 +755,16 @@ fn scanned_code(code: &str) -> Result<String> {
     Ok(code.to_owned())
 }
 
-fn batch_line(line: &ManifestLine) -> BatchLine {
+/// A manifest line as the store records it, its texts moved rather than copied (a manifest can
+/// have 100,000 lines).
+fn batch_line(line: ManifestLine) -> BatchLine {
     BatchLine {
         line: line.line,
-        imei: line.imei.clone(),
-        serial: line.serial.clone(),
+        imei: line.imei,
+        serial: line.serial,
         category: line.category.map(|category| category.as_str().to_owned()),
-        make: line.make.clone(),
-        model: line.model.clone(),
+        make: line.make,
+        model: line.model,
         storage_gb: line.storage_gb,
         declared_grade: line.declared_grade.map(|grade| grade.as_str().to_owned()),
         quoted_cents: line.quoted_price_cents,
@@ -771,8 +773,8 @@ fn batch_line(line: &ManifestLine) -> BatchLine {
             .iter()
             .map(|accessory| accessory.as_str().to_owned())
             .collect(),
-        customer_ref: line.customer_ref.clone(),
-        extra: line.extra.clone(),
+        customer_ref: line.customer_ref,
+        extra: line.extra,
     }
 }
 
