@@ -642,47 +642,80 @@ impl Store {
         let station_id = self.station_id;
         self.write("change a setting", |tx| {
             authorize(tx, operator, Action::ManageSettings)?;
-            let existing: Option<String> = tx
-                .query_row("SELECT id FROM settings WHERE key = ?1", [key], |row| {
-                    row.get(0)
-                })
-                .optional()?;
-            let (id, before) = match existing {
-                Some(id_text_value) => {
-                    let id = parse_uuid(&id_text_value, "settings.id")?;
-                    (id, audit::record_digest(tx, Entity::Setting, id)?)
-                }
-                None => (Uuid::now_v7(), None),
-            };
-            tx.execute(
-                "INSERT INTO settings (id, key, value, updated_at, updated_by, station_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value,
-                     updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-                rusqlite::params![
-                    id_text(id),
-                    key,
-                    value,
-                    timestamp(Utc::now()),
-                    operator,
-                    id_text(station_id)
-                ],
-            )?;
-            audit::append(
+            write_setting(
                 tx,
                 station_id,
-                AuditWrite {
+                SettingWrite {
+                    key,
+                    value,
+                    at: &timestamp(Utc::now()),
                     operator,
-                    action: "setting.changed",
-                    entity: Entity::Setting,
-                    entity_id: id,
-                    before,
-                    after: audit::record_digest(tx, Entity::Setting, id)?,
+                    unless_unchanged: false,
                 },
             )?;
             Ok(())
         })
     }
+}
+
+/// One setting to write, audited as `setting.changed`.
+pub(crate) struct SettingWrite<'a> {
+    pub key: &'a str,
+    pub value: &'a str,
+    pub at: &'a str,
+    pub operator: &'a str,
+    /// Write nothing (and log nothing) when the setting already holds `value`.
+    pub unless_unchanged: bool,
+}
+
+/// Writes a setting and its audit entry inside `tx`; says whether it wrote.
+pub(crate) fn write_setting(
+    tx: &Connection,
+    station_id: Uuid,
+    write: SettingWrite<'_>,
+) -> Result<bool, StoreError> {
+    let existing: Option<(String, String)> = tx
+        .query_row(
+            "SELECT id, value FROM settings WHERE key = ?1",
+            [write.key],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let (id, before) = match existing {
+        Some((_, current)) if write.unless_unchanged && current == write.value => return Ok(false),
+        Some((id, _)) => {
+            let id = parse_uuid(&id, "settings.id")?;
+            (id, audit::record_digest(tx, Entity::Setting, id)?)
+        }
+        None => (Uuid::now_v7(), None),
+    };
+    tx.execute(
+        "INSERT INTO settings (id, key, value, updated_at, updated_by, station_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value,
+             updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+        rusqlite::params![
+            id_text(id),
+            write.key,
+            write.value,
+            write.at,
+            write.operator,
+            id_text(station_id)
+        ],
+    )?;
+    audit::append(
+        tx,
+        station_id,
+        AuditWrite {
+            operator: write.operator,
+            action: "setting.changed",
+            entity: Entity::Setting,
+            entity_id: id,
+            before,
+            after: audit::record_digest(tx, Entity::Setting, id)?,
+        },
+    )?;
+    Ok(true)
 }
 
 fn certifiable_erasure(conn: &Connection, erasure_id: Uuid) -> Result<(), StoreError> {

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditWrite, Entity};
-use crate::certificates::{publish_key, SigningKeyRecord};
-use crate::codec::{id_text, parse_timestamp, parse_uuid, timestamp};
+use crate::certificates::{publish_key, write_setting, SettingWrite, SigningKeyRecord};
+use crate::codec::{id_text, parse_timestamp, timestamp};
 use crate::error::StoreError;
 use crate::operators::{check_operator_name, find_operator};
 use crate::roles::Role;
@@ -108,47 +108,20 @@ impl Store {
             )?;
             let mut applied = SitePullApplied::default();
             for (key, value) in &pull.settings {
-                let existing: Option<(String, String)> = tx
-                    .query_row(
-                        "SELECT id, value FROM settings WHERE key = ?1",
-                        [key],
-                        |row| Ok((row.get(0)?, row.get(1)?)),
-                    )
-                    .optional()?;
-                let (id, before) = match existing {
-                    Some((_, current)) if &current == value => continue,
-                    Some((id, _)) => {
-                        let id = parse_uuid(&id, "settings.id")?;
-                        (id, audit::record_digest(tx, Entity::Setting, id)?)
-                    }
-                    None => (Uuid::now_v7(), None),
-                };
-                tx.execute(
-                    "INSERT INTO settings (id, key, value, updated_at, updated_by, station_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value,
-                         updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-                    rusqlite::params![
-                        id_text(id),
-                        key,
-                        value,
-                        now,
-                        SITE_OPERATOR,
-                        id_text(station_id)
-                    ],
-                )?;
-                audit::append(
+                let written = write_setting(
                     tx,
                     station_id,
-                    AuditWrite {
+                    SettingWrite {
+                        key,
+                        value,
+                        at: &now,
                         operator: SITE_OPERATOR,
-                        action: "setting.changed",
-                        entity: Entity::Setting,
-                        entity_id: id,
-                        before,
-                        after: audit::record_digest(tx, Entity::Setting, id)?,
+                        unless_unchanged: true,
                     },
                 )?;
+                if !written {
+                    continue;
+                }
                 applied.settings_changed += 1;
             }
             for wanted in &pull.operators {
