@@ -469,11 +469,15 @@ pub struct SitePulled {
 /// Attaches this station to the site (if it is not yet) and takes what the site owns:
 /// operators and roles, organisation-wide settings, every station's published signing keys.
 /// From then on a local change to a site-owned setting, or to the operators, is refused.
+///
+/// Attaching hands the station's operators to the site, so it is an admin's act; a pull from
+/// the site already attached is anyone's.
 pub fn pull(ws: &mut Workstation, params: &SiteParams) -> Result<SitePulled> {
+    let actor = ws.actor()?;
     let mut site = params.connect()?;
     let owned = site.pull()?;
     let shown = site.shown().to_owned();
-    let applied = ws.store.apply_site_pull(&shown, &owned)?;
+    let applied = ws.store.apply_site_pull(&shown, &owned, &actor.name)?;
     Ok(SitePulled {
         site: shown,
         settings_changed: applied.settings_changed,

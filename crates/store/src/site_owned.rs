@@ -12,8 +12,8 @@ use crate::audit::{self, AuditWrite, Entity};
 use crate::certificates::{publish_key, write_setting, SettingWrite, SigningKeyRecord};
 use crate::codec::{id_text, parse_timestamp, timestamp};
 use crate::error::StoreError;
-use crate::operators::{check_operator_name, find_operator};
-use crate::roles::Role;
+use crate::operators::{authorize, check_operator_name, find_operator};
+use crate::roles::{Action, Role};
 use crate::store::Store;
 
 /// The operator name the audit log shows for changes that came down from the site.
@@ -88,16 +88,33 @@ impl Store {
     /// owns, in one transaction: settings set or changed, operators added, their role or
     /// disabling followed, signing keys not yet known published. Each change is audited as the
     /// operator `site`. Settings and operators the site does not name stay as they are.
+    ///
+    /// Attaching (the first pull, or a pull from another site) hands the station's operators
+    /// and settings to that site, so only `operator` as someone who may manage operators may do
+    /// it; refreshing from the site already attached only takes what that site says, which any
+    /// operator may.
     pub fn apply_site_pull(
         &mut self,
         site: &str,
         pull: &SitePull,
+        operator: &str,
     ) -> Result<SitePullApplied, StoreError> {
         for operator in &pull.operators {
             check_operator_name(&operator.name)?;
         }
         let station_id = self.station_id;
         self.write("apply what the site owns", |tx| {
+            let attached: Option<String> = tx
+                .query_row("SELECT site FROM site_attachment WHERE id = 1", [], |row| {
+                    row.get(0)
+                })
+                .optional()?;
+            let action = if attached.as_deref() == Some(site) {
+                Action::Read
+            } else {
+                Action::ManageOperators
+            };
+            authorize(tx, operator, action)?;
             let now = timestamp(Utc::now());
             tx.execute(
                 "INSERT INTO site_attachment (id, site, attached_at, pulled_at)

@@ -361,12 +361,32 @@ fn an_attached_station_takes_the_sites_settings_and_refuses_changing_them_here()
         ])
         .assert()
         .code(2);
+    // Attaching hands the station's operators to the site: a technician may not do it, an
+    // admin may, and after that anyone may take the site's changes.
+    for (name, role) in [("os-user", "admin"), ("tom", "technician")] {
+        station
+            .run(&["operator", "add", name, "--role", role])
+            .assert()
+            .success();
+    }
+    let refused = station
+        .run(&["--operator", "tom", "site", "pull", "--site", &url])
+        .assert()
+        .code(7);
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(stderr.contains("manage operators"), "{stderr}");
+    assert!(station.store().site_attachment().expect("read").is_none());
     let pulled = station
         .run(&["site", "pull", "--json", "--site", &url])
         .assert()
         .success();
     let pulled = json_of(&pulled.get_output().stdout);
     assert_eq!(pulled["settings_changed"], 1);
+    let again = station
+        .run(&["--operator", "tom", "site", "pull", "--json", "--site", &url])
+        .assert()
+        .success();
+    assert_eq!(json_of(&again.get_output().stdout)["settings_changed"], 0);
     let got = station
         .run(&["settings", "get", "organisation.name"])
         .assert()

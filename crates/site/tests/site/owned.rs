@@ -49,7 +49,7 @@ fn operators_settings_and_every_stations_keys_come_down_to_an_attached_station()
     assert_eq!(owned.keys.len(), 1);
     let applied = two
         .store
-        .apply_site_pull(as_two.shown(), &owned)
+        .apply_site_pull(as_two.shown(), &owned, "admin")
         .expect("applied");
     assert_eq!(
         (
@@ -90,7 +90,7 @@ fn operators_settings_and_every_stations_keys_come_down_to_an_attached_station()
     let owned = as_two.pull().expect("pull");
     let again = two
         .store
-        .apply_site_pull(as_two.shown(), &owned)
+        .apply_site_pull(as_two.shown(), &owned, "admin")
         .expect("applied");
     assert_eq!(
         (
@@ -106,7 +106,7 @@ fn operators_settings_and_every_stations_keys_come_down_to_an_attached_station()
     let owned = as_two.pull().expect("pull");
     let changed = two
         .store
-        .apply_site_pull(as_two.shown(), &owned)
+        .apply_site_pull(as_two.shown(), &owned, "admin")
         .expect("applied");
     assert_eq!(changed.operators_changed, 1);
     let maria = two
