@@ -640,7 +640,7 @@ fn policy_check_says_valid_and_an_unreadable_file_is_a_data_error() {
 #[test]
 fn a_policy_with_french_written_in_it_is_valid_and_each_sentence_to_move_is_a_warning() {
     let legacy = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../grading/tests/fixtures/legacy-reason-fr.toml");
+        .join("../grading/tests/grading/fixtures/legacy-reason-fr.toml");
     let report =
         refurbdesk_app::policy::check(refurbdesk_app::policy::PolicyCheckParams { file: legacy })
             .unwrap();

@@ -383,7 +383,15 @@ fn an_attached_station_takes_the_sites_settings_and_refuses_changing_them_here()
     let pulled = json_of(&pulled.get_output().stdout);
     assert_eq!(pulled["settings_changed"], 1);
     let again = station
-        .run(&["--operator", "tom", "site", "pull", "--json", "--site", &url])
+        .run(&[
+            "--operator",
+            "tom",
+            "site",
+            "pull",
+            "--json",
+            "--site",
+            &url,
+        ])
         .assert()
         .success();
     assert_eq!(json_of(&again.get_output().stdout)["settings_changed"], 0);

@@ -2,9 +2,7 @@
 //! level or a lower battery health never gives a better result, a blocked
 //! lock always wins, and grading is a pure function of its inputs.
 
-mod common;
-
-use common::{device, Device};
+use crate::common::{device, Device};
 use proptest::prelude::*;
 use refurbdesk_domain::{AccountLock, ActivationLock, CarrierLock, DeviceCategory, MdmState};
 use refurbdesk_grading::{

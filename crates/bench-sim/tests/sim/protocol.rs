@@ -1,11 +1,9 @@
 //! The simulator as a host sees it through a real serial port on the PTY: Bench Protocol v1
 //! requests, replies, events and errors.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{fixture, fixture_without_timeline, quick, start, Host, Received};
+use crate::common::{fixture, fixture_without_timeline, quick, start, Host, Received};
 use refurbdesk_bench_protocol::responses::{
     EraseState, Hello, ResultsReply, SlotActivity, SlotState, SlotsReply, StatusReply, TestState,
     TestsReply,

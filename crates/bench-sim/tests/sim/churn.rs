@@ -1,11 +1,9 @@
 //! `[churn]` and the generated benchmark load: devices come and go on the wire, forever, as
 //! ordinary `! INSERTED` / `! REMOVED` events a host can read between.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{start, Host};
+use crate::common::{start, Host};
 use refurbdesk_bench_protocol::Event;
 use refurbdesk_bench_sim::{LoadSpec, SimOptions};
 

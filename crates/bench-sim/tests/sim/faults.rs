@@ -1,11 +1,9 @@
 //! Every fault kind at rate 1.0 does what `--faults` promises, a seed replays the same faults,
 //! and no fault ever hands the host a wrong value.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{quick, start, Host, Received};
+use crate::common::{quick, start, Host, Received};
 use refurbdesk_bench_protocol::responses::{Hello, ResultsReply};
 use refurbdesk_bench_protocol::{
     unframe, ErrorCode, Event, FrameError, Message, ResponseBody, TestOutcome,
@@ -270,7 +268,7 @@ fn transcript(seed: u64) -> (Vec<Received>, Vec<(FaultKind, u64)>) {
     let faults = "crc=0.3,dup=0.3,garbage=0.3,long=0.2,events=0.3,drop=0.2";
     // One answer time for every verb: a reply that arrives after the next request went out
     // (a slow machine) still cannot be overtaken, so the line order depends on the seed only.
-    let uniform = common::QUICK.replace("device_ms = 2", "device_ms = 1");
+    let uniform = crate::common::QUICK.replace("device_ms = 2", "device_ms = 1");
     let scenario = Scenario::from_toml(&uniform, "uniform").expect("valid");
     let (_dir, bench): (_, SimBench) = start(scenario, options(faults, seed));
     let mut host = Host::open(bench.link());

@@ -2,13 +2,11 @@
 //! prepared through every safety check and erased with direct I/O. Needs
 //! root and `losetup`; elsewhere it says why it skipped.
 
-mod common;
-
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
 
-use common::{assert_every_byte, image, MIB};
+use crate::common::{assert_every_byte, image, MIB};
 use refurbdesk_erasure::safety::{prepare, Confirmation, System};
 use refurbdesk_erasure::{
     erase, EraseError, Method, Outcome, Pattern, Plan, Seed, TargetKind, Transport, Verify,

@@ -2,11 +2,9 @@
 //! must get, with exactly the rules that must fire. A final check proves the
 //! table makes every rule of the policy fire at least once.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{device, Device};
+use crate::common::{device, Device};
 use refurbdesk_domain::{
     AccountLock, ActivationLock, BatteryReading, CarrierLock, DeviceCategory, Lang, MdmState,
 };
@@ -213,7 +211,7 @@ fn cases() -> Vec<Case> {
             "many cycles on an older iPhone",
             phone().model("iPhone 12").battery(BatteryReading {
                 cycles: Some(611),
-                ..common::reading_at(90.0)
+                ..crate::common::reading_at(90.0)
             }),
             (Sellable, Premium, FunctionalFlawless, "0/A"),
             &["battery.cycles_above_mark"],

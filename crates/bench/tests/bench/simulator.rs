@@ -1,12 +1,10 @@
 //! The link against the project's bench simulator (`refurbdesk-bench-sim`) on real PTYs: the
 //! fixture scenario's values must come through exactly, whatever the simulator's faults do.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{link_dir, next_event, PATIENCE};
+use crate::common::{link_dir, next_event, PATIENCE};
 use refurbdesk_bench::{BenchLink, Event, Fields, LinkConfig, LinkError, LinkEvent, Verb};
 use refurbdesk_bench_sim::{FaultKind, FaultSpec, Scenario, SimBench, SimOptions};
 use tokio::time::{sleep, timeout, Instant};

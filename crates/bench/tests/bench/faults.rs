@@ -3,13 +3,11 @@
 //! misread requests and unplugs. Every reply must hold exactly the bench's fields; anything
 //! else must be an error, never a wrong field.
 
-mod common;
-
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use refurbdesk_bench::{BenchLink, Fields, LinkConfig, LinkError, Verb};
 use refurbdesk_bench_protocol::{format_message, frame, Message, ResponseBody};
 use tokio::sync::watch;

@@ -1,13 +1,11 @@
 //! The engine on real image files: what ends up on disk, what the
 //! verification catches, how faults and interruptions end.
 
-mod common;
-
 use std::fs::OpenOptions;
 use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use common::{assert_every_byte, image, Fail, FaultyTarget, MIB};
+use crate::common::{assert_every_byte, image, Fail, FaultyTarget, MIB};
 use refurbdesk_erasure::{
     erase, DiskTarget, EraseError, Event, FaultKind, Method, Outcome, Pattern, Phase, Plan, Seed,
     Target, Verify,

@@ -1,11 +1,9 @@
 //! An idle station must not spin: the port is watched by the reactor, not polled. Alone in its
 //! own test binary so other tests' work does not count against it.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 
 /// CPU time (user + system) used by this whole process so far.
 fn process_cpu_time() -> Duration {

@@ -3,12 +3,10 @@
 //! start stops the erasure before anything is overwritten. (The application's journal over the
 //! real store is tested in `crates/app/tests/app/erase.rs`.)
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use common::{image, Fail, FaultyTarget, MIB};
+use crate::common::{image, Fail, FaultyTarget, MIB};
 use refurbdesk_erasure::recorded::{run, run_on, Journal, Start};
 use refurbdesk_erasure::safety::{prepare, Confirmation, System};
 use refurbdesk_erasure::{
@@ -108,7 +106,7 @@ fn the_start_is_recorded_before_the_first_byte_and_the_end_after_the_last() {
         ]
     );
     drop(prepared);
-    common::assert_every_byte(&path, Pattern::Stream, Some(Seed([5; 32])));
+    crate::common::assert_every_byte(&path, Pattern::Stream, Some(Seed([5; 32])));
 }
 
 #[test]
@@ -132,7 +130,7 @@ fn a_journal_that_cannot_record_the_start_stops_the_erasure_before_anything_is_w
     assert_eq!(error, Refused);
     assert!(journal.entries.is_empty());
     drop(target);
-    common::assert_every_byte(&path, Pattern::Fill(0x5a), None);
+    crate::common::assert_every_byte(&path, Pattern::Fill(0x5a), None);
 }
 
 #[test]

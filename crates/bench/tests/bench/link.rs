@@ -1,11 +1,9 @@
 //! One bench link against a scripted fake bench on a real PTY.
 
-mod common;
-
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use refurbdesk_bench::{
     BenchLink, Direction, ErrorCode, Event, LinkConfig, LinkError, LinkEvent, Verb,
 };

@@ -215,14 +215,22 @@ async fn no_fault_ever_records_a_wrong_value() {
         })
         .collect();
     specs.push(("all".into(), FaultSpec::all()));
+    // Each run is its own station on its own simulated benches and database; they run side by
+    // side because a run is mostly the scenario's timeline playing out, not work.
+    let mut runs = tokio::task::JoinSet::new();
     for (name, spec) in specs {
-        let started = std::time::Instant::now();
-        let run = run_station_on(spec, 11).await;
+        runs.spawn(async move {
+            let started = std::time::Instant::now();
+            let run = run_station_on(spec, 11).await;
+            (name, run, started.elapsed())
+        });
+    }
+    while let Some(finished) = runs.join_next().await {
+        let (name, run, took) = finished.expect("a fault run panicked");
         eprintln!(
-            "faults {name}: {} intakes, {} failed, {:?}",
+            "faults {name}: {} intakes, {} failed, {took:?}",
             run.intakes.len(),
             run.summary.failed,
-            started.elapsed()
         );
         assert!(
             !run.intakes.is_empty(),

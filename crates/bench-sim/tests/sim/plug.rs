@@ -1,13 +1,11 @@
 //! The link and the PTY behind it: unplugging, replugging, stale links, stopping.
 
-mod common;
-
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{link_in_temp_dir, quick, start, Host};
+use crate::common::{link_in_temp_dir, quick, start, Host};
 use refurbdesk_bench_protocol::{ErrorCode, Event};
 use refurbdesk_bench_sim::{run_until, SimBench, SimError, SimOptions};
 
