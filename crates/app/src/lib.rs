@@ -36,6 +36,7 @@ pub mod policy;
 pub mod ports;
 pub mod progress;
 pub mod qa;
+pub mod replication;
 pub mod session;
 pub mod settings;
 #[cfg(feature = "simulate")]

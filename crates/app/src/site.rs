@@ -478,6 +478,18 @@ pub fn pull(ws: &mut Workstation, params: &SiteParams) -> Result<SitePulled> {
     let owned = site.pull()?;
     let shown = site.shown().to_owned();
     let applied = ws.store.apply_site_pull(&shown, &owned, &actor.name)?;
+    // The running station and window replicate to the site they were attached to.
+    if let Some(url) = &params.url {
+        crate::replication::remember_site(&ws.paths, url).map_err(|error| {
+            Error::new(
+                crate::error::ErrorCode::Data,
+                format!(
+                    "attached to {shown}, but its connection could not be kept in {}: {error}",
+                    crate::replication::site_file(&ws.paths).display()
+                ),
+            )
+        })?;
+    }
     Ok(SitePulled {
         site: shown,
         settings_changed: applied.settings_changed,

@@ -21,6 +21,7 @@ use crate::session::WindowSession;
 use crate::workstation::Workstation;
 
 mod direct;
+pub use crate::replication::PUSH_INTERVAL as REPLICATION_INTERVAL;
 pub use direct::{DIRECT_PORT, POLL_INTERVAL as DIRECT_POLL_INTERVAL};
 mod view;
 pub use view::{
@@ -53,6 +54,12 @@ pub struct StationParams {
     pub usb: bool,
     /// The adb server as host:port; when `None`, 127.0.0.1 on `ANDROID_ADB_SERVER_PORT` or 5037.
     pub adb_server: Option<String>,
+    /// The site database to replicate to in the background (the terminal's `--site`); when
+    /// `None`, `REFURBDESK_SITE` or the site the station was attached to, if any. Never sent by
+    /// the window: a connection with its password does not cross into the webview.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub site: Option<String>,
 }
 
 impl StationParams {
@@ -93,6 +100,9 @@ pub struct StationStarted {
     pub channel: String,
     pub soh_threshold_pct: f64,
     pub consumed_below_pct: f64,
+    /// The site database the station replicates to in the background (without its password),
+    /// when it has one.
+    pub site: Option<String>,
 }
 
 /// A running station: its controls and the stream of what happens.
@@ -107,6 +117,7 @@ pub struct RunningStation {
 pub struct StationControl {
     handle: StationHandle,
     task: JoinHandle<StationSummary>,
+    replication: Option<crate::replication::Replication>,
     #[cfg(feature = "simulate")]
     _simulated: Option<crate::SimulatedBenches>,
 }
@@ -117,6 +128,13 @@ impl StationControl {
         self.handle.stop();
     }
 
+    /// Stops the background replication to the site, if any, and waits for a push under way.
+    fn stop_replication(&mut self) {
+        if let Some(replication) = self.replication.take() {
+            replication.stop();
+        }
+    }
+
     /// A handle that stops the station from elsewhere (a signal handler, another task).
     pub fn stopper(&self) -> StationHandle {
         self.handle.clone()
@@ -124,8 +142,12 @@ impl StationControl {
 
     /// Waits for the station to end (stopped, or idle with `until_idle`) and says what it did.
     /// The simulated benches, if any, stop with it.
-    pub async fn finish(self) -> Result<StationSummary> {
-        self.task.await.map_err(|error| {
+    pub async fn finish(mut self) -> Result<StationSummary> {
+        let finished = (&mut self.task).await;
+        // Replication ends with the station; what it had not pushed yet goes with the next run
+        // (or `site push`), from the site's mark.
+        self.stop_replication();
+        finished.map_err(|error| {
             Error::new(
                 ErrorCode::Data,
                 format!("the station stopped unexpectedly: {error}"),
@@ -179,6 +201,7 @@ fn start_on_duty(
     on_duty: OnDuty,
 ) -> Result<RunningStation> {
     let Workstation { paths, store, .. } = &workstation;
+    let workstation_paths = paths.clone();
     let channel = sales_channel(store, params.channel.as_deref())?;
 
     // The simulated benches, when this build has them, add their ports.
@@ -209,6 +232,7 @@ fn start_on_duty(
         channel: channel.name.clone(),
         soh_threshold_pct: channel.battery.soh_threshold_pct,
         consumed_below_pct: channel.battery.consumed_below_pct,
+        site: None,
     };
     let mut config = StationConfig::new(ports, String::new());
     config.operator = on_duty;
@@ -230,11 +254,22 @@ fn start_on_duty(
         }));
     }
     let task = tokio::spawn(run_station_with(config, store, events_tx, stop, sources));
+    let replication = crate::replication::Replication::start(
+        &workstation_paths,
+        params.site.as_deref(),
+        crate::replication::PUSH_INTERVAL,
+    );
     Ok(RunningStation {
-        started,
+        started: StationStarted {
+            site: replication
+                .as_ref()
+                .map(|replication| replication.site.clone()),
+            ..started
+        },
         control: StationControl {
             handle,
             task,
+            replication,
             #[cfg(feature = "simulate")]
             _simulated: simulated,
         },

@@ -16,4 +16,9 @@ operator: string | null, database: string,
 /**
  * The sales channel and its battery threshold, as the verdicts will use them.
  */
-channel: string, soh_threshold_pct: number, consumed_below_pct: number, };
+channel: string, soh_threshold_pct: number, consumed_below_pct: number, 
+/**
+ * The site database the station replicates to in the background (without its password),
+ * when it has one.
+ */
+site: string | null, };

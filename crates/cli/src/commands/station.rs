@@ -54,6 +54,7 @@ pub fn run(args: &StationArgs, global: &GlobalArgs, paths: &DataPaths) -> Result
         until_idle: args.until_idle,
         usb: args.usb,
         adb_server: args.adb_server.clone(),
+        site: global.site.clone(),
     };
     station::check_before_opening(paths, &params)?;
     let workstation = super::acting_creating(paths, global)?;
@@ -71,6 +72,12 @@ pub fn run(args: &StationArgs, global: &GlobalArgs, paths: &DataPaths) -> Result
                 running.started.operator.as_deref().unwrap_or("-"),
                 running.started.database
             );
+            if let Some(site) = &running.started.site {
+                println!(
+                    "replicating to the site {site} every {} s",
+                    station::REPLICATION_INTERVAL.as_secs()
+                );
+            }
         }
         let printer = tokio::spawn(async move {
             while let Some(event) = running.events.recv().await {

@@ -25,6 +25,7 @@ mod pades;
 mod photo;
 mod qa;
 mod reissue;
+mod replication;
 mod site;
 mod station_doors;
 mod store_commands;
