@@ -235,12 +235,19 @@ pub async fn run_station_with(
 ) -> StationSummary {
     let (internal_tx, mut internal_rx) = mpsc::unbounded_channel::<StationEvent>();
     let config = Arc::new(config);
+    // One recording at a time waits for the store. Without this turn, every intake that finished
+    // while another was being written took a blocking thread to wait on the store's lock: under 64
+    // busy slots the blocking pool grew to some 60 threads, each with its stack and buffers.
+    let recording = Arc::new(tokio::sync::Semaphore::new(1));
     let mut benches = Vec::new();
     for port in &config.ports {
         benches.push(tokio::spawn(follow_bench(
             port.clone(),
             config.clone(),
-            store.clone(),
+            Recorder {
+                store: store.clone(),
+                turn: recording.clone(),
+            },
             internal_tx.clone(),
             stop.clone(),
         )));
@@ -340,7 +347,7 @@ struct IntakeDone {
 async fn follow_bench(
     port: PathBuf,
     config: Arc<StationConfig>,
-    store: Arc<Mutex<Store>>,
+    store: Recorder,
     out: mpsc::UnboundedSender<StationEvent>,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -386,12 +393,19 @@ async fn follow_bench(
     follower.run(stop).await;
 }
 
+/// The station's store, and the turn an intake takes before it waits for it.
+#[derive(Clone)]
+struct Recorder {
+    store: Arc<Mutex<Store>>,
+    turn: Arc<tokio::sync::Semaphore>,
+}
+
 struct BenchFollower {
     link: BenchLink,
     port: String,
     bench_serial: Option<String>,
     config: Arc<StationConfig>,
-    store: Arc<Mutex<Store>>,
+    store: Recorder,
     out: mpsc::UnboundedSender<StationEvent>,
     slots: BTreeMap<u16, SlotTrack>,
 }
@@ -654,7 +668,11 @@ impl BenchFollower {
                     let operator = operator.wait().await;
                     let stored = {
                         let reading = reading.clone();
+                        // The turn is never closed, so acquiring it cannot fail.
+                        let turn = store.turn.clone().acquire_owned().await;
+                        let store = store.store.clone();
                         tokio::task::spawn_blocking(move || {
+                            let _turn = turn;
                             let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
                             record_reading(&mut store, &reading, &operator)
                         })
