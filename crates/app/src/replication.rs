@@ -1,6 +1,6 @@
 //! The station's background replication into its site database: while a station runs (in the
-//! terminal or in the window), its new audit entries and records are pushed to the site every few
-//! seconds, as `site push` does, so a floor's quality managers see them without anyone running a
+//! terminal or in the window), its new audit entries and records are pushed to the site every
+//! second, as `site push` does, so a floor's quality managers see them without anyone running a
 //! command. A station keeps working while the site is unreachable; each failed push is logged and
 //! kept for `site status`, and the next turn catches up.
 //!
@@ -19,8 +19,10 @@ use crate::site::{SiteParams, SitePushParams};
 use crate::workstation::Workstation;
 use crate::DataPaths;
 
-/// How often a running station pushes to its site.
-pub const PUSH_INTERVAL: Duration = Duration::from_secs(5);
+/// How often a running station pushes to its site: once a second keeps the site's view of a
+/// station within about two seconds of it (the live benchmark, `docs/performance.md`), at the
+/// cost of one small transaction a second per station.
+pub const PUSH_INTERVAL: Duration = Duration::from_secs(1);
 
 /// The environment variable that names the site (as the CLI's `--site`).
 pub const SITE_VARIABLE: &str = "REFURBDESK_SITE";
