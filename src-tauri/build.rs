@@ -92,6 +92,7 @@ const COMMANDS: &[&str] = &[
     "sync_status",
     "sync_retry",
     "sync_cancel",
+    "ship",
 ];
 
 /// Commands registered but deliberately not allowed to the page, with why.

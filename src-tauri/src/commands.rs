@@ -696,3 +696,14 @@ pub fn sync_cancel(
 ) -> Result<SyncEntry, WindowError> {
     at_station(&paths, |ws| marketplace::cancel(ws, &params.id))
 }
+
+// A sellable, erased device ships for a marketplace order line (the device screen's Ship).
+use refurbdesk_app::ship::{self, ShipParams, Shipment};
+
+#[tauri::command]
+pub fn ship(
+    paths: tauri::State<'_, DataPaths>,
+    params: ShipParams,
+) -> Result<Shipment, WindowError> {
+    at_station(&paths, |ws| ship::ship(ws, params))
+}

@@ -88,6 +88,8 @@ import type { BatchReportParams } from './bindings/BatchReportParams';
 import type { SyncEntry } from './bindings/SyncEntry';
 import type { SyncEntryParams } from './bindings/SyncEntryParams';
 import type { SyncStatus } from './bindings/SyncStatus';
+import type { ShipParams } from './bindings/ShipParams';
+import type { Shipment } from './bindings/Shipment';
 
 export type { WindowError };
 
@@ -170,6 +172,8 @@ export interface Api {
   syncStatus(): Promise<SyncStatus>;
   syncRetry(params: SyncEntryParams): Promise<SyncEntry>;
   syncCancel(params: SyncEntryParams): Promise<SyncEntry>;
+  /** A sellable, erased device ships for a marketplace order line. */
+  ship(params: ShipParams): Promise<Shipment>;
 }
 
 function call<T>(command: string, params?: unknown): Promise<T> {
@@ -236,6 +240,7 @@ export const tauriApi: Api = {
   syncStatus: () => call('sync_status'),
   syncRetry: (params) => call('sync_retry', params),
   syncCancel: (params) => call('sync_cancel', params),
+  ship: (params) => call('ship', params),
 };
 
 /** True for the `{code, message, hint}` the shell sends on failure. */

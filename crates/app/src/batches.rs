@@ -609,14 +609,14 @@ pub fn close(ws: &mut Workstation, params: CloseParams) -> Result<BatchStatus> {
         .as_deref()
         .map(str::trim)
         .filter(|reason| !reason.is_empty());
-    let totals = audit(
+    let audited = audit(
         ws,
         &AuditParams {
             batch: batch.id.to_string(),
             lang: Lang::En,
         },
-    )?
-    .totals;
+    )?;
+    let totals = audited.totals;
     if totals.unaudited > 0 && reason.is_none() {
         return Err(Error::refused(format!(
             "batch {} still has {} received device{} not audited (graded since its receipt); \
@@ -633,6 +633,22 @@ pub fn close(ws: &mut Workstation, params: CloseParams) -> Result<BatchStatus> {
     ws.store
         .close_batch(batch.id, totals.unaudited, reason, &actor)?
         .ok_or_else(|| not_found(ws, &params.batch))?;
+    // Settled: its sellable devices are the refurbisher's now and join the marketplace stock.
+    let devices: Vec<uuid::Uuid> = audited
+        .lines
+        .iter()
+        .filter_map(|line| line.found.as_ref())
+        .chain(
+            audited
+                .extra
+                .iter()
+                .filter_map(|extra| extra.found.as_ref()),
+        )
+        .filter_map(|found| found.device_id)
+        .collect();
+    crate::marketplace::stock_graded(ws, Some(&devices)).map_err(|error| {
+        error.context("the batch is closed, but its sellable devices could not join the stock")
+    })?;
     status(
         ws,
         &BatchRef {

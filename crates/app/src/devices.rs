@@ -166,6 +166,8 @@ pub struct DeviceDetail {
     pub lock_confirmations: Vec<crate::locks::LockConfirmationRecord>,
     /// Photos of the device's cosmetic zones, in the order they were taken.
     pub photos: Vec<crate::photos::PhotoRecord>,
+    /// The order line it shipped for, once it has.
+    pub shipment: Option<crate::ship::Shipment>,
 }
 
 /// Who the device is.
@@ -286,8 +288,8 @@ pub struct ErasureView {
 #[ts(export)]
 pub struct HistoryEntry {
     pub at: DateTime<Utc>,
-    /// `intake`, `grade`, `erasure`, `document`, `lock` (a confirmed lock verdict), `photo` or
-    /// `override` (a technician's answer over a bench test that failed).
+    /// `intake`, `grade`, `erasure`, `document`, `lock` (a confirmed lock verdict), `photo`,
+    /// `shipment` or `override` (a technician's answer over a bench test that failed).
     pub kind: String,
     /// The record's id.
     pub id: Uuid,
@@ -312,6 +314,10 @@ pub fn show(ws: &Workstation, params: DeviceShowParams) -> Result<DeviceDetail> 
     )?;
     let lock_confirmations = ws.store.lock_confirmations(device.id)?;
     let photos = ws.store.photos(device.id)?;
+    let shipment = ws
+        .store
+        .shipment_of_device(device.id)?
+        .map(|record| crate::ship::view(record, &device));
     let latest = intakes.iter().max_by_key(|intake| intake.started_at);
     let storage_gb = latest.and_then(|intake| intake.identity.storage_gb);
 
@@ -360,6 +366,13 @@ pub fn show(ws: &Workstation, params: DeviceShowParams) -> Result<DeviceDetail> 
                 summary: format!("{}: {}", confirmation.verdict.as_str(), confirmation.note),
             }),
     );
+    history.extend(shipment.iter().map(|shipment| HistoryEntry {
+        at: shipment.shipped_at,
+        kind: "shipment".into(),
+        id: shipment.id,
+        operator: shipment.operator.clone(),
+        summary: format!("{} {}", shipment.order_line, shipment.identity_value),
+    }));
     history.extend(photos.iter().map(|photo| HistoryEntry {
         at: photo.taken_at,
         kind: "photo".into(),
@@ -424,6 +437,7 @@ pub fn show(ws: &Workstation, params: DeviceShowParams) -> Result<DeviceDetail> 
         history,
         lock_confirmations,
         photos,
+        shipment,
     })
 }
 

@@ -463,7 +463,9 @@ impl From<refurbdesk_store::StoreError> for Error {
             S::NotAllowed { .. }
             | S::UnknownOperator { .. }
             | S::DisabledOperator { .. }
-            | S::BatchClosed { .. } => ErrorCode::Refused,
+            | S::BatchClosed { .. }
+            | S::ShipmentRefused(_) => ErrorCode::Refused,
+            S::InvalidShipment { .. } => ErrorCode::Usage,
             _ => ErrorCode::Data,
         };
         let hint = match &error {

@@ -39,6 +39,7 @@ pub mod qa;
 pub mod replication;
 pub mod session;
 pub mod settings;
+pub mod ship;
 #[cfg(feature = "simulate")]
 pub mod sim;
 #[cfg(feature = "simulate")]

@@ -55,6 +55,8 @@ pub struct MarketplaceConfigured {
     pub user_agent: String,
     /// Where the token is kept (mode 0600).
     pub token_file: String,
+    /// Devices graded sellable before the marketplace was configured, now in stock.
+    pub stocked: usize,
 }
 
 fn folder(paths: &DataPaths) -> PathBuf {
@@ -84,7 +86,7 @@ fn io_error(what: &str, path: &Path, error: std::io::Error) -> Error {
 /// Records the marketplace's address and our identity, and the token in a 0600 file; only
 /// someone who may change the settings may.
 pub fn configure(
-    ws: &Workstation,
+    ws: &mut Workstation,
     params: &ConfigureMarketplaceParams,
 ) -> Result<MarketplaceConfigured> {
     let actor = ws.actor()?;
@@ -134,10 +136,12 @@ pub fn configure(
     std::fs::write(&settings_path, json)
         .map_err(|error| io_error("write", &settings_path, error))?;
     let credentials = credentials_of(settings, token);
+    let stocked = stock_graded(ws, None)?;
     Ok(MarketplaceConfigured {
         url: settings.url.clone(),
         user_agent: credentials.user_agent(),
         token_file: path.display().to_string(),
+        stocked,
     })
 }
 
@@ -349,4 +353,28 @@ pub(crate) fn stocking(
         .then(|| sku_template(&settings).map(|template| sku_of(&template, identity, grade)))
         .transpose()?;
     Ok(Some(Stocking { sku }))
+}
+
+/// Puts in stock the devices whose latest grade is sellable but that stock no listing (of `among`
+/// only, when given): those graded before the marketplace was configured, or held by a trade-in
+/// batch now closed. Their listings' quantities go to the outbox in one transaction. Returns how
+/// many joined the stock; nothing happens while no marketplace is configured.
+pub(crate) fn stock_graded(ws: &mut Workstation, among: Option<&[Uuid]>) -> Result<usize> {
+    let Some((settings, _)) = load(&ws.paths)? else {
+        return Ok(0);
+    };
+    let template = sku_template(&settings)?;
+    let mut placed = Vec::new();
+    for device in ws.store.stock_candidates(among)? {
+        let (Some(grade), Some(intake)) = (
+            ws.store.latest_grade(device)?,
+            ws.store.latest_intake(device)?,
+        ) else {
+            continue;
+        };
+        let sku = sku_of(&template, &intake.identity, grade.listing_grade);
+        placed.push((device, grade.id, Stocking { sku: Some(sku) }));
+    }
+    let (stocked, _) = ws.store.restock_devices(&placed)?;
+    Ok(stocked)
 }

@@ -109,6 +109,8 @@ enum Command {
     /// The marketplace connection: its URL, who we are to it, the token
     #[command(subcommand)]
     Marketplace(commands::marketplace::MarketplaceCommand),
+    /// Ship a sellable, erased device for a marketplace order line (its IMEI goes to the line)
+    Ship(commands::ship::ShipArgs),
     /// Send the outbox to the marketplace (--once: what is due, then exit); status, retry, cancel
     Sync(commands::marketplace::SyncArgs),
     /// The site database (PostgreSQL) every station replicates into: init, push, status
@@ -162,6 +164,7 @@ fn run(cli: &Cli, paths: &DataPaths) -> Result<(), Failure> {
         Command::Marketplace(command) => {
             commands::marketplace::run_marketplace(command, &cli.global, paths)
         }
+        Command::Ship(args) => commands::ship::run(args, &cli.global, paths),
         Command::Sync(args) => commands::marketplace::run_sync(args, &cli.global, paths),
         Command::Site(command) => commands::site::run(command, &cli.global, paths),
         Command::Usb(command) => commands::usb::run(command, cli.global.json),

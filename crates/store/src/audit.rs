@@ -63,10 +63,11 @@ pub(crate) enum Entity {
     BatchAccessories,
     BatchClosure,
     OutboxAction,
+    Shipment,
 }
 
 impl Entity {
-    const ALL: [Entity; 27] = [
+    const ALL: [Entity; 28] = [
         Entity::Station,
         Entity::Operator,
         Entity::Bench,
@@ -94,6 +95,7 @@ impl Entity {
         Entity::BatchAccessories,
         Entity::BatchClosure,
         Entity::OutboxAction,
+        Entity::Shipment,
     ];
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -125,6 +127,7 @@ impl Entity {
             Entity::BatchAccessories => "batch_accessories",
             Entity::BatchClosure => "batch_closure",
             Entity::OutboxAction => "outbox_action",
+            Entity::Shipment => "shipment",
         }
     }
 
@@ -168,6 +171,7 @@ impl Entity {
             Entity::BatchAccessories => "SELECT * FROM batch_accessories WHERE id = ?1",
             Entity::BatchClosure => "SELECT * FROM batch_closures WHERE id = ?1",
             Entity::OutboxAction => "SELECT * FROM outbox_actions WHERE id = ?1",
+            Entity::Shipment => "SELECT * FROM shipments WHERE id = ?1",
         }
     }
 
@@ -200,6 +204,7 @@ impl Entity {
             Entity::BatchAccessories => "SELECT id FROM batch_accessories ORDER BY id",
             Entity::BatchClosure => "SELECT id FROM batch_closures ORDER BY id",
             Entity::OutboxAction => "SELECT id FROM outbox_actions ORDER BY id",
+            Entity::Shipment => "SELECT id FROM shipments ORDER BY id",
         }
     }
 }

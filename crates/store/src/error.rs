@@ -259,6 +259,12 @@ pub enum StoreError {
         state: String,
         done: &'static str,
     },
+
+    #[error("the shipment cannot be recorded: {field} {reason}")]
+    InvalidShipment { field: String, reason: String },
+
+    #[error("{0}")]
+    ShipmentRefused(crate::shipments::ShipRefusal),
 }
 
 impl StoreError {

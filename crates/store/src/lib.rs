@@ -34,6 +34,7 @@ mod pins;
 mod qa;
 mod replica;
 mod roles;
+mod shipments;
 mod site_owned;
 mod stats;
 mod store;
@@ -76,6 +77,7 @@ pub use replica::{
     replica_entry_hash, replicated_digest, EntityLag, ReplicaEntry, ReplicaItem, NOT_REPLICATED,
 };
 pub use roles::{Action, Actor, Role, UnknownRoleError};
+pub use shipments::{orderline_identity, NewShipment, ShipRefusal, ShipmentRecord, Shipped};
 pub use site_owned::{
     SiteAttachment, SiteKey, SiteOperator, SitePull, SitePullApplied, SITE_OPERATOR,
 };

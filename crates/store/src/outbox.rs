@@ -208,6 +208,20 @@ pub(crate) fn restock(
     grade_id: Uuid,
     stock: &Stocking,
 ) -> Result<Vec<Uuid>, StoreError> {
+    let (changed, _) = place(tx, station_id, device_id, grade_id, stock)?;
+    write_quantities(tx, station_id, &changed)
+}
+
+/// Moves the device's stock row where `stock` says (unless shipped or held by an open batch);
+/// returns the SKUs whose quantity changed (the one it left and the one it joined) and whether
+/// it now stocks one.
+fn place(
+    tx: &Connection,
+    station_id: Uuid,
+    device_id: Uuid,
+    grade_id: Uuid,
+    stock: &Stocking,
+) -> Result<(Vec<String>, bool), StoreError> {
     use rusqlite::OptionalExtension;
     let device = id_text(device_id);
     let now = Utc::now();
@@ -218,7 +232,16 @@ pub(crate) fn restock(
             |row| row.get(0),
         )
         .optional()?;
-    match &stock.sku {
+    // A device that shipped left the stock for good: a later grade does not put it back. A
+    // trade-in device is the customer's until its batch is settled (closed): it joins the stock
+    // then, not when it is graded.
+    let wanted = if crate::shipments::has_shipped(tx, &device)? || held_by_open_batch(tx, &device)?
+    {
+        None
+    } else {
+        stock.sku.clone()
+    };
+    match &wanted {
         Some(sku) => {
             tx.prepare_cached(
                 "INSERT INTO marketplace_stock (device_id, sku, grade_id, listed_at, station_id)
@@ -242,11 +265,22 @@ pub(crate) fn restock(
             )?;
         }
     }
-    if before == stock.sku {
-        return Ok(Vec::new());
+    let stocked = wanted.is_some();
+    if before == wanted {
+        return Ok((Vec::new(), stocked));
     }
+    Ok(([before, wanted].into_iter().flatten().collect(), stocked))
+}
+
+/// Writes each listing's quantity now (the count of its stock rows) to the outbox.
+fn write_quantities(
+    tx: &Connection,
+    station_id: Uuid,
+    skus: &[String],
+) -> Result<Vec<Uuid>, StoreError> {
+    let now = Utc::now();
     let mut written = Vec::new();
-    for sku in [before, stock.sku.clone()].into_iter().flatten() {
+    for sku in skus {
         let quantity: i64 = tx.query_row(
             "SELECT COUNT(*) FROM marketplace_stock WHERE sku = ?1",
             [&sku],
@@ -255,14 +289,119 @@ pub(crate) fn restock(
         written.push(enqueue(
             tx,
             station_id,
-            &listing_quantity(&sku, quantity.max(0) as u64),
+            &listing_quantity(sku, quantity.max(0) as u64),
             now,
         )?);
     }
     Ok(written)
 }
 
+/// Whether the device is declared in, or was received into, a trade-in batch still open.
+pub(crate) fn held_by_open_batch(tx: &Connection, device: &str) -> Result<bool, StoreError> {
+    use rusqlite::OptionalExtension;
+    let identity: Option<(Option<String>, Option<String>)> = tx
+        .prepare_cached("SELECT imei, serial FROM devices WHERE id = ?1")?
+        .query_row([device], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    let Some((imei, serial)) = identity else {
+        return Ok(false);
+    };
+    for (sql, code) in [
+        (
+            "SELECT 1 FROM batch_lines l JOIN batches b ON b.id = l.batch_id
+             WHERE l.imei = ?1 AND b.closed_at IS NULL",
+            &imei,
+        ),
+        (
+            "SELECT 1 FROM batch_lines l JOIN batches b ON b.id = l.batch_id
+             WHERE l.serial = ?1 COLLATE NOCASE AND b.closed_at IS NULL",
+            &serial,
+        ),
+        (
+            "SELECT 1 FROM batches b JOIN batch_receipts r ON r.batch_id = b.id
+             WHERE b.closed_at IS NULL AND r.code = ?1 COLLATE NOCASE",
+            &imei,
+        ),
+        (
+            "SELECT 1 FROM batches b JOIN batch_receipts r ON r.batch_id = b.id
+             WHERE b.closed_at IS NULL AND r.code = ?1 COLLATE NOCASE",
+            &serial,
+        ),
+    ] {
+        if let Some(code) = code.as_deref().filter(|code| !code.is_empty()) {
+            if tx.prepare_cached(sql)?.exists([code])? {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
 impl Store {
+    /// Devices whose latest grade is sellable but that stock no listing and never shipped (of
+    /// `among` only, when given): graded before a marketplace was configured, or held by a
+    /// trade-in batch that is now closed. Oldest device first.
+    pub fn stock_candidates(&self, among: Option<&[Uuid]>) -> Result<Vec<Uuid>, StoreError> {
+        let sql = "SELECT g.device_id FROM grades g
+             WHERE g.id = (SELECT id FROM grades WHERE device_id = g.device_id
+                           ORDER BY graded_at DESC, id DESC LIMIT 1)
+               AND g.outcome = 'sellable'
+               AND NOT EXISTS (SELECT 1 FROM marketplace_stock s WHERE s.device_id = g.device_id)
+               AND NOT EXISTS (SELECT 1 FROM shipments p WHERE p.device_id = g.device_id)";
+        let mut found = Vec::new();
+        match among {
+            None => {
+                let mut statement = self
+                    .conn
+                    .prepare(&format!("{sql} GROUP BY g.device_id ORDER BY g.device_id"))?;
+                let mut rows = statement.query([])?;
+                while let Some(row) = rows.next()? {
+                    found.push(parse_uuid(&row.get::<_, String>(0)?, "grades.device_id")?);
+                }
+            }
+            Some(devices) => {
+                let mut statement = self
+                    .conn
+                    .prepare_cached(&format!("{sql} AND g.device_id = ?1"))?;
+                for device in devices {
+                    if statement.exists([id_text(*device)])? && !found.contains(device) {
+                        found.push(*device);
+                    }
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Puts each device where its latest grade says (`stock`, worked out by the caller from
+    /// the configured SKU template) in one transaction, with the listing quantities this changes
+    /// written to the outbox, as a grade does; devices held by an open trade-in batch or shipped
+    /// stay out. Returns how many of them now stock a listing, and the outbox entries written.
+    pub fn restock_devices(
+        &mut self,
+        devices: &[(Uuid, Uuid, Stocking)],
+    ) -> Result<(usize, Vec<Uuid>), StoreError> {
+        if devices.is_empty() {
+            return Ok((0, Vec::new()));
+        }
+        let station_id = self.station_id();
+        self.write("restock devices", |tx| {
+            // One quantity per listing however many devices joined it.
+            let mut changed: Vec<String> = Vec::new();
+            let mut stocked = 0;
+            for (device, grade, stock) in devices {
+                let (skus, now_stocked) = place(tx, station_id, *device, *grade, stock)?;
+                stocked += usize::from(now_stocked);
+                for sku in skus {
+                    if !changed.contains(&sku) {
+                        changed.push(sku);
+                    }
+                }
+            }
+            Ok((stocked, write_quantities(tx, station_id, &changed)?))
+        })
+    }
+
     /// How many devices stock the listing of `sku` (what its quantity was last set to).
     pub fn stocked(&self, sku: &str) -> Result<u64, StoreError> {
         let count: i64 = self.conn.query_row(

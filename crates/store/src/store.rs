@@ -38,6 +38,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0016_batch_reports.sql"),
     include_str!("../migrations/0017_marketplace_stock.sql"),
     include_str!("../migrations/0018_site_attachment.sql"),
+    include_str!("../migrations/0019_shipments.sql"),
 ];
 
 /// The newest schema version this build can read and write.

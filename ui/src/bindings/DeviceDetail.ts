@@ -7,6 +7,7 @@ import type { IdentityView } from "./IdentityView";
 import type { IntakeView } from "./IntakeView";
 import type { LockConfirmationRecord } from "./LockConfirmationRecord";
 import type { PhotoRecord } from "./PhotoRecord";
+import type { Shipment } from "./Shipment";
 
 /**
  * Everything the device screen shows: who the device is, what its latest intake found, its
@@ -21,4 +22,8 @@ lock_confirmations: Array<LockConfirmationRecord>,
 /**
  * Photos of the device's cosmetic zones, in the order they were taken.
  */
-photos: Array<PhotoRecord>, };
+photos: Array<PhotoRecord>, 
+/**
+ * The order line it shipped for, once it has.
+ */
+shipment: Shipment | null, };

@@ -5,8 +5,8 @@
  */
 export type HistoryEntry = { at: string, 
 /**
- * `intake`, `grade`, `erasure`, `document`, `lock` (a confirmed lock verdict), `photo` or
- * `override` (a technician's answer over a bench test that failed).
+ * `intake`, `grade`, `erasure`, `document`, `lock` (a confirmed lock verdict), `photo`,
+ * `shipment` or `override` (a technician's answer over a bench test that failed).
  */
 kind: string, 
 /**

@@ -11,4 +11,8 @@ user_agent: string,
 /**
  * Where the token is kept (mode 0600).
  */
-token_file: string, };
+token_file: string, 
+/**
+ * Devices graded sellable before the marketplace was configured, now in stock.
+ */
+stocked: number, };

@@ -79,4 +79,9 @@ export const DEVICE_KEYS = [
   'device.photos',
   'device.photosHint',
   'device.photoAdd',
+  'device.ship',
+  'device.shipHint',
+  'device.shipOrderLine',
+  'device.shipSubmit',
+  'device.shipped',
 ] as const;

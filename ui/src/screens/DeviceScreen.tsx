@@ -24,6 +24,7 @@ import { confirmationFor, type ConfirmRequest } from './device/erase';
 import { LockSection } from './device/LockSection';
 import { ManualResetSection } from './device/ManualResetSection';
 import { PhotosSection } from './device/PhotosSection';
+import { ShipSection } from './device/ShipSection';
 
 export interface DeviceScreenProps {
   lang: Lang;
@@ -435,6 +436,8 @@ export function DeviceScreen({ lang, api, device, onBack }: DeviceScreenProps) {
           <p data-testid="label-printed">{t(lang, 'device.labelPrinted', { destination: label })}</p>
         )}
       </section>
+
+      <ShipSection lang={lang} api={api} detail={detail} onShipped={() => void load()} onError={setError} />
 
       <section className="card" aria-labelledby="device-history">
         <h3 id="device-history">{t(lang, 'device.history')}</h3>

@@ -55,6 +55,7 @@ export function fakeApi(overrides: Partial<Api> = {}): Api {
     'syncStatus',
     'syncRetry',
     'syncCancel',
+    'ship',
   ];
   for (const name of names) base[name] = missing(name);
   base.onProgress = () => Promise.resolve(() => {});

@@ -59,6 +59,7 @@ export const phoneDetail: DeviceDetail = {
   ],
   lock_confirmations: [],
   photos: [],
+  shipment: null,
 };
 
 export const phoneQuestions: OpenQuestions = {

@@ -107,9 +107,9 @@ pub fn run_marketplace(
             token
         }
     };
-    let ws = super::acting_creating(paths, global)?;
+    let mut ws = super::acting_creating(paths, global)?;
     let configured = marketplace::configure(
-        &ws,
+        &mut ws,
         &ConfigureMarketplaceParams {
             settings: MarketplaceSettings {
                 url: args.url.clone(),
@@ -130,6 +130,13 @@ pub fn run_marketplace(
             "marketplace {} as {} (token in {})",
             configured.url, configured.user_agent, configured.token_file
         );
+        if configured.stocked > 0 {
+            println!(
+                "{} device{} graded sellable before now joined the stock; `refurbdesk sync` sends their listings' quantities",
+                configured.stocked,
+                if configured.stocked == 1 { "" } else { "s" }
+            );
+        }
     }
     Ok(())
 }

@@ -21,6 +21,7 @@ pub mod photo;
 pub mod policy;
 pub mod qa;
 pub mod settings;
+pub mod ship;
 pub mod sim;
 pub mod site;
 pub mod station;

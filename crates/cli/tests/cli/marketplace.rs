@@ -443,7 +443,9 @@ mod sync {
         grade(&station, "356728114587211", &[]);
         assert_eq!(status(&station)["entries"].as_array().unwrap().len(), 0);
 
+        // Configured: the device graded before joins the stock then.
         configure(&station, &sim.url());
+        assert_eq!(station.store().stocked(PREMIUM).unwrap(), 1);
         grade(&station, "356938035643809", &[]);
         grade(&station, "356938035643817", &[]);
         // Regraded the same: it stays in its listing, no quantity changes.
@@ -461,14 +463,11 @@ mod sync {
                 (
                     json!(format!("listing:{PREMIUM}")),
                     json!("listing_quantity")
-                ),
-                (
-                    json!(format!("listing:{PREMIUM}")),
-                    json!("listing_quantity")
-                ),
+                );
+                3
             ]
         );
-        assert_eq!(station.store().stocked(PREMIUM).unwrap(), 2);
+        assert_eq!(station.store().stocked(PREMIUM).unwrap(), 3);
 
         station.run(&["sync", "--once"]).assert().success();
         let door = super::http(
@@ -476,8 +475,8 @@ mod sync {
             "GET /_sim/state HTTP/1.1\r\nHost: sim\r\nConnection: close\r\n\r\n",
         );
         let body: Value = serde_json::from_str(door.split("\r\n\r\n").nth(1).unwrap()).unwrap();
-        assert_eq!(body["listings"]["2001"]["quantity"], 2, "{body}");
-        assert_eq!(body["listings"]["2001"]["updates"], 2, "each quantity once");
+        assert_eq!(body["listings"]["2001"]["quantity"], 3, "{body}");
+        assert_eq!(body["listings"]["2001"]["updates"], 3, "each quantity once");
 
         // A later grade finds the liquid indicators tripped: it leaves the listing.
         let tripped =
@@ -489,9 +488,9 @@ mod sync {
         station.run(&["sync", "--once"]).assert().success();
         station.run(&["sync", "--once"]).assert().success();
         let state = sim.marketplace().state();
-        assert_eq!(state.listings["2001"].quantity, 1);
-        assert_eq!(state.listings["2001"].updates, 3, "nothing sent twice");
-        assert_eq!(status(&station)["sent"], 3);
+        assert_eq!(state.listings["2001"].quantity, 2);
+        assert_eq!(state.listings["2001"].updates, 4, "nothing sent twice");
+        assert_eq!(status(&station)["sent"], 4);
     }
 
     fn order(id: &str, imei: &str, price: &str) -> refurbdesk_marketplace_sim::BuybackOrder {
@@ -622,8 +621,36 @@ mod sync {
             .assert()
             .code(2);
 
-        // Exit 1: the trade-in device graded sellable joined the stock, and the marketplace has
-        // no listing for its SKU yet (failed with its message; the seller creates the listing).
+        // The trade-in device graded sellable is still the customer's: it is not in stock
+        // while its batch is open, so the verdicts alone are sent.
+        station.run(&["sync", "--once"]).assert().success();
+        assert_eq!(status(&station)["sent"], 2);
+        assert_eq!(
+            station.store().stock_candidates(None).unwrap().len(),
+            1,
+            "one sellable device, waiting for its batch to close"
+        );
+        let raw_stock: i64 = station
+            .raw()
+            .query_row("SELECT COUNT(*) FROM marketplace_stock", [], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        assert_eq!(raw_stock, 0);
+
+        // Settled: closing the batch puts it in stock. Exit 1: the marketplace has no listing
+        // for its SKU yet (failed with its message; the seller creates the listing).
+        station
+            .run(&["batch", "close", &batches[0]])
+            .assert()
+            .success();
+        let raw_stock: i64 = station
+            .raw()
+            .query_row("SELECT COUNT(*) FROM marketplace_stock", [], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        assert_eq!(raw_stock, 1);
         station.run(&["sync", "--once"]).assert().code(1);
         let after = status(&station);
         assert_eq!(after["failed"], 1, "{after}");
@@ -650,5 +677,158 @@ mod sync {
         );
         // A later pull does not take them in again (they are no longer RECEIVED anyway).
         assert_eq!(station.store().batches().unwrap().len(), 2);
+    }
+
+    /// Erases a phone by a manual reset whose every step was seen done (verified).
+    fn erase(station: &Station, imei: &str) {
+        let answers = station.home.path().join("reset-answers.toml");
+        let steps = [
+            "remove_sim",
+            "unpair_watch",
+            "no_mdm_profile",
+            "sign_out_apple_account",
+            "find_my_off",
+            "erase_all",
+            "hello_screen",
+            "no_activation_lock",
+        ];
+        let mut text = String::from("platform = \"ios\"\n[answers]\n");
+        for step in steps {
+            text.push_str(&format!("{step} = \"yes\"\n"));
+        }
+        std::fs::write(&answers, text).unwrap();
+        station
+            .run(&["erase", "--manual", "--device", imei, "--answers"])
+            .arg(&answers)
+            .assert()
+            .success();
+    }
+
+    fn ship(station: &Station, imei: &str, line: &str) -> std::process::Output {
+        station
+            .run(&["ship", "--json", "--device", imei, "--order-line", line])
+            .output()
+            .unwrap()
+    }
+
+    fn refusal(output: &std::process::Output) -> String {
+        assert_eq!(output.status.code(), Some(7), "{output:?}");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    }
+
+    #[test]
+    fn a_shipped_device_gives_its_order_line_its_imei_once_and_leaves_its_listing() {
+        let sim = market("none");
+        let mut seeded = sim.marketplace().state();
+        seeded.listings.insert(
+            "2001".to_owned(),
+            Listing {
+                listing_id: "2001".to_owned(),
+                sku: PREMIUM.to_owned(),
+                ..Listing::default()
+            },
+        );
+        for line in ["OL-2", "OL-3"] {
+            seeded.orderlines.insert(
+                line.to_owned(),
+                Orderline {
+                    id: line.to_owned(),
+                    ..Orderline::default()
+                },
+            );
+        }
+        sim.marketplace().replace_state(seeded);
+        let station = Station::new();
+        let (sold, other) = ("356938035643809", "356938035643817");
+        bench_phone(&station, sold, 0);
+        bench_phone(&station, other, 5);
+
+        // Without a marketplace there is no order line to ship for.
+        grade(&station, sold, &[]);
+        let output = ship(&station, sold, "OL-1");
+        assert_eq!(output.status.code(), Some(2), "{output:?}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("no marketplace is configured"));
+
+        configure(&station, &sim.url());
+        grade(&station, sold, &[]);
+        grade(&station, other, &[]);
+        assert_eq!(station.store().stocked(PREMIUM).unwrap(), 2);
+
+        // Sellable but never erased: refused, nothing recorded or queued.
+        let queued_before = status(&station)["entries"].as_array().unwrap().len();
+        let message = refusal(&ship(&station, sold, "OL-1"));
+        assert!(message.contains("no verified erasure"), "{message}");
+        assert_eq!(
+            status(&station)["entries"].as_array().unwrap().len(),
+            queued_before
+        );
+
+        erase(&station, sold);
+        let output = ship(&station, sold, "OL-1");
+        assert!(output.status.success(), "{output:?}");
+        let shipped = json_of(&output.stdout);
+        assert_eq!(shipped["order_line"], "OL-1");
+        assert_eq!(shipped["identity_field"], "imei");
+        assert_eq!(shipped["identity_value"], sold);
+        assert_eq!(shipped["listing"], PREMIUM);
+        assert_eq!(shipped["listing_quantity"], 1);
+        assert_eq!(shipped["queued"], 2);
+        assert_eq!(station.store().stocked(PREMIUM).unwrap(), 1);
+
+        // A device ships once, and a line is given one device only.
+        let message = refusal(&ship(&station, sold, "OL-2"));
+        assert!(
+            message.contains("already shipped for order line OL-1"),
+            "{message}"
+        );
+        erase(&station, other);
+        let message = refusal(&ship(&station, other, "OL-1"));
+        assert!(
+            message.contains("order line OL-1 already shipped"),
+            "{message}"
+        );
+
+        // An unsellable device does not ship.
+        let tripped =
+            crate::grade::ALL_PASS.replace("liquid_indicators=pass", "liquid_indicators=fail");
+        station
+            .run(&["grade", "--device", other, "--check", &tripped])
+            .assert()
+            .success();
+        let message = refusal(&ship(&station, other, "OL-3"));
+        assert!(message.contains("not sellable"), "{message}");
+
+        // A shipped device graded again does not come back into the stock.
+        grade(&station, sold, &[]);
+        assert_eq!(station.store().stocked(PREMIUM).unwrap(), 0);
+
+        station.run(&["sync", "--once"]).assert().success();
+        station.run(&["sync", "--once"]).assert().success();
+        let state = sim.marketplace().state();
+        let line = &state.orderlines["OL-1"];
+        assert_eq!(line.imei.as_deref(), Some(sold));
+        assert_eq!(
+            (line.sets, line.refusals),
+            (1, 0),
+            "set once, never refused"
+        );
+        assert_eq!(state.orderlines["OL-2"].imei, None);
+        assert_eq!(state.listings["2001"].quantity, 0);
+        assert_eq!(status(&station)["pending"], 0);
+
+        // The shipment is evidence: chained in the audit log, which still verifies.
+        station.run(&["audit", "verify"]).assert().success();
+        let raw = station.raw();
+        let entries: i64 = raw
+            .query_row(
+                "SELECT COUNT(*) FROM audit_log WHERE entity = 'shipment'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(entries, 1);
+        assert!(raw
+            .execute("UPDATE shipments SET orderline = 'OL-9'", [])
+            .is_err());
     }
 }

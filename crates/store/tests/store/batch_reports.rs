@@ -66,11 +66,12 @@ fn making_the_certificates_table_again_keeps_every_row_replacement_and_the_audit
     const UNDO_AFTER_0016: &[&str] = &[
         "DROP TABLE marketplace_stock", // 0017
         "DROP TABLE site_attachment",   // 0018
+        "DROP TABLE shipments",         // 0019
     ];
     assert_eq!(
         SCHEMA_VERSION as usize,
         16 + UNDO_AFTER_0016.len(),
-        "a migration was added after 0018: undo it here too"
+        "a migration was added after 0019: undo it here too"
     );
     let raw = db.raw();
     for sql in UNDO_AFTER_0016 {

@@ -69,6 +69,7 @@ fn a_new_file_gets_the_whole_schema_and_a_station() {
             "qa_draws",
             "qa_samples",
             "settings",
+            "shipments",
             "signing_keys",
             "site_attachment",
             "station"
