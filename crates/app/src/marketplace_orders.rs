@@ -198,6 +198,9 @@ pub struct VerdictQueued {
     pub price: Option<String>,
     /// The signed batch report attached.
     pub report: Option<String>,
+    /// Every file the verdict carries: the report, then the batch's erasure and destruction
+    /// certificates.
+    pub files: Vec<String>,
 }
 
 /// The longest comment the marketplace takes.
@@ -205,7 +208,8 @@ pub const MAX_COMMENT_CHARS: usize = 200;
 
 /// Queues the verdict on a marketplace order in the outbox (someone who may run batches): a
 /// counter-offer sends the audit's revised total with the signed batch report, which is issued
-/// now; a suspension carries the report too when the batch's devices are all audited.
+/// now; a suspension carries the report too when the batch's devices are all audited. Both carry
+/// the batch's valid erasure and destruction certificates, written beside the report.
 pub fn verdict(ws: &mut Workstation, params: &VerdictParams) -> Result<VerdictQueued> {
     let actor = ws.actor()?;
     if !actor.role.can(refurbdesk_store::Action::RunBatch) {
@@ -280,6 +284,25 @@ pub fn verdict(ws: &mut Workstation, params: &VerdictParams) -> Result<VerdictQu
         // A suspended device need not be audited; its report goes when it can be issued.
         Verdict::Suspend => (None, report(ws).ok().and_then(|summary| summary.pdf)),
     };
+    // The batch's valid erasure and destruction certificates travel with the report.
+    let mut files: Vec<String> = pdf.iter().cloned().collect();
+    if params.verdict != Verdict::Validate {
+        let folder = params.out.join(format!("batch-{}-certificates", batch.id));
+        let certificates = crate::documents::batch_certificates(
+            ws,
+            &crate::documents::BatchCertificatesParams {
+                batch: batch.id.to_string(),
+                out: folder.clone(),
+                zip: false,
+            },
+        )?;
+        files.extend(
+            certificates
+                .files
+                .iter()
+                .map(|name| folder.join(name).display().to_string()),
+        );
+    }
     let decision = match params.verdict {
         Verdict::Validate => "validate",
         Verdict::CounterOffer => "counter_offer",
@@ -289,7 +312,7 @@ pub fn verdict(ws: &mut Workstation, params: &VerdictParams) -> Result<VerdictQu
         "order": order,
         "decision": decision,
         "reasons": reasons,
-        "files": pdf.iter().collect::<Vec<_>>(),
+        "files": files,
     });
     if let Some(price) = &price {
         payload["price"] = price.clone().into();
@@ -309,6 +332,7 @@ pub fn verdict(ws: &mut Workstation, params: &VerdictParams) -> Result<VerdictQu
         verdict: params.verdict,
         price,
         report: pdf,
+        files,
     })
 }
 

@@ -16,4 +16,9 @@ price: string | null,
 /**
  * The signed batch report attached.
  */
-report: string | null, };
+report: string | null, 
+/**
+ * Every file the verdict carries: the report, then the batch's erasure and destruction
+ * certificates.
+ */
+files: Array<string>, };

@@ -176,6 +176,10 @@ fn run_verdict(args: &VerdictArgs, global: &GlobalArgs, paths: &DataPaths) -> Re
                 .map(|pdf| format!(", report {pdf}"))
                 .unwrap_or_default()
         );
+        let certificates = queued.files.len() - usize::from(queued.report.is_some());
+        if certificates > 0 {
+            println!("with {certificates} erasure or destruction certificate(s) of the batch");
+        }
     }
     Ok(())
 }

@@ -580,6 +580,13 @@ mod sync {
         }
 
         let reports = station.home.path().join("reports");
+        // BB-1's phone was erased and its certificate issued: it travels with the verdict.
+        let erasure = erase(&station, "356728114587211");
+        station
+            .run(&["cert", "issue", "--erasure", &erasure, "--out"])
+            .arg(station.home.path())
+            .assert()
+            .success();
         let countered = json_of(
             &station
                 .run(&[
@@ -607,6 +614,16 @@ mod sync {
             .expect("the revised price")
             .to_owned();
         assert!(countered["report"].as_str().unwrap().ends_with(".pdf"));
+        let files = countered["files"].as_array().unwrap();
+        assert_eq!(
+            files.len(),
+            2,
+            "the report and the erasure certificate: {countered}"
+        );
+        assert!(files[1]
+            .as_str()
+            .unwrap()
+            .contains(&format!("batch-{}-certificates", batches[0])));
         let suspended = station
             .run(&["marketplace", "verdict", &batches[1], "suspend", "--json"])
             .args(["--reason", "account-locked device"])
@@ -667,8 +684,11 @@ mod sync {
             first.counter_offers[0].price.as_deref(),
             Some(price.as_str())
         );
-        assert_eq!(first.counter_offers[0].files.len(), 1);
-        assert!(first.counter_offers[0].files[0].pdf, "the signed report");
+        assert_eq!(first.counter_offers[0].files.len(), 2);
+        assert!(
+            first.counter_offers[0].files.iter().all(|file| file.pdf),
+            "the signed report and the erasure certificate"
+        );
         let second = &state.buyback_orders["BB-2"];
         assert_eq!(second.status, "SUSPENDED");
         assert_eq!(
@@ -679,8 +699,9 @@ mod sync {
         assert_eq!(station.store().batches().unwrap().len(), 2);
     }
 
-    /// Erases a phone by a manual reset whose every step was seen done (verified).
-    fn erase(station: &Station, imei: &str) {
+    /// Erases a phone by a manual reset whose every step was seen done (verified); returns the
+    /// erasure's id.
+    fn erase(station: &Station, imei: &str) -> String {
         let answers = station.home.path().join("reset-answers.toml");
         let steps = [
             "remove_sim",
@@ -697,11 +718,13 @@ mod sync {
             text.push_str(&format!("{step} = \"yes\"\n"));
         }
         std::fs::write(&answers, text).unwrap();
-        station
-            .run(&["erase", "--manual", "--device", imei, "--answers"])
+        let output = station
+            .run(&["erase", "--json", "--manual", "--device", imei, "--answers"])
             .arg(&answers)
-            .assert()
-            .success();
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        json_of(&output.stdout)["id"].as_str().unwrap().to_owned()
     }
 
     fn ship(station: &Station, imei: &str, line: &str) -> std::process::Output {
@@ -763,7 +786,7 @@ mod sync {
             queued_before
         );
 
-        erase(&station, sold);
+        let _ = erase(&station, sold);
         let output = ship(&station, sold, "OL-1");
         assert!(output.status.success(), "{output:?}");
         let shipped = json_of(&output.stdout);
@@ -781,7 +804,7 @@ mod sync {
             message.contains("already shipped for order line OL-1"),
             "{message}"
         );
-        erase(&station, other);
+        let _ = erase(&station, other);
         let message = refusal(&ship(&station, other, "OL-1"));
         assert!(
             message.contains("order line OL-1 already shipped"),
