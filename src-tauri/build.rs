@@ -93,6 +93,8 @@ const COMMANDS: &[&str] = &[
     "sync_retry",
     "sync_cancel",
     "ship",
+    "marketplace_settings",
+    "marketplace_configure",
 ];
 
 /// Commands registered but deliberately not allowed to the page, with why.

@@ -674,7 +674,25 @@ pub fn batches_certificates(
 
 // The marketplace outbox (the Settings screen's sync section): what waits, what failed with the
 // marketplace's own message, and an operator's retry or cancel.
-use refurbdesk_app::marketplace::{self, SyncEntry, SyncEntryParams, SyncStatus};
+use refurbdesk_app::marketplace::{
+    self, ConfigureMarketplaceParams, MarketplaceConfigured, MarketplaceSettings, SyncEntry,
+    SyncEntryParams, SyncStatus,
+};
+
+#[tauri::command]
+pub fn marketplace_settings(
+    paths: tauri::State<'_, DataPaths>,
+) -> Result<Option<MarketplaceSettings>, WindowError> {
+    at_station(&paths, |ws| marketplace::current(ws))
+}
+
+#[tauri::command]
+pub fn marketplace_configure(
+    paths: tauri::State<'_, DataPaths>,
+    params: ConfigureMarketplaceParams,
+) -> Result<MarketplaceConfigured, WindowError> {
+    at_station(&paths, |ws| marketplace::configure(ws, &params))
+}
 
 #[tauri::command]
 pub fn sync_status(paths: tauri::State<'_, DataPaths>) -> Result<SyncStatus, WindowError> {

@@ -90,6 +90,9 @@ import type { SyncEntryParams } from './bindings/SyncEntryParams';
 import type { SyncStatus } from './bindings/SyncStatus';
 import type { ShipParams } from './bindings/ShipParams';
 import type { Shipment } from './bindings/Shipment';
+import type { ConfigureMarketplaceParams } from './bindings/ConfigureMarketplaceParams';
+import type { MarketplaceConfigured } from './bindings/MarketplaceConfigured';
+import type { MarketplaceSettings } from './bindings/MarketplaceSettings';
 
 export type { WindowError };
 
@@ -174,6 +177,9 @@ export interface Api {
   syncCancel(params: SyncEntryParams): Promise<SyncEntry>;
   /** A sellable, erased device ships for a marketplace order line. */
   ship(params: ShipParams): Promise<Shipment>;
+  /** The marketplace connection as configured (never its token), or null. */
+  marketplaceSettings(): Promise<MarketplaceSettings | null>;
+  marketplaceConfigure(params: ConfigureMarketplaceParams): Promise<MarketplaceConfigured>;
 }
 
 function call<T>(command: string, params?: unknown): Promise<T> {
@@ -241,6 +247,8 @@ export const tauriApi: Api = {
   syncRetry: (params) => call('sync_retry', params),
   syncCancel: (params) => call('sync_cancel', params),
   ship: (params) => call('ship', params),
+  marketplaceSettings: () => call('marketplace_settings'),
+  marketplaceConfigure: (params) => call('marketplace_configure', params),
 };
 
 /** True for the `{code, message, hint}` the shell sends on failure. */

@@ -39,7 +39,8 @@ fn one() -> f64 {
 }
 
 /// `marketplace configure`'s parameters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct ConfigureMarketplaceParams {
     pub settings: MarketplaceSettings,
     /// The API token; written to a file readable by the station's user only, never shown.
@@ -143,6 +144,12 @@ pub fn configure(
         token_file: path.display().to_string(),
         stocked,
     })
+}
+
+/// The marketplace settings as configured (the token apart: it is never shown), `None` before
+/// the marketplace is configured.
+pub fn current(ws: &Workstation) -> Result<Option<MarketplaceSettings>> {
+    Ok(load(&ws.paths)?.map(|(settings, _)| settings))
 }
 
 /// Writes a file only its owner may read or write (created so, never widened first).

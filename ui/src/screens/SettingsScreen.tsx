@@ -8,6 +8,7 @@ import { channelKey, channelNames, CONSUMED, STATION_CHANNEL, THRESHOLD } from '
 import { KeySection } from './settings/KeySection';
 import { OperatorsSection } from './settings/OperatorsSection';
 import { SettingField } from './settings/SettingField';
+import { MarketplaceSection } from './settings/MarketplaceSection';
 import { SyncSection } from './settings/SyncSection';
 import './screens.css';
 
@@ -21,6 +22,8 @@ export function SettingsScreen({ lang, api }: SettingsScreenProps) {
   const [settings, setSettings] = useState<Setting[] | null>(null);
   const [error, setError] = useState<WindowError | null>(null);
   const [newChannel, setNewChannel] = useState('');
+  // Bumped when the marketplace is configured, so the sync section reads its status again.
+  const [syncShown, setSyncShown] = useState(0);
   const [addedChannels, setAddedChannels] = useState<string[]>([]);
 
   useEffect(() => {
@@ -111,7 +114,8 @@ export function SettingsScreen({ lang, api }: SettingsScreenProps) {
           </section>
 
           <KeySection lang={lang} api={api} />
-          <SyncSection lang={lang} api={api} />
+          <MarketplaceSection lang={lang} api={api} onConfigured={() => setSyncShown((shown) => shown + 1)} />
+          <SyncSection key={syncShown} lang={lang} api={api} />
         </>
       )}
     </section>

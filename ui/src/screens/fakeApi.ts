@@ -56,6 +56,8 @@ export function fakeApi(overrides: Partial<Api> = {}): Api {
     'syncRetry',
     'syncCancel',
     'ship',
+    'marketplaceSettings',
+    'marketplaceConfigure',
   ];
   for (const name of names) base[name] = missing(name);
   base.onProgress = () => Promise.resolve(() => {});
