@@ -16,7 +16,9 @@ BUILD_PACKAGES=(build-essential pkg-config curl file libssl-dev libudev-dev libu
 # fonts-noto-cjk: the fallback font documents print CJK names with (the app needs it at run time).
 # postgresql: the site database's tests start a real server (initdb, pg_ctl) per test binary.
 # adb: Debian's Android Debug Bridge, whose real server the ADB tests read simulated phones through.
-TEST_PACKAGES=(xvfb webkit2gtk-driver dbus poppler-utils util-linux zbar-tools fonts-noto-cjk postgresql adb)
+# openssl: makes the test CA and server certificate of the site's TLS tests.
+TEST_PACKAGES=(xvfb webkit2gtk-driver dbus poppler-utils util-linux zbar-tools fonts-noto-cjk postgresql adb
+  openssl)
 # What scripts/test-packages reads the packages with: rpm for the .rpm, dpkg-shlibdeps (dpkg-dev)
 # for the libraries the binaries load, desktop-file-validate for the desktop entry.
 PACKAGE_TEST_PACKAGES=(rpm dpkg-dev desktop-file-utils)

@@ -227,7 +227,8 @@ pub fn status(ws: &Workstation, params: &SiteParams) -> Result<SiteStatus> {
                 error @ (SiteError::NotInitialised { .. }
                 | SiteError::NewerSchema { .. }
                 | SiteError::OlderSchema { .. }
-                | SiteError::Url(_)),
+                | SiteError::Url(_)
+                | SiteError::Tls(_)),
             ) => return Err(error.into()),
             Err(error) => (
                 false,
@@ -389,7 +390,9 @@ impl From<SiteError> for Error {
     fn from(error: SiteError) -> Self {
         let message = error.to_string();
         match error {
-            SiteError::Url(_) => Error::usage(message).with_hint(Hint::NameSite),
+            SiteError::Url(_) | SiteError::Tls(_) => {
+                Error::usage(message).with_hint(Hint::NameSite)
+            }
             SiteError::Unreachable { .. } | SiteError::Database { .. } => Error::data(message),
             SiteError::NotInitialised { .. } | SiteError::OlderSchema { .. } => {
                 Error::refused(message).with_hint(Hint::InitSite)

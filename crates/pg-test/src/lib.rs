@@ -34,6 +34,8 @@ pub struct PgServer {
     /// The writing end of the watcher's pipe; closing it stops the server.
     watcher: Mutex<Option<(Child, ChildStdin)>>,
     databases: AtomicU32,
+    /// Whether it serves TLS with the test certificates in its folder.
+    tls: bool,
 }
 
 impl PgServer {
@@ -46,6 +48,22 @@ impl PgServer {
     /// Makes a cluster in a new temporary folder and starts it; panics, with the server's log,
     /// when it cannot (a test cannot go on without it).
     pub fn start() -> PgServer {
+        PgServer::start_with(false)
+    }
+
+    /// [`PgServer::start`], serving TLS too (`ssl=on`) with a certificate for `localhost` (a
+    /// DNS name only, so a client connecting to 127.0.0.1 finds the name does not match), signed
+    /// by a test CA whose certificate is [`PgServer::ca_file`]. Made with Debian's `openssl`.
+    pub fn start_tls() -> PgServer {
+        PgServer::start_with(true)
+    }
+
+    /// The test CA's certificate (PEM) of a server started with [`PgServer::start_tls`].
+    pub fn ca_file(&self) -> Option<PathBuf> {
+        self.tls.then(|| self.dir.path().join("ca.crt"))
+    }
+
+    fn start_with(tls: bool) -> PgServer {
         let bin = binaries().unwrap_or_else(|| {
             panic!(
                 "PostgreSQL's binaries were not found under /usr/lib/postgresql/*/bin \
@@ -77,7 +95,11 @@ impl PgServer {
             run_as,
             watcher: Mutex::new(None),
             databases: AtomicU32::new(0),
+            tls,
         };
+        if tls {
+            server.make_certificates();
+        }
         let initdb = server
             .command("initdb")
             .arg("-D")
@@ -168,11 +190,17 @@ impl PgServer {
     }
 
     fn pg_ctl_start(&self) -> bool {
-        let options = format!(
+        let mut options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off",
             self.port,
             self.dir.path().display()
         );
+        if self.tls {
+            let dir = self.dir.path().display();
+            options.push_str(&format!(
+                " -c ssl=on -c ssl_cert_file={dir}/server.crt -c ssl_key_file={dir}/server.key"
+            ));
+        }
         self.command("pg_ctl")
             .arg("-D")
             .arg(self.data())
@@ -183,6 +211,102 @@ impl PgServer {
             .stderr(Stdio::null())
             .status()
             .is_ok_and(|status| status.success())
+    }
+
+    /// A test CA and the server's certificate for `localhost` signed by it, in the cluster's
+    /// folder; the key readable by the server's user only, as PostgreSQL requires.
+    fn make_certificates(&self) {
+        let dir = self.dir.path();
+        let openssl = |args: &[&str]| {
+            let output = Command::new("openssl")
+                .args(args)
+                .current_dir(dir)
+                .output()
+                .expect("openssl runs (Debian's openssl package)");
+            assert!(
+                output.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        };
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        openssl(
+            &[
+                &["req", "-x509"][..],
+                &ec,
+                &[
+                    "-keyout",
+                    "ca.key",
+                    "-out",
+                    "ca.crt",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=Refurbdesk test CA",
+                    "-addext",
+                    "basicConstraints=critical,CA:TRUE",
+                    "-addext",
+                    "keyUsage=critical,keyCertSign,cRLSign",
+                ],
+            ]
+            .concat(),
+        );
+        openssl(
+            &[
+                &["req"][..],
+                &ec,
+                &[
+                    "-keyout",
+                    "server.key",
+                    "-out",
+                    "server.csr",
+                    "-subj",
+                    "/CN=localhost",
+                ],
+            ]
+            .concat(),
+        );
+        std::fs::write(
+            dir.join("server.ext"),
+            "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n\
+             keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n",
+        )
+        .expect("extensions file");
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.crt",
+            "-days",
+            "2",
+            "-extfile",
+            "server.ext",
+        ]);
+        let key = dir.join("server.key");
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).expect("key mode");
+        if let Some(user) = self.run_as {
+            for file in ["server.key", "server.crt"] {
+                let status = Command::new("chown")
+                    .arg(format!("{user}:"))
+                    .arg(dir.join(file))
+                    .status()
+                    .expect("chown runs");
+                assert!(status.success(), "could not give {user} {file}");
+            }
+        }
     }
 
     /// A PostgreSQL program, run as the unprivileged user when this process is root.

@@ -17,6 +17,7 @@ mod owned;
 mod push;
 mod roles;
 mod schema;
+mod tls;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -26,6 +27,7 @@ pub use devices::{SiteDevice, SiteDeviceRow, SiteIntake, SiteVoid};
 pub use push::{PushOptions, PushProgress, PushReport, StationState};
 pub use roles::NewStationRole;
 pub use schema::{InitReport, SCHEMA_VERSION};
+pub use tls::{split as split_tls, SslMode, TlsSettings};
 
 /// What went wrong with the site.
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +35,9 @@ pub enum SiteError {
     /// The site's URL does not parse.
     #[error("the site's address does not parse: {0}")]
     Url(String),
+    /// The TLS settings cannot be used (a CA file missing or unreadable).
+    #[error("the site's TLS settings cannot be used: {0}")]
+    Tls(String),
     /// The server could not be reached, or the connection broke.
     #[error("the site database at {site} cannot be reached: {message}")]
     Unreachable { site: String, message: String },
@@ -94,17 +99,24 @@ pub struct Site {
 impl Site {
     /// Connects to the site named by a `postgres://` URL (or `key=value` settings). A server
     /// that does not answer within 10 s counts as unreachable.
+    ///
+    /// TLS follows libpq's `sslmode` and `sslrootcert` (see the `tls` module): `prefer` by
+    /// default, `verify-full` with the site's CA for a site reached over a network.
     pub fn connect(url: &str) -> Result<Site, SiteError> {
-        let mut config =
-            postgres::Config::from_str(url).map_err(|error| SiteError::Url(error.to_string()))?;
+        let (url_rest, tls) = tls::split(url)?;
+        let mut config = postgres::Config::from_str(&url_rest)
+            .map_err(|error| SiteError::Url(error.to_string()))?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(10));
         }
         config.application_name("refurbdesk");
+        config.ssl_mode(tls.mode.client_mode());
         let shown = redact(url);
-        let client = config
-            .connect(postgres::NoTls)
-            .map_err(|error| classify(&shown, error))?;
+        let client = match tls::client_config(&tls)? {
+            None => config.connect(postgres::NoTls),
+            Some(rustls) => config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(rustls)),
+        }
+        .map_err(|error| classify(&shown, error))?;
         Ok(Site { client, shown })
     }
 
@@ -129,9 +141,25 @@ fn classify(site: &str, error: postgres::Error) -> SiteError {
         },
         _ => SiteError::Unreachable {
             site: site.to_owned(),
-            message: error.to_string(),
+            message: with_causes(&error),
         },
     }
+}
+
+/// The error and what caused it ("error performing TLS handshake: invalid peer certificate:
+/// …"): the client's own words often leave the reason to its source.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        let said = inner.to_string();
+        if !message.contains(&said) {
+            message.push_str(": ");
+            message.push_str(&said);
+        }
+        cause = inner.source();
+    }
+    message
 }
 
 fn going_away(sqlstate: &str) -> bool {

@@ -8,3 +8,4 @@ mod replication;
 mod schema;
 mod security;
 mod support;
+mod tls;
