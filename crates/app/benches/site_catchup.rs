@@ -44,7 +44,7 @@ fn imei(body: u64) -> String {
 }
 
 /// Phone `n` read on a bench, with the protocol lines a real transcript has (identity, battery,
-/// locks, tests), about 1.5 kB a row.
+/// locks, results).
 fn intake(n: u64) -> NewIntake {
     let mut identity = DeviceIdentity::new(DeviceCategory::Phone, "Apple", "iPhone 12");
     let imei = imei(35_000_000_000_000 + n);
@@ -72,33 +72,34 @@ fn intake(n: u64) -> NewIntake {
     });
     let now = Utc::now();
     let slot = (n % 8 + 1) as u16;
+    // Shaped as Bench Protocol v1 lines (request ids, `OK` answers, a checksum each).
     let lines = [
-        (Direction::Sent, format!("IDENT {slot}*3A")),
+        (Direction::Host, format!("2 IDENT {slot}*74")),
         (
-            Direction::Received,
+            Direction::Bench,
             format!(
-                "IDENT {slot} make=Apple model=\"iPhone 12\" imei={imei} serial=F2LX{n:08} \
-                 storage_gb=128*5C"
+                "2 OK category=phone make=Apple model=\"iPhone 12\" model_code=iPhone13,2 \
+                 serial=F2LX{n:08} imei={imei} storage_gb=128*62"
             ),
         ),
-        (Direction::Sent, format!("BATT {slot}*21")),
+        (Direction::Host, format!("3 BATT {slot}*5F")),
         (
-            Direction::Received,
+            Direction::Bench,
             format!(
-                "BATT {slot} design_mah=2815 full_mah={} cycles={}*0F",
+                "3 OK present=yes design_mah=2815 full_mah={} cycles={} source=gasgauge*00",
                 2_400 + n % 400,
                 n % 900
             ),
         ),
-        (Direction::Sent, format!("LOCK {slot}*44")),
+        (Direction::Host, format!("4 LOCK {slot}*41")),
         (
-            Direction::Received,
-            format!("LOCK {slot} activation=off account=none mdm=none carrier=unlocked*6B"),
+            Direction::Bench,
+            "4 OK activation=off account=none mdm=none carrier=unlocked*3C".to_owned(),
         ),
-        (Direction::Sent, format!("TEST {slot} all*12")),
+        (Direction::Host, format!("5 RESULTS {slot}*1D")),
         (
-            Direction::Received,
-            format!("TEST {slot} wifi=pass bluetooth=pass camera_rear=pass speaker=pass*7E"),
+            Direction::Bench,
+            "5 OK wifi=pass bluetooth=pass camera_rear=pass speaker=pass*6E".to_owned(),
         ),
     ];
     NewIntake {
@@ -149,7 +150,16 @@ fn fresh_site(server: &PgServer) -> String {
 
 fn psql(url: &str, command: &str) {
     let output = Command::new("psql")
-        .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", command])
+        .args([
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            url,
+            "-c",
+            command,
+        ])
         .output()
         .expect("psql runs (Debian's postgresql-client)");
     assert!(
@@ -189,44 +199,43 @@ fn batched_insert(url: &str, dir: &Path, rows: usize) -> Duration {
         let mut batch: Vec<Vec<Option<String>>> = Vec::with_capacity(rows);
         let mut statements = 0;
         let mut tx_open = false;
-        let mut flush = |client: &mut postgres::Client,
-                         batch: &mut Vec<Vec<Option<String>>>,
-                         last: bool| {
-            if !batch.is_empty() {
-                let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
-                let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> = Vec::new();
-                for (r, row) in batch.iter().enumerate() {
-                    sql.push_str(if r == 0 { "(" } else { ", (" });
-                    for (c, value) in row.iter().enumerate() {
-                        if c > 0 {
-                            sql.push_str(", ");
+        let mut flush =
+            |client: &mut postgres::Client, batch: &mut Vec<Vec<Option<String>>>, last: bool| {
+                if !batch.is_empty() {
+                    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+                    let mut params: Vec<&(dyn postgres::types::ToSql + Sync)> = Vec::new();
+                    for (r, row) in batch.iter().enumerate() {
+                        sql.push_str(if r == 0 { "(" } else { ", (" });
+                        for (c, value) in row.iter().enumerate() {
+                            if c > 0 {
+                                sql.push_str(", ");
+                            }
+                            params.push(value);
+                            sql.push_str(&format!("${}::text::{}", params.len(), types[c]));
                         }
-                        params.push(value);
-                        sql.push_str(&format!("${}::text::{}", params.len(), types[c]));
+                        sql.push(')');
                     }
-                    sql.push(')');
+                    let started = Instant::now();
+                    if !tx_open {
+                        client.batch_execute("BEGIN").expect("begin");
+                        tx_open = true;
+                    }
+                    client.execute(sql.as_str(), &params).expect("insert");
+                    statements += 1;
+                    if statements % 10 == 0 {
+                        client.batch_execute("COMMIT").expect("commit");
+                        tx_open = false;
+                    }
+                    took += started.elapsed();
+                    batch.clear();
                 }
-                let started = Instant::now();
-                if !tx_open {
-                    client.batch_execute("BEGIN").expect("begin");
-                    tx_open = true;
-                }
-                client.execute(sql.as_str(), &params).expect("insert");
-                statements += 1;
-                if statements % 10 == 0 {
+                if last && tx_open {
+                    let started = Instant::now();
                     client.batch_execute("COMMIT").expect("commit");
                     tx_open = false;
+                    took += started.elapsed();
                 }
-                took += started.elapsed();
-                batch.clear();
-            }
-            if last && tx_open {
-                let started = Instant::now();
-                client.batch_execute("COMMIT").expect("commit");
-                tx_open = false;
-                took += started.elapsed();
-            }
-        };
+            };
         for record in reader.records() {
             let record = record.expect("a CSV row");
             // psql writes NULL as an empty unquoted field; no column here holds an empty text.
