@@ -13,8 +13,8 @@
 //! 3. **batched INSERT** (a plain peer): the same rows as multi-row `INSERT … VALUES` of 1,000
 //!    rows each, one transaction per 10,000 rows.
 //!
-//! Rates are intakes a second (an intake is two audit entries and two records here: the device
-//! seen first, then its intake) and MB a second of the CSV the rows make. Not run in CI:
+//! Rates are intakes a second (each intake here brings its device, seen first, and its audit
+//! entries and records) and MB a second of the CSV the rows make. Not run in CI:
 //!
 //! ```sh
 //! cargo bench -p refurbdesk-app --bench site_catchup             # 1,000,000 intakes
@@ -307,7 +307,11 @@ fn main() {
         .push(&store, PushOptions::default(), &mut |_| true)
         .expect("push");
     let push_took = started.elapsed();
-    assert_eq!(report.entries, 2 * intakes, "a device and an intake each");
+    assert!(
+        report.entries >= 2 * intakes,
+        "at least a device and an intake each: {} entries",
+        report.entries
+    );
 
     // The rows it left, as CSV: what the peers load.
     let mut bytes = 0;
