@@ -73,27 +73,48 @@ fn tool(name: &str, args: &[&str], lang: Lang) -> Result<Vec<u8>> {
 pub fn run(ws: &mut Workstation, params: IosIntakeParams) -> Result<IntakeDone> {
     let actor = ws.actor()?;
     let policy = sales_channel(&ws.store, params.channel.as_deref())?.battery;
-    let started_at = Utc::now();
-    let udid = params.udid.as_str();
-    let info_out = tool("ideviceinfo", &["-u", udid, "-x"], params.lang)?;
-    let battery_out = tool(
-        "idevicediagnostics",
-        &["-u", udid, "ioregentry", "AppleSmartBattery"],
-        params.lang,
-    )?;
-    let reading =
-        intake_reading(udid, &info_out, &battery_out, started_at, &policy).map_err(|error| {
-            Error::data(tell(
-                params.lang,
-                "ios-unreadable",
-                &[("udid", udid), ("reason", &error.to_string())],
-            ))
-        })?;
+    let reading = read(&params.udid, &policy, params.lang)?;
     crate::intake::record(ws, &reading, &actor.name, params.lang)
 }
 
-/// The tools' outputs as an intake: identity, battery judged by `policy`, locks unknown, both
-/// outputs kept as evidence.
+/// Reads one device through libimobiledevice's tools into an intake reading (not recorded).
+pub(crate) fn read(
+    udid: &str,
+    policy: &refurbdesk_domain::BatteryPolicy,
+    lang: Lang,
+) -> Result<IntakeReading> {
+    let started_at = Utc::now();
+    let info_out = tool("ideviceinfo", &["-u", udid, "-x"], lang)?;
+    let battery_out = tool(
+        "idevicediagnostics",
+        &["-u", udid, "ioregentry", "AppleSmartBattery"],
+        lang,
+    )?;
+    intake_reading(udid, &info_out, &battery_out, started_at, policy).map_err(|error| {
+        Error::data(tell(
+            lang,
+            "ios-unreadable",
+            &[("udid", udid), ("reason", &error.to_string())],
+        ))
+    })
+}
+
+/// The UDIDs of the Apple devices usbmuxd sees on USB (`idevice_id -l`, one per line); `None`
+/// when the tool is not installed or fails (no usbmuxd), so the caller knows it cannot tell.
+pub(crate) fn list_udids() -> Option<Vec<String>> {
+    let output = Command::new("idevice_id").arg("-l").output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    Some(
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| line.split_whitespace().next())
+            .map(str::to_owned)
+            .collect(),
+    )
+}
+
 pub fn intake_reading(
     udid: &str,
     info_out: &[u8],

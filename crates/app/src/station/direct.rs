@@ -3,14 +3,16 @@
 //! serial is also `usb`), so a screen shows them as any slot (`slot-usb-1`, `slot-usb-2`…).
 //!
 //! Discovery polls, every [`POLL_INTERVAL`], the adb server's device list (`host:devices`) and,
-//! less often ([`USB_POLL_EVERY`] polls), the USB buses through libusb, which finds the phones
-//! the adb server cannot read (USB debugging off, Apple devices, no permission). Polling rather
+//! less often ([`USB_POLL_EVERY`] polls), the Apple devices usbmuxd sees (libimobiledevice's
+//! `idevice_id -l`) and the USB buses through libusb, which finds the phones neither can read
+//! (USB debugging off, Apple devices without the tools, no permission). Polling rather
 //! than libusb hotplug: the adb server has no hotplug to follow over its host protocol, and a
 //! listing every second is what `adb devices` costs. Each device keeps its slot number while it
 //! stays plugged; a slot freed by an unplugged device is given to the next device.
 //!
-//! A phone with USB debugging accepted is read as `refurbdesk intake --adb` reads it, on a
-//! blocking thread of its own (a slow phone never holds up another slot), and recorded through
+//! A phone with USB debugging accepted is read as `refurbdesk intake --adb` reads it, an iPhone
+//! or iPad as `refurbdesk intake --ios` does (its lock verdict stays unknown until an operator
+//! confirms it), each on a blocking thread of its own (a slow phone never holds up another slot), and recorded through
 //! the same step ([`crate::intake::record_in`]). A phone unplugged during its reading records
 //! nothing: the reading sees it go (its serial is read first and last), and a device that
 //! leaves the adb server's list stops its reading before anything is recorded.
@@ -71,6 +73,8 @@ pub(crate) fn source(options: DirectOptions) -> SlotSource {
 pub(crate) enum Sight {
     /// An Android phone whose owner accepted this computer: read it (its adb serial).
     Read { serial: String },
+    /// An Apple device usbmuxd lists: read it with libimobiledevice's tools (its UDID).
+    ReadIos { udid: String },
     /// Something the operator must do before it can be read; the slot shows it as a fault.
     Blocked { note: String },
     /// Coming online: the slot shows it as being identified.
@@ -78,14 +82,19 @@ pub(crate) enum Sight {
 }
 
 /// Every device seen, by a key that stays the same while it stays plugged: `adb:SERIAL` for
-/// what the adb server lists, `usb:BUS-ADDRESS` for what only libusb sees.
+/// what the adb server lists, `ios:UDID` for what usbmuxd lists, `usb:BUS-ADDRESS` for what only
+/// libusb sees.
 pub(crate) fn sights(
     adb: Option<&[DeviceEntry]>,
+    ios: Option<&[String]>,
     buses: Option<&UsbListing>,
     server: SocketAddr,
     lang: Lang,
 ) -> BTreeMap<String, Sight> {
     let mut seen = BTreeMap::new();
+    for udid in ios.unwrap_or_default() {
+        seen.insert(format!("ios:{udid}"), Sight::ReadIos { udid: udid.clone() });
+    }
     for entry in adb.unwrap_or_default() {
         let sight = match entry.state.as_str() {
             "device" => Sight::Read {
@@ -117,6 +126,8 @@ pub(crate) fn sights(
                     "usb-slot-no-server",
                     &[("address", &server.to_string())],
                 ),
+                // usbmuxd lists it (under its UDID) when libimobiledevice's tools are here.
+                DirectKind::AppleUsbmux if ios.is_some() => continue,
                 DirectKind::AppleUsbmux => tell(lang, "usb-slot-apple", &[]),
                 DirectKind::PhoneWithoutDebugging => {
                     tell(lang, "usb-slot-no-debugging", &[("vendor", vendor)])
@@ -162,6 +173,8 @@ struct Follower {
     announced: bool,
     server_missing_told: bool,
     buses: Option<UsbListing>,
+    /// The UDIDs usbmuxd listed last; `None` without libimobiledevice's tools.
+    ios: Option<Vec<String>>,
     polls: u32,
 }
 
@@ -177,6 +190,7 @@ async fn follow(options: DirectOptions, context: SourceContext) {
         announced: false,
         server_missing_told: false,
         buses: None,
+        ios: None,
         polls: 0,
     };
     loop {
@@ -197,18 +211,25 @@ async fn follow(options: DirectOptions, context: SourceContext) {
 
 impl Follower {
     async fn poll(&mut self, done: &mpsc::UnboundedSender<(String, Outcome)>) {
-        let list_buses = self.options.usb_buses && self.polls.is_multiple_of(USB_POLL_EVERY);
+        let slow_poll = self.polls.is_multiple_of(USB_POLL_EVERY);
+        let list_buses = self.options.usb_buses && slow_poll;
         self.polls = self.polls.wrapping_add(1);
         let server = self.options.server;
         let listed = tokio::task::spawn_blocking(move || {
             let adb = HostClient::new(server, ADB_TIMEOUT).devices();
             let buses = list_buses.then(usb::list);
-            (adb, buses)
+            let ios = slow_poll.then(crate::ios::list_udids);
+            (adb, buses, ios)
         })
         .await;
-        let Ok((adb, buses)) = listed else { return };
+        let Ok((adb, buses, ios)) = listed else {
+            return;
+        };
         if let Some(buses) = buses {
             self.buses = Some(buses);
+        }
+        if let Some(ios) = ios {
+            self.ios = ios;
         }
         let adb = match adb {
             Ok(list) => {
@@ -223,7 +244,13 @@ impl Follower {
                 None
             }
         };
-        let seen = sights(adb.as_deref(), self.buses.as_ref(), server, Lang::En);
+        let seen = sights(
+            adb.as_deref(),
+            self.ios.as_deref(),
+            self.buses.as_ref(),
+            server,
+            Lang::En,
+        );
 
         // Gone: its reading stops before anything is recorded, its slot is empty.
         let gone: Vec<String> = self
@@ -265,7 +292,13 @@ impl Follower {
                 Sight::Read { serial } => {
                     let busy = device.reading.is_some();
                     if !busy && !device.recorded && !device.given_up {
-                        self.start_reading(&key, &mut device, serial, done);
+                        self.start_reading(&key, &mut device, Target::Adb(serial), done);
+                    }
+                }
+                Sight::ReadIos { udid } => {
+                    let busy = device.reading.is_some();
+                    if !busy && !device.recorded && !device.given_up {
+                        self.start_reading(&key, &mut device, Target::Ios(udid), done);
                     }
                 }
                 Sight::Blocked { note } => {
@@ -304,7 +337,7 @@ impl Follower {
         &self,
         key: &str,
         device: &mut Direct,
-        serial: String,
+        target: Target,
         done: &mpsc::UnboundedSender<(String, Outcome)>,
     ) {
         device.attempts += 1;
@@ -319,7 +352,7 @@ impl Follower {
         let (out, done, key) = (self.out.clone(), done.clone(), key.to_owned());
         device.reading = Some(tokio::spawn(async move {
             let outcome =
-                read_and_record(server, serial, policy, operator, store, slot, &out).await;
+                read_and_record(server, target, policy, operator, store, slot, &out).await;
             let _ = done.send((key, outcome));
         }));
     }
@@ -404,10 +437,43 @@ fn failed(
     }
 }
 
-/// Reads the phone on a blocking thread, waits for an operator on duty, records the reading.
+/// What a slot reads: an Android phone through the adb server, an Apple device through
+/// libimobiledevice's tools.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    Adb(String),
+    Ios(String),
+}
+
+/// Reads an Apple device with libimobiledevice's tools; a device no longer listed by usbmuxd
+/// when the reading ends was unplugged during it, and nothing of it is kept.
+fn read_ios(
+    udid: &str,
+    policy: &BatteryPolicy,
+) -> Result<refurbdesk_station::IntakeReading, Outcome> {
+    let reading = crate::ios::read(udid, policy, Lang::En).map_err(|error| {
+        if still_listed(udid) {
+            Outcome::Failed(error.message)
+        } else {
+            Outcome::Removed(format!("{udid} was unplugged during its reading"))
+        }
+    })?;
+    if !still_listed(udid) {
+        return Err(Outcome::Removed(format!(
+            "{udid} was unplugged during its reading"
+        )));
+    }
+    Ok(reading)
+}
+
+fn still_listed(udid: &str) -> bool {
+    crate::ios::list_udids().is_some_and(|udids| udids.iter().any(|listed| listed == udid))
+}
+
+/// Reads the device on a blocking thread, waits for an operator on duty, records the reading.
 async fn read_and_record(
     server: SocketAddr,
-    serial: String,
+    target: Target,
     policy: BatteryPolicy,
     operator: OnDuty,
     store: Arc<Mutex<Store>>,
@@ -415,6 +481,10 @@ async fn read_and_record(
     out: &mpsc::UnboundedSender<StationEvent>,
 ) -> Outcome {
     let read = tokio::task::spawn_blocking(move || {
+        let serial = match target {
+            Target::Ios(udid) => return read_ios(&udid, &policy),
+            Target::Adb(serial) => serial,
+        };
         let client = HostClient::new(server, ADB_TIMEOUT);
         let started_at = Utc::now();
         let version = client
@@ -501,7 +571,7 @@ mod tests {
             entry("127.0.0.1:5555", "unauthorized"),
             entry("ZY22", "offline"),
         ];
-        let seen = sights(Some(&adb), None, server(), Lang::En);
+        let seen = sights(Some(&adb), None, None, server(), Lang::En);
         assert_eq!(
             seen["adb:R5CR20"],
             Sight::Read {
@@ -536,7 +606,7 @@ mod tests {
             unavailable: None,
         };
         // With an adb server, the ADB phone is its (listed under its serial); a keyboard is no slot.
-        let seen = sights(Some(&[]), Some(&buses), server(), Lang::En);
+        let seen = sights(Some(&[]), None, Some(&buses), server(), Lang::En);
         assert_eq!(
             seen.keys().collect::<Vec<_>>(),
             vec!["usb:1-4", "usb:1-5"],
@@ -546,10 +616,24 @@ mod tests {
             matches!(&seen["usb:1-5"], Sight::Blocked { note } if note.contains("Google") && note.contains("USB debugging"))
         );
         // Without one, the ADB phone says to start it.
-        let seen = sights(None, Some(&buses), server(), Lang::Fr);
+        let seen = sights(None, None, Some(&buses), server(), Lang::Fr);
         assert!(
             matches!(&seen["usb:1-3"], Sight::Blocked { note } if note.contains("127.0.0.1:5037") && note.contains("adb start-server")),
             "{seen:?}"
+        );
+        // With libimobiledevice's tools, the Apple device is usbmuxd's (read under its UDID).
+        let udids = ["00008101-000A1B2C3D4E001E".to_owned()];
+        let seen = sights(Some(&[]), Some(&udids), Some(&buses), server(), Lang::En);
+        assert_eq!(
+            seen.keys().collect::<Vec<_>>(),
+            vec!["ios:00008101-000A1B2C3D4E001E", "usb:1-5"],
+            "{seen:?}"
+        );
+        assert_eq!(
+            seen["ios:00008101-000A1B2C3D4E001E"],
+            Sight::ReadIos {
+                udid: udids[0].clone()
+            }
         );
     }
 }

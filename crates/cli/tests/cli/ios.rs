@@ -1,6 +1,8 @@
-//! `refurbdesk intake --ios` where libimobiledevice's tools are not installed: the error names
-//! the package, and nothing is recorded. (Reading the tools' recorded outputs is tested in
-//! crates/adb and crates/app on fixtures/ios.)
+//! Apple devices over USB: `refurbdesk intake --ios` where libimobiledevice's tools are not
+//! installed (the error names the package, nothing is recorded), and the station reading an
+//! iPhone in a direct slot through the tools, which replay recorded outputs (fixtures/ios) as no
+//! real iPhone is on this machine's cable. (Parsing the outputs is tested in crates/adb and
+//! crates/app.)
 
 use crate::support::Station;
 
@@ -25,4 +27,128 @@ fn without_libimobiledevice_the_intake_names_the_package_to_install() {
         .run(&["intake", "--ios", "X", "--adb", "Y"])
         .assert()
         .code(2);
+}
+
+/// libimobiledevice's three tools as a workstation with one iPhone 15 on its cable would run
+/// them, answering from the recorded outputs in fixtures/ios; `idevice_id -l` lists the UDIDs
+/// written in `udids` (emptied to unplug the phone).
+fn tools(dir: &std::path::Path) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/ios");
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let udids = dir.join("udids");
+    for (name, body) in [
+        ("idevice_id", format!("cat '{}'", udids.display())),
+        (
+            "ideviceinfo",
+            format!(
+                "cat '{}'",
+                fixtures.join("iphone15-ios17-info.plist").display()
+            ),
+        ),
+        (
+            "idevicediagnostics",
+            format!(
+                "cat '{}'",
+                fixtures.join("iphone15-ios17-battery.plist").display()
+            ),
+        ),
+    ] {
+        let path = bin.join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    bin
+}
+
+#[test]
+fn the_station_reads_an_iphone_on_its_cable_in_a_direct_slot_and_empties_it_unplugged() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    const UDID: &str = "00008120-000A1B2C3D4E5F6A";
+    let station = Station::new();
+    let dir = tempfile::tempdir().unwrap();
+    let bin = tools(dir.path());
+    std::fs::write(dir.path().join("udids"), format!("{UDID}\n")).unwrap();
+    // No adb server listens there: the station goes on without Android phones.
+    let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("refurbdesk"))
+        .args(["station", "--usb", "--json"])
+        .env("XDG_DATA_HOME", station.home.path().join("share"))
+        .env("HOME", station.home.path())
+        .env("USER", "os-user")
+        .env_remove("REFURBDESK_OPERATOR")
+        .env_remove("REFURBDESK_PIN")
+        .env_remove("REFURBDESK_ADB_SERVER")
+        .env("LANG", "C")
+        .env("REFURBDESK_DB", &station.db)
+        .env("ANDROID_ADB_SERVER_PORT", closed_port.to_string())
+        .env("REFURBDESK_DIRECT_USB_BUSES", "off")
+        .env(
+            "PATH",
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        )
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("refurbdesk station starts");
+    let pid = child.id().to_string();
+    // A guard, not a measure: a station that never says what is awaited is stopped, and the
+    // test fails on its closed output instead of hanging.
+    let (finished, guard) = std::sync::mpsc::channel::<()>();
+    let guard_pid = pid.clone();
+    let watchdog = std::thread::spawn(move || {
+        if guard
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .is_err()
+        {
+            let _ = Command::new("kill").arg(&guard_pid).status();
+        }
+    });
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next = |wanted: &dyn Fn(&serde_json::Value) -> bool| -> serde_json::Value {
+        for line in lines.by_ref() {
+            let event: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
+            if wanted(&event) {
+                return event;
+            }
+        }
+        panic!("the station stopped before the event awaited");
+    };
+
+    let recorded = next(&|e| e["event"] == "intake_recorded" && e["port"] == "usb");
+    let report = &recorded["report"];
+    assert_eq!(report["device"]["serial"], "HX9Q2W3E4R", "{report}");
+    // Find My cannot be read over USB: unknown until an operator confirms.
+    assert_eq!(report["lock"]["verdict"], "unknown", "{report}");
+    assert_eq!(report["battery"]["verdict"], "pass", "{report}");
+
+    // Unplugged: usbmuxd no longer lists it, its slot empties.
+    std::fs::write(dir.path().join("udids"), "").unwrap();
+    let slot = recorded["slot"].clone();
+    next(&|e| {
+        e["event"] == "slot_changed"
+            && e["port"] == "usb"
+            && e["slot"] == slot
+            && e["phase"] == "empty"
+    });
+
+    let _ = Command::new("kill").arg(&pid).status();
+    let summary = next(&|e| e["event"] == "summary");
+    let _ = child.wait();
+    let _ = finished.send(());
+    let _ = watchdog.join();
+    assert_eq!(summary["summary"]["recorded"], 1, "{summary}");
+    let intakes: i64 = station
+        .raw()
+        .query_row("SELECT count(*) FROM intakes", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(intakes, 1, "the iPhone recorded once");
 }
