@@ -156,6 +156,73 @@ pub struct UsbListing {
     pub unavailable: Option<String>,
 }
 
+/// Follows libusb's hotplug events while it lives: `wake` is called on its own thread whenever
+/// a device arrives on or leaves the buses, so a listing can follow at once instead of at the
+/// next timed poll. Dropping it stops the thread.
+pub struct HotplugWatch {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for HotplugWatch {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+struct Wake<F>(F);
+
+impl<F: Fn() + Send, C: rusb::UsbContext> rusb::Hotplug<C> for Wake<F> {
+    fn device_arrived(&mut self, _device: rusb::Device<C>) {
+        (self.0)();
+    }
+
+    fn device_left(&mut self, _device: rusb::Device<C>) {
+        (self.0)();
+    }
+}
+
+/// Starts following hotplug events where libusb supports them (Linux, macOS); `None` elsewhere,
+/// or when libusb cannot start (no `/dev/bus/usb` in a container): then timed listing is all
+/// there is.
+pub fn watch(wake: impl Fn() + Send + 'static) -> Option<HotplugWatch> {
+    use rusb::UsbContext;
+    if !rusb::has_hotplug()
+        || (cfg!(target_os = "linux") && !std::path::Path::new("/dev/bus/usb").exists())
+    {
+        return None;
+    }
+    let context = rusb::Context::new().ok()?;
+    let registration: rusb::Registration<rusb::Context> = rusb::HotplugBuilder::new()
+        .enumerate(false)
+        .register(&context, Box::new(Wake(wake)))
+        .ok()?;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stopped = stop.clone();
+    let thread = std::thread::Builder::new()
+        .name("usb-hotplug".to_owned())
+        .spawn(move || {
+            // The registration lives as long as the thread that delivers its events.
+            let _registration = registration;
+            while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                if context
+                    .handle_events(Some(Duration::from_millis(250)))
+                    .is_err()
+                {
+                    std::thread::sleep(Duration::from_millis(250));
+                }
+            }
+        })
+        .ok()?;
+    Some(HotplugWatch {
+        stop,
+        thread: Some(thread),
+    })
+}
+
 /// Every device on the workstation's USB buses, classified.
 pub fn list() -> UsbListing {
     // libusb finds no device without the device nodes, and says nothing of it.

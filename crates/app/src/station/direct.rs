@@ -6,8 +6,11 @@
 //! less often ([`USB_POLL_EVERY`] polls), the Apple devices usbmuxd sees (libimobiledevice's
 //! `idevice_id -l`) and the USB buses through libusb, which finds the phones neither can read
 //! (USB debugging off, Apple devices without the tools, no permission). Polling rather
-//! than libusb hotplug: the adb server has no hotplug to follow over its host protocol, and a
-//! listing every second is what `adb devices` costs. Each device keeps its slot number while it
+//! than hotplug alone: the adb server has no hotplug to follow over its host protocol, and a
+//! listing every second is what `adb devices` costs. Where libusb has hotplug, a device arriving
+//! on or leaving the buses also wakes a full listing (buses and usbmuxd) at once
+//! ([`usb::watch`]), so an iPhone or a phone without debugging shows without waiting for the
+//! slower poll. Each device keeps its slot number while it
 //! stays plugged; a slot freed by an unplugged device is given to the next device.
 //!
 //! A phone with USB debugging accepted is read as `refurbdesk intake --adb` reads it, an iPhone
@@ -181,6 +184,15 @@ struct Follower {
 async fn follow(options: DirectOptions, context: SourceContext) {
     let SourceContext { out, mut stop } = context;
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<(String, Outcome)>();
+    let (wake_tx, mut wake_rx) = mpsc::unbounded_channel::<()>();
+    let _hotplug = options
+        .usb_buses
+        .then(|| {
+            usb::watch(move || {
+                let _ = wake_tx.send(());
+            })
+        })
+        .flatten();
     let mut ticker = tokio::time::interval(options.poll);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut follower = Follower {
@@ -196,6 +208,12 @@ async fn follow(options: DirectOptions, context: SourceContext) {
     loop {
         tokio::select! {
             _ = ticker.tick() => follower.poll(&done_tx).await,
+            Some(()) = wake_rx.recv() => {
+                // One listing for a burst of events (a phone shows several interfaces).
+                while wake_rx.try_recv().is_ok() {}
+                follower.polls = 0;
+                follower.poll(&done_tx).await;
+            }
             Some((key, outcome)) = done_rx.recv() => follower.on_done(&key, outcome),
             _ = stop.changed() => {
                 if *stop.borrow() { break; }
