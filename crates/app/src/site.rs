@@ -17,7 +17,8 @@ use crate::progress::{Progress, ProgressReport};
 use crate::workstation::Workstation;
 
 pub use refurbdesk_site::{
-    SiteCheck, SiteDevice, SiteDeviceRow, SiteIntake, SiteMismatch, SiteMismatchKind, StationChain,
+    SiteAudit, SiteChainReport, SiteCheck, SiteDevice, SiteDeviceRow, SiteIntake, SiteMismatch,
+    SiteMismatchKind, StationChain,
 };
 
 /// The environment variable that names the site database, for both doors.
@@ -317,6 +318,43 @@ pub fn check(params: &SiteParams) -> Result<SiteCheck> {
     Ok(params.connect()?.check()?)
 }
 
+/// Walks every station's audit chain as the site holds it, as each station's own `audit
+/// verify` walks its log, naming the station and the entry that breaks.
+pub fn verify_audit(params: &SiteParams) -> Result<SiteAudit> {
+    Ok(params.connect()?.verify_chains()?)
+}
+
+/// The verdict of [`verify_audit`] as an error when a chain does not hold (`check_failed`,
+/// naming each station and its first entry that breaks; the whole report in its details).
+pub fn audit_failure(audit: &SiteAudit) -> Option<Error> {
+    let broken: Vec<String> = audit
+        .stations
+        .iter()
+        .filter_map(|chain| {
+            chain
+                .report
+                .problem()
+                .map(|problem| format!("station {}: {problem}", chain.station_id))
+        })
+        .collect();
+    if broken.is_empty() {
+        return None;
+    }
+    let error = Error::new(
+        ErrorCode::CheckFailed,
+        format!(
+            "the audit log on the site database {} does not verify: {}; each station's own \
+             database keeps its log as written",
+            audit.site,
+            broken.join("; ")
+        ),
+    );
+    Some(match serde_json::to_value(audit) {
+        Ok(details) => error.with_details(details),
+        Err(_) => error,
+    })
+}
+
 impl SiteCheckVerdict for SiteCheck {
     fn into_verdict(self) -> Result<SiteCheck> {
         if self.ok() {
@@ -400,6 +438,9 @@ impl From<SiteError> for Error {
             SiteError::NewerSchema { .. } | SiteError::Diverged { .. } => Error::refused(message),
             SiteError::StationName { .. } => Error::usage(message),
             SiteError::UnknownStation { .. } => Error::not_found(message),
+            SiteError::UnknownIntake { .. } => Error::not_found(format!(
+                "{message}: pass the last_intake_id of the last device of the previous page"
+            )),
             SiteError::Store(store) => store.into(),
         }
     }
@@ -590,4 +631,226 @@ pub fn verify(
         ));
     }
     Ok(verification)
+}
+
+/// One line of the site's quality list: the station's device line (`id` is the device's row at
+/// the station of its latest intake), with the site device it is and that station.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteDeviceListRow {
+    #[serde(flatten)]
+    pub row: crate::devices::DeviceRow,
+    /// The one device of the site (`imei:…`, `serial:MAKE:…` or `row:STATION:DEVICE`).
+    pub device_key: String,
+    /// The station of the latest intake.
+    pub station_id: Uuid,
+}
+
+/// One page of the site's quality list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteDevicesPage {
+    pub rows: Vec<SiteDeviceListRow>,
+    /// When more devices match than the page holds, the `after` that gives the next page.
+    pub next_after: Option<Uuid>,
+}
+
+/// The quality list at site level: every station's devices, each site device once (matched by
+/// IMEI, else make and serial) as its latest intake at any station left it, newest first,
+/// with the station's filters and paging ([`crate::devices::list`]'s), read from the site.
+pub fn devices(
+    site: &SiteParams,
+    params: crate::devices::DevicesParams,
+) -> Result<SiteDevicesPage> {
+    let mut connection = site.connect()?;
+    let query = params
+        .query
+        .as_deref()
+        .map(str::trim)
+        .filter(|query| !query.is_empty())
+        .map(str::to_owned);
+    let filter = refurbdesk_site::SiteDeviceQuery {
+        imei: params.imei.clone(),
+        serial: params.serial.clone(),
+        battery_verdict: params.battery.map(|verdict| verdict.as_str().to_owned()),
+        lock_verdict: params.lock.map(|verdict| verdict.as_str().to_owned()),
+        // As stations write their times, so the text compares in time order.
+        since: params
+            .since
+            .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)),
+        operator: params.by.clone(),
+        outcome: params.outcome.map(|outcome| outcome.as_str().to_owned()),
+        listing_grade: params.grade.map(|grade| grade.as_str().to_owned()),
+        // One row more than asked tells whether more exist, without counting them all.
+        limit: (params.limit > 0).then_some(params.limit.saturating_add(1)),
+        offset: params.offset,
+        after: params.after.map(|id| id.hyphenated().to_string()),
+    };
+    let lines = match query {
+        None => connection.devices(&filter)?,
+        Some(query) => {
+            let by_imei = connection.devices(&refurbdesk_site::SiteDeviceQuery {
+                imei: Some(query.clone()),
+                ..filter.clone()
+            })?;
+            if by_imei.is_empty() && filter.imei.is_none() {
+                connection.devices(&refurbdesk_site::SiteDeviceQuery {
+                    serial: Some(query),
+                    ..filter
+                })?
+            } else {
+                by_imei
+            }
+        }
+    };
+    let more = params.limit > 0 && lines.len() > params.limit as usize;
+    let shown = connection.shown().to_owned();
+    let rows = lines
+        .into_iter()
+        .take(if more {
+            params.limit as usize
+        } else {
+            usize::MAX
+        })
+        .map(|line| device_list_row(&shown, line))
+        .collect::<Result<Vec<_>>>()?;
+    let next_after = rows
+        .last()
+        .filter(|_| more)
+        .map(|last| last.row.last_intake_id);
+    Ok(SiteDevicesPage { rows, next_after })
+}
+
+/// A line as the site holds it, read into the station's typed line: a word or time no station
+/// writes is named with its station and intake.
+fn device_list_row(site: &str, line: refurbdesk_site::SiteDeviceLine) -> Result<SiteDeviceListRow> {
+    let bad = |field: &str, value: &str| {
+        Error::data(format!(
+            "the site database {site} holds intake {} of station {} with {field} {value:?}, \
+             which no station writes",
+            line.last_intake_id, line.station_id
+        ))
+    };
+    let uuid = |field: &str, value: &str| Uuid::parse_str(value).map_err(|_| bad(field, value));
+    let row = crate::devices::DeviceRow {
+        id: uuid("device_id", &line.device_id)?,
+        category: line
+            .category
+            .parse()
+            .map_err(|_| bad("category", &line.category))?,
+        make: line.make.clone(),
+        model: line.model.clone(),
+        serial: line.serial.clone(),
+        imei: line.imei.clone(),
+        last_intake_id: uuid("id", &line.last_intake_id)?,
+        last_intake_at: chrono::DateTime::parse_from_rfc3339(&line.last_intake_at)
+            .map_err(|_| bad("started_at", &line.last_intake_at))?
+            .with_timezone(&chrono::Utc),
+        last_operator: line.last_operator.clone(),
+        battery_verdict: line
+            .battery_verdict
+            .parse()
+            .map_err(|_| bad("battery_verdict", &line.battery_verdict))?,
+        // Shown as people read it: rounded down, never better than its verdict.
+        soh_pct: line.soh_pct.map(refurbdesk_domain::soh_pct_shown),
+        lock_verdict: line
+            .lock_verdict
+            .parse()
+            .map_err(|_| bad("lock_verdict", &line.lock_verdict))?,
+        intake_count: u32::try_from(line.intake_count).unwrap_or(u32::MAX),
+        outcome: line.outcome.clone(),
+        listing_grade: line.listing_grade.clone(),
+    };
+    Ok(SiteDeviceListRow {
+        row,
+        device_key: line.device_key,
+        station_id: line.station_id,
+    })
+}
+
+/// A document of the site's list: the station's summary, with the station that issued it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteDocument {
+    #[serde(flatten)]
+    pub document: crate::documents::DocumentSummary,
+    pub station_id: Uuid,
+}
+
+/// Every station's issued documents, oldest first, as [`crate::documents::list`] lists a
+/// station's, with their void state and replacements as the site holds them. `device` is an
+/// IMEI or serial of a site device (its documents from every station that read it).
+pub fn certificates(
+    site: &SiteParams,
+    params: &crate::documents::ListParams,
+) -> Result<Vec<SiteDocument>> {
+    let mut connection = site.connect()?;
+    let since = params
+        .since
+        .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true));
+    let keys: Vec<Option<String>> = match params.device.as_deref().map(str::trim) {
+        None => vec![None],
+        Some(reference) => {
+            let found = connection.find_devices(reference)?;
+            if found.is_empty() {
+                return Err(Error::not_found(format!(
+                    "no device of the site database {} has the IMEI or serial {:?}",
+                    connection.shown(),
+                    crate::error::shorten(reference)
+                )));
+            }
+            found
+                .into_iter()
+                .map(|device| Some(device.device_key))
+                .collect()
+        }
+    };
+    let mut listed = Vec::new();
+    for key in &keys {
+        listed.extend(connection.certificates(key.as_deref(), since.as_deref())?);
+    }
+    listed.sort_by(|a, b| (&a.issued_at, &a.id).cmp(&(&b.issued_at, &b.id)));
+    let shown = connection.shown().to_owned();
+    listed
+        .into_iter()
+        .map(|certificate| site_document(&shown, certificate))
+        .collect()
+}
+
+/// A document as the site holds it, read into the station's summary: an id or time no station
+/// writes is named with its station.
+fn site_document(
+    site: &str,
+    certificate: refurbdesk_site::SiteCertificate,
+) -> Result<SiteDocument> {
+    let bad = |field: &str, value: &str| {
+        Error::data(format!(
+            "the site database {site} holds certificate {} of station {} with {field} {value:?}, \
+             which no station writes",
+            certificate.id, certificate.station_id
+        ))
+    };
+    let uuid = |field: &str, value: &str| Uuid::parse_str(value).map_err(|_| bad(field, value));
+    let optional =
+        |field: &str, value: &Option<String>| value.as_deref().map(|v| uuid(field, v)).transpose();
+    let document = crate::documents::DocumentSummary {
+        id: uuid("id", &certificate.id)?,
+        kind: certificate.kind.clone(),
+        pdf: None,
+        lang: certificate.lang.clone(),
+        key_id: certificate.key_id.clone(),
+        pdf_sha256: certificate.pdf_sha256.clone(),
+        issued_at: chrono::DateTime::parse_from_rfc3339(&certificate.issued_at)
+            .map_err(|_| bad("issued_at", &certificate.issued_at))?
+            .with_timezone(&chrono::Utc),
+        issued_by: certificate.issued_by.clone(),
+        erasure_id: optional("erasure_id", &certificate.erasure_id)?,
+        destruction_id: optional("destruction_id", &certificate.destruction_id)?,
+        device_id: optional("device_id", &certificate.device_id)?,
+        voided: certificate.voided_at.is_some(),
+        void_reason: certificate.void_reason.clone(),
+        replaces: optional("replaces", &certificate.replaces)?,
+        replaced_by: optional("replaced_by", &certificate.replaced_by)?,
+    };
+    Ok(SiteDocument {
+        document,
+        station_id: certificate.station_id,
+    })
 }

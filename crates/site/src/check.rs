@@ -3,7 +3,7 @@
 //! the record that no longer matches.
 
 use postgres::fallible_iterator::FallibleIterator;
-use refurbdesk_store::{replica_entry_hash, replicated_digest, ReplicaEntry, GENESIS_HASH};
+use refurbdesk_store::{replicated_digest, AuditProblem, AuditReport, ChainWalk, ReplicaEntry};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -88,9 +88,81 @@ impl SiteCheck {
     }
 }
 
+/// One station's audit chain as the site holds it, walked as the station's own `audit verify`
+/// walks it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteChainReport {
+    pub station_id: Uuid,
+    /// The seq of the station's last entry the site applied (its high-water mark).
+    pub mark: i64,
+    /// `{"status": "intact", "entries"}` or `{"status": "broken", "entries_verified",
+    /// "problem": {"kind", "seq", ...}}`, as the station's own report.
+    #[serde(flatten)]
+    pub report: AuditReport,
+}
+
+impl SiteChainReport {
+    /// The chain's state as [`SiteCheck`] lists it.
+    fn as_station_chain(&self) -> StationChain {
+        let station = self.station_id;
+        match &self.report {
+            AuditReport::Intact { entries } => StationChain {
+                station_id: station,
+                entries_verified: *entries as i64,
+                problem: None,
+                problem_seq: None,
+            },
+            AuditReport::Broken {
+                entries_verified,
+                problem,
+            } => StationChain {
+                station_id: station,
+                entries_verified: *entries_verified as i64,
+                problem: Some(format!("station {station}: {problem}")),
+                problem_seq: Some(problem.seq()),
+            },
+        }
+    }
+}
+
+/// Every station's audit chain on the site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteAudit {
+    /// The site's URL, without its password.
+    pub site: String,
+    /// Each station that ever pushed, by id.
+    pub stations: Vec<SiteChainReport>,
+}
+
+impl SiteAudit {
+    /// Whether every chain holds.
+    pub fn ok(&self) -> bool {
+        self.stations.iter().all(|chain| chain.report.is_intact())
+    }
+}
+
 impl Site {
     /// Verifies every station's chain and every record.
     pub fn check(&mut self) -> Result<SiteCheck, SiteError> {
+        let audit = self.verify_chains()?;
+        let (records_checked, mismatches) = self.check_records()?;
+        Ok(SiteCheck {
+            site: self.shown.clone(),
+            stations: audit
+                .stations
+                .iter()
+                .map(SiteChainReport::as_station_chain)
+                .collect(),
+            records_checked,
+            mismatches,
+        })
+    }
+
+    /// Walks every station's audit chain as the site holds it: `seq` from 1 without gaps,
+    /// each entry's hash recomputed, each `prev_hash` the hash before it (the station's own
+    /// walk, [`ChainWalk`]), and the chain reaching the station's mark (entries cut from its
+    /// end are named too).
+    pub fn verify_chains(&mut self) -> Result<SiteAudit, SiteError> {
         self.require_schema()?;
         let stations: Vec<Uuid> = self
             .client
@@ -106,19 +178,32 @@ impl Site {
         for station in stations {
             chains.push(self.verify_chain(station)?);
         }
-        let (records_checked, mismatches) = self.check_records()?;
-        Ok(SiteCheck {
+        Ok(SiteAudit {
             site: self.shown.clone(),
             stations: chains,
-            records_checked,
-            mismatches,
         })
     }
 
-    fn verify_chain(&mut self, station: Uuid) -> Result<StationChain, SiteError> {
+    fn verify_chain(&mut self, station: Uuid) -> Result<SiteChainReport, SiteError> {
         let shown = self.shown.clone();
         let e = |error| crate::classify(&shown, error);
-        let mut tx = self.client.transaction().map_err(e)?;
+        // One snapshot: a push committing meanwhile is seen whole (mark and entries) or not.
+        let mut tx = self
+            .client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(e)?;
+        let head = tx
+            .query_one(
+                "SELECT s.mark, (SELECT COALESCE(max(seq), 0) FROM audit_log a
+                                 WHERE a.station_id = s.station_id)
+                 FROM site_stations s WHERE s.station_id = $1",
+                &[&station],
+            )
+            .map_err(e)?;
+        let (mark, max_seq): (i64, i64) = (head.get(0), head.get(1));
         let mut rows = tx
             .query_raw(
                 "SELECT seq, id::text, at, operator, action, entity, entity_id, before_digest,
@@ -128,10 +213,8 @@ impl Site {
             )
             .map_err(e)?;
         let station_text = station.hyphenated().to_string();
-        let mut expected_seq = 1_i64;
-        let mut expected_prev = GENESIS_HASH.to_owned();
-        let mut verified = 0;
-        let mut problem = None;
+        let mut walk = ChainWalk::new(max_seq);
+        let mut broken = None;
         while let Some(row) = rows.next().map_err(e)? {
             let entry = ReplicaEntry {
                 seq: row.get(0),
@@ -147,37 +230,30 @@ impl Site {
                 prev_hash: row.get(9),
                 hash: row.get(10),
             };
-            if entry.seq != expected_seq {
-                problem = Some((
-                    expected_seq,
-                    format!(
-                        "audit entry {expected_seq} is missing: the log goes on at entry {}",
-                        entry.seq
-                    ),
-                ));
+            if let Some(report) = walk.step(entry) {
+                broken = Some(report);
                 break;
             }
-            if entry.prev_hash != expected_prev || replica_entry_hash(&entry) != entry.hash {
-                problem = Some((
-                    entry.seq,
-                    format!(
-                        "audit entry {} (id {}) was altered after it was written",
-                        entry.seq, entry.id
-                    ),
-                ));
-                break;
-            }
-            expected_prev = entry.hash;
-            expected_seq += 1;
-            verified += 1;
         }
         drop(rows);
         tx.commit().map_err(e)?;
-        Ok(StationChain {
+        let report = match broken {
+            Some(report) => report,
+            // The site applied entries up to its mark: fewer now means some were cut from the
+            // end, which the hashes alone cannot show.
+            None if (walk.verified() as i64) < mark => AuditReport::Broken {
+                entries_verified: walk.verified(),
+                problem: AuditProblem::Truncated {
+                    seq: walk.verified() as i64 + 1,
+                    last_seq: mark,
+                },
+            },
+            None => walk.finish(),
+        };
+        Ok(SiteChainReport {
             station_id: station,
-            entries_verified: verified,
-            problem_seq: problem.as_ref().map(|(seq, _)| *seq),
-            problem: problem.map(|(_, text)| format!("station {station}: {text}")),
+            mark,
+            report,
         })
     }
 

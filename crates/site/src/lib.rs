@@ -22,8 +22,13 @@ mod tls;
 use std::str::FromStr;
 use std::time::Duration;
 
-pub use check::{SiteCheck, SiteMismatch, SiteMismatchKind, StationChain};
-pub use devices::{SiteDevice, SiteDeviceRow, SiteIntake, SiteVoid};
+pub use check::{
+    SiteAudit, SiteChainReport, SiteCheck, SiteMismatch, SiteMismatchKind, StationChain,
+};
+pub use devices::{
+    SiteCertificate, SiteDevice, SiteDeviceLine, SiteDeviceQuery, SiteDeviceRow, SiteIntake,
+    SiteVoid,
+};
 pub use push::{PushOptions, PushProgress, PushReport, StationState};
 pub use roles::NewStationRole;
 pub use schema::{InitReport, SCHEMA_VERSION};
@@ -84,6 +89,9 @@ pub enum SiteError {
     /// No station of that name has a role on the site.
     #[error("the site database at {site} has no station called {name:?}")]
     UnknownStation { site: String, name: String },
+    /// No station's intake on the site has this id.
+    #[error("the site database at {site} holds no intake {id}")]
+    UnknownIntake { site: String, id: String },
     /// The station's store could not be read.
     #[error(transparent)]
     Store(#[from] refurbdesk_store::StoreError),

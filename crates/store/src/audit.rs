@@ -455,21 +455,7 @@ fn entry_hash(prev_hash: &str, fields: &EntryFields<'_>) -> String {
 /// The hash an entry replicated to a site must carry, from its fields as stored and the
 /// `prev_hash` it names.
 pub(crate) fn replica_entry_hash(entry: &crate::replica::ReplicaEntry) -> String {
-    entry_hash(
-        &entry.prev_hash,
-        &EntryFields {
-            seq: entry.seq,
-            id: &entry.id,
-            at: &entry.at,
-            station_id: &entry.station_id,
-            operator: &entry.operator,
-            action: &entry.action,
-            entity: &entry.entity,
-            entity_id: &entry.entity_id,
-            before_digest: entry.before_digest.as_deref(),
-            after_digest: entry.after_digest.as_deref(),
-        },
-    )
+    hash_at(entry, entry.seq)
 }
 
 /// The end of the chain as one write transaction sees it. Read once per
@@ -617,6 +603,10 @@ pub enum AuditProblem {
         id: String,
         belongs_at: i64,
     },
+    /// Entries `seq` to `last_seq` are gone from the end of the log, which is known to have
+    /// held up to `last_seq` (a site knows how far each station's log was applied; a log alone
+    /// cannot tell its end was cut).
+    Truncated { seq: i64, last_seq: i64 },
 }
 
 impl AuditProblem {
@@ -625,7 +615,8 @@ impl AuditProblem {
         match self {
             AuditProblem::Altered { seq, .. }
             | AuditProblem::Removed { seq, .. }
-            | AuditProblem::Reordered { seq, .. } => *seq,
+            | AuditProblem::Reordered { seq, .. }
+            | AuditProblem::Truncated { seq, .. } => *seq,
         }
     }
 }
@@ -652,6 +643,12 @@ impl fmt::Display for AuditProblem {
             } => write!(
                 f,
                 "audit entry {seq} (id {id}) was moved there from position {belongs_at}: entries were reordered"
+            ),
+            AuditProblem::Truncated { seq, last_seq } => write!(
+                f,
+                "audit entries {seq} to {last_seq} were removed: the log ends at entry {}, but \
+                 it held {last_seq}",
+                seq - 1
             ),
         }
     }
@@ -701,38 +698,113 @@ impl fmt::Display for AuditReport {
     }
 }
 
-struct RawEntry {
-    seq: i64,
-    id: String,
-    at: String,
-    station_id: String,
-    operator: String,
-    action: String,
-    entity: String,
-    entity_id: String,
-    before_digest: Option<String>,
-    after_digest: Option<String>,
-    prev_hash: String,
-    hash: String,
+/// The hash `entry` would carry at position `seq` (its own, when nothing moved it).
+fn hash_at(entry: &crate::replica::ReplicaEntry, seq: i64) -> String {
+    entry_hash(
+        &entry.prev_hash,
+        &EntryFields {
+            seq,
+            id: &entry.id,
+            at: &entry.at,
+            station_id: &entry.station_id,
+            operator: &entry.operator,
+            action: &entry.action,
+            entity: &entry.entity,
+            entity_id: &entry.entity_id,
+            before_digest: entry.before_digest.as_deref(),
+            after_digest: entry.after_digest.as_deref(),
+        },
+    )
 }
 
-impl RawEntry {
-    fn hash_with_seq(&self, seq: i64) -> String {
-        entry_hash(
-            &self.prev_hash,
-            &EntryFields {
-                seq,
-                id: &self.id,
-                at: &self.at,
-                station_id: &self.station_id,
-                operator: &self.operator,
-                action: &self.action,
-                entity: &self.entity,
-                entity_id: &self.entity_id,
-                before_digest: self.before_digest.as_deref(),
-                after_digest: self.after_digest.as_deref(),
-            },
-        )
+/// A walk along one audit chain, entry by entry in `seq` order, judging each as the store
+/// judges its own log: the station's `audit verify` and the site's (each station's chain as the
+/// site holds it) are the same walk.
+#[derive(Debug, Clone)]
+pub struct ChainWalk {
+    /// The chain's last seq, where a reordered entry may have come from.
+    max_seq: i64,
+    expected_seq: i64,
+    expected_prev: String,
+    previous: Option<(i64, String)>,
+    verified: u64,
+}
+
+impl ChainWalk {
+    /// A walk from the first entry of a chain whose last entry is `max_seq`.
+    pub fn new(max_seq: i64) -> ChainWalk {
+        ChainWalk {
+            max_seq,
+            expected_seq: 1,
+            expected_prev: GENESIS_HASH.to_owned(),
+            previous: None,
+            verified: 0,
+        }
+    }
+
+    /// Entries verified so far.
+    pub fn verified(&self) -> u64 {
+        self.verified
+    }
+
+    /// Takes the next entry: `Some` report, broken at its first problem, when this entry breaks
+    /// the chain (the walk ends there), `None` while it holds.
+    pub fn step(&mut self, entry: crate::replica::ReplicaEntry) -> Option<AuditReport> {
+        let broken = |problem| {
+            Some(AuditReport::Broken {
+                entries_verified: self.verified,
+                problem,
+            })
+        };
+        if entry.seq > self.expected_seq {
+            return broken(AuditProblem::Removed {
+                seq: self.expected_seq,
+                next_seq: entry.seq,
+                next_id: entry.id,
+            });
+        }
+        if entry.seq < self.expected_seq {
+            // Only a hand-edited seq (zero or negative) sorts before 1.
+            return broken(AuditProblem::Altered {
+                seq: entry.seq,
+                id: entry.id,
+            });
+        }
+        let self_consistent = hash_at(&entry, entry.seq) == entry.hash;
+        if !self_consistent {
+            let moved_from = (1..=self.max_seq)
+                .filter(|&seq| seq != entry.seq)
+                .find(|&seq| hash_at(&entry, seq) == entry.hash);
+            return broken(match moved_from {
+                Some(belongs_at) => AuditProblem::Reordered {
+                    seq: entry.seq,
+                    id: entry.id,
+                    belongs_at,
+                },
+                None => AuditProblem::Altered {
+                    seq: entry.seq,
+                    id: entry.id,
+                },
+            });
+        }
+        if entry.prev_hash != self.expected_prev {
+            // This entry is intact, so the one before it was rewritten with a recomputed hash;
+            // the first entry can only have had its own link edited.
+            let (seq, id) = self.previous.clone().unwrap_or((entry.seq, entry.id));
+            return broken(AuditProblem::Altered { seq, id });
+        }
+        self.expected_prev = entry.hash;
+        self.previous = Some((entry.seq, entry.id));
+        self.expected_seq += 1;
+        self.verified += 1;
+        None
+    }
+
+    /// The chain walked to its end without a problem.
+    pub fn finish(self) -> AuditReport {
+        AuditReport::Intact {
+            entries: self.verified,
+        }
     }
 }
 
@@ -748,15 +820,10 @@ pub(crate) fn verify_chain(conn: &Connection) -> Result<AuditReport, StoreError>
         })?;
     let mut statement = snapshot.prepare("SELECT * FROM audit_log ORDER BY seq")?;
     let mut rows = statement.query([])?;
-
-    let mut expected_seq = 1_i64;
-    let mut expected_prev = GENESIS_HASH.to_owned();
-    let mut previous: Option<(i64, String)> = None;
-    let mut verified = 0_u64;
-
+    let mut walk = ChainWalk::new(max_seq);
     while let Some(row) = rows.next()? {
         let text = |column: &str| text_column(row, column, "audit_log");
-        let entry = RawEntry {
+        let entry = crate::replica::ReplicaEntry {
             seq: row.get("seq")?,
             id: text("id")?,
             at: text("at")?,
@@ -770,57 +837,11 @@ pub(crate) fn verify_chain(conn: &Connection) -> Result<AuditReport, StoreError>
             prev_hash: text("prev_hash")?,
             hash: text("hash")?,
         };
-        let broken = |problem| AuditReport::Broken {
-            entries_verified: verified,
-            problem,
-        };
-
-        if entry.seq > expected_seq {
-            return Ok(broken(AuditProblem::Removed {
-                seq: expected_seq,
-                next_seq: entry.seq,
-                next_id: entry.id,
-            }));
+        if let Some(broken) = walk.step(entry) {
+            return Ok(broken);
         }
-        if entry.seq < expected_seq {
-            // Only a hand-edited seq (zero or negative) sorts before 1.
-            return Ok(broken(AuditProblem::Altered {
-                seq: entry.seq,
-                id: entry.id,
-            }));
-        }
-
-        let self_consistent = entry.hash_with_seq(entry.seq) == entry.hash;
-        if !self_consistent {
-            let moved_from = (1..=max_seq)
-                .filter(|&seq| seq != entry.seq)
-                .find(|&seq| entry.hash_with_seq(seq) == entry.hash);
-            return Ok(broken(match moved_from {
-                Some(belongs_at) => AuditProblem::Reordered {
-                    seq: entry.seq,
-                    id: entry.id,
-                    belongs_at,
-                },
-                None => AuditProblem::Altered {
-                    seq: entry.seq,
-                    id: entry.id,
-                },
-            }));
-        }
-        if entry.prev_hash != expected_prev {
-            // This entry is intact, so the one before it was rewritten with
-            // a recomputed hash; the first entry can only have had its own
-            // link edited.
-            let (seq, id) = previous.unwrap_or((entry.seq, entry.id));
-            return Ok(broken(AuditProblem::Altered { seq, id }));
-        }
-
-        expected_prev = entry.hash;
-        previous = Some((entry.seq, entry.id));
-        expected_seq += 1;
-        verified += 1;
     }
-    Ok(AuditReport::Intact { entries: verified })
+    Ok(walk.finish())
 }
 
 /// A record whose current contents are not what the audit log says was

@@ -39,7 +39,7 @@ mod site_owned;
 mod stats;
 mod store;
 
-pub use audit::{AuditEntry, AuditProblem, AuditReport, RecordMismatch, GENESIS_HASH};
+pub use audit::{AuditEntry, AuditProblem, AuditReport, ChainWalk, RecordMismatch, GENESIS_HASH};
 pub use batches::{
     AccessoriesRecord, AuditSources, BatchLine, BatchRecord, ClosureRecord, ErasureFacts,
     GradeFacts, IntakeFacts, NewBatch, OpenDeclarations, OpenDuplicate, ReceiptRecord, Received,

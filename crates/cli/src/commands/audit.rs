@@ -14,7 +14,7 @@ use crate::GlobalArgs;
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
     /// Walk the audit log's hash chain: exit 0 if it holds, 1 naming the first entry
-    /// that was altered, removed or reordered
+    /// that was altered, removed or reordered; with --site, every station's chain on the site
     Verify,
 }
 
@@ -27,6 +27,8 @@ struct VerifyOutput<'a> {
 
 pub fn run(command: &AuditCommand, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
     match command {
+        // With --site, every station's chain as the site holds it.
+        AuditCommand::Verify if global.site.is_some() => super::site::audit_verify(global),
         AuditCommand::Verify => {
             let ws = Workstation::open_existing(paths.clone(), global.operator.clone())?;
             let verified = audit::verify(&ws)?;

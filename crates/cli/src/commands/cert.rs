@@ -450,21 +450,51 @@ fn list(args: &ListArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), F
         device: args.device.clone(),
         since: args.since,
     };
+    // With --site, every station's documents, void state from the site.
+    if let Some(url) = &global.site {
+        let listed = refurbdesk_app::site::certificates(
+            &refurbdesk_app::site::SiteParams {
+                url: Some(url.clone()),
+            },
+            &params,
+        )?;
+        if global.json {
+            return print_json(&listed);
+        }
+        let documents: Vec<_> = listed.iter().map(|line| line.document.clone()).collect();
+        let stations: Vec<String> = listed
+            .iter()
+            .map(|line| line.station_id.to_string())
+            .collect();
+        print_list(&documents, Some(&stations));
+        return Ok(());
+    }
     let listed = documents::list(&open_existing(global, paths)?, &params)?;
     if global.json {
         return print_json(&listed);
     }
+    print_list(&listed, None);
+    Ok(())
+}
+
+/// One line per document; with `stations` (the site's list), the issuing station after who
+/// issued it.
+fn print_list(listed: &[documents::DocumentSummary], stations: Option<&[String]>) {
     if listed.is_empty() {
         println!("no documents");
     }
-    for document in &listed {
+    for (index, document) in listed.iter().enumerate() {
         println!(
-            "{}  {:<23}  {}  {}  {}{}",
+            "{}  {:<23}  {}  {}  {}{}{}",
             document.id,
             document.kind,
             document.issued_at.format("%Y-%m-%d %H:%M"),
             document.lang,
             document.issued_by,
+            match stations.and_then(|stations| stations.get(index)) {
+                Some(station) => format!("  station {station}"),
+                None => String::new(),
+            },
             match &document.void_reason {
                 Some(reason) => format!("  VOID: {reason}"),
                 None => String::new(),
@@ -477,7 +507,6 @@ fn list(args: &ListArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), F
             println!("    replaced by {by}");
         }
     }
-    Ok(())
 }
 
 fn export(args: &ExportArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 use refurbdesk_app::devices::{self, DeviceRow, DevicesParams, ListingGrade, Outcome};
+use refurbdesk_app::site::{self, SiteParams};
 use refurbdesk_app::{DataPaths, Workstation};
 use refurbdesk_domain::{BatteryVerdictKind, LockVerdictKind};
 use unicode_width::UnicodeWidthStr;
@@ -68,35 +69,60 @@ fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
 }
 
 pub fn run(args: &DevicesArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(), Failure> {
+    let params = DevicesParams {
+        query: None,
+        imei: args.imei.clone(),
+        serial: args.serial.clone(),
+        battery: args.battery,
+        lock: args.lock,
+        since: args.since,
+        by: args.by.clone(),
+        outcome: args.outcome,
+        grade: args.grade,
+        limit: args.limit,
+        offset: args.offset,
+        after: args.after,
+    };
+    // With --site, every station's devices, as the site holds them.
+    if let Some(url) = &global.site {
+        let page = site::devices(
+            &SiteParams {
+                url: Some(url.clone()),
+            },
+            params,
+        )?;
+        let rows: Vec<DeviceRow> = page.rows.iter().map(|line| line.row.clone()).collect();
+        let stations: Vec<String> = page
+            .rows
+            .iter()
+            .map(|line| line.station_id.to_string())
+            .collect();
+        return print(global, &page.rows, &rows, Some(&stations), page.next_after);
+    }
     let ws = Workstation::open_existing(paths.clone(), global.operator.clone())?;
-    let page = devices::list(
-        &ws,
-        DevicesParams {
-            query: None,
-            imei: args.imei.clone(),
-            serial: args.serial.clone(),
-            battery: args.battery,
-            lock: args.lock,
-            since: args.since,
-            by: args.by.clone(),
-            outcome: args.outcome,
-            grade: args.grade,
-            limit: args.limit,
-            offset: args.offset,
-            after: args.after,
-        },
-    )?;
-    let rows = &page.rows;
+    let page = devices::list(&ws, params)?;
+    print(global, &page.rows, &page.rows, None, page.next_after)
+}
+
+/// The list as JSON (`json`, one array) or as a table of `rows`, with the next page's `--after`
+/// on stderr when the list was cut.
+fn print<T: serde::Serialize>(
+    global: &GlobalArgs,
+    json: &[T],
+    rows: &[DeviceRow],
+    stations: Option<&[String]>,
+    next_after: Option<Uuid>,
+) -> Result<(), Failure> {
     if global.json {
-        println!("{}", serde_json::to_string(rows)?);
+        println!("{}", serde_json::to_string(json)?);
     } else if rows.is_empty() {
         println!("no devices match");
     } else {
-        print_table(rows);
+        print_table(rows, stations);
     }
     // The list is cut at --limit: say so, and how to see the rest (stderr, so JSON stays one
     // array).
-    if let Some(next) = page.next_after {
+    if let Some(next) = next_after {
         eprintln!(
             "refurbdesk: showing the first {} matching devices; more match: pass --after {next} \
              for the next page, or --limit 0 for all",
@@ -113,7 +139,8 @@ fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(shown)))
 }
 
-fn print_table(rows: &[DeviceRow]) {
+/// The table; with `stations` (the site's list), the station of each latest intake last.
+fn print_table(rows: &[DeviceRow], stations: Option<&[String]>) {
     let identifier = |row: &DeviceRow| -> String {
         row.imei
             .clone()
@@ -145,13 +172,20 @@ fn print_table(rows: &[DeviceRow]) {
         width("BY", &|row| row.last_operator.clone()),
         width("GRADE", &grade).max(20),
     ];
-    let line = |cells: [String; 7], count: String| {
+    let line = |cells: [String; 7], count: String, station: Option<&str>| {
         let mut text = String::new();
         for (cell, width) in cells.iter().zip(widths) {
             text.push_str(&pad(cell, width));
             text.push_str("  ");
         }
-        text.push_str(&count);
+        match station {
+            Some(station) => {
+                text.push_str(&pad(&count, 7));
+                text.push_str("  ");
+                text.push_str(station);
+            }
+            None => text.push_str(&count),
+        }
         text
     };
     println!(
@@ -167,10 +201,11 @@ fn print_table(rows: &[DeviceRow]) {
                 "GRADE"
             ]
             .map(str::to_owned),
-            "INTAKES".to_owned()
+            "INTAKES".to_owned(),
+            stations.map(|_| "STATION")
         )
     );
-    for row in rows {
+    for (index, row) in rows.iter().enumerate() {
         println!(
             "{}",
             line(
@@ -183,7 +218,8 @@ fn print_table(rows: &[DeviceRow]) {
                     row.last_operator.clone(),
                     grade(row),
                 ],
-                row.intake_count.to_string()
+                row.intake_count.to_string(),
+                stations.and_then(|stations| stations.get(index).map(String::as_str))
             )
         );
     }

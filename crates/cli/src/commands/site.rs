@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
-use refurbdesk_app::site::{self, SiteCheck, SiteCheckVerdict, SiteParams, SitePushParams};
+use refurbdesk_app::site::{
+    self, SiteAudit, SiteCheck, SiteCheckVerdict, SiteParams, SitePushParams,
+};
 use refurbdesk_app::{Cancel, DataPaths, Progress, Workstation};
 
 use crate::exit::Failure;
@@ -312,6 +314,45 @@ pub fn db_check(global: &GlobalArgs) -> Result<(), Failure> {
     }
     checked.into_verdict()?;
     Ok(())
+}
+
+/// `refurbdesk --site URL audit verify`: every station's chain on the site, printed like the
+/// station's own `audit verify`.
+pub fn audit_verify(global: &GlobalArgs) -> Result<(), Failure> {
+    let audit = site::verify_audit(&SiteParams {
+        url: global.site.clone(),
+    })?;
+    if global.json {
+        println!("{}", serde_json::to_string(&AuditOutput::of(&audit))?);
+    } else {
+        println!("site: {}", audit.site);
+        if audit.stations.is_empty() {
+            println!("no station has pushed to this site yet");
+        }
+        for chain in &audit.stations {
+            println!("station {}: {}", chain.station_id, chain.report);
+        }
+    }
+    match site::audit_failure(&audit) {
+        Some(error) => Err(error.into()),
+        None => Ok(()),
+    }
+}
+
+#[derive(serde::Serialize)]
+struct AuditOutput<'a> {
+    ok: bool,
+    #[serde(flatten)]
+    audit: &'a SiteAudit,
+}
+
+impl<'a> AuditOutput<'a> {
+    fn of(audit: &'a SiteAudit) -> Self {
+        AuditOutput {
+            ok: audit.ok(),
+            audit,
+        }
+    }
 }
 
 #[derive(serde::Serialize)]

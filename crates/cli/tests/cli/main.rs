@@ -27,6 +27,7 @@ mod qa;
 mod reissue;
 mod replication;
 mod site;
+mod site_reads;
 mod station_doors;
 mod store_commands;
 mod support;
