@@ -142,7 +142,10 @@ pub struct ServeStats {
 /// Why the agent could not serve.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("cannot open the serial port {port}: {source}")]
+    #[error(
+        "cannot open the serial port {port}: {source}; check the cable and the path (ls \
+         /dev/ttyUSB* /dev/ttyACM*), and that this user may open it (group dialout)"
+    )]
     Open {
         port: PathBuf,
         #[source]
