@@ -24,6 +24,7 @@ usb-slot-gave-up = could not be read after { $attempts } attempts: { $reason }; 
 agent-no-file = there is no intake file { $file }; write it on the laptop with the agent, then copy it here
 agent-bad-file = this intake file cannot be recorded: { $reason }
 agent-no-identity = the laptop of { $file } gave neither its make nor its model (DMI unreadable); nothing was recorded
+agent-already-recorded = { $file } is already recorded, as intake { $intake }: an agent file is recorded once; run the agent on the laptop again for a new reading
 
 ## iPhones and iPads through libimobiledevice's tools.
 ios-no-tools = { $tool } is not installed: install the package { $package } (apt-get install { $package }), plug the device in, unlock it and trust this computer, then start again

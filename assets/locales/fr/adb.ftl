@@ -24,6 +24,7 @@ usb-slot-gave-up = n'a pas pu être lu après { $attempts } essais : { $reason }
 agent-no-file = il n'y a pas de fichier de réception { $file } ; écrivez-le sur l'ordinateur portable avec l'agent, puis copiez-le ici
 agent-bad-file = ce fichier de réception ne peut pas être enregistré : { $reason }
 agent-no-identity = l'ordinateur portable de { $file } n'a donné ni sa marque ni son modèle (DMI illisible) ; rien n'a été enregistré
+agent-already-recorded = { $file } est déjà enregistré, comme réception { $intake } : un fichier de l'agent n'est enregistré qu'une fois ; relancez l'agent sur l'ordinateur portable pour une nouvelle lecture
 
 ## Les iPhone et iPad, par les outils de libimobiledevice.
 ios-no-tools = { $tool } n'est pas installé : installez le paquet { $package } (apt-get install { $package }), branchez l'appareil, déverrouillez-le et faites confiance à cet ordinateur, puis recommencez

@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use refurbdesk_domain::BatteryReading;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub mod serve;
 
 /// The `format` of an intake file the agent writes.
 pub const FORMAT: &str = "refurbdesk-laptop-intake/1";
@@ -24,6 +27,10 @@ pub const SYSFS: &str = "/sys";
 pub struct LaptopReading {
     /// Always [`FORMAT`].
     pub format: String,
+    /// This reading's own id (UUID v7), written by the agent: the workstation records a file
+    /// once. Files of agents older than the id have none and are recorded as they come.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reading_id: Option<Uuid>,
     pub read_at: DateTime<Utc>,
     /// The sysfs tree read (`/sys` on a laptop).
     pub sysfs_root: String,
@@ -337,6 +344,7 @@ pub fn read(root: &Path) -> LaptopReading {
     }
     LaptopReading {
         format: FORMAT.to_owned(),
+        reading_id: Some(Uuid::now_v7()),
         read_at: Utc::now(),
         sysfs_root: root.display().to_string(),
         dmi,

@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use refurbdesk_agent::serve::{self, Notice, ServeError, ServeOptions};
 use refurbdesk_agent::{FileError, LaptopReading};
 use refurbdesk_domain::{
     assess_battery, assess_lock, AccountLock, ActivationLock, CarrierLock, CycleLimits,
@@ -16,8 +17,10 @@ use ts_rs::TS;
 use crate::channels::sales_channel;
 use crate::error::{tell, Error, ErrorCode, Result};
 use crate::intake::IntakeDone;
+use crate::progress::Cancel;
 use crate::workstation::Workstation;
 
+pub use refurbdesk_agent::serve::DEFAULT_BENCH_SERIAL;
 pub use refurbdesk_agent::{FORMAT as AGENT_FORMAT, SYSFS};
 
 /// The serial every laptop agent's intake records as its bench.
@@ -100,6 +103,23 @@ pub fn import(ws: &mut Workstation, params: ImportParams) -> Result<IntakeDone> 
     let laptop =
         LaptopReading::load(&params.file).map_err(|error| file_error(error, params.lang))?;
     let actor = ws.actor()?;
+    if let Some(reading_id) = laptop.reading_id {
+        let line = reading_line(reading_id);
+        if let Some(intake_id) = ws.store.intake_with_evidence_line(AGENT_BENCH, &line)? {
+            return Err(Error::refused(tell(
+                params.lang,
+                "agent-already-recorded",
+                &[
+                    ("file", &params.file.display().to_string()),
+                    ("intake", &intake_id.to_string()),
+                ],
+            ))
+            .with_details(serde_json::json!({
+                "intake_id": intake_id,
+                "reading_id": reading_id,
+            })));
+        }
+    }
     let policy = sales_channel(&ws.store, params.channel.as_deref())?.battery;
     let reading = intake_reading(&laptop, &params.file, &policy).ok_or_else(|| {
         Error::data(tell(
@@ -135,15 +155,21 @@ fn intake_reading(
         carrier: CarrierLock::Unknown,
     });
     let at = laptop.read_at;
+    // The reading's id first: a second import of the same file finds it (`import`).
     let mut evidence: Vec<EvidenceLine> = laptop
-        .evidence
-        .iter()
-        .map(|e| EvidenceLine {
+        .reading_id
+        .map(|id| EvidenceLine {
             at,
             direction: Direction::Bench,
-            line: format!("{}={}", e.file, e.value),
+            line: reading_line(id),
         })
+        .into_iter()
         .collect();
+    evidence.extend(laptop.evidence.iter().map(|e| EvidenceLine {
+        at,
+        direction: Direction::Bench,
+        line: format!("{}={}", e.file, e.value),
+    }));
     evidence.extend(laptop.unreadable.iter().map(|file| EvidenceLine {
         at,
         direction: Direction::Bench,
@@ -165,6 +191,113 @@ fn intake_reading(
         evidence,
         started_at: at,
         finished_at: at,
+    })
+}
+
+/// The evidence line that names an agent reading among an intake's evidence.
+fn reading_line(reading_id: uuid::Uuid) -> String {
+    format!("agent reading_id={reading_id}")
+}
+
+/// Where the agent serves the laptop as a bench.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServeParams {
+    /// The serial port: `/dev/ttyUSB0`, `/dev/ttyACM0`, or a pseudo-terminal in tests.
+    pub port: PathBuf,
+    /// The sysfs tree to read: `/sys` on the laptop, a fixture tree in tests.
+    pub sysfs_root: PathBuf,
+    /// The serial the bench gives in its `HELLO` reply ([`DEFAULT_BENCH_SERIAL`] by default).
+    pub bench_serial: String,
+}
+
+/// What the agent serves, as told when it starts and at each `HELLO`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum ServeEvent {
+    /// The port is open: the laptop is served as slot 1.
+    Serving {
+        port: String,
+        bench_serial: String,
+        make: Option<String>,
+        model: Option<String>,
+        serial: Option<String>,
+        unreadable: usize,
+    },
+    /// A workstation said `HELLO`: sysfs was read again.
+    Hello {
+        make: Option<String>,
+        model: Option<String>,
+        unreadable: usize,
+    },
+    /// The port went away (cable out); the agent waits for it.
+    PortLost { error: String },
+    /// The port is back.
+    PortBack,
+}
+
+/// What the agent did, once stopped.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServeStopped {
+    pub port: String,
+    /// Host lines answered.
+    pub answered: u64,
+    /// `HELLO`s, each of which read sysfs again.
+    pub hellos: u64,
+    /// Times the port went away and was waited for.
+    pub port_lost: u64,
+}
+
+/// Serves the laptop as a one-slot Bench Protocol v1 bench on the serial port until `cancel`
+/// is set. Needs no database: it runs on the laptop; the workstation at the other end of the
+/// cable reads it as any bench. Blocking.
+pub fn serve_serial(
+    params: &ServeParams,
+    cancel: &Cancel,
+    mut event: impl FnMut(&ServeEvent),
+) -> Result<ServeStopped> {
+    let options = ServeOptions {
+        port: params.port.clone(),
+        sysfs_root: params.sysfs_root.clone(),
+        bench_serial: params.bench_serial.clone(),
+    };
+    let port = params.port.display().to_string();
+    let stop = cancel.flag();
+    let stats = serve::serve(&options, &stop, |notice| {
+        let told = match notice {
+            Notice::Serving { reading } => {
+                let (make, model, _) = reading.make_model();
+                ServeEvent::Serving {
+                    port: port.clone(),
+                    bench_serial: params.bench_serial.clone(),
+                    make,
+                    model,
+                    serial: reading.dmi.product_serial.clone(),
+                    unreadable: reading.unreadable.len(),
+                }
+            }
+            Notice::Hello { reading } => {
+                let (make, model, _) = reading.make_model();
+                ServeEvent::Hello {
+                    make,
+                    model,
+                    unreadable: reading.unreadable.len(),
+                }
+            }
+            Notice::PortLost { error } => ServeEvent::PortLost {
+                error: error.to_string(),
+            },
+            Notice::PortBack => ServeEvent::PortBack,
+        };
+        event(&told);
+    })
+    .map_err(|error| match &error {
+        ServeError::Open { .. } => Error::from_error(ErrorCode::BenchUnreachable, &error),
+    })?;
+    Ok(ServeStopped {
+        port,
+        answered: stats.answered,
+        hellos: stats.hellos,
+        port_lost: stats.port_lost,
     })
 }
 

@@ -26,11 +26,13 @@ mod bench;
 mod faults;
 mod load;
 mod pty;
+mod responder;
 mod scenario;
 mod sim;
 
 pub use faults::{FaultKind, FaultSpec, FaultSpecError};
 pub use load::{LoadSpec, LoadSpecError, CHANGES_PER_CYCLE, LOAD_SLOTS_PER_BENCH};
+pub use responder::{Reply, Responder};
 pub use scenario::{
     BatteryFields, BenchIdentity, Churn, DeviceProfile, EraseMethod, EraseOutcome, EraseSpec,
     EraseWireFault, Expectations, ExpectedBatteryVerdict, ExpectedLockVerdict, IdentFields,

@@ -400,6 +400,27 @@ impl Scenario {
         self.churn
     }
 
+    /// A one-slot bench holding `device` in its slot from the start, with the default timing:
+    /// a bench described by a program rather than a file (the laptop agent serving itself).
+    /// `origin` names it in logs.
+    pub fn one_slot(origin: &str, bench: BenchIdentity, mut device: DeviceProfile) -> Scenario {
+        device.slot = 1;
+        device.present = true;
+        Scenario {
+            origin: origin.to_owned(),
+            bench: BenchIdentity { slots: 1, ..bench },
+            timing: Timing {
+                response_ms: DEFAULT_RESPONSE_MS,
+                device_ms: DEFAULT_RESPONSE_MS * 3,
+                test_ms: DEFAULT_TEST_MS,
+                erase_ms: DEFAULT_ERASE_MS,
+            },
+            devices: vec![device],
+            timeline: Vec::new(),
+            churn: None,
+        }
+    }
+
     /// The same bench under another serial number, so that many copies can run side by side.
     pub fn with_serial(mut self, serial: String) -> Scenario {
         self.bench.serial = serial;

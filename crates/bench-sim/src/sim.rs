@@ -14,14 +14,14 @@ use std::time::{Duration, Instant};
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use refurbdesk_bench_protocol::{
-    encode_message, parse_message, unframe, ErrorCode, Event, LineError, LineSplitter, Message,
-    ParseErrorKind, ResponseBody, MAX_TAG,
+    encode_message, Event, LineError, LineSplitter, Message, ResponseBody,
 };
 use serde::{Deserialize, Serialize};
 
 use crate::bench::{BenchState, Scheduled, Timer};
 use crate::faults::{FaultDice, FaultKind, FaultSpec};
 use crate::pty::{place_link, remove_link, Pty};
+use crate::responder::{read_host_line, too_long_reply, HostLine};
 use crate::scenario::{Churn, EraseWireFault, Scenario, TimelineAction};
 
 /// Why a simulated bench could not do what was asked.
@@ -595,50 +595,32 @@ impl Runner {
     }
 
     fn host_line(&mut self, line: Result<Vec<u8>, LineError>) {
-        let bytes = match line {
-            Ok(bytes) => bytes,
-            Err(_) => {
-                self.count(|stats| stats.host_lines_too_long += 1);
-                self.schedule_reply(None, bad_crc());
-                return;
+        let host_line = read_host_line(line.as_deref().map_err(Clone::clone));
+        match &host_line {
+            HostLine::TooLong => self.count(|stats| stats.host_lines_too_long += 1),
+            HostLine::BadCrc => self.count(|stats| stats.host_lines_bad_crc += 1),
+            HostLine::Unreadable { answer: None } => {
+                self.count(|stats| stats.host_lines_unparsable += 1)
             }
-        };
-        let Ok(body) = unframe(&bytes) else {
-            self.count(|stats| stats.host_lines_bad_crc += 1);
-            self.schedule_reply(None, bad_crc());
+            HostLine::Unreadable { answer: Some(_) } | HostLine::Request { .. } => {}
+        }
+        if let Some((tag, body)) = host_line.immediate_answer() {
+            self.schedule_reply(tag, body);
             return;
-        };
-        match parse_message(body) {
-            Ok(Message::Request { tag, verb, args }) => {
-                self.count(|stats| *stats.requests.entry(verb.clone()).or_default() += 1);
-                let power = self.power;
-                let ms = self.state.answer_ms(&verb);
-                self.schedule_in(
-                    ms,
-                    Job::Request {
-                        power,
-                        tag,
-                        verb,
-                        args,
-                    },
-                );
-            }
-            Ok(_) => self.count(|stats| stats.host_lines_unparsable += 1),
-            Err(error) => match leading_tag(body) {
-                Some(tag) => {
-                    let code = if error.kind == ParseErrorKind::BadVerb {
-                        ErrorCode::UnknownVerb
-                    } else {
-                        ErrorCode::BadArgs
-                    };
-                    let body = ResponseBody::Err {
-                        code,
-                        message: Some(format!("the request could not be read: {error}")),
-                    };
-                    self.schedule_reply(Some(tag), body);
-                }
-                None => self.count(|stats| stats.host_lines_unparsable += 1),
-            },
+        }
+        if let HostLine::Request { tag, verb, args } = host_line {
+            self.count(|stats| *stats.requests.entry(verb.clone()).or_default() += 1);
+            let power = self.power;
+            let ms = self.state.answer_ms(&verb);
+            self.schedule_in(
+                ms,
+                Job::Request {
+                    power,
+                    tag,
+                    verb,
+                    args,
+                },
+            );
         }
     }
 
@@ -1000,51 +982,9 @@ impl Runner {
     }
 }
 
-fn bad_crc() -> ResponseBody {
-    ResponseBody::Err {
-        code: ErrorCode::BadCrc,
-        message: None,
-    }
-}
-
-/// The tag of a request whose body did not parse, so the host still gets an answer to it.
-fn leading_tag(body: &str) -> Option<u16> {
-    let first = body.split(' ').next()?;
-    if first.is_empty() || first.len() > 4 || !first.bytes().all(|byte| byte.is_ascii_digit()) {
-        return None;
-    }
-    first.parse().ok().filter(|&tag| tag <= MAX_TAG)
-}
-
-/// Scenario validation keeps replies within the line limit; should one slip through, the host
-/// still gets an answer instead of silence.
-fn too_long_reply(message: &Message) -> Option<String> {
-    let Message::Response { tag, .. } = message else {
-        return None;
-    };
-    encode_message(&Message::Response {
-        tag: *tag,
-        body: ResponseBody::Err {
-            code: ErrorCode::Device,
-            message: Some("the reply does not fit on one line".to_owned()),
-        },
-    })
-    .ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn leading_tag_reads_only_valid_tags() {
-        assert_eq!(leading_tag("12 hello"), Some(12));
-        assert_eq!(leading_tag("9999 X"), Some(9999));
-        assert_eq!(leading_tag("10000 X"), None);
-        assert_eq!(leading_tag("? ERR"), None);
-        assert_eq!(leading_tag("! RESET"), None);
-        assert_eq!(leading_tag(" 1 PING"), None);
-    }
 
     #[test]
     fn jobs_pop_earliest_first_then_in_scheduling_order() {

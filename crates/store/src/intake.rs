@@ -317,6 +317,30 @@ impl Store {
         }
     }
 
+    /// The oldest intake recorded from the bench `bench_serial` that kept `line`, exactly, among
+    /// its evidence lines: how the workstation finds a reading it already recorded (a laptop
+    /// agent's file names its reading id in a line of its own). Reads the existing columns; no
+    /// index serves it, so it looks at that bench's intakes one by one.
+    pub fn intake_with_evidence_line(
+        &self,
+        bench_serial: &str,
+        line: &str,
+    ) -> Result<Option<Uuid>, StoreError> {
+        let id: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT i.id FROM intakes i JOIN benches b ON b.id = i.bench_id
+                 WHERE b.serial = ?1
+                   AND EXISTS (SELECT 1 FROM json_each(i.evidence_json) e
+                               WHERE json_extract(e.value, '$[2]') = ?2)
+                 ORDER BY i.started_at, i.id LIMIT 1",
+                rusqlite::params![bench_serial, line],
+                |row| row.get(0),
+            )
+            .optional()?;
+        id.map(|id| parse_uuid(&id, "intakes.id")).transpose()
+    }
+
     /// Every intake of the device, oldest first.
     pub fn intakes_for_device(&self, device_id: Uuid) -> Result<Vec<IntakeRecord>, StoreError> {
         // One snapshot, so an intake recorded meanwhile is seen whole or not at all.
