@@ -238,8 +238,27 @@ fn without_an_adb_server_the_intake_says_how_to_start_one() {
 /// `refurbdesk station --usb --json` on this station's database, with the adb server given and
 /// the machine's own USB buses left out; its JSON lines on a pipe.
 fn direct_station(station: &Station, server: &AdbServer) -> Child {
+    direct_station_at(station, server.port, None)
+}
+
+/// [`direct_station`] with the adb server's port (nothing need listen there) and a folder of
+/// programs put first on the PATH (libimobiledevice's tools, for one).
+pub(crate) fn direct_station_at(
+    station: &Station,
+    adb_port: u16,
+    path_first: Option<&Path>,
+) -> Child {
+    let path = match path_first {
+        Some(folder) => format!(
+            "{}:{}",
+            folder.display(),
+            std::env::var("PATH").unwrap_or_default()
+        ),
+        None => std::env::var("PATH").unwrap_or_default(),
+    };
     Command::new(assert_cmd::cargo::cargo_bin("refurbdesk"))
         .args(["station", "--usb", "--json"])
+        .env("PATH", path)
         .env("XDG_DATA_HOME", station.home.path().join("share"))
         .env("HOME", station.home.path())
         .env("USER", "os-user")
@@ -248,7 +267,7 @@ fn direct_station(station: &Station, server: &AdbServer) -> Child {
         .env_remove("REFURBDESK_ADB_SERVER")
         .env("LANG", "C")
         .env("REFURBDESK_DB", &station.db)
-        .env("ANDROID_ADB_SERVER_PORT", server.port.to_string())
+        .env("ANDROID_ADB_SERVER_PORT", adb_port.to_string())
         .env("REFURBDESK_DIRECT_USB_BUSES", "off")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -257,8 +276,36 @@ fn direct_station(station: &Station, server: &AdbServer) -> Child {
         .expect("refurbdesk station starts")
 }
 
+/// A guard, not a measure: a station that never says what a test awaits is stopped after two
+/// minutes, and the test fails on its closed output instead of hanging.
+pub(crate) struct Watchdog {
+    finished: std::sync::mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Watchdog {
+    pub(crate) fn new(child: &Child) -> Watchdog {
+        let pid = child.id().to_string();
+        let (finished, guard) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            if guard
+                .recv_timeout(std::time::Duration::from_secs(120))
+                .is_err()
+            {
+                let _ = Command::new("kill").arg(&pid).status();
+            }
+        });
+        Watchdog { finished, thread }
+    }
+
+    pub(crate) fn done(self) {
+        let _ = self.finished.send(());
+        let _ = self.thread.join();
+    }
+}
+
 /// The next station event on `lines` that `wanted` accepts .
-fn next_event(
+pub(crate) fn next_event(
     lines: &mut impl Iterator<Item = std::io::Result<String>>,
     wanted: impl Fn(&serde_json::Value) -> bool,
 ) -> serde_json::Value {
@@ -282,18 +329,7 @@ fn the_station_shows_phones_as_direct_slots_records_each_once_and_empties_a_slot
     server.connect(&phone);
     let mut child = direct_station(&station, &server);
     let pid = child.id().to_string();
-    // A guard, not a measure: a station that never says what is awaited is stopped, and the
-    // test fails on its closed output instead of hanging.
-    let (finished, guard) = std::sync::mpsc::channel::<()>();
-    let guard_pid = pid.clone();
-    let watchdog = std::thread::spawn(move || {
-        if guard
-            .recv_timeout(std::time::Duration::from_secs(120))
-            .is_err()
-        {
-            let _ = Command::new("kill").arg(&guard_pid).status();
-        }
-    });
+    let watchdog = Watchdog::new(&child);
     let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
 
     let ready = next_event(&mut lines, |e| {
@@ -332,8 +368,7 @@ fn the_station_shows_phones_as_direct_slots_records_each_once_and_empties_a_slot
     let _ = Command::new("kill").arg(&pid).status();
     let summary = next_event(&mut lines, |e| e["event"] == "summary");
     let _ = child.wait();
-    let _ = finished.send(());
-    let _ = watchdog.join();
+    watchdog.done();
     assert_eq!(summary["summary"]["recorded"], 1, "{summary}");
     assert_eq!(intakes(&station), 1, "the phone recorded once");
 }

@@ -65,7 +65,8 @@ fn tools(dir: &std::path::Path) -> std::path::PathBuf {
 #[test]
 fn the_station_reads_an_iphone_on_its_cable_in_a_direct_slot_and_empties_it_unplugged() {
     use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
+
+    use crate::adb::{direct_station_at, next_event, Watchdog};
 
     const UDID: &str = "00008120-000A1B2C3D4E5F6A";
     let station = Station::new();
@@ -78,52 +79,14 @@ fn the_station_reads_an_iphone_on_its_cable_in_a_direct_slot_and_empties_it_unpl
         .local_addr()
         .unwrap()
         .port();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("refurbdesk"))
-        .args(["station", "--usb", "--json"])
-        .env("XDG_DATA_HOME", station.home.path().join("share"))
-        .env("HOME", station.home.path())
-        .env("USER", "os-user")
-        .env_remove("REFURBDESK_OPERATOR")
-        .env_remove("REFURBDESK_PIN")
-        .env_remove("REFURBDESK_ADB_SERVER")
-        .env("LANG", "C")
-        .env("REFURBDESK_DB", &station.db)
-        .env("ANDROID_ADB_SERVER_PORT", closed_port.to_string())
-        .env("REFURBDESK_DIRECT_USB_BUSES", "off")
-        .env(
-            "PATH",
-            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
-        )
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("refurbdesk station starts");
+    let mut child = direct_station_at(&station, closed_port, Some(&bin));
     let pid = child.id().to_string();
-    // A guard, not a measure: a station that never says what is awaited is stopped, and the
-    // test fails on its closed output instead of hanging.
-    let (finished, guard) = std::sync::mpsc::channel::<()>();
-    let guard_pid = pid.clone();
-    let watchdog = std::thread::spawn(move || {
-        if guard
-            .recv_timeout(std::time::Duration::from_secs(120))
-            .is_err()
-        {
-            let _ = Command::new("kill").arg(&guard_pid).status();
-        }
-    });
+    let watchdog = Watchdog::new(&child);
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut next = |wanted: &dyn Fn(&serde_json::Value) -> bool| -> serde_json::Value {
-        for line in lines.by_ref() {
-            let event: serde_json::Value = serde_json::from_str(&line.unwrap()).unwrap();
-            if wanted(&event) {
-                return event;
-            }
-        }
-        panic!("the station stopped before the event awaited");
-    };
 
-    let recorded = next(&|e| e["event"] == "intake_recorded" && e["port"] == "usb");
+    let recorded = next_event(&mut lines, |e| {
+        e["event"] == "intake_recorded" && e["port"] == "usb"
+    });
     let report = &recorded["report"];
     assert_eq!(report["device"]["serial"], "HX9Q2W3E4R", "{report}");
     // Find My cannot be read over USB: unknown until an operator confirms.
@@ -133,18 +96,17 @@ fn the_station_reads_an_iphone_on_its_cable_in_a_direct_slot_and_empties_it_unpl
     // Unplugged: usbmuxd no longer lists it, its slot empties.
     std::fs::write(dir.path().join("udids"), "").unwrap();
     let slot = recorded["slot"].clone();
-    next(&|e| {
+    next_event(&mut lines, |e| {
         e["event"] == "slot_changed"
             && e["port"] == "usb"
             && e["slot"] == slot
             && e["phase"] == "empty"
     });
 
-    let _ = Command::new("kill").arg(&pid).status();
-    let summary = next(&|e| e["event"] == "summary");
+    let _ = std::process::Command::new("kill").arg(&pid).status();
+    let summary = next_event(&mut lines, |e| e["event"] == "summary");
     let _ = child.wait();
-    let _ = finished.send(());
-    let _ = watchdog.join();
+    watchdog.done();
     assert_eq!(summary["summary"]["recorded"], 1, "{summary}");
     let intakes: i64 = station
         .raw()
