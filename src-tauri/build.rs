@@ -95,6 +95,7 @@ const COMMANDS: &[&str] = &[
     "ship",
     "marketplace_settings",
     "marketplace_configure",
+    "marketplace_verdict",
 ];
 
 /// Commands registered but deliberately not allowed to the page, with why.

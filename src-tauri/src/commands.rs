@@ -725,3 +725,14 @@ pub fn ship(
 ) -> Result<Shipment, WindowError> {
     at_station(&paths, |ws| ship::ship(ws, params))
 }
+
+// The verdict on the marketplace trade-in order a batch was pulled from (the Batches screen).
+use refurbdesk_app::marketplace_orders::{self, VerdictParams, VerdictQueued};
+
+#[tauri::command]
+pub fn marketplace_verdict(
+    paths: tauri::State<'_, DataPaths>,
+    params: VerdictParams,
+) -> Result<VerdictQueued, WindowError> {
+    at_station(&paths, |ws| marketplace_orders::verdict(ws, &params))
+}

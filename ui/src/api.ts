@@ -93,6 +93,8 @@ import type { Shipment } from './bindings/Shipment';
 import type { ConfigureMarketplaceParams } from './bindings/ConfigureMarketplaceParams';
 import type { MarketplaceConfigured } from './bindings/MarketplaceConfigured';
 import type { MarketplaceSettings } from './bindings/MarketplaceSettings';
+import type { VerdictParams } from './bindings/VerdictParams';
+import type { VerdictQueued } from './bindings/VerdictQueued';
 
 export type { WindowError };
 
@@ -180,6 +182,8 @@ export interface Api {
   /** The marketplace connection as configured (never its token), or null. */
   marketplaceSettings(): Promise<MarketplaceSettings | null>;
   marketplaceConfigure(params: ConfigureMarketplaceParams): Promise<MarketplaceConfigured>;
+  /** Queues the verdict on the marketplace trade-in order a batch was pulled from. */
+  marketplaceVerdict(params: VerdictParams): Promise<VerdictQueued>;
 }
 
 function call<T>(command: string, params?: unknown): Promise<T> {
@@ -249,6 +253,7 @@ export const tauriApi: Api = {
   ship: (params) => call('ship', params),
   marketplaceSettings: () => call('marketplace_settings'),
   marketplaceConfigure: (params) => call('marketplace_configure', params),
+  marketplaceVerdict: (params) => call('marketplace_verdict', params),
 };
 
 /** True for the `{code, message, hint}` the shell sends on failure. */

@@ -250,6 +250,8 @@ pub struct BatchStatus {
     pub missing_devices: Vec<BatchLine>,
     /// The devices received that the manifest does not declare.
     pub extra_devices: Vec<ReceiptRecord>,
+    /// The marketplace trade-in order the batch was pulled from, whose verdict it sends.
+    pub marketplace_order: Option<String>,
 }
 
 /// One batch in the list.
@@ -492,6 +494,8 @@ pub fn status(ws: &Workstation, params: &BatchRef) -> Result<BatchStatus> {
             .into_iter()
             .filter(|receipt| receipt.line.is_none())
             .collect(),
+        marketplace_order: crate::marketplace_orders::order_of(&batch.source_name)
+            .map(str::to_owned),
     })
 }
 

@@ -60,4 +60,8 @@ missing_devices: Array<BatchLine>,
 /**
  * The devices received that the manifest does not declare.
  */
-extra_devices: Array<ReceiptRecord>, };
+extra_devices: Array<ReceiptRecord>, 
+/**
+ * The marketplace trade-in order the batch was pulled from, whose verdict it sends.
+ */
+marketplace_order: string | null, };

@@ -69,4 +69,14 @@ export const BATCHES_KEYS = [
   'batches.export',
   'batches.certificates',
   'batches.written',
+  // The verdict on a marketplace trade-in order (screens/batches/BatchVerdict.tsx).
+  'batches.verdictTitle',
+  'batches.verdict',
+  'batches.verdictValidate',
+  'batches.verdictCounterOffer',
+  'batches.verdictSuspend',
+  'batches.verdictReasons',
+  'batches.verdictComment',
+  'batches.verdictSend',
+  'batches.verdictQueued',
 ] as const;

@@ -66,6 +66,7 @@ const status = (received: number): BatchStatus => ({
   closed_at: null,
   missing_devices: received === 2 ? [] : [line(3, '490154203237518')],
   extra_devices: [],
+  marketplace_order: null,
 });
 
 const totals = (received: number, audited: number): AuditTotals => ({

@@ -15,6 +15,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { t, type Lang } from '../i18n';
 import { readBase64 } from './device/PhotosSection';
 import { BatchDocuments } from './batches/BatchDocuments';
+import { BatchVerdict } from './batches/BatchVerdict';
 import { ScanBurst, withoutBurst } from './batches/scanBurst';
 
 export interface BatchesScreenProps {
@@ -438,6 +439,9 @@ export function BatchesScreen({ lang, api, onOpenDevice, clock = now }: BatchesS
           </section>
           {audit !== null && audit.batch_id === status.id && (
             <AuditSection audit={audit} lang={lang} onOpenDevice={onOpenDevice} />
+          )}
+          {status.marketplace_order !== null && (
+            <BatchVerdict lang={lang} api={api} batch={status.id} order={status.marketplace_order} onError={setError} />
           )}
           {status.closed_at !== null ? (
             <p className="card" data-testid="batch-closed">

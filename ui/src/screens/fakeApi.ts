@@ -58,6 +58,7 @@ export function fakeApi(overrides: Partial<Api> = {}): Api {
     'ship',
     'marketplaceSettings',
     'marketplaceConfigure',
+    'marketplaceVerdict',
   ];
   for (const name of names) base[name] = missing(name);
   base.onProgress = () => Promise.resolve(() => {});
