@@ -18,6 +18,7 @@ mod push;
 mod roles;
 mod schema;
 mod tls;
+mod verify_page;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -33,6 +34,7 @@ pub use push::{PushOptions, PushProgress, PushReport, StationState};
 pub use roles::NewStationRole;
 pub use schema::{InitReport, SCHEMA_VERSION};
 pub use tls::{split as split_tls, SslMode, TlsSettings};
+pub use verify_page::PublishedDocument;
 
 /// What went wrong with the site.
 #[derive(Debug, thiserror::Error)]

@@ -2,7 +2,7 @@
 //! organisation-wide settings, and every station's published signing keys. A site
 //! administrator sets the first two; the keys are the ones stations replicated.
 
-use refurbdesk_store::{Role, SiteKey, SiteOperator, SitePull};
+use refurbdesk_store::{Role, SiteOperator, SitePull};
 
 use crate::{Site, SiteError};
 
@@ -40,23 +40,7 @@ impl Site {
                 disabled: row.get(2),
             });
         }
-        let keys = self
-            .client
-            .query(
-                "SELECT DISTINCT ON (key_id) key_id, algorithm, public_key, fingerprint, created_at
-                 FROM site_published_keys() ORDER BY key_id, created_at",
-                &[],
-            )
-            .map_err(|error| self.error(error))?
-            .into_iter()
-            .map(|row| SiteKey {
-                key_id: row.get(0),
-                algorithm: row.get(1),
-                public_key: row.get(2),
-                fingerprint: row.get(3),
-                created_at: row.get(4),
-            })
-            .collect();
+        let keys = self.published_keys()?;
         Ok(SitePull {
             settings,
             operators,
