@@ -137,3 +137,23 @@ fn print_signed(
 pub fn qr_payload(template: Option<&str>, document: &Document, signed: &SignedDocument) -> String {
     render::qr_payload(template, document, signed)
 }
+
+/// A signed document's printed form in `lang` without the PDF: the same title, fields and
+/// tables the PDF prints, for showing the document elsewhere (the site's verification page).
+/// `key` is the public key that signed the data; its fingerprint is printed.
+pub fn sheet_of(
+    signed: &SignedDocument,
+    lang: Lang,
+    key: &PublicKeyInfo,
+) -> Result<Sheet, IssueError> {
+    let document: Document = serde_json::from_value(signed.document.clone())
+        .map_err(|error| IssueError::NotADocument(error.to_string()))?;
+    Ok(render::sheet(
+        &document,
+        lang,
+        signed,
+        key,
+        String::new(),
+        false,
+    ))
+}
