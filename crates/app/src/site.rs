@@ -39,7 +39,7 @@ impl SiteParams {
             .ok_or_else(|| Error::usage("no site database is named").with_hint(Hint::NameSite))
     }
 
-    fn connect(&self) -> Result<Site> {
+    pub(crate) fn connect(&self) -> Result<Site> {
         Ok(Site::connect(self.url()?)?)
     }
 }

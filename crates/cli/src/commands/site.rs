@@ -38,6 +38,19 @@ pub enum SiteCommand {
     Operator(OperatorArgs),
     /// One device across every station of the site, by IMEI or serial, with every intake
     Device(DeviceArgs),
+    /// Serve the page a certificate's QR code opens (`/v/ID?d=DIGEST`): the document's state on
+    /// the site, its signed fields in English or French, and an in-browser check of the PDF
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// HOST:PORT to listen on (port 0 picks a free one; the address is printed when ready)
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// The folder holding refurbdesk-verifier.wasm and verifier.mjs (scripts/build-verifier)
+    #[arg(long, value_name = "DIR")]
+    verifier: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -261,6 +274,27 @@ pub fn run(command: &SiteCommand, global: &GlobalArgs, paths: &DataPaths) -> Res
                     );
                 }
             }
+            Ok(())
+        }
+        SiteCommand::Serve(args) => {
+            let params = refurbdesk_app::site_page::ServeParams {
+                listen: args.listen.clone(),
+                verifier: args.verifier.clone(),
+            };
+            let json = global.json;
+            refurbdesk_app::site_page::serve(&site, &params, |address| {
+                if json {
+                    println!(
+                        "{}",
+                        serde_json::json!({ "listening": address.to_string() })
+                    );
+                } else {
+                    println!("verification page on http://{address}/v/ID?d=DIGEST (Ctrl-C stops)");
+                }
+                // Whoever started the server (a test, a service manager) reads the address now.
+                use std::io::Write as _;
+                let _ = std::io::stdout().flush();
+            })?;
             Ok(())
         }
         SiteCommand::Status => {
