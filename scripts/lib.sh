@@ -17,8 +17,10 @@ BUILD_PACKAGES=(build-essential pkg-config curl file libssl-dev libudev-dev libu
 # postgresql: the site database's tests start a real server (initdb, pg_ctl) per test binary.
 # adb: Debian's Android Debug Bridge, whose real server the ADB tests read simulated phones through.
 # openssl: makes the test CA and server certificate of the site's TLS tests.
+# chromium, chromium-driver: the headless browser (and its WebDriver) that opens the site's
+# certificate verification page as a customer's browser would.
 TEST_PACKAGES=(xvfb webkit2gtk-driver dbus poppler-utils util-linux zbar-tools fonts-noto-cjk postgresql adb
-  openssl)
+  openssl chromium chromium-driver)
 # What scripts/test-packages reads the packages with: rpm for the .rpm, dpkg-shlibdeps (dpkg-dev)
 # for the libraries the binaries load, desktop-file-validate for the desktop entry.
 PACKAGE_TEST_PACKAGES=(rpm dpkg-dev desktop-file-utils)

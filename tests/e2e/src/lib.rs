@@ -11,7 +11,7 @@ pub mod probes;
 mod webdriver;
 
 pub use display::VirtualDisplay;
-pub use webdriver::{DesktopSession, Element, HarnessError};
+pub use webdriver::{DesktopSession, Element, HarnessError, WebDriverSession};
 
 use std::path::PathBuf;
 

@@ -1,4 +1,5 @@
-//! Just enough W3C WebDriver to drive the desktop app through tauri-driver.
+//! Just enough W3C WebDriver to drive the desktop app through tauri-driver, and web pages in
+//! Debian's headless Chromium through chromedriver.
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
@@ -31,23 +32,88 @@ pub enum HarnessError {
 
 /// The WebKit WebDriver that tauri-driver delegates to on Linux.
 const NATIVE_DRIVER: &str = "/usr/bin/WebKitWebDriver";
+/// Debian's Chromium and its WebDriver (packages chromium, chromium-driver).
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-/// One running desktop app under WebDriver control. Dropping it ends the session and stops
-/// tauri-driver, the app and the display.
-pub struct DesktopSession {
+/// One WebDriver session: the desktop app under tauri-driver, or a headless Chromium. Dropping it
+/// ends the session and stops the driver with everything it started (app, browser, display).
+pub struct WebDriverSession {
     http: ureq::Agent,
     base: String,
     session: String,
     driver: Child,
-    _display: VirtualDisplay,
+    _display: Option<VirtualDisplay>,
 }
+
+/// The desktop app's session (the name the desktop tests use).
+pub type DesktopSession = WebDriverSession;
 
 /// A WebDriver element reference.
 pub struct Element {
     id: String,
 }
 
-impl DesktopSession {
+impl WebDriverSession {
+    /// Starts chromedriver and, through it, a headless Chromium (no display needed) with a
+    /// fixed window size so screenshots are comparable.
+    pub fn chromium() -> Result<Self, HarnessError> {
+        for (path, what) in [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromedriver")] {
+            if !Path::new(path).exists() {
+                return Err(HarnessError::Missing {
+                    what,
+                    install: "apt-get install chromium chromium-driver",
+                    detail: format!("{path} not found"),
+                });
+            }
+        }
+        let port = free_port()?;
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .map_err(|e| HarnessError::Missing {
+                what: "chromedriver",
+                install: "apt-get install chromium-driver",
+                detail: e.to_string(),
+            })?;
+        let mut session = Self {
+            http: ureq::AgentBuilder::new()
+                .timeout(Duration::from_secs(60))
+                .build(),
+            base: format!("http://127.0.0.1:{port}"),
+            session: String::new(),
+            driver,
+            _display: None,
+        };
+        session.wait_for_driver(Duration::from_secs(30))?;
+        // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
+        let created = session.post(
+            "/session",
+            json!({"capabilities": {"alwaysMatch": {
+                "browserName": "chrome",
+                "goog:chromeOptions": {
+                    "binary": CHROMIUM,
+                    "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                             "--disable-dev-shm-usage", "--window-size=1000,1300",
+                             "--lang=en-GB"]
+                }
+            }}}),
+        )?;
+        session.session = created["sessionId"]
+            .as_str()
+            .ok_or_else(|| HarnessError::Protocol(format!("no sessionId in {created}")))?
+            .to_string();
+        Ok(session)
+    }
+
+    /// Opens `url` in the browser and waits for it to load.
+    pub fn navigate(&self, url: &str) -> Result<(), HarnessError> {
+        self.post("/url", json!({ "url": url })).map(|_| ())
+    }
+
     /// Starts Xvfb, tauri-driver (inside its own D-Bus session, without the accessibility bus that
     /// otherwise stalls WebKitGTK at start), and the app at `app`.
     pub fn start(app: &Path, args: &[&str], env: &[(&str, &Path)]) -> Result<Self, HarnessError> {
@@ -104,7 +170,7 @@ impl DesktopSession {
             base,
             session: String::new(),
             driver,
-            _display: display,
+            _display: Some(display),
         };
         session.wait_for_driver(Duration::from_secs(30))?;
         let created = session.post(
@@ -126,7 +192,7 @@ impl DesktopSession {
         loop {
             if let Ok(Some(status)) = self.driver.try_wait() {
                 return Err(HarnessError::Protocol(format!(
-                    "tauri-driver exited early with {status}"
+                    "the WebDriver server exited early with {status}"
                 )));
             }
             if self
@@ -139,7 +205,7 @@ impl DesktopSession {
             }
             if start.elapsed() > limit {
                 return Err(HarnessError::Timeout {
-                    what: "tauri-driver to listen".into(),
+                    what: "the WebDriver server to listen".into(),
                     seconds: limit.as_secs(),
                 });
             }
@@ -329,7 +395,7 @@ impl DesktopSession {
     }
 }
 
-impl Drop for DesktopSession {
+impl Drop for WebDriverSession {
     fn drop(&mut self) {
         if !self.session.is_empty() {
             let _ = self.http.delete(&self.url("")).call();
