@@ -45,6 +45,7 @@ pub mod sim;
 #[cfg(feature = "simulate")]
 mod simulate;
 pub mod site;
+pub mod site_export;
 pub mod site_page;
 pub mod station;
 pub mod stats;

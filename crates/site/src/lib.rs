@@ -14,11 +14,11 @@
 mod check;
 mod devices;
 mod owned;
+mod published;
 mod push;
 mod roles;
 mod schema;
 mod tls;
-mod verify_page;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -30,11 +30,11 @@ pub use devices::{
     SiteCertificate, SiteDevice, SiteDeviceLine, SiteDeviceQuery, SiteDeviceRow, SiteIntake,
     SiteVoid,
 };
+pub use published::{DocumentFiles, PublishedDocument};
 pub use push::{PushOptions, PushProgress, PushReport, StationState};
 pub use roles::NewStationRole;
 pub use schema::{InitReport, SCHEMA_VERSION};
 pub use tls::{split as split_tls, SslMode, TlsSettings};
-pub use verify_page::PublishedDocument;
 
 /// What went wrong with the site.
 #[derive(Debug, thiserror::Error)]

@@ -70,31 +70,74 @@ pub fn export(
         certificate_filter(&ws.store, params.device.as_deref(), params.since)?
     };
     let records = ws.store.list_certificates(&filter)?;
-    create_out_dir(&params.out)?;
     let documents = Documents::new(&mut ws.store, &ws.paths.keys_dir);
-    let mut zip = match params.zip {
-        true => Some(Zip::create(&params.out)?),
+    write_export(&params.out, params.zip, &records, progress, |record| {
+        let (pdf, json) = documents.files(record, params.lang)?;
+        Ok(ExportedFiles {
+            stem: file_stem(record),
+            pdf,
+            json,
+            summary: DocumentSummary::of(record, None),
+        })
+    })
+}
+
+/// One document's files, as an export writes them.
+pub(crate) struct ExportedFiles {
+    /// The file name without its extension (`erasure-certificate-<id>`).
+    pub stem: String,
+    pub pdf: Vec<u8>,
+    pub json: Vec<u8>,
+    pub summary: DocumentSummary,
+}
+
+/// Writes the files `files` gives for each of `items` into `out`, or into one zip there,
+/// reporting once per document and stopping between documents when `progress` is cancelled
+/// (an [`ErrorCode::Interrupted`] error whose details say how many were written; an unfinished
+/// zip is removed). Shared by the station's export and the site's.
+pub(crate) fn write_export<T>(
+    out: &Path,
+    zip: bool,
+    items: &[T],
+    progress: &Progress,
+    mut files: impl FnMut(&T) -> Result<ExportedFiles, Error>,
+) -> Result<ExportResult, Error> {
+    create_out_dir(out)?;
+    let mut zip = match zip {
+        true => Some(Zip::create(out)?),
         false => None,
     };
-    let total = records.len() as u64;
+    let total = items.len() as u64;
     let mut written = Vec::new();
-    for record in &records {
+    for item in items {
         if progress.is_cancelled() {
             break;
         }
-        let (pdf, json) = documents.files(record, params.lang)?;
-        let stem = file_stem(record);
+        let ExportedFiles {
+            stem,
+            pdf,
+            json,
+            summary,
+        } = match files(item) {
+            Ok(files) => files,
+            Err(error) => {
+                if let Some(zip) = zip {
+                    zip.discard();
+                }
+                return Err(error);
+            }
+        };
         match &mut zip {
             Some(zip) => {
                 zip.add(&format!("{stem}.pdf"), &pdf)?;
                 zip.add(&format!("{stem}.json"), &json)?;
             }
             None => {
-                write_file_atomically(&params.out.join(format!("{stem}.pdf")), &pdf)?;
-                write_file_atomically(&params.out.join(format!("{stem}.json")), &json)?;
+                write_file_atomically(&out.join(format!("{stem}.pdf")), &pdf)?;
+                write_file_atomically(&out.join(format!("{stem}.json")), &json)?;
             }
         }
-        written.push(DocumentSummary::of(record, None));
+        written.push(summary);
         progress.report(ProgressReport {
             task: EXPORT_TASK.to_owned(),
             done: written.len() as u64,
@@ -102,25 +145,25 @@ pub fn export(
             stage: None,
         });
     }
-    if written.len() < records.len() {
+    if written.len() < items.len() {
         let kept = match zip {
             Some(zip) => {
                 zip.discard();
                 "the unfinished archive was removed".to_owned()
             }
-            None => format!("the files written so far are in {}", params.out.display()),
+            None => format!("the files written so far are in {}", out.display()),
         };
         return Err(Error::new(
             ErrorCode::Interrupted,
             format!(
                 "the export was stopped after {} of {} documents; {kept}",
                 written.len(),
-                records.len()
+                items.len()
             ),
         )
         .with_details(json!({
             "count": written.len(),
-            "total": records.len(),
+            "total": items.len(),
             "documents": written,
         })));
     }
@@ -128,7 +171,7 @@ pub fn export(
     Ok(ExportResult {
         count: written.len(),
         documents: written,
-        out: params.out.display().to_string(),
+        out: out.display().to_string(),
         zip: zip.map(|path| path.display().to_string()),
     })
 }

@@ -26,6 +26,7 @@ pub use cases::{
     IssueParams, ListParams, ReplacedBy, ReportParams, Verification, VerifyParams, VoidParams,
 };
 pub use export::{export, export_cancel, export_running, ExportCancel, ExportParams, ExportResult};
+pub(crate) use export::{write_export, ExportedFiles};
 pub use files::write_file_atomically;
 pub use keys::{
     export_certificate, export_key, import_x509, rotate_key, show_keys, ExportKeyParams,

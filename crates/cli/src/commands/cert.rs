@@ -518,7 +518,6 @@ fn export(args: &ExportArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(
         zip: args.zip,
         lang: args.lang,
     };
-    let mut workstation = open_existing(global, paths)?;
     let bar = if global.json {
         ProgressBar::hidden()
     } else {
@@ -539,7 +538,17 @@ fn export(args: &ExportArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<(
             Cancel::new(),
         )
     };
-    let exported = documents::export(&mut workstation, &params, &progress);
+    // With --site, every station's documents as the site holds them.
+    let exported = match &global.site {
+        Some(url) => refurbdesk_app::site_export::export(
+            &refurbdesk_app::site::SiteParams {
+                url: Some(url.clone()),
+            },
+            &params,
+            &progress,
+        ),
+        None => documents::export(&mut open_existing(global, paths)?, &params, &progress),
+    };
     bar.finish_and_clear();
     let exported = exported?;
     if global.json {

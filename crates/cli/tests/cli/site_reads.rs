@@ -379,3 +379,133 @@ fn site_cert_list_lists_every_stations_documents_with_the_sites_void_state() {
         .success();
     assert_eq!(json_of(&since.get_output().stdout), serde_json::json!([]));
 }
+
+#[test]
+fn site_cert_export_writes_every_stations_files_as_issued_and_refuses_one_changed_on_the_site() {
+    let url = site();
+    let one = station_pushed(&url, &[]);
+    let two = station_pushed(&url, &[]);
+    one.run(&[
+        "settings",
+        "set",
+        "organisation.name",
+        "Atelier Exemple SAS",
+    ])
+    .assert()
+    .success();
+    let image = one.home.path().join("disk.img");
+    std::fs::write(&image, vec![0x5a_u8; 1 << 20]).expect("image");
+    let erasure = one
+        .run(&[
+            "erase",
+            "--method",
+            "zero",
+            "--yes-erase-image",
+            "--json",
+            "--target",
+        ])
+        .arg(&image)
+        .assert()
+        .success();
+    let erasure = json_of(&erasure.get_output().stdout)["id"]
+        .as_str()
+        .expect("erasure id")
+        .to_owned();
+    let issued = one
+        .run(&["cert", "issue", "--erasure", &erasure, "--json", "--out"])
+        .arg(one.home.path().join("out"))
+        .assert()
+        .success();
+    let issued = json_of(&issued.get_output().stdout);
+    let id = issued["id"].as_str().expect("id").to_owned();
+    let pdf = std::fs::read(issued["pdf"].as_str().expect("pdf path")).expect("the issued PDF");
+    one.run(&["site", "push", "--once", "--site", &url])
+        .assert()
+        .success();
+
+    // Station two, which issued nothing, exports station one's files from the site: the very
+    // bytes station one issued, which station one's keys verify.
+    let out = two.home.path().join("export");
+    let exported = two
+        .run(&["--site", &url, "cert", "export", "--all", "--json", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let exported = json_of(&exported.get_output().stdout);
+    assert_eq!(exported["count"], 1, "{exported}");
+    assert_eq!(exported["documents"][0]["id"], id.as_str());
+    let written = out.join(format!("erasure-certificate-{id}.pdf"));
+    assert_eq!(std::fs::read(&written).expect("the exported PDF"), pdf);
+    assert!(out.join(format!("erasure-certificate-{id}.json")).is_file());
+    one.run(&["cert", "verify"])
+        .arg(&written)
+        .assert()
+        .success();
+
+    // Zipped, and filtered by date: none since the year 2999.
+    let zipped = two
+        .run(&[
+            "--site", &url, "cert", "export", "--all", "--zip", "--json", "--out",
+        ])
+        .arg(two.home.path().join("zipped"))
+        .assert()
+        .success();
+    let zipped = json_of(&zipped.get_output().stdout);
+    assert!(
+        zipped["zip"]
+            .as_str()
+            .is_some_and(|zip| zip.ends_with(".zip")),
+        "{zipped}"
+    );
+    let none = two
+        .run(&[
+            "--site",
+            &url,
+            "cert",
+            "export",
+            "--since",
+            "2999-01-01",
+            "--json",
+            "--out",
+        ])
+        .arg(two.home.path().join("none"))
+        .assert()
+        .success();
+    assert_eq!(json_of(&none.get_output().stdout)["count"], 0);
+    // Printing again in another language needs the issuing station's key: refused at site level.
+    two.run(&[
+        "--site", &url, "cert", "export", "--all", "--lang", "fr", "--out",
+    ])
+    .arg(two.home.path().join("fr"))
+    .assert()
+    .code(2);
+
+    // One byte of the PDF changed on the site: the export stops naming the document, and writes
+    // no archive.
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connects");
+    let station_one = one.store().station_id().to_string();
+    let changed = client
+        .execute(
+            "UPDATE records SET record = jsonb_set(record, '{pdf}',
+                 to_jsonb(overlay(record ->> 'pdf' placing 'ff' from 201 for 2)))
+             WHERE station_id = $1::text::uuid AND entity = 'certificate' AND entity_id = $2",
+            &[&station_one, &id],
+        )
+        .expect("the site's row is changed");
+    assert_eq!(changed, 1);
+    let refused_dir = two.home.path().join("refused");
+    let refused = two
+        .run(&["--site", &url, "cert", "export", "--all", "--zip", "--out"])
+        .arg(&refused_dir)
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&id) && stderr.contains(&station_one) && stderr.contains("db check"),
+        "{stderr}"
+    );
+    let left: Vec<_> = std::fs::read_dir(&refused_dir)
+        .map(|entries| entries.flatten().collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "an unfinished archive was left: {left:?}");
+}

@@ -1,5 +1,6 @@
-//! What the verification page (`refurbdesk site serve`) reads from the site: one document by
-//! its id, and the published keys. Nothing else: the page lists and searches nothing.
+//! Documents as the site holds them, for those who read them off the site: the verification
+//! page (`refurbdesk site serve`) reads one document by its id and the published keys, nothing
+//! else; `--site URL cert export` reads each listed document's files.
 
 use refurbdesk_store::SiteKey;
 use uuid::Uuid;
@@ -88,5 +89,56 @@ impl Site {
                 created_at: row.get(4),
             })
             .collect())
+    }
+}
+
+/// A document's files as its station pushed them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentFiles {
+    /// The PDF as issued.
+    pub pdf: Vec<u8>,
+    /// The signed JSON (the `.json` export).
+    pub signed_json: String,
+    /// The PDF's SHA-256 as the station recorded it when it issued the document.
+    pub pdf_sha256: String,
+}
+
+impl Site {
+    /// The files of document `id` issued at `station_id`; `None` when the site holds none.
+    pub fn document_files(
+        &mut self,
+        station_id: Uuid,
+        id: &str,
+    ) -> Result<Option<DocumentFiles>, SiteError> {
+        self.require_schema()?;
+        let row = self
+            .client
+            .query_opt(
+                "SELECT record ->> 'pdf', record ->> 'signed_json', record ->> 'pdf_sha256'
+                 FROM records
+                 WHERE station_id = $1 AND entity = 'certificate' AND entity_id = $2",
+                &[&station_id, &id],
+            )
+            .map_err(|error| self.error(error))?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let damaged = |what: &str| SiteError::Database {
+            site: self.shown.clone(),
+            message: format!("the site's record of document {id} (station {station_id}) {what}"),
+        };
+        let pdf = row
+            .get::<_, Option<String>>(0)
+            .ok_or_else(|| damaged("has no PDF"))?;
+        let pdf = hex::decode(pdf).map_err(|_| damaged("holds a PDF that is not hex"))?;
+        Ok(Some(DocumentFiles {
+            pdf,
+            signed_json: row
+                .get::<_, Option<String>>(1)
+                .ok_or_else(|| damaged("has no signed_json"))?,
+            pdf_sha256: row
+                .get::<_, Option<String>>(2)
+                .ok_or_else(|| damaged("has no pdf_sha256"))?,
+        }))
     }
 }
