@@ -4,6 +4,10 @@
 //! command. A station keeps working while the site is unreachable; each failed push is logged and
 //! kept for `site status`, and the next turn catches up.
 //!
+//! An attached station also takes the site's changes (operators and roles, organisation-wide
+//! settings, published keys) as it starts and every [`PULL_INTERVAL`] after, so an operator
+//! disabled on the site stops acting at every station within that time, with no `site pull`.
+//!
 //! Which site: `REFURBDESK_SITE` when set, else the connection remembered when the station was
 //! attached (`site pull` writes it beside the database, readable by its owner only, because it
 //! may hold the station role's password). No site, no replication.
@@ -23,6 +27,10 @@ use crate::DataPaths;
 /// station within about two seconds of it (the live benchmark, `docs/performance.md`), at the
 /// cost of one small transaction a second per station.
 pub const PUSH_INTERVAL: Duration = Duration::from_secs(1);
+
+/// How often a running, attached station takes the site's changes: operators, settings and
+/// keys change rarely, and a pull reads all of them.
+pub const PULL_INTERVAL: Duration = Duration::from_secs(30);
 
 /// The environment variable that names the site (as the CLI's `--site`).
 pub const SITE_VARIABLE: &str = "REFURBDESK_SITE";
@@ -100,12 +108,45 @@ impl Replication {
                         return;
                     }
                 };
+                // Taking the site's changes writes the station's database: a connection of its
+                // own, as the site's own operator `site`.
+                let mut refresher = Workstation::open_existing(workstation.paths.clone(), None).ok();
+                let refresh = |refresher: &mut Option<Workstation>| {
+                    let Some(refresher) = refresher.as_mut() else {
+                        return;
+                    };
+                    match crate::site::refresh(refresher, &params.site) {
+                        Ok(Some(pulled)) if pulled.settings_changed + pulled.operators_changed + pulled.keys_added > 0 => {
+                            tracing::info!(
+                                site = %pulled.site,
+                                settings = pulled.settings_changed,
+                                operators = pulled.operators_changed,
+                                keys = pulled.keys_added,
+                                "took the site's changes"
+                            )
+                        }
+                        Ok(_) => {}
+                        Err(error) => tracing::warn!(
+                            site = %shown,
+                            error = %error.message,
+                            "taking the site's changes failed; trying again later"
+                        ),
+                    }
+                };
+                refresh(&mut refresher);
+                let turns_per_pull = (PULL_INTERVAL.as_secs_f64() / interval.as_secs_f64().max(0.001)).ceil().max(1.0) as u64;
+                let mut turns = 0_u64;
                 let outcome = crate::site::push_continuously(
                     &workstation,
                     &params,
                     interval,
                     &progress,
-                    &mut |pushed| match pushed {
+                    &mut |pushed| {
+                        turns += 1;
+                        if turns.is_multiple_of(turns_per_pull) {
+                            refresh(&mut refresher);
+                        }
+                        match pushed {
                         Ok(done) if done.entries > 0 => tracing::info!(
                             site = %done.site,
                             entries = done.entries,
@@ -118,6 +159,7 @@ impl Replication {
                             error = %error.message,
                             "site push failed; trying again at the next turn"
                         ),
+                    }
                     },
                 );
                 if let Err(error) = outcome {

@@ -545,6 +545,28 @@ pub fn pull(ws: &mut Workstation, params: &SiteParams) -> Result<SitePulled> {
     })
 }
 
+/// Takes the site's changes (operators and roles, organisation-wide settings, published keys)
+/// for a station already attached to this site, as a running station does in the background,
+/// with no operator acting. `None`, with nothing changed, when the station is not attached to
+/// it: attaching stays an admin's [`pull`].
+pub fn refresh(ws: &mut Workstation, params: &SiteParams) -> Result<Option<SitePulled>> {
+    let mut site = params.connect()?;
+    let owned = site.pull()?;
+    let shown = site.shown().to_owned();
+    let Some(applied) = ws.store.refresh_from_site(&shown, &owned)? else {
+        return Ok(None);
+    };
+    Ok(Some(SitePulled {
+        site: shown,
+        settings_changed: applied.settings_changed,
+        operators_changed: applied.operators_changed,
+        keys_added: applied.keys_added,
+        settings: owned.settings.len(),
+        operators: owned.operators.len(),
+        keys: owned.keys.len(),
+    }))
+}
+
 /// An organisation-wide setting set on the site (a site administrator's act).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteSettingSet {

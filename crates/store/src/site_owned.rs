@@ -115,108 +115,141 @@ impl Store {
                 Action::ManageOperators
             };
             authorize(tx, operator, action)?;
-            let now = timestamp(Utc::now());
-            tx.execute(
-                "INSERT INTO site_attachment (id, site, attached_at, pulled_at)
-                 VALUES (1, ?1, ?2, ?2)
-                 ON CONFLICT (id) DO UPDATE SET site = excluded.site,
-                     pulled_at = excluded.pulled_at",
-                rusqlite::params![site, now],
-            )?;
-            let mut applied = SitePullApplied::default();
-            for (key, value) in &pull.settings {
-                let written = write_setting(
-                    tx,
-                    station_id,
-                    SettingWrite {
-                        key,
-                        value,
-                        at: &now,
-                        operator: SITE_OPERATOR,
-                        unless_unchanged: true,
-                    },
-                )?;
-                if !written {
-                    continue;
-                }
-                applied.settings_changed += 1;
-            }
-            for wanted in &pull.operators {
-                let (id, before, action) = match find_operator(tx, &wanted.name)? {
-                    Some(known) if known.role == wanted.role && known.disabled == wanted.disabled => {
-                        continue
-                    }
-                    Some(known) => {
-                        let before = audit::record_digest(tx, Entity::Operator, known.id)?;
-                        tx.execute(
-                            "UPDATE operators SET role = ?1, disabled = ?2 WHERE id = ?3",
-                            rusqlite::params![
-                                wanted.role.as_str(),
-                                wanted.disabled,
-                                id_text(known.id)
-                            ],
-                        )?;
-                        let action = if known.role != wanted.role {
-                            "operator.role_changed"
-                        } else if wanted.disabled {
-                            "operator.disabled"
-                        } else {
-                            "operator.enabled"
-                        };
-                        (known.id, before, action)
-                    }
-                    None => {
-                        let id = Uuid::now_v7();
-                        tx.execute(
-                            "INSERT INTO operators (id, name, role, disabled, created_at, station_id)
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                            rusqlite::params![
-                                id_text(id),
-                                wanted.name,
-                                wanted.role.as_str(),
-                                wanted.disabled,
-                                now,
-                                id_text(station_id)
-                            ],
-                        )?;
-                        (id, None, "operator.added")
-                    }
-                };
-                audit::append(
-                    tx,
-                    station_id,
-                    AuditWrite {
-                        operator: SITE_OPERATOR,
-                        action,
-                        entity: Entity::Operator,
-                        entity_id: id,
-                        before,
-                        after: audit::record_digest(tx, Entity::Operator, id)?,
-                    },
-                )?;
-                applied.operators_changed += 1;
-            }
-            for key in &pull.keys {
-                let known: bool = tx
-                    .query_row(
-                        "SELECT EXISTS (SELECT 1 FROM signing_keys WHERE key_id = ?1)",
-                        [&key.key_id],
-                        |row| row.get(0),
-                    )?;
-                let record = SigningKeyRecord {
-                    key_id: key.key_id.clone(),
-                    algorithm: key.algorithm.clone(),
-                    public_key: key.public_key.clone(),
-                    fingerprint: key.fingerprint.clone(),
-                    created_at: parse_timestamp(&key.created_at, "the site's signing key")?,
-                };
-                // A key id already known with another public key is refused (KeyConflict).
-                publish_key(tx, station_id, &record, SITE_OPERATOR)?;
-                if !known {
-                    applied.keys_added += 1;
-                }
-            }
-            Ok(applied)
+            apply_owned(tx, station_id, site, pull)
         })
     }
+
+    /// Takes the site's changes for a station already attached to `site`, as a running station
+    /// does in the background: the same changes as [`Store::apply_site_pull`], audited as
+    /// operator `site`, with no operator acting (the station asked for them when it was
+    /// attached). `None`, with nothing changed, when the station is not attached to `site`:
+    /// attaching stays an admin's `site pull`.
+    pub fn refresh_from_site(
+        &mut self,
+        site: &str,
+        pull: &SitePull,
+    ) -> Result<Option<SitePullApplied>, StoreError> {
+        for operator in &pull.operators {
+            check_operator_name(&operator.name)?;
+        }
+        let station_id = self.station_id;
+        self.write("take the site's changes", |tx| {
+            let attached: Option<String> = tx
+                .query_row("SELECT site FROM site_attachment WHERE id = 1", [], |row| {
+                    row.get(0)
+                })
+                .optional()?;
+            if attached.as_deref() != Some(site) {
+                return Ok(None);
+            }
+            apply_owned(tx, station_id, site, pull).map(Some)
+        })
+    }
+}
+
+/// Records the pull in the attachment and applies what the site owns: settings, operators,
+/// published keys.
+fn apply_owned(
+    tx: &rusqlite::Transaction<'_>,
+    station_id: Uuid,
+    site: &str,
+    pull: &SitePull,
+) -> Result<SitePullApplied, StoreError> {
+    let now = timestamp(Utc::now());
+    tx.execute(
+        "INSERT INTO site_attachment (id, site, attached_at, pulled_at)
+         VALUES (1, ?1, ?2, ?2)
+         ON CONFLICT (id) DO UPDATE SET site = excluded.site,
+             pulled_at = excluded.pulled_at",
+        rusqlite::params![site, now],
+    )?;
+    let mut applied = SitePullApplied::default();
+    for (key, value) in &pull.settings {
+        let written = write_setting(
+            tx,
+            station_id,
+            SettingWrite {
+                key,
+                value,
+                at: &now,
+                operator: SITE_OPERATOR,
+                unless_unchanged: true,
+            },
+        )?;
+        if !written {
+            continue;
+        }
+        applied.settings_changed += 1;
+    }
+    for wanted in &pull.operators {
+        let (id, before, action) = match find_operator(tx, &wanted.name)? {
+            Some(known) if known.role == wanted.role && known.disabled == wanted.disabled => {
+                continue
+            }
+            Some(known) => {
+                let before = audit::record_digest(tx, Entity::Operator, known.id)?;
+                tx.execute(
+                    "UPDATE operators SET role = ?1, disabled = ?2 WHERE id = ?3",
+                    rusqlite::params![wanted.role.as_str(), wanted.disabled, id_text(known.id)],
+                )?;
+                let action = if known.role != wanted.role {
+                    "operator.role_changed"
+                } else if wanted.disabled {
+                    "operator.disabled"
+                } else {
+                    "operator.enabled"
+                };
+                (known.id, before, action)
+            }
+            None => {
+                let id = Uuid::now_v7();
+                tx.execute(
+                    "INSERT INTO operators (id, name, role, disabled, created_at, station_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    rusqlite::params![
+                        id_text(id),
+                        wanted.name,
+                        wanted.role.as_str(),
+                        wanted.disabled,
+                        now,
+                        id_text(station_id)
+                    ],
+                )?;
+                (id, None, "operator.added")
+            }
+        };
+        audit::append(
+            tx,
+            station_id,
+            AuditWrite {
+                operator: SITE_OPERATOR,
+                action,
+                entity: Entity::Operator,
+                entity_id: id,
+                before,
+                after: audit::record_digest(tx, Entity::Operator, id)?,
+            },
+        )?;
+        applied.operators_changed += 1;
+    }
+    for key in &pull.keys {
+        let known: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM signing_keys WHERE key_id = ?1)",
+            [&key.key_id],
+            |row| row.get(0),
+        )?;
+        let record = SigningKeyRecord {
+            key_id: key.key_id.clone(),
+            algorithm: key.algorithm.clone(),
+            public_key: key.public_key.clone(),
+            fingerprint: key.fingerprint.clone(),
+            created_at: parse_timestamp(&key.created_at, "the site's signing key")?,
+        };
+        // A key id already known with another public key is refused (KeyConflict).
+        publish_key(tx, station_id, &record, SITE_OPERATOR)?;
+        if !known {
+            applied.keys_added += 1;
+        }
+    }
+    Ok(applied)
 }
