@@ -50,6 +50,8 @@ const COMMANDS: &[&str] = &[
     "operators_enable",
     "devices_list",
     "devices_show",
+    "site_name",
+    "site_devices_list",
     "qa_draw",
     "qa_list",
     "qa_verify",

@@ -304,6 +304,26 @@ pub fn devices_list(
     at_station(&paths, |ws| devices::list(ws, params))
 }
 
+/// The site this station replicates to, without its password; `None` when it has none (the
+/// Quality screen then offers the station's list only).
+#[tauri::command]
+pub fn site_name(paths: tauri::State<'_, DataPaths>) -> Option<String> {
+    refurbdesk_app::site::station_site(&paths)
+}
+
+/// The site's quality list, read on a thread of its own: the site is a network round trip away.
+#[tauri::command]
+pub async fn site_devices_list(
+    paths: tauri::State<'_, DataPaths>,
+    params: DevicesParams,
+) -> Result<refurbdesk_app::site::SiteDevicesPage, WindowError> {
+    let paths = paths.inner().clone();
+    on_own_thread(move || {
+        refurbdesk_app::site::station_site_devices(&paths, params).map_err(window)
+    })
+    .await
+}
+
 #[tauri::command]
 pub fn devices_show(
     paths: tauri::State<'_, DataPaths>,

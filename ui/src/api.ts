@@ -21,6 +21,7 @@ import type { DeviceDetail } from './bindings/DeviceDetail';
 import type { DeviceShowParams } from './bindings/DeviceShowParams';
 import type { DevicesPage } from './bindings/DevicesPage';
 import type { DevicesParams } from './bindings/DevicesParams';
+import type { SiteDevicesPage } from './bindings/SiteDevicesPage';
 import type { DocumentSummary } from './bindings/DocumentSummary';
 import type { DriveErasure } from './bindings/DriveErasure';
 import type { DriveParams } from './bindings/DriveParams';
@@ -105,6 +106,10 @@ export type Unlisten = () => void;
 export interface Api {
   stationInfo(): Promise<StationInfo>;
   devicesList(params: DevicesParams): Promise<DevicesPage>;
+  /** The site database this station replicates to (no password), or null when it has none. */
+  siteName(): Promise<string | null>;
+  /** The quality list of every station, read from the site database. */
+  siteDevicesList(params: DevicesParams): Promise<SiteDevicesPage>;
   devicesShow(params: DeviceShowParams): Promise<DeviceDetail>;
   gradeOpenQuestions(params: OpenQuestionsParams): Promise<OpenQuestions>;
   gradeRecord(params: GradeParams): Promise<GradeOutcome>;
@@ -194,6 +199,8 @@ function call<T>(command: string, params?: unknown): Promise<T> {
 export const tauriApi: Api = {
   stationInfo: () => call('station_info'),
   devicesList: (params) => call('devices_list', params),
+  siteName: () => call('site_name'),
+  siteDevicesList: (params) => call('site_devices_list', params),
   devicesShow: (params) => call('devices_show', params),
   gradeOpenQuestions: (params) => call('grade_open_questions', params),
   gradeRecord: (params) => call('grade_record', params),

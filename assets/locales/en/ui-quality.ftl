@@ -89,3 +89,9 @@ quality-sampling-passed = Passed
 quality-sampling-failed = Failed
 quality-sampling-waiting = Waiting
 quality-sampling-rate = Pass rate
+
+# The list's scope (shown when the station replicates to a site database).
+quality-scope-label = Devices of
+quality-scope-station = This station
+quality-scope-site = Every station (site)
+quality-scope-read-only = Read from the site database { $site }: other stations' records are shown here and changed at their station.

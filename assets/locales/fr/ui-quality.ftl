@@ -89,3 +89,9 @@ quality-sampling-passed = Conformes
 quality-sampling-failed = Non conformes
 quality-sampling-waiting = En attente
 quality-sampling-rate = Taux de conformité
+
+# The list's scope (shown when the station replicates to a site database).
+quality-scope-label = Appareils de
+quality-scope-station = Ce poste
+quality-scope-site = Tous les postes (site)
+quality-scope-read-only = Lu dans la base du site { $site } : les enregistrements des autres postes sont affichés ici et modifiés à leur poste.

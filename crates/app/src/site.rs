@@ -655,9 +655,28 @@ pub fn verify(
     Ok(verification)
 }
 
+/// The site this station replicates to (`REFURBDESK_SITE`, else the one it was attached to by
+/// `site pull`), without its password; `None` when it has none.
+pub fn station_site(paths: &crate::DataPaths) -> Option<String> {
+    crate::replication::site_url(paths, None).map(|url| refurbdesk_site::redact(&url))
+}
+
+/// The site's quality list ([`devices`]) from the site this station replicates to: what the
+/// window's Quality screen shows when it looks at the whole site.
+pub fn station_site_devices(
+    paths: &crate::DataPaths,
+    params: crate::devices::DevicesParams,
+) -> Result<SiteDevicesPage> {
+    let url = crate::replication::site_url(paths, None).ok_or_else(|| {
+        Error::usage("this station replicates to no site database").with_hint(Hint::NameSite)
+    })?;
+    devices(&SiteParams { url: Some(url) }, params)
+}
+
 /// One line of the site's quality list: the station's device line (`id` is the device's row at
 /// the station of its latest intake), with the site device it is and that station.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SiteDeviceListRow {
     #[serde(flatten)]
     pub row: crate::devices::DeviceRow,
@@ -668,7 +687,8 @@ pub struct SiteDeviceListRow {
 }
 
 /// One page of the site's quality list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SiteDevicesPage {
     pub rows: Vec<SiteDeviceListRow>,
     /// When more devices match than the page holds, the `after` that gives the next page.

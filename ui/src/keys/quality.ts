@@ -89,4 +89,8 @@ export const QUALITY_KEYS = [
   'quality.sampling.failed',
   'quality.sampling.waiting',
   'quality.sampling.rate',
+  'quality.scope.label',
+  'quality.scope.station',
+  'quality.scope.site',
+  'quality.scope.readOnly',
 ] as const;

@@ -77,6 +77,44 @@ function scrollBody(top: number) {
 }
 
 describe('QualityScreen', () => {
+  it('offers the site of every station only when the station replicates to one', async () => {
+    setup({ siteName: async () => null });
+    await waitFor(() => expect(screen.getAllByTestId('quality-row').length).toBeGreaterThan(0));
+    expect(screen.queryByTestId('quality-scope')).toBeNull();
+  });
+
+  it('reads the site list from the site database, read-only, with the same filters and pages', async () => {
+    const siteRows = vi.fn(async (params: DevicesParams) => {
+      const page = await pagedList(3)(params);
+      return {
+        rows: page.rows.map((one) => ({ ...one, device_key: `imei:${one.imei}`, station_id: 'station-2' })),
+        next_after: page.next_after,
+      };
+    });
+    const { api, onOpenDevice } = setup({
+      siteName: async () => 'postgres://quality@site.example/refurb',
+      siteDevicesList: siteRows,
+    });
+    const scope = await screen.findByTestId('quality-scope');
+    expect(vi.mocked(api.devicesList)).toHaveBeenCalled();
+    expect(siteRows).not.toHaveBeenCalled();
+
+    fireEvent.change(screen.getByTestId('quality-filter-lock'), { target: { value: 'blocked' } });
+    fireEvent.change(scope, { target: { value: 'site' } });
+    await waitFor(() => expect(screen.getAllByTestId('quality-row').length).toBe(3));
+    expect(siteRows.mock.lastCall?.[0]).toMatchObject({ lock: 'blocked', after: null, limit: 100 });
+    expect(screen.getByTestId('quality-site-note').textContent).toContain('postgres://quality@site.example/refurb');
+
+    // Other stations' records are not opened here.
+    fireEvent.click(screen.getAllByTestId('quality-row')[0] as HTMLElement);
+    expect(onOpenDevice).not.toHaveBeenCalled();
+
+    // Back to this station: its own list again.
+    const calls = vi.mocked(api.devicesList).mock.calls.length;
+    fireEvent.change(scope, { target: { value: 'station' } });
+    await waitFor(() => expect(vi.mocked(api.devicesList).mock.calls.length).toBeGreaterThan(calls));
+  });
+
   it('sends the search text and the filters to the engine, first page first', async () => {
     const { api } = setup();
     await waitFor(() => expect(screen.getAllByTestId('quality-row').length).toBeGreaterThan(0));

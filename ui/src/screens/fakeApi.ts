@@ -14,6 +14,8 @@ export function fakeApi(overrides: Partial<Api> = {}): Api {
   const names: (keyof Api)[] = [
     'stationInfo',
     'devicesList',
+    'siteName',
+    'siteDevicesList',
     'devicesShow',
     'gradeOpenQuestions',
     'gradeRecord',

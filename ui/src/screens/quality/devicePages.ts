@@ -6,6 +6,9 @@ import { asWindowError, type Api, type WindowError } from '../../api';
 import type { DeviceRow } from '../../bindings/DeviceRow';
 import type { DevicesParams } from '../../bindings/DevicesParams';
 
+/** Where the list is read: this station's database, or the site database of every station. */
+export type ListScope = 'station' | 'site';
+
 /** The filter form's values; an empty string is "any". */
 export interface DeviceFilters {
   query: string;
@@ -60,7 +63,7 @@ export interface DevicePages {
 }
 
 /** The list for `filters`, first page at once, the next ones when `loadMore` is called. */
-export function useDevicePages(api: Api, filters: DeviceFilters) {
+export function useDevicePages(api: Api, filters: DeviceFilters, scope: ListScope = 'station') {
   const [pages, setPages] = useState<DevicePages>({
     rows: [],
     nextAfter: null,
@@ -70,13 +73,20 @@ export function useDevicePages(api: Api, filters: DeviceFilters) {
   const generation = useRef(0);
   const busy = useRef(false);
   const key = JSON.stringify(filters);
+  // A site row is a station's row with its site device and station added: the table reads it
+  // as a row.
+  const list = useCallback(
+    (params: DevicesParams): Promise<{ rows: DeviceRow[]; next_after: string | null }> =>
+      scope === 'site' ? api.siteDevicesList(params) : api.devicesList(params),
+    [api, scope],
+  );
 
   const fetchPage = useCallback(
     (after: string | null) => {
       const mine = generation.current;
       busy.current = true;
       setPages((old) => ({ ...old, loading: true, error: null }));
-      api.devicesList(toParams(JSON.parse(key) as DeviceFilters, after)).then(
+      list(toParams(JSON.parse(key) as DeviceFilters, after)).then(
         (page) => {
           if (mine !== generation.current) return;
           busy.current = false;
@@ -94,7 +104,7 @@ export function useDevicePages(api: Api, filters: DeviceFilters) {
         },
       );
     },
-    [api, key],
+    [list, key],
   );
 
   useEffect(() => {
