@@ -12,7 +12,7 @@ use refurbdesk_revision::{money, Disposition, Revision};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::layout::Block;
+use crate::sheet::Block;
 use crate::texts::Texts;
 
 /// What a batch report states. Codes (categories, grades, lock verdicts, accessories) are

@@ -17,12 +17,14 @@
 pub mod batch;
 pub mod document;
 pub mod keys;
+#[cfg(feature = "print")]
 mod layout;
 pub mod pades;
 mod pdf;
 pub mod qr;
 mod render;
 pub mod samples;
+mod sheet;
 pub mod signed;
 mod texts;
 pub mod verify;
@@ -31,10 +33,12 @@ use thiserror::Error;
 
 pub use document::{Document, DocumentKind, Lang};
 pub use keys::{KeyError, Keyring, PublicKeyInfo, Signer, TrustedKeys};
-pub use layout::{missing_glyphs, Block, Logo, Sheet};
+#[cfg(feature = "print")]
+pub use layout::missing_glyphs;
 pub use pades::{PdfSigner, X509Info};
 pub use pdf::{EMBEDDED_NAME, SEAL_FILTER};
 pub use render::DEFAULT_DESTINATION;
+pub use sheet::{Block, Logo, Sheet};
 pub use signed::{SignatureError, SignedDocument};
 pub use verify::{verify_bytes, Verified, VerifyError};
 
@@ -42,6 +46,7 @@ pub use verify::{verify_bytes, Verified, VerifyError};
 pub enum IssueError {
     #[error(transparent)]
     Signature(#[from] SignatureError),
+    #[cfg(feature = "print")]
     #[error(transparent)]
     Pdf(#[from] pdf::PdfError),
     #[error("the signed data is not a document Refurbdesk knows: {0}")]
@@ -73,6 +78,7 @@ pub struct Issued {
     pub json: Vec<u8>,
 }
 
+#[cfg(feature = "print")]
 /// Signs a document and prints it in `lang`.
 pub fn issue(
     document: &Document,
@@ -86,6 +92,7 @@ pub fn issue(
     Ok(Issued { signed, pdf, json })
 }
 
+#[cfg(feature = "print")]
 /// Prints an already signed document again (another language, a lost file). The data keeps its
 /// original signature; the new file is sealed by `signer`, which may be a newer key.
 pub fn reprint(
@@ -99,6 +106,7 @@ pub fn reprint(
     print_signed(&document, signed, lang, signer, options)
 }
 
+#[cfg(feature = "print")]
 fn print_signed(
     document: &Document,
     signed: &SignedDocument,

@@ -11,6 +11,10 @@
 //! are filled here: the signed attributes are content-type, message-digest and
 //! signing-certificate-v2 (RFC 5035), as ETSI EN 319 142-1 asks of `ETSI.CAdES.detached`.
 
+// the signing half (certificates, CMS, the signature field) is called only when printing;
+// without the `print` feature (the WebAssembly verifier) only `verify` is.
+#![cfg_attr(not(feature = "print"), allow(dead_code, unused_imports))]
+
 use std::fmt;
 use std::time::{Duration, SystemTime};
 

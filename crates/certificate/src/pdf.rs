@@ -11,17 +11,33 @@
 //! the seal then leaves out that signature's `/Contents` too (six numbers in its `/ByteRange`),
 //! and that signature covers everything else, the seal included.
 
+// writing and sealing are called only when printing; without the `print` feature
+// (the WebAssembly verifier) only the readers are.
+#![cfg_attr(not(feature = "print"), allow(dead_code, unused_imports))]
+
+#[cfg(feature = "print")]
 use std::io::Write;
 
+#[cfg(feature = "print")]
 use flate2::write::ZlibEncoder;
+#[cfg(feature = "print")]
 use flate2::Compression;
-use lopdf::{Dictionary, Object, Stream, StringFormat};
+use lopdf::{Dictionary, Object};
+#[cfg(feature = "print")]
+use lopdf::{Stream, StringFormat};
+#[cfg(feature = "print")]
 use printpdf::{OffsetDateTime, PdfSaveOptions};
+#[cfg(feature = "print")]
 use thiserror::Error;
 
+#[cfg(feature = "print")]
 use crate::keys::Signer;
+#[cfg(feature = "print")]
 use crate::layout::{layout, Sheet};
-use crate::pades::{self, PdfSigner};
+use crate::pades;
+#[cfg(feature = "print")]
+use crate::pades::PdfSigner;
+#[cfg(feature = "print")]
 use crate::signed::SignedDocument;
 
 /// The most the embedded data may inflate to: a decompression bomb stops here, while a
@@ -48,12 +64,14 @@ const DEFLATE_LEVEL: u32 = 2;
 const LARGE_DOCUMENT_BYTES: usize = 4 << 20;
 const LARGE_DEFLATE_LEVEL: u32 = 6;
 
+#[cfg(feature = "print")]
 #[derive(Debug, Error)]
 pub enum PdfError {
     #[error("the PDF could not be assembled: {0}")]
     Assemble(String),
 }
 
+#[cfg(feature = "print")]
 /// What the PDF's document information says.
 pub struct PdfMeta<'a> {
     pub title: &'a str,
@@ -63,6 +81,7 @@ pub struct PdfMeta<'a> {
     pub issued_at_unix: i64,
 }
 
+#[cfg(feature = "print")]
 /// Lays out, embeds, writes and seals one document.
 pub fn write_pdf(
     sheet: &Sheet,
@@ -190,6 +209,7 @@ pub fn write_pdf(
     Ok(bytes)
 }
 
+#[cfg(feature = "print")]
 fn deflate(stream: &mut Stream, level: u32) -> std::io::Result<()> {
     if stream.dict.get(b"Filter").is_ok() || stream.content.len() < 64 {
         return Ok(());
@@ -228,6 +248,7 @@ pub(crate) fn find_unique(haystack: &[u8], needle: &[u8]) -> Result<usize, usize
     }
 }
 
+#[cfg(feature = "print")]
 fn seal_bytes(
     bytes: &mut [u8],
     signer: &Signer,
@@ -287,6 +308,7 @@ pub(crate) fn sealed_message(bytes: &[u8], span: &SealSpan) -> Vec<u8> {
     message
 }
 
+#[cfg(feature = "print")]
 /// A `/ByteRange` (offset and length pairs) covering `len` bytes but the sorted `holes`.
 fn byte_range(holes: &[(usize, usize)], len: usize) -> String {
     let mut ranges = String::from("[");

@@ -116,7 +116,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<String>, QrError> {
     } else if bytes.starts_with(b"\x89PNG") {
         // A page scanned at 600 dpi is some 35 million pixels.
         let logo =
-            crate::layout::Logo::decode_png(bytes, 40_000_000).map_err(QrError::Unreadable)?;
+            crate::sheet::Logo::decode_png(bytes, 40_000_000).map_err(QrError::Unreadable)?;
         vec![Grey {
             width: logo.width,
             height: logo.height,

@@ -7,7 +7,7 @@ use crate::document::{
     Person,
 };
 use crate::keys::PublicKeyInfo;
-use crate::layout::{Block, Sheet};
+use crate::sheet::{Block, Sheet};
 use crate::signed::SignedDocument;
 use crate::texts::Texts;
 
