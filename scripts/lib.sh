@@ -49,6 +49,14 @@ ensure_rust() {
   export PATH="$HOME/.cargo/bin:$PATH"
 }
 
+# The WebAssembly target the in-browser certificate verifier is built for (scripts/build-verifier).
+ensure_wasm_target() {
+  rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown && return 0
+  step "Installing the Rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown \
+    || die "could not install the wasm32-unknown-unknown target; install it with rustup, then run this again"
+}
+
 ensure_ui_deps() {
   if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
     step "Installing the UI's npm packages"
