@@ -65,6 +65,19 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// A time as stations write it (RFC 3339, nanoseconds), shown to the minute in UTC as the
+/// documents print times; anything else as it is.
+fn shown_time(text: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(text).map_or_else(
+        |_| text.to_owned(),
+        |at| {
+            at.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%d %H:%M UTC")
+                .to_string()
+        },
+    )
+}
+
 /// JSON inside `<script type="application/json">`: `<` written as `\u003c`, so no text in it
 /// can close the element.
 fn script_json(value: &serde_json::Value) -> String {
@@ -205,7 +218,7 @@ pub(crate) fn document(page: &DocumentPage<'_>) -> String {
         PageState::Voided(void) => catalogue.tell(
             "verify-page-voided",
             &[
-                ("at", void.at.as_str()),
+                ("at", shown_time(&void.at).as_str()),
                 ("by", void.by.as_str()),
                 ("reason", void.reason.as_str()),
             ],
@@ -221,7 +234,7 @@ pub(crate) fn document(page: &DocumentPage<'_>) -> String {
     if let PageState::Voided(void) = page.state {
         let _ = write!(out, "<dl class=\"void\" data-testid=\"verify-void\">");
         for (label, value) in [
-            ("verify-page-voided-at", &void.at),
+            ("verify-page-voided-at", &shown_time(&void.at)),
             ("verify-page-voided-by", &void.by),
             ("verify-page-void-reason", &void.reason),
         ] {
@@ -313,6 +326,19 @@ mod tests {
         assert!(!json.contains("</script>"), "{json}");
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(back["x"], "</script><script>alert(1)");
+    }
+
+    #[test]
+    fn times_show_to_the_minute_in_utc() {
+        assert_eq!(
+            shown_time("2026-12-03T09:48:34.787228786Z"),
+            "2026-12-03 09:48 UTC"
+        );
+        assert_eq!(
+            shown_time("2026-12-03T10:48:34+01:00"),
+            "2026-12-03 09:48 UTC"
+        );
+        assert_eq!(shown_time("yesterday"), "yesterday");
     }
 
     #[test]
