@@ -202,53 +202,25 @@ pub struct SiteDeviceLine {
     pub listing_grade: Option<String>,
 }
 
-/// Every intake of the site with its site device; then each device's latest intake, its
-/// intake count and its latest grade, all stations together.
+/// Each site device as its summary (schema version 5, kept by the server as intakes and grades
+/// arrive) holds it: its latest intake at any station, its intake count, its latest grade. A
+/// page is a range of one index: the order's, or a filter's with the order after it.
 const SITE_DEVICE_LIST: &str = "
-WITH intakes AS (
-    SELECT r.station_id, r.entity_id AS intake_id, m.device_key,
-           r.record ->> 'device_id' AS device_id,
-           r.record ->> 'started_at' AS started_at,
-           r.record ->> 'operator' AS operator,
-           r.record ->> 'battery_verdict' AS battery_verdict,
-           (r.record ->> 'soh_pct')::float8 AS soh_pct,
-           r.record ->> 'lock_verdict' AS lock_verdict
-    FROM records r
-    JOIN site_device_rows m
-      ON m.station_id = r.station_id AND m.device_id = r.record ->> 'device_id'
-    WHERE r.entity = 'intake'
-), latest AS (
-    SELECT DISTINCT ON (device_key) *
-    FROM intakes
-    ORDER BY device_key, started_at DESC, intake_id DESC
-), counted AS (
-    SELECT device_key, count(*) AS intake_count FROM intakes GROUP BY device_key
-), graded AS (
-    SELECT DISTINCT ON (m.device_key) m.device_key,
-           g.record ->> 'outcome' AS outcome, g.record ->> 'listing_grade' AS listing_grade
-    FROM records g
-    JOIN site_device_rows m
-      ON m.station_id = g.station_id AND m.device_id = g.record ->> 'device_id'
-    WHERE g.entity = 'grade'
-    ORDER BY m.device_key, g.record ->> 'graded_at' DESC, g.entity_id DESC
-)
-SELECT l.device_key, l.station_id, l.device_id, d.category, d.make, d.model, d.serial, d.imei,
-       l.intake_id, l.started_at, l.operator, l.battery_verdict, l.soh_pct, l.lock_verdict,
-       c.intake_count, g.outcome, g.listing_grade
-FROM latest l
-JOIN site_devices d ON d.device_key = l.device_key
-JOIN counted c ON c.device_key = l.device_key
-LEFT JOIN graded g ON g.device_key = l.device_key
-WHERE ($1::text IS NULL OR d.imei = $1)
+SELECT d.device_key, d.last_station, d.last_device_id, d.category, d.make, d.model, d.serial,
+       d.imei, d.last_intake_id, d.last_started_at, d.last_operator, d.last_battery_verdict,
+       d.last_soh_pct, d.last_lock_verdict, d.intake_count, d.last_outcome, d.last_listing_grade
+FROM site_devices d
+WHERE d.last_intake_id IS NOT NULL
+  AND ($1::text IS NULL OR d.imei = $1)
   AND ($2::text IS NULL OR d.serial = $2)
-  AND ($3::text IS NULL OR l.battery_verdict = $3)
-  AND ($4::text IS NULL OR l.lock_verdict = $4)
-  AND ($5::text IS NULL OR l.started_at >= $5)
-  AND ($6::text IS NULL OR l.operator = $6)
-  AND ($7::text IS NULL OR g.outcome = $7)
-  AND ($8::text IS NULL OR g.listing_grade = $8)
-  AND ($9::text IS NULL OR (l.started_at, l.intake_id) < ($9, $10::text))
-ORDER BY l.started_at DESC, l.intake_id DESC
+  AND ($3::text IS NULL OR d.last_battery_verdict = $3)
+  AND ($4::text IS NULL OR d.last_lock_verdict = $4)
+  AND ($5::text IS NULL OR d.last_started_at >= $5)
+  AND ($6::text IS NULL OR d.last_operator = $6)
+  AND ($7::text IS NULL OR d.last_outcome = $7)
+  AND ($8::text IS NULL OR d.last_listing_grade = $8)
+  AND ($9::text IS NULL OR (d.last_started_at, d.last_intake_id) < ($9, $10::text))
+ORDER BY d.last_started_at DESC, d.last_intake_id DESC
 LIMIT $11 OFFSET $12";
 
 impl Site {

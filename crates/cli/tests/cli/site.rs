@@ -33,7 +33,7 @@ fn init_push_and_status_round_trip_and_a_second_push_sends_nothing() {
         .success();
     let init = json_of(&init.get_output().stdout);
     assert_eq!(init["from_version"], 0);
-    assert_eq!(init["to_version"], 4);
+    assert_eq!(init["to_version"], 5);
 
     // The site named by the environment, as a station's service would.
     let first = station
