@@ -104,7 +104,15 @@ pub struct Site {
     client: postgres::Client,
     /// The URL without its password, for messages and logs.
     shown: String,
+    /// When this connection last found the site at this build's schema: reads within
+    /// [`SCHEMA_RECHECK`] of it skip the two queries of the check (a lookup is then one round
+    /// trip, not three).
+    schema_seen: Option<std::time::Instant>,
 }
+
+/// How long a connection trusts its last schema check. An upgrade by an admin meanwhile is
+/// found at the next check; until then a query of the older shape fails with the server's error.
+const SCHEMA_RECHECK: Duration = Duration::from_secs(60);
 
 impl Site {
     /// Connects to the site named by a `postgres://` URL (or `key=value` settings). A server
@@ -127,7 +135,11 @@ impl Site {
             Some(rustls) => config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(rustls)),
         }
         .map_err(|error| classify(&shown, error))?;
-        Ok(Site { client, shown })
+        Ok(Site {
+            client,
+            shown,
+            schema_seen: None,
+        })
     }
 
     /// The site's address as messages show it (no password).

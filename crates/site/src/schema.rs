@@ -60,6 +60,7 @@ impl Site {
     /// would have left it: for tests of upgrades.
     #[doc(hidden)]
     pub fn init_to(&mut self, target: i32) -> Result<InitReport, SiteError> {
+        self.schema_seen = None;
         let shown = self.shown.clone();
         let mut tx = self.client.transaction().map_err(|e| classify(&shown, e))?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
@@ -102,8 +103,15 @@ impl Site {
         })
     }
 
-    /// Refuses a site without this build's schema version.
+    /// Refuses a site without this build's schema version (checked again once the last check
+    /// is older than `SCHEMA_RECHECK`).
     pub(crate) fn require_schema(&mut self) -> Result<(), SiteError> {
+        if self
+            .schema_seen
+            .is_some_and(|seen| seen.elapsed() < crate::SCHEMA_RECHECK)
+        {
+            return Ok(());
+        }
         let found = self.schema_version()?;
         let site = self.shown.clone();
         match found {
@@ -118,7 +126,10 @@ impl Site {
                 found,
                 known: SCHEMA_VERSION,
             }),
-            _ => Ok(()),
+            _ => {
+                self.schema_seen = Some(std::time::Instant::now());
+                Ok(())
+            }
         }
     }
 }
