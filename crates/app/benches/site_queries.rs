@@ -31,7 +31,7 @@ use refurbdesk_site::{Site, SiteDeviceQuery};
 const STATIONS: i64 = 16;
 const PAGE: u32 = 100;
 /// Devices of the smaller site the version 4 peer runs on.
-const PEER_DEVICES: i64 = 100_000;
+const PEER_DEVICES: i64 = 20_000;
 
 /// Fills `records` with `devices` site devices (and their second rows, intakes, grades and
 /// certificates), in chunks so progress shows.

@@ -20,9 +20,9 @@ pub fn export(
 ) -> Result<ExportResult> {
     if params.lang.is_some() {
         return Err(Error::usage(
-            "at site level documents are exported as they were issued: printing one again in \
-             another language needs its station's key, so leave out --lang (or export at that \
-             station)",
+            "at site level documents are exported as they were issued, in the language they were \
+             printed in: printing one again in another language needs the key of the station \
+             that issued it, so do that at that station",
         ));
     }
     let list = if params.all {
@@ -51,8 +51,7 @@ pub fn export(
                 format!(
                     "the PDF of document {id} (station {station}) on the site database {} is not \
                      the file its station issued (its SHA-256 differs from the one recorded): \
-                     nothing more was exported; `refurbdesk --site URL db check` names what \
-                     changed",
+                     nothing more was exported; the site database's check names what changed",
                     connection.shown()
                 ),
             ));

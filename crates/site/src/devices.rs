@@ -45,59 +45,49 @@ pub struct SiteIntake {
 }
 
 impl Site {
-    /// The site devices with this IMEI or this serial (a serial may be two makes' devices).
+    /// The site devices with this IMEI or this serial (a serial may be two makes' devices),
+    /// each with its rows and intakes at every station: one query, one round trip.
     pub fn find_devices(&mut self, imei_or_serial: &str) -> Result<Vec<SiteDevice>, SiteError> {
         self.require_schema()?;
         let wanted = imei_or_serial.trim();
         let rows = self
             .client
             .query(
-                "SELECT device_key, category, make, model, imei, serial, first_seen, first_station
-                 FROM site_devices WHERE imei = $1
-                 UNION
-                 SELECT device_key, category, make, model, imei, serial, first_seen, first_station
-                 FROM site_devices WHERE serial = $1
-                 ORDER BY device_key",
+                "SELECT d.device_key, d.category, d.make, d.model, d.imei, d.serial, d.first_seen,
+                        d.first_station,
+                        COALESCE((SELECT json_agg(json_build_object(
+                                             'station_id', m.station_id, 'device_id', m.device_id)
+                                         ORDER BY m.station_id, m.device_id)
+                                  FROM site_device_rows m WHERE m.device_key = d.device_key),
+                                 '[]'),
+                        COALESCE((SELECT json_agg(json_build_object(
+                                             'station_id', i.station_id, 'intake_id', i.intake_id,
+                                             'started_at', i.started_at,
+                                             'finished_at', i.finished_at, 'operator', i.operator)
+                                         ORDER BY i.started_at, i.station_id, i.intake_id)
+                                  FROM site_intakes i WHERE i.device_key = d.device_key),
+                                 '[]')
+                 FROM (SELECT * FROM site_devices WHERE imei = $1
+                       UNION
+                       SELECT * FROM site_devices WHERE serial = $1) d
+                 ORDER BY d.device_key",
                 &[&wanted],
             )
             .map_err(|error| self.error(error))?;
+        fn part<T: serde::de::DeserializeOwned>(
+            site: &str,
+            value: serde_json::Value,
+            what: &str,
+        ) -> Result<T, SiteError> {
+            serde_json::from_value(value).map_err(|error| SiteError::Database {
+                site: site.to_owned(),
+                message: format!("the site's {what} of a device do not read: {error}"),
+            })
+        }
         let mut devices = Vec::with_capacity(rows.len());
         for row in rows {
-            let key: String = row.get(0);
-            let station_rows = self
-                .client
-                .query(
-                    "SELECT station_id, device_id FROM site_device_rows WHERE device_key = $1
-                     ORDER BY station_id, device_id",
-                    &[&key],
-                )
-                .map_err(|error| self.error(error))?
-                .into_iter()
-                .map(|row| SiteDeviceRow {
-                    station_id: row.get(0),
-                    device_id: row.get(1),
-                })
-                .collect();
-            let intakes = self
-                .client
-                .query(
-                    "SELECT station_id, intake_id, started_at, finished_at, operator
-                     FROM site_intakes WHERE device_key = $1
-                     ORDER BY started_at, station_id, intake_id",
-                    &[&key],
-                )
-                .map_err(|error| self.error(error))?
-                .into_iter()
-                .map(|row| SiteIntake {
-                    station_id: row.get(0),
-                    intake_id: row.get(1),
-                    started_at: row.get(2),
-                    finished_at: row.get(3),
-                    operator: row.get(4),
-                })
-                .collect();
             devices.push(SiteDevice {
-                device_key: key,
+                device_key: row.get(0),
                 category: row.get(1),
                 make: row.get(2),
                 model: row.get(3),
@@ -105,8 +95,8 @@ impl Site {
                 serial: row.get(5),
                 first_seen: row.get(6),
                 first_station: row.get(7),
-                rows: station_rows,
-                intakes,
+                rows: part(&self.shown, row.get(8), "device rows")?,
+                intakes: part(&self.shown, row.get(9), "intakes")?,
             });
         }
         Ok(devices)

@@ -501,7 +501,7 @@ fn site_cert_export_writes_every_stations_files_as_issued_and_refuses_one_change
         .code(1);
     let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
     assert!(
-        stderr.contains(&id) && stderr.contains(&station_one) && stderr.contains("db check"),
+        stderr.contains(&id) && stderr.contains(&station_one) && stderr.contains("check"),
         "{stderr}"
     );
     let left: Vec<_> = std::fs::read_dir(&refused_dir)
