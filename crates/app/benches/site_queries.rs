@@ -336,8 +336,8 @@ fn main() {
     let mut site = Site::connect(&url).expect("connects");
 
     println!(
-        "\n### {counted} site devices ({devices} generated, {size} on disk, generated through the \
-         site's triggers in {generation_s:.0} s)\n"
+        "\n### {counted} site devices ({devices} generated, {size} on disk, loaded and rebuilt \
+         in {generation_s:.0} s)\n"
     );
     println!("| query | calls | p50 ms | p95 ms | p99 ms | target |\n| --- | --- | --- | --- | --- | --- |");
 
