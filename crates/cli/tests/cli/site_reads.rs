@@ -265,26 +265,25 @@ fn site_devices_lists_each_device_once_across_stations_with_the_local_filters_an
     );
 }
 
-#[test]
-fn site_cert_list_lists_every_stations_documents_with_the_sites_void_state() {
-    let url = site();
-    let one = station_pushed(&url, &[]);
-    let two = station_pushed(&url, &[("353918051234563", 0)]);
-    one.run(&[
-        "settings",
-        "set",
-        "organisation.name",
-        "Atelier Exemple SAS",
-    ])
-    .assert()
-    .success();
-    let image = one.home.path().join("disk.img");
+/// `station` names its organisation, erases an image file, issues its certificate and pushes
+/// to the site at `url`; the issued document as `cert issue --json` tells it.
+fn certificate_issued_and_pushed(station: &Station, url: &str) -> serde_json::Value {
+    station
+        .run(&[
+            "settings",
+            "set",
+            "organisation.name",
+            "Atelier Exemple SAS",
+        ])
+        .assert()
+        .success();
+    let image = station.home.path().join("disk.img");
     std::fs::write(&image, vec![0x5a_u8; 1 << 20]).expect("image");
-    let erasure = one
+    let erasure = station
         .run(&[
             "erase",
             "--method",
-            "random",
+            "zero",
             "--yes-erase-image",
             "--json",
             "--target",
@@ -296,18 +295,27 @@ fn site_cert_list_lists_every_stations_documents_with_the_sites_void_state() {
         .as_str()
         .expect("erasure id")
         .to_owned();
-    let issued = one
+    let issued = station
         .run(&["cert", "issue", "--erasure", &erasure, "--json", "--out"])
-        .arg(one.home.path().join("out"))
+        .arg(station.home.path().join("out"))
         .assert()
         .success();
-    let id = json_of(&issued.get_output().stdout)["id"]
+    station
+        .run(&["site", "push", "--once", "--site", url])
+        .assert()
+        .success();
+    json_of(&issued.get_output().stdout)
+}
+
+#[test]
+fn site_cert_list_lists_every_stations_documents_with_the_sites_void_state() {
+    let url = site();
+    let one = station_pushed(&url, &[]);
+    let two = station_pushed(&url, &[("353918051234563", 0)]);
+    let id = certificate_issued_and_pushed(&one, &url)["id"]
         .as_str()
         .expect("id")
         .to_owned();
-    one.run(&["site", "push", "--once", "--site", &url])
-        .assert()
-        .success();
 
     // Station two, which issued nothing, lists station one's certificate from the site, in the
     // local list's shape.
@@ -385,43 +393,9 @@ fn site_cert_export_writes_every_stations_files_as_issued_and_refuses_one_change
     let url = site();
     let one = station_pushed(&url, &[]);
     let two = station_pushed(&url, &[]);
-    one.run(&[
-        "settings",
-        "set",
-        "organisation.name",
-        "Atelier Exemple SAS",
-    ])
-    .assert()
-    .success();
-    let image = one.home.path().join("disk.img");
-    std::fs::write(&image, vec![0x5a_u8; 1 << 20]).expect("image");
-    let erasure = one
-        .run(&[
-            "erase",
-            "--method",
-            "zero",
-            "--yes-erase-image",
-            "--json",
-            "--target",
-        ])
-        .arg(&image)
-        .assert()
-        .success();
-    let erasure = json_of(&erasure.get_output().stdout)["id"]
-        .as_str()
-        .expect("erasure id")
-        .to_owned();
-    let issued = one
-        .run(&["cert", "issue", "--erasure", &erasure, "--json", "--out"])
-        .arg(one.home.path().join("out"))
-        .assert()
-        .success();
-    let issued = json_of(&issued.get_output().stdout);
+    let issued = certificate_issued_and_pushed(&one, &url);
     let id = issued["id"].as_str().expect("id").to_owned();
     let pdf = std::fs::read(issued["pdf"].as_str().expect("pdf path")).expect("the issued PDF");
-    one.run(&["site", "push", "--once", "--site", &url])
-        .assert()
-        .success();
 
     // Station two, which issued nothing, exports station one's files from the site: the very
     // bytes station one issued, which station one's keys verify.
