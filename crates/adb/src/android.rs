@@ -12,6 +12,7 @@ use refurbdesk_domain::{
     DeviceIdentity, LockReading, MdmState,
 };
 
+use crate::direct::{DirectDevice, DirectError, Link};
 use crate::host::{HostClient, HostError};
 
 /// Every command a reading runs, in order (the simulator's transcripts answer these).
@@ -64,6 +65,58 @@ pub enum ReadError {
     NotReady { serial: String, state: String },
     #[error(transparent)]
     Host(HostError),
+    #[error(transparent)]
+    Direct(DirectError),
+}
+
+impl From<DirectError> for ReadError {
+    /// A direct connection's failure in terms of the device: one that closes was unplugged.
+    fn from(error: DirectError) -> Self {
+        match error {
+            DirectError::Gone { device } => ReadError::Unplugged { serial: device },
+            DirectError::Unauthorized { device } => ReadError::Unauthorized { serial: device },
+            other => ReadError::Direct(other),
+        }
+    }
+}
+
+/// What a reading runs its commands through: the adb server, or our own connection.
+trait Shell {
+    fn run(&mut self, command: &str) -> Result<Vec<u8>, ReadError>;
+    /// Whether the device is still online once the last command has run.
+    fn still_online(&mut self) -> Result<bool, ReadError>;
+}
+
+struct ServerShell<'a> {
+    client: &'a HostClient,
+    serial: &'a str,
+}
+
+impl Shell for ServerShell<'_> {
+    fn run(&mut self, command: &str) -> Result<Vec<u8>, ReadError> {
+        self.client
+            .shell(self.serial, command)
+            .map_err(|error| failed_during_reading(self.client, error, self.serial))
+    }
+
+    fn still_online(&mut self) -> Result<bool, ReadError> {
+        let state = self
+            .client
+            .state(self.serial)
+            .map_err(|e| classify(e, self.serial, true))?;
+        Ok(state == "device")
+    }
+}
+
+impl<L: Link> Shell for DirectDevice<L> {
+    fn run(&mut self, command: &str) -> Result<Vec<u8>, ReadError> {
+        Ok(self.shell(command)?)
+    }
+
+    // A connection that answered the last command is still online: a closed one fails it.
+    fn still_online(&mut self) -> Result<bool, ReadError> {
+        Ok(true)
+    }
 }
 
 /// How often and how long a reading waits for a device that is still connecting.
@@ -76,11 +129,21 @@ const READY_POLL_PAUSE: Duration = Duration::from_millis(100);
 /// in between gives [`ReadError::Unplugged`], whatever the commands between printed.
 pub fn read_device(client: &HostClient, serial: &str) -> Result<AndroidReading, ReadError> {
     wait_ready(client, serial)?;
+    read_through(&mut ServerShell { client, serial }, serial)
+}
+
+/// Reads a device over our own connection to it ([`DirectDevice`]), without the adb server; the
+/// reading's serial is what the link reaches (`tcp:…`, `usb:…`). As [`read_device`], a device
+/// that went away or was swapped during the reading gives [`ReadError::Unplugged`].
+pub fn read_direct<L: Link>(device: &mut DirectDevice<L>) -> Result<AndroidReading, ReadError> {
+    let serial = device.device().to_string();
+    read_through(device, &serial)
+}
+
+fn read_through(shell: &mut impl Shell, serial: &str) -> Result<AndroidReading, ReadError> {
     let mut exchanges = Vec::new();
     let mut run = |command: &str| -> Result<String, ReadError> {
-        let output = client
-            .shell(serial, command)
-            .map_err(|error| failed_during_reading(client, error, serial))?;
+        let output = shell.run(command)?;
         let output = String::from_utf8_lossy(&output).into_owned();
         exchanges.push(Exchange {
             command: command.to_string(),
@@ -108,10 +171,7 @@ pub fn read_device(client: &HostClient, serial: &str) -> Result<AndroidReading, 
     let setup_complete = parse_setup_complete(&run(commands::SETUP_COMPLETE)?);
     let mdm = parse_owners(&run(commands::OWNERS)?);
     let again = property(&run(commands::SERIAL)?);
-    let state = client
-        .state(serial)
-        .map_err(|e| classify(e, serial, true))?;
-    if again.as_deref() != Some(device_serial.as_str()) || state != "device" {
+    if again.as_deref() != Some(device_serial.as_str()) || !shell.still_online()? {
         return Err(ReadError::Unplugged {
             serial: serial.to_string(),
         });

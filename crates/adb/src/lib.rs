@@ -36,7 +36,9 @@
 
 pub mod android;
 mod banner;
+pub mod direct;
 pub mod host;
+pub mod key;
 pub mod ios;
 pub mod message;
 pub mod sim;

@@ -4,7 +4,13 @@
 //!
 //! What it does, message by message: the server's `CNXN` is answered with the device's own
 //! `CNXN` (or, for a device whose owner has not accepted the computer, with `AUTH` tokens that
-//! no signature satisfies, which leaves the device `unauthorized`); each `OPEN` of a `shell:`
+//! no signature satisfies, which leaves the device `unauthorized`).
+//!
+//! Started with trusted keys ([`SimDevice::start_with_keys`]), it authenticates as a phone with
+//! `ro.adb.secure=1` does: a random 20-byte token, a signature checked against each key of its
+//! `adb_keys`, and when none matches, the public key the host offers shown to the "owner", who
+//! accepts it if the transcript says `@ auth ok` (the key is then trusted for later connections)
+//! and never answers if it says `@ auth unauthorized`. Each `OPEN` of a `shell:`
 //! service is answered `OKAY`, then the output in `WRTE` messages, each waiting for the server's
 //! `OKAY`, then `CLSE`. Any other service is refused with `CLSE`. A transcript with
 //! `unplug-after` closes the connection when one command too many arrives, and the device stops
@@ -17,8 +23,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
+use crate::key::AndroidPublicKey;
 use crate::message::{
-    read_message, Command, Message, AUTH_SIGNATURE, AUTH_TOKEN, MAX_PAYLOAD, VERSION_SKIP_CHECKSUM,
+    read_message, Command, Message, AUTH_RSA_PUBLIC_KEY, AUTH_SIGNATURE, AUTH_TOKEN, MAX_PAYLOAD,
+    VERSION_SKIP_CHECKSUM,
 };
 use crate::transcript::Transcript;
 
@@ -45,6 +53,12 @@ struct Shared {
     /// Every connection still open, so stopping or unplugging closes them all.
     live: Mutex<Vec<TcpStream>>,
     address: SocketAddr,
+    /// The keys the device trusts (its `adb_keys`), when it asks hosts to authenticate.
+    trusted: Option<Mutex<Vec<AndroidPublicKey>>>,
+    /// Every public key a host offered (`AUTH` type 3), as sent.
+    offered: Mutex<Vec<String>>,
+    /// Connections that came online by a signature of a trusted key.
+    signed_in: AtomicU64,
 }
 
 impl Shared {
@@ -73,6 +87,24 @@ pub struct SimDevice {
 impl SimDevice {
     /// Listens on `address` (port 0 picks a free one) and answers from `transcript`.
     pub fn start(transcript: Transcript, address: SocketAddr) -> std::io::Result<Self> {
+        Self::listen(transcript, address, None)
+    }
+
+    /// As [`SimDevice::start`], for a device that asks every host to authenticate and trusts
+    /// `trusted` (its `adb_keys`).
+    pub fn start_with_keys(
+        transcript: Transcript,
+        address: SocketAddr,
+        trusted: Vec<AndroidPublicKey>,
+    ) -> std::io::Result<Self> {
+        Self::listen(transcript, address, Some(trusted))
+    }
+
+    fn listen(
+        transcript: Transcript,
+        address: SocketAddr,
+        trusted: Option<Vec<AndroidPublicKey>>,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind(address)?;
         let address = listener.local_addr()?;
         let shared = Arc::new(Shared {
@@ -84,6 +116,9 @@ impl SimDevice {
             refused: AtomicU64::new(0),
             live: Mutex::new(Vec::new()),
             address,
+            trusted: trusted.map(Mutex::new),
+            offered: Mutex::new(Vec::new()),
+            signed_in: AtomicU64::new(0),
         });
         let accepting = Arc::clone(&shared);
         let thread = std::thread::Builder::new()
@@ -103,6 +138,20 @@ impl SimDevice {
     /// Whether the device has gone away (unplugged by its transcript, or stopped).
     pub fn finished(&self) -> bool {
         self.shared.stop.load(Ordering::SeqCst)
+    }
+
+    /// Every public key a host offered the device's owner, as its line (base64 and name).
+    pub fn offered_keys(&self) -> Vec<String> {
+        self.shared
+            .offered
+            .lock()
+            .map(|o| o.clone())
+            .unwrap_or_default()
+    }
+
+    /// How many connections came online by signing with a key the device trusted.
+    pub fn signed_in(&self) -> u64 {
+        self.shared.signed_in.load(Ordering::SeqCst)
     }
 
     pub fn stats(&self) -> SimStats {
@@ -171,7 +220,17 @@ fn serve_connection(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     let mut online = false;
     let mut streams: HashMap<u32, OpenStream> = HashMap::new();
     let mut next_id = 1u32;
-    let mut token_seed = 0x5eed_u32;
+    let mut token = [0u8; crate::key::TOKEN_BYTES];
+    let go_online = |version: u32, send: &mut dyn FnMut(Message) -> std::io::Result<()>| {
+        let banner = shared.transcript.banner().format();
+        send(Message::new(
+            Command::Connect,
+            version.min(VERSION_SKIP_CHECKSUM),
+            SIM_MAX_PAYLOAD,
+            banner.into_bytes(),
+        ))
+    };
+    let mut version = VERSION_SKIP_CHECKSUM;
     loop {
         // Checksums are not checked: peers of protocol version 2 leave them out, and this
         // device never speaks version 1's checked mode.
@@ -183,25 +242,55 @@ fn serve_connection(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         match message.command {
             Command::Connect => {
                 max_payload = message.arg1.clamp(1, SIM_MAX_PAYLOAD);
-                if shared.transcript.authorized {
+                version = message.arg0;
+                if shared.trusted.is_none() && shared.transcript.authorized {
                     online = true;
-                    let version = message.arg0.min(VERSION_SKIP_CHECKSUM);
-                    let banner = shared.transcript.banner().format();
-                    send(Message::new(
-                        Command::Connect,
-                        version,
-                        SIM_MAX_PAYLOAD,
-                        banner.into_bytes(),
-                    ))?;
+                    go_online(version, &mut send)?;
                 } else {
-                    send(auth_token(&mut token_seed))?;
+                    send(auth_token(&mut token))?;
                 }
             }
-            // No signature is good enough: the owner never accepted this computer. The key the
-            // server then offers (AUTH 3) would raise the prompt on a phone's screen; here it
-            // waits forever.
             Command::Auth if message.arg0 == AUTH_SIGNATURE => {
-                send(auth_token(&mut token_seed))?;
+                let trusted = shared.trusted.as_ref().is_some_and(|keys| {
+                    keys.lock()
+                        .map(|keys| keys.iter().any(|k| k.verifies(&token, &message.payload)))
+                        .unwrap_or(false)
+                });
+                if trusted {
+                    shared.signed_in.fetch_add(1, Ordering::SeqCst);
+                    online = true;
+                    go_online(version, &mut send)?;
+                } else {
+                    // Not a key this device knows: a fresh token, as adbd sends.
+                    send(auth_token(&mut token))?;
+                }
+            }
+            // The key is shown to the owner. Without trusted keys (or when the transcript says
+            // the owner does not accept) nobody answers, and the host waits forever.
+            Command::Auth if message.arg0 == AUTH_RSA_PUBLIC_KEY => {
+                let line = message.payload_text();
+                if let Ok(mut offered) = shared.offered.lock() {
+                    offered.push(line.clone());
+                }
+                let accepted = match (&shared.trusted, shared.transcript.authorized) {
+                    (Some(keys), true) => match AndroidPublicKey::parse(&line) {
+                        Ok(key) => {
+                            if let Ok(mut keys) = keys.lock() {
+                                keys.push(key);
+                            }
+                            true
+                        }
+                        Err(error) => {
+                            tracing::debug!(%error, "simulated adb device: unusable key offered");
+                            false
+                        }
+                    },
+                    _ => false,
+                };
+                if accepted {
+                    online = true;
+                    go_online(version, &mut send)?;
+                }
             }
             Command::Open if online => {
                 let service = message.payload_text();
@@ -272,12 +361,17 @@ fn next_write(id: u32, open: &mut OpenStream, max_payload: u32) -> Option<Messag
     Some(Message::new(Command::Write, id, open.remote, chunk))
 }
 
-/// A fresh 20-byte token to be signed (not random: nothing ever checks the signature).
-fn auth_token(seed: &mut u32) -> Message {
-    let mut token = Vec::with_capacity(20);
-    for _ in 0..20 {
-        *seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-        token.push((*seed >> 16) as u8);
+/// A fresh random token to be signed, kept in `token` to check the signature against.
+fn auth_token(token: &mut [u8; crate::key::TOKEN_BYTES]) -> Message {
+    if getrandom::fill(token).is_err() {
+        // No randomness: a token that changes all the same, so no signature is replayed.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        for (i, byte) in token.iter_mut().enumerate() {
+            *byte = (nanos >> (i % 16 * 8)) as u8 ^ i as u8;
+        }
     }
-    Message::new(Command::Auth, AUTH_TOKEN, 0, token)
+    Message::new(Command::Auth, AUTH_TOKEN, 0, token.to_vec())
 }

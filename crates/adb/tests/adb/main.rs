@@ -2,6 +2,7 @@
 //! the simulated device reached through the real `adb` tool, and devices read through it.
 
 mod codec;
+mod direct;
 mod reading;
 mod real_adb;
 mod sim;

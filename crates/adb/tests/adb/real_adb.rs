@@ -72,3 +72,48 @@ fn the_real_adb_tool_sees_an_unauthorised_device_as_unauthorized() {
     );
     assert_eq!(device.stats().commands_answered, 0);
 }
+
+/// Google's adb, given our fixture key, signs a phone's token; the simulated phone checks the
+/// signature against our reading of our own encoding of that key. The phone's owner never
+/// answers a prompt here, so only a good signature brings it online.
+#[test]
+fn the_real_adb_tool_signs_in_with_a_key_in_our_encoding() {
+    let pem = crate::support::key_pem("station-adbkey");
+    let station = crate::support::key("station-adbkey");
+    let server = AdbServer::start_with_key(Some(&pem));
+    let device = crate::support::secure_sim("samsung-s10-unauthorized.txt", &[&station]);
+    let serial = device.address().to_string();
+    let _ = server.adb(&["connect", &serial]);
+    let waited = server.adb(&["-s", &serial, "wait-for-device"]);
+    assert!(waited.status.success());
+    let model = server.adb(&["-s", &serial, "shell", "getprop", "ro.serialno"]);
+    assert!(
+        model.status.success(),
+        "{}",
+        String::from_utf8_lossy(&model.stderr)
+    );
+    assert!(device.signed_in() >= 1);
+    assert!(device.offered_keys().is_empty(), "adb had no need to offer its key");
+}
+
+/// What Google's adb offers a phone that does not know its key is, byte for byte, our encoding
+/// of the same key: a phone that accepted one accepts the other.
+#[test]
+fn the_real_adb_tool_offers_the_public_key_exactly_as_we_encode_it() {
+    let pem = crate::support::key_pem("station-adbkey");
+    let station = crate::support::key("station-adbkey");
+    let server = AdbServer::start_with_key(Some(&pem));
+    // The phone trusts nobody yet; its owner accepts the prompt.
+    let device = crate::support::secure_sim("samsung-s21-healthy.txt", &[]);
+    let serial = device.address().to_string();
+    // adb 29 says "failed to authenticate" once it has offered its key, before the owner answers.
+    let _ = server.adb(&["connect", &serial]);
+    let waited = server.adb(&["-s", &serial, "wait-for-device"]);
+    assert!(waited.status.success());
+    let offered = device.offered_keys();
+    assert_eq!(offered.len(), 1, "{offered:?}");
+    let ours = station.public_key_line("ignored");
+    let (adb_key, _adb_name) = offered[0].split_once(' ').expect("a key and a name");
+    let (our_key, _) = ours.split_once(' ').unwrap();
+    assert_eq!(adb_key, our_key);
+}

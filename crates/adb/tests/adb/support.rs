@@ -40,10 +40,21 @@ pub struct AdbServer {
 
 impl AdbServer {
     pub fn start() -> Self {
+        Self::start_with_key(None)
+    }
+
+    /// A server whose key is `pem` (written where adb looks for it, `~/.android/adbkey`) rather
+    /// than one it makes itself.
+    pub fn start_with_key(pem: Option<&str>) -> Self {
         let server = AdbServer {
             port: free_port(),
             home: tempfile::tempdir().expect("a temporary home"),
         };
+        if let Some(pem) = pem {
+            let dir = server.home.path().join(".android");
+            std::fs::create_dir_all(&dir).expect("~/.android");
+            std::fs::write(dir.join("adbkey"), pem).expect("the key is written");
+        }
         let started = server.adb(&["start-server"]);
         assert!(
             started.status.success(),
@@ -83,4 +94,26 @@ impl Drop for AdbServer {
     fn drop(&mut self) {
         let _ = self.adb(&["kill-server"]);
     }
+}
+
+/// The fixture keys (made with `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`).
+pub fn key_pem(name: &str) -> String {
+    std::fs::read_to_string(fixture(&format!("keys/{name}"))).expect("the fixture key reads")
+}
+
+pub fn key(name: &str) -> refurbdesk_adb::key::AdbKey {
+    refurbdesk_adb::key::AdbKey::from_pem(&key_pem(name)).expect("the fixture key is an RSA key")
+}
+
+/// A simulated device from a fixture that asks hosts to authenticate and trusts `trusted`.
+pub fn secure_sim(name: &str, trusted: &[&refurbdesk_adb::key::AdbKey]) -> SimDevice {
+    let keys = trusted
+        .iter()
+        .map(|k| {
+            refurbdesk_adb::key::AndroidPublicKey::parse(&k.public_key_line("trusted@host"))
+                .expect("our own line parses")
+        })
+        .collect();
+    SimDevice::start_with_keys(transcript(name), "127.0.0.1:0".parse().unwrap(), keys)
+        .expect("the sim listens")
 }
