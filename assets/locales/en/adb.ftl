@@ -7,6 +7,15 @@ adb-no-server = no adb server answers on { $address }; start one with "adb start
 adb-server-failed = the adb server on { $address } failed: { $reason }
 adb-bad-server = "{ $value }" names no adb server; give host:port, e.g. 127.0.0.1:5037
 
+## Reading Android phones directly, without the adb server (the workstation's own ADB key).
+adb-no-key-place = there is no home directory to keep the workstation's ADB key in; name the key file with --adb-key FILE (or set ANDROID_USER_HOME)
+adb-key-failed = the workstation's ADB key { $path } cannot be used: { $reason }
+adb-bad-usb = "{ $value }" names no USB device; give usb:BUS-ADDRESS as lsusb shows them, e.g. usb:1-4
+adb-direct-missing = no phone with USB debugging and the serial { $serial } is on the USB buses, and no adb server runs; plug it in with USB debugging on (or give its address, HOST:PORT, for wireless debugging), then start again
+adb-direct-unreachable = the phone { $device } cannot be reached: { $reason }; nothing was recorded
+adb-direct-failed = the phone could not be read directly: { $reason }; nothing was recorded
+adb-bad-prompt-wait = the wait for the phone's prompt must be between 1,000 and 600,000 ms, not { $value }
+
 ## Listing the USB devices (direct devices).
 usb-permission = { $count } USB devices could not be opened: this user has no permission on /dev/bus/usb. Install the udev rule { $rule }: sudo cp { $rule } /etc/udev/rules.d/ && sudo udevadm control --reload && sudo udevadm trigger, then unplug and plug the devices again (docs/direct-usb.md)
 usb-unavailable = the USB buses cannot be listed on this machine ({ $reason }); without /dev/bus/usb (as in a container) no device is seen
@@ -16,7 +25,6 @@ usb-slot-unauthorized = accept the USB debugging prompt on the phone (tick "Alwa
 usb-slot-waiting = the adb server says { $state }; waiting for the phone to come online (unlock it, check its cable)
 usb-slot-no-debugging = a { $vendor } phone without USB debugging: turn on USB debugging (Settings, Developer options) to read it
 usb-slot-apple = an Apple device: install libimobiledevice-utils (and usbmuxd) so the station reads it in its slot
-usb-slot-no-server = an Android phone with USB debugging, but no adb server answers on { $address }: start one with "adb start-server"
 usb-slot-permission = this device cannot be opened: no permission on /dev/bus/usb; install the udev rule { $rule }, then plug it again
 usb-slot-gave-up = could not be read after { $attempts } attempts: { $reason }; unplug it and plug it again to try again
 

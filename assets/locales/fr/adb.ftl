@@ -7,6 +7,15 @@ adb-no-server = aucun serveur adb ne répond sur { $address } ; démarrez-en un 
 adb-server-failed = le serveur adb sur { $address } a échoué : { $reason }
 adb-bad-server = « { $value } » ne désigne aucun serveur adb ; donnez hôte:port, par exemple 127.0.0.1:5037
 
+## Lecture directe des téléphones Android, sans serveur adb (la clé ADB du poste).
+adb-no-key-place = il n'y a pas de répertoire personnel où garder la clé ADB du poste ; nommez le fichier de clé avec --adb-key FICHIER (ou définissez ANDROID_USER_HOME)
+adb-key-failed = la clé ADB du poste { $path } est inutilisable : { $reason }
+adb-bad-usb = « { $value } » ne désigne aucun périphérique USB ; donnez usb:BUS-ADRESSE comme lsusb les affiche, par exemple usb:1-4
+adb-direct-missing = aucun téléphone en débogage USB avec le numéro de série { $serial } n'est sur les bus USB, et aucun serveur adb ne tourne ; branchez-le avec le débogage USB activé (ou donnez son adresse HÔTE:PORT pour le débogage sans fil), puis recommencez
+adb-direct-unreachable = le téléphone { $device } est injoignable : { $reason } ; rien n'a été enregistré
+adb-direct-failed = le téléphone n'a pas pu être lu directement : { $reason } ; rien n'a été enregistré
+adb-bad-prompt-wait = l'attente de l'invite du téléphone doit être comprise entre 1 000 et 600 000 ms, pas { $value }
+
 ## La liste des appareils USB (appareils en direct).
 usb-permission = { $count } appareils USB n'ont pas pu être ouverts : cet utilisateur n'a pas de droits sur /dev/bus/usb. Installez la règle udev { $rule } : sudo cp { $rule } /etc/udev/rules.d/ && sudo udevadm control --reload && sudo udevadm trigger, puis débranchez et rebranchez les appareils (docs/direct-usb.md)
 usb-unavailable = les bus USB ne peuvent pas être listés sur cette machine ({ $reason }) ; sans /dev/bus/usb (comme dans un conteneur), aucun appareil n'est vu
@@ -16,7 +25,6 @@ usb-slot-unauthorized = acceptez l'invite de débogage USB sur le téléphone (c
 usb-slot-waiting = le serveur adb indique { $state } ; en attente du téléphone (déverrouillez-le, vérifiez son câble)
 usb-slot-no-debugging = un téléphone { $vendor } sans débogage USB : activez le débogage USB (Paramètres, Options pour les développeurs) pour le lire
 usb-slot-apple = un appareil Apple : installez libimobiledevice-utils (et usbmuxd) pour que le poste le lise dans son emplacement
-usb-slot-no-server = un téléphone Android en débogage USB, mais aucun serveur adb ne répond sur { $address } : démarrez-en un avec « adb start-server »
 usb-slot-permission = cet appareil ne peut pas être ouvert : pas de droits sur /dev/bus/usb ; installez la règle udev { $rule }, puis rebranchez-le
 usb-slot-gave-up = n'a pas pu être lu après { $attempts } essais : { $reason } ; débranchez-le et rebranchez-le pour réessayer
 

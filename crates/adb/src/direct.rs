@@ -140,10 +140,12 @@ impl UsbLink {
             rusb::Error::Access => UsbLinkError::Permission { bus, address },
             other => UsbLinkError::Usb(other),
         })?;
-        handle.claim_interface(interface).map_err(|error| match error {
-            rusb::Error::Busy => UsbLinkError::Busy { bus, address },
-            other => UsbLinkError::Usb(other),
-        })?;
+        handle
+            .claim_interface(interface)
+            .map_err(|error| match error {
+                rusb::Error::Busy => UsbLinkError::Busy { bus, address },
+                other => UsbLinkError::Usb(other),
+            })?;
         Ok(Self {
             handle,
             interface,
@@ -192,7 +194,7 @@ impl Link for UsbLink {
         self.write_all(&message.header().encode())?;
         if !message.payload.is_empty() {
             self.write_all(&message.payload)?;
-            if message.payload.len() % self.packet_out == 0 {
+            if message.payload.len().is_multiple_of(self.packet_out) {
                 self.handle
                     .write_bulk(self.endpoint_out, &[], Duration::from_secs(5))
                     .map_err(usb_io)?;
@@ -214,7 +216,10 @@ impl Link for UsbLink {
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
         let mut payload = vec![0u8; header.data_length as usize];
         // The rest of a message follows at once: its payload gets time of its own.
-        self.read_exact(&mut payload, Instant::now().max(deadline) + Duration::from_secs(5))?;
+        self.read_exact(
+            &mut payload,
+            Instant::now().max(deadline) + Duration::from_secs(5),
+        )?;
         Ok(Some(Message {
             command,
             arg0: header.arg0,
@@ -248,7 +253,7 @@ pub enum UsbLinkError {
     NotFound { bus: u8, address: u8 },
     #[error("the USB device at bus {bus} address {address} has no ADB interface: turn on USB debugging in the phone's developer options")]
     NoAdbInterface { bus: u8, address: u8 },
-    #[error("no permission to open the USB device at bus {bus} address {address}: install the udev rule (packaging/udev/70-refurbdesk.rules) and plug the phone again")]
+    #[error("no permission to open the USB device at bus {bus} address {address}: install the udev rule assets/udev/70-refurbdesk-usb.rules and plug the phone again")]
     Permission { bus: u8, address: u8 },
     #[error("the ADB interface of the USB device at bus {bus} address {address} is held by another program (an adb server?): stop it with `adb kill-server`")]
     Busy { bus: u8, address: u8 },

@@ -240,7 +240,9 @@ impl AndroidPublicKey {
         if bytes.len() != ENCODED_BYTES {
             return Err(PublicKeyError::WrongLength(bytes.len()));
         }
-        let word = |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+        let word = |at: usize| {
+            u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+        };
         let words = word(0);
         if words != MODULUS_WORDS {
             return Err(PublicKeyError::WrongSize(words));

@@ -22,6 +22,21 @@ channel: string | null,
  */
 timeout_ms: number, 
 /**
+ * Read the phone directly, without the adb server, even when one runs. With `false`, the
+ * phone is read directly only when no adb server answers on the default address.
+ */
+direct: boolean, 
+/**
+ * The workstation's ADB key for direct reading; `None` is where adb keeps its own
+ * (`$ANDROID_USER_HOME/adbkey`, else `~/.android/adbkey`), made there on first use.
+ */
+key: string | null, 
+/**
+ * How long a direct reading waits for the phone's owner to accept the prompt, in
+ * milliseconds.
+ */
+prompt_ms: number, 
+/**
  * The language of the reasons and errors.
  */
 lang: "en" | "fr", };

@@ -85,12 +85,11 @@ fn a_phone_whose_owner_never_answers_is_unauthorised_and_nothing_is_read() {
     let error = DirectDevice::connect(link(&device), &station, "bench@station", quick())
         .err()
         .expect("refused");
+    assert!(matches!(error, DirectError::Unauthorized { .. }), "{error}");
     assert!(
-        matches!(error, DirectError::Unauthorized { .. }),
-        "{error}"
-    );
-    assert!(
-        error.to_string().contains("accept the USB debugging prompt on the phone"),
+        error
+            .to_string()
+            .contains("accept the USB debugging prompt on the phone"),
         "{error}"
     );
     // It waited for the owner as long as it was told, no longer.

@@ -93,7 +93,10 @@ fn the_real_adb_tool_signs_in_with_a_key_in_our_encoding() {
         String::from_utf8_lossy(&model.stderr)
     );
     assert!(device.signed_in() >= 1);
-    assert!(device.offered_keys().is_empty(), "adb had no need to offer its key");
+    assert!(
+        device.offered_keys().is_empty(),
+        "adb had no need to offer its key"
+    );
 }
 
 /// What Google's adb offers a phone that does not know its key is, byte for byte, our encoding

@@ -78,6 +78,8 @@ pub(crate) enum Sight {
     Read { serial: String },
     /// An Apple device usbmuxd lists: read it with libimobiledevice's tools (its UDID).
     ReadIos { udid: String },
+    /// An Android phone with USB debugging and no adb server: read it ourselves over USB.
+    ReadDirect { bus: u8, address: u8 },
     /// Something the operator must do before it can be read; the slot shows it as a fault.
     Blocked { note: String },
     /// Coming online: the slot shows it as being identified.
@@ -91,7 +93,6 @@ pub(crate) fn sights(
     adb: Option<&[DeviceEntry]>,
     ios: Option<&[String]>,
     buses: Option<&UsbListing>,
-    server: SocketAddr,
     lang: Lang,
 ) -> BTreeMap<String, Sight> {
     let mut seen = BTreeMap::new();
@@ -124,11 +125,17 @@ pub(crate) fn sights(
             match device.kind {
                 // The adb server lists it (under its serial) when one runs.
                 DirectKind::AndroidAdb if adb.is_some() => continue,
-                DirectKind::AndroidAdb => tell(
-                    lang,
-                    "usb-slot-no-server",
-                    &[("address", &server.to_string())],
-                ),
+                // Without one, the station talks to the phone itself.
+                DirectKind::AndroidAdb => {
+                    seen.insert(
+                        format!("usb:{}-{}", device.bus, device.address),
+                        Sight::ReadDirect {
+                            bus: device.bus,
+                            address: device.address,
+                        },
+                    );
+                    continue;
+                }
                 // usbmuxd lists it (under its UDID) when libimobiledevice's tools are here.
                 DirectKind::AppleUsbmux if ios.is_some() => continue,
                 DirectKind::AppleUsbmux => tell(lang, "usb-slot-apple", &[]),
@@ -266,7 +273,6 @@ impl Follower {
             adb.as_deref(),
             self.ios.as_deref(),
             self.buses.as_ref(),
-            server,
             Lang::En,
         );
 
@@ -317,6 +323,13 @@ impl Follower {
                     let busy = device.reading.is_some();
                     if !busy && !device.recorded && !device.given_up {
                         self.start_reading(&key, &mut device, Target::Ios(udid), done);
+                    }
+                }
+                Sight::ReadDirect { bus, address } => {
+                    let busy = device.reading.is_some();
+                    if !busy && !device.recorded && !device.given_up {
+                        let target = Target::Direct { bus, address };
+                        self.start_reading(&key, &mut device, target, done);
                     }
                 }
                 Sight::Blocked { note } => {
@@ -461,6 +474,43 @@ fn failed(
 enum Target {
     Adb(String),
     Ios(String),
+    /// A phone's ADB interface on USB, read without the adb server.
+    Direct {
+        bus: u8,
+        address: u8,
+    },
+}
+
+/// How long a slot's direct reading waits for the owner to accept the prompt before it says so
+/// (and tries again at the next poll, the prompt still on the phone's screen).
+const DIRECT_PROMPT_WAIT: Duration = Duration::from_secs(20);
+
+/// Reads an Android phone over its USB interface with the workstation's key, without the adb
+/// server.
+fn read_usb_direct(
+    bus: u8,
+    address: u8,
+    policy: &BatteryPolicy,
+) -> Result<refurbdesk_station::IntakeReading, Outcome> {
+    let started_at = Utc::now();
+    let key = crate::adb::workstation_key(None, Lang::En)
+        .map_err(|error| Outcome::Failed(error.message))?;
+    let target = crate::adb::DirectTarget::Usb { bus, address };
+    let timeouts = refurbdesk_adb::direct::Timeouts {
+        answer: ADB_TIMEOUT,
+        prompt: DIRECT_PROMPT_WAIT,
+    };
+    match crate::adb::read_direct_target(&target, &key, timeouts, Lang::En) {
+        Ok(android) => Ok(crate::adb::intake_reading(
+            android,
+            crate::adb::direct_bench(),
+            started_at,
+            policy,
+        )),
+        Err(failure) if failure.unauthorized => Err(Outcome::Unauthorized),
+        Err(failure) if failure.removed => Err(Outcome::Removed(failure.error.message)),
+        Err(failure) => Err(Outcome::Failed(failure.error.message)),
+    }
 }
 
 /// Reads an Apple device with libimobiledevice's tools; a device no longer listed by usbmuxd
@@ -501,6 +551,7 @@ async fn read_and_record(
     let read = tokio::task::spawn_blocking(move || {
         let serial = match target {
             Target::Ios(udid) => return read_ios(&udid, &policy),
+            Target::Direct { bus, address } => return read_usb_direct(bus, address, &policy),
             Target::Adb(serial) => serial,
         };
         let client = HostClient::new(server, ADB_TIMEOUT);
@@ -511,7 +562,10 @@ async fn read_and_record(
             .map_err(|error| Outcome::Failed(error.message))?;
         match read_device(&client, &serial) {
             Ok(android) => Ok(crate::adb::intake_reading(
-                android, server, version, started_at, &policy,
+                android,
+                (format!("adb server {server}"), version.to_string()),
+                started_at,
+                &policy,
             )),
             Err(ReadError::Unauthorized { .. }) => Err(Outcome::Unauthorized),
             Err(error @ (ReadError::Unplugged { .. } | ReadError::Missing { .. })) => {
@@ -556,10 +610,6 @@ mod tests {
     use super::*;
     use refurbdesk_adb::usb::{classify, InterfaceClass, UsbDevice};
 
-    fn server() -> SocketAddr {
-        SocketAddr::from(([127, 0, 0, 1], 5037))
-    }
-
     fn entry(serial: &str, state: &str) -> DeviceEntry {
         DeviceEntry {
             serial: serial.into(),
@@ -589,7 +639,7 @@ mod tests {
             entry("127.0.0.1:5555", "unauthorized"),
             entry("ZY22", "offline"),
         ];
-        let seen = sights(Some(&adb), None, None, server(), Lang::En);
+        let seen = sights(Some(&adb), None, None, Lang::En);
         assert_eq!(
             seen["adb:R5CR20"],
             Sight::Read {
@@ -624,7 +674,7 @@ mod tests {
             unavailable: None,
         };
         // With an adb server, the ADB phone is its (listed under its serial); a keyboard is no slot.
-        let seen = sights(Some(&[]), None, Some(&buses), server(), Lang::En);
+        let seen = sights(Some(&[]), None, Some(&buses), Lang::En);
         assert_eq!(
             seen.keys().collect::<Vec<_>>(),
             vec!["usb:1-4", "usb:1-5"],
@@ -633,15 +683,16 @@ mod tests {
         assert!(
             matches!(&seen["usb:1-5"], Sight::Blocked { note } if note.contains("Google") && note.contains("USB debugging"))
         );
-        // Without one, the ADB phone says to start it.
-        let seen = sights(None, None, Some(&buses), server(), Lang::Fr);
-        assert!(
-            matches!(&seen["usb:1-3"], Sight::Blocked { note } if note.contains("127.0.0.1:5037") && note.contains("adb start-server")),
+        // Without one, the station reads the ADB phone itself.
+        let seen = sights(None, None, Some(&buses), Lang::Fr);
+        assert_eq!(
+            seen["usb:1-3"],
+            Sight::ReadDirect { bus: 1, address: 3 },
             "{seen:?}"
         );
         // With libimobiledevice's tools, the Apple device is usbmuxd's (read under its UDID).
         let udids = ["00008101-000A1B2C3D4E001E".to_owned()];
-        let seen = sights(Some(&[]), Some(&udids), Some(&buses), server(), Lang::En);
+        let seen = sights(Some(&[]), Some(&udids), Some(&buses), Lang::En);
         assert_eq!(
             seen.keys().collect::<Vec<_>>(),
             vec!["ios:00008101-000A1B2C3D4E001E", "usb:1-5"],

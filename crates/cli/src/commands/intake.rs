@@ -39,6 +39,20 @@ pub struct IntakeArgs {
         requires = "adb"
     )]
     adb_server: Option<String>,
+    /// Read the phone directly, without the adb server, even when one runs: over USB (its
+    /// serial, or usb:BUS-ADDRESS) or TCP (HOST:PORT, wireless debugging). Without this flag the
+    /// phone is read directly only when no adb server answers on the default address
+    #[arg(long, requires = "adb", conflicts_with = "adb_server")]
+    adb_direct: bool,
+    /// The workstation's ADB key for reading directly [default: where adb keeps its own,
+    /// $ANDROID_USER_HOME/adbkey, else ~/.android/adbkey; made there on first use]
+    #[arg(long, value_name = "FILE", requires = "adb")]
+    adb_key: Option<PathBuf>,
+    /// How long reading directly waits for the phone's owner to accept the USB debugging
+    /// prompt, in seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, requires = "adb",
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    adb_prompt_wait: u64,
     /// Record the intake file the laptop agent wrote (`refurbdesk agent --out FILE`)
     #[arg(long, value_name = "FILE", conflicts_with_all = ["port", "slot", "adb"])]
     import: Option<PathBuf>,
@@ -88,6 +102,9 @@ pub fn run(args: &IntakeArgs, global: &GlobalArgs, paths: &DataPaths) -> Result<
                 server: args.adb_server.clone(),
                 channel: args.channel.clone(),
                 timeout_ms: args.timeout_ms,
+                direct: args.adb_direct,
+                key: args.adb_key.as_ref().map(|p| p.display().to_string()),
+                prompt_ms: args.adb_prompt_wait * 1000,
                 lang,
             },
         )?,

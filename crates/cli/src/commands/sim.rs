@@ -34,6 +34,11 @@ pub struct SimAdbArgs {
     /// The phone's transcript (see fixtures/adb/README.md)
     #[arg(long, value_name = "FILE")]
     device: PathBuf,
+    /// Ask every host to authenticate, as a phone does, trusting the public keys in FILE (its
+    /// adb_keys: one per line, as in ~/.android/adbkey.pub; may be empty). A key it does not
+    /// trust is accepted on the "owner's" behalf when the transcript says `@ auth ok`
+    #[arg(long, value_name = "FILE")]
+    adb_keys: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -175,6 +180,7 @@ fn run_adb(args: &SimAdbArgs, json: bool) -> Result<(), Failure> {
     let params = SimAdbParams {
         port: args.port,
         device: args.device.clone(),
+        adb_keys: args.adb_keys.clone(),
     };
     // Ctrl-C or SIGTERM unplugs the phone.
     let cancel = Cancel::new();

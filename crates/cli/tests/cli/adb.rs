@@ -22,9 +22,19 @@ struct SimPhone {
 
 impl SimPhone {
     fn start(name: &str) -> SimPhone {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("refurbdesk"))
+        Self::start_with(name, None)
+    }
+
+    /// A phone that asks hosts to authenticate, trusting the keys of `adb_keys`.
+    fn start_with(name: &str, adb_keys: Option<&Path>) -> SimPhone {
+        let mut command = Command::new(assert_cmd::cargo::cargo_bin("refurbdesk"));
+        command
             .args(["sim", "adb", "--port", "0", "--device"])
-            .arg(fixture(name))
+            .arg(fixture(name));
+        if let Some(keys) = adb_keys {
+            command.arg("--adb-keys").arg(keys);
+        }
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -371,4 +381,139 @@ fn the_station_shows_phones_as_direct_slots_records_each_once_and_empties_a_slot
     watchdog.done();
     assert_eq!(summary["summary"]["recorded"], 1, "{summary}");
     assert_eq!(intakes(&station), 1, "the phone recorded once");
+}
+
+/// `intake --adb HOST:PORT` with no adb server anywhere: the station reads the phone itself,
+/// with a key it makes where adb keeps its own.
+fn intake_direct(station: &Station, home: &Path, phone: &SimPhone, extra: &[&str]) -> Output {
+    let unused = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let mut cmd = station.run(&["intake", "--adb", &phone.address, "--json"]);
+    cmd.args(extra)
+        .env("HOME", home)
+        .env_remove("ANDROID_USER_HOME")
+        // The default server's port, where nothing listens.
+        .env("ANDROID_ADB_SERVER_PORT", unused.to_string())
+        .env_remove("REFURBDESK_ADB_SERVER");
+    cmd.output().expect("refurbdesk runs")
+}
+
+#[test]
+fn without_an_adb_server_a_phone_is_read_directly_once_its_owner_accepts_the_key() {
+    let station = Station::new();
+    let home = tempfile::tempdir().unwrap();
+    let keys = home.path().join("adb_keys");
+    std::fs::write(&keys, "").unwrap();
+    // The phone trusts nobody yet; its owner accepts the prompt.
+    let phone = SimPhone::start_with("samsung-s21-healthy.txt", Some(&keys));
+    let out = intake_direct(&station, home.path(), &phone, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json_of(&out.stdout);
+    assert_eq!(v["bench"]["serial"], "direct-adb");
+    assert_eq!(v["bench"]["model"], "direct (no adb server)");
+    assert_eq!(v["bench"]["port"], format!("adb:tcp:{}", phone.address));
+    assert_eq!(v["device"]["model"], "SM-G991B");
+    assert_eq!(v["battery"]["verdict"], "pass");
+    assert_eq!(intakes(&station), 1);
+
+    // The key was made where adb keeps its own, and adb's own tool reads it.
+    let key = home.path().join(".android/adbkey");
+    assert!(key.exists());
+    let public = std::fs::read_to_string(home.path().join(".android/adbkey.pub")).unwrap();
+    assert!(public.contains(" refurbdesk@"), "{public}");
+    let fingerprint = Command::new("openssl")
+        .args(["pkey", "-noout", "-in"])
+        .arg(&key)
+        .status()
+        .unwrap();
+    assert!(fingerprint.success());
+
+    // Forced direct, a second time: same key, same phone.
+    let out = intake_direct(&station, home.path(), &phone, &["--adb-direct"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(intakes(&station), 2);
+}
+
+#[test]
+fn a_phone_that_never_accepts_the_key_is_refused_and_nothing_is_recorded() {
+    let station = Station::new();
+    let home = tempfile::tempdir().unwrap();
+    let keys = home.path().join("adb_keys");
+    std::fs::write(&keys, "").unwrap();
+    let phone = SimPhone::start_with("samsung-s10-unauthorized.txt", Some(&keys));
+    let out = intake_direct(
+        &station,
+        home.path(),
+        &phone,
+        &["--adb-prompt-wait", "1", "--lang", "en"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(7),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("accept the USB debugging prompt on the phone"),
+        "{stderr}"
+    );
+    assert_eq!(intakes(&station), 0);
+}
+
+#[test]
+fn a_direct_reading_names_a_bad_key_file_and_a_phone_it_cannot_find() {
+    let station = Station::new();
+    let home = tempfile::tempdir().unwrap();
+    let bad = home.path().join("not-a-key");
+    std::fs::write(&bad, "garbage\n").unwrap();
+    let phone = SimPhone::start("samsung-s21-healthy.txt");
+    let out = intake_direct(
+        &station,
+        home.path(),
+        &phone,
+        &[
+            "--adb-direct",
+            "--adb-key",
+            bad.to_str().unwrap(),
+            "--lang",
+            "en",
+        ],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&bad.display().to_string()), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&bad).unwrap(), "garbage\n");
+
+    // A USB serial no phone on the buses has.
+    let out = station
+        .run(&[
+            "intake",
+            "--adb",
+            "NO-SUCH-PHONE",
+            "--adb-direct",
+            "--lang",
+            "en",
+        ])
+        .env("HOME", home.path())
+        .env_remove("ANDROID_USER_HOME")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("NO-SUCH-PHONE"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(intakes(&station), 0);
 }
