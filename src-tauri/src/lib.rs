@@ -17,6 +17,7 @@ pub fn run() {
     fewer_malloc_arenas();
     #[cfg(target_os = "linux")]
     compact_javascript_heap();
+    refurbdesk_app::use_desktop_page_cache();
     let database_override = std::env::var_os("REFURBDESK_DB").map(std::path::PathBuf::from);
     let paths = match DataPaths::resolve(database_override.as_deref()) {
         Ok(paths) => paths,

@@ -57,7 +57,10 @@ pub use paths::{DataPaths, PathsError};
 pub use progress::{Cancel, Progress, ProgressReport, Running};
 #[cfg(feature = "simulate")]
 pub use simulate::{SimulateError, SimulatedBenches};
-pub use workstation::{open_store, operator_from_env, os_user, Workstation, OPERATOR_ENV};
+pub use workstation::{
+    open_store, operator_from_env, os_user, use_desktop_page_cache, Workstation,
+    DESKTOP_PAGE_CACHE_KIB, OPERATOR_ENV,
+};
 
 /// The version of the engine, shown by `refurbdesk --version` and the desktop window.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -82,4 +82,6 @@ pub use site_owned::{
     SiteAttachment, SiteKey, SiteOperator, SitePull, SitePullApplied, SITE_OPERATOR,
 };
 pub use stats::{DashboardFigures, OperatorDay, SohBucket, TestTally, WordCount, SOH_BUCKET_PCT};
-pub use store::{Durability, Store, SCHEMA_VERSION};
+pub use store::{
+    page_cache_kib, set_page_cache_kib, Durability, Store, DEFAULT_PAGE_CACHE_KIB, SCHEMA_VERSION,
+};

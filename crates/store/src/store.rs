@@ -54,7 +54,25 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// with 64 MiB most probes were a read from the OS, and recording ran at
 /// 8,400-8,900 intakes/s against about 10,100 with 256 MiB
 /// (`docs/performance.md`).
-const PAGE_CACHE_KIB: i64 = 256 * 1024;
+pub const DEFAULT_PAGE_CACHE_KIB: i64 = 256 * 1024;
+
+/// The page cache of connections opened from now on, in KiB ([`set_page_cache_kib`]).
+static PAGE_CACHE_KIB: std::sync::atomic::AtomicI64 =
+    std::sync::atomic::AtomicI64::new(DEFAULT_PAGE_CACHE_KIB);
+
+/// Sets the SQLite page cache of every connection this process opens from now on, in KiB
+/// (at least 2 MiB, SQLite's own default). The default, [`DEFAULT_PAGE_CACHE_KIB`], is sized for
+/// recording at a million devices; a process that records a few intakes a minute and must stay
+/// small all day (the desktop window) takes less, since the cache keeps every page it reads
+/// until the connection closes.
+pub fn set_page_cache_kib(kib: i64) {
+    PAGE_CACHE_KIB.store(kib.max(2 * 1024), std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The page cache connections are opened with, in KiB.
+pub fn page_cache_kib() -> i64 {
+    PAGE_CACHE_KIB.load(std::sync::atomic::Ordering::Relaxed)
+}
 /// Bytes per database page, for new files. An intake row is 2 to 3 kB (its
 /// JSON, test results and evidence lines): with SQLite's default of 4096 a
 /// page holds one and a third of it is empty, and recording writes a page
@@ -200,6 +218,13 @@ impl Store {
     }
 
     /// The schema version recorded in the file.
+    /// This connection's SQLite page cache setting as SQLite reports it (negative: KiB).
+    pub fn pragma_cache_size(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "cache_size", |row| row.get(0))?)
+    }
+
     pub fn schema_version(&self) -> Result<u32, StoreError> {
         Ok(user_version(&self.conn)?)
     }
@@ -329,7 +354,7 @@ pub(crate) fn connect(path: &Path) -> Result<Connection, StoreError> {
     // SQLite's default 2 MiB page cache no longer holds the indexes a write
     // touches once a station has hundreds of thousands of devices; every
     // miss is then a read from the OS. Negative means KiB.
-    conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)?;
+    conn.pragma_update(None, "cache_size", -page_cache_kib())?;
     // Recording an intake alone uses about twenty distinct statements; the
     // default cache of 16 would prepare some of them again every time.
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
