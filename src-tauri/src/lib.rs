@@ -42,9 +42,20 @@ pub fn run() {
         .manage(commands::RunningExport::default())
         // Every command of build.rs's COMMANDS list (src/commands.rs), and no other.
         .invoke_handler(include!(concat!(env!("OUT_DIR"), "/handlers.rs")))
+        .on_page_load(|_webview, payload| {
+            #[cfg(target_os = "linux")]
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                // The page's assets were decompressed and served: hand that memory back now.
+                trim_freed_memory();
+            }
+            #[cfg(not(target_os = "linux"))]
+            let _ = payload;
+        })
         .setup(move |app| {
             #[cfg(target_os = "linux")]
             webkit_memory(app);
+            #[cfg(target_os = "linux")]
+            keep_returning_freed_memory();
             if simulate {
                 // Off the main thread: opening the database (and migrating it) and starting the
                 // benches run while the window and its page load, instead of before.
@@ -119,17 +130,54 @@ fn fewer_malloc_arenas() {
     }
 }
 
+/// How often the app hands the memory its threads have freed back to the system.
+#[cfg(target_os = "linux")]
+const TRIM_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// glibc keeps what the app frees inside its heaps for the next allocation, and gives back only a
+/// heap's free top. After the window's start (the page's assets decompressed and served, the
+/// database opened and migrated, the first benches read) that left about 2 MiB the app never used
+/// again (docs/performance.md, "Desktop window"). `malloc_trim` returns every free page of every
+/// heap; it walks the free lists only, so calling it every few seconds costs next to nothing.
+#[cfg(target_os = "linux")]
+fn trim_freed_memory() {
+    // SAFETY: malloc_trim takes glibc's own arena locks and releases only free pages.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn keep_returning_freed_memory() {
+    let spawned = std::thread::Builder::new()
+        .name("memory-trim".into())
+        .spawn(|| loop {
+            std::thread::sleep(TRIM_INTERVAL);
+            trim_freed_memory();
+        });
+    if let Err(error) = spawned {
+        tracing::warn!(%error, "freed memory will not be handed back to the system");
+    }
+}
+
 /// JavaScriptCore's "mini VM" mode for the web process (read from the environment WebKit passes on
 /// to it): the JavaScript heap grows by a smaller factor before each collection. The station screen
 /// makes a new benches array for every batch, and with the default heuristics (sized for a browser
 /// on a 24 GiB machine) the web process held about 100 MiB of anonymous memory after 25 s of the
-/// 64-slot load; with this, about 70 MiB (docs/performance.md, "Desktop window"). A
-/// `JSC_forceMiniVMMode` already in the environment is kept.
+/// 64-slot load; with this, about 70 MiB (docs/performance.md, "Desktop window").
+///
+/// JavaScriptCore's JIT compilers are off too (`JSC_useJIT=false`): the page runs in the
+/// interpreter. The window's script is a small React app that updates tiles, not a long
+/// computation; under the 64-slot load the interpreter showed the same key → paint latency (p95
+/// 58–81 ms against 68–91 ms with the JIT, alternating runs) and 3 % fewer tile changes a second,
+/// while the JIT's code and compilers took 10 MiB after a cold start and 0–20 MiB under the load
+/// (docs/performance.md, "Desktop window"). Each variable already in the environment is kept.
 #[cfg(target_os = "linux")]
 fn compact_javascript_heap() {
-    const MINI_VM: &str = "JSC_forceMiniVMMode";
-    if std::env::var_os(MINI_VM).is_none() {
-        std::env::set_var(MINI_VM, "true");
+    for (name, value) in [("JSC_forceMiniVMMode", "true"), ("JSC_useJIT", "false")] {
+        if std::env::var_os(name).is_none() {
+            std::env::set_var(name, value);
+        }
     }
 }
 

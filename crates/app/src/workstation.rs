@@ -6,12 +6,13 @@ use refurbdesk_store::{Actor, Store, StoreError};
 use crate::error::{Error, Hint};
 use crate::paths::DataPaths;
 
-/// Opens (creating and migrating as needed) the workstation's database.
 /// The SQLite page cache of each of the desktop window's connections, in KiB: the window records a
-/// few intakes a minute and stays open all day, and a connection keeps every page it has read in
-/// its cache until it closes (with the engine's default of 256 MiB the window's memory grew with
-/// its database; docs/performance.md, "Desktop window").
-pub const DESKTOP_PAGE_CACHE_KIB: i64 = 32 * 1024;
+/// few intakes a minute and stays open all day, and a connection keeps every page it has read or
+/// written in its cache until it closes (with the engine's default of 256 MiB the window's memory
+/// grew with its database). Pages that leave it are still in the operating system's file cache, a
+/// read away; 8 MiB holds the indexes' upper levels a quality search walks, and keeps the window
+/// within its memory budget under a full station (docs/performance.md, "Desktop window").
+pub const DESKTOP_PAGE_CACHE_KIB: i64 = 8 * 1024;
 
 /// Sizes every database connection this process opens from now on for a long-running window
 /// rather than for bulk recording. Called once at the desktop's start.
@@ -19,6 +20,7 @@ pub fn use_desktop_page_cache() {
     refurbdesk_store::set_page_cache_kib(DESKTOP_PAGE_CACHE_KIB);
 }
 
+/// Opens (creating and migrating as needed) the workstation's database.
 pub fn open_store(paths: &DataPaths) -> Result<Store, StoreError> {
     Store::open(&paths.database)
 }
