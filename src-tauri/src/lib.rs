@@ -138,7 +138,7 @@ const TRIM_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
 /// heap's free top. After the window's start (the page's assets decompressed and served, the
 /// database opened and migrated, the first benches read) that left about 2 MiB the app never used
 /// again (docs/performance.md, "Desktop window"). `malloc_trim` returns every free page of every
-/// heap; it walks the free lists only, so calling it every few seconds costs next to nothing.
+/// heap, walking the free lists only (the live data stays where it is).
 #[cfg(target_os = "linux")]
 fn trim_freed_memory() {
     // SAFETY: malloc_trim takes glibc's own arena locks and releases only free pages.
@@ -168,8 +168,9 @@ fn keep_returning_freed_memory() {
 ///
 /// JavaScriptCore's JIT compilers are off too (`JSC_useJIT=false`): the page runs in the
 /// interpreter. The window's script is a small React app that updates tiles, not a long
-/// computation; under the 64-slot load the interpreter showed the same key → paint latency (p95
-/// 58–81 ms against 68–91 ms with the JIT, alternating runs) and 3 % fewer tile changes a second,
+/// computation; under the 64-slot load the key → paint latency stayed within the machine's noise
+/// (p95 58–81 ms against 54–91 ms with the JIT, five alternating pairs of runs) with 3 % fewer tile
+/// changes shown a second,
 /// while the JIT's code and compilers took 10 MiB after a cold start and 0–20 MiB under the load
 /// (docs/performance.md, "Desktop window"). Each variable already in the environment is kept.
 #[cfg(target_os = "linux")]
