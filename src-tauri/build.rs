@@ -21,6 +21,7 @@ use std::path::Path;
 const COMMANDS: &[&str] = &[
     "station_info",
     "station_history",
+    "station_changes",
     "start_simulated_station",
     "stop_station",
     "documents_issue",

@@ -11,11 +11,21 @@ pub fn station_info(paths: tauri::State<'_, DataPaths>) -> StationInfo {
     refurbdesk_app::station::info(&paths)
 }
 
-/// The station as it stands (every bench and slot in its latest state), numbered as the last
-/// batch sent; the UI applies it, then the live batches numbered after it.
+/// The station as it stands (every bench and slot in its latest state), numbered as its latest
+/// change; the UI applies it, then asks `station_changes` for what changed after that number.
 #[tauri::command]
 pub fn station_history(state: tauri::State<'_, StationState>) -> StationBatch {
     state.snapshot()
+}
+
+/// The benches and slots changed after the batch numbered `after`, once something has changed;
+/// the UI asks again after applying it, so changes fold into one answer while it is busy.
+#[tauri::command]
+pub async fn station_changes(
+    state: tauri::State<'_, StationState>,
+    after: u64,
+) -> Result<StationBatch, WindowError> {
+    Ok(state.changes_after(after).await)
 }
 
 #[tauri::command]

@@ -1,21 +1,23 @@
 //! The station running inside the window: started through `refurbdesk_app::station` (the same
 //! use case as `refurbdesk station`), its events folded into the station's current state
-//! (`StationView`) and forwarded as `station-event` batches, at most one per interval.
+//! (`StationFeed`), which the page asks for what changed (`station_changes`) each time it is ready
+//! for more.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use refurbdesk_app::station::{
-    self, StationBatch, StationControl, StationParams, StationStarted, StationView,
+    self, StationBatch, StationControl, StationFeed, StationParams, StationStarted,
 };
 use refurbdesk_app::{DataPaths, WindowError};
 use tauri::{AppHandle, Emitter, Manager};
 
-/// The UI event every batch of station changes travels in.
+/// The UI event the benchmark's peer sends every station event in (see
+/// `station::one_message_per_event_from_env`); the window itself asks instead.
 pub const STATION_EVENT: &str = "station-event";
 
 #[derive(Default)]
 pub struct StationState {
-    view: Arc<Mutex<StationView>>,
+    feed: StationFeed,
     running: Mutex<Option<StationControl>>,
 }
 
@@ -28,7 +30,13 @@ fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl StationState {
     /// The station as it stands, for a window that opens (or reloads) while it runs.
     pub fn snapshot(&self) -> StationBatch {
-        locked(&self.view).snapshot()
+        self.feed.snapshot()
+    }
+
+    /// What changed after the batch numbered `after`, once something has (an empty batch after a
+    /// while without change).
+    pub async fn changes_after(&self, after: u64) -> StationBatch {
+        self.feed.changes_after(after, station::CHANGES_WAIT).await
     }
 
     pub fn stop(&self) {
@@ -62,16 +70,17 @@ pub fn start(
         .map_err(|error| error.for_window())?;
     let events = opened.events;
     *running = Some(opened.control);
-    let view = Arc::clone(&state.view);
-    let app = app.clone();
-    tauri::async_runtime::spawn(async move {
-        // One message per batch: the webview's main thread evaluates each one.
-        station::forward_batches(events, view, station::batch_interval_from_env(), |batch| {
+    let feed = state.feed.clone();
+    if station::one_message_per_event_from_env() {
+        // The benchmark's peer: one message per event, each a script the webview evaluates.
+        let app = app.clone();
+        tauri::async_runtime::spawn(station::forward_each_event(events, feed, move |batch| {
             if let Err(error) = app.emit(STATION_EVENT, batch) {
                 tracing::warn!(%error, "station changes not delivered to the window");
             }
-        })
-        .await;
-    });
+        }));
+    } else {
+        tauri::async_runtime::spawn(station::fold_events(events, feed));
+    }
     Ok(Some(opened.started))
 }

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { COALESCE_SWITCH_KEY, coalescePerFrame, InputPriority, MAX_DEFERRED_FRAMES, publisher } from './stationFeed';
+import type { StationBatch } from './bindings/StationBatch';
+import {
+  askForChanges,
+  type ChangesSource,
+  COALESCE_SWITCH_KEY,
+  coalescePerFrame,
+  InputPriority,
+  MAX_DEFERRED_FRAMES,
+  publisher,
+  PULL_INTERVAL_MS,
+  PULL_RETRY_MS,
+} from './stationFeed';
 
 function storage(value: string | null): Pick<Storage, 'getItem'> {
   return { getItem: (key: string) => (key === COALESCE_SWITCH_KEY ? value : null) };
@@ -131,5 +142,99 @@ describe('input priority (the station gives way to a key press for a frame)', ()
     input.noteInput();
     direct(1);
     expect(peer).toEqual([1]);
+  });
+});
+
+describe('askForChanges (the page asks the shell for what changed)', () => {
+  function batch(seq: number): StationBatch {
+    return { seq, benches: [], slots: [] };
+  }
+
+  /** A shell whose answers the test gives, a clock the test moves, and sleeps that move it. */
+  function shell() {
+    const questions: number[] = [];
+    const answers: { resolve: (b: StationBatch) => void; reject: (e: unknown) => void }[] = [];
+    const sleeps: number[] = [];
+    let clock = 0;
+    const source: ChangesSource = {
+      ask: (after) => {
+        questions.push(after);
+        return new Promise((resolve, reject) => answers.push({ resolve, reject }));
+      },
+      now: () => clock,
+      sleep: (ms) => {
+        sleeps.push(ms);
+        clock += ms;
+        return Promise.resolve();
+      },
+    };
+    return {
+      source,
+      questions,
+      sleeps,
+      advance: (ms: number) => {
+        clock += ms;
+      },
+      answer: async (b: StationBatch) => {
+        answers.shift()?.resolve(b);
+        await new Promise((r) => setTimeout(r, 0));
+      },
+      fail: async (e: unknown) => {
+        answers.shift()?.reject(e);
+        await new Promise((r) => setTimeout(r, 0));
+      },
+    };
+  }
+
+  it('asks after the snapshot, then after each batch it took, at most once per interval', async () => {
+    const s = shell();
+    const taken: number[] = [];
+    const stop = askForChanges(s.source, 7, (b) => taken.push(b.seq));
+    expect(s.questions).toEqual([7]);
+    s.advance(5);
+    await s.answer(batch(12));
+    expect(taken).toEqual([12]);
+    // Answered 5 ms after asking: it waits the rest of the interval, then asks from 12.
+    expect(s.sleeps).toEqual([PULL_INTERVAL_MS - 5]);
+    expect(s.questions).toEqual([7, 12]);
+    // An answer that took longer than the interval is followed by a question at once.
+    s.advance(PULL_INTERVAL_MS + 10);
+    await s.answer(batch(20));
+    expect(s.sleeps).toEqual([PULL_INTERVAL_MS - 5]);
+    expect(s.questions).toEqual([7, 12, 20]);
+    expect(taken).toEqual([12, 20]);
+    stop();
+  });
+
+  it('takes nothing from an answer that says nothing changed, and asks again from the same number', async () => {
+    const s = shell();
+    const taken: number[] = [];
+    const stop = askForChanges(s.source, 3, (b) => taken.push(b.seq));
+    s.advance(PULL_INTERVAL_MS);
+    await s.answer(batch(3));
+    expect(taken).toEqual([]);
+    expect(s.questions).toEqual([3, 3]);
+    stop();
+  });
+
+  it('waits and asks again after a failed question, saying what failed', async () => {
+    const s = shell();
+    const errors: unknown[] = [];
+    const stop = askForChanges(s.source, 0, () => undefined, (e) => errors.push(e));
+    await s.fail('shell gone');
+    expect(errors).toEqual(['shell gone']);
+    expect(s.sleeps).toEqual([PULL_RETRY_MS]);
+    expect(s.questions).toEqual([0, 0]);
+    stop();
+  });
+
+  it('drops an answer that comes after it was stopped, and asks no more', async () => {
+    const s = shell();
+    const taken: number[] = [];
+    const stop = askForChanges(s.source, 0, (b) => taken.push(b.seq));
+    stop();
+    await s.answer(batch(4));
+    expect(taken).toEqual([]);
+    expect(s.questions).toEqual([0]);
   });
 });

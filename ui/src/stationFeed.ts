@@ -1,8 +1,10 @@
-// Follows the desktop shell's station: starts from the station as it stands (a snapshot), then applies
-// each batch the shell sends. The shell folds the engine's events into the latest state of each bench
-// and slot and sends at most one batch per interval (about two frames), carrying only what changed
-// (crates/app/src/station/view.rs); batches are numbered, so one the snapshot already holds is
-// skipped and none is lost in between. The screen is re-rendered at most once per animation frame:
+// Follows the desktop shell's station: starts from the station as it stands (a snapshot), then asks the
+// shell for what changed since the last batch it applied (`station_changes`), again and again. The shell
+// folds the engine's events into the latest state of each bench and slot (crates/app/src/station/view.rs)
+// and answers with only what changed, as soon as something has; the page asks at most once per
+// `PULL_INTERVAL_MS`, and not while it is busy, so changes that come meanwhile fold into one answer in the
+// shell instead of queueing up as messages for the page. The answer is plain JSON, where a pushed event is
+// a script the webview compiles. The screen is re-rendered at most once per animation frame:
 // 64 slots changing ten times a second must not re-render it 640 times a second. Input comes first:
 // a frame in which a key was pressed paints the key's effect (the focus moving) without the station's
 // changes, which wait for the next frame (`InputPriority`), and the screen's re-render is a React
@@ -92,12 +94,21 @@ export function coalescePerFrame<T>(
 
 /**
  * Benchmark-only switch (scripts/bench-desktop): with `localStorage['refurbdesk.benchmark.coalesce']`
- * set to `off` when the feed starts, every batch re-renders the screen at once instead of once per
- * frame. The benchmark's peer sets it together with the shell's `REFURBDESK_BENCHMARK_COALESCE=off`
- * (one batch per station event), so that "coalescing off" means what the window did before
+ * set to `off` when the feed starts, the page listens for the shell's messages instead of asking for
+ * changes, and every message re-renders the screen at once instead of once per frame. The
+ * benchmark's peer sets it together with the shell's `REFURBDESK_BENCHMARK_COALESCE=off` (which
+ * sends one message per station event), so that "coalescing off" means what the window did before
  * batching: one message and one render per event. Off (coalescing on) by default.
  */
 export const COALESCE_SWITCH_KEY = 'refurbdesk.benchmark.coalesce';
+
+function coalescingSwitchOff(storage: Pick<Storage, 'getItem'> | null): boolean {
+  try {
+    return storage?.getItem(COALESCE_SWITCH_KEY) === 'off';
+  } catch {
+    return false;
+  }
+}
 
 /**
  * How the feed hands changes to the screen: once per frame, giving way to `input` when given,
@@ -109,13 +120,7 @@ export function publisher<T>(
   input: Pick<InputPriority, 'takePending'> | null = null,
   schedule: (run: () => void) => void = nextFrame,
 ): (value: T) => void {
-  let off = false;
-  try {
-    off = storage?.getItem(COALESCE_SWITCH_KEY) === 'off';
-  } catch {
-    // No storage: the default.
-  }
-  return off ? deliver : coalescePerFrame(deliver, schedule, input);
+  return coalescingSwitchOff(storage) ? deliver : coalescePerFrame(deliver, schedule, input);
 }
 
 function localStorageOrNull(): Storage | null {
@@ -126,31 +131,79 @@ function localStorageOrNull(): Storage | null {
   }
 }
 
+/** How often the page asks the shell for the station's changes at most: about two frames at 60 Hz. */
+export const PULL_INTERVAL_MS = 33;
+
+/** How long the page waits before asking again after the shell could not answer. */
+export const PULL_RETRY_MS = 1000;
+
+/** What `askForChanges` needs: the shell's question, the clock, and a way to wait. */
+export interface ChangesSource {
+  /** Asks for what changed after the batch numbered `after`; answers once something has. */
+  ask: (after: number) => Promise<StationBatch>;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Asks `source` for the station's changes after `from`, hands each answer to `take`, and asks again,
+ * never sooner than `PULL_INTERVAL_MS` after the last question; after a failed question it waits
+ * `PULL_RETRY_MS`. Answers a function that stops it (an answer still on its way is then dropped).
+ */
+export function askForChanges(
+  source: ChangesSource,
+  from: number,
+  take: (batch: StationBatch) => void,
+  onError: (error: unknown) => void = (error) => console.warn('station changes unavailable', error),
+): () => void {
+  let stopped = false;
+  let after = from;
+  void (async () => {
+    while (!stopped) {
+      const asked = source.now();
+      let batch: StationBatch;
+      try {
+        batch = await source.ask(after);
+      } catch (error) {
+        if (stopped) return;
+        onError(error);
+        await source.sleep(PULL_RETRY_MS);
+        continue;
+      }
+      if (stopped) return;
+      if (batch.seq > after) {
+        after = batch.seq;
+        take(batch);
+      }
+      const rest = PULL_INTERVAL_MS - (source.now() - asked);
+      if (rest > 0) await source.sleep(rest);
+    }
+  })();
+  return () => {
+    stopped = true;
+  };
+}
+
 export async function followStation(onChange: (benches: BenchView[]) => void): Promise<() => void> {
   let benches: BenchView[] = [];
   let erasing: ErasingSlot | null = null;
   let lastSeq = -1;
-  let replayed = false;
-  const early: StationBatch[] = [];
   const input = new InputPriority();
   const stopInput = typeof window === 'undefined' ? () => undefined : input.listen(window);
   // The re-render is a transition: React renders it in slices and lets a key event in between.
   const render = (next: BenchView[]) => startTransition(() => onChange(next));
   // Read once, when the feed starts.
-  const publish = publisher(render, localStorageOrNull(), input);
+  const storage = localStorageOrNull();
+  const publish = publisher(render, storage, input);
   const apply = (batch: StationBatch) => {
     if (batch.seq <= lastSeq) return;
     lastSeq = batch.seq;
     benches = applyStationBatch(benches, batch);
   };
-  const unlisten = await listen<StationBatch>('station-event', ({ payload }) => {
-    if (!replayed) {
-      early.push(payload);
-      return;
-    }
-    apply(payload);
-    publish(benches);
-  });
   const unlistenStarted = await listen<EraseStarted>('erase-started', ({ payload }) => {
     const next = applyEraseStarted(benches, payload);
     benches = next.benches;
@@ -162,14 +215,44 @@ export async function followStation(onChange: (benches: BenchView[]) => void): P
     benches = applyEraseProgress(benches, erasing, payload);
     publish(benches);
   });
-  // The snapshot holds everything of the batches numbered up to its own number.
-  apply(await invoke<StationBatch>('station_history'));
-  early.sort((a, b) => a.seq - b.seq).forEach(apply);
-  replayed = true;
-  onChange(benches);
+  let stopFeed: () => void;
+  if (coalescingSwitchOff(storage)) {
+    // The benchmark's peer: the shell pushes every station event as a message of its own, as it
+    // did before the page asked for batches. Messages that come before the snapshot wait for it.
+    let replayed = false;
+    const early: StationBatch[] = [];
+    stopFeed = await listen<StationBatch>('station-event', ({ payload }) => {
+      if (!replayed) {
+        early.push(payload);
+        return;
+      }
+      apply(payload);
+      publish(benches);
+    });
+    apply(await invoke<StationBatch>('station_history'));
+    early.sort((a, b) => a.seq - b.seq).forEach(apply);
+    replayed = true;
+    onChange(benches);
+  } else {
+    // The snapshot holds everything of the station up to its own number; the questions go on from it.
+    apply(await invoke<StationBatch>('station_history'));
+    onChange(benches);
+    stopFeed = askForChanges(
+      {
+        ask: (after) => invoke<StationBatch>('station_changes', { after }),
+        now: () => performance.now(),
+        sleep,
+      },
+      lastSeq,
+      (batch) => {
+        apply(batch);
+        publish(benches);
+      },
+    );
+  }
   return () => {
     stopInput();
-    unlisten();
+    stopFeed();
     unlistenStarted();
     unlistenProgress();
   };

@@ -25,8 +25,8 @@ pub use crate::replication::PUSH_INTERVAL as REPLICATION_INTERVAL;
 pub use direct::{DIRECT_PORT, POLL_INTERVAL as DIRECT_POLL_INTERVAL};
 mod view;
 pub use view::{
-    batch_interval_from_env, forward_batches, BenchTile, BenchTileState, SlotDevice, SlotTile,
-    StationBatch, StationView, BATCHING_SWITCH, BATCH_INTERVAL,
+    fold_events, forward_each_event, one_message_per_event_from_env, BenchTile, BenchTileState,
+    SlotDevice, SlotTile, StationBatch, StationFeed, StationView, BATCHING_SWITCH, CHANGES_WAIT,
 };
 
 /// What to start the station on.

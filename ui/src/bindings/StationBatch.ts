@@ -3,9 +3,10 @@ import type { BenchTile } from "./BenchTile";
 import type { SlotTile } from "./SlotTile";
 
 /**
- * Benches and slots in their latest state. As a snapshot it holds every bench and slot; as a
- * live batch only those that changed since the batch before. Batches are numbered: a snapshot
- * numbered `n` already holds everything of batches up to `n`.
+ * Benches and slots in their latest state. Batches are numbered by the station event that last
+ * changed something in them: a batch numbered `n` holds everything of the station up to its
+ * `n`th event that changed after the number it was asked from, and a batch asked from 0 (a
+ * snapshot) holds every bench and slot.
  */
 export type StationBatch = { seq: number, 
 /**

@@ -1,43 +1,39 @@
 //! What a screen shows of a running station, kept as the latest state of each bench and slot
-//! rather than as every event, and handed over in batches.
+//! rather than as every event, and handed to windows as batches of what changed.
 //!
 //! 64 slots each changing ten times a second make about 850 station events a second. A window
-//! cannot take one message per event (each is a script its main thread evaluates), and keeping
-//! every event for a window that opens late grows without bound. [`StationView`] folds the
-//! events into one state per bench and per slot: a window opened late asks for the
-//! [`StationView::snapshot`] (the current station), then applies the batches that follow it;
-//! [`forward_batches`] sends at most one batch per interval, carrying only the benches and
-//! slots that changed since the last one, each in its latest state.
+//! cannot take one message per event, and keeping every event for a window that opens late grows
+//! without bound. [`StationView`] folds the events into one state per bench and per slot, each
+//! stamped with the number of the event that last changed it. A window follows it by asking
+//! ([`StationFeed::changes_after`]) for what changed after the last number it holds: the answer
+//! waits for the next change, then carries only the benches and slots changed since, each in its
+//! latest state. So the window sets the pace: while it is busy painting it asks nothing, and the
+//! changes meanwhile fold into one answer instead of queueing as messages. A window that opens
+//! (or reloads) late asks from 0, which is the whole station. Nothing depends on who asked
+//! before, so any number of windows can follow one station.
 
-use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use refurbdesk_station::{SlotPhase, StationEvent};
 use serde::{Deserialize, Serialize};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use ts_rs::TS;
 
-/// How often a window is sent a batch at most: about two frames at 60 Hz.
-pub const BATCH_INTERVAL: Duration = Duration::from_millis(33);
+/// How long [`StationFeed::changes_after`] waits for a change before answering that nothing
+/// changed; the window then asks again. It bounds how long a question from a page that has
+/// since gone (reloaded, closed) stays open.
+pub const CHANGES_WAIT: Duration = Duration::from_secs(20);
 
-/// Benchmark-only switch (`scripts/bench-desktop`'s peer): with this variable set to `off`, every
-/// station event is sent at once in a batch of its own, as the window was sent events before
-/// batching; set to a number of milliseconds (1–1000), batches go at that interval instead of
-/// [`BATCH_INTERVAL`], to measure another rate. Unset (batching every 33 ms) everywhere else.
+/// Benchmark-only switch (`scripts/bench-desktop`'s peer): with this variable set to `off`, the
+/// desktop shell also sends every station event at once as a message of its own, as the window was
+/// sent events before batching (the page's own switch then listens to them instead of asking).
+/// Unset everywhere else.
 pub const BATCHING_SWITCH: &str = "REFURBDESK_BENCHMARK_COALESCE";
 
-/// The interval batches are sent at: [`BATCH_INTERVAL`], or what the benchmark switch says
-/// (`None`: one batch per event).
-pub fn batch_interval_from_env() -> Option<Duration> {
-    let value = std::env::var(BATCHING_SWITCH).unwrap_or_default();
-    if value == "off" {
-        return None;
-    }
-    match value.parse::<u64>() {
-        Ok(ms) if (1..=1000).contains(&ms) => Some(Duration::from_millis(ms)),
-        _ => Some(BATCH_INTERVAL),
-    }
+/// Whether the benchmark switch asks for one message per station event.
+pub fn one_message_per_event_from_env() -> bool {
+    std::env::var(BATCHING_SWITCH).is_ok_and(|value| value == "off")
 }
 
 /// Whether a bench answers.
@@ -108,9 +104,10 @@ impl SlotTile {
     }
 }
 
-/// Benches and slots in their latest state. As a snapshot it holds every bench and slot; as a
-/// live batch only those that changed since the batch before. Batches are numbered: a snapshot
-/// numbered `n` already holds everything of batches up to `n`.
+/// Benches and slots in their latest state. Batches are numbered by the station event that last
+/// changed something in them: a batch numbered `n` holds everything of the station up to its
+/// `n`th event that changed after the number it was asked from, and a batch asked from 0 (a
+/// snapshot) holds every bench and slot.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct StationBatch {
@@ -122,68 +119,86 @@ pub struct StationBatch {
     pub slots: Vec<SlotTile>,
 }
 
+/// A tile and the number of the event that last changed it.
+#[derive(Debug)]
+struct Stamped<T> {
+    tile: T,
+    changed: u64,
+}
+
 #[derive(Debug)]
 struct BenchEntry {
-    tile: BenchTile,
-    slots: Vec<SlotTile>,
+    bench: Stamped<BenchTile>,
+    /// By slot number.
+    slots: Vec<Stamped<SlotTile>>,
 }
 
 /// The station's current state, folded from its events.
 #[derive(Debug, Default)]
 pub struct StationView {
-    /// Batches taken so far.
-    seq: u64,
+    /// Events folded in so far; the number every change made by the last one is stamped with.
+    version: u64,
     benches: Vec<BenchEntry>,
-    changed_benches: BTreeSet<usize>,
-    changed_slots: BTreeSet<(usize, u16)>,
 }
 
 impl StationView {
     fn bench(&mut self, port: &str) -> usize {
-        let index = match self.benches.iter().position(|b| b.tile.port == port) {
+        let index = match self.benches.iter().position(|b| b.bench.tile.port == port) {
             Some(index) => index,
             None => {
                 self.benches.push(BenchEntry {
-                    tile: BenchTile {
-                        port: port.to_owned(),
-                        serial: None,
-                        model: None,
-                        state: BenchTileState::Connecting,
-                        slots: 0,
+                    bench: Stamped {
+                        tile: BenchTile {
+                            port: port.to_owned(),
+                            serial: None,
+                            model: None,
+                            state: BenchTileState::Connecting,
+                            slots: 0,
+                        },
+                        changed: self.version,
                     },
                     slots: Vec::new(),
                 });
                 self.benches.len() - 1
             }
         };
-        self.changed_benches.insert(index);
+        self.benches[index].bench.changed = self.version;
         index
     }
 
     fn slot(&mut self, port: &str, slot: u16) -> &mut SlotTile {
         let index = self.bench(port);
-        self.changed_slots.insert((index, slot));
+        let version = self.version;
         let bench = &mut self.benches[index];
-        let at = match bench.slots.binary_search_by_key(&slot, |s| s.slot) {
+        let at = match bench.slots.binary_search_by_key(&slot, |s| s.tile.slot) {
             Ok(at) => at,
             Err(at) => {
-                bench.slots.insert(at, SlotTile::new(port, slot));
-                if slot > bench.tile.slots {
-                    bench.tile.slots = slot;
+                bench.slots.insert(
+                    at,
+                    Stamped {
+                        tile: SlotTile::new(port, slot),
+                        changed: version,
+                    },
+                );
+                if slot > bench.bench.tile.slots {
+                    bench.bench.tile.slots = slot;
                 }
                 at
             }
         };
-        &mut bench.slots[at]
+        let entry = &mut bench.slots[at];
+        entry.changed = version;
+        &mut entry.tile
     }
 
     /// Folds one event in.
     pub fn apply(&mut self, event: &StationEvent) {
+        self.version += 1;
         match event {
             StationEvent::BenchWaiting { port, .. }
             | StationEvent::BenchUnreachable { port, .. } => {
                 let index = self.bench(port);
-                self.benches[index].tile.state = BenchTileState::Connecting;
+                self.benches[index].bench.tile.state = BenchTileState::Connecting;
             }
             StationEvent::BenchReady {
                 port,
@@ -194,24 +209,24 @@ impl StationView {
             } => {
                 let index = self.bench(port);
                 let bench = &mut self.benches[index];
-                bench.tile.serial = Some(serial.clone());
-                bench.tile.model = Some(format!("{vendor} {model}"));
-                bench.tile.state = BenchTileState::Ready;
-                bench.tile.slots = *slots;
-                bench.slots.retain(|s| s.slot <= *slots);
-                self.changed_slots
-                    .retain(|&(b, s)| b != index || s <= *slots);
+                bench.bench.tile.serial = Some(serial.clone());
+                bench.bench.tile.model = Some(format!("{vendor} {model}"));
+                bench.bench.tile.state = BenchTileState::Ready;
+                // Slots above the count are gone: the bench's tile, changed now, says so.
+                bench.bench.tile.slots = *slots;
+                bench.slots.retain(|s| s.tile.slot <= *slots);
                 for slot in 1..=*slots {
                     self.slot(port, slot);
                 }
             }
             StationEvent::BenchDisconnected { port } => {
                 let index = self.bench(port);
+                let version = self.version;
                 let bench = &mut self.benches[index];
-                bench.tile.state = BenchTileState::Disconnected;
+                bench.bench.tile.state = BenchTileState::Disconnected;
                 for slot in &mut bench.slots {
-                    slot.phase = SlotPhase::Unknown;
-                    self.changed_slots.insert((index, slot.slot));
+                    slot.tile.phase = SlotPhase::Unknown;
+                    slot.changed = version;
                 }
             }
             StationEvent::SlotChanged {
@@ -264,83 +279,255 @@ impl StationView {
         }
     }
 
-    /// The benches and slots changed since the last batch, each in its latest state, as the next
-    /// batch; `None` when nothing changed.
-    pub fn take_changes(&mut self) -> Option<StationBatch> {
-        if self.changed_benches.is_empty() && self.changed_slots.is_empty() {
+    /// How many events have been folded in: the number of the latest batch.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The benches and slots changed after event number `after`, each in its latest state,
+    /// numbered as the latest event; `None` when nothing changed since. From 0 it is every bench
+    /// and slot (see [`StationView::snapshot`]).
+    pub fn changes_since(&self, after: u64) -> Option<StationBatch> {
+        if self.version <= after {
             return None;
         }
-        self.seq += 1;
-        let benches = std::mem::take(&mut self.changed_benches)
-            .into_iter()
-            .map(|index| self.benches[index].tile.clone())
+        let benches = self
+            .benches
+            .iter()
+            .filter(|b| b.bench.changed > after)
+            .map(|b| b.bench.tile.clone())
             .collect();
-        let slots = std::mem::take(&mut self.changed_slots)
-            .into_iter()
-            .filter_map(|(index, slot)| {
-                let slots = &self.benches[index].slots;
-                slots
-                    .binary_search_by_key(&slot, |s| s.slot)
-                    .ok()
-                    .map(|at| slots[at].clone())
-            })
+        let slots = self
+            .benches
+            .iter()
+            .flat_map(|b| b.slots.iter())
+            .filter(|s| s.changed > after)
+            .map(|s| s.tile.clone())
             .collect();
         Some(StationBatch {
-            seq: self.seq,
+            seq: self.version,
             benches,
             slots,
         })
     }
 
-    /// Every bench and slot as they stand, numbered as the last batch taken: a window that
-    /// applies it, then the batches numbered after it, follows the station without a gap.
+    /// Every bench and slot as they stand, numbered as the latest event: a window that applies
+    /// it, then the batches numbered after it, follows the station without a gap.
     pub fn snapshot(&self) -> StationBatch {
-        StationBatch {
-            seq: self.seq,
-            benches: self.benches.iter().map(|b| b.tile.clone()).collect(),
-            slots: self
-                .benches
-                .iter()
-                .flat_map(|b| b.slots.iter().cloned())
-                .collect(),
+        self.changes_since(0).unwrap_or_default()
+    }
+}
+
+/// A station's [`StationView`], shared by the task that folds the station's events in and the
+/// windows that follow it. Cloning it shares the same view.
+#[derive(Debug, Clone)]
+pub struct StationFeed {
+    view: Arc<Mutex<StationView>>,
+    /// The view's version, for the windows waiting on a change.
+    version: Arc<watch::Sender<u64>>,
+}
+
+impl Default for StationFeed {
+    fn default() -> Self {
+        Self {
+            view: Arc::default(),
+            version: Arc::new(watch::channel(0).0),
         }
     }
 }
 
-fn locked(view: &Mutex<StationView>) -> std::sync::MutexGuard<'_, StationView> {
-    view.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+impl StationFeed {
+    fn view(&self) -> std::sync::MutexGuard<'_, StationView> {
+        self.view
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Folds `events` in, in order, and wakes the windows waiting for a change.
+    pub fn fold<'a>(&self, events: impl IntoIterator<Item = &'a StationEvent>) {
+        let version = {
+            let mut view = self.view();
+            for event in events {
+                view.apply(event);
+            }
+            view.version()
+        };
+        self.version.send_if_modified(|current| {
+            let changed = *current != version;
+            *current = version;
+            changed
+        });
+    }
+
+    /// Every bench and slot as they stand (see [`StationView::snapshot`]).
+    pub fn snapshot(&self) -> StationBatch {
+        self.view().snapshot()
+    }
+
+    /// What changed after event number `after`: answers at once when something has, else at
+    /// the next change, else after `wait` with an empty batch numbered `after` (nothing to apply).
+    pub async fn changes_after(&self, after: u64, wait: Duration) -> StationBatch {
+        let mut version = self.version.subscribe();
+        // Only the wait's outcome matters: either way the view is read below.
+        let _ = tokio::time::timeout(wait, version.wait_for(|&version| version > after)).await;
+        self.view().changes_since(after).unwrap_or(StationBatch {
+            seq: after,
+            ..StationBatch::default()
+        })
+    }
 }
 
-/// Folds the station's `events` into `view` and hands `send` a batch of what changed, at most
-/// once per `interval` (with `None`, one batch per event); returns when the station's events end,
-/// after a last batch of anything still unsent. The first change after a quiet spell goes out at
-/// once; changes that come while a batch waits its turn are folded into it.
-pub async fn forward_batches(
+/// Folds the station's `events` into `feed` as they come, each wake-up taking every event
+/// already queued in one go; returns when the station's events end.
+pub async fn fold_events(mut events: mpsc::UnboundedReceiver<StationEvent>, feed: StationFeed) {
+    let mut queued = Vec::new();
+    while let Some(event) = events.recv().await {
+        queued.push(event);
+        while let Ok(event) = events.try_recv() {
+            queued.push(event);
+        }
+        feed.fold(&queued);
+        queued.clear();
+    }
+}
+
+/// The benchmark's peer ([`one_message_per_event_from_env`]): folds each of the station's
+/// `events` into `feed` and hands `send` what it changed at once, one batch per event, as windows
+/// were sent events before they asked for batches; returns when the station's events end.
+pub async fn forward_each_event(
     mut events: mpsc::UnboundedReceiver<StationEvent>,
-    view: Arc<Mutex<StationView>>,
-    interval: Option<Duration>,
+    feed: StationFeed,
     mut send: impl FnMut(StationBatch),
 ) {
     while let Some(event) = events.recv().await {
-        let batch = {
-            let mut view = locked(&view);
-            view.apply(&event);
-            if interval.is_some() {
-                while let Ok(event) = events.try_recv() {
-                    view.apply(&event);
-                }
-            }
-            view.take_changes()
-        };
-        if let Some(batch) = batch {
+        let before = feed.view().version();
+        feed.fold([&event]);
+        // Taken before sending: `send` may read the view itself.
+        let changes = feed.view().changes_since(before);
+        if let Some(batch) = changes {
             send(batch);
         }
-        if let Some(interval) = interval {
-            tokio::time::sleep(interval).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ready(port: &str, slots: u16) -> StationEvent {
+        StationEvent::BenchReady {
+            port: port.into(),
+            serial: format!("{port}-serial"),
+            vendor: "Acme".into(),
+            model: "PB-8".into(),
+            slots,
         }
     }
-    let last = locked(&view).take_changes();
-    if let Some(batch) = last {
-        send(batch);
+
+    fn phase(port: &str, slot: u16, phase: SlotPhase) -> StationEvent {
+        StationEvent::SlotChanged {
+            port: port.into(),
+            bench: None,
+            slot,
+            phase,
+            message: None,
+        }
+    }
+
+    fn slots(batch: &StationBatch) -> Vec<(&str, u16, SlotPhase)> {
+        batch
+            .slots
+            .iter()
+            .map(|s| (s.port.as_str(), s.slot, s.phase))
+            .collect()
+    }
+
+    #[test]
+    fn changes_since_a_number_carry_only_what_changed_after_it_in_its_latest_state() {
+        let mut view = StationView::default();
+        view.apply(&ready("a", 2));
+        view.apply(&ready("b", 1));
+        assert_eq!(view.version(), 2);
+        view.apply(&phase("a", 2, SlotPhase::Empty));
+        view.apply(&phase("a", 2, SlotPhase::Identifying));
+
+        let since_2 = view.changes_since(2).unwrap();
+        assert_eq!(since_2.seq, 4);
+        assert_eq!(slots(&since_2), [("a", 2, SlotPhase::Identifying)]);
+        assert_eq!(since_2.benches.len(), 1, "only bench a changed");
+        assert_eq!(since_2.benches[0].port, "a");
+        assert_eq!(view.changes_since(4), None);
+
+        // From 0: the whole station, as the snapshot.
+        let everything = view.changes_since(0).unwrap();
+        assert_eq!(everything, view.snapshot());
+        assert_eq!(everything.benches.len(), 2);
+        assert_eq!(
+            slots(&everything),
+            [
+                ("a", 1, SlotPhase::Unknown),
+                ("a", 2, SlotPhase::Identifying),
+                ("b", 1, SlotPhase::Unknown)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bench_that_comes_back_with_fewer_slots_says_so_in_its_own_tile() {
+        let mut view = StationView::default();
+        view.apply(&ready("a", 4));
+        view.apply(&ready("a", 2));
+        let since_1 = view.changes_since(1).unwrap();
+        assert_eq!(since_1.benches[0].slots, 2);
+        assert_eq!(view.snapshot().slots.len(), 2);
+    }
+
+    #[test]
+    fn a_disconnected_bench_changes_every_slot_it_had() {
+        let mut view = StationView::default();
+        view.apply(&ready("a", 3));
+        view.apply(&phase("a", 1, SlotPhase::Recorded));
+        view.apply(&StationEvent::BenchDisconnected { port: "a".into() });
+        let since_2 = view.changes_since(2).unwrap();
+        assert_eq!(since_2.benches[0].state, BenchTileState::Disconnected);
+        assert_eq!(since_2.slots.len(), 3);
+        assert!(since_2.slots.iter().all(|s| s.phase == SlotPhase::Unknown));
+    }
+
+    #[tokio::test]
+    async fn a_question_waits_for_the_next_change_or_answers_nothing_new_after_its_wait() {
+        let feed = StationFeed::default();
+        feed.fold([&ready("a", 1)]);
+        // Something changed after 0: at once.
+        let first = feed.changes_after(0, Duration::from_secs(5)).await;
+        assert_eq!(first.seq, 1);
+
+        // Nothing changed after 1: an empty batch numbered 1 once the wait is over.
+        let nothing = feed.changes_after(1, Duration::from_millis(20)).await;
+        assert_eq!(
+            nothing,
+            StationBatch {
+                seq: 1,
+                ..StationBatch::default()
+            }
+        );
+
+        // A change while the question waits answers it.
+        let asking = tokio::spawn({
+            let feed = feed.clone();
+            async move { feed.changes_after(1, Duration::from_secs(5)).await }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!asking.is_finished(), "it waits for a change");
+        feed.fold([
+            &phase("a", 1, SlotPhase::Empty),
+            &phase("a", 1, SlotPhase::Identifying),
+        ]);
+        let answer = tokio::time::timeout(Duration::from_secs(5), asking)
+            .await
+            .expect("answered at the change")
+            .unwrap();
+        assert_eq!(answer.seq, 3);
+        assert_eq!(slots(&answer), [("a", 1, SlotPhase::Identifying)]);
     }
 }

@@ -1,14 +1,13 @@
-//! Use-case tests: station. What a window is sent of a running station: batches of the latest
-//! state of what changed, and a snapshot for a window that opens late, on a real simulated bench
-//! and a real database.
+//! Use-case tests: station. What a window gets of a running station: batches of the latest state
+//! of what changed since it last asked, and a snapshot for a window that opens late, on a real
+//! simulated bench and a real database.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use refurbdesk_app::station::{
-    self, BenchTile, BenchTileState, SlotPhase, SlotTile, StationBatch, StationParams, StationView,
-    BATCH_INTERVAL,
+    self, BenchTile, BenchTileState, SlotPhase, SlotTile, StationBatch, StationFeed, StationParams,
 };
 use refurbdesk_bench_sim::{embedded_scenarios, Scenario, SimBench, SimOptions};
 
@@ -43,10 +42,19 @@ impl Screen {
     }
 }
 
-/// Runs a station on the PB-8 bench until it is idle, forwarding batches at `interval`; answers
-/// every batch sent, a snapshot taken as the second batch went out (a window opening late), and
-/// the final snapshot.
-fn run(interval: Option<Duration>) -> (Vec<StationBatch>, StationBatch, StationBatch, usize) {
+/// How the simulated window follows the station.
+#[derive(Clone, Copy)]
+enum Window {
+    /// Asks for what changed after the last batch it took, at most every 33 ms, as the page does.
+    Asks,
+    /// Is sent one batch per station event (the benchmark's peer).
+    OneMessagePerEvent,
+}
+
+/// Runs a station on the PB-8 bench until it is idle, followed by a window; answers every batch
+/// the window took, a snapshot taken once it had taken two (a window opening late), and the final
+/// snapshot.
+fn run(window: Window) -> (Vec<StationBatch>, StationBatch, StationBatch, usize) {
     let test = TestStation::new();
     let link = test.dir.path().join("bench");
     let _bench = SimBench::start(phone_bench(), &link, SimOptions::default()).unwrap();
@@ -62,25 +70,51 @@ fn run(interval: Option<Duration>) -> (Vec<StationBatch>, StationBatch, StationB
             ..StationParams::default()
         };
         let running = station::start(test.open(None), params).unwrap();
-        let view = Arc::new(Mutex::new(StationView::default()));
-        let mut batches = Vec::new();
-        let mut late = None;
-        let forwarding = station::forward_batches(running.events, Arc::clone(&view), interval, {
-            let view = Arc::clone(&view);
-            let batches = &mut batches;
-            let late = &mut late;
-            move |batch| {
+        let feed = StationFeed::default();
+        let batches = Arc::new(Mutex::new(Vec::new()));
+        let late = Arc::new(Mutex::new(None));
+        let took = {
+            let (batches, late, feed) = (Arc::clone(&batches), Arc::clone(&late), feed.clone());
+            move |batch: StationBatch| {
+                let mut batches = batches.lock().unwrap();
                 batches.push(batch);
                 if batches.len() == 2 {
-                    *late = Some(view.lock().unwrap().snapshot());
+                    *late.lock().unwrap() = Some(feed.snapshot());
                 }
             }
-        });
-        tokio::time::timeout(Duration::from_secs(60), forwarding)
+        };
+        let folding = match window {
+            Window::OneMessagePerEvent => tokio::spawn(station::forward_each_event(
+                running.events,
+                feed.clone(),
+                took,
+            )),
+            Window::Asks => {
+                let folding = tokio::spawn(station::fold_events(running.events, feed.clone()));
+                let feed = feed.clone();
+                tokio::spawn(async move {
+                    let mut after = 0;
+                    loop {
+                        let batch = feed.changes_after(after, Duration::from_millis(200)).await;
+                        if batch.seq > after {
+                            after = batch.seq;
+                            took(batch);
+                        } else if folding.is_finished() {
+                            break;
+                        }
+                        tokio::time::sleep(Duration::from_millis(33)).await;
+                    }
+                })
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(60), folding)
             .await
-            .expect("the station goes idle");
+            .expect("the station goes idle")
+            .unwrap();
         let summary = running.control.finish().await.unwrap();
-        let last = view.lock().unwrap().snapshot();
+        let last = feed.snapshot();
+        let batches = std::mem::take(&mut *batches.lock().unwrap());
+        let late = late.lock().unwrap().take();
         (
             batches,
             late.expect("more than two batches"),
@@ -92,18 +126,27 @@ fn run(interval: Option<Duration>) -> (Vec<StationBatch>, StationBatch, StationB
 
 #[test]
 fn batches_carry_the_latest_state_and_a_late_window_catches_up_from_a_snapshot() {
-    let (batches, late, last, recorded) = run(Some(BATCH_INTERVAL));
+    let (batches, late, last, recorded) = run(Window::Asks);
     assert!(recorded > 0, "the bench's devices are recorded");
 
-    // Numbered one after another; the last snapshot is numbered as the last batch.
-    for (i, batch) in batches.iter().enumerate() {
-        assert_eq!(batch.seq, i as u64 + 1);
+    // Numbered in increasing order; the last snapshot is numbered as the last batch.
+    for pair in batches.windows(2) {
+        assert!(pair[0].seq < pair[1].seq, "batches numbered in order");
+    }
+    for batch in &batches {
         assert!(
             !batch.benches.is_empty() || !batch.slots.is_empty(),
             "no empty batch"
         );
     }
     assert_eq!(last.seq, batches.last().unwrap().seq);
+    // Asking folds: fewer batches than events (each event is one number).
+    assert!(
+        (batches.len() as u64) < last.seq,
+        "{} batches for {} events",
+        batches.len(),
+        last.seq
+    );
 
     // A window that saw every batch shows what the station holds.
     let mut expected = Screen::default();
@@ -146,7 +189,11 @@ fn batches_carry_the_latest_state_and_a_late_window_catches_up_from_a_snapshot()
 
 #[test]
 fn without_batching_every_event_goes_out_alone_and_ends_in_the_same_state() {
-    let (batches, _, last, _) = run(None);
+    let (batches, _, last, _) = run(Window::OneMessagePerEvent);
+    // One batch per event, numbered one after another.
+    for (i, batch) in batches.iter().enumerate() {
+        assert_eq!(batch.seq, i as u64 + 1);
+    }
     // Each event changes one slot or one bench (a bench's introduction names all its slots).
     assert!(batches
         .iter()
