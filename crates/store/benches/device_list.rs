@@ -12,7 +12,9 @@
 //! cargo bench -p refurbdesk-store --bench device_list
 //! ```
 //!
-//! `-- --devices 100000` for a quick run; `--help` lists the options.
+//! `-- --devices 100000` for a quick run; `--help` lists the options. `--window` times the
+//! pages as the desktop window asks for them: each on a connection of its own, opened for the
+//! call, with the window's page cache (`--page-cache-kib`, default 2048).
 
 #[path = "../support/synthetic.rs"]
 mod synthetic;
@@ -30,7 +32,11 @@ const USAGE: &str = "device_list bench: options
   --graded P    percent of them graded (default 80)
   --runs N      timed runs per case (default 30)
   --dir PATH    where the database goes (default target/store-bench)
-  --keep        keep the database afterwards (and reuse it when it exists)";
+  --keep        keep the database afterwards (and reuse it when it exists)
+  --window      open a connection for each page, as the desktop window's calls do, with the
+                window's page cache
+  --page-cache-kib N
+                the page cache of --window's connections (default 2048, the window's)";
 
 type Failure = Box<dyn std::error::Error>;
 
@@ -40,6 +46,8 @@ struct Options {
     runs: usize,
     dir: PathBuf,
     keep: bool,
+    /// With the window's page cache in KiB: a connection opened for each page.
+    window: Option<i64>,
 }
 
 fn options() -> Result<Options, String> {
@@ -49,7 +57,9 @@ fn options() -> Result<Options, String> {
         runs: 30,
         dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/store-bench"),
         keep: false,
+        window: None,
     };
+    let mut window_cache = 2048;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut number = |name: &str| -> Result<u64, String> {
@@ -63,10 +73,13 @@ fn options() -> Result<Options, String> {
             "--runs" => options.runs = number("--runs")?.max(1) as usize,
             "--dir" => options.dir = args.next().map(PathBuf::from).ok_or(USAGE)?,
             "--keep" => options.keep = true,
+            "--window" => options.window = Some(0),
+            "--page-cache-kib" => window_cache = number("--page-cache-kib")? as i64,
             "--bench" => {}
             _ => return Err(USAGE.to_owned()),
         }
     }
+    options.window = options.window.map(|_| window_cache);
     Ok(options)
 }
 
@@ -108,12 +121,23 @@ fn run(options: &Options) -> Result<(), Failure> {
     // Opened again, so the planner has statistics, as a station's would.
     let store = Store::open(&db)?;
     println!(
-        "# device list: {} devices, one intake each, {} % graded; sqlite {}; file {:.2} GiB",
+        "# device list: {} devices, one intake each, {} % graded; sqlite {}; file {:.2} GiB; {}",
         options.devices,
         options.graded,
         rusqlite::version(),
-        std::fs::metadata(&db)?.len() as f64 / (1u64 << 30) as f64
+        std::fs::metadata(&db)?.len() as f64 / (1u64 << 30) as f64,
+        match options.window {
+            Some(kib) =>
+                format!("a connection opened per page with a {kib} KiB page cache (the window)"),
+            None => format!(
+                "one connection with a {} KiB page cache",
+                refurbdesk_store::page_cache_kib()
+            ),
+        }
     );
+    if let Some(kib) = options.window {
+        refurbdesk_store::set_page_cache_kib(kib);
+    }
     println!("| filter (page of 100) | rows | list_devices p50 | p99 | peer: device_current + latest grade, once |");
     println!("| --- | --- | --- | --- | --- |");
     let peer = rusqlite::Connection::open(&db)?;
@@ -183,7 +207,10 @@ fn run(options: &Options) -> Result<(), Failure> {
         let mut rows = 0;
         for _ in 0..options.runs {
             let started = Instant::now();
-            rows = store.list_devices(&filter)?.len();
+            rows = match options.window {
+                Some(_) => Store::open(&db)?.list_devices(&filter)?.len(),
+                None => store.list_devices(&filter)?.len(),
+            };
             samples.push(started.elapsed());
         }
         samples.sort();
