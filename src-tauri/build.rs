@@ -11,7 +11,7 @@
 //!   or named in [`NOT_FROM_THE_PAGE`], and the build stops saying which line to add.
 //!
 //! Adding a command: write it in src/commands.rs, add its name to [`COMMANDS`], and add
-//! `"allow-<command>"` to capabilities/default.json (see docs/desktop.md).
+//! `"allow-<command>"` to capabilities/default.json (see docs/ARCHITECTURE.md).
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
