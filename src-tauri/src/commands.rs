@@ -19,7 +19,8 @@ pub fn station_history(state: tauri::State<'_, StationState>) -> StationBatch {
 }
 
 /// The benches and slots changed after the batch numbered `after`, once something has changed;
-/// the UI asks again after applying it, so changes fold into one answer while it is busy.
+/// the UI asks again after applying it, so changes fold into one answer while it is busy. (It
+/// cannot fail; the `Result` is what Tauri asks of an async command that borrows its state.)
 #[tauri::command]
 pub async fn station_changes(
     state: tauri::State<'_, StationState>,
