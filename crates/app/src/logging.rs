@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -10,6 +10,13 @@ use tracing_subscriber::{fmt, EnvFilter, Layer};
 
 /// How many daily log files are kept before the oldest is deleted.
 const KEPT_LOG_FILES: usize = 14;
+
+/// How many log lines may wait for the file writer's thread. The library's default is 128,000, and
+/// its queue is allocated and written in full up front: 4 MiB resident in every process, where the
+/// desktop window's whole memory target is 250 MB. Lines are written as they come, so a few
+/// thousand cover any burst; past that, lines are dropped rather than the caller made to wait (as
+/// with the default).
+const LOG_LINES_IN_FLIGHT: usize = 4096;
 
 /// Keeps the file writer alive; logs written after it is dropped are lost, so hold it for the program's life.
 pub struct LogGuard {
@@ -48,7 +55,9 @@ pub fn init(log_dir: &Path, file_prefix: &str, stderr_default: &str) -> LogGuard
         .ok();
     let (file_layer, guard) = match file {
         Some(appender) => {
-            let (writer, guard) = tracing_appender::non_blocking(appender);
+            let (writer, guard) = NonBlockingBuilder::default()
+                .buffered_lines_limit(LOG_LINES_IN_FLIGHT)
+                .finish(appender);
             let layer = fmt::layer()
                 .with_ansi(false)
                 .with_writer(writer)
