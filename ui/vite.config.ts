@@ -11,6 +11,9 @@ export default defineConfig({
   // No React plugin: esbuild's automatic JSX runtime is all the TSX needs.
   esbuild: {
     jsx: 'automatic',
+    // Non-ASCII characters written as \u escapes: a script with even one character past U+00FF
+    // is held by the webview as 16-bit text, twice the memory of the same script in 8 bits.
+    charset: 'ascii',
   },
   server: {
     // The repository root, so the version test can read the workspace Cargo.toml.

@@ -44,9 +44,14 @@ export const MESSAGE_KEYS = [
 
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
-/** Every catalogue file's text, by its path (`../../assets/locales/fr/ui.ftl`). */
+/**
+ * The screen's catalogue files' text, by path (`../../assets/locales/fr/ui.ftl`): the `ui*.ftl`
+ * files, which hold every message the screen tells (`KEYS_BY_FILE`). The engine's files
+ * (certificates, grading, prompts…) are the engine's to tell; bundled here they made the page's
+ * script a third bigger and were parsed at every start for nothing.
+ */
 export const catalogueFiles: Readonly<Record<string, string>> = import.meta.glob(
-  '../../assets/locales/*/*.ftl',
+  '../../assets/locales/*/ui*.ftl',
   { query: '?raw', import: 'default', eager: true },
 );
 
@@ -80,10 +85,28 @@ export function loadBundle(lang: string): FluentBundle {
   return bundle;
 }
 
-export const messages: Readonly<Record<Lang, FluentBundle>> = {
-  en: loadBundle('en'),
-  fr: loadBundle('fr'),
-};
+const loadedBundles = new Map<Lang, FluentBundle>();
+
+function bundleOf(lang: Lang): FluentBundle {
+  let bundle = loadedBundles.get(lang);
+  if (bundle === undefined) {
+    bundle = loadBundle(lang);
+    loadedBundles.set(lang, bundle);
+  }
+  return bundle;
+}
+
+/**
+ * Each language's messages, parsed the first time that language is asked for: a window in French
+ * never parses the English files (every screen message exists in every language, a test holds it),
+ * and the page's memory holds one language until someone switches.
+ */
+export const messages: Readonly<Record<Lang, FluentBundle>> = Object.defineProperties(
+  {} as Record<Lang, FluentBundle>,
+  Object.fromEntries(
+    LANGUAGES.map((lang) => [lang, { enumerable: true, get: () => bundleOf(lang) }]),
+  ),
+);
 
 /**
  * Chooses the screen language from a BCP 47 tag such as `navigator.language`.
