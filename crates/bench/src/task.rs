@@ -506,7 +506,7 @@ impl LinkTask {
 
     /// A response for a tag nobody is waiting on; it must never reach a newer request.
     fn stale_response(&mut self, tag: u16, evidence: &EvidenceLine) {
-        match self.tags.retirement(tag) {
+        match self.tags.retirement(tag, Instant::now()) {
             Some(Retirement::Answered) => {
                 debug!(port = %self.shared.port.display(), tag, "ignored a duplicate response");
                 self.shared
