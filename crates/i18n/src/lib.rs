@@ -118,20 +118,16 @@ impl std::fmt::Debug for Catalogue {
 }
 
 impl Catalogue {
-    /// The catalogue of `lang`, loaded once.
+    /// The catalogue of `lang`, loaded the first time it is asked for: a process that speaks one
+    /// language parses only that language's files (about 400 KB of parsed messages each).
     pub fn for_lang(lang: Lang) -> &'static Catalogue {
-        static LOADED: OnceLock<Vec<Catalogue>> = OnceLock::new();
-        let all = LOADED.get_or_init(|| {
-            Lang::ALL
-                .iter()
-                .map(|lang| Catalogue::load(lang.as_str()))
-                .collect()
-        });
+        static LOADED: [OnceLock<Catalogue>; Lang::ALL.len()] =
+            [const { OnceLock::new() }; Lang::ALL.len()];
         let index = Lang::ALL
             .iter()
             .position(|known| *known == lang)
             .expect("Lang::ALL lists every language");
-        &all[index]
+        LOADED[index].get_or_init(|| Catalogue::load(lang.as_str()))
     }
 
     /// Loads the catalogue of the folder `tag` from the embedded files (an
