@@ -61,12 +61,19 @@ export function catalogueFile(path: string): { lang: string; file: string } {
   return { lang, file };
 }
 
+const fluentIds = new Map<string, string>();
+
 /** The Fluent id a key names: `benchList.emptyTitle` → `bench-list-empty-title`. */
 export function fluentId(key: string): string {
-  return key
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .replace(/\./g, '-')
-    .toLowerCase();
+  let id = fluentIds.get(key);
+  if (id === undefined) {
+    id = key
+      .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+      .replace(/\./g, '-')
+      .toLowerCase();
+    fluentIds.set(key, id);
+  }
+  return id;
 }
 
 /** One language's messages: every file of its folder in one bundle. */
@@ -122,6 +129,10 @@ export function detectLanguage(): Lang {
   return pickLanguage(typeof navigator === 'undefined' ? undefined : navigator.language);
 }
 
+// Messages told without arguments, by language then key. The station's tiles tell a dozen words
+// each time one of 64 tiles changes, up to 600 times a second: told once, each is looked up after.
+const toldWithoutArguments = new Map<Lang, Map<MessageKey, string>>();
+
 /**
  * Tells a message with its `{ $name }` arguments from `values`. A message
  * missing in `lang` is told in English; an argument without a value shows as
@@ -131,6 +142,27 @@ export function t(
   lang: Lang,
   key: MessageKey,
   values?: Readonly<Record<string, string | number>>,
+): string {
+  if (values === undefined) {
+    let told = toldWithoutArguments.get(lang);
+    if (told === undefined) {
+      told = new Map();
+      toldWithoutArguments.set(lang, told);
+    }
+    let text = told.get(key);
+    if (text === undefined) {
+      text = tell(lang, key, undefined);
+      told.set(key, text);
+    }
+    return text;
+  }
+  return tell(lang, key, values);
+}
+
+function tell(
+  lang: Lang,
+  key: MessageKey,
+  values: Readonly<Record<string, string | number>> | undefined,
 ): string {
   const id = fluentId(key);
   const bundle = messages[lang].hasMessage(id) ? messages[lang] : messages.en;

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { t, type Lang } from '../i18n';
 import type { BenchView } from '../types';
 import { presentBenchState } from '../verdicts';
@@ -18,9 +19,11 @@ export function benchIdentity(bench: BenchView): string {
   return bench.serial ?? bench.port.split('/').filter((part) => part !== '').pop() ?? bench.port;
 }
 
-export function BenchCard({ bench, lang, onOpenDevice }: BenchCardProps) {
+function BenchCardView({ bench, lang, onOpenDevice }: BenchCardProps) {
   const state = presentBenchState(bench.state);
-  const slots = [...bench.slots].sort((left, right) => left.slot - right.slot);
+  // The feed keeps slots in order (stationEvents.ts); a copy is sorted only if they are not.
+  const inOrder = bench.slots.every((slot, i) => i === 0 || bench.slots[i - 1]!.slot < slot.slot);
+  const slots = inOrder ? bench.slots : [...bench.slots].sort((left, right) => left.slot - right.slot);
   const headingId = `bench-heading-${benchIdentity(bench)}`;
 
   return (
@@ -66,3 +69,9 @@ export function BenchCard({ bench, lang, onOpenDevice }: BenchCardProps) {
     </section>
   );
 }
+
+/**
+ * A bench renders again only when it changed (the feed keeps an unchanged bench the same object),
+ * or the language or the open handler did.
+ */
+export const BenchCard = memo(BenchCardView);
