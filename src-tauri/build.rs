@@ -12,6 +12,8 @@
 //!
 //! Adding a command: write it in src/commands.rs, add its name to [`COMMANDS`], and add
 //! `"allow-<command>"` to capabilities/default.json (see docs/ARCHITECTURE.md).
+//!
+//! It also lays out the release binary's code for memory ([`compact_layout`]).
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -114,6 +116,7 @@ fn main() {
     write_handlers(Path::new(&out_dir).join("handlers.rs").as_path());
     check_capability();
     remove_stale_permissions();
+    compact_layout();
 
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
@@ -212,4 +215,66 @@ fn write_if_changed(path: &Path, content: &str) {
     }
     std::fs::write(path, content)
         .unwrap_or_else(|error| panic!("build.rs: cannot write {}: {error}", path.display()));
+}
+
+/// The functions a start and the station under load run, one mangled name a line, written by
+/// scripts/layout-profile.
+const LAYOUT: &str = "layout/functions.txt";
+
+/// The release link places the functions of [`LAYOUT`] together at the front of the binary's code.
+/// A binary's code is read into memory in 64 KiB blocks, each the first time anything in it runs:
+/// the 3 MiB of functions the window runs were spread over 11.6 MiB of resident code, and packed
+/// they take about 5 MiB (docs/performance.md, "Desktop window", session 14). A name the build no
+/// longer has is skipped (`--no-warn-symbol-ordering`); the end-to-end test `layout` fails when
+/// most are gone.
+///
+/// Relative relocations are packed too (`-z pack-relative-relocs`, DT_RELR): the loader reads the
+/// whole table at every start, 1.1 MB in the usual form and 30 KB packed. glibc 2.36 is the first to
+/// load such binaries, so it is used only when the build machine's glibc is at least that (the
+/// packages declare it).
+///
+/// Only for a release build with rustc's own linker (lld, the default on x86_64 Linux since Rust
+/// 1.90): GNU ld has no symbol ordering, so a build told to use another linker is left as it is.
+fn compact_layout() {
+    println!("cargo:rerun-if-changed={LAYOUT}");
+    println!("cargo:rerun-if-env-changed=RUSTFLAGS");
+    let target = std::env::var("TARGET").unwrap_or_default();
+    let host = std::env::var("HOST").unwrap_or_default();
+    let release = std::env::var("PROFILE").is_ok_and(|profile| profile == "release");
+    let rustflags = std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
+    let own_linker = !rustflags.contains("linker")
+        && std::env::var_os("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER").is_none();
+    if target != "x86_64-unknown-linux-gnu" || !release || !own_linker {
+        return;
+    }
+    let layout =
+        Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it")).join(LAYOUT);
+    if layout.is_file() {
+        println!(
+            "cargo:rustc-link-arg-bin=refurbdesk-desktop=-Wl,--symbol-ordering-file={}",
+            layout.display()
+        );
+        println!("cargo:rustc-link-arg-bin=refurbdesk-desktop=-Wl,--no-warn-symbol-ordering");
+    }
+    if target == host && host_glibc_at_least(2, 36) {
+        println!("cargo:rustc-link-arg-bin=refurbdesk-desktop=-Wl,-z,pack-relative-relocs");
+    }
+}
+
+/// The build machine's glibc version, from `getconf GNU_LIBC_VERSION` ("glibc 2.36").
+fn host_glibc_at_least(major: u32, minor: u32) -> bool {
+    let Ok(output) = std::process::Command::new("getconf")
+        .arg("GNU_LIBC_VERSION")
+        .output()
+    else {
+        return false;
+    };
+    let said = String::from_utf8_lossy(&output.stdout);
+    let mut numbers = said
+        .trim()
+        .trim_start_matches("glibc ")
+        .split('.')
+        .map(|part| part.parse::<u32>().unwrap_or(0));
+    let found = (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0));
+    found >= (major, minor)
 }
