@@ -150,12 +150,19 @@ pub struct Reply {
 }
 
 /// What subscribers hear from a link.
+///
+/// The larger parts are boxed: each link's broadcast buffer holds [`LinkConfig::event_buffer`]
+/// of these from the moment it opens (1024 by default), so a 104-byte event made every link hold
+/// 128 KiB; boxed, 48 KiB (docs/performance.md, "Desktop window").
 #[derive(Debug, Clone)]
 pub enum LinkEvent {
     /// The bench answered HELLO: after connect, after a reconnect, after `! RESET`.
-    Ready(Hello),
+    Ready(Box<Hello>),
     /// A valid event line (`! RESET` included), in arrival order.
-    Bench { event: Event, line: EvidenceLine },
+    Bench {
+        event: Box<Event>,
+        line: Box<EvidenceLine>,
+    },
     /// The port closed or failed (sent once per loss, only if a `Ready` came before it).
     /// Pending requests fail with [`LinkError::Disconnected`] right after it is delivered.
     Disconnected,
@@ -448,6 +455,16 @@ mod tests {
         let error = check_request_fits(Verb::Run, &too_long).expect_err("over 512 bytes");
         assert!(matches!(error, LinkError::InvalidRequest(_)), "{error:?}");
         assert!(error.to_string().contains("RUN"), "{error}");
+    }
+
+    #[test]
+    fn a_buffered_event_is_no_bigger_than_its_smallest_variant_needs() {
+        // Every link's broadcast buffer holds `event_buffer` of them from the moment it opens.
+        let size = std::mem::size_of::<LinkEvent>();
+        assert!(
+            size <= 32,
+            "LinkEvent is {size} bytes: box the variant that grew"
+        );
     }
 
     #[test]

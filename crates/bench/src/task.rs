@@ -416,7 +416,10 @@ impl LinkTask {
                 stats.resets += 1;
             }
         });
-        self.publish(LinkEvent::Bench { event, line });
+        self.publish(LinkEvent::Bench {
+            event: Box::new(event),
+            line: Box::new(line),
+        });
         if is_reset {
             self.bench_restarted();
         }
@@ -611,7 +614,7 @@ impl LinkTask {
         );
         self.set_availability(Availability::Ready, Some(hello.clone()));
         self.announced_ready = true;
-        self.publish(LinkEvent::Ready(hello.clone()));
+        self.publish(LinkEvent::Ready(Box::new(hello.clone())));
         if let Some(connecting) = self.first_greeting.take() {
             let _ = connecting.send(Ok(hello));
         }

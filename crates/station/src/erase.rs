@@ -704,29 +704,29 @@ impl Follow<'_, '_> {
 
     fn notice(&mut self, event: LinkEvent) -> Seen {
         match event {
-            LinkEvent::Bench { event, line } => match event {
+            LinkEvent::Bench { event, line } => match *event {
                 Event::EraseProgress { slot, progress } if slot == self.slot => {
-                    self.evidence.push(line);
+                    self.evidence.push(*line);
                     self.progressed(progress);
                     Seen::Nothing
                 }
                 Event::EraseDone { slot, ok, detail } if slot == self.slot => {
-                    self.evidence.push(line);
+                    self.evidence.push(*line);
                     if ok {
                         self.progress = Some(100);
                     }
                     Seen::Over(Finish::done(ok, OutcomeSource::Event, detail))
                 }
                 Event::Removed { slot } | Event::Inserted { slot } if slot == self.slot => {
-                    self.evidence.push(line);
+                    self.evidence.push(*line);
                     Seen::Over(Finish::interrupted(Interruption::DeviceRemoved))
                 }
                 Event::Fault { slot, .. } if slot == self.slot => {
-                    self.evidence.push(line);
+                    self.evidence.push(*line);
                     Seen::Poll("the bench reported a fault in the slot")
                 }
                 Event::Reset => {
-                    self.evidence.push(line);
+                    self.evidence.push(*line);
                     Seen::Over(Finish::interrupted(Interruption::BenchReset))
                 }
                 _ => Seen::Nothing,

@@ -427,7 +427,7 @@ impl Session<'_> {
 
     fn notice(&mut self, event: LinkEvent) -> Result<(), Interrupt> {
         match event {
-            LinkEvent::Bench { event, line } => match event {
+            LinkEvent::Bench { event, line } => match *event {
                 Event::Removed { slot } | Event::Inserted { slot } if slot == self.slot => {
                     Err(self.removed())
                 }
@@ -438,7 +438,7 @@ impl Session<'_> {
                     outcome,
                     detail,
                 } if slot == self.slot => {
-                    self.evidence.push(line);
+                    self.evidence.push(*line);
                     self.results.insert(
                         test.clone(),
                         TestResult {

@@ -333,7 +333,9 @@ struct SlotTrack {
 
 struct IntakeDone {
     slot: u16,
-    result: Result<(IntakeReading, IntakeReport), String>,
+    /// Boxed: the channel that carries these keeps a block of 32 of them per bench, which was
+    /// 44 KiB with the reading and report inline.
+    result: Result<Box<(IntakeReading, IntakeReport)>, String>,
     retry: bool,
     removed: bool,
     /// The bench went away mid-intake: the slot is intaken again once it is back (`resync`).
@@ -423,7 +425,7 @@ impl BenchFollower {
                         self.announce_ready(&hello);
                         self.resync(&done_tx).await;
                     }
-                    Ok(LinkEvent::Bench { event, .. }) => self.on_bench_event(event, &done_tx).await,
+                    Ok(LinkEvent::Bench { event, .. }) => self.on_bench_event(*event, &done_tx).await,
                     Ok(LinkEvent::Disconnected) => {
                         let _ = self.out.send(StationEvent::BenchDisconnected { port: self.port.clone() });
                         let slots: Vec<u16> = self.slots.keys().copied().collect();
@@ -686,7 +688,7 @@ impl BenchFollower {
                             );
                             IntakeDone {
                                 slot,
-                                result: Ok((reading, report)),
+                                result: Ok(Box::new((reading, report))),
                                 retry: false,
                                 removed: false,
                                 disconnected: false,
@@ -745,7 +747,8 @@ impl BenchFollower {
             state.intake = None;
         }
         match done.result {
-            Ok((reading, report)) => {
+            Ok(recorded) => {
+                let (reading, report) = *recorded;
                 if let Some(state) = self.slots.get_mut(&slot) {
                     state.recorded = Some(reading.identity);
                     state.phase = SlotPhase::Recorded;

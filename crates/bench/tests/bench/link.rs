@@ -35,7 +35,7 @@ async fn connect_greets_the_bench_and_reports_its_identity() {
     // The first subscriber also gets what happened before it subscribed.
     let mut events = link.subscribe();
     match events.try_recv() {
-        Ok(LinkEvent::Ready(ready)) => assert_eq!(ready, hello),
+        Ok(LinkEvent::Ready(ready)) => assert_eq!(*ready, hello),
         other => panic!("expected Ready first, got {other:?}"),
     }
     let mut later = link.subscribe();
@@ -218,7 +218,7 @@ async fn events_that_arrive_before_a_response_are_delivered_before_request_retur
         let queued: Vec<Event> = queued_events(&mut events)
             .into_iter()
             .filter_map(|event| match event {
-                LinkEvent::Bench { event, .. } => Some(event),
+                LinkEvent::Bench { event, .. } => Some(*event),
                 _ => None,
             })
             .collect();
@@ -253,7 +253,7 @@ async fn event_lines_carry_their_evidence() {
     match next_event(&mut events).await {
         LinkEvent::Bench { event, line } => {
             assert_eq!(
-                event,
+                *event,
                 Event::Result {
                     slot: 2,
                     test: "wifi".into(),
@@ -676,10 +676,7 @@ async fn reset_delivers_the_event_then_greets_the_bench_again() {
     assert_eq!(reply.fields.get("serial"), Some("T2"));
 
     match next_event(&mut events).await {
-        LinkEvent::Bench {
-            event: Event::Reset,
-            ..
-        } => {}
+        LinkEvent::Bench { event, .. } if *event == Event::Reset => {}
         other => panic!("expected the Reset event, got {other:?}"),
     }
     match next_event(&mut events).await {
