@@ -1,8 +1,9 @@
 //! The release desktop binary's code layout (src-tauri/build.rs, docs/performance.md "Desktop
 //! window"): the functions a start and the station under load run, listed in
 //! src-tauri/layout/functions.txt, sit together at the front of the code, so the window keeps
-//! 5 MiB of its code resident instead of 12. A dependency update or a new toolchain renames
-//! functions; once most of the list is gone this fails and says how to write it again.
+//! 5 MiB of its code resident instead of 12. Code changes, dependency updates and new toolchains
+//! rename functions; once more than a tenth of the list is gone this fails and says how to write
+//! it again.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -66,10 +67,13 @@ fn the_functions_the_window_runs_sit_together_at_the_front_of_the_release_binary
         .iter()
         .filter_map(|name| symbols.get(name).copied())
         .collect();
+    // A few names go with every change to the code; a dependency update, a new toolchain or a build
+    // with other features renames many, and the 16 % that a desktop-only build renamed (tokio's
+    // and Tauri's generic code among them) cost 3 MiB of resident code.
     assert!(
-        found.len() * 2 >= listed.len(),
-        "only {} of the {} functions in {} are in the release binary: dependencies or the toolchain \
-         changed their names. Write the list again: scripts/layout-profile",
+        found.len() * 10 >= listed.len() * 9,
+        "only {} of the {} functions in {} are in the release binary: the code, dependencies or the \
+         toolchain changed their names. Write the list again: scripts/layout-profile",
         found.len(),
         listed.len(),
         list.display()
