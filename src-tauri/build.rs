@@ -237,7 +237,8 @@ const LAYOUT: &str = "layout/functions.txt";
 /// 1.90): GNU ld has no symbol ordering, so a build told to use another linker is left as it is.
 fn compact_layout() {
     println!("cargo:rerun-if-changed={LAYOUT}");
-    println!("cargo:rerun-if-env-changed=RUSTFLAGS");
+    // Cargo rebuilds everything when the rustflags change, but not a build script when this does.
+    println!("cargo:rerun-if-env-changed=CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER");
     let target = std::env::var("TARGET").unwrap_or_default();
     let host = std::env::var("HOST").unwrap_or_default();
     let release = std::env::var("PROFILE").is_ok_and(|profile| profile == "release");
