@@ -20,15 +20,25 @@ pub(crate) enum Retirement {
     Abandoned,
 }
 
-/// When and how one tag was last retired, in 8 bytes: 0 for never (or handed out since), else
+/// When and how one tag was last retired, in 4 bytes: 0 for never (or handed out since), else
 /// the millisecond of its retirement counted from the book's epoch, plus one, shifted left by one,
-/// with the low bit set for [`Retirement::Abandoned`].
+/// with the low bit set for [`Retirement::Abandoned`]. That holds 24 days of milliseconds; the book
+/// moves its epoch forward long before (see [`EPOCH_SPAN`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Stamp(u64);
+struct Stamp(u32);
+
+/// The milliseconds after its epoch at which a book moves the epoch up to one window before the
+/// time it is retiring a tag at (about 12 days): a stamp never needs more than 31 bits.
+const EPOCH_SPAN: u64 = 1 << 30;
 
 impl Stamp {
     fn new(millis: u64, how: Retirement) -> Self {
-        Self(((millis + 1) << 1) | u64::from(how == Retirement::Abandoned))
+        debug_assert!(
+            millis < EPOCH_SPAN + (1 << 29),
+            "the epoch was not moved: {millis} ms"
+        );
+        let millis = u32::try_from(millis).unwrap_or(u32::MAX >> 2);
+        Self(((millis + 1) << 1) | u32::from(how == Retirement::Abandoned))
     }
 
     /// The millisecond it was retired at and how, unless never.
@@ -41,13 +51,13 @@ impl Stamp {
         } else {
             Retirement::Answered
         };
-        Some(((self.0 >> 1) - 1, how))
+        Some((u64::from((self.0 >> 1) - 1), how))
     }
 }
 
 /// The tags of one link: the next to hand out, and when each was last retired.
 ///
-/// Retirements are a table indexed by tag (80 KB once the first tag is retired), not a map and a
+/// Retirements are a table indexed by tag (40 KB once the first tag is retired), not a map and a
 /// queue in time order: at a busy bench's rate every tag is retired within the window, and the
 /// map and queue then held about 930 KB per link, eleven links' worth on a full station.
 #[derive(Debug)]
@@ -123,10 +133,27 @@ impl TagBook {
         if self.retired.is_empty() {
             self.retired = vec![Stamp::default(); usize::from(MAX_TAG) + 1];
         }
+        if self.millis(now) >= EPOCH_SPAN {
+            self.move_epoch(now);
+        }
         let stamp = Stamp::new(self.millis(now), how);
         if let Some(slot) = self.retired.get_mut(usize::from(tag)) {
             *slot = stamp;
         }
+    }
+
+    /// Moves the epoch to one window before `now`: stamps from before it are past their window and
+    /// become "never"; the others are counted from the new epoch.
+    fn move_epoch(&mut self, now: Instant) {
+        let epoch = now.checked_sub(self.window).unwrap_or(now).max(self.epoch);
+        let shift = self.millis(epoch);
+        for stamp in &mut self.retired {
+            *stamp = match stamp.read() {
+                Some((at, how)) if at >= shift => Stamp::new(at - shift, how),
+                _ => Stamp::default(),
+            };
+        }
+        self.epoch = epoch;
     }
 
     /// How `tag` was retired, if that was within the window before `now`.
@@ -214,6 +241,35 @@ mod tests {
         assert_eq!(reused, Some(1));
         assert_eq!(book.retirement(1, now), None);
         assert_eq!(book.retirement(2, now), Some(Retirement::Answered));
+    }
+
+    #[test]
+    fn retirements_keep_their_window_when_the_epoch_moves() {
+        let mut book = TagBook::new(Duration::from_secs(60));
+        let start = Instant::now();
+        book.retire(1, Retirement::Answered, start);
+        // Thirteen days on, past the stamps' span: tag 2 is retired 30 s before tag 3, whose
+        // retirement moves the epoch.
+        let later = start + Duration::from_secs(13 * 24 * 3600);
+        book.retire(2, Retirement::Abandoned, later - Duration::from_secs(30));
+        book.retire(3, Retirement::Answered, later);
+        assert!(book.epoch > start, "the epoch moved");
+        assert_eq!(book.retirement(1, later), None, "thirteen days old");
+        assert_eq!(book.retirement(2, later), Some(Retirement::Abandoned));
+        assert_eq!(book.retirement(3, later), Some(Retirement::Answered));
+        let after = later + Duration::from_secs(45);
+        assert_eq!(book.retirement(2, after), None, "75 s after its retirement");
+        assert_eq!(book.retirement(3, after), Some(Retirement::Answered));
+        assert_eq!(
+            book.retirement(3, later + Duration::from_secs(61)),
+            None,
+            "the window has passed"
+        );
+    }
+
+    #[test]
+    fn a_stamp_is_four_bytes() {
+        assert_eq!(std::mem::size_of::<Stamp>(), 4);
     }
 
     #[test]
