@@ -268,11 +268,6 @@ mod tests {
     }
 
     #[test]
-    fn a_stamp_is_four_bytes() {
-        assert_eq!(std::mem::size_of::<Stamp>(), 4);
-    }
-
-    #[test]
     fn a_newer_retirement_of_the_same_tag_wins() {
         let mut book = TagBook::new(Duration::from_secs(10));
         let start = Instant::now();
