@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "station_history",
     "station_changes",
     "start_simulated_station",
+    "start_station",
     "stop_station",
     "documents_issue",
     "documents_report",

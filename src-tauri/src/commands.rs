@@ -1,5 +1,10 @@
 //! Typed commands the UI invokes: one line each over `refurbdesk_app`; every result is plain
 //! serialisable data and every error a `WindowError {code, message, hint}`.
+//!
+//! Every command that reaches a use case is an `async fn` or `#[tauri::command(async)]`: Tauri
+//! runs a plain `fn` command on the main thread, which paints the window and takes its input, so a
+//! quality search or a signature would freeze it. Only the three that read the shell's memory stay
+//! plain (`scripts/check-invariants` holds this).
 
 use refurbdesk_app::station::{StationBatch, StationInfo, StationParams, StationStarted};
 use refurbdesk_app::{DataPaths, WindowError};
@@ -29,11 +34,23 @@ pub async fn station_changes(
     Ok(state.changes_after(after).await)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn start_simulated_station(
     app: tauri::AppHandle,
 ) -> Result<Option<StationStarted>, WindowError> {
     station::start(&app, StationParams::simulated())
+}
+
+/// Starts the window's station: the benches on the ports in the settings, the simulated ones too
+/// when `simulate`, and the workstation's own USB ports. `None` when one already runs.
+#[tauri::command(async)]
+pub fn start_station(
+    app: tauri::AppHandle,
+    paths: tauri::State<'_, DataPaths>,
+    simulate: bool,
+) -> Result<Option<StationStarted>, WindowError> {
+    let params = StationParams::for_window(&paths, simulate).map_err(|error| error.for_window())?;
+    station::start(&app, params)
 }
 
 #[tauri::command]
@@ -50,7 +67,7 @@ use refurbdesk_app::documents::{
 
 use crate::calls::{at_station, progress_events, window};
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn documents_issue(
     paths: tauri::State<'_, DataPaths>,
     params: IssueParams,
@@ -58,7 +75,7 @@ pub fn documents_issue(
     at_station(&paths, |ws| documents::issue(ws, &params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn documents_report(
     paths: tauri::State<'_, DataPaths>,
     params: ReportParams,
@@ -66,7 +83,7 @@ pub fn documents_report(
     at_station(&paths, |ws| documents::report(ws, &params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn documents_destroy(
     paths: tauri::State<'_, DataPaths>,
     params: DestroyParams,
@@ -74,7 +91,7 @@ pub fn documents_destroy(
     at_station(&paths, |ws| documents::destroy(ws, &params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn documents_verify(
     paths: tauri::State<'_, DataPaths>,
     params: VerifyParams,
@@ -82,7 +99,7 @@ pub fn documents_verify(
     documents::verify(&paths, &params).map_err(window)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn documents_void(
     paths: tauri::State<'_, DataPaths>,
     params: VoidParams,
@@ -90,7 +107,7 @@ pub fn documents_void(
     at_station(&paths, |ws| documents::void(ws, &params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn documents_list(
     paths: tauri::State<'_, DataPaths>,
     params: ListParams,
@@ -115,17 +132,17 @@ pub async fn documents_export(
     .await
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn documents_keys(paths: tauri::State<'_, DataPaths>) -> Result<Keys, WindowError> {
     documents::show_keys(&paths).map_err(window)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn documents_rotate_key(paths: tauri::State<'_, DataPaths>) -> Result<RotatedKey, WindowError> {
     at_station(&paths, documents::rotate_key)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn documents_export_key(
     paths: tauri::State<'_, DataPaths>,
     params: ExportKeyParams,
@@ -137,7 +154,7 @@ pub fn documents_export_key(
 use refurbdesk_app::grade::{self, GradeOutcome, GradeParams, OpenQuestions, OpenQuestionsParams};
 use refurbdesk_app::policy::{self, PolicyCheckParams, PolicyCheckReport};
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn grade_open_questions(
     paths: tauri::State<'_, DataPaths>,
     params: OpenQuestionsParams,
@@ -145,15 +162,16 @@ pub fn grade_open_questions(
     at_station(&paths, |ws| grade::open_questions(ws, params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn grade_record(
     paths: tauri::State<'_, DataPaths>,
+    station: tauri::State<'_, StationState>,
     params: GradeParams,
 ) -> Result<GradeOutcome, WindowError> {
-    at_station(&paths, |ws| grade::record(ws, params))
+    at_station(&paths, |ws| grade::record(ws, params)).inspect(|graded| station.note_grade(graded))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn policy_check(params: PolicyCheckParams) -> Result<PolicyCheckReport, WindowError> {
     policy::check(params).map_err(window)
 }
@@ -205,7 +223,7 @@ pub async fn erase_bench(
     .await
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn erase_manual_plan(
     paths: tauri::State<'_, DataPaths>,
     params: ManualPlanParams,
@@ -232,7 +250,7 @@ pub async fn erase_manual_answer(
 }
 
 /// The recorded erasures, newest first, filtered as asked.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn erase_list(
     paths: tauri::State<'_, DataPaths>,
     params: ListErasuresParams,
@@ -240,7 +258,7 @@ pub fn erase_list(
     at_station(&paths, |ws| erase::list(ws, &params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn erase_cancel(running: tauri::State<'_, RunningErase>) {
     running.cancel();
 }
@@ -255,12 +273,12 @@ use refurbdesk_app::operators::{
 use refurbdesk_app::settings::{self, GetSettingParams, SetSettingParams, Setting, SettingValue};
 use refurbdesk_app::{audit, audit::AuditVerification};
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn settings_list(paths: tauri::State<'_, DataPaths>) -> Result<Vec<Setting>, WindowError> {
     settings::list(&paths).map_err(window)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn settings_get(
     paths: tauri::State<'_, DataPaths>,
     params: GetSettingParams,
@@ -268,7 +286,7 @@ pub fn settings_get(
     at_station(&paths, |ws| settings::get(ws, params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn settings_set(
     paths: tauri::State<'_, DataPaths>,
     params: SetSettingParams,
@@ -276,14 +294,14 @@ pub fn settings_set(
     at_station(&paths, |ws| settings::set(ws, params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn operators_list(
     paths: tauri::State<'_, DataPaths>,
 ) -> Result<Vec<OperatorInfo>, WindowError> {
     at_station(&paths, |ws| operators::list(ws))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn operators_add(
     paths: tauri::State<'_, DataPaths>,
     params: AddOperatorParams,
@@ -291,7 +309,7 @@ pub fn operators_add(
     at_station(&paths, |ws| operators::add(ws, params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn operators_disable(
     paths: tauri::State<'_, DataPaths>,
     params: OperatorNameParams,
@@ -299,7 +317,7 @@ pub fn operators_disable(
     at_station(&paths, |ws| operators::disable(ws, params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn operators_enable(
     paths: tauri::State<'_, DataPaths>,
     params: OperatorNameParams,
@@ -307,7 +325,7 @@ pub fn operators_enable(
     at_station(&paths, |ws| operators::enable(ws, params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn devices_list(
     paths: tauri::State<'_, DataPaths>,
     params: DevicesParams,
@@ -317,7 +335,7 @@ pub fn devices_list(
 
 /// The site this station replicates to, without its password; `None` when it has none (the
 /// Quality screen then offers the station's list only).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn site_name(paths: tauri::State<'_, DataPaths>) -> Option<String> {
     refurbdesk_app::site::station_site(&paths)
 }
@@ -335,7 +353,7 @@ pub async fn site_devices_list(
     .await
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn devices_show(
     paths: tauri::State<'_, DataPaths>,
     params: DeviceShowParams,
@@ -343,17 +361,17 @@ pub fn devices_show(
     at_station(&paths, |ws| devices::show(ws, params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn audit_verify(paths: tauri::State<'_, DataPaths>) -> Result<AuditVerification, WindowError> {
     at_station(&paths, |ws| audit::verify(ws))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn db_check(paths: tauri::State<'_, DataPaths>) -> Result<DbCheck, WindowError> {
     at_station(&paths, |ws| db::check(ws))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn db_backup(
     paths: tauri::State<'_, DataPaths>,
     params: BackupParams,
@@ -361,7 +379,7 @@ pub fn db_backup(
     db::backup(&paths, params).map_err(window)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn db_restore(
     paths: tauri::State<'_, DataPaths>,
     params: RestoreParams,
@@ -386,7 +404,7 @@ pub async fn intake_run(
 // Verification sampling: draw, the queue, a re-check.
 use refurbdesk_app::qa::{self, QaDrawParams, QaDrawn, QaList, QaVerified, QaVerifyParams};
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn qa_draw(
     paths: tauri::State<'_, DataPaths>,
     params: QaDrawParams,
@@ -394,7 +412,7 @@ pub fn qa_draw(
     at_station(&paths, |ws| qa::draw(ws, params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn qa_list(paths: tauri::State<'_, DataPaths>) -> Result<QaList, WindowError> {
     at_station(&paths, |ws| qa::list(ws))
 }
@@ -435,12 +453,12 @@ use refurbdesk_app::stats::{self, Dashboard, DashboardParams};
 #[derive(Default)]
 pub struct RunningExport(pub refurbdesk_app::Running);
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn documents_export_cancel(running: tauri::State<'_, RunningExport>) -> ExportCancel {
     documents::export_cancel(&running.0)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn stats_dashboard(
     paths: tauri::State<'_, DataPaths>,
     params: DashboardParams,
@@ -448,7 +466,7 @@ pub fn stats_dashboard(
     at_station(&paths, |ws| stats::dashboard(ws, params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn serial_ports() -> Result<Vec<SerialPortView>, WindowError> {
     ports::list().map_err(window)
 }
@@ -462,13 +480,13 @@ use refurbdesk_app::session::{
 use crate::calls::{end_session, start_session, with_session};
 
 /// Whether the station asks for PINs, and who it opens as while it does not.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn session_status(paths: tauri::State<'_, DataPaths>) -> Result<SessionStatus, WindowError> {
     at_station(&paths, |ws| session::status(ws))
 }
 
 /// Logs an operator in; their session lasts until `session_lock` or the idle time.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn session_login(
     paths: tauri::State<'_, DataPaths>,
     params: LoginParams,
@@ -477,7 +495,7 @@ pub fn session_login(
 }
 
 /// Registers the first admin of an empty station with a PIN, and logs them in.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn session_create_first_admin(
     paths: tauri::State<'_, DataPaths>,
     params: FirstAdminParams,
@@ -486,7 +504,7 @@ pub fn session_create_first_admin(
 }
 
 /// Who is logged in (`null`: nobody, or the session locked after the idle time).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn session_info(
     paths: tauri::State<'_, DataPaths>,
 ) -> Result<Option<SessionInfo>, WindowError> {
@@ -494,12 +512,12 @@ pub fn session_info(
 }
 
 /// Locks the window (logging out): the next call acts as nobody until someone logs in.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn session_lock() {
     end_session();
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn session_set_pin(
     paths: tauri::State<'_, DataPaths>,
     params: SetPinParams,
@@ -507,15 +525,20 @@ pub fn session_set_pin(
     at_station(&paths, |ws| session::set_pin(ws, params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn lock_confirm(
     paths: tauri::State<'_, DataPaths>,
+    station: tauri::State<'_, StationState>,
     params: LockConfirmParams,
 ) -> Result<LockConfirmed, WindowError> {
-    at_station(&paths, |ws| locks::confirm(ws, params))
+    at_station(&paths, |ws| locks::confirm(ws, params)).inspect(|confirmed| {
+        if let locks::Regrade::Graded { grade } = &confirmed.regrade {
+            station.note_grade(grade);
+        }
+    })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn lock_history(
     paths: tauri::State<'_, DataPaths>,
     device: String,
@@ -529,7 +552,7 @@ pub fn lock_history(
 use refurbdesk_app::documents::{DocumentFile, DocumentFileParams};
 use tauri_plugin_opener::OpenerExt;
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn documents_open(
     app: tauri::AppHandle,
     paths: tauri::State<'_, DataPaths>,
@@ -556,7 +579,7 @@ use refurbdesk_app::photos::{
     self, AddPhotoParams, PhotoData, PhotoListParams, PhotoReadParams, PhotoRecord,
 };
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn photos_add(
     paths: tauri::State<'_, DataPaths>,
     params: AddPhotoParams,
@@ -564,7 +587,7 @@ pub fn photos_add(
     at_station(&paths, |ws| photos::add(ws, params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn photos_list(
     paths: tauri::State<'_, DataPaths>,
     params: PhotoListParams,
@@ -572,7 +595,7 @@ pub fn photos_list(
     at_station(&paths, |ws| photos::list(ws, &params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn photos_read(
     paths: tauri::State<'_, DataPaths>,
     params: PhotoReadParams,
@@ -589,7 +612,7 @@ use refurbdesk_app::batches::{
 };
 use refurbdesk_app::customers::{self, AddCustomerParams, CustomerRecord, ForgetCustomerParams};
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn customers_add(
     paths: tauri::State<'_, DataPaths>,
     params: AddCustomerParams,
@@ -597,14 +620,14 @@ pub fn customers_add(
     at_station(&paths, |ws| customers::add(ws, params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn customers_list(
     paths: tauri::State<'_, DataPaths>,
 ) -> Result<Vec<CustomerRecord>, WindowError> {
     at_station(&paths, |ws| customers::list(ws))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn customers_forget(
     paths: tauri::State<'_, DataPaths>,
     params: ForgetCustomerParams,
@@ -612,7 +635,7 @@ pub fn customers_forget(
     at_station(&paths, |ws| customers::forget(ws, params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn batches_import(
     paths: tauri::State<'_, DataPaths>,
     params: ImportBatchParams,
@@ -620,7 +643,7 @@ pub fn batches_import(
     at_station(&paths, |ws| batches::import(ws, params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn batches_receive(
     paths: tauri::State<'_, DataPaths>,
     params: ReceiveParams,
@@ -628,7 +651,7 @@ pub fn batches_receive(
     at_station(&paths, |ws| batches::receive(ws, params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn batches_status(
     paths: tauri::State<'_, DataPaths>,
     params: BatchRef,
@@ -636,12 +659,12 @@ pub fn batches_status(
     at_station(&paths, |ws| batches::status(ws, &params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn batches_list(paths: tauri::State<'_, DataPaths>) -> Result<Vec<BatchSummary>, WindowError> {
     at_station(&paths, |ws| batches::list(ws))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn batches_requote(
     paths: tauri::State<'_, DataPaths>,
     params: RequoteParams,
@@ -649,7 +672,7 @@ pub fn batches_requote(
     at_station(&paths, |ws| batches::requote(ws, params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn batches_audit(
     paths: tauri::State<'_, DataPaths>,
     params: AuditParams,
@@ -657,7 +680,7 @@ pub fn batches_audit(
     at_station(&paths, |ws| batches::audit(ws, &params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn batches_accessories(
     paths: tauri::State<'_, DataPaths>,
     params: AccessoriesParams,
@@ -665,7 +688,7 @@ pub fn batches_accessories(
     at_station(&paths, |ws| batches::record_accessories(ws, params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn batches_close(
     paths: tauri::State<'_, DataPaths>,
     params: CloseParams,
@@ -679,7 +702,7 @@ use refurbdesk_app::documents::{
     BatchCertificates, BatchCertificatesParams, BatchExportParams, BatchExported, BatchReportParams,
 };
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn batches_report(
     paths: tauri::State<'_, DataPaths>,
     params: BatchReportParams,
@@ -687,7 +710,7 @@ pub fn batches_report(
     at_station(&paths, |ws| documents::batch_report(ws, &params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn batches_export(
     paths: tauri::State<'_, DataPaths>,
     params: BatchExportParams,
@@ -695,7 +718,7 @@ pub fn batches_export(
     at_station(&paths, |ws| documents::batch_export(ws, &params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn batches_certificates(
     paths: tauri::State<'_, DataPaths>,
     params: BatchCertificatesParams,
@@ -710,14 +733,14 @@ use refurbdesk_app::marketplace::{
     SyncEntryParams, SyncStatus,
 };
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn marketplace_settings(
     paths: tauri::State<'_, DataPaths>,
 ) -> Result<Option<MarketplaceSettings>, WindowError> {
     at_station(&paths, |ws| marketplace::current(ws))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn marketplace_configure(
     paths: tauri::State<'_, DataPaths>,
     params: ConfigureMarketplaceParams,
@@ -725,12 +748,12 @@ pub fn marketplace_configure(
     at_station(&paths, |ws| marketplace::configure(ws, &params))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sync_status(paths: tauri::State<'_, DataPaths>) -> Result<SyncStatus, WindowError> {
     at_station(&paths, |ws| marketplace::status(ws))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sync_retry(
     paths: tauri::State<'_, DataPaths>,
     params: SyncEntryParams,
@@ -738,7 +761,7 @@ pub fn sync_retry(
     at_station(&paths, |ws| marketplace::retry(ws, &params.id))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sync_cancel(
     paths: tauri::State<'_, DataPaths>,
     params: SyncEntryParams,
@@ -749,7 +772,7 @@ pub fn sync_cancel(
 // A sellable, erased device ships for a marketplace order line (the device screen's Ship).
 use refurbdesk_app::ship::{self, ShipParams, Shipment};
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn ship(
     paths: tauri::State<'_, DataPaths>,
     params: ShipParams,
@@ -760,7 +783,7 @@ pub fn ship(
 // The verdict on the marketplace trade-in order a batch was pulled from (the Batches screen).
 use refurbdesk_app::marketplace_orders::{self, VerdictParams, VerdictQueued};
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn marketplace_verdict(
     paths: tauri::State<'_, DataPaths>,
     params: VerdictParams,

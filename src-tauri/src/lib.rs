@@ -7,6 +7,7 @@ mod station;
 
 use refurbdesk_app::station::StationParams;
 use refurbdesk_app::DataPaths;
+use tauri::Manager;
 
 /// Starts the desktop app. Data goes where `REFURBDESK_DB` says, else to the user's data directory.
 pub fn run() {
@@ -56,16 +57,29 @@ pub fn run() {
             webkit_memory(app);
             #[cfg(target_os = "linux")]
             keep_returning_freed_memory();
-            if simulate {
-                // Off the main thread: opening the database (and migrating it) and starting the
-                // benches run while the window and its page load, instead of before.
-                let app = app.handle().clone();
-                std::thread::spawn(move || {
-                    if let Err(error) = station::start(&app, StationParams::simulated()) {
-                        tracing::error!(error = %error.message, "simulated station did not start");
+            // Off the main thread: opening the database (and migrating it) and starting the
+            // benches run while the window and its page load, instead of before. Without
+            // `--simulate`, the station starts on the benches the settings name, if any; else
+            // the station screen offers to start one.
+            let app = app.handle().clone();
+            std::thread::spawn(move || {
+                let params = if simulate {
+                    Ok(StationParams::simulated())
+                } else {
+                    let paths = app.state::<DataPaths>();
+                    StationParams::for_window(&paths, false)
+                };
+                let started = match params {
+                    Ok(params) if simulate || !params.ports.is_empty() => {
+                        station::start(&app, params).map(|_| ())
                     }
-                });
-            }
+                    Ok(_) => Ok(()),
+                    Err(error) => Err(error.for_window()),
+                };
+                if let Err(error) = started {
+                    tracing::error!(error = %error.message, "the station did not start");
+                }
+            });
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -39,6 +39,11 @@ impl StationState {
         self.feed.changes_after(after, station::CHANGES_WAIT).await
     }
 
+    /// Shows a grade just recorded on its device's tiles.
+    pub fn note_grade(&self, graded: &refurbdesk_app::grade::GradeOutcome) {
+        self.feed.note_grade(&station::TileGrade::of(graded));
+    }
+
     pub fn stop(&self) {
         if let Some(control) = locked(&self.running).take() {
             control.stop();
@@ -62,10 +67,12 @@ pub fn start(
     let opened = session
         .open(&paths, refurbdesk_app::operator_from_env())
         .and_then(|workstation| {
-            // The station's tasks run on the window's Tokio runtime.
-            tauri::async_runtime::block_on(async {
-                station::start_for_window(session, workstation, params)
-            })
+            // The station's tasks run on the window's Tokio runtime: entered here, since this is
+            // called from the runtime's own threads (a command) and from the main thread (the
+            // window's start with `--simulate`) alike.
+            let runtime = tauri::async_runtime::handle();
+            let _entered = runtime.inner().enter();
+            station::start_for_window(session, workstation, params)
         })
         .map_err(|error| error.for_window())?;
     let events = opened.events;

@@ -234,8 +234,37 @@ fn report_link(record: &CertificateRecord, template: Option<&str>) -> Result<Str
     ))
 }
 
+/// The setting that remembers the window's label printer (`HOST:PORT`), so the device screen's
+/// Print label offers it.
+pub const PRINTER_SETTING: &str = "label.printer";
+
+/// Whether `value` is a printer address as [`LabelOutput::Printer`] takes it (its shape only: the
+/// printer may be off while it is set).
+pub(crate) fn check_printer_setting(value: &str) -> Result<(), String> {
+    with_raw_port(value)
+        .map(|_| ())
+        .map_err(|error| format!("{PRINTER_SETTING}: {}", error.message))
+}
+
 /// The printer's addresses: `HOST:PORT`, `HOST` alone for port 9100, `[v6]:PORT`.
 fn printer_address(address: &str) -> Result<Vec<SocketAddr>, Error> {
+    let address = address.trim();
+    let with_port = with_raw_port(address)?;
+    let addresses: Vec<SocketAddr> = with_port
+        .to_socket_addrs()
+        .map_err(|error| unreachable(address, &error))?
+        .collect();
+    if addresses.is_empty() {
+        return Err(unreachable(
+            address,
+            &std::io::Error::other("the name has no address"),
+        ));
+    }
+    Ok(addresses)
+}
+
+/// `address` with its port: port 9100 when it names none.
+fn with_raw_port(address: &str) -> Result<String, Error> {
     let address = address.trim();
     let bad = || {
         Error::usage(format!(
@@ -257,17 +286,7 @@ fn printer_address(address: &str) -> Result<Vec<SocketAddr>, Error> {
         }
         None => format!("{address}:{RAW_PRINT_PORT}"),
     };
-    let addresses: Vec<SocketAddr> = with_port
-        .to_socket_addrs()
-        .map_err(|error| unreachable(address, &error))?
-        .collect();
-    if addresses.is_empty() {
-        return Err(unreachable(
-            address,
-            &std::io::Error::other("the name has no address"),
-        ));
-    }
-    Ok(addresses)
+    Ok(with_port)
 }
 
 fn unreachable(address: &str, error: &std::io::Error) -> Error {

@@ -138,6 +138,12 @@ fn check(store: Option<&Store>, key: &str, value: &str) -> Result<()> {
             .map(|_| ())
             .map_err(Error::usage);
     }
+    if key == crate::label::PRINTER_SETTING {
+        return crate::label::check_printer_setting(value).map_err(Error::usage);
+    }
+    if key == crate::station::PORTS_SETTING {
+        return crate::station::check_ports_setting(value).map_err(Error::usage);
+    }
     if key == IDLE_LOCK_SETTING {
         return crate::session::check_idle_lock_minutes(value).map_err(Error::usage);
     }
@@ -154,9 +160,11 @@ fn check(store: Option<&Store>, key: &str, value: &str) -> Result<()> {
     let shown = shorten(key);
     let mut message = format!(
         "there is no setting {shown:?}; the settings are {}, {STATION_CHANNEL_SETTING}, {}, \
-         {IDLE_LOCK_SETTING}, {}, {}, {}, \
+         {IDLE_LOCK_SETTING}, {}, {}, {}, {}, {}, \
          channel.NAME.{THRESHOLD_SUFFIX} and channel.NAME.{CONSUMED_SUFFIX}",
         setting::ALL.join(", "),
+        crate::station::PORTS_SETTING,
+        crate::label::PRINTER_SETTING,
         crate::qa::SHARE_SETTING,
         calendar::COUNTRY_SETTING,
         calendar::CLOSED_DAYS_SETTING,
@@ -421,6 +429,8 @@ fn closest_key(key: &str) -> Option<String> {
     candidates.push(STATION_CHANNEL_SETTING.to_owned());
     candidates.push(crate::qa::SHARE_SETTING.to_owned());
     candidates.push(IDLE_LOCK_SETTING.to_owned());
+    candidates.push(crate::station::PORTS_SETTING.to_owned());
+    candidates.push(crate::label::PRINTER_SETTING.to_owned());
     candidates.push(calendar::COUNTRY_SETTING.to_owned());
     candidates.push(calendar::CLOSED_DAYS_SETTING.to_owned());
     candidates.push(crate::batches::TRADEIN_POLICY_SETTING.to_owned());

@@ -26,7 +26,8 @@ pub use direct::{DIRECT_PORT, POLL_INTERVAL as DIRECT_POLL_INTERVAL};
 mod view;
 pub use view::{
     fold_events, forward_each_event, one_message_per_event_from_env, BenchTile, BenchTileState,
-    SlotDevice, SlotTile, StationBatch, StationFeed, StationView, BATCHING_SWITCH, CHANGES_WAIT,
+    SlotDevice, SlotTile, StationBatch, StationFeed, StationView, TileGrade, BATCHING_SWITCH,
+    CHANGES_WAIT,
 };
 
 /// What to start the station on.
@@ -72,6 +73,28 @@ impl StationParams {
             usb: true,
             ..Self::default()
         }
+    }
+
+    /// The station a window starts: the benches on the serial ports the [`PORTS_SETTING`] names,
+    /// the built-in simulated benches too when `simulate`, and the devices on the workstation's
+    /// own USB ports; the station's own channel, running until stopped.
+    pub fn for_window(paths: &crate::DataPaths, simulate: bool) -> Result<Self> {
+        Ok(Self {
+            ports: configured_ports(paths)?,
+            simulate,
+            usb: true,
+            ..Self::default()
+        })
+    }
+
+    /// These params, or, when they name no bench at all (no port, no simulator, no USB), the
+    /// benches on the ports [`PORTS_SETTING`] names: what the terminal's `station` runs on
+    /// without arguments, as the window does.
+    pub fn or_configured_ports(mut self, paths: &crate::DataPaths) -> Result<Self> {
+        if self.ports.is_empty() && !self.simulate && self.scenarios.is_empty() && !self.usb {
+            self.ports = configured_ports(paths)?;
+        }
+        Ok(self)
     }
 
     /// Whether the USB buses are listed for direct slots: off when the test switch
@@ -162,7 +185,8 @@ impl StationControl {
 pub fn check_before_opening(paths: &crate::DataPaths, params: &StationParams) -> Result<()> {
     if params.ports.is_empty() && !params.simulate && params.scenarios.is_empty() && !params.usb {
         return Err(Error::usage(
-            "the station needs at least one bench: name its port, or start the simulated benches",
+            "the station needs at least one bench: name its port, set station.ports, or start the \
+             simulated benches",
         ));
     }
     if !paths.database.exists() {
@@ -330,6 +354,55 @@ pub fn judge(summary: &StationSummary) -> Result<()> {
             "{} intake(s) failed and recorded nothing; see the lines above for each slot",
             summary.failed
         )));
+    }
+    Ok(())
+}
+
+/// The setting that names the serial ports the window's station follows, one bench on each,
+/// separated by commas (`/dev/ttyUSB0,/dev/ttyUSB1`). The terminal's `station` gives its ports on
+/// its command line instead.
+pub const PORTS_SETTING: &str = "station.ports";
+
+/// The serial ports [`PORTS_SETTING`] names, in its order; none when it is not set (or there is
+/// no database yet). Read as the window opens, before anyone has logged in: it names ports, not
+/// anything an operator records.
+pub fn configured_ports(paths: &crate::DataPaths) -> Result<Vec<PathBuf>> {
+    if !paths.database.exists() {
+        return Ok(Vec::new());
+    }
+    Ok(crate::workstation::open_store(paths)?
+        .setting(PORTS_SETTING)?
+        .map(|value| split_ports(&value))
+        .unwrap_or_default())
+}
+
+fn split_ports(value: &str) -> Vec<PathBuf> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|port| !port.is_empty())
+        .map(PathBuf::from)
+        .collect()
+}
+
+/// Whether `value` may be the [`PORTS_SETTING`]: absolute paths, each once. (A port need not be
+/// there yet: a bench plugged in later shows as disconnected until it is.) Empty: no bench.
+pub(crate) fn check_ports_setting(value: &str) -> std::result::Result<(), String> {
+    let ports = split_ports(value);
+    for (index, port) in ports.iter().enumerate() {
+        if !port.is_absolute() {
+            return Err(format!(
+                "{PORTS_SETTING}: {:?} is not a serial port's path; write each port as a path \
+                 such as /dev/ttyUSB0, separated by commas",
+                port.display()
+            ));
+        }
+        if ports[..index].contains(port) {
+            return Err(format!(
+                "{PORTS_SETTING}: {:?} is named twice; a port carries one bench",
+                port.display()
+            ));
+        }
     }
     Ok(())
 }

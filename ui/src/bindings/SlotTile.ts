@@ -17,4 +17,10 @@ battery_verdict: string | null, lock_verdict: string | null,
 /**
  * The latest note for the operator (a fault, a device error), if any.
  */
-message: string | null, };
+message: string | null, 
+/**
+ * The device's grade once one is recorded for the intake shown (the engine's words: the
+ * outcome such as `sellable`, the listing grade such as `VERY_GOOD`), until the slot is read
+ * again.
+ */
+outcome: string | null, grade: string | null, };

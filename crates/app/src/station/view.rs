@@ -88,6 +88,11 @@ pub struct SlotTile {
     pub lock_verdict: Option<String>,
     /// The latest note for the operator (a fault, a device error), if any.
     pub message: Option<String>,
+    /// The device's grade once one is recorded for the intake shown (the engine's words: the
+    /// outcome such as `sellable`, the listing grade such as `VERY_GOOD`), until the slot is read
+    /// again.
+    pub outcome: Option<String>,
+    pub grade: Option<String>,
 }
 
 impl SlotTile {
@@ -100,6 +105,40 @@ impl SlotTile {
             battery_verdict: None,
             lock_verdict: None,
             message: None,
+            outcome: None,
+            grade: None,
+        }
+    }
+}
+
+/// A grade recorded for a device, as its tile shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TileGrade {
+    /// The recorded device's id, and its IMEI or serial: a tile names it by one of them.
+    pub device_id: String,
+    pub device_key: Option<String>,
+    pub outcome: String,
+    pub grade: String,
+}
+
+impl TileGrade {
+    /// What a recorded grade shows on its device's tile.
+    pub fn of(graded: &crate::grade::GradeOutcome) -> Self {
+        let word = |value: serde_json::Result<serde_json::Value>| {
+            value
+                .ok()
+                .and_then(|value| value.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        };
+        Self {
+            device_id: graded.report.device_id.to_string(),
+            device_key: graded
+                .device
+                .imei
+                .clone()
+                .or_else(|| graded.device.serial.clone()),
+            outcome: word(serde_json::to_value(graded.report.outcome)),
+            grade: word(serde_json::to_value(graded.report.grade)),
         }
     }
 }
@@ -247,6 +286,8 @@ impl StationView {
                 ) {
                     tile.battery_verdict = None;
                     tile.lock_verdict = None;
+                    tile.outcome = None;
+                    tile.grade = None;
                 }
                 tile.message = message.clone();
             }
@@ -270,11 +311,45 @@ impl StationView {
                 tile.battery_verdict = Some(report.battery.verdict.clone());
                 tile.lock_verdict = Some(report.lock.verdict.clone());
                 tile.message = None;
+                // A new intake: its grade is still to come.
+                tile.outcome = None;
+                tile.grade = None;
             }
             StationEvent::IntakeFailed {
                 port, slot, error, ..
             } => {
                 self.slot(port, *slot).message = Some(error.clone());
+            }
+        }
+    }
+
+    /// Shows `graded` on the tiles of its device; a change numbered as an event of its own
+    /// when a tile shows that device, else nothing.
+    pub fn note_grade(&mut self, graded: &TileGrade) {
+        let shows = |tile: &SlotTile| {
+            tile.device.as_ref().is_some_and(|device| {
+                let named = device.device_ref.as_deref().or(device.id.as_deref());
+                named == Some(graded.device_id.as_str())
+                    || (graded.device_key.is_some() && device.id == graded.device_key)
+            })
+        };
+        if !self
+            .benches
+            .iter()
+            .flat_map(|b| b.slots.iter())
+            .any(|s| shows(&s.tile))
+        {
+            return;
+        }
+        self.version += 1;
+        let version = self.version;
+        for bench in &mut self.benches {
+            for slot in &mut bench.slots {
+                if shows(&slot.tile) {
+                    slot.tile.outcome = Some(graded.outcome.clone());
+                    slot.tile.grade = Some(graded.grade.clone());
+                    slot.changed = version;
+                }
             }
         }
     }
@@ -362,6 +437,21 @@ impl StationFeed {
     /// Every bench and slot as they stand (see [`StationView::snapshot`]).
     pub fn snapshot(&self) -> StationBatch {
         self.view().snapshot()
+    }
+
+    /// Shows a grade just recorded on its device's tiles, and wakes the windows waiting for a
+    /// change (see [`StationView::note_grade`]).
+    pub fn note_grade(&self, graded: &TileGrade) {
+        let version = {
+            let mut view = self.view();
+            view.note_grade(graded);
+            view.version()
+        };
+        self.version.send_if_modified(|current| {
+            let changed = *current != version;
+            *current = version;
+            changed
+        });
     }
 
     /// What changed after event number `after`: answers at once when something has, else at
@@ -470,6 +560,53 @@ mod tests {
                 ("b", 1, SlotPhase::Unknown)
             ]
         );
+    }
+
+    #[test]
+    fn a_recorded_grade_shows_on_its_devices_tile_until_the_slot_is_read_again() {
+        let mut view = StationView::default();
+        view.apply(&ready("b", 3));
+        for (slot, device_ref, id) in [
+            (1, "dev-1", "356728114587211"),
+            (2, "dev-2", "990000862471854"),
+        ] {
+            view.slot("b", slot).device = Some(SlotDevice {
+                make: "Apple".into(),
+                model: "iPhone 12".into(),
+                id: Some(id.into()),
+                soh_pct: Some(91.0),
+                device_ref: Some(device_ref.into()),
+            });
+        }
+        let before = view.version();
+        let graded = TileGrade {
+            device_id: "dev-2".into(),
+            device_key: Some("990000862471854".into()),
+            outcome: "sellable".into(),
+            grade: "VERY_GOOD".into(),
+        };
+        view.note_grade(&graded);
+        let batch = view.changes_since(before).expect("a change");
+        assert_eq!(batch.seq, before + 1);
+        assert_eq!(slots(&batch), vec![("b", 2, SlotPhase::Unknown)]);
+        assert_eq!(batch.slots[0].outcome.as_deref(), Some("sellable"));
+        assert_eq!(batch.slots[0].grade.as_deref(), Some("VERY_GOOD"));
+        // A grade of a device no tile shows changes nothing.
+        view.note_grade(&TileGrade {
+            device_id: "dev-9".into(),
+            device_key: None,
+            ..graded.clone()
+        });
+        assert_eq!(view.version(), before + 1);
+        // Read again: the grade was the earlier intake's.
+        view.apply(&phase("b", 2, SlotPhase::Identifying));
+        let tile = view
+            .snapshot()
+            .slots
+            .into_iter()
+            .find(|s| s.slot == 2)
+            .unwrap();
+        assert_eq!((tile.outcome, tile.grade), (None, None));
     }
 
     #[test]

@@ -345,3 +345,47 @@ fn the_calendar_settings_are_checked_and_give_the_business_calendar() {
     // Mon 20 July + 1: 21 July is Belgium's national day, 22 and 23 are closed.
     assert_eq!(calendar.add_business_days(day(7, 20), 1), day(7, 24));
 }
+
+#[test]
+fn the_window_station_follows_the_ports_setting_and_the_label_printer_is_an_address() {
+    use refurbdesk_app::station::{configured_ports, StationParams};
+    let station = TestStation::new();
+    let mut ws = station.open(None);
+    // Nothing set: the window's station has no serial bench.
+    assert!(configured_ports(&station.paths).unwrap().is_empty());
+
+    let error = set(&mut ws, "station.ports", "/dev/ttyUSB0, ttyUSB1").unwrap_err();
+    assert_eq!(error.code, ErrorCode::Usage);
+    assert!(error.message.contains("\"ttyUSB1\""), "{error}");
+    let error = set(&mut ws, "station.ports", "/dev/ttyUSB0,/dev/ttyUSB0").unwrap_err();
+    assert!(error.message.contains("named twice"), "{error}");
+    set(&mut ws, "station.ports", " /dev/ttyUSB0 , /dev/ttyACM1,").unwrap();
+    let params = StationParams::for_window(&station.paths, true).unwrap();
+    assert_eq!(
+        params.ports,
+        vec![
+            std::path::PathBuf::from("/dev/ttyUSB0"),
+            std::path::PathBuf::from("/dev/ttyACM1")
+        ]
+    );
+    assert!(params.simulate && params.usb);
+    assert!(
+        !StationParams::for_window(&station.paths, false)
+            .unwrap()
+            .simulate
+    );
+
+    let error = set(&mut ws, "label.printer", "zebra:0").unwrap_err();
+    assert_eq!(error.code, ErrorCode::Usage);
+    assert!(error.message.starts_with("label.printer: "), "{error}");
+    assert!(set(&mut ws, "label.printer", "").is_err());
+    // Its shape only: the printer need not answer while it is set.
+    set(&mut ws, "label.printer", "zebra-1.example.invalid:9100").unwrap();
+    set(&mut ws, "label.printer", "192.0.2.7").unwrap();
+    assert_eq!(value(&ws, "label.printer").as_deref(), Some("192.0.2.7"));
+    let typo = set(&mut ws, "station.port", "/dev/ttyUSB0").unwrap_err();
+    assert!(
+        typo.message.contains("did you mean station.ports?"),
+        "{typo}"
+    );
+}

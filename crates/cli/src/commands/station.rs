@@ -11,8 +11,9 @@ use crate::GlobalArgs;
 
 #[derive(Debug, Args)]
 pub struct StationArgs {
-    /// A bench's serial port (repeat for each bench)
-    #[arg(long = "port", value_name = "PATH", required_unless_present_any = ["simulate", "scenario", "usb"])]
+    /// A bench's serial port (repeat for each bench); without any bench named, the ports of the
+    /// station.ports setting
+    #[arg(long = "port", value_name = "PATH")]
     ports: Vec<PathBuf>,
     /// Start simulated benches from the built-in fixtures instead of (or beside) real ones
     #[arg(long)]
@@ -55,7 +56,8 @@ pub fn run(args: &StationArgs, global: &GlobalArgs, paths: &DataPaths) -> Result
         usb: args.usb,
         adb_server: args.adb_server.clone(),
         site: global.site.clone(),
-    };
+    }
+    .or_configured_ports(paths)?;
     station::check_before_opening(paths, &params)?;
     let workstation = super::acting_creating(paths, global)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

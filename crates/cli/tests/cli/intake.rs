@@ -299,3 +299,35 @@ fn the_sales_channel_sets_the_battery_threshold() {
         .code(2)
         .stderr(predicate::str::contains("channel.ebay.soh_threshold_pct"));
 }
+
+#[test]
+fn station_without_a_bench_named_runs_on_the_ports_of_the_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing named and nothing set: refused before any database is made.
+    refurbdesk(dir.path())
+        .args(["station", "--until-idle"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("set station.ports"));
+    assert!(!dir.path().join("station.sqlite").exists());
+
+    let link = dir.path().join("bench");
+    let _bench =
+        SimBench::start(scenario("phones-pb8.toml"), &link, SimOptions::default()).unwrap();
+    refurbdesk(dir.path())
+        .args(["settings", "set", "station.ports"])
+        .arg(&link)
+        .assert()
+        .success();
+    let out = refurbdesk(dir.path())
+        .args(["station", "--until-idle"])
+        .timeout(std::time::Duration::from_secs(120))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("station: 1 bench(es)"), "{text}");
+    assert!(text.contains("bench PB8-0042 ready"), "{text}");
+}
