@@ -155,6 +155,40 @@ describe('App', () => {
     expect(screen.queryByTestId('nav-station')).toBeNull();
   });
 
+  it('opens an auditor on the first screen their role opens, and Alt+digit follows the bar', async () => {
+    const auditor = {
+      operator: 'lea',
+      role: 'auditor' as const,
+      info: null,
+      bootstrap: false,
+      has_pin: true,
+      screens: ['device' as const, 'batches' as const, 'quality' as const],
+      idle_lock_minutes: 15,
+    };
+    const api = fakeApi({
+      sessionStatus: () =>
+        Promise.resolve({ any_pin: true, open_as: null, invite_first_admin: false, idle_lock_minutes: 15 }),
+      sessionLogin: () => Promise.resolve(auditor),
+      batchesList: () => Promise.resolve([]),
+    });
+    render(<App lang="en" api={api} />);
+    fireEvent.change(await screen.findByTestId('login-name'), { target: { value: 'lea' } });
+    fireEvent.change(screen.getByTestId('login-pin'), { target: { value: '4821' } });
+    fireEvent.click(screen.getByTestId('login-submit'));
+    // No station for an auditor: the window moves to the batches, the first screen of the bar.
+    expect(await screen.findByTestId('nav-batches')).toBeTruthy();
+    expect(screen.queryByTestId('station')).toBeNull();
+    expect(screen.queryByTestId('nav-station')).toBeNull();
+    expect(screen.getByTestId('nav-batches').getAttribute('aria-current')).toBe('page');
+    expect(screen.getByTestId('nav-quality').getAttribute('aria-keyshortcuts')).toBe('Alt+2');
+    // Alt+4 would be the settings in the full bar: this role has no fourth screen.
+    fireEvent.keyDown(window, { key: '4', altKey: true });
+    expect(screen.queryByTestId('settings')).toBeNull();
+    fireEvent.keyDown(window, { key: '2', altKey: true });
+    expect(screen.getByTestId('nav-quality').getAttribute('aria-current')).toBe('page');
+    expect(screen.queryByTestId('station')).toBeNull();
+  });
+
   it('opens without a PIN while nobody has one, inviting the first admin', async () => {
     const api = fakeApi({
       sessionStatus: () =>

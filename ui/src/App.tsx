@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { tauriApi, type Api } from './api';
 import { BenchList } from './components/BenchList';
+import { StationControls } from './components/StationControls';
 import { detectLanguage, LANGUAGES, pickLanguage, t, type Lang, type MessageKey } from './i18n';
 import type { SessionInfo } from './bindings/SessionInfo';
 import { BatchesScreen } from './screens/BatchesScreen';
@@ -166,6 +167,25 @@ export function App({ benches = NO_BENCHES, lang, api = tauriApi, initialView }:
     }
   }, []);
 
+  // The screens this operator's role opens (all of them while nobody is known: the engine still
+  // refuses what the acting operator may not do). The bar, Alt+1… and the view all follow it.
+  const allowed: readonly NavScreen[] =
+    gate.kind === 'open' && gate.session !== null
+      ? NAV_SCREENS.filter((screen) => gate.session!.screens.includes(screen))
+      : NAV_SCREENS;
+  const allowedKey = allowed.join(' ');
+  useEffect(() => {
+    // An operator whose role does not open the screen on view (an auditor has no station) lands on
+    // the first screen their role opens.
+    const first = allowed[0];
+    if (first === undefined) return;
+    setView((shown) => {
+      const screen = shown.screen === 'device' ? shown.from : shown.screen;
+      if (allowed.includes(screen)) return shown;
+      return { screen: first };
+    });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [allowedKey]);
   const current: NavScreen = view.screen === 'device' ? view.from : view.screen;
   const openDevice = useCallback(
     (device: string) => setView({ screen: 'device', device, from: current }),
@@ -177,7 +197,7 @@ export function App({ benches = NO_BENCHES, lang, api = tauriApi, initialView }:
     const onKey = (event: KeyboardEvent) => {
       if (event.altKey && !event.ctrlKey && !event.metaKey) {
         const index = Number.parseInt(event.key, 10) - 1;
-        const target = NAV_SCREENS[index];
+        const target = allowed[index];
         if (target !== undefined) {
           event.preventDefault();
           setView({ screen: target });
@@ -188,7 +208,8 @@ export function App({ benches = NO_BENCHES, lang, api = tauriApi, initialView }:
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [view]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [view, allowedKey]);
 
   return (
     <div className="app">
@@ -197,9 +218,7 @@ export function App({ benches = NO_BENCHES, lang, api = tauriApi, initialView }:
         {/* No screen is reachable before someone logs in, so the log-in screen shows no bar. */}
         {gate.kind === 'open' && (
           <nav className="app__nav" aria-label={t(screenLang, 'nav.label')}>
-            {NAV_SCREENS.filter(
-              (screen) => gate.session === null || gate.session.screens.includes(screen),
-            ).map((screen, index) => (
+            {allowed.map((screen, index) => (
               <button
                 key={screen}
                 type="button"
@@ -268,10 +287,13 @@ export function App({ benches = NO_BENCHES, lang, api = tauriApi, initialView }:
   // A function called in place, not a component: a component defined here would be a new type on
   // every render, and React would throw away the open screen's state each time.
   function screens() {
+    // Nothing of a screen the role does not open, even for the moment before the view moves.
+    if (!allowed.includes(current)) return null;
     return (
       <>
         {view.screen === 'station' && (
           <section className="screen station" data-testid="station" aria-label={t(screenLang, 'station.title')}>
+            <StationControls lang={screenLang} api={api} />
             <BenchList benches={shownBenches} lang={screenLang} onOpenDevice={openDevice} />
           </section>
         )}

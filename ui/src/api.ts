@@ -47,6 +47,7 @@ import type { SetSettingParams } from './bindings/SetSettingParams';
 import type { Setting } from './bindings/Setting';
 import type { SettingValue } from './bindings/SettingValue';
 import type { StationInfo } from './bindings/StationInfo';
+import type { StationStarted } from './bindings/StationStarted';
 import type { Verification } from './bindings/Verification';
 import type { VerifyParams } from './bindings/VerifyParams';
 import type { VoidParams } from './bindings/VoidParams';
@@ -105,6 +106,13 @@ export type Unlisten = () => void;
 /** Every command the screens call. */
 export interface Api {
   stationInfo(): Promise<StationInfo>;
+  /**
+   * Starts the window's station on the benches the settings name (`station.ports`), the simulated
+   * ones too when `simulate`; null when one already runs.
+   */
+  startStation(simulate: boolean): Promise<StationStarted | null>;
+  /** Stops the window's station (its tiles stay as they last were). */
+  stopStation(): Promise<void>;
   devicesList(params: DevicesParams): Promise<DevicesPage>;
   /** The site database this station replicates to (no password), or null when it has none. */
   siteName(): Promise<string | null>;
@@ -198,6 +206,8 @@ function call<T>(command: string, params?: unknown): Promise<T> {
 /** The real commands of the desktop shell. */
 export const tauriApi: Api = {
   stationInfo: () => call('station_info'),
+  startStation: (simulate) => invoke<StationStarted | null>('start_station', { simulate }),
+  stopStation: () => invoke<void>('stop_station'),
   devicesList: (params) => call('devices_list', params),
   siteName: () => call('site_name'),
   siteDevicesList: (params) => call('site_devices_list', params),

@@ -12,7 +12,18 @@ const readyBench: BenchTile = { port, serial: 'PB8-0042', model: 'Acme PB-8', st
 
 /** A slot tile as the shell sends it, with the parts a test cares about given. */
 function slot(n: number, given: Partial<SlotTile> = {}): SlotTile {
-  return { port, slot: n, phase: 'unknown', device: null, battery_verdict: null, lock_verdict: null, message: null, ...given };
+  return {
+    port,
+    slot: n,
+    phase: 'unknown',
+    device: null,
+    battery_verdict: null,
+    lock_verdict: null,
+    message: null,
+    outcome: null,
+    grade: null,
+    ...given,
+  };
 }
 
 /** A bench that introduced itself: its tile and all its slots, as the shell's first batch carries them. */
@@ -40,10 +51,34 @@ describe('applyStationBatch', () => {
     ]);
     const shown = bench?.slots.find((s) => s.slot === 3);
     expect(shown?.state).toBe('recorded');
-    expect(shown?.device).toBe('Apple iPhone 12 (356728114587211) · 86.0 %');
+    expect(shown?.device).toBe('Apple iPhone 12 (356728114587211)');
+    expect(shown?.soh).toBe(86);
     expect(shown?.batteryVerdict).toBe('pass');
     expect(shown?.lockVerdict).toBe('clear');
     expect(shown?.deviceRef).toBe('dev-1');
+    expect(shown?.outcome).toBeNull();
+  });
+
+  it('a grade recorded for the device shows on its slot', () => {
+    const [bench] = play([
+      ready,
+      { benches: [], slots: [slot(3, { phase: 'recorded', device: iPhone, battery_verdict: 'pass', lock_verdict: 'clear' })] },
+      {
+        benches: [],
+        slots: [
+          slot(3, {
+            phase: 'recorded',
+            device: iPhone,
+            battery_verdict: 'pass',
+            lock_verdict: 'clear',
+            outcome: 'sellable',
+            grade: 'VERY_GOOD',
+          }),
+        ],
+      },
+    ]);
+    const shown = bench?.slots.find((s) => s.slot === 3);
+    expect([shown?.outcome, shown?.grade]).toEqual(['sellable', 'VERY_GOOD']);
   });
 
   it('one batch changes many slots at once and leaves the others as they were', () => {

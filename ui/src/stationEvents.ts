@@ -62,8 +62,7 @@ function slotView(tile: SlotTile): SlotView {
   const device = tile.device;
   let line: string | null = null;
   if (device !== null) {
-    const soh = device.soh_pct === null ? '' : ` · ${device.soh_pct.toFixed(1)} %`;
-    line = `${device.make} ${device.model}${device.id === null ? '' : ` (${device.id})`}${soh}`;
+    line = `${device.make} ${device.model}${device.id === null ? '' : ` (${device.id})`}`;
   }
   return {
     slot: tile.slot,
@@ -74,6 +73,9 @@ function slotView(tile: SlotTile): SlotView {
     message: tile.message,
     deviceRef: device?.device_ref ?? null,
     progress: null,
+    soh: device?.soh_pct ?? null,
+    outcome: tile.outcome,
+    grade: tile.grade,
   };
 }
 

@@ -54,6 +54,11 @@ export interface SlotView {
   deviceRef?: string | null;
   /** 0–100 while an erasure of this slot's device runs. */
   progress?: number | null;
+  /** The battery's state of health in %, once read. */
+  soh?: number | null;
+  /** The engine's outcome and listing grade words once a grade is recorded for the intake shown. */
+  outcome?: string | null;
+  grade?: string | null;
 }
 
 /** One bench connected to (or lost by) this workstation. */

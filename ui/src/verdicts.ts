@@ -91,3 +91,19 @@ export function tileState(bench: BenchView, slot: SlotView): TileState {
   if (bench.state === 'disconnected') return 'disconnected';
   return TILE_OF_SLOT[slot.state] ?? 'identifying';
 }
+
+const outcomeTones: Readonly<Record<string, Tone>> = {
+  sellable: 'good',
+  repair: 'warning',
+  hold: 'warning',
+  recycle: 'bad',
+  blocked: 'bad',
+};
+
+/**
+ * How a recorded grade's outcome is shown on a tile: its colour. The outcome is the engine's word;
+ * a word this screen does not know yet is shown neutral.
+ */
+export function outcomeTone(outcome: string): Tone {
+  return outcomeTones[outcome] ?? 'neutral';
+}

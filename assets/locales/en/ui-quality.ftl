@@ -81,6 +81,7 @@ quality-sampling-empty = No erasure waits for a re-check.
 quality-sampling-sample = { $method } by { $technician } in { $week }: { $target }
 quality-sampling-flagged = flagged after a failed sample
 quality-sampling-target = Drive or image to read back
+quality-sampling-note = Note (optional)
 quality-sampling-read-back = Read back
 quality-sampling-pass = Checked: pass
 quality-sampling-fail = Checked: fail

@@ -30,6 +30,14 @@ batches-empty-hint = Batches received from business customers will be listed her
 bench-list-label = Benches
 bench-list-empty-title = No bench connected.
 bench-list-empty-hint = Plug a bench in or start the simulator:
+station-controls-start = Start the station
+station-controls-start-simulated = Start with the simulated benches
+station-controls-stop = Stop the station
+station-controls-started-none = Station started with no serial bench: name the benches' ports in Settings, Benches.
+station-controls-started-one = Station started on 1 bench.
+station-controls-started = Station started on { $benches } benches.
+station-controls-already = The station is already running.
+station-controls-stopped = Station stopped.
 
 bench-unknown-model = Bench not identified yet
 bench-serial = Serial { $serial }
@@ -42,6 +50,8 @@ bench-no-slots = This bench has not reported its slots yet.
 
 slot-label = Slot { $slot }
 slot-no-device = No device
+slot-soh = SOH { $soh } %
+slot-grade = Grade
 slot-state-empty = Empty
 slot-state-occupied = Device placed
 slot-state-identifying = Identifying device…

@@ -81,6 +81,7 @@ quality-sampling-empty = Aucun effacement n’attend de revérification.
 quality-sampling-sample = { $method } par { $technician } en { $week } : { $target }
 quality-sampling-flagged = signalé après un échantillon en échec
 quality-sampling-target = Disque ou image à relire
+quality-sampling-note = Remarque (facultative)
 quality-sampling-read-back = Relire
 quality-sampling-pass = Vérifié : conforme
 quality-sampling-fail = Vérifié : non conforme

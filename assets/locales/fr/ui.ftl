@@ -30,6 +30,14 @@ batches-empty-hint = Les lots reçus des clients professionnels seront listés i
 bench-list-label = Bancs
 bench-list-empty-title = Aucun banc connecté.
 bench-list-empty-hint = Branchez un banc ou lancez le simulateur :
+station-controls-start = Démarrer le poste
+station-controls-start-simulated = Démarrer avec les bancs simulés
+station-controls-stop = Arrêter le poste
+station-controls-started-none = Poste démarré sans banc série : indiquez les ports des bancs dans Paramètres, Bancs.
+station-controls-started-one = Poste démarré sur 1 banc.
+station-controls-started = Poste démarré sur { $benches } bancs.
+station-controls-already = Le poste est déjà en marche.
+station-controls-stopped = Poste arrêté.
 
 bench-unknown-model = Banc pas encore identifié
 bench-serial = N° de série { $serial }
@@ -42,6 +50,8 @@ bench-no-slots = Ce banc n’a pas encore indiqué ses emplacements.
 
 slot-label = Emplacement { $slot }
 slot-no-device = Aucun appareil
+slot-soh = SOH { $soh } %
+slot-grade = État
 slot-state-empty = Vide
 slot-state-occupied = Appareil posé
 slot-state-identifying = Identification de l’appareil…

@@ -143,6 +143,31 @@ describe('BenchCard', () => {
     expect(within(failed).getByText('Batterie')).toBeTruthy();
   });
 
+  it('shows the SOH in the battery verdict\'s colour, and the outcome and grade once graded', () => {
+    const graded = {
+      ...phoneBench,
+      slots: phoneBench.slots.map((slot) =>
+        slot.slot === 2
+          ? { ...slot, soh: 78.04, outcome: 'recycle', grade: 'FAIR' }
+          : slot.slot === 3
+            ? { ...slot, soh: 91.5, outcome: null, grade: null }
+            : slot,
+      ),
+    };
+    render(<BenchCard bench={graded} lang="fr" />);
+    const first = screen.getByTestId('slot-PB8-0042-2');
+    const soh = within(first).getByTestId('tile-soh');
+    expect(soh.textContent).toBe('SOH 78,0 %');
+    expect(soh.getAttribute('data-tone')).toBe('bad');
+    const grade = within(first).getByTestId('tile-grade');
+    expect(grade.textContent).toBe('À recycler · État correct');
+    expect(grade.getAttribute('data-tone')).toBe('bad');
+    const second = screen.getByTestId('slot-PB8-0042-3');
+    expect(within(second).getByTestId('tile-soh').getAttribute('data-tone')).toBe('good');
+    // Not graded yet: no grade shown.
+    expect(within(second).queryByTestId('tile-grade')).toBeNull();
+  });
+
   it('tells the operator a disconnected bench keeps its recorded readings', () => {
     render(<BenchCard bench={anonymousBench} lang="en" />);
 

@@ -1,8 +1,15 @@
 import { memo } from 'react';
 import { t, type Lang } from '../i18n';
 import type { BenchView, SlotView } from '../types';
-import { presentBattery, presentLock, presentSlotState, tileState } from '../verdicts';
+import { wordLabel } from '../screens/quality/words';
+import { outcomeTone, presentBattery, presentLock, presentSlotState, tileState } from '../verdicts';
 import { VerdictBadge } from './VerdictBadge';
+
+// One formatter per language, made once: tiles re-render hundreds of times a second under load.
+const sohFormats: Readonly<Record<Lang, Intl.NumberFormat>> = {
+  en: new Intl.NumberFormat('en', { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+  fr: new Intl.NumberFormat('fr', { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+};
 
 interface SlotTileProps {
   bench: BenchView;
@@ -60,6 +67,12 @@ function SlotTileView({ bench, benchKey, slot, lang, onOpen }: SlotTileProps) {
           <div className="slot__verdict">
             <dt>{t(lang, 'verdict.battery.label')}</dt>
             <dd>
+              {slot.soh !== undefined && slot.soh !== null && (
+                // The state of health in the battery verdict's colour.
+                <span className="slot__soh" data-tone={battery.tone} data-testid="tile-soh">
+                  {t(lang, 'slot.soh', { soh: sohFormats[lang].format(slot.soh) })}
+                </span>
+              )}
               <VerdictBadge
                 presentation={battery}
                 text={t(lang, battery.labelKey)}
@@ -73,6 +86,17 @@ function SlotTileView({ bench, benchKey, slot, lang, onOpen }: SlotTileProps) {
               <VerdictBadge presentation={lock} text={t(lang, lock.labelKey)} testId="lock-verdict" />
             </dd>
           </div>
+          {slot.outcome !== undefined && slot.outcome !== null && (
+            <div className="slot__verdict">
+              <dt>{t(lang, 'slot.grade')}</dt>
+              <dd>
+                <span className="badge" data-tone={outcomeTone(slot.outcome)} data-testid="tile-grade">
+                  {wordLabel(lang, 'outcome', slot.outcome)}
+                  {slot.grade !== undefined && slot.grade !== null && ` · ${wordLabel(lang, 'grade', slot.grade)}`}
+                </span>
+              </dd>
+            </div>
+          )}
         </dl>
       )}
       {slot.message !== null && slot.message !== '' && (

@@ -29,6 +29,14 @@ export const APP_KEYS = [
   'benchList.label',
   'benchList.emptyTitle',
   'benchList.emptyHint',
+  'stationControls.start',
+  'stationControls.startSimulated',
+  'stationControls.stop',
+  'stationControls.started',
+  'stationControls.startedNone',
+  'stationControls.startedOne',
+  'stationControls.already',
+  'stationControls.stopped',
 
   'bench.unknownModel',
   'bench.serial',
@@ -41,6 +49,8 @@ export const APP_KEYS = [
 
   'slot.label',
   'slot.noDevice',
+  'slot.soh',
+  'slot.grade',
   'slot.state.empty',
   'slot.state.occupied',
   'slot.state.identifying',

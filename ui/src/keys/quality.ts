@@ -81,6 +81,7 @@ export const QUALITY_KEYS = [
   'quality.sampling.sample',
   'quality.sampling.flagged',
   'quality.sampling.target',
+  'quality.sampling.note',
   'quality.sampling.readBack',
   'quality.sampling.pass',
   'quality.sampling.fail',

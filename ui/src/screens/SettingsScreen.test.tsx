@@ -147,6 +147,28 @@ describe('SettingsScreen', () => {
     expect(port.textContent).toContain('Acme · PB-8 · PB8-0042 · 1209:0001');
   });
 
+  it('makes a port found a bench of the station, and stops using it, through the setting', async () => {
+    const api = setup();
+    const use = within(await screen.findByTestId('settings-port')).getByTestId('settings-port-use');
+    expect(use.getAttribute('aria-pressed')).toBe('false');
+    fireEvent.click(use);
+    await waitFor(() => expect(use.getAttribute('aria-pressed')).toBe('true'));
+    expect(api.settingsSet).toHaveBeenLastCalledWith({ key: 'station.ports', value: '/dev/ttyACM0' });
+    // The field shows what the engine stored.
+    expect((screen.getByTestId('setting-station-ports-input') as HTMLInputElement).value).toBe('/dev/ttyACM0');
+    fireEvent.click(use);
+    await waitFor(() => expect(use.getAttribute('aria-pressed')).toBe('false'));
+    expect(api.settingsSet).toHaveBeenLastCalledWith({ key: 'station.ports', value: '' });
+  });
+
+  it('offers the idle lock, the sampling share and the label printer', async () => {
+    setup();
+    const station = await screen.findByTestId('settings-station');
+    expect(within(station).getByTestId('setting-session-idle-lock-minutes-input')).toBeTruthy();
+    expect(within(station).getByTestId('setting-qa-sample-pct-input')).toBeTruthy();
+    expect(within(station).getByTestId('setting-label-printer-input')).toBeTruthy();
+  });
+
   it('shows the fingerprint, rotates only when asked twice, and exports the public key', async () => {
     const api = setup({
       documentsRotateKey: vi.fn(async () => ({

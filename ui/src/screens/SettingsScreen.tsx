@@ -3,7 +3,7 @@ import { asWindowError, type Api, type WindowError } from '../api';
 import type { Setting } from '../bindings/Setting';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { t, type Lang } from '../i18n';
-import { BenchesSection } from './settings/BenchesSection';
+import { BenchesSection, PORTS_SETTING } from './settings/BenchesSection';
 import { channelKey, channelNames, CONSUMED, STATION_CHANNEL, THRESHOLD } from './settings/channels';
 import { KeySection } from './settings/KeySection';
 import { OperatorsSection } from './settings/OperatorsSection';
@@ -100,7 +100,16 @@ export function SettingsScreen({ lang, api }: SettingsScreenProps) {
             </form>
           </section>
 
-          <BenchesSection lang={lang} api={api} />
+          <BenchesSection lang={lang} api={api} configured={value(PORTS_SETTING)} onSaved={saved}>
+            {field(PORTS_SETTING, t(lang, 'settings.benches.ports'), { placeholder: '/dev/ttyUSB0,/dev/ttyUSB1' })}
+          </BenchesSection>
+
+          <section className="settings-section" aria-labelledby="settings-station-title" data-testid="settings-station">
+            <h2 id="settings-station-title">{t(lang, 'settings.station.title')}</h2>
+            {field('session.idle_lock_minutes', t(lang, 'settings.station.idleLock'), { placeholder: '15' })}
+            {field('qa.sample_pct', t(lang, 'settings.station.sampleShare'), { placeholder: '5' })}
+            {field('label.printer', t(lang, 'settings.station.labelPrinter'), { placeholder: '192.0.2.10:9100' })}
+          </section>
           <OperatorsSection lang={lang} api={api} />
 
           <section className="settings-section" aria-labelledby="settings-language-title" data-testid="settings-language">

@@ -20,6 +20,8 @@ export function QaPanel({ lang, api }: QaPanelProps) {
   const [error, setError] = useState<WindowError | null>(null);
   const [busy, setBusy] = useState(false);
   const [paths, setPaths] = useState<Record<string, string>>({});
+  // What the verifier writes about a sample (recorded with the result, as `qa verify --note`).
+  const [notes, setNotes] = useState<Record<string, string>>({});
 
   const refresh = useCallback(() => {
     api.qaList().then(setList, (failure: unknown) => setError(asWindowError(failure)));
@@ -34,7 +36,10 @@ export function QaPanel({ lang, api }: QaPanelProps) {
       .finally(() => setBusy(false));
   };
   const verify = (sample: QaSampleView, check: Parameters<Api['qaVerify']>[0]['check']) =>
-    attempt(() => api.qaVerify({ erasure: sample.erasure_id, check, note: null }));
+    attempt(() => {
+      const note = (notes[sample.sample_id] ?? '').trim();
+      return api.qaVerify({ erasure: sample.erasure_id, check, note: note === '' ? null : note });
+    });
 
   return (
     <section className="quality-panel quality-sampling" data-testid="quality-sampling" aria-labelledby="quality-sampling-title">
@@ -57,6 +62,13 @@ export function QaPanel({ lang, api }: QaPanelProps) {
                 })}
                 {sample.reason === 'flagged' && ` · ${t(lang, 'quality.sampling.flagged')}`}
               </span>
+              <input
+                data-testid="qa-note"
+                aria-label={t(lang, 'quality.sampling.note')}
+                placeholder={t(lang, 'quality.sampling.note')}
+                value={notes[sample.sample_id] ?? ''}
+                onChange={(event) => setNotes((known) => ({ ...known, [sample.sample_id]: event.target.value }))}
+              />
               {sample.needs === 'readback' ? (
                 <>
                   <input
