@@ -137,3 +137,28 @@ describe('DeviceScreen signed report', () => {
     expect(await screen.findByTestId('error')).toBeTruthy();
   });
 });
+
+describe('DeviceScreen read again', () => {
+  it('keeps the answers and zones typed but not graded when a report reloads the device', async () => {
+    setup({ documentsReport: () => Promise.resolve(issued) });
+    await waitFor(() => expect(screen.getByTestId('checklist-charges')).toBeTruthy());
+    const list = screen.getByTestId('checklist');
+    list.focus();
+    // Past the bench rows to the first manual item, then pass, not applicable, and a zone.
+    for (let i = 0; i < 3; i += 1) fireEvent.keyDown(list, { key: 'ArrowDown' });
+    fireEvent.keyDown(list, { key: 'p' });
+    fireEvent.keyDown(list, { key: 'N' });
+    fireEvent.keyDown(list, { key: '1' });
+    expect(screen.getByTestId('checklist-charges').getAttribute('data-answer')).toBe('pass');
+
+    fireEvent.click(screen.getByTestId('report-issue'));
+    // The device is read again with the new report listed…
+    await screen.findByText(PDF, { exact: false });
+    // …and what was typed is still there.
+    expect(screen.getByTestId('checklist-charges').getAttribute('data-answer')).toBe('pass');
+    expect(screen.getByTestId('checklist-biometrics').getAttribute('data-answer')).toBe('na');
+    expect(screen.getByTestId('zone-screen').getAttribute('data-level')).toBe('micro');
+    // The bench's own results are the bench's.
+    expect(screen.getByTestId('checklist-camera_rear').getAttribute('data-answer')).toBe('fail');
+  });
+});

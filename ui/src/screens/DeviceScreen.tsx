@@ -21,6 +21,7 @@ import {
   type Level,
 } from './device/checklist';
 import { confirmationFor, type ConfirmRequest } from './device/erase';
+import { LabelSection } from './device/LabelSection';
 import { LockSection } from './device/LockSection';
 import { ManualResetSection } from './device/ManualResetSection';
 import { PhotosSection } from './device/PhotosSection';
@@ -63,6 +64,15 @@ const LEVEL_KEYS: Readonly<Record<Level, MessageKey>> = {
   cracked: 'device.level.cracked',
 };
 
+/** `built`, with what was `typed` for the questions still asked kept over it. */
+function keepTyped<T>(built: Record<string, T>, typed: Record<string, T>, asked: ReadonlySet<string>): Record<string, T> {
+  const kept = { ...built };
+  for (const [question, answer] of Object.entries(typed)) {
+    if (asked.has(question)) kept[question] = answer;
+  }
+  return kept;
+}
+
 export function DeviceScreen({ lang, api, device, onBack }: DeviceScreenProps) {
   const [detail, setDetail] = useState<DeviceDetail | null>(null);
   const [checklist, setChecklist] = useState<Checklist | null>(null);
@@ -75,8 +85,8 @@ export function DeviceScreen({ lang, api, device, onBack }: DeviceScreenProps) {
   const [error, setError] = useState<WindowError | null>(null);
   const [busy, setBusy] = useState(false);
   const [documentsDir, setDocumentsDir] = useState<string | null>(null);
-  const [label, setLabel] = useState<string | null>(null);
 
+  const shownIntake = useRef<string | null>(null);
   const load = useCallback(async () => {
     try {
       const shown = await api.devicesShow({ device, lang });
@@ -87,8 +97,15 @@ export function DeviceScreen({ lang, api, device, onBack }: DeviceScreenProps) {
           : await api.gradeOpenQuestions({ device: shown.identity.device_id, checks: {}, cosmetic: {}, lang });
       const built = buildChecklist(shown, open);
       setChecklist(built);
-      setAnswers(built.answers);
-      setLevels(built.levels);
+      // Read again for the same intake (after a document, a photo or an erasure): the answers and
+      // zones typed but not graded yet stay. Another intake starts from its own.
+      const intake = shown.intake?.intake_id ?? null;
+      const sameIntake = intake !== null && shownIntake.current === intake;
+      shownIntake.current = intake;
+      const items = new Set(built.rows.map((row) => row.id));
+      const zones = new Set(built.zones.map((row) => row.zone));
+      setAnswers((typed) => (sameIntake ? keepTyped(built.answers, typed, items) : built.answers));
+      setLevels((typed) => (sameIntake ? keepTyped(built.levels, typed, zones) : built.levels));
     } catch (failure) {
       setError(asWindowError(failure));
     }
@@ -409,33 +426,13 @@ export function DeviceScreen({ lang, api, device, onBack }: DeviceScreenProps) {
         onError={setError}
       />
 
-      <section className="card label" aria-labelledby="device-label">
-        <h3 id="device-label" className="visually-hidden">
-          {t(lang, 'device.printLabel')}
-        </h3>
-        <button
-          type="button"
-          data-testid="label-print"
-          onClick={() => {
-            setError(null);
-            const folder = documentsDir ?? '.';
-            void api
-              .labelPrint({
-                device: identity.device_id,
-                output: { kind: 'pdf', file: `${folder}/label-${identity.device_id}.pdf` },
-                size: null,
-                lang,
-              })
-              .then((printed) => setLabel(printed.destination))
-              .catch((failure: unknown) => setError(asWindowError(failure)));
-          }}
-        >
-          {t(lang, 'device.printLabel')}
-        </button>
-        {label !== null && (
-          <p data-testid="label-printed">{t(lang, 'device.labelPrinted', { destination: label })}</p>
-        )}
-      </section>
+      <LabelSection
+        lang={lang}
+        api={api}
+        deviceId={identity.device_id}
+        documentsDir={documentsDir}
+        onError={setError}
+      />
 
       <ShipSection lang={lang} api={api} detail={detail} onShipped={() => void load()} onError={setError} />
 
