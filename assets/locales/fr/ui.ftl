@@ -33,7 +33,7 @@ bench-list-empty-hint = Branchez un banc ou lancez le simulateur :
 station-controls-start = Démarrer le poste
 station-controls-start-simulated = Démarrer avec les bancs simulés
 station-controls-stop = Arrêter le poste
-station-controls-started-none = Poste démarré sans banc série : indiquez les ports des bancs dans Paramètres, Bancs.
+station-controls-started-none = Poste démarré sans banc série : indiquez les ports des bancs dans Paramètres, Bancs.
 station-controls-started-one = Poste démarré sur 1 banc.
 station-controls-started = Poste démarré sur { $benches } bancs.
 station-controls-already = Le poste est déjà en marche.
@@ -50,7 +50,7 @@ bench-no-slots = Ce banc n’a pas encore indiqué ses emplacements.
 
 slot-label = Emplacement { $slot }
 slot-no-device = Aucun appareil
-slot-soh = SOH { $soh } %
+slot-soh = SOH { $soh } %
 slot-grade = État
 slot-state-empty = Vide
 slot-state-occupied = Appareil posé

@@ -256,9 +256,40 @@ fn technician_day(lang: &str) {
         .screenshot(&shots.join("station.png"))
         .expect("screenshot");
 
-    // Keyboard: into the tiles, to slot 1, Enter opens the device.
+    // Keyboard: into the tiles, the arrows move between them, Enter on slot 1 opens the device.
     let list = session.wait_for(&css("bench-list"), wait).unwrap();
     session.click(&tile).expect("focus the tile");
+    let focused = || {
+        session
+            .execute(
+                "return document.activeElement && document.activeElement.getAttribute('data-testid');",
+                serde_json::json!([]),
+            )
+            .expect("read the focus")
+    };
+    assert_eq!(focused(), serde_json::json!("slot-PB8-0042-1"));
+    session
+        .type_into(&tile, "\u{E014}")
+        .expect("press the right arrow on the tile");
+    assert_eq!(
+        focused(),
+        serde_json::json!("slot-PB8-0042-2"),
+        "the right arrow moves on"
+    );
+    let second = session.wait_for(&css("slot-PB8-0042-2"), wait).unwrap();
+    session
+        .type_into(&second, "\u{E012}")
+        .expect("press the left arrow");
+    assert_eq!(
+        focused(),
+        serde_json::json!("slot-PB8-0042-1"),
+        "the left arrow moves back"
+    );
+    assert_eq!(
+        session.attribute(&tile, "tabindex").unwrap().as_deref(),
+        Some("0"),
+        "the tile with the focus holds the tab stop"
+    );
     session
         .type_into(&tile, "\u{E007}")
         .expect("press Enter on the tile");
@@ -328,6 +359,22 @@ fn technician_day(lang: &str) {
         .wait_for(&css("erase-confirm"), wait)
         .expect("asked to confirm");
     session.type_into(&confirm, "disk.img").unwrap();
+    // Every progress figure the screen shows while the erasure runs, as the page draws it.
+    session
+        .execute(
+            "window.__progressSeen = [];
+             const note = () => {
+               const bar = document.querySelector('[data-testid=\"erase-progress\"]');
+               if (bar === null) return;
+               const seen = window.__progressSeen;
+               const value = Number(bar.getAttribute('data-progress'));
+               if (seen.length === 0 || seen[seen.length - 1] !== value) seen.push(value);
+             };
+             new MutationObserver(note).observe(document.body,
+               { subtree: true, childList: true, attributes: true, attributeFilter: ['data-progress'] });",
+            serde_json::json!([]),
+        )
+        .expect("watch the progress");
     session
         .click(
             &session
@@ -338,6 +385,31 @@ fn technician_day(lang: &str) {
     session
         .wait_for_attribute(&css("erase-result"), "data-outcome", "verified", wait)
         .expect("erased and verified");
+    let seen = session
+        .execute("return window.__progressSeen;", serde_json::json!([]))
+        .expect("the progress seen");
+    let seen: Vec<f64> = seen
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(serde_json::Value::as_f64)
+        .collect();
+    assert!(!seen.is_empty(), "the progress showed while erasing");
+    assert!(
+        seen.windows(2).all(|pair| pair[0] <= pair[1])
+            && seen.iter().all(|value| (0.0..=100.0).contains(value)),
+        "the progress only goes forward, from 0 to 100: {seen:?}"
+    );
+    assert_eq!(
+        session
+            .execute(
+                "return document.querySelector('[data-testid=\"erase-progress\"]') === null;",
+                serde_json::json!([]),
+            )
+            .unwrap(),
+        serde_json::json!(true),
+        "the progress bar gives way to the result"
+    );
     assert!(
         std::fs::read(&image).unwrap().iter().all(|byte| *byte == 0),
         "the image is zeroed"
@@ -378,6 +450,25 @@ fn technician_day(lang: &str) {
     assert!(std::fs::read(labels[0].path())
         .unwrap()
         .starts_with(b"%PDF"));
+
+    // Back on the station, the device's tile shows its SOH and the grade just recorded.
+    session
+        .click(&session.wait_for(&css("nav-station"), wait).unwrap())
+        .unwrap();
+    let graded = session
+        .wait_for(
+            &format!("{} {}", css("slot-PB8-0042-1"), css("tile-grade")),
+            wait,
+        )
+        .expect("the tile shows the grade");
+    assert!(!session.text(&graded).unwrap().trim().is_empty());
+    let soh = session
+        .wait_for(
+            &format!("{} {}", css("slot-PB8-0042-1"), css("tile-soh")),
+            wait,
+        )
+        .expect("the tile shows the SOH");
+    assert!(session.text(&soh).unwrap().contains("86"));
 
     // The quality screen finds the device by its IMEI.
     session

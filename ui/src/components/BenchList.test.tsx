@@ -157,7 +157,7 @@ describe('BenchCard', () => {
     render(<BenchCard bench={graded} lang="fr" />);
     const first = screen.getByTestId('slot-PB8-0042-2');
     const soh = within(first).getByTestId('tile-soh');
-    expect(soh.textContent).toBe('SOH 78,0 %');
+    expect(soh.textContent).toBe('SOH 78,0\u00a0%');
     expect(soh.getAttribute('data-tone')).toBe('bad');
     const grade = within(first).getByTestId('tile-grade');
     expect(grade.textContent).toBe('À recycler · État correct');
