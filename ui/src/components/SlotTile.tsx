@@ -5,11 +5,16 @@ import { wordLabel } from '../screens/quality/words';
 import { outcomeTone, presentBattery, presentLock, presentSlotState, tileState } from '../verdicts';
 import { VerdictBadge } from './VerdictBadge';
 
-// One formatter per language, made once: tiles re-render hundreds of times a second under load.
-const sohFormats: Readonly<Record<Lang, Intl.NumberFormat>> = {
-  en: new Intl.NumberFormat('en', { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
-  fr: new Intl.NumberFormat('fr', { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
-};
+/**
+ * A state of health with one decimal, with the language's decimal mark. Written out rather than
+ * with `Intl.NumberFormat`, whose locale data cost the page's process 2–3 MiB under the 64-slot
+ * load (docs/performance.md), for a comma.
+ */
+export function sohFigure(lang: Lang, soh: number): string {
+  const figure = soh.toFixed(1);
+  return lang === 'fr' ? figure.replace('.', ',') : figure;
+}
+
 
 interface SlotTileProps {
   bench: BenchView;
@@ -70,7 +75,7 @@ function SlotTileView({ bench, benchKey, slot, lang, onOpen }: SlotTileProps) {
               {slot.soh !== undefined && slot.soh !== null && (
                 // The state of health in the battery verdict's colour.
                 <span className="slot__soh" data-tone={battery.tone} data-testid="tile-soh">
-                  {t(lang, 'slot.soh', { soh: sohFormats[lang].format(slot.soh) })}
+                  {t(lang, 'slot.soh', { soh: sohFigure(lang, slot.soh) })}
                 </span>
               )}
               <VerdictBadge
