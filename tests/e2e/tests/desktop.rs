@@ -367,8 +367,9 @@ fn technician_day(lang: &str) {
                const bar = document.querySelector('[data-testid=\"erase-progress\"]');
                if (bar === null) return;
                const seen = window.__progressSeen;
-               const value = Number(bar.getAttribute('data-progress'));
-               if (seen.length === 0 || seen[seen.length - 1] !== value) seen.push(value);
+               const value = [bar.getAttribute('data-stage'), Number(bar.getAttribute('data-progress'))];
+               const last = seen[seen.length - 1];
+               if (last === undefined || last[0] !== value[0] || last[1] !== value[1]) seen.push(value);
              };
              new MutationObserver(note).observe(document.body,
                { subtree: true, childList: true, attributes: true, attributeFilter: ['data-progress'] });",
@@ -388,17 +389,30 @@ fn technician_day(lang: &str) {
     let seen = session
         .execute("return window.__progressSeen;", serde_json::json!([]))
         .expect("the progress seen");
-    let seen: Vec<f64> = seen
+    // (stage, percent) as drawn: each stage (every overwriting pass, then the read-back) runs
+    // forward from 0 to 100, and the read-back comes last.
+    let seen: Vec<(String, f64)> = seen
         .as_array()
         .expect("a list")
         .iter()
-        .filter_map(serde_json::Value::as_f64)
+        .map(|pair| {
+            (
+                pair[0].as_str().unwrap_or("").to_owned(),
+                pair[1].as_f64().unwrap_or(-1.0),
+            )
+        })
         .collect();
     assert!(!seen.is_empty(), "the progress showed while erasing");
     assert!(
-        seen.windows(2).all(|pair| pair[0] <= pair[1])
-            && seen.iter().all(|value| (0.0..=100.0).contains(value)),
-        "the progress only goes forward, from 0 to 100: {seen:?}"
+        seen.windows(2)
+            .all(|pair| pair[0].0 != pair[1].0 || pair[0].1 <= pair[1].1)
+            && seen.iter().all(|(_, value)| (0.0..=100.0).contains(value)),
+        "each stage's progress only goes forward, from 0 to 100: {seen:?}"
+    );
+    assert_eq!(
+        seen.last().map(|(stage, _)| stage.as_str()),
+        Some("verify"),
+        "the read-back is the last stage shown: {seen:?}"
     );
     assert_eq!(
         session

@@ -39,6 +39,8 @@ export const DEVICE_KEYS = [
   'device.eraseTarget',
   'device.eraseMethod',
   'device.eraseStart',
+  'device.eraseStagePass',
+  'device.eraseStageVerify',
   'device.confirmSerial',
   'device.confirmName',
   'device.confirmImage',

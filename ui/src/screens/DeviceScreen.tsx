@@ -64,6 +64,14 @@ const LEVEL_KEYS: Readonly<Record<Level, MessageKey>> = {
   cracked: 'device.level.cracked',
 };
 
+/** An erasure's stage as the engine names it (`pass 1/3`, `verify`), in the screen's words. */
+export function stageLabel(lang: Lang, stage: string): string {
+  const pass = /^pass (\d+)\/(\d+)$/.exec(stage);
+  if (pass !== null) return t(lang, 'device.eraseStagePass', { pass: pass[1]!, passes: pass[2]! });
+  if (stage === 'verify') return t(lang, 'device.eraseStageVerify');
+  return stage;
+}
+
 /** `built`, with what was `typed` for the questions still asked kept over it. */
 function keepTyped<T>(built: Record<string, T>, typed: Record<string, T>, asked: ReadonlySet<string>): Record<string, T> {
   const kept = { ...built };
@@ -467,16 +475,20 @@ function EraseSection({ lang, api, deviceId, onDone, onError }: EraseSectionProp
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const [typed, setTyped] = useState('');
   const [progress, setProgress] = useState<number | null>(null);
+  // The engine's stage: each overwriting pass, then the read-back, runs from 0 to 100 % again.
+  const [stage, setStage] = useState<string | null>(null);
   const [result, setResult] = useState<DriveErasure | null>(null);
   const running = useRef(false);
 
   const run = async (confirmation: Parameters<Api['eraseDrive']>[0]['confirmation']) => {
     running.current = true;
     setProgress(0);
+    setStage(null);
     onError(null);
     const unlisten = await api.onProgress((report) => {
       if (report.task === 'erase' && report.total !== null && report.total > 0) {
         setProgress(Math.min(100, (100 * report.done) / report.total));
+        setStage(report.stage);
       }
     });
     try {
@@ -504,6 +516,7 @@ function EraseSection({ lang, api, deviceId, onDone, onError }: EraseSectionProp
       unlisten();
       running.current = false;
       setProgress(null);
+      setStage(null);
     }
   };
 
@@ -568,7 +581,19 @@ function EraseSection({ lang, api, deviceId, onDone, onError }: EraseSectionProp
       )}
       {progress !== null && (
         <div className="erase__progress">
-          <progress data-testid="erase-progress" data-progress={Math.round(progress)} max={100} value={progress} />
+          {stage !== null && (
+            <span data-testid="erase-stage" data-stage={stage}>
+              {stageLabel(lang, stage)}
+            </span>
+          )}
+          <progress
+            data-testid="erase-progress"
+            data-progress={Math.round(progress)}
+            data-stage={stage ?? ''}
+            max={100}
+            value={progress}
+            aria-label={stage === null ? undefined : stageLabel(lang, stage)}
+          />
           <button type="button" data-testid="erase-cancel" onClick={() => void api.eraseCancel()}>
             {t(lang, 'device.cancel')}
           </button>
