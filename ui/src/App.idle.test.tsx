@@ -151,6 +151,18 @@ describe('App idle lock', () => {
     expectLockedByIdle(IDLE_MINUTES);
   });
 
+  it('scrolling with the mouse wheel postpones the lock too', async () => {
+    const calls = setup(withPins);
+    await logIn();
+    await pass(IDLE_MS - 30_000);
+    fireEvent.wheel(screen.getByTestId('station'));
+    await pass(IDLE_MS - 30_000);
+    expectOpen();
+    expect(locks(calls)).toBe(0);
+    await pass(30_000 + CHECK_MS);
+    expect(locks(calls)).toBe(1);
+  });
+
   it('logging in again starts a fresh idle time', async () => {
     const calls = setup(withPins);
     await logIn();

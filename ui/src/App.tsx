@@ -99,6 +99,8 @@ export function App({ benches = NO_BENCHES, lang, api = tauriApi, initialView }:
     };
     window.addEventListener('keydown', touch);
     window.addEventListener('pointerdown', touch);
+    // Reading a long list with the mouse wheel is using the station too.
+    window.addEventListener('wheel', touch, { passive: true });
     const timer = window.setInterval(() => {
       if (Date.now() - lastInput.current >= idleMinutes * 60_000) {
         void api.sessionLock().catch(() => undefined);
@@ -108,6 +110,7 @@ export function App({ benches = NO_BENCHES, lang, api = tauriApi, initialView }:
     return () => {
       window.removeEventListener('keydown', touch);
       window.removeEventListener('pointerdown', touch);
+      window.removeEventListener('wheel', touch);
       window.clearInterval(timer);
     };
   }, [api, idleMinutes]);

@@ -86,6 +86,8 @@ export function FirstAdminInvite({ lang, api, onCreated }: FirstAdminProps) {
   const [pin, setPin] = useState('');
   const [repeat, setRepeat] = useState('');
   const [error, setError] = useState<WindowError | null>(null);
+  // One request at a time: a double click must not ask the engine twice.
+  const [busy, setBusy] = useState(false);
   if (!open) {
     return (
       <div className="invite" role="status" data-testid="first-admin-invite">
@@ -102,11 +104,14 @@ export function FirstAdminInvite({ lang, api, onCreated }: FirstAdminProps) {
       data-testid="first-admin"
       onSubmit={(event) => {
         event.preventDefault();
+        if (busy) return;
+        setBusy(true);
         setError(null);
         void api
           .sessionCreateFirstAdmin({ name: name.trim(), pin, repeat })
           .then(onCreated)
-          .catch((failure: unknown) => setError(asWindowError(failure)));
+          .catch((failure: unknown) => setError(asWindowError(failure)))
+          .finally(() => setBusy(false));
       }}
     >
       <label>
@@ -121,7 +126,9 @@ export function FirstAdminInvite({ lang, api, onCreated }: FirstAdminProps) {
         {t(lang, 'login.repeat')}
         <input type="password" value={repeat} onChange={(event) => setRepeat(event.target.value)} />
       </label>
-      <button type="submit">{t(lang, 'login.createFirstAdmin')}</button>
+      <button type="submit" disabled={busy}>
+        {t(lang, 'login.createFirstAdmin')}
+      </button>
       <ErrorNotice error={error} lang={lang} />
     </form>
   );
