@@ -390,7 +390,7 @@ fn technician_day(lang: &str) {
         .execute("return window.__progressSeen;", serde_json::json!([]))
         .expect("the progress seen");
     // (stage, percent) as drawn: each stage (every overwriting pass, then the read-back) runs
-    // forward from 0 to 100, and the read-back comes last.
+    // forward from 0 to 100.
     let seen: Vec<(String, f64)> = seen
         .as_array()
         .expect("a list")
@@ -409,10 +409,21 @@ fn technician_day(lang: &str) {
             && seen.iter().all(|(_, value)| (0.0..=100.0).contains(value)),
         "each stage's progress only goes forward, from 0 to 100: {seen:?}"
     );
-    assert_eq!(
-        seen.last().map(|(stage, _)| stage.as_str()),
-        Some("verify"),
-        "the read-back is the last stage shown: {seen:?}"
+    // The stages in the engine's order (the read-back after the passes); an 8 MiB image goes so
+    // fast that the page may draw only some of them before the result replaces the bar.
+    let order = |stage: &str| match stage {
+        "" => 0,
+        "verify" => 2,
+        _ => 1,
+    };
+    assert!(
+        seen.windows(2)
+            .all(|pair| order(&pair[0].0) <= order(&pair[1].0)),
+        "the stages come in order, the read-back last: {seen:?}"
+    );
+    assert!(
+        seen.iter().any(|(stage, _)| !stage.is_empty()),
+        "the bar names its stage: {seen:?}"
     );
     assert_eq!(
         session
