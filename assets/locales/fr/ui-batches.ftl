@@ -16,15 +16,15 @@ batches-imported = { $lines ->
         [one] Un appareil importé.
        *[other] { $lines } appareils importés.
     }
-batches-problems = Le manifeste n’a pas été importé : { $count ->
+batches-problems = Le manifeste n’a pas été importé : { $count ->
         [one] un problème
        *[other] { $count } problèmes
     }.
 batches-receive-label = Scanner un IMEI ou un numéro de série
-batches-receive-hint = Une douchette peut saisir n’importe où sur cet écran : son code arrive ici.
+batches-receive-hint = Une douchette peut saisir n’importe où sur cet écran : son code arrive ici.
 batches-receive-submit = Réceptionner
-batches-scan-matched = { $code } : déclaré ligne { $line }.
-batches-scan-extra = { $code } : absent du manifeste, enregistré comme appareil en plus.
+batches-scan-matched = { $code } : déclaré ligne { $line }.
+batches-scan-extra = { $code } : absent du manifeste, enregistré comme appareil en plus.
 batches-scan-again = { $code } a déjà été reçu.
 batches-totals = Totaux
 batches-declared = Déclarés
@@ -38,13 +38,13 @@ batches-revised-pending = pas encore révisé
 batches-due = Audit attendu le
 batches-due-estimated = { $date } (estimation)
 batches-quote-expiry = Devis valable jusqu’au
-batches-quote-expired = Le devis a expiré le { $date } : refaites le devis avant d’envoyer les résultats.
+batches-quote-expired = Le devis a expiré le { $date } : refaites le devis avant d’envoyer les résultats.
 batches-requote = Refaire le devis aujourd’hui
 batches-missing-title = Appareils manquants
 batches-extra-title = Appareils en plus
 batches-none = Aucun.
 batches-line = ligne { $line }
-batches-revised-so-far = pas définitif : { $amount } { $currency } pour l’instant ({ $count } encore à auditer)
+batches-revised-so-far = pas définitif : { $amount } { $currency } pour l’instant ({ $count } encore à auditer)
 batches-audit-title = Audit
 batches-audit-progress = { $audited } appareils reçus audités sur { $received }
 batches-state-missing = Non reçu
@@ -60,7 +60,7 @@ batches-found-as = Constaté
 batches-price = { $revised } sur { $quoted } { $currency }
 batches-open-device = Ouvrir l’appareil
 batches-not-at-intake = pas encore passé au banc
-batches-box = Dans la boîte : { $accessories }
+batches-box = Dans la boîte : { $accessories }
 batches-box-empty = rien
 batches-box-not-recorded = contenu de la boîte non saisi
 batches-accessories-label = Dans la boîte (charger;cable…)
@@ -72,13 +72,13 @@ batches-report = Émettre le rapport de lot signé
 batches-export-format = Format d'export
 batches-export = Exporter l'audit
 batches-certificates = Certificats (ZIP)
-batches-written = Écrit : { $path }
+batches-written = Écrit : { $path }
 batches-verdict-title = Verdict pour la commande de la place de marché { $order }
 batches-verdict = Verdict
-batches-verdict-validate = Valider : les appareils sont conformes à la déclaration
-batches-verdict-counter-offer = Contre-offre : le total révisé par l’audit, avec le rapport signé et les certificats
+batches-verdict-validate = Valider : les appareils sont conformes à la déclaration
+batches-verdict-counter-offer = Contre-offre : le total révisé par l’audit, avec le rapport signé et les certificats
 batches-verdict-suspend = Suspendre (par ex. un appareil verrouillé par un compte)
-batches-verdict-reasons = Motifs (séparés par ;)
+batches-verdict-reasons = Motifs (séparés par ;)
 batches-verdict-comment = Commentaire pour le client ({ $max } caractères au plus)
 batches-verdict-send = Mettre le verdict en file
-batches-verdict-queued = En file pour la commande { $order } avec { $files } fichier(s), prix { $price } ; la prochaine synchronisation l’envoie.
+batches-verdict-queued = En file pour la commande { $order } avec { $files } fichier(s), prix { $price } ; la prochaine synchronisation l’envoie.

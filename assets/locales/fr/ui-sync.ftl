@@ -1,7 +1,7 @@
 # La section synchronisation marketplace de l’écran Réglages (ui/src/keys/sync.ts liste ses clés).
 
 sync-title = Synchronisation avec la marketplace
-sync-not-configured = Aucune marketplace n’est configurée : rien n’est envoyé.
+sync-not-configured = Aucune marketplace n’est configurée : rien n’est envoyé.
 sync-configured = Envoi vers { $url }
 sync-counts = { $pending } en attente, { $inflight } en cours d’envoi, { $failed } en échec, { $sent } envoyés
 sync-empty = Rien n’attend d’être envoyé.
@@ -25,8 +25,8 @@ sync-setup-company = Société (dans le User-Agent)
 sync-setup-integration = Nom de l’intégration
 sync-setup-email = Adresse e-mail de contact
 sync-setup-lang = Langue (Accept-Language)
-sync-setup-sku-template = Modèle de SKU (vide : {"{"}model{"}"}-{"{"}storage{"}"}-{"{"}colour{"}"}-{"{"}grade{"}"})
+sync-setup-sku-template = Modèle de SKU (vide : {"{"}model{"}"}-{"{"}storage{"}"}-{"{"}colour{"}"}-{"{"}grade{"}"})
 sync-setup-token = Jeton d’API
-sync-setup-token-hint = Le jeton est gardé dans un fichier que seul l’utilisateur de ce poste peut lire ; il n’est plus jamais affiché. Donnez-le à chaque enregistrement.
+sync-setup-token-hint = Le jeton est gardé dans un fichier que seul l’utilisateur de ce poste peut lire ; il n’est plus jamais affiché. Donnez-le à chaque enregistrement.
 sync-setup-save = Enregistrer la connexion
-sync-setup-saved = Enregistré : les requêtes partent sous { $agent }. { $stocked } appareil(s) noté(s) vendable(s) auparavant ont rejoint le stock.
+sync-setup-saved = Enregistré : les requêtes partent sous { $agent }. { $stocked } appareil(s) noté(s) vendable(s) auparavant ont rejoint le stock.

@@ -99,7 +99,16 @@ fn numbers_and_lists_read_as_each_language_writes_them() {
 
 /// The screen's words follow French typography; the engine's recorded
 /// sentences (reasons, findings) keep the bytes they were recorded with.
-const TYPESET_FILES: &[&str] = &["common.ftl", "ui.ftl"];
+const TYPESET_FILES: &[&str] = &[
+    "common.ftl",
+    "ui.ftl",
+    "ui-device.ftl",
+    "ui-batches.ftl",
+    "ui-hints.ftl",
+    "ui-quality.ftl",
+    "ui-settings.ftl",
+    "ui-sync.ftl",
+];
 
 #[test]
 fn french_sets_high_punctuation_apart_with_no_break_spaces() {
