@@ -87,14 +87,19 @@ impl StationParams {
         })
     }
 
-    /// These params, or, when they name no bench at all (no port, no simulator, no USB), the
+    /// These params, or, when they name no bench at all ([`Self::names_no_bench`]), the
     /// benches on the ports [`PORTS_SETTING`] names: what the terminal's `station` runs on
     /// without arguments, as the window does.
     pub fn or_configured_ports(mut self, paths: &crate::DataPaths) -> Result<Self> {
-        if self.ports.is_empty() && !self.simulate && self.scenarios.is_empty() && !self.usb {
+        if self.names_no_bench() {
             self.ports = configured_ports(paths)?;
         }
         Ok(self)
+    }
+
+    /// Whether these params name no bench at all: no port, no simulator, no USB.
+    fn names_no_bench(&self) -> bool {
+        self.ports.is_empty() && !self.simulate && self.scenarios.is_empty() && !self.usb
     }
 
     /// Whether the USB buses are listed for direct slots: off when the test switch
@@ -183,7 +188,7 @@ impl StationControl {
 /// sales channel that cannot exist yet because there is no database to define it in. So a
 /// refused first run leaves no empty database behind.
 pub fn check_before_opening(paths: &crate::DataPaths, params: &StationParams) -> Result<()> {
-    if params.ports.is_empty() && !params.simulate && params.scenarios.is_empty() && !params.usb {
+    if params.names_no_bench() {
         return Err(Error::usage(
             "the station needs at least one bench: name its port, set station.ports, or start the \
              simulated benches",
